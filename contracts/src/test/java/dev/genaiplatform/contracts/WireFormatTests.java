@@ -1,0 +1,71 @@
+package dev.genaiplatform.contracts;
+
+import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
+import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
+import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
+import dev.genaiplatform.contracts.retrieval.SearchCommand;
+import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import dev.genaiplatform.contracts.tools.InvokeToolCommand;
+import dev.genaiplatform.contracts.tools.ToolInvokedReply;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each topic has a JSON example under {@code src/test/resources/examples/<topic>.json}. The example must
+ * parse into the topic's record with no unknown field, and the record must write back the same JSON:
+ * so the examples stay true documentation of the wire format.
+ */
+class WireFormatTests {
+
+    private static final Map<String, Class<?>> RECORD_OF_TOPIC = Map.of(
+            Topics.GUARDRAILS_CHECK_INPUT, CheckInputCommand.class,
+            Topics.GUARDRAILS_INPUT_CHECKED, InputCheckedReply.class,
+            Topics.RETRIEVAL_SEARCH, SearchCommand.class,
+            Topics.RETRIEVAL_SEARCH_RESULT, SearchResultReply.class,
+            Topics.TOOLS_INVOKE, InvokeToolCommand.class,
+            Topics.TOOLS_INVOKED, ToolInvokedReply.class,
+            Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class);
+
+    private final JsonMapper json = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    static Stream<Arguments> topics() {
+        return Topics.ALL.stream().map(topic -> Arguments.of(topic, RECORD_OF_TOPIC.get(topic)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("topics")
+    void everyRecordRoundTripsThroughItsJsonExample(String topic, Class<?> recordType) throws Exception {
+        assertThat(recordType).as("a record type for " + topic).isNotNull();
+        JsonNode example;
+        try (InputStream in = getClass().getResourceAsStream("/examples/" + topic + ".json")) {
+            assertThat(in).as("an example for " + topic).isNotNull();
+            example = json.readTree(in);
+        }
+
+        Object parsed = json.treeToValue(example, recordType);
+        Object reparsed = json.readValue(json.writeValueAsString(parsed), recordType);
+
+        assertThat(reparsed).isEqualTo(parsed);
+        JsonNode written = json.readTree(json.writeValueAsString(parsed));
+        assertThat(written).isEqualTo(example);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("topics")
+    void topicNamesFollowTheConvention(String topic) {
+        assertThat(topic).matches("[a-z]+\\.[a-z]+(-[a-z]+)*\\.v[0-9]+");
+        assertThat(Topics.deadLetter(topic)).isEqualTo(topic + ".dlt");
+    }
+}
