@@ -1,0 +1,165 @@
+package dev.genaiplatform.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * The whole platform on one machine: a Kafka broker and Redis inside this JVM's reach, and every service
+ * as a JVM of its own. Used by the command-line launcher and by the end-to-end test alike, so the test
+ * runs the platform exactly the way a user does.
+ */
+final class Platform implements AutoCloseable {
+
+    /** Two cores: starting more JVMs at once only makes each of them slower. */
+    private static final int STARTS_IN_PARALLEL = 2;
+
+    private final LauncherSettings settings;
+    private final Consumer<String> log;
+    private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
+    private KafkaBroker kafka;
+    private RedisProcess redis;
+    private Duration startupTime;
+
+    private Platform(LauncherSettings settings, Consumer<String> log) {
+        this.settings = settings;
+        this.log = log;
+    }
+
+    static Platform start(LauncherSettings settings, Consumer<String> log) throws Exception {
+        Platform platform = new Platform(settings, log);
+        try {
+            platform.startAll();
+            return platform;
+        } catch (Exception | Error e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        long started = System.nanoTime();
+        checkPortsAreFree();
+        Files.createDirectories(settings.stateDir());
+
+        kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort());
+        kafka.start();
+        log.accept(String.format("  kafka         ready at %s (KRaft, in the launcher's JVM)", kafka.bootstrapServers()));
+
+        redis = new RedisProcess(settings.redisPort());
+        redis.start();
+        log.accept(String.format("  redis         ready at 127.0.0.1:%d (%s)", redis.port(), redis.origin()));
+
+        ExecutorService starter = Executors.newFixedThreadPool(STARTS_IN_PARALLEL);
+        try {
+            List<Future<?>> starts = new ArrayList<>();
+            for (ServiceSpec spec : settings.services()) {
+                starts.add(starter.submit(() -> {
+                    long t0 = System.nanoTime();
+                    ServiceProcess service = ServiceProcess.start(spec, settings.home(), settings.stateDir());
+                    services.add(service);
+                    service.awaitReady();
+                    log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s (pid %d)", spec.name(),
+                            spec.port(), (System.nanoTime() - t0) / 1e9, service.pid()));
+                    return null;
+                }));
+            }
+            for (Future<?> start : starts) {
+                try {
+                    start.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            starter.shutdownNow();
+        }
+        startupTime = Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    private void checkPortsAreFree() {
+        List<Integer> ports = new ArrayList<>(List.of(settings.kafkaPort(), settings.kafkaControllerPort(),
+                settings.redisPort()));
+        settings.services().forEach(s -> ports.add(s.port()));
+        List<Integer> busy = ports.stream().filter(port -> !isFree(port)).toList();
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException("Port(s) " + busy + " are already in use. Is the platform already running? "
+                    + "Stop it, or move this one with environment variables (GATEWAY_PORT, KAFKA_PORT, REDIS_PORT, ...).");
+        }
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            socket.setReuseAddress(true);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    Duration startupTime() {
+        return startupTime;
+    }
+
+    List<ServiceProcess> services() {
+        return List.copyOf(services);
+    }
+
+    /**
+     * Resident memory of the whole platform: this JVM (broker included) and every process it started
+     * (services and Redis), read from /proc. Zero where /proc does not exist.
+     */
+    long residentBytes() {
+        List<ProcessHandle> all = new ArrayList<>();
+        all.add(ProcessHandle.current());
+        ProcessHandle.current().descendants().forEach(all::add);
+        return all.stream().mapToLong(p -> residentBytesOf(p.pid())).sum();
+    }
+
+    static long residentBytesOf(long pid) {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** Stops everything in reverse order of start: the gateway stops taking requests first. */
+    @Override
+    public void close() {
+        List<ServiceProcess> running = new ArrayList<>(services);
+        Collections.reverse(running);
+        running.forEach(ServiceProcess::close);
+        services.clear();
+        if (redis != null) {
+            try {
+                redis.close();
+            } catch (IOException e) {
+                log.accept("  redis did not stop cleanly: " + e.getMessage());
+            }
+            redis = null;
+        }
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.genaiplatform.launcher;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./platform.sh}: starts the whole platform on this machine, prints where to reach it, and stops
+ * everything on Ctrl-C.
+ *
+ * <p>One JVM per service, on purpose: it is how the platform runs in production (and in docker compose),
+ * a crash stays in its service, and each service's memory shows up on its own. See
+ * docs/adr/0001-one-jvm-per-service.md for the trade-off against one shared JVM.
+ */
+public final class PlatformLauncher {
+
+    public static void main(String[] args) throws Exception {
+        quietKafkaLogging();
+        String homeEnv = System.getenv("PLATFORM_HOME");
+        Path home = homeEnv != null && !homeEnv.isBlank() ? Path.of(homeEnv) : LauncherSettings.findHome(Path.of(""));
+        LauncherSettings settings = LauncherSettings.fromEnvironment(home);
+
+        if (args.length > 0 && args[0].equals("bench")) {
+            OverheadBenchmark.run(settings, args);
+            return;
+        }
+
+        System.out.println("Starting the GenAI reference platform (logs in " + settings.stateDir().resolve("logs") + ")");
+        Platform platform;
+        try {
+            platform = Platform.start(settings, System.out::println);
+        } catch (Exception e) {
+            System.err.println("\nThe platform did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping the platform...");
+            platform.close();
+            System.out.println("Stopped.");
+            stopped.countDown();
+        }, "platform-shutdown"));
+
+        printBanner(settings, platform);
+        stopped.await();
+    }
+
+    private static void printBanner(LauncherSettings settings, Platform platform) {
+        String url = "http://localhost:" + settings.gatewayPort();
+        System.out.printf("""
+
+                The platform is up in %.1f s, using %d MB of memory (resident, all processes).
+
+                  OpenAI-compatible API: %s/v1/chat/completions   (API key: %s)
+
+                Try it:
+
+                  curl -N %s/v1/chat/completions \\
+                    -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\
+                    -d '{"model":"sim-small","stream":true,"messages":[{"role":"user","content":"How does retrieval rank passages?"}]}'
+
+                Press Ctrl-C to stop everything.
+                """, platform.startupTime().toMillis() / 1000.0, platform.residentBytes() >> 20,
+                url, settings.demoApiKey(), url, settings.demoApiKey());
+    }
+
+    /** The broker logs through slf4j-simple; only warnings belong on the user's console. */
+    private static void quietKafkaLogging() {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    }
+
+    private PlatformLauncher() {
+    }
+}

@@ -1,0 +1,150 @@
+package dev.genaiplatform.launcher;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One service running as its own JVM, started from the runnable jar its Maven module built. Its output
+ * goes to a log file; it counts as started once its readiness probe answers 200.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final ServiceSpec spec;
+    private final Path logFile;
+    private final Process process;
+
+    private ServiceProcess(ServiceSpec spec, Path logFile, Process process) {
+        this.spec = spec;
+        this.logFile = logFile;
+        this.process = process;
+    }
+
+    static ServiceProcess start(ServiceSpec spec, Path home, Path stateDir) throws IOException {
+        Path jar = runnableJar(home.resolve(spec.moduleDir()));
+        Path logDir = Files.createDirectories(stateDir.resolve("logs"));
+        Path cdsDir = Files.createDirectories(stateDir.resolve("cds"));
+        Path logFile = logDir.resolve(spec.name() + ".log");
+
+        List<String> command = new ArrayList<>();
+        command.add(currentJava());
+        command.add("-Xmx" + spec.maxHeap());
+        command.add("-Xss512k");
+        // small heaps on a small machine: the serial collector costs the least memory and no extra threads
+        command.add("-XX:+UseSerialGC");
+        // class-data sharing: the second start of a service loads its classes from a memory-mapped archive
+        command.add("-XX:+AutoCreateSharedArchive");
+        command.add("-XX:SharedArchiveFile=" + cdsDir.resolve(spec.name() + ".jsa"));
+        command.add("--enable-native-access=ALL-UNNAMED");
+        // the embedding library phones home unless told it is offline: the platform talks only to loopback
+        command.add("-Dai.djl.offline=true");
+        command.add("-DOPT_OUT_TRACKING=true");
+        command.add("-jar");
+        command.add(jar.toString());
+        command.addAll(spec.extraArgs());
+
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(logFile.toFile());
+        builder.environment().putAll(spec.env());
+        builder.environment().put("DJL_OFFLINE", "true");
+        builder.environment().put("OPT_OUT_TRACKING", "true");
+        return new ServiceProcess(spec, logFile, builder.start());
+    }
+
+    /** Polls the readiness probe until it answers 200; fails early, with the log's tail, if the JVM dies. */
+    void awaitReady() throws InterruptedException {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(spec.readinessUrl()))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(spec.name() + " exited with code " + process.exitValue()
+                        + " before it was ready. Last lines of " + logFile + ":\n" + logTail(40));
+            }
+            try {
+                if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // the port opens only late in start-up
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException(spec.name() + " was not ready after " + READY_TIMEOUT.toSeconds()
+                + " s. Last lines of " + logFile + ":\n" + logTail(40));
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    int port() {
+        return spec.port();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path logFile() {
+        return logFile;
+    }
+
+    String logTail(int lines) {
+        try (Stream<String> all = Files.lines(logFile)) {
+            List<String> kept = all.toList();
+            return String.join("\n", kept.subList(Math.max(0, kept.size() - lines), kept.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Asks the JVM to stop (SIGTERM: Spring shuts down gracefully), and kills it if it does not. */
+    @Override
+    public void close() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path runnableJar(Path moduleDir) throws IOException {
+        Path target = moduleDir.resolve("target");
+        if (Files.isDirectory(target)) {
+            try (Stream<Path> files = Files.list(target)) {
+                var jar = files.filter(p -> p.getFileName().toString().endsWith("-exec.jar")).findFirst();
+                if (jar.isPresent()) {
+                    return jar.get();
+                }
+            }
+        }
+        throw new IllegalStateException("No runnable jar in " + target + ". Build first: ./mvnw -DskipTests package");
+    }
+
+    private static String currentJava() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+}
