@@ -50,7 +50,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
 
     /** The slug already in the type, or one made from the status (404 becomes {@code not-found}). */
     private static String slug(ProblemDetail problem, HttpStatusCode status) {
-        String type = problem.getType().toString();
+        String type = problem.getType() == null ? "" : problem.getType().toString();
         if (type.startsWith(TYPE_PREFIX)) {
             return type.substring(TYPE_PREFIX.length());
         }

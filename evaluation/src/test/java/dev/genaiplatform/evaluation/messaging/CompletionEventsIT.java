@@ -117,14 +117,23 @@ class CompletionEventsIT {
     }
 
     @Test
-    void isReadyAndRefusesACallerWithoutTenantAsProblemJson() {
+    void isReadyAndAnswersErrorsAsPlatformProblems() {
         assertThat(text("/actuator/health/readiness")).contains("\"UP\"");
 
-        var response = RestClient.create("http://127.0.0.1:" + port).get().uri("/api/evaluation/aggregates")
-                .exchange((request, reply) -> Map.entry(reply.getStatusCode().value(),
-                        String.valueOf(reply.getHeaders().getContentType())), false);
+        RestClient client = RestClient.create("http://127.0.0.1:" + port);
+        String withoutTenant = client.get().uri("/api/evaluation/aggregates").exchange((request, reply) ->
+                reply.getStatusCode().value() + " " + reply.getHeaders().getContentType() + " "
+                        + reply.bodyTo(String.class), false);
+        String wrongMethod = client.post().uri("/api/evaluation/aggregates").header("X-Tenant-Id", TENANT)
+                .exchange((request, reply) -> reply.getStatusCode().value() + " "
+                        + reply.getHeaders().getContentType() + " " + reply.bodyTo(String.class), false);
 
-        assertThat(response).isEqualTo(Map.entry(401, "application/problem+json"));
+        assertThat(withoutTenant).startsWith("401 application/problem+json")
+                .contains("\"type\":\"urn:genai-platform:problem:missing-tenant\"");
+        // Spring MVC's own errors get the same shape, including the OpenAI-style error member
+        assertThat(wrongMethod).startsWith("405 application/problem+json")
+                .contains("\"type\":\"urn:genai-platform:problem:method-not-allowed\"")
+                .contains("\"error\":{\"message\":");
     }
 
     private void publish(ChatCompletionRecordedEvent event) throws Exception {
