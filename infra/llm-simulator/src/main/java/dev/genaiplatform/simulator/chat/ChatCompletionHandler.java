@@ -1,0 +1,122 @@
+package dev.genaiplatform.simulator.chat;
+
+import dev.genaiplatform.simulator.answer.GroundedAnswer;
+import dev.genaiplatform.simulator.answer.GroundedAnswerComposer;
+import dev.genaiplatform.simulator.inspection.RequestLog;
+import dev.genaiplatform.simulator.model.ModelCatalog;
+import dev.genaiplatform.simulator.model.ModelProfile;
+import dev.genaiplatform.simulator.serving.Generation;
+import dev.genaiplatform.simulator.serving.ServingEngine;
+import dev.genaiplatform.simulator.tokens.TokenPiece;
+import dev.genaiplatform.simulator.tokens.Tokenizer;
+import dev.genaiplatform.simulator.tokens.Tokenizers;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * {@code POST /v1/chat/completions}: checks the request, lets the composer decide the answer, lets the
+ * serving engine pace its tokens, and writes them as one JSON body or as server-sent events.
+ */
+public final class ChatCompletionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatCompletionHandler.class);
+
+    private final ModelCatalog catalog;
+    private final Tokenizers tokenizers;
+    private final GroundedAnswerComposer composer;
+    private final ServingEngine engine;
+    private final RequestLog requestLog;
+    private final ChatRequestParser parser;
+    private final ChatStreamWriter streamWriter;
+    private final ChatMetrics metrics;
+    private final Clock clock;
+
+    public ChatCompletionHandler(ModelCatalog catalog, Tokenizers tokenizers, GroundedAnswerComposer composer,
+                                 ServingEngine engine, RequestLog requestLog, JsonMapper json,
+                                 MeterRegistry meterRegistry, Clock clock) {
+        this.catalog = catalog;
+        this.tokenizers = tokenizers;
+        this.composer = composer;
+        this.engine = engine;
+        this.requestLog = requestLog;
+        this.parser = new ChatRequestParser(json);
+        this.streamWriter = new ChatStreamWriter(json);
+        this.metrics = new ChatMetrics(meterRegistry);
+        this.clock = clock;
+    }
+
+    public Mono<ServerResponse> complete(ServerRequest request) {
+        return request.bodyToMono(byte[].class)
+                .switchIfEmpty(Mono.error(OpenAiError::invalidJson))
+                .flatMap(this::serve)
+                .onErrorResume(this::refuse);
+    }
+
+    private Mono<ServerResponse> serve(byte[] body) {
+        JsonNode json = parser.readJson(body);
+        requestLog.record(body);
+        ChatCompletionRequest request = parser.parse(json);
+        ModelProfile model = catalog.find(request.model())
+                .orElseThrow(() -> OpenAiError.modelNotFound(request.model()));
+        Tokenizer tokenizer = tokenizers.forModel(model);
+
+        int promptTokens = tokenizer.countPrompt(request.messages());
+        int requested = promptTokens + (request.maxTokens() == null ? 0 : request.maxTokens());
+        if (requested > model.contextWindow()) {
+            throw OpenAiError.contextLengthExceeded(model.id(), model.contextWindow(), promptTokens, request.maxTokens());
+        }
+        GroundedAnswer answer = composer.compose(request.messages());
+        Generation generation = Generation.fit(model, promptTokens, tokenizer.pieces(answer.text()), request.maxTokens());
+
+        String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
+        long created = clock.instant().getEpochSecond();
+        log.debug("{} model={} stream={} promptTokens={} completionTokens={} grounded={} finish={}", id, model.id(),
+                request.stream(), promptTokens, generation.completionTokens(), answer.grounded(),
+                generation.finishReason().wireName());
+        metrics.request(model.id(), 200);
+        metrics.promptTokens(model.id(), promptTokens);
+        Flux<TokenPiece> tokens = engine.generate(generation)
+                .doOnNext(piece -> metrics.generatedTokens(model.id(), piece.tokens()));
+
+        if (request.stream()) {
+            return streamWriter.respond(id, created, generation, tokens, request.includeUsage());
+        }
+        return tokens.then(Mono.defer(() -> ServerResponse.ok()
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(whole(id, created, generation))));
+    }
+
+    private static OpenAiWire.ChatCompletion whole(String id, long created, Generation generation) {
+        String text = generation.output().stream().map(TokenPiece::text).collect(Collectors.joining());
+        OpenAiWire.Choice choice = new OpenAiWire.Choice(0, new OpenAiWire.Message("assistant", text, null), null,
+                generation.finishReason().wireName());
+        return new OpenAiWire.ChatCompletion(id, created, generation.model().id(), choice,
+                new OpenAiWire.Usage(generation.promptTokens(), generation.completionTokens()));
+    }
+
+    private Mono<ServerResponse> refuse(Throwable failure) {
+        OpenAiError error = switch (failure) {
+            case OpenAiError e -> e;
+            case DataBufferLimitException e -> OpenAiError.tooLarge();
+            default -> {
+                log.error("Chat completion failed", failure);
+                yield OpenAiError.serverError();
+            }
+        };
+        log.debug("Refused with {}: {}", error.status().value(), error.getMessage());
+        metrics.request(error.model() == null ? ChatMetrics.UNKNOWN_MODEL : error.model(), error.status().value());
+        return error.toResponse();
+    }
+}

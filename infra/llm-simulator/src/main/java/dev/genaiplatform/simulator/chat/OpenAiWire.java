@@ -1,0 +1,74 @@
+package dev.genaiplatform.simulator.chat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+
+/**
+ * The JSON the simulator writes, field for field as OpenAI's chat-completions API does (the subset it
+ * fills). Null fields are written as null where OpenAI writes them, and left out where OpenAI leaves
+ * them out.
+ */
+final class OpenAiWire {
+
+    private OpenAiWire() {
+    }
+
+    /** A whole completion ({@code "stream": false}). */
+    record ChatCompletion(String id, String object, long created, String model, List<Choice> choices, Usage usage) {
+
+        ChatCompletion(String id, long created, String model, Choice choice, Usage usage) {
+            this(id, "chat.completion", created, model, List.of(choice), usage);
+        }
+    }
+
+    record Choice(int index, Message message, Object logprobs, @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    record Message(String role, String content, Object refusal) {
+    }
+
+    /** One server-sent event of a streamed completion. {@code usage} only on the last one, when asked. */
+    record Chunk(String id, String object, long created, String model, List<ChunkChoice> choices,
+                 @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {
+
+        Chunk(String id, long created, String model, ChunkChoice choice) {
+            this(id, "chat.completion.chunk", created, model, List.of(choice), null);
+        }
+
+        Chunk(String id, long created, String model, Usage usage) {
+            this(id, "chat.completion.chunk", created, model, List.of(), usage);
+        }
+    }
+
+    record ChunkChoice(int index, Delta delta, Object logprobs, @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    /** What a chunk adds to the message: the role once, then content; empty on the final chunk. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Delta(String role, String content) {
+    }
+
+    record Usage(@JsonProperty("prompt_tokens") int promptTokens,
+                 @JsonProperty("completion_tokens") int completionTokens,
+                 @JsonProperty("total_tokens") int totalTokens) {
+
+        Usage(int promptTokens, int completionTokens) {
+            this(promptTokens, completionTokens, promptTokens + completionTokens);
+        }
+    }
+
+    record ModelList(String object, List<ModelCard> data) {
+    }
+
+    record ModelCard(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
+    }
+
+    /** OpenAI's error document: {@code {"error": {"message", "type", "param", "code"}}}. */
+    record ErrorBody(ErrorDetail error) {
+    }
+
+    record ErrorDetail(String message, String type, String param, String code) {
+    }
+}

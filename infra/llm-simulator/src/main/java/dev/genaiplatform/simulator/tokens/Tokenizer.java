@@ -1,0 +1,97 @@
+package dev.genaiplatform.simulator.tokens;
+
+import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.IntArrayList;
+import dev.genaiplatform.simulator.model.ChatMessage;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Counts and splits text the way an OpenAI model's own tokenizer does (a real BPE vocabulary from jtokkit).
+ * Special-token text such as {@code <|endoftext|>} is treated as ordinary text, as the API does for user
+ * content.
+ */
+public final class Tokenizer {
+
+    /** Every message is wrapped in {@code <|start|>role<|message|>...<|end|>}: three tokens of framing. */
+    static final int TOKENS_PER_MESSAGE = 3;
+    /** A {@code name} costs one token more than its text. */
+    static final int TOKENS_PER_NAME = 1;
+    /** The reply is primed with {@code <|start|>assistant<|message|>}. */
+    static final int REPLY_PRIMING_TOKENS = 3;
+
+    private final Encoding encoding;
+
+    public Tokenizer(Encoding encoding) {
+        this.encoding = encoding;
+    }
+
+    public int count(String text) {
+        return encoding.countTokensOrdinary(text);
+    }
+
+    /**
+     * Prompt tokens of a conversation, counted as OpenAI documents it for its chat models (the cookbook's
+     * {@code num_tokens_from_messages}): per message 3 tokens of framing plus the tokens of its role, its
+     * content and its name (plus 1 if named); plus 3 tokens that prime the reply. The API's own count can
+     * differ by a few tokens for newer models; tools and images are not counted.
+     */
+    public int countPrompt(List<ChatMessage> messages) {
+        int total = REPLY_PRIMING_TOKENS;
+        for (ChatMessage message : messages) {
+            total += TOKENS_PER_MESSAGE + count(message.role()) + count(message.content());
+            if (message.name() != null) {
+                total += count(message.name()) + TOKENS_PER_NAME;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Splits text into the pieces a model would emit, one token each, except where a character's UTF-8
+     * bytes span several tokens: those tokens travel together, so no piece holds half a character.
+     */
+    public List<TokenPiece> pieces(String text) {
+        IntArrayList tokens = encoding.encodeOrdinary(text);
+        List<TokenPiece> pieces = new ArrayList<>(tokens.size());
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteArrayOutputStream pending = new ByteArrayOutputStream();
+        int pendingTokens = 0;
+        IntArrayList one = new IntArrayList(1);
+        for (int i = 0; i < tokens.size(); i++) {
+            one.clear();
+            one.add(tokens.get(i));
+            pending.writeBytes(encoding.decodeBytes(one));
+            pendingTokens++;
+            String decoded = decodeWhole(utf8, pending.toByteArray());
+            if (decoded != null) {
+                pieces.add(new TokenPiece(decoded, pendingTokens));
+                pending.reset();
+                pendingTokens = 0;
+            }
+        }
+        if (pendingTokens > 0) {
+            // cannot happen for text that came in as a Java string; kept so no token is ever lost
+            pieces.add(new TokenPiece(pending.toString(StandardCharsets.UTF_8), pendingTokens));
+        }
+        return pieces;
+    }
+
+    /** The bytes as text if they are complete UTF-8, else null (more bytes are needed). */
+    private static String decodeWhole(CharsetDecoder utf8, byte[] bytes) {
+        try {
+            return utf8.reset().decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException incomplete) {
+            return null;
+        }
+    }
+}
