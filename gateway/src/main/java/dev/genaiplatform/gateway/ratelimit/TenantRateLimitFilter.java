@@ -1,0 +1,118 @@
+package dev.genaiplatform.gateway.ratelimit;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.genaiplatform.gateway.FilterOrder;
+import dev.genaiplatform.gateway.problem.GatewayProblem;
+import dev.genaiplatform.gateway.tenant.Tenant;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.ratelimit.RateLimiter;
+import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * One token bucket per tenant in Redis, so that every gateway replica shares the same count. The
+ * bucket is Spring Cloud Gateway's {@link RedisRateLimiter} (its atomic Lua script); this filter only
+ * replaces the stock RequestRateLimiter filter's answer, an empty 429, with a problem+json that says
+ * when to retry ({@code Retry-After}) and the {@code X-RateLimit-*} headers, which successful responses
+ * carry too.
+ *
+ * <p>When Redis cannot be asked, RedisRateLimiter logs the error and allows the request (fail-open),
+ * reporting -1 remaining tokens (in its headers, which are on unless
+ * {@code spring.cloud.gateway.server.webflux.redis-rate-limiter.include-headers} is false). This filter
+ * counts those requests
+ * ({@code gateway.ratelimit.unavailable}) and, with {@code rate-limit-fail-open: false}, turns them
+ * into a 503 instead: availability versus strict protection of the model budget is a deployment choice.
+ */
+public final class TenantRateLimitFilter implements WebFilter, Ordered {
+
+    private static final Logger log = LoggerFactory.getLogger(TenantRateLimitFilter.class);
+
+    private static final String CONFIG_PREFIX = "tenant:";
+
+    private final RedisRateLimiter rateLimiter;
+
+    private final boolean failOpen;
+
+    private final MeterRegistry meters;
+
+    public TenantRateLimitFilter(RedisRateLimiter rateLimiter, List<Tenant> tenants, boolean failOpen,
+            MeterRegistry meters) {
+        this.rateLimiter = rateLimiter;
+        this.failOpen = failOpen;
+        this.meters = meters;
+        // RedisRateLimiter looks its settings up by "route id"; one entry per tenant gives per-tenant buckets.
+        for (Tenant tenant : tenants) {
+            Tenant.RateLimit limit = tenant.rateLimit();
+            rateLimiter.getConfig().put(CONFIG_PREFIX + tenant.id(), new RedisRateLimiter.Config()
+                .setReplenishRate(limit.replenishRate())
+                .setBurstCapacity(limit.burstCapacity())
+                .setRequestedTokens(limit.requestedTokens()));
+        }
+    }
+
+    @Override
+    public int getOrder() {
+        return FilterOrder.RATE_LIMIT;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        Tenant tenant = Tenant.find(exchange).orElse(null);
+        if (tenant == null) {
+            return chain.filter(exchange); // actuator: not authenticated, not limited
+        }
+        return rateLimiter.isAllowed(CONFIG_PREFIX + tenant.id(), tenant.id())
+            .flatMap(decision -> decide(exchange, chain, tenant, decision));
+    }
+
+    private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, Tenant tenant,
+            RateLimiter.Response decision) {
+        Map<String, String> headers = decision.getHeaders();
+        if ("-1".equals(headers.get(RedisRateLimiter.REMAINING_HEADER))) {
+            meters.counter("gateway.ratelimit.unavailable", "tenant", tenant.id()).increment();
+            if (!failOpen) {
+                return Mono.error(GatewayProblem.RATE_LIMITER_UNAVAILABLE
+                    .exception("The rate limiter is unavailable; try again later."));
+            }
+            log.warn("Rate limiter unavailable, letting request of tenant {} through", tenant.id());
+            return chain.filter(exchange);
+        }
+        if (!decision.isAllowed()) {
+            meters.counter("gateway.ratelimit.rejected", "tenant", tenant.id()).increment();
+            log.info("Tenant {} over its rate limit", tenant.id());
+            return Mono.error(tooManyRequests(tenant, headers));
+        }
+        exchange.getResponse().beforeCommit(() -> {
+            headers.forEach(exchange.getResponse().getHeaders()::set);
+            return Mono.empty();
+        });
+        return chain.filter(exchange);
+    }
+
+    private static ErrorResponseException tooManyRequests(Tenant tenant, Map<String, String> headers) {
+        long tokensLeft = Long.parseLong(headers.getOrDefault(RedisRateLimiter.REMAINING_HEADER, "0"));
+        long retryAfter = retryAfterSeconds(tenant.rateLimit(), tokensLeft);
+        ErrorResponseException problem = GatewayProblem.RATE_LIMIT_EXCEEDED.exception(
+                "Rate limit reached for tenant '" + tenant.id() + "'. Retry after " + retryAfter + " s.");
+        headers.forEach(problem.getHeaders()::set);
+        problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
+        return problem;
+    }
+
+    /** Seconds until the bucket holds enough tokens again; the script refills once per whole second. */
+    static long retryAfterSeconds(Tenant.RateLimit limit, long tokensLeft) {
+        long missing = Math.max(1, limit.requestedTokens() - Math.max(0, tokensLeft));
+        return Math.max(1, (missing + limit.replenishRate() - 1) / limit.replenishRate());
+    }
+}

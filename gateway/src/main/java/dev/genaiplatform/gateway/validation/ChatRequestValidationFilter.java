@@ -1,0 +1,101 @@
+package dev.genaiplatform.gateway.validation;
+
+import dev.genaiplatform.gateway.FilterOrder;
+import dev.genaiplatform.gateway.tenant.Tenant;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Reads the body of {@code POST /v1/chat/completions} (already capped by {@link RequestSizeLimitFilter}),
+ * validates it with {@link ChatRequestValidator} and forwards the same bytes. The body is copied to a
+ * heap array and the pooled network buffers released at once: a request rejected here never reaches
+ * the gateway's routing, whose clean-up would otherwise be the only thing releasing a cached buffer.
+ */
+public final class ChatRequestValidationFilter implements WebFilter, Ordered {
+
+    static final String CHAT_COMPLETIONS = "/v1/chat/completions";
+
+    private final ChatRequestValidator validator;
+
+    public ChatRequestValidationFilter(ChatRequestValidator validator) {
+        this.validator = validator;
+    }
+
+    @Override
+    public int getOrder() {
+        return FilterOrder.CHAT_VALIDATION;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        ServerHttpRequest request = exchange.getRequest();
+        if (!isChatCompletion(request)) {
+            return chain.filter(exchange);
+        }
+        Tenant tenant = Tenant.of(exchange);
+        return DataBufferUtils.join(request.getBody())
+            .map(ChatRequestValidationFilter::copyAndRelease)
+            .defaultIfEmpty(new byte[0])
+            .flatMap(body -> {
+                validator.validate(body, tenant);
+                return chain.filter(exchange.mutate().request(new ValidatedBodyRequest(request, body)).build());
+            });
+    }
+
+    /** A trailing slash must not slip past the check if the route happens to match it. */
+    private static boolean isChatCompletion(ServerHttpRequest request) {
+        String path = request.getPath().pathWithinApplication().value();
+        return HttpMethod.POST.equals(request.getMethod())
+                && (path.equals(CHAT_COMPLETIONS) || path.equals(CHAT_COMPLETIONS + "/"));
+    }
+
+    private static byte[] copyAndRelease(DataBuffer buffer) {
+        try {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            return bytes;
+        }
+        finally {
+            DataBufferUtils.release(buffer);
+        }
+    }
+
+    /** The validated bytes, unchanged, with a Content-Length now that their size is known. */
+    private static final class ValidatedBodyRequest extends ServerHttpRequestDecorator {
+
+        private final byte[] body;
+
+        private final HttpHeaders headers;
+
+        ValidatedBodyRequest(ServerHttpRequest delegate, byte[] body) {
+            super(delegate);
+            this.body = body;
+            this.headers = HttpHeaders.copyOf(delegate.getHeaders());
+            this.headers.remove(HttpHeaders.TRANSFER_ENCODING);
+            this.headers.setContentLength(body.length);
+        }
+
+        @Override
+        public HttpHeaders getHeaders() {
+            return headers;
+        }
+
+        @Override
+        public Flux<DataBuffer> getBody() {
+            // A fresh heap-backed wrapper per subscription: nothing pooled, nothing to release.
+            return Flux.defer(() -> Flux.just(DefaultDataBufferFactory.sharedInstance.wrap(body)));
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.genaiplatform.gateway;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A stand-in for the orchestrator and the platform APIs, on the JDK's HTTP server. It records every
+ * request and behaves as the {@value #BEHAVIOUR} request header says (the gateway forwards it like any
+ * header): answer JSON (default), stream server-sent events one at a time when the test allows the
+ * next, stall, answer too late, or answer with its own error.
+ */
+final class FakeBackend implements AutoCloseable {
+
+    static final String BEHAVIOUR = "X-Fake-Behaviour";
+
+    static final List<String> STREAM_EVENTS = List.of(
+            "{\"choices\":[{\"delta\":{\"content\":\"Hel\"}}]}",
+            "{\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}",
+            "[DONE]");
+
+    static final String BACKEND_PROBLEM =
+            "{\"type\":\"urn:backend:problem:refused\",\"title\":\"Refused by backend\",\"status\":422}";
+
+    private final HttpServer server;
+
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+    private final BlockingQueue<Boolean> nextEventAllowed = new LinkedBlockingQueue<>();
+
+    FakeBackend() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The next request the backend received; fails the test if none arrives. */
+    Received takeReceived() throws InterruptedException {
+        Received next = received.poll(10, TimeUnit.SECONDS);
+        if (next == null) {
+            throw new AssertionError("the backend received no request");
+        }
+        return next;
+    }
+
+    boolean receivedNothing() {
+        return received.isEmpty();
+    }
+
+    void reset() {
+        received.clear();
+        nextEventAllowed.clear();
+    }
+
+    /** Lets a stepwise stream send its next event. */
+    void allowNextEvent() {
+        nextEventAllowed.add(Boolean.TRUE);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            headers.putAll(exchange.getRequestHeaders());
+            received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers,
+                    new String(body, StandardCharsets.UTF_8)));
+            String requestId = exchange.getRequestHeaders().getFirst("X-Request-Id");
+            if (requestId != null) {
+                exchange.getResponseHeaders().set("X-Request-Id", requestId); // echoed, as many services do
+            }
+            String behaviour = String.valueOf(exchange.getRequestHeaders().getFirst(BEHAVIOUR)).toLowerCase(Locale.ROOT);
+            switch (behaviour) {
+                case "stream-stepwise" -> streamStepwise(exchange);
+                case "stall" -> stall(exchange);
+                case "slow" -> pause(30);
+                case "problem" -> respond(exchange, 422, "application/problem+json", BACKEND_PROBLEM);
+                default -> respond(exchange, 200, "application/json",
+                        "{\"id\":\"chatcmpl-test\",\"object\":\"chat.completion\",\"path\":\""
+                                + exchange.getRequestURI().getPath() + "\"}");
+            }
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Sends an event, then waits until the test has seen it before sending the next. A gateway that
+     * buffered the stream would hold back the first event, the test would never allow the second, and
+     * the backend gives up and hangs up: the test fails instead of passing late.
+     */
+    private void streamStepwise(HttpExchange exchange) throws IOException, InterruptedException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (int i = 0; i < STREAM_EVENTS.size(); i++) {
+            if (i > 0 && nextEventAllowed.poll(10, TimeUnit.SECONDS) == null) {
+                return;
+            }
+            out.write(("data: " + STREAM_EVENTS.get(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    private void stall(HttpExchange exchange) throws IOException, InterruptedException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        out.write(("data: " + STREAM_EVENTS.get(0) + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        pause(30);
+    }
+
+    private static void pause(int seconds) throws InterruptedException {
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    record Received(String method, String path, Map<String, List<String>> headers, String body) {
+
+        List<String> header(String name) {
+            return headers.getOrDefault(name, List.of());
+        }
+    }
+}

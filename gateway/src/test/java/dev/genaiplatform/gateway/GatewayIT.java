@@ -1,0 +1,347 @@
+package dev.genaiplatform.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import dev.genaiplatform.gateway.FakeBackend.Received;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The gateway end to end, with a real Redis and a fake backend standing in for every service: one
+ * Spring context for all tests. Tenants: demo (the application.yml default, models [sim-small]), acme
+ * (hashed key, two models) and limited (a burst of three requests, then one every 100 s).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "PLATFORM_DEMO_API_KEY=" + GatewayIT.DEMO_KEY,
+        // sha256("acme-key"): the production way to configure a key
+        "platform.gateway.tenants.acme.api-key-sha256=afacab3575137afa4e00d9cbcafcb14c9ae25f779d964eb0ea5b2c4eb5dfd163",
+        "platform.gateway.tenants.acme.models=sim-small,sim-large",
+        "platform.gateway.tenants.acme.rate-limit.replenish-rate=50",
+        "platform.gateway.tenants.acme.rate-limit.burst-capacity=100",
+        "platform.gateway.tenants.limited.api-key=" + GatewayIT.LIMITED_KEY,
+        "platform.gateway.tenants.limited.models=sim-small",
+        // one token per second, 100 per request: 3 in a burst, and no refill within a test run
+        "platform.gateway.tenants.limited.rate-limit.replenish-rate=1",
+        "platform.gateway.tenants.limited.rate-limit.burst-capacity=300",
+        "platform.gateway.tenants.limited.rate-limit.requested-tokens=100",
+        "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
+        "platform.gateway.upstream-idle-timeout=3s" })
+class GatewayIT {
+
+    static final String DEMO_KEY = "demo-test-key";
+
+    static final String ACME_KEY = "acme-key";
+
+    static final String LIMITED_KEY = "limited-key";
+
+    static final String VALID_CHAT = """
+            {"model":"sim-small","messages":[{"role":"user","content":"Hello"}]}""";
+
+    private static final FakeBackend backend = new FakeBackend();
+
+    @LocalServerPort
+    int port;
+
+    WebTestClient client;
+
+    @DynamicPropertySource
+    static void services(DynamicPropertyRegistry registry) {
+        registry.add("spring.data.redis.port", TestRedis::port);
+        registry.add("ORCHESTRATOR_URL", backend::url);
+        registry.add("EVALUATION_URL", backend::url);
+        registry.add("TOOLS_AGENT_URL", backend::url);
+        // nothing listens there: the retrieval service is "down"
+        registry.add("RETRIEVAL_URL", () -> "http://127.0.0.1:" + TestRedis.freePort());
+    }
+
+    @AfterAll
+    static void stopBackend() {
+        backend.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        backend.reset();
+        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+            .responseTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    @Test
+    void rejectsARequestWithoutAnApiKeyAsProblemJson() {
+        client.get().uri("/v1/models").exchange()
+            .expectStatus().isUnauthorized()
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectHeader().valueMatches(HttpHeaders.WWW_AUTHENTICATE, "Bearer .*")
+            .expectHeader().exists("X-Request-Id")
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("urn:genai-platform:problem:invalid_api_key")
+            .jsonPath("$.title").isEqualTo("Invalid API key")
+            .jsonPath("$.status").isEqualTo(401)
+            .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("Authorization: Bearer"))
+            .jsonPath("$.instance").isEqualTo("/v1/models")
+            .jsonPath("$.error.message").value(message -> assertThat((String) message).contains("Missing API key"))
+            .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+            .jsonPath("$.error.code").isEqualTo("invalid_api_key");
+    }
+
+    @Test
+    void rejectsAnUnknownApiKeyAndNeverCallsTheBackend() {
+        chat("wrong-key", VALID_CHAT).exchange()
+            .expectStatus().isUnauthorized()
+            .expectHeader().valueMatches(HttpHeaders.WWW_AUTHENTICATE, "Bearer .*invalid_token.*")
+            .expectBody().jsonPath("$.error.code").isEqualTo("invalid_api_key");
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Basic " + DEMO_KEY).exchange()
+            .expectStatus().isUnauthorized();
+        assertThat(backend.receivedNothing()).isTrue();
+    }
+
+    @Test
+    void forwardsAValidChatRequestUnchangedWithTheTenantItAuthenticatedAs() throws Exception {
+        chat(DEMO_KEY, VALID_CHAT).header("X-Tenant-Id", "acme").exchange()
+            .expectStatus().isOk()
+            .expectHeader().valueMatches("X-Request-Id", "[0-9a-f-]{36}")
+            .expectHeader().exists("X-RateLimit-Remaining")
+            .expectBody().jsonPath("$.id").isEqualTo("chatcmpl-test");
+
+        Received received = backend.takeReceived();
+        assertThat(received.method()).isEqualTo("POST");
+        assertThat(received.path()).isEqualTo("/v1/chat/completions");
+        assertThat(received.body()).isEqualTo(VALID_CHAT);
+        assertThat(received.header("X-Tenant-Id")).containsExactly("demo");
+        assertThat(received.header("Authorization")).isEmpty();
+        assertThat(UUID.fromString(received.header("X-Request-Id").getFirst())).isNotNull();
+    }
+
+    @Test
+    void keepsTheClientsRequestIdAndReturnsItOnce() throws Exception {
+        List<String> returned = chat(DEMO_KEY, VALID_CHAT).header("X-Request-Id", "client-req-42").exchange()
+            .expectStatus().isOk()
+            .returnResult(String.class).getResponseHeaders().get("X-Request-Id");
+        assertThat(returned).containsExactly("client-req-42");
+        assertThat(backend.takeReceived().header("X-Request-Id")).containsExactly("client-req-42");
+    }
+
+    @Test
+    void acceptsContentAsAnArrayOfTextParts() throws Exception {
+        String parts = """
+                {"model":"sim-small","stream":false,"messages":[{"role":"user","content":[{"type":"text","text":"Hi"}]}]}""";
+        chat(DEMO_KEY, parts).exchange().expectStatus().isOk();
+        assertThat(backend.takeReceived().body()).isEqualTo(parts);
+    }
+
+    @Test
+    void listsOnlyTheModelsOfTheCallersTenant() {
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + DEMO_KEY).exchange()
+            .expectStatus().isOk()
+            .expectBody()
+            .jsonPath("$.object").isEqualTo("list")
+            .jsonPath("$.data.length()").isEqualTo(1)
+            .jsonPath("$.data[0].id").isEqualTo("sim-small")
+            .jsonPath("$.data[0].object").isEqualTo("model")
+            .jsonPath("$.data[0].created").isNumber()
+            .jsonPath("$.data[0].owned_by").isEqualTo("genai-platform");
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + ACME_KEY).exchange()
+            .expectStatus().isOk()
+            .expectBody().jsonPath("$.data[*].id").isEqualTo(List.of("sim-small", "sim-large"));
+    }
+
+    @Test
+    void answers429WithRetryAfterOnceTheBurstIsSpent() {
+        for (int i = 0; i < 3; i++) {
+            models(LIMITED_KEY).expectStatus().isOk();
+        }
+        models(LIMITED_KEY)
+            .expectStatus().isEqualTo(429)
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectHeader().value(HttpHeaders.RETRY_AFTER, retryAfter -> assertThat(Integer.parseInt(retryAfter)).isBetween(1, 100))
+            .expectHeader().valueEquals("X-RateLimit-Burst-Capacity", "300")
+            .expectHeader().exists("X-RateLimit-Remaining")
+            .expectBody()
+            .jsonPath("$.status").isEqualTo(429)
+            .jsonPath("$.error.code").isEqualTo("rate_limit_exceeded");
+    }
+
+    @Test
+    void rejectsABodyOverOneMebibyteThatDeclaresItsLength() {
+        chat(DEMO_KEY, new byte[10 * 1024 * 1024]).exchange()
+            .expectStatus().isEqualTo(413)
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody().jsonPath("$.error.code").isEqualTo("request_too_large");
+        assertThat(backend.receivedNothing()).isTrue();
+    }
+
+    @Test
+    void rejectsABodyOverOneMebibyteSentInChunksWithoutALength() {
+        Flux<DataBuffer> tenMegabytes = Flux.range(0, 160)
+            .map(i -> DefaultDataBufferFactory.sharedInstance.wrap(new byte[64 * 1024]));
+        client.post().uri("/v1/chat/completions")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + DEMO_KEY)
+            .contentType(MediaType.APPLICATION_JSON)
+            .body(tenMegabytes, DataBuffer.class)
+            .exchange()
+            .expectStatus().isEqualTo(413)
+            .expectBody().jsonPath("$.error.code").isEqualTo("request_too_large");
+        assertThat(backend.receivedNothing()).isTrue();
+    }
+
+    static Stream<Arguments> malformedChatRequests() {
+        return Stream.of(
+                Arguments.of("{\"model\":\"sim-small\",\"messages\":[", "invalid_json", null),
+                Arguments.of("{\"model\":\"sim-small\"}", "missing_required_parameter", "messages"),
+                Arguments.of("{\"model\":\"sim-small\",\"messages\":[]}", "empty_array", "messages"),
+                Arguments.of("{\"model\":\"sim-small\",\"messages\":\"Hello\"}", "invalid_type", "messages"),
+                Arguments.of("{\"model\":\"sim-small\",\"messages\":[{\"content\":\"Hi\"}]}", "missing_required_parameter", "messages[0].role"),
+                Arguments.of("{\"model\":\"sim-small\",\"messages\":[{\"role\":\"user\"}]}", "missing_required_parameter", "messages[0].content"),
+                Arguments.of("{\"model\":\"sim-small\",\"messages\":[{\"role\":\"user\",\"content\":42}]}", "invalid_type", "messages[0].content"),
+                Arguments.of("{\"model\":\"sim-small\",\"messages\":[{\"role\":\"user\",\"content\":\"  \"}]}", "invalid_value", "messages[0].content"),
+                Arguments.of("{\"model\":\"sim-small\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "invalid_type", "stream"),
+                Arguments.of("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "missing_required_parameter", "model"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedChatRequests")
+    void rejectsAMalformedChatRequestWith400(String body, String code, String param) {
+        chat(DEMO_KEY, body).exchange()
+            .expectStatus().isBadRequest()
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody()
+            .jsonPath("$.type").isEqualTo("urn:genai-platform:problem:" + code)
+            .jsonPath("$.error.code").isEqualTo(code)
+            .jsonPath("$.error.param").isEqualTo(param);
+        assertThat(backend.receivedNothing()).isTrue();
+    }
+
+    @Test
+    void answers404ForAnUnknownModelAndForAModelOfAnotherTenant() {
+        for (String model : List.of("gpt-9", "sim-large")) {
+            chat(DEMO_KEY, VALID_CHAT.replace("sim-small", model)).exchange()
+                .expectStatus().isNotFound()
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("model_not_found")
+                .jsonPath("$.error.param").isEqualTo("model");
+        }
+        chat(ACME_KEY, VALID_CHAT.replace("sim-small", "sim-large")).exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void passesStreamedEventsThroughOneByOne() {
+        Flux<String> events = chat(DEMO_KEY, VALID_CHAT.replace("{\"model\"", "{\"stream\":true,\"model\""))
+            .header(FakeBackend.BEHAVIOUR, "stream-stepwise")
+            .accept(MediaType.TEXT_EVENT_STREAM)
+            .exchange()
+            .expectStatus().isOk()
+            .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+            .returnResult(String.class).getResponseBody();
+
+        // The backend sends each event only after the test saw the previous one.
+        StepVerifier.create(events)
+            .expectNext(FakeBackend.STREAM_EVENTS.get(0))
+            .then(backend::allowNextEvent)
+            .expectNext(FakeBackend.STREAM_EVENTS.get(1))
+            .then(backend::allowNextEvent)
+            .expectNext(FakeBackend.STREAM_EVENTS.get(2))
+            .expectComplete()
+            .verify(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void cutsAStreamThatStallsLongerThanTheIdleTimeout() {
+        Flux<String> events = chat(DEMO_KEY, VALID_CHAT).header(FakeBackend.BEHAVIOUR, "stall")
+            .exchange().expectStatus().isOk()
+            .returnResult(String.class).getResponseBody();
+        // The backend would stay silent for 30 s; the gateway gives up after 3 s and closes the stream,
+        // which the client sees as an error or an end, depending on where the close lands.
+        StepVerifier.create(events.onErrorComplete())
+            .expectNext(FakeBackend.STREAM_EVENTS.get(0))
+            .expectComplete()
+            .verify(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void passesABackendErrorThroughUnchanged() {
+        chat(DEMO_KEY, VALID_CHAT).header(FakeBackend.BEHAVIOUR, "problem").exchange()
+            .expectStatus().isEqualTo(422)
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody().json(FakeBackend.BACKEND_PROBLEM, org.springframework.test.json.JsonCompareMode.STRICT);
+    }
+
+    @Test
+    void forwardsPlatformApiRoutesWithTheTenantHeader() throws Exception {
+        client.post().uri("/api/evaluation/runs").header(HttpHeaders.AUTHORIZATION, "Bearer " + ACME_KEY)
+            .header("X-Tenant-Id", "demo")
+            .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"dataset\":\"golden\"}")
+            .exchange().expectStatus().isOk();
+        Received evaluation = backend.takeReceived();
+        assertThat(evaluation.path()).isEqualTo("/api/evaluation/runs");
+        assertThat(evaluation.body()).isEqualTo("{\"dataset\":\"golden\"}");
+        assertThat(evaluation.header("X-Tenant-Id")).containsExactly("acme");
+
+        client.get().uri("/api/tools/catalog").header(HttpHeaders.AUTHORIZATION, "Bearer " + ACME_KEY)
+            .exchange().expectStatus().isOk();
+        assertThat(backend.takeReceived().path()).isEqualTo("/api/tools/catalog");
+    }
+
+    @Test
+    void answers503WhenTheBackendIsDown() {
+        client.get().uri("/api/retrieval/search?q=x").header(HttpHeaders.AUTHORIZATION, "Bearer " + DEMO_KEY)
+            .exchange()
+            .expectStatus().isEqualTo(503)
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody()
+            .jsonPath("$.error.code").isEqualTo("upstream_unavailable")
+            .jsonPath("$.instance").isEqualTo("/api/retrieval/search");
+    }
+
+    @Test
+    void answers504WhenTheBackendAnswersTooLate() {
+        chat(DEMO_KEY, VALID_CHAT).header(FakeBackend.BEHAVIOUR, "slow").exchange()
+            .expectStatus().isEqualTo(504)
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody().jsonPath("$.error.code").isEqualTo("upstream_timeout");
+    }
+
+    @Test
+    void answers404ProblemForAPathNoRouteServes() {
+        client.get().uri("/v1/embeddings").header(HttpHeaders.AUTHORIZATION, "Bearer " + DEMO_KEY).exchange()
+            .expectStatus().isNotFound()
+            .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+            .expectBody().jsonPath("$.status").isEqualTo(404);
+    }
+
+    @Test
+    void servesActuatorWithoutAnApiKey() {
+        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+    }
+
+    private WebTestClient.RequestHeadersSpec<?> chat(String apiKey, Object body) {
+        return client.post().uri("/v1/chat/completions")
+            .header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey)
+            .contentType(MediaType.APPLICATION_JSON)
+            .bodyValue(body);
+    }
+
+    private WebTestClient.ResponseSpec models(String apiKey) {
+        return client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey).exchange();
+    }
+}

@@ -1,0 +1,151 @@
+package dev.genaiplatform.gateway.ratelimit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.genaiplatform.gateway.tenant.AuthenticatedTenants;
+import dev.genaiplatform.gateway.tenant.Tenant;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import org.springframework.cloud.gateway.filter.ratelimit.RateLimiter;
+import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.server.WebFilterChain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TenantRateLimitFilterTests {
+
+    private static final Tenant TENANT = new Tenant("acme", List.of("sim-small"), new Tenant.RateLimit(2, 10, 1));
+
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    private final AtomicBoolean forwarded = new AtomicBoolean();
+
+    private final WebFilterChain chain = exchange -> {
+        forwarded.set(true);
+        return Mono.empty();
+    };
+
+    private LettuceConnectionFactory connections;
+
+    @AfterEach
+    void closeRedisClient() {
+        if (connections != null) {
+            connections.destroy();
+        }
+    }
+
+    @Test
+    void springCloudGatewaysLimiterLetsRequestsThroughWhenRedisIsDown() {
+        RedisRateLimiter limiter = redisRateLimiterWithoutRedis();
+        limiter.getConfig().put("any", new RedisRateLimiter.Config().setReplenishRate(1).setBurstCapacity(1));
+        RateLimiter.Response decision = limiter.isAllowed("any", "acme").block();
+        assertThat(decision.isAllowed()).isTrue();
+        assertThat(decision.getHeaders()).containsEntry(RedisRateLimiter.REMAINING_HEADER, "-1");
+    }
+
+    @Test
+    void failsOpenByDefaultAndCountsIt() {
+        TenantRateLimitFilter filter = new TenantRateLimitFilter(redisRateLimiterWithoutRedis(), List.of(TENANT), true, meters);
+        StepVerifier.create(filter.filter(authenticatedExchange(), chain)).verifyComplete();
+        assertThat(forwarded).isTrue();
+        assertThat(meters.counter("gateway.ratelimit.unavailable", "tenant", "acme").count()).isEqualTo(1);
+    }
+
+    @Test
+    void answers503WhenRedisIsDownAndFailOpenIsOff() {
+        TenantRateLimitFilter filter = new TenantRateLimitFilter(redisRateLimiterWithoutRedis(), List.of(TENANT), false, meters);
+        StepVerifier.create(filter.filter(authenticatedExchange(), chain))
+            .expectErrorSatisfies(e -> assertThat(((ErrorResponseException) e).getStatusCode().value()).isEqualTo(503))
+            .verify();
+        assertThat(forwarded).isFalse();
+    }
+
+    @Test
+    void asksTheLimiterWithTheTenantsOwnBucketSettings() {
+        RecordingRateLimiter limiter = new RecordingRateLimiter(new RateLimiter.Response(false,
+                Map.of(RedisRateLimiter.REMAINING_HEADER, "0", RedisRateLimiter.BURST_CAPACITY_HEADER, "10")));
+        TenantRateLimitFilter filter = new TenantRateLimitFilter(limiter, List.of(TENANT), true, meters);
+
+        StepVerifier.create(filter.filter(authenticatedExchange(), chain))
+            .expectErrorSatisfies(e -> {
+                ErrorResponseException problem = (ErrorResponseException) e;
+                assertThat(problem.getStatusCode().value()).isEqualTo(429);
+                assertThat(problem.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+                assertThat(problem.getHeaders().getFirst(RedisRateLimiter.BURST_CAPACITY_HEADER)).isEqualTo("10");
+            })
+            .verify();
+        RedisRateLimiter.Config config = limiter.getConfig().get(limiter.askedRouteId);
+        assertThat(config.getReplenishRate()).isEqualTo(2);
+        assertThat(config.getBurstCapacity()).isEqualTo(10);
+        assertThat(limiter.askedId).isEqualTo("acme");
+        assertThat(forwarded).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // rate, requested, tokens left -> seconds
+        "1, 1, 0, 1",
+        "50, 1, 0, 1",
+        "1, 100, 0, 100",
+        "1, 100, 40, 60",
+        "2, 5, 1, 2",
+        "1, 1, -1, 1" })
+    void retryAfterIsTheWholeSecondsUntilEnoughTokensReturn(int rate, int requested, long left, long seconds) {
+        Tenant.RateLimit limit = new Tenant.RateLimit(rate, Math.max(rate, requested), requested);
+        assertThat(TenantRateLimitFilter.retryAfterSeconds(limit, left)).isEqualTo(seconds);
+    }
+
+    private MockServerWebExchange authenticatedExchange() {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/v1/models"));
+        AuthenticatedTenants.authenticate(exchange, TENANT);
+        return exchange;
+    }
+
+    /** The real limiter and Lua script, pointed at a port where no Redis listens. */
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private RedisRateLimiter redisRateLimiterWithoutRedis() {
+        connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1));
+        connections.afterPropertiesSet();
+        connections.start();
+        RedisScript<List<Long>> script = (RedisScript) RedisScript.of(
+                new ClassPathResource("META-INF/scripts/request_rate_limiter.lua"), List.class);
+        return new RedisRateLimiter(new ReactiveStringRedisTemplate(connections), script, null);
+    }
+
+    private static final class RecordingRateLimiter extends RedisRateLimiter {
+
+        private final Response response;
+
+        private String askedRouteId;
+
+        private String askedId;
+
+        RecordingRateLimiter(Response response) {
+            super(1, 1);
+            this.response = response;
+        }
+
+        @Override
+        public Mono<Response> isAllowed(String routeId, String id) {
+            askedRouteId = routeId;
+            askedId = id;
+            return Mono.just(response);
+        }
+    }
+}
