@@ -1,0 +1,135 @@
+package dev.genaiplatform.orchestrator;
+
+import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
+import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
+import dev.genaiplatform.contracts.retrieval.SearchCommand;
+import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import dev.genaiplatform.orchestrator.messaging.ReplyChannels;
+import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
+import dev.genaiplatform.orchestrator.prompt.TokenCounter;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpTracingConnectionDetails;
+import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.Transport;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.web.reactive.config.BlockingExecutionConfigurer;
+import org.springframework.web.reactive.config.WebFluxConfigurer;
+
+import java.util.List;
+
+/**
+ * All beans of the orchestrator: the model client, the prompt builder, and the Kafka plumbing for
+ * request/reply and events.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(OrchestratorProperties.class)
+class OrchestratorConfiguration {
+
+    // ---- the model ---------------------------------------------------------------------------------
+
+    /** Spring AI's fluent client over the OpenAI-compatible model configured under {@code spring.ai.openai}. */
+    @Bean
+    ChatClient chatClient(ChatClient.Builder builder) {
+        return builder.build();
+    }
+
+    @Bean
+    TokenCounter tokenCounter() {
+        return new TokenCounter();
+    }
+
+    @Bean
+    GroundedPromptBuilder groundedPromptBuilder(OrchestratorProperties properties, TokenCounter tokens) {
+        OrchestratorProperties.Prompt prompt = properties.prompt();
+        return new GroundedPromptBuilder(prompt.systemTemplate(), prompt.passageTemplate(), tokens,
+                prompt.maxContextTokens(), prompt.maxPromptTokens());
+    }
+
+    // ---- HTTP ---------------------------------------------------------------------------------------
+
+    /**
+     * Controller methods that return a plain value run on virtual threads, so the chat flow can be written
+     * as straight-line code that waits for Kafka replies without tying up WebFlux's few event-loop threads.
+     */
+    @Bean
+    WebFluxConfigurer blockingHandlersOnVirtualThreads() {
+        return new WebFluxConfigurer() {
+            @Override
+            public void configureBlockingExecution(BlockingExecutionConfigurer configurer) {
+                configurer.setExecutor(new VirtualThreadTaskExecutor("chat-"));
+            }
+        };
+    }
+
+    // ---- Kafka --------------------------------------------------------------------------------------
+
+    /**
+     * The template for events (and for any {@code @SendTo} reply). Declared because a
+     * {@link ReplyingKafkaTemplate} bean makes Boot's own template back off; the wildcard type is what
+     * Boot's listener factory looks up.
+     */
+    @Bean
+    @Primary
+    KafkaTemplate<?, ?> kafkaTemplate(ProducerFactory<Object, Object> producerFactory, KafkaProperties kafka) {
+        KafkaTemplate<Object, Object> template = new KafkaTemplate<>(producerFactory);
+        template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
+        return template;
+    }
+
+    @Bean
+    ReplyingKafkaTemplate<String, CheckInputCommand, InputCheckedReply> guardrailsRequests(
+            ProducerFactory<String, CheckInputCommand> producerFactory,
+            ConcurrentKafkaListenerContainerFactory<String, InputCheckedReply> containerFactory, KafkaProperties kafka) {
+        return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.GUARDRAILS_INPUT_CHECKED, kafka);
+    }
+
+    @Bean
+    ReplyingKafkaTemplate<String, SearchCommand, SearchResultReply> retrievalRequests(
+            ProducerFactory<String, SearchCommand> producerFactory,
+            ConcurrentKafkaListenerContainerFactory<String, SearchResultReply> containerFactory, KafkaProperties kafka) {
+        return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.RETRIEVAL_SEARCH_RESULT, kafka);
+    }
+
+    /** Readiness waits until the reply consumers own their partitions, so no early reply is missed. */
+    @Bean
+    ReplyChannels replyChannels(List<ReplyingKafkaTemplate<?, ?, ?>> templates) {
+        return new ReplyChannels(templates);
+    }
+
+    /** The topics this service writes to or reads from (3 partitions each; replication 1 for local runs). */
+    @Bean
+    KafkaAdmin.NewTopics orchestratorTopics() {
+        return new KafkaAdmin.NewTopics(
+                TopicBuilder.name(Topics.GUARDRAILS_CHECK_INPUT).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.GUARDRAILS_INPUT_CHECKED).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.RETRIEVAL_SEARCH).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.RETRIEVAL_SEARCH_RESULT).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.CHAT_COMPLETION_RECORDED).partitions(3).replicas(1).build());
+    }
+
+    // ---- tracing ------------------------------------------------------------------------------------
+
+    /**
+     * Traces leave the process only when the standard {@code OTEL_EXPORTER_OTLP_ENDPOINT} variable names a
+     * collector (e.g. {@code http://127.0.0.1:4318}); without it nothing is exported and nothing fails.
+     */
+    @Bean
+    @ConditionalOnProperty("otel.exporter.otlp.endpoint")
+    OtlpTracingConnectionDetails otlpTracingConnectionDetails(Environment environment) {
+        String endpoint = environment.getRequiredProperty("otel.exporter.otlp.endpoint").replaceAll("/+$", "");
+        return transport -> transport == Transport.HTTP ? endpoint + "/v1/traces" : endpoint;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.genaiplatform.orchestrator.chat;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.genaiplatform.orchestrator.chat.ChatCompletionResponse.Usage;
+import dev.genaiplatform.orchestrator.citation.Citation;
+
+import java.util.List;
+
+/**
+ * One server-sent event of a streamed answer, in OpenAI's {@code chat.completion.chunk} shape. A stream is:
+ * content chunks as tokens arrive, one chunk with the finish reason, one chunk with {@code citations} and no
+ * choices (the platform's addition), a usage chunk if the client asked for it, then {@code [DONE]}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record ChatCompletionChunk(String id, String object, long created, String model, List<Choice> choices,
+                           List<Citation> citations, Usage usage) {
+
+    static ChatCompletionChunk content(String id, long created, String model, String role, String text) {
+        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
+                List.of(new Choice(0, new Delta(role, text), null)), null, null);
+    }
+
+    static ChatCompletionChunk finish(String id, long created, String model, String finishReason) {
+        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
+                List.of(new Choice(0, new Delta(null, null), finishReason)), null, null);
+    }
+
+    static ChatCompletionChunk citations(String id, long created, String model, List<Citation> citations) {
+        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(), citations, null);
+    }
+
+    static ChatCompletionChunk usage(String id, long created, String model, Usage usage) {
+        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(), null, usage);
+    }
+
+    /** {@code finish_reason} is written even when null, as OpenAI does, so clients can read it blindly. */
+    record Choice(int index, Delta delta,
+                  @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Delta(String role, String content) {
+    }
+}

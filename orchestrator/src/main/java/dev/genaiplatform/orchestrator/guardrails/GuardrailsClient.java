@@ -1,0 +1,36 @@
+package dev.genaiplatform.orchestrator.guardrails;
+
+import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
+import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
+import dev.genaiplatform.orchestrator.OrchestratorProperties;
+import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+
+/**
+ * Asks the guardrails service whether a conversation may reach a model, over
+ * {@value Topics#GUARDRAILS_CHECK_INPUT} and {@value Topics#GUARDRAILS_INPUT_CHECKED}.
+ *
+ * <p>The check runs before anything else, so that sensitive text is masked before it is searched for,
+ * logged, or sent to a model provider.
+ */
+@Component
+public class GuardrailsClient {
+
+    private final KafkaRequestReply<CheckInputCommand, InputCheckedReply> requestReply;
+
+    GuardrailsClient(ReplyingKafkaTemplate<String, CheckInputCommand, InputCheckedReply> template,
+                     OrchestratorProperties properties) {
+        this.requestReply = new KafkaRequestReply<>(template, "guardrails", Topics.GUARDRAILS_CHECK_INPUT,
+                properties.guardrails().timeout());
+    }
+
+    /** Returns the verdict; throws {@code DependencyUnavailableException} when guardrails does not answer. */
+    public InputCheckedReply check(String tenantId, String requestId, List<ChatMessage> messages) {
+        return this.requestReply.ask(tenantId, requestId, new CheckInputCommand(requestId, messages));
+    }
+}

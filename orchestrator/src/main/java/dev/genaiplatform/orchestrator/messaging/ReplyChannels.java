@@ -1,0 +1,73 @@
+package dev.genaiplatform.orchestrator.messaging;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * The reply side of request/reply: how reply consumers are set up, and a startup step that waits until
+ * they are listening.
+ *
+ * <p>Each instance reads replies in a consumer group of its own, so it sees every reply on the topic,
+ * whichever instance asked; the template matches replies to waiting requests by correlation id and drops
+ * the rest. Reply consumers start at the end of the topic: old replies belong to requests nobody waits
+ * for any more. That is why startup waits for the partition assignment: a request sent before it could
+ * get its reply skipped.
+ */
+public final class ReplyChannels implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplyChannels.class);
+    private static final Duration ASSIGNMENT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<ReplyingKafkaTemplate<?, ?, ?>> templates;
+
+    public ReplyChannels(List<ReplyingKafkaTemplate<?, ?, ?>> templates) {
+        this.templates = templates;
+    }
+
+    /**
+     * A template that sends commands and listens on {@code replyTopic}. The request timeout is given per
+     * call (see {@link KafkaRequestReply}).
+     */
+    public static <C, R> ReplyingKafkaTemplate<String, C, R> replyingTemplate(
+            ProducerFactory<String, C> producerFactory,
+            ConcurrentKafkaListenerContainerFactory<String, R> containerFactory, String replyTopic,
+            KafkaProperties kafka) {
+        ConcurrentMessageListenerContainer<String, R> replies = containerFactory.createContainer(replyTopic);
+        replies.getContainerProperties().setGroupId("orchestrator-replies-" + UUID.randomUUID());
+        Properties consumer = new Properties();
+        consumer.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        replies.getContainerProperties().setKafkaConsumerProperties(consumer);
+        replies.setAutoStartup(false);   // the template starts and stops its container
+
+        ReplyingKafkaTemplate<String, C, R> template = new ReplyingKafkaTemplate<>(producerFactory, replies);
+        template.setSharedReplyTopic(true);   // replies for other instances are expected: do not warn
+        template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
+        return template;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) throws InterruptedException {
+        long deadline = System.nanoTime() + ASSIGNMENT_TIMEOUT.toNanos();
+        for (ReplyingKafkaTemplate<?, ?, ?> template : this.templates) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (!template.waitForAssignment(left)) {
+                log.warn("A reply consumer got no partitions within {} s; is Kafka up? Requests time out (503) until it does.",
+                        ASSIGNMENT_TIMEOUT.toSeconds());
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.genaiplatform.orchestrator.prompt;
+
+import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import org.springframework.ai.chat.prompt.PromptTemplate;
+import org.springframework.ai.template.st.StTemplateRenderer;
+import org.springframework.core.io.Resource;
+import org.springframework.util.StringUtils;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a grounded prompt: instructions plus numbered context passages in the system message, then as
+ * much of the conversation as fits. The model may only answer from the passages and must cite them as
+ * {@code [n]}, which is what makes the answer checkable.
+ *
+ * <p>Budget policy, in this order:
+ * <ol>
+ *   <li><b>Passages</b> get their own budget ({@code max-context-tokens}). They are added best-first and
+ *       adding stops at the first one that does not fit, so numbers follow the retrieval ranking and a
+ *       weaker passage never takes the place of a stronger one.</li>
+ *   <li><b>Conversation</b> gets what is left of {@code max-prompt-tokens}. The client's system messages and
+ *       the newest message (the question) are always kept; older turns are kept newest-first until one
+ *       does not fit, and everything older than that is dropped. Turns are dropped whole, never cut.</li>
+ *   <li>If the question alone does not fit, the request fails with {@link PromptTooLongException}.</li>
+ * </ol>
+ */
+public final class GroundedPromptBuilder {
+
+    /** Tokens the chat format spends to start the assistant's reply. */
+    private static final int REPLY_PRIMING_TOKENS = 3;
+
+    private static final String PASSAGE_SEPARATOR = "\n\n";
+
+    private final StTemplateRenderer renderer = StTemplateRenderer.builder().build();
+    private final String systemTemplate;
+    private final String passageTemplate;
+    private final TokenCounter tokens;
+    private final int maxContextTokens;
+    private final int maxPromptTokens;
+
+    public GroundedPromptBuilder(Resource systemTemplate, Resource passageTemplate, TokenCounter tokens,
+                                 int maxContextTokens, int maxPromptTokens) {
+        this.systemTemplate = read(systemTemplate);
+        this.passageTemplate = read(passageTemplate).stripTrailing();
+        this.tokens = tokens;
+        this.maxContextTokens = maxContextTokens;
+        this.maxPromptTokens = maxPromptTokens;
+    }
+
+    /**
+     * @param conversation  the client's messages after guardrails, oldest first; the last one is the question
+     * @param rankedChunks  retrieval results, best first
+     */
+    public GroundedPrompt build(List<ChatMessage> conversation, List<RetrievedChunk> rankedChunks) {
+        List<RetrievedChunk> passages = new ArrayList<>();
+        List<String> renderedPassages = new ArrayList<>();
+        int contextTokens = 0;
+        for (RetrievedChunk chunk : rankedChunks) {
+            String passage = renderPassage(passages.size() + 1, chunk);
+            int cost = this.tokens.count(passage + PASSAGE_SEPARATOR);
+            if (contextTokens + cost > this.maxContextTokens) {
+                break;
+            }
+            passages.add(chunk);
+            renderedPassages.add(passage);
+            contextTokens += cost;
+        }
+
+        String systemText = PromptTemplate.builder()
+                .template(this.systemTemplate)
+                .renderer(this.renderer)
+                .variables(Map.of("context", String.join(PASSAGE_SEPARATOR, renderedPassages)))
+                .build()
+                .render()
+                .stripTrailing();
+        int fixedTokens = this.tokens.countMessage(systemText) + REPLY_PRIMING_TOKENS;
+
+        List<ChatMessage> kept = fitConversation(conversation, this.maxPromptTokens - fixedTokens);
+        int conversationTokens = kept.stream().mapToInt(m -> this.tokens.countMessage(m.content())).sum();
+        return new GroundedPrompt(systemText, kept, List.copyOf(passages), fixedTokens + conversationTokens,
+                conversation.size() - kept.size());
+    }
+
+    private String renderPassage(int number, RetrievedChunk chunk) {
+        // The heading can be blank for text before a document's first heading; the path still locates it.
+        String heading = StringUtils.hasText(chunk.heading()) ? chunk.heading() : chunk.documentPath();
+        return PromptTemplate.builder()
+                .template(this.passageTemplate)
+                .renderer(this.renderer)
+                .variables(Map.of(
+                        "number", number,
+                        "documentPath", chunk.documentPath(),
+                        "heading", heading,
+                        "text", chunk.text() == null ? "" : chunk.text().strip()))
+                .build()
+                .render();
+    }
+
+    private List<ChatMessage> fitConversation(List<ChatMessage> conversation, int budget) {
+        int newest = conversation.size() - 1;
+        boolean[] keep = new boolean[conversation.size()];
+        int used = 0;
+        for (int i = 0; i <= newest; i++) {
+            if (i == newest || "system".equals(conversation.get(i).role())) {
+                keep[i] = true;
+                used += this.tokens.countMessage(conversation.get(i).content());
+            }
+        }
+        if (used > budget) {
+            throw new PromptTooLongException(this.maxPromptTokens - budget + used, this.maxPromptTokens);
+        }
+        for (int i = newest - 1; i >= 0; i--) {
+            if (keep[i]) {
+                continue;
+            }
+            int cost = this.tokens.countMessage(conversation.get(i).content());
+            if (used + cost > budget) {
+                break;
+            }
+            keep[i] = true;
+            used += cost;
+        }
+        List<ChatMessage> kept = new ArrayList<>();
+        for (int i = 0; i <= newest; i++) {
+            if (keep[i]) {
+                kept.add(conversation.get(i));
+            }
+        }
+        return kept;
+    }
+
+    private static String read(Resource resource) {
+        try {
+            return resource.getContentAsString(StandardCharsets.UTF_8);
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot read prompt template " + resource, ex);
+        }
+    }
+}

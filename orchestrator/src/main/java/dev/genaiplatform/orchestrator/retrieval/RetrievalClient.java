@@ -1,0 +1,40 @@
+package dev.genaiplatform.orchestrator.retrieval;
+
+import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.contracts.retrieval.SearchCommand;
+import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import dev.genaiplatform.orchestrator.OrchestratorProperties;
+import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+
+/**
+ * Asks the retrieval service for the passages that best match a question, over
+ * {@value Topics#RETRIEVAL_SEARCH} and {@value Topics#RETRIEVAL_SEARCH_RESULT}.
+ */
+@Component
+public class RetrievalClient {
+
+    private final KafkaRequestReply<SearchCommand, SearchResultReply> requestReply;
+    private final int topK;
+
+    RetrievalClient(ReplyingKafkaTemplate<String, SearchCommand, SearchResultReply> template,
+                    OrchestratorProperties properties) {
+        this.requestReply = new KafkaRequestReply<>(template, "retrieval", Topics.RETRIEVAL_SEARCH,
+                properties.retrieval().timeout());
+        this.topK = properties.retrieval().topK();
+    }
+
+    /**
+     * Returns at most top-k passages, best first; empty when nothing matched.
+     *
+     * @param query the question, already redacted by guardrails
+     */
+    public List<RetrievedChunk> search(String tenantId, String requestId, String query) {
+        SearchResultReply reply = this.requestReply.ask(tenantId, requestId, new SearchCommand(requestId, query, this.topK));
+        return reply.chunks() == null ? List.of() : reply.chunks();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.genaiplatform.orchestrator.chat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A tiny OpenAI-compatible model server for tests, on the JDK's HTTP server. It behaves like the platform's
+ * simulator: with passages in the system message it answers with a sentence per passage and a
+ * {@code [n]} marker; without passages it says it does not know. It records every request body.
+ *
+ * <p>A last user message containing {@code TOO LONG} gets OpenAI's context-length error.
+ */
+final class FakeOpenAiServer implements AutoCloseable {
+
+    static final String ANSWER_WITH_CITATIONS =
+            "Retrieval fuses BM25 and vector rankings with reciprocal rank fusion. [1] "
+                    + "Chunks keep the heading path of their section. [2]";
+    static final String NO_ANSWER = "I don't know. The provided context does not answer that question.";
+    static final int PROMPT_TOKENS = 123;
+    static final int COMPLETION_TOKENS = 17;
+
+    private final JsonMapper json = new JsonMapper();
+    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+
+    FakeOpenAiServer() throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server.createContext("/v1/chat/completions", this::handle);
+        this.server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/v1";
+    }
+
+    /** Every request body received so far, oldest first. */
+    List<JsonNode> requests() {
+        return this.requests;
+    }
+
+    @Override
+    public void close() {
+        this.server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        JsonNode request = this.json.readTree(exchange.getRequestBody().readAllBytes());
+        this.requests.add(request);
+        JsonNode messages = request.get("messages");
+        String system = messages.get(0).get("content").asString();
+        String question = messages.get(messages.size() - 1).get("content").asString();
+        String model = request.get("model").asString();
+
+        if (question.contains("TOO LONG")) {
+            send(exchange, 400, "application/json", this.json.writeValueAsString(Map.of("error", Map.of(
+                    "message", "This model's maximum context length is 8192 tokens.",
+                    "type", "invalid_request_error", "param", "messages", "code", "context_length_exceeded"))));
+            return;
+        }
+        String answer = system.contains("[1] (source:") ? ANSWER_WITH_CITATIONS : NO_ANSWER;
+        if (request.path("stream").asBoolean(false)) {
+            stream(exchange, model, answer, request.path("stream_options").path("include_usage").asBoolean(false));
+        }
+        else {
+            send(exchange, 200, "application/json", this.json.writeValueAsString(Map.of(
+                    "id", "sim-1", "object", "chat.completion", "created", 1_700_000_000, "model", model,
+                    "choices", List.of(Map.of("index", 0, "finish_reason", "stop",
+                            "message", Map.of("role", "assistant", "content", answer))),
+                    "usage", usage())));
+        }
+    }
+
+    private void stream(HttpExchange exchange, String model, String answer, boolean includeUsage) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            event(out, chunk(model, Map.of("role", "assistant", "content", ""), null));
+            for (String piece : answer.split("(?<=\\. )")) {   // a few pieces, split after each sentence
+                event(out, chunk(model, Map.of("content", piece), null));
+            }
+            event(out, chunk(model, Map.of(), "stop"));
+            if (includeUsage) {
+                event(out, this.json.writeValueAsString(Map.of("id", "sim-1", "object", "chat.completion.chunk",
+                        "created", 1_700_000_000, "model", model, "choices", List.of(), "usage", usage())));
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private String chunk(String model, Map<String, String> delta, String finishReason) {
+        Map<String, Object> choice = new java.util.HashMap<>();
+        choice.put("index", 0);
+        choice.put("delta", delta);
+        choice.put("finish_reason", finishReason);
+        return this.json.writeValueAsString(Map.of("id", "sim-1", "object", "chat.completion.chunk",
+                "created", 1_700_000_000, "model", model, "choices", List.of(choice)));
+    }
+
+    private static Map<String, Integer> usage() {
+        return Map.of("prompt_tokens", PROMPT_TOKENS, "completion_tokens", COMPLETION_TOKENS,
+                "total_tokens", PROMPT_TOKENS + COMPLETION_TOKENS);
+    }
+
+    private static void event(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}
