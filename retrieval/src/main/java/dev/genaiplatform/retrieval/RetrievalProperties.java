@@ -1,0 +1,59 @@
+package dev.genaiplatform.retrieval;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.util.List;
+
+/**
+ * Everything retrieval can be told, under {@code platform.retrieval} (see application.yml for the
+ * environment variables).
+ *
+ * @param documents           Spring resource pattern of the Markdown to ingest at start-up, {@code file:} or
+ *                            {@code classpath*:}; e.g. {@code file:/srv/docs/**}{@code /*.md}. A document's path
+ *                            in citations is relative to the part before the first wildcard. Env RETRIEVAL_DOCUMENTS.
+ * @param excludedFolders     folder names skipped anywhere below that base (build output would otherwise be
+ *                            ingested twice: {@code docs/target/classes/platform-docs/...}); folders starting
+ *                            with '.' are always skipped.
+ * @param chunkMaxChars       a section longer than this is split at paragraph boundaries. MiniLM reads about
+ *                            256 word pieces (~1,000 characters of English) well; longer text dilutes the vector.
+ * @param defaultTopK         passages returned when the caller does not say (Kafka topK &lt;= 0, HTTP without k).
+ * @param maxTopK             the most passages one search may return; larger Kafka requests are clamped to it,
+ *                            larger HTTP requests are refused.
+ * @param maxQueryChars       longer queries are cut to this length before searching: it bounds the BM25 clause
+ *                            count and the embedding cost of one request.
+ * @param minCandidates       each leg (BM25, kNN) fetches at least this many candidates before fusion: HNSW
+ *                            recall is poor when asked for exactly k.
+ * @param candidatesPerResult each leg fetches {@code max(minCandidates, candidatesPerResult * topK)} candidates.
+ * @param rrfK                the k of reciprocal rank fusion, 1 / (k + rank): larger flattens the advantage of
+ *                            the very top ranks. 60 is the value from the original RRF paper.
+ */
+@ConfigurationProperties("platform.retrieval")
+public record RetrievalProperties(
+        @DefaultValue("classpath*:platform-docs/**/*.md") String documents,
+        @DefaultValue({"target", "node_modules"}) List<String> excludedFolders,
+        @DefaultValue("1000") int chunkMaxChars,
+        @DefaultValue("4") int defaultTopK,
+        @DefaultValue("20") int maxTopK,
+        @DefaultValue("2000") int maxQueryChars,
+        @DefaultValue("50") int minCandidates,
+        @DefaultValue("5") int candidatesPerResult,
+        @DefaultValue("60") int rrfK) {
+
+    public RetrievalProperties {
+        require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
+        require(chunkMaxChars >= 100, "chunk-max-chars must be at least 100");
+        require(maxTopK >= 1, "max-top-k must be at least 1");
+        require(defaultTopK >= 1 && defaultTopK <= maxTopK, "default-top-k must be between 1 and max-top-k");
+        require(maxQueryChars >= 1, "max-query-chars must be at least 1");
+        require(minCandidates >= 1 && candidatesPerResult >= 1, "candidate counts must be at least 1");
+        require(rrfK >= 1, "rrf-k must be at least 1");
+        excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException("platform.retrieval: " + message);
+        }
+    }
+}

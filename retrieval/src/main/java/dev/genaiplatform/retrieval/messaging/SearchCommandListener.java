@@ -1,0 +1,77 @@
+package dev.genaiplatform.retrieval.messaging;
+
+import dev.genaiplatform.contracts.PlatformHeaders;
+import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.retrieval.SearchCommand;
+import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import dev.genaiplatform.retrieval.ingest.CorpusIndexedEvent;
+import dev.genaiplatform.retrieval.search.ChunkSearch;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.context.event.EventListener;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.messaging.handler.annotation.SendTo;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The service's only subscription: {@link SearchCommand}s from the orchestrator, answered with a
+ * {@link SearchResultReply} on the topic named by the request's {@code kafka_replyTopic} header (Spring copies
+ * the correlation id). A blank query or an odd topK still gets a (possibly empty) reply, so the asker never
+ * waits for a timeout; only a record that cannot be read at all (not JSON, null, no reply topic) goes to
+ * {@code retrieval.search.v1.dlt}.
+ *
+ * <p>The container does not start with the context but once the corpus is indexed, so no request is answered
+ * from a half-built index; commands sent earlier simply wait in the topic.
+ */
+@Component
+class SearchCommandListener {
+
+    static final String LISTENER_ID = "retrieval-search";
+
+    private static final Logger log = LoggerFactory.getLogger(SearchCommandListener.class);
+
+    private final ChunkSearch search;
+    private final KafkaListenerEndpointRegistry registry;
+
+    SearchCommandListener(ChunkSearch search, KafkaListenerEndpointRegistry registry) {
+        this.search = search;
+        this.registry = registry;
+    }
+
+    @KafkaListener(id = LISTENER_ID, idIsGroup = false, autoStartup = "false", topics = Topics.RETRIEVAL_SEARCH)
+    @SendTo
+    SearchResultReply onSearch(ConsumerRecord<String, SearchCommand> record) {
+        try (var tenant = MDC.putCloseable("tenantId", header(record, PlatformHeaders.TENANT_ID));
+             var request = MDC.putCloseable("requestId", header(record, PlatformHeaders.REQUEST_ID))) {
+            SearchCommand command = record.value();
+            if (command == null) {
+                throw new IllegalArgumentException("Empty search command at " + record.topic() + "-"
+                        + record.partition() + "@" + record.offset());
+            }
+            ChunkSearch.Result result = search.search(command.query(), command.topK());
+            log.debug("search {} topK={} (asked {}) -> {} chunks in {} ms", command.requestId(), result.topK(),
+                    command.topK(), result.chunks().size(), result.tookMillis());
+            return new SearchResultReply(command.requestId(), result.chunks(), result.tookMillis());
+        }
+    }
+
+    @EventListener
+    void startOnceIndexed(CorpusIndexedEvent indexed) {
+        var container = registry.getListenerContainer(LISTENER_ID);
+        if (container != null && !container.isRunning()) {
+            container.start();
+            log.info("Answering {} now that {} chunks are indexed", Topics.RETRIEVAL_SEARCH, indexed.chunks());
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.genaiplatform.retrieval.search;
+
+import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.retrieval.citation.Provenance;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.ai.vectorstore.SearchRequest;
+import org.springframework.ai.vectorstore.VectorStore;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one search entry point that Kafka and HTTP share: bounds the request, asks the vector store, and turns
+ * what it found into chunks with provenance. It never throws on a bad query: blank gives an empty result,
+ * topK is clamped, an over-long query is cut. Whether a bad request deserves an error is the caller's call.
+ */
+public final class ChunkSearch {
+
+    /**
+     * @param chunks     best first
+     * @param topK       the number of chunks that was asked of the store, after clamping
+     * @param tookMillis time spent searching, query embedding included
+     */
+    public record Result(List<RetrievedChunk> chunks, int topK, long tookMillis) {
+    }
+
+    private final VectorStore store;
+    private final SearchLimits limits;
+    private final Timer hits;
+    private final Timer misses;
+
+    public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry) {
+        this.store = store;
+        this.limits = limits;
+        this.hits = timer(meterRegistry, "hits");
+        this.misses = timer(meterRegistry, "empty");
+    }
+
+    public SearchLimits limits() {
+        return limits;
+    }
+
+    public Result search(String query, int requestedTopK) {
+        long start = System.nanoTime();
+        int topK = clampTopK(requestedTopK);
+        if (query == null || query.isBlank()) {
+            return new Result(List.of(), topK, 0);
+        }
+        String bounded = query.length() > limits.maxQueryChars() ? query.substring(0, limits.maxQueryChars()) : query;
+        List<RetrievedChunk> chunks = store.similaritySearch(SearchRequest.builder().query(bounded).topK(topK).build())
+                .stream().map(Provenance::toRetrievedChunk).toList();
+        long nanos = System.nanoTime() - start;
+        (chunks.isEmpty() ? misses : hits).record(nanos, TimeUnit.NANOSECONDS);
+        return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos));
+    }
+
+    /** Zero or negative means "the default"; more than the maximum means the maximum. */
+    int clampTopK(int requested) {
+        if (requested < 1) {
+            return limits.defaultTopK();
+        }
+        return Math.min(requested, limits.maxTopK());
+    }
+
+    private static Timer timer(MeterRegistry registry, String outcome) {
+        return Timer.builder("retrieval.search").description("Hybrid searches, query embedding included")
+                .tag("outcome", outcome).publishPercentileHistogram().register(registry);
+    }
+}

@@ -1,0 +1,164 @@
+package dev.genaiplatform.retrieval.messaging;
+
+import dev.genaiplatform.contracts.PlatformHeaders;
+import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.contracts.retrieval.SearchCommand;
+import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
+import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.context.EmbeddedKafka;
+import org.springframework.kafka.test.utils.KafkaTestUtils;
+import org.springframework.web.client.RestClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The service as the orchestrator uses it, on a real (embedded) broker: request/reply over
+ * {@code retrieval.search.v1}, with the fixture corpus ingested at start-up.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "platform.retrieval.documents=classpath*:fixture-docs/**/*.md",
+        "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN"})
+@EmbeddedKafka(partitions = 3, topics = Topics.RETRIEVAL_SEARCH_RESULT,
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+class SearchOverKafkaIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String KEY = "tenant-a";
+
+    private static ReplyingKafkaTemplate<String, Object, SearchResultReply> asker;
+
+    @Autowired
+    private EmbeddedKafkaBroker broker;
+
+    @LocalServerPort
+    private int port;
+
+    @BeforeAll
+    static void startAsker(@Autowired EmbeddedKafkaBroker broker) throws InterruptedException {
+        // built by hand, not as a bean: a ReplyingKafkaTemplate bean would make Boot drop its own KafkaTemplate
+        Map<String, Object> producer = new HashMap<>(KafkaTestUtils.producerProps(broker));
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, JacksonJsonSerializer.class);
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        Map<String, Object> consumer = new HashMap<>(KafkaTestUtils.consumerProps(broker, "orchestrator-stand-in", false));
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        var deserializer = new JacksonJsonDeserializer<>(SearchResultReply.class).trustedPackages("dev.genaiplatform.contracts.*");
+        var replies = new KafkaMessageListenerContainer<>(
+                new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(), deserializer),
+                new ContainerProperties(Topics.RETRIEVAL_SEARCH_RESULT));
+        asker = new ReplyingKafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer), replies);
+        asker.setDefaultReplyTimeout(PATIENCE);
+        asker.start();
+        assertThat(asker.waitForAssignment(PATIENCE)).as("reply partitions assigned").isTrue();
+    }
+
+    @AfterAll
+    static void stopAsker() {
+        if (asker != null) {
+            asker.stop();
+        }
+    }
+
+    @Test
+    void answersASearchWithChunksWhoseProvenancePointsIntoTheSource() throws Exception {
+        SearchResultReply reply = ask(new SearchCommand("chatcmpl-1", "How is a card number's check digit verified?", 3));
+
+        assertThat(reply.requestId()).isEqualTo("chatcmpl-1");
+        assertThat(reply.chunks()).hasSize(3);
+        assertThat(reply.tookMillis()).isNotNegative();
+        RetrievedChunk top = reply.chunks().getFirst();
+        assertThat(top.documentPath()).isEqualTo("payments/card-validation.md");
+        assertThat(top.chunkId()).isEqualTo("payments/card-validation.md#0");
+        assertThat(top.heading()).isEqualTo("Card validation > Luhn checksum");
+        for (RetrievedChunk chunk : reply.chunks()) {
+            String source = new ClassPathResource("fixture-docs/" + chunk.documentPath())
+                    .getContentAsString(StandardCharsets.UTF_8);
+            assertThat(source.substring(chunk.startOffset(), chunk.endOffset())).isEqualTo(chunk.text());
+        }
+        assertThat(reply.chunks()).extracting(RetrievedChunk::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+    }
+
+    @Test
+    void repliesEmptyToABlankQueryAndClampsAHugeTopK() throws Exception {
+        assertThat(ask(new SearchCommand("chatcmpl-2", "   ", 4)).chunks()).isEmpty();
+        // 9 chunks in the whole fixture corpus, max-top-k 20: everything comes back, nothing fails
+        assertThat(ask(new SearchCommand("chatcmpl-3", "bread", 1_000_000)).chunks()).hasSize(9);
+    }
+
+    @Test
+    void parksGarbageOnTheDeadLetterTopicAndStillAnswersTheNextRequest() throws Exception {
+        byte[] garbage = "this is {not json".getBytes(StandardCharsets.UTF_8);
+        try (var producer = new KafkaProducer<>(KafkaTestUtils.producerProps(broker), new StringSerializer(),
+                new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.RETRIEVAL_SEARCH, KEY, garbage)).get();
+        }
+
+        // same key, same partition: this request really queues behind the garbage
+        SearchResultReply reply = ask(new SearchCommand("chatcmpl-4", "sourdough starter", 2));
+
+        assertThat(reply.chunks()).first().extracting(RetrievedChunk::documentPath).isEqualTo("sourdough.md");
+        try (Consumer<String, byte[]> consumer = deadLetterConsumer()) {
+            ConsumerRecord<String, byte[]> deadLetter = KafkaTestUtils.getSingleRecord(
+                    consumer, Topics.deadLetter(Topics.RETRIEVAL_SEARCH), PATIENCE);
+            assertThat(deadLetter.value()).isEqualTo(garbage);
+            assertThat(deadLetter.key()).isEqualTo(KEY);
+        }
+    }
+
+    @Test
+    void reportsReadyAndListsTheIngestedDocumentsOverHttp() {
+        RestClient http = RestClient.create("http://127.0.0.1:" + port);
+
+        assertThat(http.get().uri("/actuator/health/readiness").retrieve().body(String.class)).contains("\"UP\"");
+        String documents = http.get().uri("/api/retrieval/documents").retrieve().body(String.class);
+        assertThat(documents).contains("\"documentPath\":\"payments/card-validation.md\"", "\"chunks\":9");
+        String search = http.get().uri("/api/retrieval/search?q={q}&k=1", "Luhn").retrieve().body(String.class);
+        assertThat(search).contains("\"chunkId\":\"payments/card-validation.md#0\"");
+    }
+
+    private SearchResultReply ask(SearchCommand command) throws Exception {
+        var record = new ProducerRecord<String, Object>(Topics.RETRIEVAL_SEARCH, KEY, command);
+        record.headers().add(PlatformHeaders.REQUEST_ID, command.requestId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(PlatformHeaders.TENANT_ID, KEY.getBytes(StandardCharsets.UTF_8));
+        return asker.sendAndReceive(record).get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).value();
+    }
+
+    private Consumer<String, byte[]> deadLetterConsumer() {
+        Map<String, Object> props = KafkaTestUtils.consumerProps(broker, "dead-letter-reader", false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        Consumer<String, byte[]> consumer = new DefaultKafkaConsumerFactory<>(props,
+                new StringDeserializer(), new ByteArrayDeserializer()).createConsumer();
+        consumer.subscribe(List.of(Topics.deadLetter(Topics.RETRIEVAL_SEARCH)));
+        return consumer;
+    }
+}
