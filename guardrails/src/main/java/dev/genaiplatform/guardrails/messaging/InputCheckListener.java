@@ -34,8 +34,7 @@ class InputCheckListener {
     InputCheckedReply check(CheckInputCommand command,
                             @Header(name = PlatformHeaders.TENANT_ID, required = false) String tenantId) {
         long started = System.nanoTime();
-        try (var tenant = MDC.putCloseable("tenantId", String.valueOf(tenantId));
-             var request = MDC.putCloseable("requestId", String.valueOf(command.requestId()))) {
+        try (var tenant = mdc("tenantId", tenantId); var request = mdc("requestId", command.requestId())) {
             InputCheckedReply reply = pipeline.check(command);
             // ids, counts and timings only: message text and findings' content never reach the log
             log.info("Checked input: verdict={} messages={} findings={} tookMicros={}", reply.verdict(),
@@ -43,5 +42,10 @@ class InputCheckListener {
                     (System.nanoTime() - started) / 1_000);
             return reply;
         }
+    }
+
+    /** Null when there is no value: try-with-resources skips null resources. */
+    private static MDC.MDCCloseable mdc(String key, String value) {
+        return value == null ? null : MDC.putCloseable(key, value);
     }
 }
