@@ -58,8 +58,10 @@ class PlatformEndToEndIT {
                         // a second tenant with a tiny bucket, so the rate limit can be seen without slowing other tests
                         "--platform.gateway.tenants.burst.api-key=" + BURST_KEY,
                         "--platform.gateway.tenants.burst.models[0]=sim-small",
+                        // 100 tokens a request from a bucket of 300 refilled at 1 token/s: a burst of exactly 3
                         "--platform.gateway.tenants.burst.rate-limit.replenish-rate=1",
-                        "--platform.gateway.tenants.burst.rate-limit.burst-capacity=3")));
+                        "--platform.gateway.tenants.burst.rate-limit.burst-capacity=300",
+                        "--platform.gateway.tenants.burst.rate-limit.requested-tokens=100")));
         platform = Platform.start(settings, line -> System.out.println("[e2e] " + line));
     }
 
@@ -149,7 +151,7 @@ class PlatformEndToEndIT {
         String body = """
                 {"model":"sim-small","messages":[{"role":"user","content":"What is the gateway?"}]}""";
         List<HttpResponse<String>> responses = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 4; i++) {
             responses.add(chat(BURST_KEY, body));
         }
 
