@@ -16,9 +16,11 @@ import java.util.List;
  *       whitespace (blank lines, CR of CRLF) left out. Nothing is normalised, so CRLF files and any Unicode work.</li>
  *   <li>{@code #} lines inside fenced code blocks ({@code ```} or {@code ~~~}) are code, not headings.</li>
  *   <li>A section with nothing under its heading is skipped; so is blank text before the first heading.</li>
- *   <li>A section longer than {@code maxChars} is split at blank lines (outside code fences), then at line ends,
- *       then at the last space before the limit. Pieces keep the section's heading path. A heading line alone is
- *       never a piece: it joins the piece after it, so a piece may exceed the limit by the heading's length.</li>
+ *   <li>A section longer than {@code maxChars} is split at blank lines (outside code fences), then between list
+ *       items (indented continuation lines stay with their item), then at line ends, then at the last space before
+ *       the limit. Pieces keep the section's heading path. A heading line alone is never a piece: it joins the
+ *       piece after it, so a piece may exceed the limit by the heading's length.</li>
+ *   <li>A byte order mark at the start of the file is not part of the first chunk.</li>
  * </ul>
  * Not handled: Setext headings ({@code ===} / {@code ---} underlines), YAML front matter (it becomes part of the
  * first section), headings inside HTML blocks or block quotes, lone-CR line ends. No overlap between pieces.
@@ -99,7 +101,7 @@ public final class MarkdownHeadingChunker {
         if (whole.length() <= maxChars) {
             return List.of(whole);
         }
-        List<Span> pieces = pack(source, paragraphs(source, whole));
+        List<Span> pieces = pack(source, paragraphs(source, whole), Level.PARAGRAPHS);
         // keep a heading from standing alone when the paragraph after it had to be cut on its own
         if (pieces.size() > 1 && pieces.getFirst().end() <= section.headingEnd()) {
             Span merged = new Span(pieces.getFirst().start(), pieces.get(1).end());
@@ -109,8 +111,18 @@ public final class MarkdownHeadingChunker {
         return pieces;
     }
 
+    /** How a unit too long to be a piece on its own is broken into finer units, coarsest first. */
+    private enum Level {
+        /** blank-line separated paragraphs; an oversized one is broken into list items */
+        PARAGRAPHS,
+        /** lines, with indented continuation lines kept with the line above (a wrapped list item stays whole) */
+        ITEMS,
+        /** single lines; an oversized one is cut at spaces */
+        LINES
+    }
+
     /** Greedily joins consecutive units while the joined span fits; a unit too long on its own is broken finer. */
-    private List<Span> pack(String source, List<Span> units) {
+    private List<Span> pack(String source, List<Span> units, Level level) {
         List<Span> pieces = new ArrayList<>();
         Span current = null;
         for (Span unit : units) {
@@ -119,7 +131,7 @@ public final class MarkdownHeadingChunker {
                     pieces.add(current);
                     current = null;
                 }
-                pieces.addAll(breakLong(source, unit));
+                pieces.addAll(breakFiner(source, unit, level));
             } else if (current == null) {
                 current = unit;
             } else if (unit.end() - current.start() <= maxChars) {
@@ -135,18 +147,29 @@ public final class MarkdownHeadingChunker {
         return pieces;
     }
 
-    private List<Span> breakLong(String source, Span unit) {
+    private List<Span> breakFiner(String source, Span unit, Level level) {
+        return switch (level) {
+            case PARAGRAPHS -> pack(source, lines(source, unit, true), Level.ITEMS);
+            case ITEMS -> pack(source, lines(source, unit, false), Level.LINES);
+            case LINES -> cutAtSpaces(source, unit);
+        };
+    }
+
+    private static List<Span> lines(String source, Span unit, boolean keepContinuations) {
         List<Span> lines = new ArrayList<>();
         for (Line line : Line.all(source, unit.start(), unit.end())) {
             Span trimmed = Span.trimmed(source, line.start(), line.contentEnd());
-            if (trimmed.length() > 0) {
+            if (trimmed.length() == 0) {
+                continue;
+            }
+            boolean continuation = trimmed.start() > line.start();
+            if (keepContinuations && continuation && !lines.isEmpty()) {
+                lines.set(lines.size() - 1, new Span(lines.getLast().start(), trimmed.end()));
+            } else {
                 lines.add(trimmed);
             }
         }
-        if (lines.size() > 1) {
-            return pack(source, lines);
-        }
-        return cutAtSpaces(source, unit);
+        return lines;
     }
 
     /** Last resort for one very long line: cut at the last whitespace before the limit, else at the limit. */

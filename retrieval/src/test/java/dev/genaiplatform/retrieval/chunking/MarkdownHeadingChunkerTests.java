@@ -171,6 +171,25 @@ class MarkdownHeadingChunkerTests {
     }
 
     @Test
+    void splitsALongListBetweenItemsNotInsideAWrappedItem() {
+        MarkdownHeadingChunker small = new MarkdownHeadingChunker(200);
+        StringBuilder source = new StringBuilder("## Steps\n\n");
+        for (int i = 1; i <= 6; i++) {
+            source.append(i).append(". **Step ").append(i).append(".** The first line of this item is long enough,\n")
+                    .append("   and its wrapped second line belongs to the same item ").append(i).append(".\n");
+        }
+        String text = source.toString();
+
+        List<Chunk> chunks = small.chunk("list.md", text);
+
+        assertThat(chunks).hasSizeGreaterThan(1);
+        assertThat(chunks.getFirst().text()).startsWith("## Steps");
+        assertThat(chunks.subList(1, chunks.size())).allSatisfy(chunk -> assertThat(chunk.text()).matches("(?s)\\d\\. \\*\\*Step.*"));
+        assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.text()).matches("(?s).*same item \\d\\."));
+        assertOffsetsExact(text, chunks);
+    }
+
+    @Test
     void cutsAParagraphLongerThanTheLimitAtLinesThenAtSpacesWithoutSplittingAnEmoji() {
         MarkdownHeadingChunker small = new MarkdownHeadingChunker(100);
         String longLine = "word🙂 ".repeat(60).strip();

@@ -144,6 +144,9 @@ class SearchOverKafkaIT {
         assertThat(documents).contains("\"documentPath\":\"payments/card-validation.md\"", "\"chunks\":9");
         String search = http.get().uri("/api/retrieval/search?q={q}&k=1", "Luhn").retrieve().body(String.class);
         assertThat(search).contains("\"chunkId\":\"payments/card-validation.md#0\"");
+        assertThat(http.get().uri("/actuator/prometheus").retrieve().body(String.class))
+                .containsPattern("(?m)^retrieval_index_chunks\\{[^}]*} 9(\\.0)?$")
+                .containsPattern("(?m)^retrieval_search_seconds_count\\{[^}]*outcome=\"hits\"[^}]*} [1-9]");
     }
 
     private SearchResultReply ask(SearchCommand command) throws Exception {
