@@ -3,6 +3,8 @@ package dev.genaiplatform.retrieval.chunking;
 /** A half-open range [start, end) of the source text. */
 record Span(int start, int end) {
 
+    static final char BYTE_ORDER_MARK = '\uFEFF';
+
     int length() {
         return end - start;
     }
@@ -24,6 +26,4 @@ record Span(int start, int end) {
     private static boolean isSpace(char c) {
         return Character.isWhitespace(c) || c == BYTE_ORDER_MARK;
     }
-
-    static final char BYTE_ORDER_MARK = '\uFEFF';
 }

@@ -182,13 +182,17 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
     }
 
     private TopDocs lexical(IndexSearcher searcher, String query, Query filter, int candidates) throws IOException {
-        // Analysed terms OR-ed together: no query syntax, so user text can never be a syntax error.
-        Query terms = new QueryBuilder(analyzer).createBooleanQuery(CONTENT, query, Occur.SHOULD);
-        if (terms == null) {
-            return empty(); // only stop words
+        try {
+            // Analysed terms OR-ed together: no query syntax, so user text can never be a syntax error.
+            Query terms = new QueryBuilder(analyzer).createBooleanQuery(CONTENT, query, Occur.SHOULD);
+            if (terms == null) {
+                return empty(); // only stop words
+            }
+            return searcher.search(filter == null ? terms
+                    : new BooleanQuery.Builder().add(terms, Occur.MUST).add(filter, Occur.FILTER).build(), candidates);
+        } catch (IndexSearcher.TooManyClauses e) {
+            return empty(); // over a thousand terms: the vector leg answers alone
         }
-        return searcher.search(filter == null ? terms
-                : new BooleanQuery.Builder().add(terms, Occur.MUST).add(filter, Occur.FILTER).build(), candidates);
     }
 
     private TopDocs semantic(IndexSearcher searcher, float[] vector, Query filter, int candidates,

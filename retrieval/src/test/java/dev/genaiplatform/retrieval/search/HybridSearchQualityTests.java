@@ -94,10 +94,11 @@ class HybridSearchQualityTests {
     }
 
     @Test
-    void answersNothingForABlankQueryOrZeroTopK() {
+    void answersNothingForABlankQueryOrZeroTopKAndSurvivesOddQueries() {
         assertThat(store.similaritySearch(SearchRequest.builder().query("   ").topK(3).build())).isEmpty();
         assertThat(store.similaritySearch(SearchRequest.builder().query("Luhn").topK(0).build())).isEmpty();
         assertThat(search("the and of", 3)).as("only stop words: the vector leg still answers").isNotEmpty();
+        assertThat(search("Luhn ".repeat(1500), 3)).as("more terms than BooleanQuery allows").isNotEmpty();
     }
 
     @Test
