@@ -6,6 +6,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import dev.genaiplatform.gateway.FakeBackend.Received;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,8 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -62,6 +66,9 @@ class GatewayIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    ApplicationContext context;
 
     WebTestClient client;
 
@@ -332,6 +339,15 @@ class GatewayIT {
     @Test
     void servesActuatorWithoutAnApiKey() {
         client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+    }
+
+    @Test
+    void pushesNoTelemetryAnywhereUnlessExportIsSwitchedOn() {
+        // OTEL_EXPORT_ENABLED is unset: no OTLP span exporter and no OTLP meter registry exist.
+        assertThat(context.getBeansOfType(SpanExporter.class).values())
+            .noneMatch(exporter -> exporter.getClass().getSimpleName().startsWith("Otlp"));
+        assertThat(context.getBeansOfType(MeterRegistry.class).values())
+            .noneMatch(registry -> registry.getClass().getSimpleName().startsWith("Otlp"));
     }
 
     private WebTestClient.RequestHeadersSpec<?> chat(String apiKey, Object body) {
