@@ -9,15 +9,11 @@ import dev.genaiplatform.orchestrator.messaging.ReplyChannels;
 import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
 import dev.genaiplatform.orchestrator.prompt.TokenCounter;
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
-import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.OtlpTracingConnectionDetails;
-import org.springframework.boot.micrometer.tracing.opentelemetry.autoconfigure.otlp.Transport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
-import org.springframework.core.env.Environment;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
@@ -118,18 +114,5 @@ class OrchestratorConfiguration {
                 TopicBuilder.name(Topics.RETRIEVAL_SEARCH).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.RETRIEVAL_SEARCH_RESULT).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.CHAT_COMPLETION_RECORDED).partitions(3).replicas(1).build());
-    }
-
-    // ---- tracing ------------------------------------------------------------------------------------
-
-    /**
-     * Traces leave the process only when the standard {@code OTEL_EXPORTER_OTLP_ENDPOINT} variable names a
-     * collector (e.g. {@code http://127.0.0.1:4318}); without it nothing is exported and nothing fails.
-     */
-    @Bean
-    @ConditionalOnProperty("otel.exporter.otlp.endpoint")
-    OtlpTracingConnectionDetails otlpTracingConnectionDetails(Environment environment) {
-        String endpoint = environment.getRequiredProperty("otel.exporter.otlp.endpoint").replaceAll("/+$", "");
-        return transport -> transport == Transport.HTTP ? endpoint + "/v1/traces" : endpoint;
     }
 }
