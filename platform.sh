@@ -40,5 +40,6 @@ export JAVA_HOME
 echo "Building (first time: a few minutes to download dependencies)..."
 ./mvnw -q -B -DskipTests package
 
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+# the launcher hosts the Kafka broker: a small heap is plenty for one partition-light broker
+exec "$JAVA_HOME/bin/java" -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
   -jar infra/launcher/target/launcher-*-exec.jar "$@"

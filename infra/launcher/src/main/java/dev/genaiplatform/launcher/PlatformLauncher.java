@@ -68,6 +68,9 @@ public final class PlatformLauncher {
     /** The broker logs through slf4j-simple; only warnings belong on the user's console. */
     private static void quietKafkaLogging() {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        // a fresh single-node cluster logs its own bootstrap and shutdown as warnings: expected here
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     }
 
