@@ -73,21 +73,23 @@ record LauncherSettings(Path home, int kafkaPort, int kafkaControllerPort, int r
     List<ServiceSpec> services() {
         String docs = "file:" + home.resolve("docs").toAbsolutePath().normalize() + "/**/*.md";
         List<ServiceSpec> services = new ArrayList<>();
-        services.add(spec("retrieval", "retrieval", retrievalPort, "512m", Map.of(
+        // Lucene's vector search uses the JDK's SIMD Vector API when the incubator module is readable
+        services.add(spec("retrieval", "retrieval", retrievalPort, "512m",
+                List.of("--add-modules=jdk.incubator.vector"), Map.of(
                 "RETRIEVAL_PORT", str(retrievalPort),
                 "RETRIEVAL_DOCUMENTS", docs)));
-        services.add(spec("llm-simulator", "infra/llm-simulator", simulatorPort, "256m", Map.of(
+        services.add(spec("llm-simulator", "infra/llm-simulator", simulatorPort, "256m", List.of(), Map.of(
                 "LLM_SIMULATOR_PORT", str(simulatorPort))));
-        services.add(spec("guardrails", "guardrails", guardrailsPort, "256m", Map.of(
+        services.add(spec("guardrails", "guardrails", guardrailsPort, "256m", List.of(), Map.of(
                 "GUARDRAILS_PORT", str(guardrailsPort))));
-        services.add(spec("tools-agent", "tools-agent", toolsAgentPort, "256m", Map.of(
+        services.add(spec("tools-agent", "tools-agent", toolsAgentPort, "256m", List.of(), Map.of(
                 "TOOLS_AGENT_PORT", str(toolsAgentPort))));
-        services.add(spec("evaluation", "evaluation", evaluationPort, "256m", Map.of(
+        services.add(spec("evaluation", "evaluation", evaluationPort, "256m", List.of(), Map.of(
                 "EVALUATION_PORT", str(evaluationPort))));
-        services.add(spec("orchestrator", "orchestrator", orchestratorPort, "384m", Map.of(
+        services.add(spec("orchestrator", "orchestrator", orchestratorPort, "384m", List.of(), Map.of(
                 "ORCHESTRATOR_PORT", str(orchestratorPort),
                 "LLM_BASE_URL", "http://127.0.0.1:" + simulatorPort + "/v1")));
-        services.add(spec("gateway", "gateway", gatewayPort, "256m", Map.of(
+        services.add(spec("gateway", "gateway", gatewayPort, "256m", List.of(), Map.of(
                 "GATEWAY_PORT", str(gatewayPort),
                 "ORCHESTRATOR_URL", "http://127.0.0.1:" + orchestratorPort,
                 "EVALUATION_URL", "http://127.0.0.1:" + evaluationPort,
@@ -99,12 +101,13 @@ record LauncherSettings(Path home, int kafkaPort, int kafkaControllerPort, int r
         return services;
     }
 
-    private ServiceSpec spec(String name, String moduleDir, int port, String heap, Map<String, String> own) {
+    private ServiceSpec spec(String name, String moduleDir, int port, String heap, List<String> jvmArgs,
+                             Map<String, String> own) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers());
         env.putAll(serviceEnv);
         env.putAll(own);
-        return new ServiceSpec(name, moduleDir, port, heap, env, serviceArgs.getOrDefault(name, List.of()));
+        return new ServiceSpec(name, moduleDir, port, heap, jvmArgs, env, serviceArgs.getOrDefault(name, List.of()));
     }
 
     /** Walks up from the working directory to the repository root (the folder holding infra/launcher). */

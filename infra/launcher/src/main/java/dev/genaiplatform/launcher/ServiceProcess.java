@@ -51,6 +51,7 @@ final class ServiceProcess implements AutoCloseable {
         // the embedding library phones home unless told it is offline: the platform talks only to loopback
         command.add("-Dai.djl.offline=true");
         command.add("-DOPT_OUT_TRACKING=true");
+        command.addAll(spec.jvmArgs());
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(spec.extraArgs());

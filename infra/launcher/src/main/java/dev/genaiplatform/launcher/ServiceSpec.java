@@ -10,11 +10,12 @@ import java.util.Map;
  * @param moduleDir the Maven module, relative to the repository root; its runnable jar is in target/
  * @param port      the HTTP port it listens on
  * @param maxHeap   the -Xmx for its JVM
+ * @param jvmArgs   extra JVM options this service needs
  * @param env       environment variables that wire it to the others (its application.yml reads them)
  * @param extraArgs extra command-line arguments (Spring properties), e.g. from a test
  */
-record ServiceSpec(String name, String moduleDir, int port, String maxHeap, Map<String, String> env,
-                   List<String> extraArgs) {
+record ServiceSpec(String name, String moduleDir, int port, String maxHeap, List<String> jvmArgs,
+                   Map<String, String> env, List<String> extraArgs) {
 
     String readinessUrl() {
         return "http://127.0.0.1:" + port + "/actuator/health/readiness";
