@@ -3,7 +3,7 @@ package dev.genaiplatform.gateway;
 import dev.genaiplatform.gateway.models.ModelListHandler;
 import dev.genaiplatform.gateway.observability.RequestIdFilter;
 import dev.genaiplatform.gateway.problem.ProblemDetailExceptionHandler;
-import dev.genaiplatform.gateway.ratelimit.TenantRateLimitFilter;
+import dev.genaiplatform.gateway.ratelimit.ApiKeyRateLimitFilter;
 import dev.genaiplatform.gateway.tenant.ApiKeyAuthenticationFilter;
 import dev.genaiplatform.gateway.tenant.TenantDirectory;
 import dev.genaiplatform.gateway.validation.ChatRequestValidationFilter;
@@ -51,9 +51,9 @@ class GatewayConfiguration {
     }
 
     @Bean
-    TenantRateLimitFilter tenantRateLimitFilter(RedisRateLimiter redisRateLimiter, TenantDirectory tenants,
+    ApiKeyRateLimitFilter apiKeyRateLimitFilter(RedisRateLimiter redisRateLimiter, TenantDirectory tenants,
             PlatformGatewayProperties properties, MeterRegistry meters) {
-        return new TenantRateLimitFilter(redisRateLimiter, tenants.tenants(), properties.rateLimitFailOpen(), meters);
+        return new ApiKeyRateLimitFilter(redisRateLimiter, tenants.tenants(), properties.rateLimitFailOpen(), meters);
     }
 
     /**

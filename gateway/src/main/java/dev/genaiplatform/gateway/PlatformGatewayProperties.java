@@ -33,16 +33,25 @@ public record PlatformGatewayProperties(
     }
 
     /**
-     * One tenant. Exactly one of the two key settings must be given.
+     * One tenant, with one or more API keys. Keys come from any mix of the three key settings; every key
+     * gets its own rate-limit bucket with the tenant's {@code rate-limit} settings, so the tenant's total
+     * rate is the per-key rate times the number of keys. Rotation: add the new key, deploy, move clients
+     * over, remove the old key, deploy.
      *
-     * @param apiKeySha256 hex SHA-256 of the tenant's API key ({@code api-key-sha256}): the way to store keys
-     * @param apiKey the key in plain text ({@code api-key}), for local development only; it is hashed at
+     * @param apiKeySha256 hex SHA-256 of one API key ({@code api-key-sha256}): the way to store a single key
+     * @param apiKeysSha256 hex SHA-256s of further keys ({@code api-keys-sha256}, a list): several keys at
+     *     once, e.g. old and new during a rotation, or one per client application
+     * @param apiKey one key in plain text ({@code api-key}), for local development only; it is hashed at
      *     startup and only the hash is used (the plain value still sits in the Spring Environment it came from)
      * @param models model ids the tenant may use ({@code models}); also what {@code GET /v1/models} lists
-     * @param rateLimit the tenant's token bucket ({@code rate-limit.*})
+     * @param rateLimit the token bucket each of the tenant's keys gets ({@code rate-limit.*})
      */
-    public record TenantProperties(String apiKeySha256, String apiKey, List<String> models,
-            RateLimitProperties rateLimit) {
+    public record TenantProperties(String apiKeySha256, List<String> apiKeysSha256, String apiKey,
+            List<String> models, RateLimitProperties rateLimit) {
+
+        public TenantProperties {
+            apiKeysSha256 = apiKeysSha256 == null ? List.of() : List.copyOf(apiKeysSha256);
+        }
 
         /** Never print a key, not even into a startup failure message. */
         @Override
@@ -52,7 +61,7 @@ public record PlatformGatewayProperties(
     }
 
     /**
-     * A token bucket in Redis (Spring Cloud Gateway's RedisRateLimiter). The bucket holds up to
+     * A token bucket in Redis (Spring Cloud Gateway's RedisRateLimiter), one per API key. The bucket holds up to
      * {@code burst-capacity} tokens and refills {@code replenish-rate} tokens per second; each request
      * takes {@code requested-tokens}. With the default of one token per request, replenish-rate is
      * requests per second and burst-capacity the largest burst. A larger {@code requested-tokens}

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The gateway end to end, with a real Redis and a fake backend standing in for every service: one
  * Spring context for all tests. Tenants: demo (the application.yml default, models [sim-small]), acme
- * (hashed key, two models) and limited (a burst of three requests, then one every 100 s).
+ * (hashed key, two models), limited (a burst of three requests, then one every 100 s) and rotating (two
+ * keys, one request per key).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "PLATFORM_DEMO_API_KEY=" + GatewayIT.DEMO_KEY,
@@ -49,6 +50,14 @@ import static org.assertj.core.api.Assertions.assertThat;
         "platform.gateway.tenants.limited.rate-limit.replenish-rate=1",
         "platform.gateway.tenants.limited.rate-limit.burst-capacity=300",
         "platform.gateway.tenants.limited.rate-limit.requested-tokens=100",
+        // two keys, as during a rotation: the launcher's plain-key setting plus a hashed one; one request each
+        "platform.gateway.tenants.rotating.api-key=" + GatewayIT.ROTATING_OLD_KEY,
+        // sha256("rotating-new-key")
+        "platform.gateway.tenants.rotating.api-keys-sha256[0]=1a92ade114c63e408ecd5fefc060c9ae5a81402674e9a92c7f619752716a3575",
+        "platform.gateway.tenants.rotating.models[0]=sim-large",
+        "platform.gateway.tenants.rotating.rate-limit.replenish-rate=1",
+        "platform.gateway.tenants.rotating.rate-limit.burst-capacity=100",
+        "platform.gateway.tenants.rotating.rate-limit.requested-tokens=100",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
         "platform.gateway.upstream-idle-timeout=3s" })
 class GatewayIT {
@@ -58,6 +67,10 @@ class GatewayIT {
     static final String ACME_KEY = "acme-key";
 
     static final String LIMITED_KEY = "limited-key";
+
+    static final String ROTATING_OLD_KEY = "rotating-old-key";
+
+    static final String ROTATING_NEW_KEY = "rotating-new-key";
 
     static final String VALID_CHAT = """
             {"model":"sim-small","messages":[{"role":"user","content":"Hello"}]}""";
@@ -187,6 +200,19 @@ class GatewayIT {
             .expectBody()
             .jsonPath("$.status").isEqualTo(429)
             .jsonPath("$.error.code").isEqualTo("rate_limit_exceeded");
+    }
+
+    @Test
+    void givesEachKeyOfATenantItsOwnBucketAndTheSameTenant() throws Exception {
+        models(ROTATING_OLD_KEY).expectStatus().isOk()
+            .expectBody().jsonPath("$.data[*].id").isEqualTo(List.of("sim-large"));
+        models(ROTATING_OLD_KEY).expectStatus().isEqualTo(429)
+            .expectBody().jsonPath("$.error.code").isEqualTo("rate_limit_exceeded");
+
+        // The old key's bucket is empty; the new key of the same tenant still has its own.
+        chat(ROTATING_NEW_KEY, VALID_CHAT.replace("sim-small", "sim-large")).exchange().expectStatus().isOk();
+        assertThat(backend.takeReceived().header("X-Tenant-Id")).containsExactly("rotating");
+        models(ROTATING_NEW_KEY).expectStatus().isEqualTo(429);
     }
 
     @Test

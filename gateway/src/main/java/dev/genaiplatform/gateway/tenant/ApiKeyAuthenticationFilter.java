@@ -17,7 +17,7 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Maps {@code Authorization: Bearer <key>} to a {@link Tenant}. Everything but actuator needs a key.
+ * Maps {@code Authorization: Bearer <key>} to an {@link ApiKey} and its {@link Tenant}. Everything but actuator needs a key.
  * On success the forwarded request carries the gateway's {@value Tenant#HEADER} and nothing the client
  * claimed: a client-sent {@value Tenant#HEADER} is removed (backends trust that header, so spoofing it
  * would let one tenant act as another), and so is the API key itself, which backends have no use for.
@@ -53,16 +53,17 @@ public final class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
             log.debug("Request {} without API key", requestId);
             return Mono.error(unauthorized(REALM, "Missing API key. Send it as 'Authorization: Bearer <key>'."));
         }
-        Optional<Tenant> tenant = tenants.findByApiKey(authorization.substring(BEARER.length()).trim());
-        if (tenant.isEmpty()) {
+        Optional<ApiKey> key = tenants.findByApiKey(authorization.substring(BEARER.length()).trim());
+        if (key.isEmpty()) {
             log.info("Request {} with an unknown API key", requestId);
             return Mono.error(unauthorized(REALM + ", error=\"invalid_token\"", "Incorrect API key provided."));
         }
-        tenant.get().attachTo(exchange);
+        key.get().attachTo(exchange);
+        String tenantId = key.get().tenant().id();
         ServerWebExchange forwarded = exchange.mutate().request(r -> r.headers(h -> {
             h.remove(HttpHeaders.AUTHORIZATION);
             h.remove(Tenant.HEADER);
-            h.set(Tenant.HEADER, tenant.get().id());
+            h.set(Tenant.HEADER, tenantId);
         })).build();
         return chain.filter(forwarded);
     }

@@ -13,59 +13,94 @@ import org.springframework.util.StringUtils;
 
 /**
  * The configured tenants and the hashes of their API keys. Built once at startup; a configuration
- * mistake (no key, two keys, a key shared by two tenants, an impossible rate limit) stops the start.
+ * mistake (a tenant without a key, a key listed twice or shared by two tenants, an impossible rate
+ * limit) stops the start.
  */
 public final class TenantDirectory {
 
     private final List<Entry> entries;
 
-    public TenantDirectory(Map<String, TenantProperties> tenants) {
-        List<Entry> built = new ArrayList<>();
-        tenants.forEach((id, properties) -> built.add(new Entry(keyHash(id, properties), tenant(id, properties))));
-        for (int i = 0; i < built.size(); i++) {
-            for (int j = i + 1; j < built.size(); j++) {
-                if (Arrays.equals(built.get(i).keyHash(), built.get(j).keyHash())) {
-                    throw new IllegalStateException("Tenants '" + built.get(i).tenant().id() + "' and '"
-                            + built.get(j).tenant().id() + "' have the same API key");
-                }
+    private final List<Tenant> tenants;
+
+    public TenantDirectory(Map<String, TenantProperties> configured) {
+        List<Entry> keys = new ArrayList<>();
+        List<Tenant> built = new ArrayList<>();
+        configured.forEach((id, properties) -> {
+            Tenant tenant = tenant(id, properties);
+            built.add(tenant);
+            for (byte[] hash : keyHashes(id, properties)) {
+                keys.add(new Entry(hash, new ApiKey(ApiKey.idOf(hash), tenant)));
             }
-        }
-        this.entries = List.copyOf(built);
+        });
+        requireDistinct(keys);
+        this.entries = List.copyOf(keys);
+        this.tenants = List.copyOf(built);
     }
 
     /**
-     * Finds the tenant whose key this is. Every configured hash is compared, in constant time, whatever
-     * matches: the time taken says nothing about which tenant, or how much of a hash, matched.
+     * Finds the key, and with it the tenant. Every configured hash is compared, in constant time,
+     * whatever matches: the time taken says nothing about which key, or how much of a hash, matched.
      */
-    public Optional<Tenant> findByApiKey(String apiKey) {
+    public Optional<ApiKey> findByApiKey(String apiKey) {
         byte[] presented = ApiKeyHash.of(apiKey);
-        Tenant found = null;
+        ApiKey found = null;
         for (Entry entry : entries) {
             if (ApiKeyHash.matches(entry.keyHash(), presented)) {
-                found = entry.tenant();
+                found = entry.key();
             }
         }
         return Optional.ofNullable(found);
     }
 
     public List<Tenant> tenants() {
-        return entries.stream().map(Entry::tenant).toList();
+        return tenants;
     }
 
-    private static byte[] keyHash(String id, TenantProperties properties) {
-        boolean hashed = StringUtils.hasText(properties.apiKeySha256());
-        boolean plain = StringUtils.hasText(properties.apiKey());
-        if (hashed == plain) {
-            throw invalid(id, "set exactly one of api-key-sha256 (normal) or api-key (local development)");
+    private static List<byte[]> keyHashes(String id, TenantProperties properties) {
+        List<byte[]> hashes = new ArrayList<>();
+        if (StringUtils.hasText(properties.apiKey())) {
+            hashes.add(ApiKeyHash.of(properties.apiKey()));
         }
-        if (plain) {
-            return ApiKeyHash.of(properties.apiKey());
+        if (StringUtils.hasText(properties.apiKeySha256())) {
+            hashes.add(fromHex(id, "api-key-sha256", properties.apiKeySha256()));
         }
+        List<String> more = properties.apiKeysSha256();
+        for (int i = 0; i < more.size(); i++) {
+            hashes.add(fromHex(id, "api-keys-sha256[" + i + "]", more.get(i)));
+        }
+        if (hashes.isEmpty()) {
+            throw invalid(id, "needs at least one key: api-key-sha256, api-keys-sha256 or (local development) api-key");
+        }
+        return hashes;
+    }
+
+    private static byte[] fromHex(String id, String setting, String hex) {
         try {
-            return ApiKeyHash.fromHex(properties.apiKeySha256().trim());
+            return ApiKeyHash.fromHex(hex == null ? "" : hex.trim());
         }
         catch (IllegalArgumentException e) {
-            throw invalid(id, "api-key-sha256 is not a hex SHA-256: " + e.getMessage());
+            throw invalid(id, setting + " is not a hex SHA-256: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A key may belong to one tenant only, once. Two different keys whose ids (hash prefixes) collide
+     * would share a rate-limit bucket; at 64 bits that is as good as impossible, but cheap to rule out.
+     */
+    private static void requireDistinct(List<Entry> keys) {
+        for (int i = 0; i < keys.size(); i++) {
+            for (int j = i + 1; j < keys.size(); j++) {
+                ApiKey a = keys.get(i).key();
+                ApiKey b = keys.get(j).key();
+                if (Arrays.equals(keys.get(i).keyHash(), keys.get(j).keyHash())) {
+                    throw new IllegalStateException(a.tenant().equals(b.tenant())
+                            ? "platform.gateway.tenants." + a.tenant().id() + " lists the same API key twice"
+                            : "Tenants '" + a.tenant().id() + "' and '" + b.tenant().id() + "' have the same API key");
+                }
+                if (a.id().equals(b.id())) {
+                    throw new IllegalStateException("Two API keys share the id " + a.id() + "; replace one of them");
+                }
+            }
         }
     }
 
@@ -91,6 +126,6 @@ public final class TenantDirectory {
         return new IllegalStateException("platform.gateway.tenants." + id + ": " + problem);
     }
 
-    private record Entry(byte[] keyHash, Tenant tenant) {
+    private record Entry(byte[] keyHash, ApiKey key) {
     }
 }

@@ -8,7 +8,7 @@ public final class AuthenticatedTenants {
     private AuthenticatedTenants() {
     }
 
-    public static void authenticate(ServerWebExchange exchange, Tenant tenant) {
-        tenant.attachTo(exchange);
+    public static void authenticate(ServerWebExchange exchange, ApiKey key) {
+        key.attachTo(exchange);
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.genaiplatform.gateway.tenant.ApiKey;
 import dev.genaiplatform.gateway.tenant.AuthenticatedTenants;
 import dev.genaiplatform.gateway.tenant.Tenant;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -28,9 +29,13 @@ import org.springframework.web.server.WebFilterChain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class TenantRateLimitFilterTests {
+class ApiKeyRateLimitFilterTests {
 
     private static final Tenant TENANT = new Tenant("acme", List.of("sim-small"), new Tenant.RateLimit(2, 10, 1));
+
+    private static final ApiKey KEY = new ApiKey("0123456789abcdef", TENANT);
+
+    private static final ApiKey OTHER_KEY = new ApiKey("fedcba9876543210", TENANT);
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -61,7 +66,7 @@ class TenantRateLimitFilterTests {
 
     @Test
     void failsOpenByDefaultAndCountsIt() {
-        TenantRateLimitFilter filter = new TenantRateLimitFilter(redisRateLimiterWithoutRedis(), List.of(TENANT), true, meters);
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(redisRateLimiterWithoutRedis(), List.of(TENANT), true, meters);
         StepVerifier.create(filter.filter(authenticatedExchange(), chain)).verifyComplete();
         assertThat(forwarded).isTrue();
         assertThat(meters.counter("gateway.ratelimit.unavailable", "tenant", "acme").count()).isEqualTo(1);
@@ -69,7 +74,7 @@ class TenantRateLimitFilterTests {
 
     @Test
     void answers503WhenRedisIsDownAndFailOpenIsOff() {
-        TenantRateLimitFilter filter = new TenantRateLimitFilter(redisRateLimiterWithoutRedis(), List.of(TENANT), false, meters);
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(redisRateLimiterWithoutRedis(), List.of(TENANT), false, meters);
         StepVerifier.create(filter.filter(authenticatedExchange(), chain))
             .expectErrorSatisfies(e -> assertThat(((ErrorResponseException) e).getStatusCode().value()).isEqualTo(503))
             .verify();
@@ -77,15 +82,16 @@ class TenantRateLimitFilterTests {
     }
 
     @Test
-    void asksTheLimiterWithTheTenantsOwnBucketSettings() {
+    void asksTheLimiterAboutTheKeysOwnBucketWithTheTenantsSettings() {
         RecordingRateLimiter limiter = new RecordingRateLimiter(new RateLimiter.Response(false,
                 Map.of(RedisRateLimiter.REMAINING_HEADER, "0", RedisRateLimiter.BURST_CAPACITY_HEADER, "10")));
-        TenantRateLimitFilter filter = new TenantRateLimitFilter(limiter, List.of(TENANT), true, meters);
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, List.of(TENANT), true, meters);
 
         StepVerifier.create(filter.filter(authenticatedExchange(), chain))
             .expectErrorSatisfies(e -> {
                 ErrorResponseException problem = (ErrorResponseException) e;
                 assertThat(problem.getStatusCode().value()).isEqualTo(429);
+                assertThat(problem.getBody().getDetail()).contains(KEY.id()).contains("acme");
                 assertThat(problem.getHeaders().getFirst("Retry-After")).isEqualTo("1");
                 assertThat(problem.getHeaders().getFirst(RedisRateLimiter.BURST_CAPACITY_HEADER)).isEqualTo("10");
             })
@@ -93,8 +99,24 @@ class TenantRateLimitFilterTests {
         RedisRateLimiter.Config config = limiter.getConfig().get(limiter.askedRouteId);
         assertThat(config.getReplenishRate()).isEqualTo(2);
         assertThat(config.getBurstCapacity()).isEqualTo(10);
-        assertThat(limiter.askedId).isEqualTo("acme");
+        assertThat(limiter.askedId).isEqualTo(KEY.id());
         assertThat(forwarded).isFalse();
+        assertThat(meters.counter("gateway.ratelimit.rejected", "tenant", "acme", "key", KEY.id()).count()).isEqualTo(1);
+    }
+
+    @Test
+    void givesEachKeyOfATenantItsOwnBucketUnderTheSameSettings() {
+        RecordingRateLimiter limiter = new RecordingRateLimiter(new RateLimiter.Response(true,
+                Map.of(RedisRateLimiter.REMAINING_HEADER, "9")));
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, List.of(TENANT), true, meters);
+
+        StepVerifier.create(filter.filter(authenticatedExchange(KEY), chain)).verifyComplete();
+        String firstRoute = limiter.askedRouteId;
+        String firstId = limiter.askedId;
+        StepVerifier.create(filter.filter(authenticatedExchange(OTHER_KEY), chain)).verifyComplete();
+
+        assertThat(limiter.askedRouteId).isEqualTo(firstRoute);
+        assertThat(List.of(firstId, limiter.askedId)).containsExactly(KEY.id(), OTHER_KEY.id());
     }
 
     @ParameterizedTest
@@ -108,12 +130,16 @@ class TenantRateLimitFilterTests {
         "1, 1, -1, 1" })
     void retryAfterIsTheWholeSecondsUntilEnoughTokensReturn(int rate, int requested, long left, long seconds) {
         Tenant.RateLimit limit = new Tenant.RateLimit(rate, Math.max(rate, requested), requested);
-        assertThat(TenantRateLimitFilter.retryAfterSeconds(limit, left)).isEqualTo(seconds);
+        assertThat(ApiKeyRateLimitFilter.retryAfterSeconds(limit, left)).isEqualTo(seconds);
     }
 
     private MockServerWebExchange authenticatedExchange() {
+        return authenticatedExchange(KEY);
+    }
+
+    private static MockServerWebExchange authenticatedExchange(ApiKey key) {
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/v1/models"));
-        AuthenticatedTenants.authenticate(exchange, TENANT);
+        AuthenticatedTenants.authenticate(exchange, key);
         return exchange;
     }
 

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.genaiplatform.gateway.FilterOrder;
 import dev.genaiplatform.gateway.problem.GatewayProblem;
+import dev.genaiplatform.gateway.tenant.ApiKey;
 import dev.genaiplatform.gateway.tenant.Tenant;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -21,11 +22,18 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * One token bucket per tenant in Redis, so that every gateway replica shares the same count. The
+ * One token bucket per API key in Redis, so that every gateway replica shares the same count. The
  * bucket is Spring Cloud Gateway's {@link RedisRateLimiter} (its atomic Lua script); this filter only
  * replaces the stock RequestRateLimiter filter's answer, an empty 429, with a problem+json that says
  * when to retry ({@code Retry-After}) and the {@code X-RateLimit-*} headers, which successful responses
  * carry too.
+ *
+ * <p>Per key rather than per tenant: a leaked or runaway key (a client stuck in a retry loop) empties
+ * only its own bucket, and the tenant's other applications keep working while the bad key is revoked.
+ * The price is that a tenant's total rate is its per-key rate times its number of keys. All keys of a
+ * tenant share the tenant's settings: the settings are registered once per tenant (RedisRateLimiter
+ * calls that the "route id") and each key is asked about under its own id, which names its bucket
+ * ({@code request_rate_limiter.{tenant:<tenant>.<key id>}.tokens}).
  *
  * <p>When Redis cannot be asked, RedisRateLimiter logs the error and allows the request (fail-open),
  * reporting -1 remaining tokens (in its headers, which are on unless
@@ -34,9 +42,9 @@ import org.springframework.web.server.WebFilterChain;
  * ({@code gateway.ratelimit.unavailable}) and, with {@code rate-limit-fail-open: false}, turns them
  * into a 503 instead: availability versus strict protection of the model budget is a deployment choice.
  */
-public final class TenantRateLimitFilter implements WebFilter, Ordered {
+public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
 
-    private static final Logger log = LoggerFactory.getLogger(TenantRateLimitFilter.class);
+    private static final Logger log = LoggerFactory.getLogger(ApiKeyRateLimitFilter.class);
 
     private static final String CONFIG_PREFIX = "tenant:";
 
@@ -46,12 +54,12 @@ public final class TenantRateLimitFilter implements WebFilter, Ordered {
 
     private final MeterRegistry meters;
 
-    public TenantRateLimitFilter(RedisRateLimiter rateLimiter, List<Tenant> tenants, boolean failOpen,
+    public ApiKeyRateLimitFilter(RedisRateLimiter rateLimiter, List<Tenant> tenants, boolean failOpen,
             MeterRegistry meters) {
         this.rateLimiter = rateLimiter;
         this.failOpen = failOpen;
         this.meters = meters;
-        // RedisRateLimiter looks its settings up by "route id"; one entry per tenant gives per-tenant buckets.
+        // RedisRateLimiter looks its settings up by "route id": one entry per tenant, shared by its keys.
         for (Tenant tenant : tenants) {
             Tenant.RateLimit limit = tenant.rateLimit();
             rateLimiter.getConfig().put(CONFIG_PREFIX + tenant.id(), new RedisRateLimiter.Config()
@@ -68,16 +76,17 @@ public final class TenantRateLimitFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        Tenant tenant = Tenant.find(exchange).orElse(null);
-        if (tenant == null) {
+        ApiKey key = ApiKey.find(exchange).orElse(null);
+        if (key == null) {
             return chain.filter(exchange); // actuator: not authenticated, not limited
         }
-        return rateLimiter.isAllowed(CONFIG_PREFIX + tenant.id(), tenant.id())
-            .flatMap(decision -> decide(exchange, chain, tenant, decision));
+        return rateLimiter.isAllowed(CONFIG_PREFIX + key.tenant().id(), key.id())
+            .flatMap(decision -> decide(exchange, chain, key, decision));
     }
 
-    private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, Tenant tenant,
+    private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, ApiKey key,
             RateLimiter.Response decision) {
+        Tenant tenant = key.tenant();
         Map<String, String> headers = decision.getHeaders();
         if ("-1".equals(headers.get(RedisRateLimiter.REMAINING_HEADER))) {
             meters.counter("gateway.ratelimit.unavailable", "tenant", tenant.id()).increment();
@@ -89,9 +98,10 @@ public final class TenantRateLimitFilter implements WebFilter, Ordered {
             return chain.filter(exchange);
         }
         if (!decision.isAllowed()) {
-            meters.counter("gateway.ratelimit.rejected", "tenant", tenant.id()).increment();
-            log.info("Tenant {} over its rate limit", tenant.id());
-            return Mono.error(tooManyRequests(tenant, headers));
+            // Key ids are few (one per configured key), so they are a safe metric tag.
+            meters.counter("gateway.ratelimit.rejected", "tenant", tenant.id(), "key", key.id()).increment();
+            log.info("API key {} of tenant {} over its rate limit", key.id(), tenant.id());
+            return Mono.error(tooManyRequests(key, headers));
         }
         exchange.getResponse().beforeCommit(() -> {
             headers.forEach(exchange.getResponse().getHeaders()::set);
@@ -100,11 +110,11 @@ public final class TenantRateLimitFilter implements WebFilter, Ordered {
         return chain.filter(exchange);
     }
 
-    private static ErrorResponseException tooManyRequests(Tenant tenant, Map<String, String> headers) {
+    private static ErrorResponseException tooManyRequests(ApiKey key, Map<String, String> headers) {
         long tokensLeft = Long.parseLong(headers.getOrDefault(RedisRateLimiter.REMAINING_HEADER, "0"));
-        long retryAfter = retryAfterSeconds(tenant.rateLimit(), tokensLeft);
-        ErrorResponseException problem = GatewayProblem.RATE_LIMIT_EXCEEDED.exception(
-                "Rate limit reached for tenant '" + tenant.id() + "'. Retry after " + retryAfter + " s.");
+        long retryAfter = retryAfterSeconds(key.tenant().rateLimit(), tokensLeft);
+        ErrorResponseException problem = GatewayProblem.RATE_LIMIT_EXCEEDED.exception("Rate limit reached for API key "
+                + key.id() + " of tenant '" + key.tenant().id() + "'. Retry after " + retryAfter + " s.");
         headers.forEach(problem.getHeaders()::set);
         problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         return problem;
