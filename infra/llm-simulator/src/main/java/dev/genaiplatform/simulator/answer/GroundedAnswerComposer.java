@@ -55,7 +55,8 @@ public final class GroundedAnswerComposer {
         String text = inPromptOrder.stream()
                 .map(c -> c.text() + " [" + c.passage() + "]")
                 .collect(Collectors.joining(" "));
-        return new GroundedAnswer(text, inPromptOrder.stream().map(SentenceRanker.Candidate::passage).toList());
+        return new GroundedAnswer(text, inPromptOrder.stream().map(SentenceRanker.Candidate::passage).toList(),
+                inPromptOrder.stream().map(c -> new GroundedAnswer.Quote(c.text(), c.passage(), c.source())).toList());
     }
 
     private static String lastUserMessage(List<ChatMessage> messages) {
@@ -78,8 +79,8 @@ public final class GroundedAnswerComposer {
             for (ContextPassage passage : ContextPassage.parseAll(message.content())) {
                 for (String sentence : SentenceSplitter.sentences(passage.text())) {
                     if (quotable(sentence) && seen.add(sentence)) {
-                        candidates.add(new SentenceRanker.Candidate(passage.number(), candidates.size(), sentence,
-                                analyzer.terms(sentence)));
+                        candidates.add(new SentenceRanker.Candidate(passage.number(), passage.source(),
+                                candidates.size(), sentence, analyzer.terms(sentence)));
                     }
                 }
             }

@@ -20,7 +20,7 @@ final class SentenceRanker {
     private static final double B = 0.75;
 
     /** A sentence that may be quoted; {@code ordinal} is its position across all passages. */
-    record Candidate(int passage, int ordinal, String text, List<String> terms) {
+    record Candidate(int passage, String source, int ordinal, String text, List<String> terms) {
     }
 
     record Ranked(Candidate candidate, double score, double relevance) {

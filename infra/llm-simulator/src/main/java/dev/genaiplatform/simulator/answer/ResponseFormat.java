@@ -1,0 +1,27 @@
+package dev.genaiplatform.simulator.answer;
+
+import tools.jackson.databind.JsonNode;
+
+/** The request's {@code response_format}: plain text, any JSON object, or JSON that fits a schema. */
+public sealed interface ResponseFormat {
+
+    ResponseFormat TEXT = new Text();
+
+    record Text() implements ResponseFormat {
+    }
+
+    /** {@code {"type":"json_object"}}: the answer as {@code {"answer": ..., "citations": [...]}}. */
+    record JsonObject() implements ResponseFormat {
+    }
+
+    /**
+     * {@code {"type":"json_schema","json_schema":{...}}}.
+     *
+     * @param name   the schema's name (informational)
+     * @param schema the JSON schema the content must validate against, already checked by
+     *               {@link SchemaInstanceWriter#check}
+     * @param strict whether the client asked for strict adherence; the simulator always adheres
+     */
+    record JsonSchema(String name, JsonNode schema, boolean strict) implements ResponseFormat {
+    }
+}
