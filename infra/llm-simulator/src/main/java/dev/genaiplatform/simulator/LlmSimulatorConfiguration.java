@@ -8,7 +8,7 @@ import dev.genaiplatform.simulator.inspection.InspectionHandler;
 import dev.genaiplatform.simulator.inspection.RequestLog;
 import dev.genaiplatform.simulator.model.ModelCatalog;
 import dev.genaiplatform.simulator.serving.ServingEngine;
-import dev.genaiplatform.simulator.serving.TokenPacer;
+import dev.genaiplatform.simulator.serving.ContinuousBatchingEngine;
 import dev.genaiplatform.simulator.tokens.Tokenizers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -51,8 +51,8 @@ class LlmSimulatorConfiguration {
     }
 
     @Bean
-    ServingEngine servingEngine() {
-        return new TokenPacer();
+    ServingEngine servingEngine(ModelCatalog catalog, MeterRegistry meterRegistry) {
+        return new ContinuousBatchingEngine(catalog.all(), meterRegistry);
     }
 
     @Bean

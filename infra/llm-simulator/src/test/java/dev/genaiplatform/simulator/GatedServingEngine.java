@@ -2,8 +2,8 @@ package dev.genaiplatform.simulator;
 
 import dev.genaiplatform.simulator.serving.Generation;
 import dev.genaiplatform.simulator.serving.ServingEngine;
-import dev.genaiplatform.simulator.serving.TokenPacer;
 import dev.genaiplatform.simulator.tokens.TokenPiece;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -13,14 +13,18 @@ import reactor.core.publisher.Sinks;
 import java.util.List;
 
 /**
- * The real pacer, plus a gate a test can close: the next generation then emits its first piece and
+ * The real serving engine, plus a gate a test can close: the next generation then emits its first piece and
  * holds the rest until the test opens the gate. A client that sees the first piece while the rest is
  * held proves the server does not buffer the stream.
  */
 public final class GatedServingEngine implements ServingEngine {
 
-    private final ServingEngine pacer = new TokenPacer();
+    private final ServingEngine engine;
     private volatile Sinks.Empty<Void> gate;
+
+    GatedServingEngine(ServingEngine engine) {
+        this.engine = engine;
+    }
 
     /** Holds back all but the first piece of the next generation until the returned sink completes. */
     public Sinks.Empty<Void> closeForNextGeneration() {
@@ -35,7 +39,7 @@ public final class GatedServingEngine implements ServingEngine {
         gate = null;
         List<TokenPiece> output = generation.output();
         if (current == null || output.size() < 2) {
-            return pacer.generate(generation);
+            return engine.generate(generation);
         }
         return Flux.just(output.getFirst())
                 .concatWith(current.asMono().thenMany(Flux.fromIterable(output.subList(1, output.size()))));
@@ -46,8 +50,8 @@ public final class GatedServingEngine implements ServingEngine {
 
         @Bean
         @Primary
-        GatedServingEngine gatedServingEngine() {
-            return new GatedServingEngine();
+        GatedServingEngine gatedServingEngine(@Qualifier("servingEngine") ServingEngine engine) {
+            return new GatedServingEngine(engine);
         }
     }
 }

@@ -33,6 +33,7 @@ public final class ModelsHandler {
     }
 
     private OpenAiWire.ModelCard card(ModelProfile profile) {
-        return new OpenAiWire.ModelCard(profile.id(), "model", created, profile.ownedBy());
+        return new OpenAiWire.ModelCard(profile.id(), "model", created, profile.ownedBy(), new OpenAiWire.Pricing("USD",
+                profile.pricing().input(), profile.pricing().output()));
     }
 }

@@ -3,6 +3,7 @@ package dev.genaiplatform.simulator.chat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
@@ -62,7 +63,14 @@ final class OpenAiWire {
     record ModelList(String object, List<ModelCard> data) {
     }
 
-    record ModelCard(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
+    /** OpenAI's model object plus {@code pricing}, an extra member OpenAI clients ignore. */
+    record ModelCard(String id, String object, long created, @JsonProperty("owned_by") String ownedBy,
+                     Pricing pricing) {
+    }
+
+    /** USD per 1,000 tokens, so a router or a cost report can price a call. */
+    record Pricing(String currency, @JsonProperty("input_per_1k_tokens") BigDecimal inputPer1kTokens,
+                   @JsonProperty("output_per_1k_tokens") BigDecimal outputPer1kTokens) {
     }
 
     /** OpenAI's error document: {@code {"error": {"message", "type", "param", "code"}}}. */

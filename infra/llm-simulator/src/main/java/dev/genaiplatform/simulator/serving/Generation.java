@@ -10,7 +10,7 @@ import java.util.List;
  * One completion to serve: which model, how big the prompt is, and the output it will emit.
  *
  * @param model        the profile whose speed and limits apply
- * @param promptTokens the prompt's size (a batching engine will charge it to the KV cache)
+ * @param promptTokens the prompt's size: what prefill reads and the KV cache holds
  * @param output       the pieces to emit, in order
  * @param finishReason why the output ends where it does
  */

@@ -5,9 +5,9 @@ import reactor.core.publisher.Flux;
 
 /**
  * Decides when each token of a completion comes out. The answer is known before serving starts (the
- * composer decides it); the engine only reveals it at the speed a model server would. This is the seam
- * where a continuous-batching engine (shared decode steps, a KV-cache budget, a waiting queue) replaces
- * {@link TokenPacer} without the HTTP layer noticing.
+ * composer decides it); the engine only reveals it at the speed a model server would, here
+ * {@link ContinuousBatchingEngine}. Cancelling the returned flux (a client that went away) must free
+ * whatever the generation held.
  */
 public interface ServingEngine {
 

@@ -191,10 +191,17 @@ class ChatCompletionsHttpTests {
                 .expectBody(JsonNode.class).returnResult().getResponseBody();
 
         assertThat(list.get("object").asString()).isEqualTo("list");
-        assertThat(list.get("data")).hasSize(1);
+        assertThat(list.get("data")).hasSize(2);
         assertThat(list.at("/data/0/id").asString()).isEqualTo("sim-small");
         assertThat(list.at("/data/0/object").asString()).isEqualTo("model");
         assertThat(list.at("/data/0/owned_by").asString()).isEqualTo("genai-platform");
+        assertThat(list.at("/data/1/id").asString()).isEqualTo("sim-large");
+        // prices ride along as an extra member, USD per 1,000 tokens; the large model costs more
+        assertThat(list.at("/data/0/pricing/currency").asString()).isEqualTo("USD");
+        assertThat(list.at("/data/0/pricing/input_per_1k_tokens").decimalValue()).isEqualByComparingTo("0.00015");
+        assertThat(list.at("/data/0/pricing/output_per_1k_tokens").decimalValue()).isEqualByComparingTo("0.0006");
+        assertThat(list.at("/data/1/pricing/input_per_1k_tokens").decimalValue()).isEqualByComparingTo("0.0025");
+        assertThat(list.at("/data/1/pricing/output_per_1k_tokens").decimalValue()).isEqualByComparingTo("0.01");
         client.get().uri("/v1/models/sim-small").exchange().expectStatus().isOk().expectBody()
                 .jsonPath("$.id").isEqualTo("sim-small");
         client.get().uri("/v1/models/gpt-imaginary").exchange().expectStatus().isNotFound().expectBody()
