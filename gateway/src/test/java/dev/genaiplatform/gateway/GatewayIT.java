@@ -1,5 +1,6 @@
 package dev.genaiplatform.gateway;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -21,6 +22,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
@@ -171,6 +173,13 @@ class GatewayIT {
     }
 
     @Test
+    void forwardsTheFullRequestOfAnOpenAiSdkUsingToolsByteForByte() throws Exception {
+        byte[] sdkRequest = new ClassPathResource("openai-sdk-chat-request.json").getContentAsByteArray();
+        chat(DEMO_KEY, sdkRequest).exchange().expectStatus().isOk();
+        assertThat(backend.takeReceived().body()).isEqualTo(new String(sdkRequest, StandardCharsets.UTF_8));
+    }
+
+    @Test
     void listsOnlyTheModelsOfTheCallersTenant() {
         client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + DEMO_KEY).exchange()
             .expectStatus().isOk()
@@ -249,7 +258,10 @@ class GatewayIT {
                 Arguments.of("{\"model\":\"sim-small\",\"messages\":[{\"role\":\"user\",\"content\":42}]}", "invalid_type", "messages[0].content"),
                 Arguments.of("{\"model\":\"sim-small\",\"messages\":[{\"role\":\"user\",\"content\":\"  \"}]}", "invalid_value", "messages[0].content"),
                 Arguments.of("{\"model\":\"sim-small\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "invalid_type", "stream"),
-                Arguments.of("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "missing_required_parameter", "model"));
+                Arguments.of("{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", "missing_required_parameter", "model"),
+                Arguments.of(VALID_CHAT.replace("{\"model\"", "{\"temperature\":\"hot\",\"model\""), "invalid_type", "temperature"),
+                Arguments.of(VALID_CHAT.replace("{\"model\"", "{\"tools\":[{\"type\":\"function\"}],\"model\""),
+                        "missing_required_parameter", "tools[0].function"));
     }
 
     @ParameterizedTest
