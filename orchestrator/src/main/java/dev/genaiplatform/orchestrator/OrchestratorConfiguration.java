@@ -8,7 +8,9 @@ import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.orchestrator.messaging.ReplyChannels;
 import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
 import dev.genaiplatform.orchestrator.prompt.TokenCounter;
-import org.springframework.ai.chat.client.ChatClient;
+import dev.genaiplatform.orchestrator.provider.ChatProviders;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -27,7 +29,7 @@ import org.springframework.web.reactive.config.WebFluxConfigurer;
 import java.util.List;
 
 /**
- * All beans of the orchestrator: the model client, the prompt builder, and the Kafka plumbing for
+ * All beans of the orchestrator: the model providers, the prompt builder, and the Kafka plumbing for
  * request/reply and events.
  */
 @Configuration(proxyBeanMethods = false)
@@ -36,10 +38,13 @@ class OrchestratorConfiguration {
 
     // ---- the model ---------------------------------------------------------------------------------
 
-    /** Spring AI's fluent client over the OpenAI-compatible model configured under {@code spring.ai.openai}. */
+    /**
+     * One Spring AI chat model and client per provider under {@code platform.orchestrator.providers}, built
+     * here rather than by Spring AI's auto-configuration, which creates a single model per provider kind.
+     */
     @Bean
-    ChatClient chatClient(ChatClient.Builder builder) {
-        return builder.build();
+    ChatProviders chatProviders(OrchestratorProperties properties, ObjectProvider<ObservationRegistry> observations) {
+        return ChatProviders.create(properties, observations.getIfAvailable(() -> ObservationRegistry.NOOP));
     }
 
     @Bean

@@ -1,11 +1,19 @@
 package dev.genaiplatform.orchestrator.chat;
 
+import com.anthropic.errors.AnthropicIoException;
+import com.anthropic.errors.AnthropicServiceException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
 import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.orchestrator.prompt.PromptTooLongException;
+import dev.genaiplatform.orchestrator.provider.ChatProviders.UnknownModelException;
+import org.springframework.ai.retry.NonTransientAiException;
+import org.springframework.ai.retry.TransientAiException;
 import org.springframework.http.HttpStatus;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 /**
  * Why a chat request did not get an answer, and what the client is told: each {@link Problem} is one
@@ -19,6 +27,8 @@ public class ChatCompletionException extends RuntimeException {
         INVALID_REQUEST(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", "invalid_request_error"),
         INPUT_BLOCKED(HttpStatus.BAD_REQUEST, "input-blocked", "Input blocked", "invalid_request_error"),
         PROMPT_TOO_LONG(HttpStatus.BAD_REQUEST, "prompt-too-long", "Prompt too long", "invalid_request_error"),
+        MODEL_NOT_FOUND(HttpStatus.NOT_FOUND, "model-not-found", "Model not found", "invalid_request_error",
+                "model_not_found"),
         MODEL_REJECTED_REQUEST(HttpStatus.BAD_REQUEST, "model-rejected-request", "Model rejected the request",
                 "invalid_request_error"),
         DEPENDENCY_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "dependency-unavailable", "Dependency unavailable",
@@ -30,12 +40,19 @@ public class ChatCompletionException extends RuntimeException {
         final String slug;
         final String title;
         final String openAiType;
+        /** {@code error.code}: the slug, unless OpenAI has its own code for the case. */
+        final String code;
 
         Problem(HttpStatus status, String slug, String title, String openAiType) {
+            this(status, slug, title, openAiType, slug);
+        }
+
+        Problem(HttpStatus status, String slug, String title, String openAiType, String code) {
             this.status = status;
             this.slug = slug;
             this.title = title;
             this.openAiType = openAiType;
+            this.code = code;
         }
     }
 
@@ -96,6 +113,9 @@ public class ChatCompletionException extends RuntimeException {
                     return new ChatCompletionException(Problem.DEPENDENCY_UNAVAILABLE,
                             "The " + dependency.dependency() + " service did not answer in time. Retry shortly.", cause);
                 }
+                case UnknownModelException unknown -> {
+                    return new ChatCompletionException(Problem.MODEL_NOT_FOUND, unknown.getMessage(), cause);
+                }
                 case PromptTooLongException tooLong -> {
                     return new ChatCompletionException(Problem.PROMPT_TOO_LONG, tooLong.getMessage(), cause);
                 }
@@ -105,6 +125,29 @@ public class ChatCompletionException extends RuntimeException {
                 case OpenAIIoException io -> {
                     return modelUnavailable(io);
                 }
+                case AnthropicServiceException model -> {
+                    return fromModelStatus(model.statusCode(), null, model);
+                }
+                case AnthropicIoException io -> {
+                    return modelUnavailable(io);
+                }
+                case NonTransientAiException rejected -> {
+                    // Spring AI's verdict on a 4xx from a RestClient-based provider (Ollama)
+                    return new ChatCompletionException(Problem.MODEL_REJECTED_REQUEST,
+                            "The model server rejected the request.", rejected);
+                }
+                case TransientAiException unavailable -> {
+                    return modelUnavailable(unavailable);
+                }
+                case WebClientResponseException response -> {
+                    return fromModelStatus(response.getStatusCode().value(), null, response);
+                }
+                case ResourceAccessException io -> {
+                    return modelUnavailable(io);
+                }
+                case WebClientRequestException io -> {
+                    return modelUnavailable(io);
+                }
                 default -> cause = cause.getCause();
             }
         }
@@ -112,13 +155,16 @@ public class ChatCompletionException extends RuntimeException {
     }
 
     private static ChatCompletionException fromModelStatus(OpenAIServiceException model) {
-        int status = model.statusCode();
-        if (model.code().filter("context_length_exceeded"::equals).isPresent()) {
+        return fromModelStatus(model.statusCode(), model.code().orElse(null), model);
+    }
+
+    private static ChatCompletionException fromModelStatus(int status, String errorCode, Throwable model) {
+        if ("context_length_exceeded".equals(errorCode)) {
             return new ChatCompletionException(Problem.PROMPT_TOO_LONG,
                     "The prompt does not fit the model's context window. Shorten the conversation.", model);
         }
         if (status == 400 || status == 404 || status == 413 || status == 422) {
-            String code = model.code().orElse(status == 404 ? "model_not_found" : "invalid_request");
+            String code = errorCode != null ? errorCode : status == 404 ? "model_not_found" : "invalid_request";
             return new ChatCompletionException(Problem.MODEL_REJECTED_REQUEST,
                     "The model server rejected the request (" + code + ").", model);
         }

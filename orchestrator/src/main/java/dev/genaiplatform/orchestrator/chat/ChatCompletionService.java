@@ -16,14 +16,15 @@ import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.orchestrator.prompt.GroundedPrompt;
 import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
 import dev.genaiplatform.orchestrator.prompt.TokenCounter;
+import dev.genaiplatform.orchestrator.provider.ChatProviders;
+import dev.genaiplatform.orchestrator.provider.ChatProviders.ResolvedModel;
+import dev.genaiplatform.orchestrator.provider.ModelRequest;
 import dev.genaiplatform.orchestrator.retrieval.RetrievalClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
-import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -57,19 +58,19 @@ class ChatCompletionService {
     private final GuardrailsClient guardrails;
     private final RetrievalClient retrieval;
     private final GroundedPromptBuilder promptBuilder;
-    private final ChatClient chatClient;
+    private final ChatProviders providers;
     private final TokenCounter tokens;
     private final CompletionEventPublisher events;
     private final MeterRegistry meters;
     private final JsonMapper json;
 
     ChatCompletionService(GuardrailsClient guardrails, RetrievalClient retrieval, GroundedPromptBuilder promptBuilder,
-                          ChatClient chatClient, TokenCounter tokens, CompletionEventPublisher events,
+                          ChatProviders providers, TokenCounter tokens, CompletionEventPublisher events,
                           MeterRegistry meters, JsonMapper json) {
         this.guardrails = guardrails;
         this.retrieval = retrieval;
         this.promptBuilder = promptBuilder;
-        this.chatClient = chatClient;
+        this.providers = providers;
         this.tokens = tokens;
         this.events = events;
         this.meters = meters;
@@ -83,12 +84,12 @@ class ChatCompletionService {
     CompletedAnswer complete(ChatCompletionRequest request, String tenantId) {
         RequestTrace trace = new RequestTrace(tenantId, request.model(), false);
         try {
+            ResolvedModel model = resolveModel(request);
             GroundedPrompt prompt = prepare(request, trace);
 
-            // 4. The model answers. Options are per call: the client chooses the model.
-            ChatResponse response = trace.time(Stage.MODEL, () -> this.chatClient.prompt()
-                    .messages(prompt.messages())
-                    .options(modelOptions(request))
+            // 4. The model answers, through the provider that serves the model the client named.
+            ChatResponse response = trace.time(Stage.MODEL, () -> model.provider()
+                    .prompt(model.modelId(), prompt.messages(), modelRequest(request), false)
                     .call()
                     .chatResponse());
             trace.firstToken();
@@ -122,17 +123,17 @@ class ChatCompletionService {
      */
     Flux<ServerSentEvent<String>> stream(ChatCompletionRequest request, String tenantId) {
         RequestTrace trace = new RequestTrace(tenantId, request.model(), true);
+        ResolvedModel model;
         GroundedPrompt prompt;
         try {
+            model = resolveModel(request);
             prompt = prepare(request, trace);
         }
         catch (RuntimeException failure) {
             throw fail(trace, failure);
         }
-        OpenAiChatOptions.Builder options = modelOptions(request).streamUsage(true);
-        Flux<ChatResponse> tokenStream = this.chatClient.prompt()
-                .messages(prompt.messages())
-                .options(options)
+        Flux<ChatResponse> tokenStream = model.provider()
+                .prompt(model.modelId(), prompt.messages(), modelRequest(request), true)
                 .stream()
                 .chatResponse();
 
@@ -148,9 +149,14 @@ class ChatCompletionService {
                 .doOnCancel(() -> finish(trace, Outcome.FAILED));
     }
 
+    /** A valid request for a model some provider serves; checked before any other service is asked. */
+    private ResolvedModel resolveModel(ChatCompletionRequest request) {
+        request.validate();
+        return this.providers.resolve(request.model());
+    }
+
     /** Steps 1 to 3: everything before the model call. */
     private GroundedPrompt prepare(ChatCompletionRequest request, RequestTrace trace) {
-        request.validate();
 
         // 1. Guardrails check the conversation before anything else reads it.
         InputCheckedReply check = trace.time(Stage.GUARDRAILS,
@@ -201,12 +207,8 @@ class ChatCompletionService {
         return conversation.getLast().content();
     }
 
-    private static OpenAiChatOptions.Builder modelOptions(ChatCompletionRequest request) {
-        return OpenAiChatOptions.builder()
-                .model(request.model())
-                .temperature(request.temperature())
-                .topP(request.topP())
-                .maxTokens(request.maxTokens());
+    private static ModelRequest modelRequest(ChatCompletionRequest request) {
+        return ModelRequest.of(request.temperature(), request.topP(), request.maxTokens());
     }
 
     /** The model server's own counts when it reports them; otherwise our estimate. */

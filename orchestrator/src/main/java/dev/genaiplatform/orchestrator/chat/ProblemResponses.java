@@ -43,7 +43,7 @@ class ProblemResponses {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
         }
         ProblemDetail body = problem(problem.status, problem.slug, problem.title, ex.getMessage(), problem.openAiType,
-                exchange);
+                problem.code, exchange);
         if (ex.requestId() != null) {
             body.setProperty("requestId", ex.requestId());
         }
@@ -59,7 +59,8 @@ class ProblemResponses {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem(status, clientError ? "invalid-request" : "internal-error",
                         clientError ? "Invalid request" : "Internal error", detail,
-                        clientError ? "invalid_request_error" : "api_error", exchange));
+                        clientError ? "invalid_request_error" : "api_error",
+                        clientError ? "invalid-request" : "internal-error", exchange));
     }
 
     @ExceptionHandler(Exception.class)
@@ -68,11 +69,11 @@ class ProblemResponses {
         Problem internal = Problem.INTERNAL;
         return ResponseEntity.status(internal.status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem(internal.status, internal.slug, internal.title, "The request failed unexpectedly.",
-                        internal.openAiType, exchange));
+                        internal.openAiType, internal.code, exchange));
     }
 
     private static ProblemDetail problem(HttpStatusCode status, String slug, String title, String detail,
-                                         String openAiType, ServerWebExchange exchange) {
+                                         String openAiType, String code, ServerWebExchange exchange) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
         body.setType(URI.create(TYPE_PREFIX + slug));
         body.setTitle(title);
@@ -80,7 +81,7 @@ class ProblemResponses {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("message", detail);
         error.put("type", openAiType);
-        error.put("code", slug);
+        error.put("code", code);
         body.setProperty("error", error);
         return body;
     }

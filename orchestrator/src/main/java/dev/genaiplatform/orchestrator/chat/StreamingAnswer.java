@@ -80,7 +80,7 @@ final class StreamingAnswer {
         return event(Map.of("error", Map.of(
                 "message", problem.getMessage(),
                 "type", problem.problem().openAiType,
-                "code", problem.problem().slug)));
+                "code", problem.problem().code)));
     }
 
     private List<ServerSentEvent<String>> onModelResponse(ChatResponse response) {

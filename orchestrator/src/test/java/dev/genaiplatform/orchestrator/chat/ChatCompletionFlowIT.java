@@ -58,7 +58,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "platform.orchestrator.guardrails.timeout=3s",
-        "spring.ai.openai.max-retries=0"})
+        "platform.orchestrator.providers.simulator.max-retries=0"})
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers", topics = {
         Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
         Topics.RETRIEVAL_SEARCH_RESULT, Topics.CHAT_COMPLETION_RECORDED})
@@ -70,7 +70,7 @@ class ChatCompletionFlowIT {
 
     @DynamicPropertySource
     static void modelServer(DynamicPropertyRegistry registry) {
-        registry.add("spring.ai.openai.base-url", MODEL::baseUrl);
+        registry.add("platform.orchestrator.providers.simulator.base-url", MODEL::baseUrl);
     }
 
     @AfterAll
@@ -289,6 +289,22 @@ class ChatCompletionFlowIT {
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(notJson.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(notJson.body()).doesNotContain("Exception");
+    }
+
+    @Test
+    void answers404ModelNotFoundForAModelNoProviderServesAndAsksNoOtherService() throws Exception {
+        int guardrailsCalls = this.services.guardrailsHeaders.size();
+
+        HttpResponse<String> response = post("""
+                {"model": "gpt-9", "messages": [{"role": "user", "content": "hi"}]}""");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        JsonNode problem = this.json.readTree(response.body());
+        assertThat(problem.at("/error/code").asString()).isEqualTo("model_not_found");
+        assertThat(problem.at("/error/type").asString()).isEqualTo("invalid_request_error");
+        assertThat(problem.at("/error/message").asString()).contains("gpt-9");
+        assertThat(this.services.guardrailsHeaders).hasSize(guardrailsCalls);
     }
 
     @Test

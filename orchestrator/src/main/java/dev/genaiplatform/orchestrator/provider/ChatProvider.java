@@ -1,0 +1,70 @@
+package dev.genaiplatform.orchestrator.provider;
+
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientAttributes;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.tool.ToolCallback;
+
+import java.util.List;
+
+/**
+ * One configured model provider: a Spring AI {@link ChatModel} built from configuration, the
+ * {@link ChatClient} over it, and the translation of a {@link ModelRequest} into that provider's options.
+ * One subclass per provider kind; each knows its wire protocol only through Spring AI.
+ */
+public abstract sealed class ChatProvider permits OpenAiChatProvider, OllamaChatProvider, AnthropicChatProvider {
+
+    private final String name;
+    private final ChatModel chatModel;
+    private final ChatClient chatClient;
+
+    ChatProvider(String name, ChatModel chatModel, ObservationRegistry observations) {
+        this.name = name;
+        this.chatModel = chatModel;
+        this.chatClient = chatClient(chatModel, observations);
+    }
+
+    /**
+     * The client over one model. Spring AI 2 runs tools in a {@code ToolCallingAdvisor} that
+     * {@code ChatClient} adds to every request by default; here it is switched off, because the only
+     * tools a request carries are the client's, and the client runs them itself. The model's tool calls
+     * therefore come back in the response instead of being executed.
+     */
+    static ChatClient chatClient(ChatModel chatModel, ObservationRegistry observations) {
+        return ChatClient.builder(chatModel, observations, null, null)
+                .defaultAdvisors(advisors -> advisors.param(
+                        ChatClientAttributes.TOOL_CALLING_ADVISOR_AUTO_REGISTER.getKey(), false))
+                .build();
+    }
+
+    /** The name this provider has in configuration ({@code platform.orchestrator.providers.<name>}). */
+    public String name() {
+        return this.name;
+    }
+
+    ChatModel chatModel() {
+        return this.chatModel;
+    }
+
+    /** A ready-to-send request: the messages, the options for {@code modelId}, and the client's tools. */
+    public ChatClient.ChatClientRequestSpec prompt(String modelId, List<Message> messages, ModelRequest request,
+                                                   boolean streaming) {
+        ChatClient.ChatClientRequestSpec spec = this.chatClient.prompt()
+                .messages(messages)
+                .options(options(modelId, request, streaming));
+        if (!request.tools().isEmpty()) {
+            spec.toolCallbacks(request.tools().stream().<ToolCallback>map(ClientToolCallback::new).toList());
+        }
+        return spec;
+    }
+
+    /** The provider's own options for one call; unset fields fall back to the model's defaults. */
+    abstract ChatOptions.Builder<?> options(String modelId, ModelRequest request, boolean streaming);
+
+    static List<String> stopOrNull(ModelRequest request) {
+        return request.stop().isEmpty() ? null : request.stop();
+    }
+}

@@ -1,0 +1,172 @@
+package dev.genaiplatform.orchestrator.provider;
+
+import dev.genaiplatform.orchestrator.OrchestratorProperties;
+import dev.genaiplatform.orchestrator.OrchestratorProperties.Provider;
+import dev.genaiplatform.orchestrator.OrchestratorProperties.ProviderKind;
+import dev.genaiplatform.orchestrator.provider.ChatProviders.ResolvedModel;
+import dev.genaiplatform.orchestrator.provider.ChatProviders.UnknownModelException;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.tool.definition.ToolDefinition;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Each provider kind against a local fake of its API: what goes over the wire (path, authentication, model
+ * id, messages, tools) and that the model's tool call comes back to the caller instead of being run.
+ */
+class ChatProvidersTests {
+
+    private static final String PASSAGES = "Answer only from the context passages below.\n\n[1] (source: rag.md > RAG)\nChunks keep headings.";
+    private static final String QUESTION = "What is the weather in Paris?";
+    private static final List<Message> MESSAGES = List.of(new SystemMessage(PASSAGES), new UserMessage(QUESTION));
+    private static final ToolDefinition WEATHER = ToolDefinition.builder()
+            .name("get_weather")
+            .description("Current weather of a city")
+            .inputSchema("""
+                    {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""")
+            .build();
+    private static final ModelRequest WITH_TOOLS = new ModelRequest(0.0, null, 256, null, List.of("END"), 7, null,
+            List.of(WEATHER), "required", null, null);
+
+    @Test
+    void openAiKindPostsChatCompletionsWithBearerKeyModelMessagesAndTools() {
+        try (FakeProviderServer server = new FakeProviderServer("""
+                {"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-test",
+                 "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
+                   "tool_calls":[{"id":"call_1","type":"function",
+                     "function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}]}}],
+                 "usage":{"prompt_tokens":20,"completion_tokens":5,"total_tokens":25}}""")) {
+            ResolvedModel model = providers(ProviderKind.OPENAI, server.root() + "/v1", "test-key", "gpt-test")
+                    .resolve("client-model");
+
+            ChatResponse response = call(model);
+
+            FakeProviderServer.Received sent = server.onlyRequest();
+            assertThat(sent.method()).isEqualTo("POST");
+            assertThat(sent.path()).isEqualTo("/v1/chat/completions");
+            assertThat(sent.header("authorization")).isEqualTo("Bearer test-key");
+            JsonNode body = sent.body();
+            assertThat(body.get("model").asString()).isEqualTo("gpt-test");
+            assertThat(body.at("/messages/0/role").asString()).isEqualTo("system");
+            assertThat(body.at("/messages/0/content").asString()).isEqualTo(PASSAGES);
+            assertThat(body.at("/messages/1/role").asString()).isEqualTo("user");
+            assertThat(body.at("/messages/1/content").asString()).isEqualTo(QUESTION);
+            assertThat(body.at("/tools/0/type").asString()).isEqualTo("function");
+            assertThat(body.at("/tools/0/function/name").asString()).isEqualTo("get_weather");
+            assertThat(body.at("/tools/0/function/parameters/properties/city/type").asString()).isEqualTo("string");
+            assertThat(body.get("tool_choice").asString()).isEqualTo("required");
+            assertThat(body.get("seed").asInt()).isEqualTo(7);
+            assertThat(body.get("max_tokens").asInt()).isEqualTo(256);
+            assertThatToolCallCameBack(response, "get_weather");
+        }
+    }
+
+    @Test
+    void ollamaKindPostsApiChatWithoutAuthenticationWithModelMessagesAndTools() {
+        try (FakeProviderServer server = new FakeProviderServer("""
+                {"model":"llama3.1:8b","created_at":"2026-01-01T00:00:00Z",
+                 "message":{"role":"assistant","content":"",
+                   "tool_calls":[{"function":{"name":"get_weather","arguments":{"city":"Paris"}}}]},
+                 "done":true,"done_reason":"stop","prompt_eval_count":20,"eval_count":5}""")) {
+            ResolvedModel model = providers(ProviderKind.OLLAMA, server.root(), null, "llama3.1:8b")
+                    .resolve("client-model");
+
+            ChatResponse response = call(model);
+
+            FakeProviderServer.Received sent = server.onlyRequest();
+            assertThat(sent.path()).isEqualTo("/api/chat");
+            assertThat(sent.header("authorization")).isNull();
+            assertThat(sent.header("x-api-key")).isNull();
+            JsonNode body = sent.body();
+            assertThat(body.get("model").asString()).isEqualTo("llama3.1:8b");
+            assertThat(body.get("stream").asBoolean()).isFalse();
+            assertThat(body.at("/messages/0/role").asString()).isEqualTo("system");
+            assertThat(body.at("/messages/0/content").asString()).isEqualTo(PASSAGES);
+            assertThat(body.at("/messages/1/role").asString()).isEqualTo("user");
+            assertThat(body.at("/messages/1/content").asString()).isEqualTo(QUESTION);
+            assertThat(body.at("/tools/0/function/name").asString()).isEqualTo("get_weather");
+            assertThat(body.at("/tools/0/function/parameters/properties/city/type").asString()).isEqualTo("string");
+            assertThat(body.at("/options/seed").asInt()).isEqualTo(7);
+            assertThat(body.at("/options/num_predict").asInt()).isEqualTo(256);
+            assertThatToolCallCameBack(response, "get_weather");
+        }
+    }
+
+    @Test
+    void anthropicKindPostsMessagesWithApiKeyVersionSystemFieldAndTools() {
+        try (FakeProviderServer server = new FakeProviderServer("""
+                {"id":"msg_1","type":"message","role":"assistant","model":"claude-test",
+                 "content":[{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}}],
+                 "stop_reason":"tool_use","stop_sequence":null,"usage":{"input_tokens":20,"output_tokens":5}}""")) {
+            ResolvedModel model = providers(ProviderKind.ANTHROPIC, server.root(), "test-key", "claude-test")
+                    .resolve("client-model");
+
+            ChatResponse response = call(model);
+
+            FakeProviderServer.Received sent = server.onlyRequest();
+            assertThat(sent.path()).isEqualTo("/v1/messages");
+            assertThat(sent.header("x-api-key")).isEqualTo("test-key");
+            assertThat(sent.header("anthropic-version")).isNotBlank();
+            assertThat(sent.header("authorization")).isNull();
+            JsonNode body = sent.body();
+            assertThat(body.get("model").asString()).isEqualTo("claude-test");
+            assertThat(body.get("max_tokens").asInt()).isEqualTo(256);
+            assertThat(body.get("system").toString()).contains("[1] (source: rag.md > RAG)");
+            assertThat(body.get("messages")).hasSize(1);
+            assertThat(body.at("/messages/0/role").asString()).isEqualTo("user");
+            assertThat(body.at("/messages/0/content").toString()).contains(QUESTION);
+            assertThat(body.at("/tools/0/name").asString()).isEqualTo("get_weather");
+            assertThat(body.at("/tools/0/input_schema/properties/city/type").asString()).isEqualTo("string");
+            assertThat(body.at("/tool_choice/type").asString()).isEqualTo("any");
+            assertThatToolCallCameBack(response, "get_weather");
+        }
+    }
+
+    @Test
+    void anUnknownClientModelIsRejectedAndAModelOnAMissingProviderFailsAtStartup() {
+        ChatProviders providers = providers(ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "key", "gpt-test");
+
+        assertThatThrownBy(() -> providers.resolve("gpt-9")).isInstanceOf(UnknownModelException.class)
+                .hasMessageContaining("gpt-9");
+        assertThat(providers.modelNames()).containsExactly("client-model");
+        assertThatThrownBy(() -> ChatProviders.create(properties(
+                Map.of("a", new Provider(ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
+                Map.of("m", new OrchestratorProperties.Model("b", "x"))), ObservationRegistry.NOOP))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'b'");
+    }
+
+    private static ChatResponse call(ResolvedModel model) {
+        return model.provider().prompt(model.modelId(), MESSAGES, WITH_TOOLS, false).call().chatResponse();
+    }
+
+    /** The model's call reaches the caller; running it would have thrown (see ClientToolCallback). */
+    private static void assertThatToolCallCameBack(ChatResponse response, String tool) {
+        assertThat(response).isNotNull();
+        AssistantMessage output = response.getResult().getOutput();
+        assertThat(output.getToolCalls()).extracting(AssistantMessage.ToolCall::name).containsExactly(tool);
+        assertThat(output.getToolCalls().getFirst().arguments()).contains("Paris");
+    }
+
+    private static ChatProviders providers(ProviderKind kind, String baseUrl, String apiKey, String modelId) {
+        return ChatProviders.create(properties(
+                Map.of("p", new Provider(kind, baseUrl, apiKey, Duration.ofSeconds(10), 0)),
+                Map.of("client-model", new OrchestratorProperties.Model("p", modelId))), ObservationRegistry.NOOP);
+    }
+
+    private static OrchestratorProperties properties(Map<String, Provider> providers,
+                                                     Map<String, OrchestratorProperties.Model> models) {
+        return new OrchestratorProperties(null, null, null, Duration.ofSeconds(2), providers, models);
+    }
+}
