@@ -42,6 +42,11 @@ public final class GroundedAnswerComposer {
     }
 
     public GroundedAnswer compose(List<ChatMessage> messages) {
+        return compose(messages, maxSentences, minRelevance);
+    }
+
+    /** As {@link #compose(List)}, with a model profile's own limits: a "better" model quotes more. */
+    public GroundedAnswer compose(List<ChatMessage> messages, int maxSentences, double minRelevance) {
         List<String> question = analyzer.terms(lastUserMessage(messages));
         List<SentenceRanker.Ranked> chosen = SentenceRanker.best(question, candidates(messages),
                 maxSentences, minRelevance);

@@ -7,6 +7,11 @@ public sealed interface ResponseFormat {
 
     ResponseFormat TEXT = new Text();
 
+    /** Throws {@link UnsupportedSchemaException}, naming the keyword, for a schema the simulator cannot satisfy. */
+    static void checkSchema(JsonNode schema) {
+        SchemaInstanceWriter.check(schema);
+    }
+
     record Text() implements ResponseFormat {
     }
 
@@ -19,7 +24,7 @@ public sealed interface ResponseFormat {
      *
      * @param name   the schema's name (informational)
      * @param schema the JSON schema the content must validate against, already checked by
-     *               {@link SchemaInstanceWriter#check}
+     *               {@link #checkSchema}
      * @param strict whether the client asked for strict adherence; the simulator always adheres
      */
     record JsonSchema(String name, JsonNode schema, boolean strict) implements ResponseFormat {

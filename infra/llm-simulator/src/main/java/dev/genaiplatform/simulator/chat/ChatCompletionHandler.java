@@ -2,9 +2,12 @@ package dev.genaiplatform.simulator.chat;
 
 import dev.genaiplatform.simulator.answer.GroundedAnswer;
 import dev.genaiplatform.simulator.answer.GroundedAnswerComposer;
+import dev.genaiplatform.simulator.answer.ModelReply;
+import dev.genaiplatform.simulator.answer.ReplyComposer;
 import dev.genaiplatform.simulator.inspection.RequestLog;
 import dev.genaiplatform.simulator.model.ModelCatalog;
 import dev.genaiplatform.simulator.model.ModelProfile;
+import dev.genaiplatform.simulator.model.ToolCall;
 import dev.genaiplatform.simulator.serving.Generation;
 import dev.genaiplatform.simulator.serving.ServingEngine;
 import dev.genaiplatform.simulator.tokens.TokenPiece;
@@ -23,6 +26,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -37,6 +41,7 @@ public final class ChatCompletionHandler {
     private final ModelCatalog catalog;
     private final Tokenizers tokenizers;
     private final GroundedAnswerComposer composer;
+    private final ReplyComposer replies;
     private final ServingEngine engine;
     private final RequestLog requestLog;
     private final ChatRequestParser parser;
@@ -50,6 +55,7 @@ public final class ChatCompletionHandler {
         this.catalog = catalog;
         this.tokenizers = tokenizers;
         this.composer = composer;
+        this.replies = new ReplyComposer();
         this.engine = engine;
         this.requestLog = requestLog;
         this.parser = new ChatRequestParser(json);
@@ -78,13 +84,16 @@ public final class ChatCompletionHandler {
         if (requested > model.contextWindow()) {
             throw OpenAiError.contextLengthExceeded(model.id(), model.contextWindow(), promptTokens, request.maxTokens());
         }
-        GroundedAnswer answer = composer.compose(request.messages());
-        Generation generation = Generation.fit(model, promptTokens, tokenizer.pieces(answer.text()), request.maxTokens());
+        GroundedAnswer answer = composer.compose(request.messages(), model.answer().maxSentences(),
+                model.answer().minRelevance());
+        ModelReply reply = replies.reply(request.messages(), request.options(), answer);
+        Generation generation = Generation.fit(model, promptTokens, tokenizer.pieces(reply.generatedText()),
+                request.maxTokens());
 
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = clock.instant().getEpochSecond();
         log.debug("{} model={} stream={} promptTokens={} completionTokens={} grounded={} finish={}", id, model.id(),
-                request.stream(), promptTokens, generation.completionTokens(), answer.grounded(),
+                request.stream(), promptTokens, generation.completionTokens(), reply.grounded(),
                 generation.finishReason().wireName());
         metrics.request(model.id(), 200);
         metrics.promptTokens(model.id(), promptTokens);
@@ -92,16 +101,19 @@ public final class ChatCompletionHandler {
                 .doOnNext(piece -> metrics.generatedTokens(model.id(), piece.tokens()));
 
         if (request.stream()) {
-            return streamWriter.respond(id, created, generation, tokens, request.includeUsage());
+            return streamWriter.respond(id, created, generation, tokens, request.includeUsage(), reply.toolCall());
         }
         return tokens.then(Mono.defer(() -> ServerResponse.ok()
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(whole(id, created, generation))));
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(whole(id, created, generation, reply.toolCall()))));
     }
 
-    private static OpenAiWire.ChatCompletion whole(String id, long created, Generation generation) {
+    private static OpenAiWire.ChatCompletion whole(String id, long created, Generation generation, ToolCall call) {
         String text = generation.output().stream().map(TokenPiece::text).collect(Collectors.joining());
-        OpenAiWire.Choice choice = new OpenAiWire.Choice(0, new OpenAiWire.Message("assistant", text, null), null,
-                generation.finishReason().wireName());
+        OpenAiWire.Message message = call == null ? new OpenAiWire.Message("assistant", text, null)
+                : new OpenAiWire.Message("assistant", null, null,
+                        List.of(new OpenAiWire.ToolCall(call.id(), call.name(), text)));
+        OpenAiWire.Choice choice = new OpenAiWire.Choice(0, message, null,
+                ChatStreamWriter.finishReason(generation, call));
         return new OpenAiWire.ChatCompletion(id, created, generation.model().id(), choice,
                 new OpenAiWire.Usage(generation.promptTokens(), generation.completionTokens()));
     }

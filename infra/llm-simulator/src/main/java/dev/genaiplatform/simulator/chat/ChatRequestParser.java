@@ -1,6 +1,7 @@
 package dev.genaiplatform.simulator.chat;
 
 import dev.genaiplatform.simulator.model.ChatMessage;
+import dev.genaiplatform.simulator.model.ToolCall;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,7 +50,8 @@ final class ChatRequestParser {
         if (maxTokens == null) {
             maxTokens = optionalPositiveInt(root.get("max_tokens"), "max_tokens");
         }
-        return new ChatCompletionRequest(model, messages, stream, includeUsage, maxTokens);
+        return new ChatCompletionRequest(model, messages, stream, includeUsage, maxTokens,
+                ChatOptionsParser.parse(root, messages));
     }
 
     private static List<ChatMessage> messages(JsonNode node) {
@@ -82,7 +84,42 @@ final class ChatRequestParser {
         if (name != null && !name.isNull() && !name.isString()) {
             throw OpenAiError.invalidType(path + ".name", "a string", name);
         }
-        return new ChatMessage(role, content, name == null || name.isNull() ? null : name.stringValue());
+        List<ToolCall> toolCalls = "assistant".equals(role) ? toolCalls(node.get("tool_calls"), path + ".tool_calls")
+                : List.of();
+        String toolCallId = "tool".equals(role) ? requiredString(node, "tool_call_id", path + ".tool_call_id") : null;
+        return new ChatMessage(role, content, name == null || name.isNull() ? null : name.stringValue(), toolCalls,
+                toolCallId);
+    }
+
+    /** An assistant message's {@code tool_calls}: {@code [{id, type: "function", function: {name, arguments}}]}. */
+    private static List<ToolCall> toolCalls(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw OpenAiError.invalidType(path, "an array", node);
+        }
+        List<ToolCall> calls = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            String at = path + "[" + i + "]";
+            JsonNode call = node.get(i);
+            if (!call.isObject()) {
+                throw OpenAiError.invalidType(at, "an object", call);
+            }
+            String type = requiredString(call, "type", at + ".type");
+            if (!"function".equals(type)) {
+                throw OpenAiError.invalidValue(at + ".type", type, List.of("function"));
+            }
+            JsonNode function = call.get("function");
+            if (function == null || !function.isObject()) {
+                throw function == null || function.isNull() ? OpenAiError.missing(at + ".function")
+                        : OpenAiError.invalidType(at + ".function", "an object", function);
+            }
+            calls.add(new ToolCall(requiredString(call, "id", at + ".id"),
+                    requiredString(function, "name", at + ".function.name"),
+                    requiredString(function, "arguments", at + ".function.arguments")));
+        }
+        return calls;
     }
 
     /** A string, or an array of content parts whose text parts are joined; null only for an assistant. */

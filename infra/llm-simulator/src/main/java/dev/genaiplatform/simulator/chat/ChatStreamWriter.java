@@ -1,5 +1,6 @@
 package dev.genaiplatform.simulator.chat;
 
+import dev.genaiplatform.simulator.model.ToolCall;
 import dev.genaiplatform.simulator.serving.Generation;
 import dev.genaiplatform.simulator.tokens.TokenPiece;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -32,17 +33,32 @@ final class ChatStreamWriter {
 
     Mono<ServerResponse> respond(String id, long created, Generation generation, Flux<TokenPiece> tokens,
                                  boolean includeUsage) {
+        return respond(id, created, generation, tokens, includeUsage, null);
+    }
+
+    /**
+     * As above; with a {@code toolCall} the pieces are its JSON arguments, sent as OpenAI streams a call:
+     * the first chunk carries the role, the call's index, id, type and name with empty arguments, each further
+     * chunk one piece of the arguments, and the finish reason is {@code tool_calls}.
+     */
+    Mono<ServerResponse> respond(String id, long created, Generation generation, Flux<TokenPiece> tokens,
+                                 boolean includeUsage, ToolCall toolCall) {
         String model = generation.model().id();
         // like vLLM, the role goes out with the first token, so "first event" and "first token" agree
-        String role = chunk(id, created, model, new OpenAiWire.Delta("assistant", ""), null);
+        String role = chunk(id, created, model, toolCall == null ? new OpenAiWire.Delta("assistant", "")
+                : new OpenAiWire.Delta("assistant", null, List.of(new OpenAiWire.ToolCallDelta(0, toolCall.id(),
+                        "function", new OpenAiWire.Function(toolCall.name(), "")))), null);
         Flux<String> content = generation.output().isEmpty()
                 ? Flux.just(role)
                 : tokens.index().concatMapIterable(indexed -> {
-                    String piece = chunk(id, created, model, new OpenAiWire.Delta(null, indexed.getT2().text()), null);
+                    String text = indexed.getT2().text();
+                    String piece = chunk(id, created, model, toolCall == null ? new OpenAiWire.Delta(null, text)
+                            : new OpenAiWire.Delta(null, null, List.of(new OpenAiWire.ToolCallDelta(0, null, null,
+                                    new OpenAiWire.Function(null, text)))), null);
                     return indexed.getT1() == 0 ? List.of(role, piece) : List.of(piece);
                 });
         Mono<String> finish = Mono.fromSupplier(() -> chunk(id, created, model, new OpenAiWire.Delta(null, null),
-                generation.finishReason().wireName()));
+                finishReason(generation, toolCall)));
         Mono<String> usage = includeUsage
                 ? Mono.fromSupplier(() -> write(new OpenAiWire.Chunk(id, created, model,
                         new OpenAiWire.Usage(generation.promptTokens(), generation.completionTokens()))))
@@ -63,6 +79,12 @@ final class ChatStreamWriter {
                     .wrap(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
             return Mono.just(buffer);
         }));
+    }
+
+    /** A call that was not cut short finishes with {@code tool_calls}, as OpenAI's does. */
+    static String finishReason(Generation generation, ToolCall toolCall) {
+        String reason = generation.finishReason().wireName();
+        return toolCall != null && "stop".equals(reason) ? "tool_calls" : reason;
     }
 
     private String chunk(String id, long created, String model, OpenAiWire.Delta delta, String finishReason) {

@@ -69,6 +69,30 @@ final class OpenAiError extends RuntimeException {
                 + ", but got " + actual + " instead.", param, "integer_below_min_value");
     }
 
+    static OpenAiError aboveMaximum(String param, String kind, Number maximum, String actual) {
+        return invalid("Invalid '" + param + "': " + kind + " above maximum value. Expected a value <= " + maximum
+                + ", but got " + actual + " instead.", param, kind + "_above_max_value");
+    }
+
+    static OpenAiError belowMinimum(String param, String kind, Number minimum, String actual) {
+        return invalid("Invalid '" + param + "': " + kind + " below minimum value. Expected a value >= " + minimum
+                + ", but got " + actual + " instead.", param, kind + "_below_min_value");
+    }
+
+    static OpenAiError arrayTooLong(String param, int maximum, int actual) {
+        return invalid("Invalid '" + param + "': array too long. Expected an array with maximum length " + maximum
+                + ", but got an array with length " + actual + " instead.", param, "array_above_max_length");
+    }
+
+    /** A request OpenAI would accept in shape but that breaks one of its rules; the message says which. */
+    static OpenAiError invalidParameter(String param, String message) {
+        return invalid(message, param, null);
+    }
+
+    static OpenAiError unsupported(String param, String message) {
+        return invalid(message, param, "unsupported_value");
+    }
+
     static OpenAiError contextLengthExceeded(String model, int contextWindow, int promptTokens, Integer maxTokens) {
         String asked = maxTokens == null
                 ? "your messages resulted in " + promptTokens + " tokens. Please reduce the length of the messages."

@@ -27,7 +27,30 @@ final class OpenAiWire {
     record Choice(int index, Message message, Object logprobs, @JsonProperty("finish_reason") String finishReason) {
     }
 
-    record Message(String role, String content, Object refusal) {
+    /** The assistant's message; {@code tool_calls} only when it calls tools (then {@code content} is null). */
+    record Message(String role, String content, Object refusal,
+                   @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
+
+        Message(String role, String content, Object refusal) {
+            this(role, content, refusal, List.of());
+        }
+    }
+
+    record ToolCall(String id, String type, Function function) {
+
+        ToolCall(String id, String name, String arguments) {
+            this(id, "function", new Function(name, arguments));
+        }
+    }
+
+    /** A call's function; in a stream the name comes once, then the arguments in pieces. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Function(String name, String arguments) {
+    }
+
+    /** One piece of a streamed tool call: {@code index} always, id, type and name only in its first piece. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record ToolCallDelta(int index, String id, String type, Function function) {
     }
 
     /** One server-sent event of a streamed completion. {@code usage} only on the last one, when asked. */
@@ -46,9 +69,13 @@ final class OpenAiWire {
     record ChunkChoice(int index, Delta delta, Object logprobs, @JsonProperty("finish_reason") String finishReason) {
     }
 
-    /** What a chunk adds to the message: the role once, then content; empty on the final chunk. */
+    /** What a chunk adds to the message: the role once, then content or tool-call pieces; empty on the final chunk. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Delta(String role, String content) {
+    record Delta(String role, String content, @JsonProperty("tool_calls") List<ToolCallDelta> toolCalls) {
+
+        Delta(String role, String content) {
+            this(role, content, null);
+        }
     }
 
     record Usage(@JsonProperty("prompt_tokens") int promptTokens,
