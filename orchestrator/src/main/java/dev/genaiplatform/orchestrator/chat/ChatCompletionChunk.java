@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * One server-sent event of a streamed answer, in OpenAI's {@code chat.completion.chunk} shape. A stream is:
- * content chunks as tokens arrive, one chunk with the finish reason, one chunk with {@code citations} and no
+ * content chunks as tokens arrive (or {@code delta.tool_calls} chunks when the model calls the client's tools), one chunk with the finish reason, one chunk with {@code citations} and no
  * choices (the platform's addition), a usage chunk if the client asked for it, then {@code [DONE]}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,12 +18,20 @@ record ChatCompletionChunk(String id, String object, long created, String model,
 
     static ChatCompletionChunk content(String id, long created, String model, String role, String text) {
         return new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
-                List.of(new Choice(0, new Delta(role, text), null)), null, null);
+                List.of(new Choice(0, new Delta(role, text, null), null)), null, null);
+    }
+
+    /** One tool call, whole: id, name and all arguments in one delta, which OpenAI clients accumulate like pieces. */
+    static ChatCompletionChunk toolCall(String id, long created, String model, String role, int index,
+                                        ChatCompletionResponse.ToolCall call) {
+        ToolCallDelta delta = new ToolCallDelta(index, call.id(), call.type(), call.function());
+        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
+                List.of(new Choice(0, new Delta(role, null, List.of(delta)), null)), null, null);
     }
 
     static ChatCompletionChunk finish(String id, long created, String model, String finishReason) {
         return new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
-                List.of(new Choice(0, new Delta(null, null), finishReason)), null, null);
+                List.of(new Choice(0, new Delta(null, null, null), finishReason)), null, null);
     }
 
     static ChatCompletionChunk citations(String id, long created, String model, List<Citation> citations) {
@@ -40,6 +48,9 @@ record ChatCompletionChunk(String id, String object, long created, String model,
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Delta(String role, String content) {
+    record Delta(String role, String content, @JsonProperty("tool_calls") List<ToolCallDelta> toolCalls) {
+    }
+
+    record ToolCallDelta(int index, String id, String type, ChatCompletionResponse.FunctionCall function) {
     }
 }

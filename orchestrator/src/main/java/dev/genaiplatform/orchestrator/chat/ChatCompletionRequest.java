@@ -3,22 +3,37 @@ package dev.genaiplatform.orchestrator.chat;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.orchestrator.prompt.Turn;
+import dev.genaiplatform.orchestrator.provider.ModelRequest;
+import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.util.StringUtils;
+import tools.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The body of {@code POST /v1/chat/completions}, as OpenAI defines it. Only the fields the platform uses
- * are read; anything else (tools, n, logprobs, ...) is ignored for now.
+ * The body of {@code POST /v1/chat/completions}, as OpenAI defines it. The sampling and tool fields are
+ * passed to the model as the client sent them (see {@link #modelRequest()}); fields the platform does not
+ * know (logprobs, ...) are ignored.
  *
- * @param model         the model name, passed to the model server as is
- * @param messages      the conversation, oldest first
- * @param stream        {@code true} for server-sent events
- * @param streamOptions {@code include_usage} asks for a final usage chunk when streaming
- * @param temperature   sampling temperature, forwarded when set
- * @param topP          nucleus sampling, forwarded when set
- * @param maxTokens     upper bound on the answer's length, forwarded when set
+ * @param model               the client-facing model name; {@code platform.orchestrator.models} maps it to a provider
+ * @param messages            the conversation, oldest first
+ * @param stream              {@code true} for server-sent events
+ * @param streamOptions       {@code include_usage} asks for a final usage chunk when streaming
+ * @param temperature         sampling temperature
+ * @param topP                nucleus sampling
+ * @param maxTokens           upper bound on the answer's length (older name)
+ * @param maxCompletionTokens upper bound on the answer's length (newer name; wins over {@code max_tokens})
+ * @param stop                a stop sequence or a list of them
+ * @param seed                seed for reproducible sampling
+ * @param n                   number of choices; only 1 is supported
+ * @param user                the end user's id, forwarded to the provider
+ * @param tools               the client's tools, offered to the model as definitions; the client runs them
+ * @param toolChoice          {@code "auto"}, {@code "none"}, {@code "required"} or a named function
+ * @param parallelToolCalls   whether the model may call several tools at once
+ * @param responseFormat      {@code text}, {@code json_object} or {@code json_schema}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ChatCompletionRequest(
@@ -28,13 +43,65 @@ public record ChatCompletionRequest(
         @JsonProperty("stream_options") StreamOptions streamOptions,
         Double temperature,
         @JsonProperty("top_p") Double topP,
-        @JsonProperty("max_tokens") Integer maxTokens) {
+        @JsonProperty("max_tokens") Integer maxTokens,
+        @JsonProperty("max_completion_tokens") Integer maxCompletionTokens,
+        JsonNode stop,
+        Integer seed,
+        Integer n,
+        String user,
+        List<Tool> tools,
+        @JsonProperty("tool_choice") JsonNode toolChoice,
+        @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
+        @JsonProperty("response_format") JsonNode responseFormat) {
 
-    private static final Set<String> ROLES = Set.of("system", "user", "assistant");
+    /** {@code developer} is OpenAI's newer name for {@code system}. */
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+    private static final Set<String> FORMATS = Set.of("text", "json_object", "json_schema");
 
-    /** One message; {@code content} must be plain text (content parts are not supported). */
+    /**
+     * One message. {@code content} is a string, an array of text parts (joined), or null for an assistant
+     * message that only calls tools.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Message(String role, String content) {
+    public record Message(String role, JsonNode content, @JsonProperty("tool_calls") List<ToolCall> toolCalls,
+                          @JsonProperty("tool_call_id") String toolCallId) {
+
+        /** The text of the message; text parts are joined, anything else is ignored. */
+        String text() {
+            if (this.content == null || this.content.isNull()) {
+                return "";
+            }
+            if (this.content.isString()) {
+                return this.content.asString();
+            }
+            StringBuilder text = new StringBuilder();
+            this.content.forEach(part -> text.append(part.path("text").asString("")));
+            return text.toString();
+        }
+
+        /** {@code developer} travels as {@code system}. */
+        String normalizedRole() {
+            return "developer".equals(this.role) ? "system" : this.role;
+        }
+    }
+
+    /** A tool call in an assistant message, as the model produced it earlier in the conversation. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record ToolCall(String id, String type, Function function) {
+    }
+
+    /** The function part of a tool call: its name and its arguments as JSON text. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Function(String name, String arguments) {
+    }
+
+    /** A tool the client offers: {@code {"type": "function", "function": {name, description, parameters}}}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Tool(String type, FunctionDefinition function) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record FunctionDefinition(String name, String description, JsonNode parameters) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -61,14 +128,7 @@ public record ChatCompletionRequest(
             throw ChatCompletionException.invalidRequest("'messages' must contain at least one message.");
         }
         for (int i = 0; i < this.messages.size(); i++) {
-            Message message = this.messages.get(i);
-            if (message == null || !ROLES.contains(message.role())) {
-                throw ChatCompletionException.invalidRequest(
-                        "messages[" + i + "].role must be one of system, user, assistant.");
-            }
-            if (message.content() == null) {
-                throw ChatCompletionException.invalidRequest("messages[" + i + "].content must be a string.");
-            }
+            validateMessage(i, this.messages.get(i));
         }
         if (this.messages.stream().noneMatch(m -> "user".equals(m.role()))) {
             throw ChatCompletionException.invalidRequest("'messages' must contain a user message.");
@@ -79,13 +139,145 @@ public record ChatCompletionRequest(
         if (this.topP != null && (this.topP <= 0 || this.topP > 1)) {
             throw ChatCompletionException.invalidRequest("'top_p' must be greater than 0 and at most 1.");
         }
-        if (this.maxTokens != null && this.maxTokens < 1) {
-            throw ChatCompletionException.invalidRequest("'max_tokens' must be positive.");
+        if (this.maxTokens != null && this.maxTokens < 1 || this.maxCompletionTokens != null && this.maxCompletionTokens < 1) {
+            throw ChatCompletionException.invalidRequest("'max_tokens' and 'max_completion_tokens' must be positive.");
+        }
+        if (this.n != null && this.n != 1) {
+            // One answer per request keeps citations, events and streaming simple; clients can send n requests.
+            throw ChatCompletionException.invalidRequest("'n' greater than 1 is not supported; send one request per choice.");
+        }
+        stopSequences();
+        validateTools();
+        responseFormatOrNull();
+    }
+
+    private static void validateMessage(int i, Message message) {
+        if (message == null || !ROLES.contains(message.role())) {
+            throw ChatCompletionException.invalidRequest(
+                    "messages[" + i + "].role must be one of system, developer, user, assistant, tool.");
+        }
+        boolean callsTools = message.toolCalls() != null && !message.toolCalls().isEmpty();
+        boolean textContent = message.content() != null
+                && (message.content().isString() || message.content().isArray());
+        if (!textContent && !("assistant".equals(message.role()) && callsTools)) {
+            throw ChatCompletionException.invalidRequest("messages[" + i + "].content must be a string.");
+        }
+        if ("tool".equals(message.role()) && !StringUtils.hasText(message.toolCallId())) {
+            throw ChatCompletionException.invalidRequest("messages[" + i + "].tool_call_id is required for a tool message.");
+        }
+        if (callsTools) {
+            for (ToolCall call : message.toolCalls()) {
+                if (call == null || !StringUtils.hasText(call.id()) || call.function() == null
+                        || !StringUtils.hasText(call.function().name())) {
+                    throw ChatCompletionException.invalidRequest(
+                            "messages[" + i + "].tool_calls need an id and a function name.");
+                }
+            }
         }
     }
 
-    /** The conversation in the platform's wire form, for guardrails. */
+    private void validateTools() {
+        if (this.tools == null) {
+            return;
+        }
+        for (int i = 0; i < this.tools.size(); i++) {
+            Tool tool = this.tools.get(i);
+            if (tool == null || !"function".equals(tool.type()) || tool.function() == null
+                    || !StringUtils.hasText(tool.function().name())) {
+                throw ChatCompletionException.invalidRequest(
+                        "tools[" + i + "] must be {\"type\": \"function\", \"function\": {\"name\": ...}}.");
+            }
+        }
+    }
+
+    /** The conversation in the platform's wire form, for guardrails: every role's text is checked. */
     List<ChatMessage> conversation() {
-        return this.messages.stream().map(m -> new ChatMessage(m.role(), m.content())).toList();
+        return this.messages.stream().map(m -> new ChatMessage(m.normalizedRole(), m.text())).toList();
+    }
+
+    /**
+     * The conversation for the prompt: the (possibly redacted) texts from guardrails, one per message and
+     * in order, with each message's tool calls and tool call id kept from the original.
+     */
+    List<Turn> turns(List<ChatMessage> checked) {
+        if (checked.size() != this.messages.size()) {
+            throw new IllegalStateException("guardrails returned " + checked.size() + " messages for "
+                    + this.messages.size());
+        }
+        List<Turn> turns = new ArrayList<>(checked.size());
+        for (int i = 0; i < checked.size(); i++) {
+            Message original = this.messages.get(i);
+            List<Turn.ToolCall> calls = original.toolCalls() == null ? List.of() : original.toolCalls().stream()
+                    .map(call -> new Turn.ToolCall(call.id(), call.function().name(),
+                            call.function().arguments() == null ? "{}" : call.function().arguments()))
+                    .toList();
+            turns.add(new Turn(original.normalizedRole(), checked.get(i).content(), calls, original.toolCallId()));
+        }
+        return turns;
+    }
+
+    /** What the model is asked for, besides the messages. */
+    ModelRequest modelRequest() {
+        List<ToolDefinition> definitions = this.tools == null ? List.of() : this.tools.stream()
+                .map(tool -> ToolDefinition.builder()
+                        .name(tool.function().name())
+                        .description(tool.function().description() == null ? "" : tool.function().description())
+                        .inputSchema(tool.function().parameters() == null || tool.function().parameters().isNull()
+                                ? "{\"type\":\"object\",\"properties\":{}}" : tool.function().parameters().toString())
+                        .build())
+                .toList();
+        return new ModelRequest(this.temperature, this.topP, this.maxTokens, this.maxCompletionTokens,
+                stopSequences(), this.seed, this.user, definitions, toolChoiceText(), this.parallelToolCalls,
+                responseFormatOrNull());
+    }
+
+    private List<String> stopSequences() {
+        if (this.stop == null || this.stop.isNull()) {
+            return List.of();
+        }
+        if (this.stop.isString()) {
+            return List.of(this.stop.asString());
+        }
+        if (this.stop.isArray() && this.stop.size() <= 4) {
+            List<String> sequences = new ArrayList<>();
+            for (JsonNode sequence : this.stop) {
+                if (!sequence.isString()) {
+                    break;
+                }
+                sequences.add(sequence.asString());
+            }
+            if (sequences.size() == this.stop.size()) {
+                return sequences;
+            }
+        }
+        throw ChatCompletionException.invalidRequest("'stop' must be a string or a list of up to 4 strings.");
+    }
+
+    /** {@code "auto"} and friends as is; a named function as its JSON text, which Spring AI parses. */
+    private String toolChoiceText() {
+        if (this.toolChoice == null || this.toolChoice.isNull()) {
+            return null;
+        }
+        return this.toolChoice.isString() ? this.toolChoice.asString() : this.toolChoice.toString();
+    }
+
+    private ModelRequest.ResponseFormat responseFormatOrNull() {
+        if (this.responseFormat == null || this.responseFormat.isNull()) {
+            return null;
+        }
+        String type = this.responseFormat.path("type").asString("");
+        if (!FORMATS.contains(type)) {
+            throw ChatCompletionException.invalidRequest("'response_format.type' must be text, json_object or json_schema.");
+        }
+        if (!"json_schema".equals(type)) {
+            return new ModelRequest.ResponseFormat(type, null, null);
+        }
+        JsonNode jsonSchema = this.responseFormat.path("json_schema");
+        if (!jsonSchema.path("schema").isObject()) {
+            throw ChatCompletionException.invalidRequest("'response_format.json_schema.schema' must be a JSON schema object.");
+        }
+        JsonNode strict = jsonSchema.path("strict");
+        return new ModelRequest.ResponseFormat(type, jsonSchema.get("schema").toString(),
+                strict.isBoolean() ? strict.asBoolean() : null);
     }
 }

@@ -1,28 +1,54 @@
 package dev.genaiplatform.orchestrator.chat;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.genaiplatform.orchestrator.citation.Citation;
+import org.springframework.ai.chat.messages.AssistantMessage;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A non-streaming answer in OpenAI's {@code chat.completion} shape, plus {@code citations}: the passages
  * the answer cites, so a client can show sources without parsing the text. OpenAI SDKs ignore the extra
- * member.
+ * member. When the model calls the client's tools, the message carries {@code tool_calls} and
+ * {@code content: null}, and {@code finish_reason} is {@code tool_calls}, as OpenAI answers.
  */
 record ChatCompletionResponse(String id, String object, long created, String model, List<Choice> choices,
                               Usage usage, List<Citation> citations) {
 
-    static ChatCompletionResponse of(String id, long created, String model, String answer, String finishReason,
-                                     Usage usage, List<Citation> citations) {
+    static ChatCompletionResponse of(String id, long created, String model, String answer, List<ToolCall> toolCalls,
+                                     String finishReason, Usage usage, List<Citation> citations) {
+        boolean callsTools = !toolCalls.isEmpty();
+        ResponseMessage message = new ResponseMessage("assistant",
+                callsTools && answer.isEmpty() ? null : answer, callsTools ? toolCalls : null);
         return new ChatCompletionResponse(id, "chat.completion", created, model,
-                List.of(new Choice(0, new ResponseMessage("assistant", answer), finishReason)), usage, citations);
+                List.of(new Choice(0, message, finishReason)), usage, citations);
     }
 
     record Choice(int index, ResponseMessage message, @JsonProperty("finish_reason") String finishReason) {
     }
 
-    record ResponseMessage(String role, String content) {
+    /** {@code content} is written even when null (OpenAI does so for tool calls); {@code tool_calls} only when present. */
+    record ResponseMessage(String role, String content,
+                           @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
+    }
+
+    /** A call of one of the client's tools, for the client to run. */
+    record ToolCall(String id, String type, FunctionCall function) {
+
+        /** Providers without call ids (Ollama) get one here: the client must echo it in its tool message. */
+        static List<ToolCall> from(List<AssistantMessage.ToolCall> calls) {
+            return calls.stream()
+                    .map(call -> new ToolCall(call.id() == null || call.id().isBlank()
+                            ? "call_" + UUID.randomUUID().toString().replace("-", "") : call.id(),
+                            "function", new FunctionCall(call.name(), call.arguments())))
+                    .toList();
+        }
+    }
+
+    /** The function to call and its arguments as JSON text. */
+    record FunctionCall(String name, String arguments) {
     }
 
     /** Token counts as the model server reported them, or as counted here when it did not. */

@@ -16,6 +16,7 @@ import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.orchestrator.prompt.GroundedPrompt;
 import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
 import dev.genaiplatform.orchestrator.prompt.TokenCounter;
+import dev.genaiplatform.orchestrator.prompt.Turn;
 import dev.genaiplatform.orchestrator.provider.ChatProviders;
 import dev.genaiplatform.orchestrator.provider.ChatProviders.ResolvedModel;
 import dev.genaiplatform.orchestrator.provider.ModelRequest;
@@ -96,19 +97,21 @@ class ChatCompletionService {
             Generation generation = response == null ? null : response.getResult();
             String answer = generation == null || generation.getOutput().getText() == null
                     ? "" : generation.getOutput().getText();
+            List<ChatCompletionResponse.ToolCall> toolCalls = generation == null ? List.of()
+                    : ChatCompletionResponse.ToolCall.from(generation.getOutput().getToolCalls());
 
-            // 5. Citations: which numbered passages does the answer point at?
+            // 5. Citations: which numbered passages does the answer point at? (None for a tool-call turn.)
             List<Citation> citations = CitationExtractor.extract(answer, prompt.passages());
             Usage usage = usage(response, prompt, answer);
-            String finishReason = finishReason(generation);
+            String finishReason = finishReason(generation, !toolCalls.isEmpty());
             trace.tokens(usage.promptTokens(), usage.completionTokens());
             trace.finishReason(finishReason);
             ChatCompletionResponse body = ChatCompletionResponse.of(trace.requestId, trace.created, request.model(),
-                    answer, finishReason, usage, citations);
+                    answer, toolCalls, finishReason, usage, citations);
             String serverTiming = trace.serverTiming();
 
             // 6. Record what happened, for evaluation and monitoring.
-            finish(trace, GroundingCheck.outcomeOf(citations));
+            finish(trace, outcome(citations, !toolCalls.isEmpty()));
             return new CompletedAnswer(body, serverTiming);
         }
         catch (RuntimeException failure) {
@@ -163,14 +166,16 @@ class ChatCompletionService {
                 () -> this.guardrails.check(trace.tenantId, trace.requestId, request.conversation()));
         trace.verdict(check.verdict());
         List<ChatMessage> conversation = forwardableMessages(check, request);
+        List<Turn> turns = turns(request, conversation);
 
-        // 2. Retrieval searches with the (possibly redacted) question.
+        // 2. Retrieval searches with the (possibly redacted) question: the last user message, also when the
+        //    conversation ends with the client's tool results.
         String question = lastUserMessage(conversation);
         List<RetrievedChunk> chunks = trace.time(Stage.RETRIEVAL,
                 () -> this.retrieval.search(trace.tenantId, trace.requestId, question));
 
         // 3. The prompt: instructions, numbered passages, and the conversation, within the token budget.
-        GroundedPrompt prompt = trace.time(Stage.PROMPT, () -> this.promptBuilder.build(conversation, chunks));
+        GroundedPrompt prompt = trace.time(Stage.PROMPT, () -> this.promptBuilder.build(turns, chunks));
         trace.promptPassages(prompt.passageIds());
         log.info("Request {} (tenant {}): verdict {}, {} of {} passages in the prompt, ~{} prompt tokens, {} turns dropped",
                 trace.requestId, trace.tenantId, check.verdict(), prompt.passages().size(), chunks.size(),
@@ -198,6 +203,16 @@ class ChatCompletionService {
         };
     }
 
+    /** Guardrails answer with one message per message sent; anything else is a broken reply: fail closed. */
+    private static List<Turn> turns(ChatCompletionRequest request, List<ChatMessage> checked) {
+        try {
+            return request.turns(checked);
+        }
+        catch (IllegalStateException mismatch) {
+            throw new DependencyUnavailableException("guardrails", mismatch.getMessage(), null);
+        }
+    }
+
     private static String lastUserMessage(List<ChatMessage> conversation) {
         for (int i = conversation.size() - 1; i >= 0; i--) {
             if ("user".equals(conversation.get(i).role())) {
@@ -208,7 +223,7 @@ class ChatCompletionService {
     }
 
     private static ModelRequest modelRequest(ChatCompletionRequest request) {
-        return ModelRequest.of(request.temperature(), request.topP(), request.maxTokens());
+        return request.modelRequest();
     }
 
     /** The model server's own counts when it reports them; otherwise our estimate. */
@@ -225,10 +240,34 @@ class ChatCompletionService {
         return count != null && count > 0;
     }
 
-    /** Spring AI reports OpenAI's finish reason as an enum name ({@code STOP}); clients expect {@code stop}. */
-    static String finishReason(Generation generation) {
+    /**
+     * The finish reason in OpenAI's words. Spring AI passes on each provider's own ({@code STOP} for OpenAI,
+     * {@code end_turn} or {@code tool_use} for Anthropic, {@code stop} for Ollama); a turn with tool calls is
+     * {@code tool_calls} whatever the provider said (Ollama says {@code stop}).
+     */
+    static String finishReason(Generation generation, boolean toolCalls) {
+        if (toolCalls) {
+            return "tool_calls";
+        }
         String reason = generation == null ? null : generation.getMetadata().getFinishReason();
-        return reason == null || reason.isBlank() ? null : reason.toLowerCase(Locale.ROOT);
+        if (reason == null || reason.isBlank()) {
+            return null;
+        }
+        return switch (reason.toLowerCase(Locale.ROOT)) {
+            case "end_turn", "stop_sequence" -> "stop";
+            case "max_tokens" -> "length";
+            case "tool_use" -> "tool_calls";
+            case "refusal" -> "content_filter";
+            default -> reason.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /**
+     * A turn where the model calls the client's tools is {@code ANSWERED}: the model did what was asked, and
+     * the grounded answer comes in the client's next request, which is recorded on its own.
+     */
+    static Outcome outcome(List<Citation> citations, boolean toolCalls) {
+        return toolCalls ? Outcome.ANSWERED : GroundingCheck.outcomeOf(citations);
     }
 
     /** Step 6, for every request that reached the service: stage timers and the completion event. */

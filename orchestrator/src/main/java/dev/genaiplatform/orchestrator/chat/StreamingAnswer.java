@@ -4,7 +4,6 @@ import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
 import dev.genaiplatform.orchestrator.chat.RequestTrace.Stage;
 import dev.genaiplatform.orchestrator.citation.Citation;
 import dev.genaiplatform.orchestrator.citation.CitationExtractor;
-import dev.genaiplatform.orchestrator.citation.GroundingCheck;
 import dev.genaiplatform.orchestrator.prompt.GroundedPrompt;
 import dev.genaiplatform.orchestrator.prompt.TokenCounter;
 import org.springframework.ai.chat.metadata.Usage;
@@ -42,6 +41,7 @@ final class StreamingAnswer {
     private long modelStartNanos;
     private boolean started;
     private boolean roleSent;
+    private int toolCallsSent;
     private String finishReason;
     private Integer reportedPromptTokens;
     private Integer reportedCompletionTokens;
@@ -95,32 +95,45 @@ final class StreamingAnswer {
         if (generation == null) {
             return List.of();   // e.g. the final usage-only chunk
         }
-        String reason = ChatCompletionService.finishReason(generation);
+        String reason = ChatCompletionService.finishReason(generation, false);
         if (reason != null) {
             this.finishReason = reason;
         }
+        List<ServerSentEvent<String>> events = new ArrayList<>(1);
         String text = generation.getOutput().getText();
-        if (text == null || text.isEmpty()) {
-            return List.of();
+        if (text != null && !text.isEmpty()) {
+            this.trace.firstToken();
+            this.answer.append(text);
+            events.add(event(ChatCompletionChunk.content(this.trace.requestId, this.trace.created,
+                    this.trace.model, nextRole(), text)));
         }
-        this.trace.firstToken();
-        this.answer.append(text);
-        String role = this.roleSent ? null : "assistant";   // OpenAI names the role in the first delta only
+        // Spring AI hands over a tool call once it is complete; each goes out as one delta with its index.
+        for (ChatCompletionResponse.ToolCall call : ChatCompletionResponse.ToolCall.from(generation.getOutput().getToolCalls())) {
+            this.trace.firstToken();
+            events.add(event(ChatCompletionChunk.toolCall(this.trace.requestId, this.trace.created,
+                    this.trace.model, nextRole(), this.toolCallsSent++, call)));
+        }
+        return events;
+    }
+
+    /** OpenAI names the role in the first delta only. */
+    private String nextRole() {
+        String role = this.roleSent ? null : "assistant";
         this.roleSent = true;
-        return List.of(event(ChatCompletionChunk.content(this.trace.requestId, this.trace.created,
-                this.trace.model, role, text)));
+        return role;
     }
 
     private List<ServerSentEvent<String>> closingEvents() {
         this.trace.stageTook(Stage.MODEL, System.nanoTime() - this.modelStartNanos);
         String text = this.answer.toString();
         List<Citation> citations = CitationExtractor.extract(text, this.prompt.passages());
-        this.outcome = GroundingCheck.outcomeOf(citations);
+        boolean toolCalls = this.toolCallsSent > 0;
+        this.outcome = ChatCompletionService.outcome(citations, toolCalls);
         ChatCompletionResponse.Usage usage = ChatCompletionResponse.Usage.of(
                 this.reportedPromptTokens != null ? this.reportedPromptTokens : this.prompt.promptTokens(),
                 this.reportedCompletionTokens != null ? this.reportedCompletionTokens : this.tokens.count(text));
         this.trace.tokens(usage.promptTokens(), usage.completionTokens());
-        String reason = this.finishReason != null ? this.finishReason : "stop";
+        String reason = toolCalls ? "tool_calls" : this.finishReason != null ? this.finishReason : "stop";
         this.trace.finishReason(reason);
 
         String id = this.trace.requestId;

@@ -1,6 +1,5 @@
 package dev.genaiplatform.orchestrator.prompt;
 
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import org.springframework.ai.chat.prompt.PromptTemplate;
 import org.springframework.ai.template.st.StTemplateRenderer;
@@ -29,6 +28,9 @@ import java.util.Map;
  *       does not fit, and everything older than that is dropped. Turns are dropped whole, never cut.</li>
  *   <li>If the question alone does not fit, the request fails with {@link PromptTooLongException}.</li>
  * </ol>
+ * Tool turns stay attached to the call they answer: when the newest turn is a tool result, the assistant
+ * turn that asked for it and its other results are kept with it; and a tool result whose call was dropped
+ * is dropped too, because providers reject a result without its call.
  */
 public final class GroundedPromptBuilder {
 
@@ -57,7 +59,7 @@ public final class GroundedPromptBuilder {
      * @param conversation  the client's messages after guardrails, oldest first; the last one is the question
      * @param rankedChunks  retrieval results, best first
      */
-    public GroundedPrompt build(List<ChatMessage> conversation, List<RetrievedChunk> rankedChunks) {
+    public GroundedPrompt build(List<Turn> conversation, List<RetrievedChunk> rankedChunks) {
         List<RetrievedChunk> passages = new ArrayList<>();
         List<String> renderedPassages = new ArrayList<>();
         int contextTokens = 0;
@@ -81,8 +83,8 @@ public final class GroundedPromptBuilder {
                 .stripTrailing();
         int fixedTokens = this.tokens.countMessage(systemText) + REPLY_PRIMING_TOKENS;
 
-        List<ChatMessage> kept = fitConversation(conversation, this.maxPromptTokens - fixedTokens);
-        int conversationTokens = kept.stream().mapToInt(m -> this.tokens.countMessage(m.content())).sum();
+        List<Turn> kept = fitConversation(conversation, this.maxPromptTokens - fixedTokens);
+        int conversationTokens = kept.stream().mapToInt(this::cost).sum();
         return new GroundedPrompt(systemText, kept, List.copyOf(passages), fixedTokens + conversationTokens,
                 conversation.size() - kept.size());
     }
@@ -102,37 +104,61 @@ public final class GroundedPromptBuilder {
                 .render();
     }
 
-    private List<ChatMessage> fitConversation(List<ChatMessage> conversation, int budget) {
+    private List<Turn> fitConversation(List<Turn> conversation, int budget) {
         int newest = conversation.size() - 1;
         boolean[] keep = new boolean[conversation.size()];
         int used = 0;
+        int oldestForced = currentToolExchangeStart(conversation);
         for (int i = 0; i <= newest; i++) {
-            if (i == newest || "system".equals(conversation.get(i).role())) {
+            if (i >= oldestForced || "system".equals(conversation.get(i).role())) {
                 keep[i] = true;
-                used += this.tokens.countMessage(conversation.get(i).content());
+                used += cost(conversation.get(i));
             }
         }
         if (used > budget) {
             throw new PromptTooLongException(this.maxPromptTokens - budget + used, this.maxPromptTokens);
         }
-        for (int i = newest - 1; i >= 0; i--) {
+        int oldestKept = oldestForced;
+        for (int i = oldestForced - 1; i >= 0; i--) {
             if (keep[i]) {
                 continue;
             }
-            int cost = this.tokens.countMessage(conversation.get(i).content());
+            int cost = cost(conversation.get(i));
             if (used + cost > budget) {
                 break;
             }
             keep[i] = true;
             used += cost;
+            oldestKept = i;
         }
-        List<ChatMessage> kept = new ArrayList<>();
+        // A tool result whose assistant call fell out of the budget cannot go alone.
+        for (int i = oldestKept; i < oldestForced && conversation.get(i).isToolResult(); i++) {
+            keep[i] = false;
+        }
+        List<Turn> kept = new ArrayList<>();
         for (int i = 0; i <= newest; i++) {
             if (keep[i]) {
                 kept.add(conversation.get(i));
             }
         }
         return kept;
+    }
+
+    /**
+     * Where the turns that must stay start: the newest turn, and when it is a tool result, the results
+     * before it and the assistant turn whose calls they answer.
+     */
+    private static int currentToolExchangeStart(List<Turn> conversation) {
+        int start = conversation.size() - 1;
+        while (start > 0 && conversation.get(start).isToolResult()) {
+            start--;
+        }
+        return conversation.get(conversation.size() - 1).isToolResult()
+                && !conversation.get(start).toolCalls().isEmpty() ? start : conversation.size() - 1;
+    }
+
+    private int cost(Turn turn) {
+        return this.tokens.countMessage(turn.countedText());
     }
 
     private static String read(Resource resource) {

@@ -18,12 +18,10 @@ import java.util.List;
 public abstract sealed class ChatProvider permits OpenAiChatProvider, OllamaChatProvider, AnthropicChatProvider {
 
     private final String name;
-    private final ChatModel chatModel;
     private final ChatClient chatClient;
 
     ChatProvider(String name, ChatModel chatModel, ObservationRegistry observations) {
         this.name = name;
-        this.chatModel = chatModel;
         this.chatClient = chatClient(chatModel, observations);
     }
 
@@ -43,10 +41,6 @@ public abstract sealed class ChatProvider permits OpenAiChatProvider, OllamaChat
     /** The name this provider has in configuration ({@code platform.orchestrator.providers.<name>}). */
     public String name() {
         return this.name;
-    }
-
-    ChatModel chatModel() {
-        return this.chatModel;
     }
 
     /** A ready-to-send request: the messages, the options for {@code modelId}, and the client's tools. */

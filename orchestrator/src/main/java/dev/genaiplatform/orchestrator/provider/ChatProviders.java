@@ -58,11 +58,6 @@ public final class ChatProviders {
         return this.models.keySet();
     }
 
-    /** A configured provider by name, or {@code null}. */
-    public ChatProvider provider(String name) {
-        return this.providers.get(name);
-    }
-
     /**
      * A client-facing model name bound to its provider.
      *

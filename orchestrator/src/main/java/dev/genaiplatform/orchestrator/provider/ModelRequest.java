@@ -31,11 +31,6 @@ public record ModelRequest(Double temperature, Double topP, Integer maxTokens, I
         tools = tools == null ? List.of() : List.copyOf(tools);
     }
 
-    /** Only the sampling basics; no tools, no structured output. */
-    public static ModelRequest of(Double temperature, Double topP, Integer maxTokens) {
-        return new ModelRequest(temperature, topP, maxTokens, null, null, null, null, null, null, null, null);
-    }
-
     /** The answer's token limit whichever name the client used, or {@code null}. */
     public Integer answerTokenLimit() {
         return this.maxCompletionTokens != null ? this.maxCompletionTokens : this.maxTokens;

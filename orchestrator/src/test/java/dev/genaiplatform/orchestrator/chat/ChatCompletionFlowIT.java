@@ -307,6 +307,148 @@ class ChatCompletionFlowIT {
         assertThat(this.services.guardrailsHeaders).hasSize(guardrailsCalls);
     }
 
+    private static final String WEATHER_TOOL = """
+            {"type": "function", "function": {"name": "get_weather", "description": "Current weather of a city",
+             "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}""";
+
+    @Test
+    void passesTheClientsToolsAndSamplingToTheModelAndReturnsItsToolCallUnrun() throws Exception {
+        HttpResponse<String> response = post("""
+                {"model": "sim-small", "messages": [{"role": "user", "content": "What is the weather in Paris? tools-call"}],
+                 "tools": [%s], "tool_choice": {"type": "function", "function": {"name": "get_weather"}},
+                 "parallel_tool_calls": false, "seed": 42, "temperature": 0, "top_p": 0.5, "max_tokens": 200,
+                 "stop": ["END", "STOP"], "user": "end-user-7", "n": 1}""".formatted(WEATHER_TOOL));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode sent = MODEL.requests().stream()
+                .filter(r -> r.toString().contains("tools-call")).findFirst().orElseThrow();
+        assertThat(sent.at("/tools/0/type").asString()).isEqualTo("function");
+        assertThat(sent.at("/tools/0/function/name").asString()).isEqualTo("get_weather");
+        assertThat(sent.at("/tools/0/function/description").asString()).isEqualTo("Current weather of a city");
+        assertThat(sent.at("/tools/0/function/parameters/properties/city/type").asString()).isEqualTo("string");
+        assertThat(sent.at("/tool_choice/function/name").asString()).isEqualTo("get_weather");
+        assertThat(sent.get("parallel_tool_calls").asBoolean(true)).isFalse();
+        assertThat(sent.get("seed").asInt()).isEqualTo(42);
+        assertThat(sent.get("temperature").asDouble()).isZero();
+        assertThat(sent.get("top_p").asDouble()).isEqualTo(0.5);
+        assertThat(sent.get("max_tokens").asInt()).isEqualTo(200);
+        assertThat(sent.get("stop")).extracting(JsonNode::asString).containsExactly("END", "STOP");
+        assertThat(sent.get("user").asString()).isEqualTo("end-user-7");
+        assertThat(sent.at("/messages/0/content").asString()).contains("Context passages:");
+
+        JsonNode body = this.json.readTree(response.body());
+        JsonNode message = body.at("/choices/0/message");
+        assertThat(message.get("role").asString()).isEqualTo("assistant");
+        assertThat(message.has("content")).isTrue();
+        assertThat(message.get("content").isNull()).isTrue();
+        assertThat(message.get("tool_calls")).hasSize(1);
+        assertThat(message.at("/tool_calls/0/id").asString()).isEqualTo(FakeOpenAiServer.TOOL_CALL_ID);
+        assertThat(message.at("/tool_calls/0/type").asString()).isEqualTo("function");
+        assertThat(message.at("/tool_calls/0/function/name").asString()).isEqualTo("get_weather");
+        assertThat(message.at("/tool_calls/0/function/arguments").asString()).isEqualTo(FakeOpenAiServer.TOOL_ARGUMENTS);
+        assertThat(body.at("/choices/0/finish_reason").asString()).isEqualTo("tool_calls");
+        assertThat(body.get("citations")).isEmpty();
+        ChatCompletionRecordedEvent event = awaitEvent(body.get("id").asString());
+        assertThat(event.outcome()).isEqualTo(Outcome.ANSWERED);
+        assertThat(event.finishReason()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void streamsTheModelsToolCallAsDeltaToolCallsAndFinishesWithToolCalls() throws Exception {
+        HttpResponse<Stream<String>> response = this.http.send(request("""
+                {"model": "sim-small", "stream": true, "tools": [%s],
+                 "messages": [{"role": "user", "content": "What is the weather in Paris?"}]}""".formatted(WEATHER_TOOL),
+                "acme"), HttpResponse.BodyHandlers.ofLines());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> data = response.body().filter(line -> line.startsWith("data: "))
+                .map(line -> line.substring("data: ".length())).toList();
+        assertThat(data.getLast()).isEqualTo("[DONE]");
+        List<JsonNode> chunks = data.subList(0, data.size() - 1).stream().map(this.json::readTree).toList();
+        List<JsonNode> calls = chunks.stream().filter(c -> c.at("/choices/0/delta/tool_calls").isArray()).toList();
+        assertThat(calls).hasSize(1);
+        JsonNode delta = calls.getFirst().at("/choices/0/delta");
+        assertThat(delta.get("role").asString()).isEqualTo("assistant");
+        assertThat(delta.at("/tool_calls/0/index").asInt()).isZero();
+        assertThat(delta.at("/tool_calls/0/id").asString()).isEqualTo(FakeOpenAiServer.TOOL_CALL_ID);
+        assertThat(delta.at("/tool_calls/0/type").asString()).isEqualTo("function");
+        assertThat(delta.at("/tool_calls/0/function/name").asString()).isEqualTo("get_weather");
+        assertThat(delta.at("/tool_calls/0/function/arguments").asString()).isEqualTo(FakeOpenAiServer.TOOL_ARGUMENTS);
+        assertThat(chunks).noneMatch(c -> c.at("/choices/0/delta/content").isString());
+        assertThat(chunks).filteredOn(c -> c.at("/choices/0/finish_reason").isString())
+                .extracting(c -> c.at("/choices/0/finish_reason").asString()).containsExactly("tool_calls");
+        ChatCompletionRecordedEvent event = awaitEvent(chunks.getFirst().get("id").asString());
+        assertThat(event.outcome()).isEqualTo(Outcome.ANSWERED);
+        assertThat(event.finishReason()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void forwardsAFollowUpWithTheToolResultAsAssistantToolCallsAndAToolMessage() throws Exception {
+        HttpResponse<String> response = post("""
+                {"model": "sim-small", "tools": [%s], "messages": [
+                  {"role": "user", "content": "Is it warm in Paris? follow-up"},
+                  {"role": "assistant", "content": null, "tool_calls": [{"id": "call_abc123", "type": "function",
+                    "function": {"name": "get_weather", "arguments": "{\\"city\\":\\"Paris\\"}"}}]},
+                  {"role": "tool", "tool_call_id": "call_abc123", "content": "21 C, ask jane.doe@example.com"}]}"""
+                .formatted(WEATHER_TOOL));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode sent = MODEL.requests().stream()
+                .filter(r -> r.toString().contains("follow-up")).findFirst().orElseThrow();
+        JsonNode messages = sent.get("messages");
+        assertThat(messages).extracting(m -> m.get("role").asString())
+                .containsExactly("system", "user", "assistant", "tool");
+        assertThat(messages.at("/2/tool_calls/0/id").asString()).isEqualTo("call_abc123");
+        assertThat(messages.at("/2/tool_calls/0/type").asString()).isEqualTo("function");
+        assertThat(messages.at("/2/tool_calls/0/function/name").asString()).isEqualTo("get_weather");
+        assertThat(messages.at("/2/tool_calls/0/function/arguments").asString()).isEqualTo(FakeOpenAiServer.TOOL_ARGUMENTS);
+        assertThat(messages.at("/3/tool_call_id").asString()).isEqualTo("call_abc123");
+        // guardrails checked the tool result too, and the model got it redacted
+        assertThat(messages.at("/3/content").asString()).isEqualTo("21 C, ask <EMAIL_ADDRESS>");
+        assertThat(this.services.checkedConversations).anySatisfy(checked -> assertThat(checked)
+                .extracting(ChatMessage::role).containsExactly("user", "assistant", "tool"));
+
+        JsonNode body = this.json.readTree(response.body());
+        assertThat(body.at("/choices/0/message/content").asString()).isEqualTo(FakeOpenAiServer.ANSWER_WITH_CITATIONS);
+        assertThat(body.at("/choices/0/message/tool_calls").isMissingNode()).isTrue();
+        assertThat(body.at("/choices/0/finish_reason").asString()).isEqualTo("stop");
+        assertThat(body.get("citations")).hasSize(2);
+    }
+
+    @Test
+    void passesTheResponseFormatAndReturnsTheJsonAnswerUnchangedWithCitationsApart() throws Exception {
+        HttpResponse<String> response = post("""
+                {"model": "sim-small", "messages": [{"role": "user", "content": "How does retrieval rank? json-please"}],
+                 "response_format": {"type": "json_schema", "json_schema": {"name": "answer", "strict": true,
+                   "schema": {"type": "object", "properties": {"answer": {"type": "string"},
+                     "sources": {"type": "array", "items": {"type": "integer"}}},
+                     "required": ["answer", "sources"], "additionalProperties": false}}}}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode sent = MODEL.requests().stream()
+                .filter(r -> r.toString().contains("json-please")).findFirst().orElseThrow();
+        assertThat(sent.at("/response_format/type").asString()).isEqualTo("json_schema");
+        assertThat(sent.at("/response_format/json_schema/strict").asBoolean()).isTrue();
+        assertThat(sent.at("/response_format/json_schema/schema/properties/sources/items/type").asString())
+                .isEqualTo("integer");
+        JsonNode body = this.json.readTree(response.body());
+        assertThat(body.at("/choices/0/message/content").asString()).isEqualTo(FakeOpenAiServer.JSON_ANSWER);
+        assertThat(body.get("citations")).isNotNull();
+    }
+
+    @Test
+    void rejectsMoreThanOneChoiceAndAToolMessageWithoutItsCallId() throws Exception {
+        HttpResponse<String> twoChoices = post("""
+                {"model": "sim-small", "n": 2, "messages": [{"role": "user", "content": "hi"}]}""");
+        HttpResponse<String> orphanResult = post("""
+                {"model": "sim-small", "messages": [{"role": "user", "content": "hi"}, {"role": "tool", "content": "21"}]}""");
+
+        assertThat(twoChoices.statusCode()).isEqualTo(400);
+        assertThat(this.json.readTree(twoChoices.body()).at("/error/message").asString()).contains("'n'");
+        assertThat(orphanResult.statusCode()).isEqualTo(400);
+        assertThat(this.json.readTree(orphanResult.body()).at("/error/message").asString()).contains("tool_call_id");
+    }
+
     @Test
     void aGarbageReplyDoesNotStopLaterRequests() throws Exception {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
@@ -361,6 +503,7 @@ class ChatCompletionFlowIT {
         static final String BLOCK_REASON = "The input looks like a prompt injection.";
 
         final Queue<Map<String, String>> guardrailsHeaders = new ConcurrentLinkedQueue<>();
+        final Queue<List<ChatMessage>> checkedConversations = new ConcurrentLinkedQueue<>();
         final Queue<String> searchQueries = new ConcurrentLinkedQueue<>();
         final Queue<ChatCompletionRecordedEvent> events = new ConcurrentLinkedQueue<>();
 
@@ -372,6 +515,7 @@ class ChatCompletionFlowIT {
                                      @Header(name = "traceparent", required = false) String traceparent) {
             this.guardrailsHeaders.add(Map.of("tenant", text(tenant), "request", text(request),
                     "traceparent", traceparent == null ? "" : traceparent));
+            this.checkedConversations.add(command.messages());
             String last = command.messages().getLast().content();
             if (last.contains("SILENT")) {
                 return null;   // no reply at all: the orchestrator must time out

@@ -19,7 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * simulator: with passages in the system message it answers with a sentence per passage and a
  * {@code [n]} marker; without passages it says it does not know. It records every request body.
  *
- * <p>A last user message containing {@code TOO LONG} gets OpenAI's context-length error.
+ * <p>A last user message containing {@code TOO LONG} gets OpenAI's context-length error. A request that offers
+ * tools and does not end with a tool result gets a call of the first tool ({@link #TOOL_ARGUMENTS}), streamed
+ * in pieces as OpenAI does; a request with a JSON {@code response_format} gets {@link #JSON_ANSWER}.
  */
 final class FakeOpenAiServer implements AutoCloseable {
 
@@ -27,6 +29,9 @@ final class FakeOpenAiServer implements AutoCloseable {
             "Retrieval fuses BM25 and vector rankings with reciprocal rank fusion. [1] "
                     + "Chunks keep the heading path of their section. [2]";
     static final String NO_ANSWER = "I don't know. The provided context does not answer that question.";
+    static final String JSON_ANSWER = "{\"answer\":\"Retrieval fuses BM25 and vector rankings.\",\"sources\":[1]}";
+    static final String TOOL_CALL_ID = "call_abc123";
+    static final String TOOL_ARGUMENTS = "{\"city\":\"Paris\"}";
     static final int PROMPT_TOKENS = 123;
     static final int COMPLETION_TOKENS = 17;
 
@@ -68,8 +73,27 @@ final class FakeOpenAiServer implements AutoCloseable {
                     "type", "invalid_request_error", "param", "messages", "code", "context_length_exceeded"))));
             return;
         }
-        String answer = system.contains("[1] (source:") ? ANSWER_WITH_CITATIONS : NO_ANSWER;
-        if (request.path("stream").asBoolean(false)) {
+        boolean stream = request.path("stream").asBoolean(false);
+        boolean lastIsToolResult = "tool".equals(messages.get(messages.size() - 1).path("role").asString());
+        if (request.has("tools") && !lastIsToolResult) {
+            String tool = request.at("/tools/0/function/name").asString();
+            if (stream) {
+                streamToolCall(exchange, model, tool);
+            }
+            else {
+                send(exchange, 200, "application/json", this.json.writeValueAsString(Map.of(
+                        "id", "sim-1", "object", "chat.completion", "created", 1_700_000_000, "model", model,
+                        "choices", List.of(Map.of("index", 0, "finish_reason", "tool_calls", "message", Map.of(
+                                "role", "assistant", "tool_calls", List.of(Map.of("id", TOOL_CALL_ID, "type", "function",
+                                        "function", Map.of("name", tool, "arguments", TOOL_ARGUMENTS)))))),
+                        "usage", usage())));
+            }
+            return;
+        }
+        String format = request.at("/response_format/type").asString("text");
+        String answer = !"text".equals(format) ? JSON_ANSWER
+                : system.contains("[1] (source:") ? ANSWER_WITH_CITATIONS : NO_ANSWER;
+        if (stream) {
             stream(exchange, model, answer, request.path("stream_options").path("include_usage").asBoolean(false));
         }
         else {
@@ -98,7 +122,24 @@ final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
-    private String chunk(String model, Map<String, String> delta, String finishReason) {
+    /** A tool call the way OpenAI streams it: id and name first, then the arguments in pieces. */
+    private void streamToolCall(HttpExchange exchange, String model, String tool) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            event(out, chunk(model, Map.of("role", "assistant", "tool_calls", List.of(Map.of("index", 0,
+                    "id", TOOL_CALL_ID, "type", "function", "function", Map.of("name", tool, "arguments", "")))), null));
+            int half = TOOL_ARGUMENTS.length() / 2;
+            for (String piece : List.of(TOOL_ARGUMENTS.substring(0, half), TOOL_ARGUMENTS.substring(half))) {
+                event(out, chunk(model, Map.of("tool_calls", List.of(Map.of("index", 0,
+                        "function", Map.of("arguments", piece)))), null));
+            }
+            event(out, chunk(model, Map.of(), "tool_calls"));
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private String chunk(String model, Map<String, ?> delta, String finishReason) {
         Map<String, Object> choice = new java.util.HashMap<>();
         choice.put("index", 0);
         choice.put("delta", delta);

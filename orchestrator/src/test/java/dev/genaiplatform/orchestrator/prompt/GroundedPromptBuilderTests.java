@@ -1,11 +1,12 @@
 package dev.genaiplatform.orchestrator.prompt;
 
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
+
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.core.io.ClassPathResource;
 
@@ -26,8 +27,8 @@ class GroundedPromptBuilderTests {
     private static final RetrievedChunk KAFKA = new RetrievedChunk("kafka.md#7", "kafka.md", "Kafka > Replies", 90, 300,
             "Replies find their request through the correlation id header.", 0.0250);
 
-    private static final List<ChatMessage> QUESTION =
-            List.of(new ChatMessage("user", "How does retrieval rank passages?"));
+    private static final List<Turn> QUESTION =
+            List.of(Turn.text("user", "How does retrieval rank passages?"));
 
     @Test
     void numbersPassagesBestFirstInTheFormatTheSimulatorParses() {
@@ -76,13 +77,13 @@ class GroundedPromptBuilderTests {
 
     @Test
     void dropsTheOldestTurnsFirstAndKeepsTheRestInOrder() {
-        List<ChatMessage> conversation = List.of(
-                new ChatMessage("system", "Answer briefly."),
-                new ChatMessage("user", "first question " + "padding ".repeat(60)),
-                new ChatMessage("assistant", "first answer " + "padding ".repeat(60)),
-                new ChatMessage("user", "second question"),
-                new ChatMessage("assistant", "second answer"),
-                new ChatMessage("user", "third question"));
+        List<Turn> conversation = List.of(
+                Turn.text("system", "Answer briefly."),
+                Turn.text("user", "first question " + "padding ".repeat(60)),
+                Turn.text("assistant", "first answer " + "padding ".repeat(60)),
+                Turn.text("user", "second question"),
+                Turn.text("assistant", "second answer"),
+                Turn.text("user", "third question"));
         GroundedPromptBuilder roomy = builder(2000, 6000);
         int systemTokens = TOKENS.countMessage(roomy.build(conversation, List.of(RRF)).systemText());
         int keptTurns = TOKENS.countMessage("Answer briefly.") + TOKENS.countMessage("second question")
@@ -91,7 +92,7 @@ class GroundedPromptBuilderTests {
 
         GroundedPrompt prompt = builder(100, keepsTheLastFourMessages).build(conversation, List.of(RRF));
 
-        assertThat(prompt.conversation()).extracting(ChatMessage::content).containsExactly(
+        assertThat(prompt.conversation()).extracting(Turn::content).containsExactly(
                 "Answer briefly.", "second question", "second answer", "third question");
         assertThat(prompt.droppedMessages()).isEqualTo(2);
         assertThat(prompt.promptTokens()).isLessThanOrEqualTo(keepsTheLastFourMessages);
@@ -99,7 +100,7 @@ class GroundedPromptBuilderTests {
 
     @Test
     void refusesAQuestionThatAloneExceedsThePromptBudget() {
-        List<ChatMessage> huge = List.of(new ChatMessage("user", "word ".repeat(5000)));
+        List<Turn> huge = List.of(Turn.text("user", "word ".repeat(5000)));
 
         assertThatThrownBy(() -> builder(100, 1000).build(huge, List.of()))
                 .isInstanceOf(PromptTooLongException.class)
@@ -108,8 +109,8 @@ class GroundedPromptBuilderTests {
 
     @Test
     void putsTheGroundedSystemMessageFirstAndMapsRoles() {
-        List<ChatMessage> conversation = List.of(
-                new ChatMessage("user", "hi"), new ChatMessage("assistant", "hello"), new ChatMessage("user", "why?"));
+        List<Turn> conversation = List.of(
+                Turn.text("user", "hi"), Turn.text("assistant", "hello"), Turn.text("user", "why?"));
 
         List<Message> messages = builder(2000, 6000).build(conversation, List.of(RRF)).messages();
 
@@ -119,6 +120,40 @@ class GroundedPromptBuilderTests {
         assertThat(messages.get(1)).isInstanceOf(UserMessage.class);
         assertThat(messages.get(2)).isInstanceOf(AssistantMessage.class);
         assertThat(messages.get(3).getText()).isEqualTo("why?");
+    }
+
+    @Test
+    void keepsAToolResultWithTheCallItAnswersAndNeverSendsAResultAlone() {
+        Turn call = new Turn("assistant", "", List.of(new Turn.ToolCall("call_1", "get_weather",
+                "{\"city\":\"Paris\", \"note\":\"" + "padding ".repeat(60) + "\"}")), null);
+        Turn result = new Turn("tool", "21 C", List.of(), "call_1");
+        List<Turn> endsWithResult = List.of(Turn.text("user", "old question " + "padding ".repeat(60)),
+                Turn.text("user", "weather in Paris?"), call, result);
+        List<Turn> resultThenQuestion = List.of(Turn.text("user", "weather in Paris?"), call, result,
+                Turn.text("user", "and tomorrow?"));
+        GroundedPromptBuilder roomy = builder(2000, 6000);
+        int systemTokens = TOKENS.countMessage(roomy.build(endsWithResult, List.of(RRF)).systemText());
+        int tight = systemTokens + 3 + TOKENS.countMessage("21 C") + TOKENS.countMessage("and tomorrow?") + 20;
+
+        int exchangeOnly = systemTokens + 3 + TOKENS.countMessage(call.countedText()) + TOKENS.countMessage("21 C") + 5;
+
+        // a result ends the conversation: the call it answers comes with it, older turns give way
+        GroundedPrompt exchange = builder(100, exchangeOnly).build(endsWithResult, List.of(RRF));
+        // the result would fit but its call does not: both go
+        GroundedPrompt question = builder(100, tight).build(resultThenQuestion, List.of(RRF));
+
+        assertThat(exchange.conversation()).containsExactly(call, result);
+        assertThat(question.conversation()).extracting(Turn::content).containsExactly("and tomorrow?");
+        List<Message> messages = exchange.messages();
+        assertThat(messages.get(messages.size() - 2)).isInstanceOfSatisfying(AssistantMessage.class,
+                assistant -> assertThat(assistant.getToolCalls()).extracting(AssistantMessage.ToolCall::id)
+                        .containsExactly("call_1"));
+        assertThat(messages.getLast()).isInstanceOfSatisfying(ToolResponseMessage.class,
+                tool -> assertThat(tool.getResponses()).singleElement().satisfies(response -> {
+                    assertThat(response.id()).isEqualTo("call_1");
+                    assertThat(response.name()).isEqualTo("get_weather");
+                    assertThat(response.responseData()).isEqualTo("21 C");
+                }));
     }
 
     private static GroundedPromptBuilder builder(int maxContextTokens, int maxPromptTokens) {
