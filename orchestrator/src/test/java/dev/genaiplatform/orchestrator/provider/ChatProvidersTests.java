@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.ToolResponseMessage;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.tool.definition.ToolDefinition;
@@ -131,6 +132,36 @@ class ChatProvidersTests {
             assertThat(body.at("/tools/0/input_schema/properties/city/type").asString()).isEqualTo("string");
             assertThat(body.at("/tool_choice/type").asString()).isEqualTo("any");
             assertThatToolCallCameBack(response, "get_weather");
+        }
+    }
+
+    @Test
+    void anthropicKindSendsTheClientsToolResultAsAToolResultBlockAfterTheToolUse() {
+        try (FakeProviderServer server = new FakeProviderServer("""
+                {"id":"msg_2","type":"message","role":"assistant","model":"claude-test",
+                 "content":[{"type":"text","text":"It is 21 C in Paris."}],
+                 "stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":30,"output_tokens":8}}""")) {
+            ResolvedModel model = providers(ProviderKind.ANTHROPIC, server.root(), "test-key", "claude-test")
+                    .resolve("client-model");
+            List<Message> followUp = List.of(new SystemMessage(PASSAGES), new UserMessage(QUESTION),
+                    AssistantMessage.builder().toolCalls(List.of(new AssistantMessage.ToolCall("toolu_1", "function",
+                            "get_weather", "{\"city\":\"Paris\"}"))).build(),
+                    ToolResponseMessage.builder().responses(List.of(
+                            new ToolResponseMessage.ToolResponse("toolu_1", "get_weather", "21 C"))).build());
+
+            ChatResponse response = model.provider().prompt(model.modelId(), followUp, WITH_TOOLS, false)
+                    .call().chatResponse();
+
+            JsonNode messages = server.onlyRequest().body().get("messages");
+            assertThat(messages).extracting(m -> m.get("role").asString()).containsExactly("user", "assistant", "user");
+            assertThat(messages.at("/1/content/0/type").asString()).isEqualTo("tool_use");
+            assertThat(messages.at("/1/content/0/id").asString()).isEqualTo("toolu_1");
+            assertThat(messages.at("/1/content/0/input/city").asString()).isEqualTo("Paris");
+            assertThat(messages.at("/2/content/0/type").asString()).isEqualTo("tool_result");
+            assertThat(messages.at("/2/content/0/tool_use_id").asString()).isEqualTo("toolu_1");
+            assertThat(messages.at("/2/content/0/content").toString()).contains("21 C");
+            assertThat(response.getResult().getOutput().getText()).isEqualTo("It is 21 C in Paris.");
+            assertThat(response.getResult().getMetadata().getFinishReason()).isEqualTo("end_turn");
         }
     }
 
