@@ -4,6 +4,7 @@ import dev.genaiplatform.simulator.model.ChatMessage;
 import dev.genaiplatform.simulator.model.ToolCall;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -62,10 +63,8 @@ public final class ReplyComposer {
     private static JsonNode jsonObject(GroundedAnswer answer) {
         ObjectNode object = JsonNodeFactory.instance.objectNode();
         object.put("answer", ContextValues.plainAnswer(answer));
-        answer.citations().stream().distinct().forEach(object.putArray("citations")::add);
-        if (!object.has("citations")) {
-            object.putArray("citations");
-        }
+        ArrayNode citations = object.putArray("citations");
+        answer.citations().stream().distinct().forEach(citations::add);
         return object;
     }
 
