@@ -107,12 +107,12 @@ public record ModelProfile(
             @DefaultValue("16") int kvBlockTokens,
             @DefaultValue("64") int maxRunningSequences,
             @DefaultValue("8192") int maxPrefillTokensPerStep,
-            @DefaultValue("10000") int prefillTokensPerSecond,
-            @DefaultValue("15ms") Duration decodeStep,
-            @DefaultValue("250us") Duration decodeStepPerSequence) {
+            @DefaultValue("40000") int prefillTokensPerSecond,
+            @DefaultValue("12ms") Duration decodeStep,
+            @DefaultValue("150us") Duration decodeStepPerSequence) {
 
-        public static final Serving DEFAULT = new Serving(131072, 16, 64, 8192, 10000, Duration.ofMillis(15),
-                Duration.ofNanos(250_000));
+        public static final Serving DEFAULT = new Serving(131072, 16, 64, 8192, 40000, Duration.ofMillis(12),
+                Duration.ofNanos(150_000));
 
         public Serving {
             if (kvCacheTokens < 1 || kvBlockTokens < 1 || maxRunningSequences < 1 || maxPrefillTokensPerStep < 1

@@ -1,14 +1,6 @@
 package dev.genaiplatform.simulator.model;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.env.YamlPropertySourceLoader;
-import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.io.ClassPathResource;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -53,12 +45,6 @@ class ModelProfileBindingTests {
     }
 
     private static List<ModelProfile> bind(Map<String, Object> environment) throws IOException {
-        MutablePropertySources sources = new MutablePropertySources();
-        sources.addFirst(new MapPropertySource("environment", environment));
-        new YamlPropertySourceLoader().load("application", new ClassPathResource("application.yml"))
-                .forEach(sources::addLast);
-        Binder binder = new Binder(ConfigurationPropertySources.from(sources),
-                new PropertySourcesPlaceholdersResolver(sources));
-        return binder.bind("platform.simulator.models", Bindable.listOf(ModelProfile.class)).get();
+        return ConfiguredProfiles.bind(environment);
     }
 }
