@@ -4,8 +4,14 @@ import dev.genaiplatform.simulator.answer.GroundedAnswerComposer;
 import dev.genaiplatform.simulator.chat.ChatCompletionHandler;
 import dev.genaiplatform.simulator.chat.ModelsHandler;
 import dev.genaiplatform.simulator.chat.OpenAiEndpoints;
+import dev.genaiplatform.simulator.faults.FaultInjectionFilter;
+import dev.genaiplatform.simulator.faults.FaultInjector;
+import dev.genaiplatform.simulator.faults.FaultProperties;
 import dev.genaiplatform.simulator.inspection.InspectionHandler;
 import dev.genaiplatform.simulator.inspection.RequestLog;
+import dev.genaiplatform.simulator.limits.ProviderRateLimits;
+import dev.genaiplatform.simulator.limits.RateLimitProperties;
+import dev.genaiplatform.simulator.limits.RateLimiter;
 import dev.genaiplatform.simulator.model.ModelCatalog;
 import dev.genaiplatform.simulator.serving.ServingEngine;
 import dev.genaiplatform.simulator.serving.ContinuousBatchingEngine;
@@ -14,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -21,10 +28,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Every bean of the simulator, in the order a request meets them. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(SimulatorProperties.class)
+@EnableConfigurationProperties({SimulatorProperties.class, RateLimitProperties.class, FaultProperties.class})
 class LlmSimulatorConfiguration {
 
     @Bean
@@ -61,11 +69,27 @@ class LlmSimulatorConfiguration {
     }
 
     @Bean
+    ProviderRateLimits providerRateLimits(RateLimitProperties properties) {
+        return new ProviderRateLimits(new RateLimiter(properties, System::nanoTime));
+    }
+
+    @Bean
+    FaultInjectionFilter faultInjectionFilter(ServerCodecConfigurer codecs) {
+        return new FaultInjectionFilter(codecs);
+    }
+
+    @Bean
+    FaultInjector faultInjector(FaultProperties properties, MeterRegistry meterRegistry) {
+        return new FaultInjector(properties, meterRegistry, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    @Bean
     ChatCompletionHandler chatCompletionHandler(ModelCatalog catalog, Tokenizers tokenizers,
                                                 GroundedAnswerComposer composer, ServingEngine engine,
                                                 RequestLog requestLog, JsonMapper json, MeterRegistry meterRegistry,
-                                                Clock clock) {
-        return new ChatCompletionHandler(catalog, tokenizers, composer, engine, requestLog, json, meterRegistry, clock);
+                                                Clock clock, ProviderRateLimits rateLimits, FaultInjector faults) {
+        return new ChatCompletionHandler(catalog, tokenizers, composer, engine, requestLog, json, meterRegistry, clock,
+                rateLimits, faults);
     }
 
     @Bean

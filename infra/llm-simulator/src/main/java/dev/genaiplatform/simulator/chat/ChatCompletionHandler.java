@@ -4,7 +4,11 @@ import dev.genaiplatform.simulator.answer.GroundedAnswer;
 import dev.genaiplatform.simulator.answer.GroundedAnswerComposer;
 import dev.genaiplatform.simulator.answer.ModelReply;
 import dev.genaiplatform.simulator.answer.ReplyComposer;
+import dev.genaiplatform.simulator.faults.ActiveFault;
+import dev.genaiplatform.simulator.faults.FaultInjector;
 import dev.genaiplatform.simulator.inspection.RequestLog;
+import dev.genaiplatform.simulator.limits.ProviderRateLimits;
+import dev.genaiplatform.simulator.limits.RateLimitDecision;
 import dev.genaiplatform.simulator.model.ModelCatalog;
 import dev.genaiplatform.simulator.model.ModelProfile;
 import dev.genaiplatform.simulator.model.ToolCall;
@@ -48,10 +52,13 @@ public final class ChatCompletionHandler {
     private final ChatStreamWriter streamWriter;
     private final ChatMetrics metrics;
     private final Clock clock;
+    private final ProviderRateLimits rateLimits;
+    private final FaultInjector faults;
 
     public ChatCompletionHandler(ModelCatalog catalog, Tokenizers tokenizers, GroundedAnswerComposer composer,
                                  ServingEngine engine, RequestLog requestLog, JsonMapper json,
-                                 MeterRegistry meterRegistry, Clock clock) {
+                                 MeterRegistry meterRegistry, Clock clock, ProviderRateLimits rateLimits,
+                                 FaultInjector faults) {
         this.catalog = catalog;
         this.tokenizers = tokenizers;
         this.composer = composer;
@@ -62,16 +69,18 @@ public final class ChatCompletionHandler {
         this.streamWriter = new ChatStreamWriter(json);
         this.metrics = new ChatMetrics(meterRegistry);
         this.clock = clock;
+        this.rateLimits = rateLimits;
+        this.faults = faults;
     }
 
     public Mono<ServerResponse> complete(ServerRequest request) {
         return request.bodyToMono(byte[].class)
                 .switchIfEmpty(Mono.error(OpenAiError::invalidJson))
-                .flatMap(this::serve)
+                .flatMap(body -> serve(request, body))
                 .onErrorResume(this::refuse);
     }
 
-    private Mono<ServerResponse> serve(byte[] body) {
+    private Mono<ServerResponse> serve(ServerRequest http, byte[] body) {
         JsonNode json = parser.readJson(body);
         requestLog.record(body);
         ChatCompletionRequest request = parser.parse(json);
@@ -84,11 +93,22 @@ public final class ChatCompletionHandler {
         if (requested > model.contextWindow()) {
             throw OpenAiError.contextLengthExceeded(model.id(), model.contextWindow(), promptTokens, request.maxTokens());
         }
+        // the provider's side before the model runs: per-key rate limits (limits/), then faults (faults/)
+        RateLimitDecision limit = rateLimits.admit(http, model.id(), promptTokens, request.maxTokens());
+        if (!limit.allowed()) {
+            metrics.request(model.id(), 429);
+            return rateLimits.tooManyRequests(limit);
+        }
+        ActiveFault fault = faults.choose(http, model.id());
+        if (fault.answersInsteadOfModel()) {
+            metrics.request(model.id(), fault.status());
+            return fault.answer(promptTokens);
+        }
         GroundedAnswer answer = composer.compose(request.messages(), model.answer().maxSentences(),
                 model.answer().minRelevance());
         ModelReply reply = replies.reply(request.messages(), request.options(), answer);
-        Generation generation = Generation.fit(model, promptTokens, tokenizer.pieces(reply.generatedText()),
-                request.maxTokens());
+        Generation generation = fault.reshape(Generation.fit(model, promptTokens,
+                tokenizer.pieces(reply.generatedText()), request.maxTokens()));
 
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = clock.instant().getEpochSecond();

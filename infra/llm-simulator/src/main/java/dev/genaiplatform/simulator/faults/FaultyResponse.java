@@ -1,5 +1,6 @@
 package dev.genaiplatform.simulator.faults;
 
+import io.netty.channel.Channel;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -10,6 +11,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerResponse;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -87,15 +89,18 @@ final class FaultyResponse extends ServerHttpResponseDecorator {
         });
     }
 
-    /** Closes the TCP connection once what was written is flushed, the way a crashed upstream does. */
+    /**
+     * Closes the TCP connection once what was written is flushed, the way a crashed upstream does. The
+     * channel is taken now, before the write: once a whole response counts as sent, Reactor Netty hands out
+     * a stand-in for it, and closing that would leave the real connection open for the next request.
+     */
     private Mono<Void> closeConnection() {
         Object nativeResponse = getNativeResponse(getDelegate());
         if (!(nativeResponse instanceof HttpServerResponse netty)) {
             return Mono.error(new IllegalStateException("stream-cut needs the Reactor Netty server"));
         }
-        return Mono.create(sink -> netty.withConnection(connection -> {
-            connection.onDispose().subscribe(null, sink::error, sink::success);
-            connection.dispose();
-        }));
+        AtomicReference<Channel> channel = new AtomicReference<>();
+        netty.withConnection(connection -> channel.set(connection.channel()));
+        return Mono.create(sink -> channel.get().close().addListener(closed -> sink.success()));
     }
 }
