@@ -57,6 +57,7 @@ public record ChatCompletionRequest(
     /** {@code developer} is OpenAI's newer name for {@code system}. */
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final Set<String> FORMATS = Set.of("text", "json_object", "json_schema");
+    private static final Set<String> TOOL_CHOICES = Set.of("auto", "none", "required");
 
     /**
      * One message. {@code content} is a string, an array of text parts (joined), or null for an assistant
@@ -176,17 +177,30 @@ public record ChatCompletionRequest(
         }
     }
 
+    /** Spring AI refuses duplicate names and malformed choices with exceptions that would read as a 500. */
     private void validateTools() {
-        if (this.tools == null) {
-            return;
-        }
-        for (int i = 0; i < this.tools.size(); i++) {
-            Tool tool = this.tools.get(i);
+        Set<String> names = new java.util.HashSet<>();
+        List<Tool> offered = this.tools == null ? List.of() : this.tools;
+        for (int i = 0; i < offered.size(); i++) {
+            Tool tool = offered.get(i);
             if (tool == null || !"function".equals(tool.type()) || tool.function() == null
                     || !StringUtils.hasText(tool.function().name())) {
                 throw ChatCompletionException.invalidRequest(
                         "tools[" + i + "] must be {\"type\": \"function\", \"function\": {\"name\": ...}}.");
             }
+            if (!names.add(tool.function().name())) {
+                throw ChatCompletionException.invalidRequest("tools: duplicate function name '" + tool.function().name() + "'.");
+            }
+        }
+        if (this.toolChoice == null || this.toolChoice.isNull()) {
+            return;
+        }
+        boolean keyword = this.toolChoice.isString() && TOOL_CHOICES.contains(this.toolChoice.asString());
+        boolean named = this.toolChoice.isObject() && "function".equals(this.toolChoice.path("type").asString(""))
+                && names.contains(this.toolChoice.path("function").path("name").asString(""));
+        if (!keyword && !named) {
+            throw ChatCompletionException.invalidRequest("'tool_choice' must be auto, none, required, or "
+                    + "{\"type\": \"function\", \"function\": {\"name\": <one of the offered tools>}}.");
         }
     }
 

@@ -437,9 +437,12 @@ class ChatCompletionFlowIT {
     }
 
     @Test
-    void rejectsMoreThanOneChoiceAndAToolMessageWithoutItsCallId() throws Exception {
+    void rejectsMoreThanOneChoiceAToolMessageWithoutItsCallIdAndAChoiceOfAToolNotOffered() throws Exception {
         HttpResponse<String> twoChoices = post("""
                 {"model": "sim-small", "n": 2, "messages": [{"role": "user", "content": "hi"}]}""");
+        HttpResponse<String> unknownChoice = post("""
+                {"model": "sim-small", "messages": [{"role": "user", "content": "hi"}], "tools": [%s],
+                 "tool_choice": {"type": "function", "function": {"name": "send_email"}}}""".formatted(WEATHER_TOOL));
         HttpResponse<String> orphanResult = post("""
                 {"model": "sim-small", "messages": [{"role": "user", "content": "hi"}, {"role": "tool", "content": "21"}]}""");
 
@@ -447,6 +450,8 @@ class ChatCompletionFlowIT {
         assertThat(this.json.readTree(twoChoices.body()).at("/error/message").asString()).contains("'n'");
         assertThat(orphanResult.statusCode()).isEqualTo(400);
         assertThat(this.json.readTree(orphanResult.body()).at("/error/message").asString()).contains("tool_call_id");
+        assertThat(unknownChoice.statusCode()).isEqualTo(400);
+        assertThat(this.json.readTree(unknownChoice.body()).at("/error/message").asString()).contains("tool_choice");
     }
 
     @Test
