@@ -106,6 +106,30 @@ class ChatProvidersTests {
     }
 
     @Test
+    void ollamaKindStreamsTextAndAToolCallFromNewlineDelimitedJson() {
+        String line = "{\"model\":\"llama3.1:8b\",\"created_at\":\"2026-01-01T00:00:00Z\",\"message\":%s,%s}\n";
+        String ndjson = line.formatted("{\"role\":\"assistant\",\"content\":\"Checking.\"}", "\"done\":false")
+                + line.formatted("{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"function\":"
+                        + "{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Paris\"}}}]}", "\"done\":false")
+                + line.formatted("{\"role\":\"assistant\",\"content\":\"\"}",
+                        "\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":20,\"eval_count\":5");
+        try (FakeProviderServer server = new FakeProviderServer(ndjson, "application/x-ndjson")) {
+            ResolvedModel model = providers(ProviderKind.OLLAMA, server.root(), null, "llama3.1:8b")
+                    .resolve("client-model");
+
+            List<ChatResponse> stream = model.provider().prompt(model.modelId(), MESSAGES, WITH_TOOLS, true)
+                    .stream().chatResponse().collectList().block(Duration.ofSeconds(10));
+
+            assertThat(server.onlyRequest().body().get("stream").asBoolean()).isTrue();
+            assertThat(stream).isNotNull();
+            assertThat(stream).extracting(r -> r.getResult() == null ? "" : r.getResult().getOutput().getText())
+                    .contains("Checking.");
+            assertThat(stream).flatExtracting(r -> r.getResult() == null ? List.of() : r.getResult().getOutput().getToolCalls())
+                    .extracting(call -> ((AssistantMessage.ToolCall) call).name()).containsExactly("get_weather");
+        }
+    }
+
+    @Test
     void anthropicKindPostsMessagesWithApiKeyVersionSystemFieldAndTools() {
         try (FakeProviderServer server = new FakeProviderServer("""
                 {"id":"msg_1","type":"message","role":"assistant","model":"claude-test",

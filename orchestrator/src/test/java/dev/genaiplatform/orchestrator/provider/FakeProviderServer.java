@@ -34,6 +34,10 @@ final class FakeProviderServer implements AutoCloseable {
     private final HttpServer server;
 
     FakeProviderServer(String answer) {
+        this(answer, "application/json");
+    }
+
+    FakeProviderServer(String answer, String contentType) {
         try {
             this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         }
@@ -47,7 +51,7 @@ final class FakeProviderServer implements AutoCloseable {
             this.requests.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers,
                     body.length == 0 ? null : this.json.readTree(body)));
             byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("Content-Type", contentType);
             exchange.sendResponseHeaders(200, bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(bytes);
