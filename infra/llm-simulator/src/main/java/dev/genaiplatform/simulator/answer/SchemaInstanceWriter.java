@@ -39,6 +39,28 @@ final class SchemaInstanceWriter {
     private static final int SHALLOW_AFTER = 6;
     private static final int MAX_DEPTH = 64;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Declines every value, so a dry run writes only what the schema itself demands. */
+    private static final SchemaValues NO_VALUES = new SchemaValues() {
+        @Override
+        public String string(String property, int index) {
+            return "";
+        }
+
+        @Override
+        public OptionalDouble number(String property, int index) {
+            return OptionalDouble.empty();
+        }
+
+        @Override
+        public boolean bool(String property) {
+            return false;
+        }
+
+        @Override
+        public int items(String property) {
+            return 0;
+        }
+    };
 
     private final JsonNode root;
     private final SchemaValues values;
@@ -61,23 +83,21 @@ final class SchemaInstanceWriter {
     /** Throws {@link UnsupportedSchemaException} for a schema {@link #write} cannot promise to satisfy. */
     static void check(JsonNode schema) {
         check(schema, "schema", schema);
-        write(schema, new SchemaValues() {
-            public String string(String property, int index) {
-                return "";
-            }
+        tryWrite(schema, false);
+    }
 
-            public OptionalDouble number(String property, int index) {
-                return OptionalDouble.empty();
-            }
-
-            public boolean bool(String property) {
-                return false;
-            }
-
-            public int items(String property) {
-                return 0;
-            }
-        }, false);
+    /**
+     * Writes a throw-away instance, so a schema the writer cannot satisfy (one that nests without end, a
+     * broken reference, a zero {@code multipleOf}) is refused up front instead of failing a request later.
+     */
+    static void tryWrite(JsonNode schema, boolean requiredOnly) {
+        try {
+            write(schema, NO_VALUES, requiredOnly);
+        } catch (UnsupportedSchemaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new UnsupportedSchemaException("No value can be written for this schema: " + e.getMessage());
+        }
     }
 
     private static void check(JsonNode root, String path, JsonNode schema) {
@@ -87,6 +107,7 @@ final class SchemaInstanceWriter {
             }
             throw new UnsupportedSchemaException("Invalid schema at '" + path + "': expected an object.");
         }
+        checkBounds(schema, path);
         for (Map.Entry<String, JsonNode> entry : schema.properties()) {
             String keyword = entry.getKey();
             JsonNode value = entry.getValue();
@@ -146,9 +167,38 @@ final class SchemaInstanceWriter {
                         throw new UnsupportedSchemaException("'" + at + "' must be a non-empty array.");
                     }
                 }
-                default -> {
-                    // descriptive keywords and numeric bounds need no checking of their own
+                case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum" -> {
+                    if (!value.isNumber()) {
+                        throw new UnsupportedSchemaException("'" + at + "' must be a number.");
+                    }
                 }
+                case "multipleOf" -> {
+                    if (!value.isNumber() || value.decimalValue().signum() <= 0) {
+                        throw new UnsupportedSchemaException("'" + at + "' must be a number above 0.");
+                    }
+                }
+                case "minItems", "maxItems", "minLength", "maxLength" -> {
+                    if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+                        throw new UnsupportedSchemaException("'" + at + "' must be a non-negative integer.");
+                    }
+                }
+                default -> {
+                    // descriptive keywords need no checking
+                }
+            }
+        }
+    }
+
+    /** Bounds that no value can meet, e.g. minItems 3 with maxItems 2. */
+    private static void checkBounds(JsonNode schema, String path) {
+        for (String[] pair : new String[][] {{"minItems", "maxItems"}, {"minLength", "maxLength"},
+                {"minimum", "maximum"}}) {
+            JsonNode low = schema.get(pair[0]);
+            JsonNode high = schema.get(pair[1]);
+            if (low != null && high != null && low.isNumber() && high.isNumber()
+                    && low.decimalValue().compareTo(high.decimalValue()) > 0) {
+                throw new UnsupportedSchemaException("No value satisfies '" + path + "': " + pair[0] + " " + low
+                        + " is above " + pair[1] + " " + high + ".");
             }
         }
     }

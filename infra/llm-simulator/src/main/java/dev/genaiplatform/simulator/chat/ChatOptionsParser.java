@@ -131,8 +131,14 @@ final class ChatOptionsParser {
         }
         JsonNode type = node.get("type");
         if (type != null && !(type.isString() && "object".equals(type.stringValue()))) {
-            throw OpenAiError.invalidParameter(path, "Invalid schema for function parameters: schema must be a JSON "
-                    + "Schema of 'type: \"object\"', got 'type: " + type + "'.");
+            throw OpenAiError.invalidFunctionParameters(path, "Invalid schema for function parameters: schema must be "
+                    + "a JSON Schema of 'type: \"object\"', got 'type: " + type + "'.");
+        }
+        try {
+            ToolDefinition.checkParameters(node);
+        } catch (UnsupportedSchemaException e) {
+            throw OpenAiError.invalidFunctionParameters(path, "Invalid schema for function parameters: "
+                    + e.getMessage());
         }
         return node;
     }

@@ -89,6 +89,10 @@ final class OpenAiError extends RuntimeException {
         return invalid(message, param, null);
     }
 
+    static OpenAiError invalidFunctionParameters(String param, String message) {
+        return invalid(message, param, "invalid_function_parameters");
+    }
+
     static OpenAiError unsupported(String param, String message) {
         return invalid(message, param, "unsupported_value");
     }

@@ -102,13 +102,27 @@ class StructuredOutputTests {
             "{'type':'object','properties':{'when':{'type':'string','format':'iso-week'}}}",
             "{'type':'object','properties':{'a':{'$ref':'https://example.com/schema'}}}",
             "{'type':'object','properties':{'a':{'type':'text'}}}",
-            "{'type':'object','properties':{},'required':['ghost']}"})
+            "{'type':'object','properties':{},'required':['ghost']}",
+            "{'type':'object','properties':{'n':{'type':'number','multipleOf':0}}}",
+            "{'type':'object','properties':{'n':{'type':'integer','minimum':'one'}}}",
+            "{'type':'array','items':{'type':'string'},'minItems':3,'maxItems':2}"})
     void unsupportedSchemaFeaturesAreNamed(String schemaText) {
         JsonNode schema = JSON.readTree(schemaText.replace('\'', '"'));
 
         assertThatThrownBy(() -> SchemaInstanceWriter.check(schema))
                 .isInstanceOf(UnsupportedSchemaException.class)
-                .hasMessageMatching("(?s).*('pattern'|'oneOf'|iso-week|https://example.com/schema|\"text\"|ghost).*");
+                .hasMessageMatching("(?s).*('pattern'|'oneOf'|iso-week|https://example.com/schema|\"text\"|ghost"
+                        + "|multipleOf' must be a number above 0|minimum' must be a number|minItems 3 is above).*");
+    }
+
+    @Test
+    void toolParametersMayUseKeywordsTheWriterIgnoresButNotOnesNoValueMeets() {
+        ToolDefinition.checkParameters(JSON.readTree("{\"type\":\"object\",\"properties\":{\"code\":"
+                + "{\"type\":\"string\",\"pattern\":\"^[A-Z]+$\"}},\"required\":[\"code\"]}"));
+
+        assertThatThrownBy(() -> ToolDefinition.checkParameters(JSON.readTree("{\"type\":\"object\",\"properties\":"
+                + "{\"next\":{\"$ref\":\"#\"}},\"required\":[\"next\"]}")))
+                .isInstanceOf(UnsupportedSchemaException.class);
     }
 
     @Test

@@ -169,6 +169,8 @@ class ToolsAndFormatsHttpTests {
             "'tools':[{'type':'function','function':{'name':'bad name'}}] | tools[0].function.name |",
             "'tools':[{'type':'function'}] | tools[0].function          | missing_required_parameter",
             "'tools':[{'type':'function','function':{'name':'f','parameters':[]}}] | tools[0].function.parameters | invalid_type",
+            "'tools':[{'type':'function','function':{'name':'f','parameters':{'type':'object','properties':{'n':{'type':'number','multipleOf':0}},'required':['n']}}}] | tools[0].function.parameters | invalid_function_parameters",
+            "'tools':[{'type':'function','function':{'name':'f','parameters':{'type':'array'}}}] | tools[0].function.parameters | invalid_function_parameters",
             "'tool_choice':'auto'       | tool_choice                   |",
             "'response_format':{'type':'xml'} | response_format.type    | invalid_value",
             "'response_format':{'type':'json_object'} | messages        |",
