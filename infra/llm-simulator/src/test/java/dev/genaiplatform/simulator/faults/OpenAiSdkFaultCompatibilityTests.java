@@ -6,7 +6,7 @@ import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
-import com.openai.errors.OpenAIException;
+import com.openai.errors.OpenAIInvalidDataException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -130,7 +130,7 @@ class OpenAiSdkFaultCompatibilityTests {
     }
 
     @Test
-    void aStreamCutMidAnswerIsAnErrorAfterThePartialAnswer() {
+    void aStreamCutMidAnswerIsAnIoErrorAfterThePartialAnswer() {
         List<String> received = new ArrayList<>();
 
         assertThatThrownBy(() -> {
@@ -138,15 +138,18 @@ class OpenAiSdkFaultCompatibilityTests {
                     .createStreaming(params("sim-small", "stream-cut=3"))) {
                 stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().content().ifPresent(received::add)));
             }
-        }).isInstanceOf(OpenAIException.class);
+        }).isInstanceOf(OpenAIIoException.class).hasMessage("Stream failed");
         assertThat(String.join("", received)).isNotEmpty();
     }
 
     @Test
-    void aWholeCompletionCutMidBodyIsAnIoError() {
-        assertThatThrownBy(() -> client(0, Duration.ofSeconds(10)).chat().completions()
-                .create(params("sim-small", "stream-cut")))
-                .isInstanceOf(OpenAIException.class);
+    void aWholeCompletionCutMidBodyOrMalformedIsAnInvalidDataError() {
+        OpenAIClient client = client(0, Duration.ofSeconds(10));
+
+        for (String fault : List.of("stream-cut", "malformed-chunk")) {
+            assertThatThrownBy(() -> client.chat().completions().create(params("sim-small", fault)))
+                    .as(fault).isInstanceOf(OpenAIInvalidDataException.class);
+        }
     }
 
     @Test
@@ -156,7 +159,7 @@ class OpenAiSdkFaultCompatibilityTests {
                     .createStreaming(params("sim-small", "malformed-chunk=2"))) {
                 stream.stream().forEach(chunk -> { });
             }
-        }).isInstanceOf(OpenAIException.class);
+        }).isInstanceOf(OpenAIInvalidDataException.class);
     }
 
     @Test
