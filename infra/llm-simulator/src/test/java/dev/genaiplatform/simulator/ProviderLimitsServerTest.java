@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 
 /**
  * The simulator as {@link SimulatorServerTest} starts it, plus provider-side limits small enough to reach
- * in a few requests (5 requests and 6,000 tokens per minute per key) and one configured fault rule
+ * in a few requests (3 requests and 4,000 tokens per minute per key, refilling one request every 20 s) and one configured fault rule
  * (every {@code sim-large} answer is cut to 2 tokens with {@code finish_reason: "length"}). Tests give
  * each scenario its own API key, so allowances never leak between tests. Every class that uses it
  * shares one application context.
@@ -22,8 +22,8 @@ import java.lang.annotation.Target;
         "SIM_CONTEXT_WINDOW=2048",
         "SIM_MAX_REQUEST_SIZE=256KB",
         "SIM_INSPECTION_CAPACITY=5",
-        "SIM_LIMIT_RPM=5",
-        "SIM_LIMIT_TPM=6000",
+        "SIM_LIMIT_RPM=3",
+        "SIM_LIMIT_TPM=4000",
         "platform.simulator.faults.rules[0].model=sim-large",
         "platform.simulator.faults.rules[0].kind=length",
         "platform.simulator.faults.rules[0].every=1",

@@ -88,7 +88,7 @@ class FaultsHttpTests {
         post("rate-limit-storm", request(false)).expectStatus().isEqualTo(429)
                 .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "1")
                 .expectHeader().valueEquals("x-ratelimit-remaining-requests", "0")
-                .expectHeader().valueEquals("x-ratelimit-limit-requests", "5")
+                .expectHeader().valueEquals("x-ratelimit-limit-requests", "3")
                 .expectBody()
                 .jsonPath("$.error.type").isEqualTo("requests")
                 .jsonPath("$.error.code").isEqualTo("rate_limit_exceeded")

@@ -46,7 +46,7 @@ class OpenAiSdkFaultCompatibilityTests {
     @Test
     void aRealRateLimitIsARateLimitExceptionCarryingRetryAfterAndTheAllowanceHeaders() {
         OpenAIClient client = client(0, Duration.ofSeconds(10));
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 3; i++) {
             client.chat().completions().create(params("sim-small", null));
         }
 
@@ -56,9 +56,9 @@ class OpenAiSdkFaultCompatibilityTests {
         assertThat(e.statusCode()).isEqualTo(429);
         assertThat(e.code()).contains("rate_limit_exceeded");
         assertThat(e.type()).contains("requests");
-        assertThat(e.headers().values("retry-after")).containsExactly("12");
+        assertThat(Integer.parseInt(e.headers().values("retry-after").getFirst())).isBetween(1, 20);
         assertThat(e.headers().values("x-ratelimit-remaining-requests")).containsExactly("0");
-        assertThat(e.headers().values("x-ratelimit-limit-tokens")).containsExactly("6000");
+        assertThat(e.headers().values("x-ratelimit-limit-tokens")).containsExactly("4000");
     }
 
     @Test
