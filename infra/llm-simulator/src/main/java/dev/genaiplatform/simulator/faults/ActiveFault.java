@@ -105,10 +105,12 @@ public final class ActiveFault {
 
     /**
      * The content chunk the wire fault acts at: the parameter, else the middle of the output (the first
-     * chunk when the size is unknown or tiny).
+     * chunk when the size is unknown or tiny); never past the last content chunk, so a cut always comes
+     * before the finish reason and a broken chunk is always a content chunk.
      */
     int contentChunk() {
-        return fault.parameter() != null ? fault.parameter() : Math.max(1, outputPieces / 2);
+        int chunk = fault.parameter() != null ? fault.parameter() : Math.max(1, outputPieces / 2);
+        return outputPieces > 0 ? Math.min(chunk, outputPieces) : chunk;
     }
 
     private Duration seconds(Duration fallback) {

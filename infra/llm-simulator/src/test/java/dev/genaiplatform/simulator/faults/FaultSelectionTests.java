@@ -128,14 +128,18 @@ class FaultSelectionTests {
     }
 
     @Test
-    void wireFaultsActAtTheMiddleOfTheAnswerUnlessToldWhere() {
+    void wireFaultsActAtTheMiddleOfTheAnswerUnlessToldWhereButNeverPastItsLastChunk() {
         ActiveFault middle = active(FaultKind.STREAM_CUT, null);
         middle.reshape(generation(10));
         ActiveFault third = active(FaultKind.MALFORMED_CHUNK, 3);
         third.reshape(generation(10));
 
+        ActiveFault beyond = active(FaultKind.STREAM_CUT, 50);
+        beyond.reshape(generation(10));
+
         assertThat(middle.contentChunk()).isEqualTo(5);
         assertThat(third.contentChunk()).isEqualTo(3);
+        assertThat(beyond.contentChunk()).isEqualTo(10); // the last content chunk, never the finish reason
         assertThat(active(FaultKind.SLOW_FIRST_TOKEN, 250).firstTokenDelay()).isEqualTo(Duration.ofMillis(250));
         assertThat(active(FaultKind.SLOW_FIRST_TOKEN, null).firstTokenDelay()).isEqualTo(Duration.ofSeconds(3));
     }
