@@ -11,11 +11,16 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
+import org.springframework.ai.model.tool.ToolCallingManager;
+import org.springframework.ai.model.tool.ToolExecutionResult;
+import org.springframework.ai.tool.ToolCallback;
+import org.springframework.ai.tool.function.FunctionToolCallback;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 import static dev.genaiplatform.simulator.chat.ChatCompletionsHttpTests.QUESTION;
@@ -26,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The simulator driven by a real OpenAI client: Spring AI's OpenAI chat model, which wraps the official
  * openai-java SDK, exactly as the orchestrator uses it. If the wire format drifts from OpenAI's, the
- * SDK's parser says so here.
+ * SDK's parser says so here. With a tool callback, Spring AI's own tool loop runs against the simulator.
  */
 @SimulatorServerTest
 class OpenAiClientCompatibilityTests {
@@ -67,6 +72,31 @@ class OpenAiClientCompatibilityTests {
         assertThat(text).isEqualTo(EXPECTED);
         assertThat(responses).hasSizeGreaterThan(10);
         assertThat(responses.getLast().getMetadata().getUsage().getCompletionTokens()).isPositive();
+    }
+
+    record Arithmetic(String expression) {
+    }
+
+    /** Spring AI 2 runs tools outside the model (ChatClient's advisor, or a ToolCallingManager as here). */
+    @Test
+    void springAiRunsTheToolTheSimulatorCallsAndGetsTheFinalAnswer() {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        ToolCallback calculator = FunctionToolCallback.builder("calculator", (Arithmetic in) -> {
+                    asked.add(in.expression());
+                    return 20;
+                })
+                .description("Evaluates an arithmetic expression exactly").inputType(Arithmetic.class).build();
+
+        OpenAiChatOptions options = OpenAiChatOptions.builder().model("sim-small").toolCallbacks(calculator).build();
+        Prompt question = new Prompt("What is (2+3)*4?", options);
+
+        ChatResponse call = model.call(question);
+        ToolExecutionResult executed = ToolCallingManager.builder().build().executeToolCalls(question, call);
+        ChatResponse answer = model.call(new Prompt(executed.conversationHistory(), options));
+
+        assertThat(call.getResult().getMetadata().getFinishReason()).isEqualToIgnoringCase("tool_calls");
+        assertThat(asked).containsExactly("(2+3)*4");
+        assertThat(answer.getResult().getOutput().getText()).isEqualTo("The result of (2+3)*4 is 20.");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.genaiplatform.simulator.chat;
 
 import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -15,11 +16,9 @@ import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import dev.genaiplatform.simulator.JsonSchemas;
 import dev.genaiplatform.simulator.SimulatorServerTest;
-import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.ai.openai.setup.OpenAiSetup;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,6 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static dev.genaiplatform.simulator.chat.ChatCompletionsHttpTests.QUESTION;
 import static dev.genaiplatform.simulator.chat.ChatCompletionsHttpTests.SYSTEM;
@@ -34,10 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The official OpenAI Java SDK ({@code com.openai:openai-java-core}, its own request builders, response
- * parsers, stream accumulator, tool and structured-output helpers) against the simulator: call, stream,
- * tools with the result sent back, json_schema, seed and temperature. The transport is the SDK's HTTP
- * client interface as Spring AI's {@link OpenAiSetup} wires it.
+ * The official OpenAI Java SDK ({@code com.openai:openai-java}: its OkHttp client, request builders, response
+ * parsers and stream accumulator), unchanged, against the simulator: call, stream, tools with the result
+ * sent back, a streamed tool call, json_schema, seed and temperature, stop and max_tokens, 400s.
  */
 @SimulatorServerTest
 class OpenAiSdkCompatibilityTests {
@@ -51,9 +50,12 @@ class OpenAiSdkCompatibilityTests {
 
     @BeforeEach
     void connect() {
-        client = OpenAiSetup.setupSyncClient("http://127.0.0.1:" + port + "/v1", "simulator-key", null, null, null,
-                null, false, false, null, Duration.ofSeconds(20), 0, null, null, ObservationRegistry.NOOP, null,
-                List.of());
+        client = OpenAIOkHttpClient.builder()
+                .baseUrl("http://127.0.0.1:" + port + "/v1")
+                .apiKey("sk-test-" + UUID.randomUUID()) // its own rate-limit allowance
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(20))
+                .build();
     }
 
     @AfterEach
