@@ -308,6 +308,23 @@ class ChatCompletionsHttpTests {
     }
 
     @Test
+    void exportsVllmStyleServingMetricsForEveryModel() {
+        post(request(false, "")).expectStatus().isOk();
+
+        String scrape = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        for (String model : List.of("sim-small", "sim-large")) {
+            assertThat(scrape).contains("simulator_requests_running{model=\"" + model + "\"}",
+                    "simulator_requests_waiting{model=\"" + model + "\"}",
+                    "simulator_kv_cache_usage{model=\"" + model + "\"}");
+        }
+        assertThat(scrape).contains("simulator_time_to_first_token_seconds_bucket{model=\"sim-small\"",
+                "simulator_inter_token_latency_seconds_count{model=\"sim-small\"}",
+                "simulator_queue_time_seconds_count{model=\"sim-small\"}");
+    }
+
+    @Test
     void reportsReadinessForTheLauncher() {
         client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
