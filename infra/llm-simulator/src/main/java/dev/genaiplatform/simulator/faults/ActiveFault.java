@@ -68,6 +68,9 @@ public final class ActiveFault {
      * leave it as it is.
      */
     public Generation reshape(Generation generation) {
+        if (fault == null) {
+            return generation;
+        }
         outputPieces = generation.output().size();
         if (!is(FaultKind.Stage.IN_THE_ANSWER)) {
             return generation;

@@ -41,7 +41,7 @@ final class FaultyResponse extends ServerHttpResponseDecorator {
     @Override
     public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
         ActiveFault active = fault.get();
-        if (active == null || !active.onTheWire()) {
+        if (!damages(active)) {
             return super.writeWith(body);
         }
         return switch (active.kind()) {
@@ -65,7 +65,7 @@ final class FaultyResponse extends ServerHttpResponseDecorator {
     @Override
     public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
         ActiveFault active = fault.get();
-        if (active == null || !active.onTheWire()) {
+        if (!damages(active)) {
             return super.writeAndFlushWith(body);
         }
         return switch (active.kind()) {
@@ -77,6 +77,11 @@ final class FaultyResponse extends ServerHttpResponseDecorator {
                     .map(event -> event.getT1() == active.contentChunk() ? broken(event.getT2()) : event.getT2()));
             default -> super.writeAndFlushWith(body);
         };
+    }
+
+    /** Only answers are damaged: an error the request earned on its own (a 400, say) goes out intact. */
+    private boolean damages(ActiveFault active) {
+        return active != null && active.onTheWire() && getStatusCode() != null && getStatusCode().is2xxSuccessful();
     }
 
     /** The event's {@code data:} line cut in half: what a client gets when a proxy or server mangles a chunk. */
