@@ -9,8 +9,13 @@ import java.util.List;
 
 /**
  * One server-sent event of a streamed answer, in OpenAI's {@code chat.completion.chunk} shape. A stream is:
- * content chunks as tokens arrive (or {@code delta.tool_calls} chunks when the model calls the client's tools), one chunk with the finish reason, one chunk with {@code citations} and no
- * choices (the platform's addition), a usage chunk if the client asked for it, then {@code [DONE]}.
+ * content chunks as tokens arrive (or {@code delta.tool_calls} chunks when the model calls the client's tools),
+ * one chunk with the finish reason that also carries the {@code citations} (the platform's addition), a usage
+ * chunk if the client asked for it, then {@code [DONE]}.
+ *
+ * <p>The citations ride on the finish chunk rather than a chunk of their own because OpenAI clients treat the
+ * finish chunk as the last one with content: the official SDK's stream accumulator refuses any further chunk
+ * except the usage chunk, and copies unknown top-level fields such as {@code citations} into its result.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ChatCompletionChunk(String id, String object, long created, String model, List<Choice> choices,
@@ -29,13 +34,10 @@ record ChatCompletionChunk(String id, String object, long created, String model,
                 List.of(new Choice(0, new Delta(role, null, List.of(delta)), null)), null, null);
     }
 
-    static ChatCompletionChunk finish(String id, long created, String model, String finishReason) {
+    static ChatCompletionChunk finish(String id, long created, String model, String finishReason,
+                                      List<Citation> citations) {
         return new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
-                List.of(new Choice(0, new Delta(null, null, null), finishReason)), null, null);
-    }
-
-    static ChatCompletionChunk citations(String id, long created, String model, List<Citation> citations) {
-        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(), citations, null);
+                List.of(new Choice(0, new Delta(null, null, null), finishReason)), citations, null);
     }
 
     static ChatCompletionChunk usage(String id, long created, String model, Usage usage) {

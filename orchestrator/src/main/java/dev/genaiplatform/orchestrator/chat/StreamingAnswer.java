@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <p>Each token is forwarded the moment it arrives; nothing is buffered, because the time to the first
  * token is what a user feels. The text is also collected on the side, since citations can only be found
- * once the whole answer is known: they travel in one extra chunk after the finish chunk.
+ * once the whole answer is known: they travel on the finish chunk.
  *
  * <p>Token counts: the model server is asked to report usage at the end of the stream; when it does not,
  * the answer is counted here with the same tokenizer the prompt budget uses.
@@ -56,7 +56,7 @@ final class StreamingAnswer {
         this.json = json;
     }
 
-    /** Content chunks as the model produces them, then the finish, citations and usage chunks, then [DONE]. */
+    /** Content chunks as the model produces them, then the finish chunk with the citations, the usage chunk, [DONE]. */
     Flux<ServerSentEvent<String>> events(Flux<ChatResponse> modelStream) {
         Flux<ServerSentEvent<String>> content = modelStream
                 .doOnSubscribe(subscription -> this.modelStartNanos = System.nanoTime())
@@ -140,8 +140,7 @@ final class StreamingAnswer {
         long created = this.trace.created;
         String model = this.trace.model;
         List<ServerSentEvent<String>> closing = new ArrayList<>(4);
-        closing.add(event(ChatCompletionChunk.finish(id, created, model, reason)));
-        closing.add(event(ChatCompletionChunk.citations(id, created, model, citations)));
+        closing.add(event(ChatCompletionChunk.finish(id, created, model, reason, citations)));
         if (this.includeUsage) {
             closing.add(event(ChatCompletionChunk.usage(id, created, model, usage)));
         }
