@@ -1,6 +1,5 @@
 package dev.genaiplatform.launcher;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,8 +8,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,40 +32,17 @@ import static org.awaitility.Awaitility.await;
  */
 class PlatformEndToEndIT {
 
-    private static final String DEMO_KEY = "e2e-demo-key";
-    private static final String BURST_KEY = "e2e-burst-key";
+    private static final String DEMO_KEY = RunningPlatform.DEMO_KEY;
+    private static final String BURST_KEY = RunningPlatform.BURST_KEY;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern CITATION = Pattern.compile("([^\\[\\]]+?)\\s*\\[(\\d+)]");
 
-    private static Platform platform;
-    private static LauncherSettings settings;
     private static Path docs;
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        Path home = Path.of(System.getProperty("platform.home", "../..")).toAbsolutePath().normalize();
-        docs = home.resolve("docs");
-        int[] ports = freePorts(10);
-        settings = new LauncherSettings(home, ports[0], ports[1], ports[2], ports[3], ports[4], ports[5], ports[6],
-                ports[7], ports[8], ports[9], DEMO_KEY,
-                Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0"),
-                Map.of("gateway", List.of(
-                        // a second tenant with a tiny bucket, so the rate limit can be seen without slowing other tests
-                        "--platform.gateway.tenants.burst.api-key=" + BURST_KEY,
-                        "--platform.gateway.tenants.burst.models[0]=sim-small",
-                        // 100 tokens a request from a bucket of 300 refilled at 1 token/s: a burst of exactly 3
-                        "--platform.gateway.tenants.burst.rate-limit.replenish-rate=1",
-                        "--platform.gateway.tenants.burst.rate-limit.burst-capacity=300",
-                        "--platform.gateway.tenants.burst.rate-limit.requested-tokens=100")));
-        platform = Platform.start(settings, line -> System.out.println("[e2e] " + line));
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (platform != null) {
-            platform.close();
-        }
+        docs = RunningPlatform.get().home().resolve("docs");
     }
 
     @Test
@@ -99,7 +72,7 @@ class PlatformEndToEndIT {
     }
 
     @Test
-    void streamsSeveralChunksThenTheCitationsThenDone() throws Exception {
+    void streamsSeveralChunksThenAFinishChunkWithTheCitationsThenDone() throws Exception {
         HttpResponse<Stream<String>> response = HTTP.send(chatRequest(DEMO_KEY, """
                         {"model":"sim-small","stream":true,
                          "messages":[{"role":"user","content":"How does retrieval rank passages?"}]}"""),
@@ -115,7 +88,9 @@ class PlatformEndToEndIT {
         long contentChunks = chunks.stream().filter(c -> !c.at("/choices/0/delta/content").asString("").isEmpty()).count();
         assertThat(contentChunks).as("content chunks").isGreaterThan(3);
         assertThat(chunks).allSatisfy(c -> assertThat(c.get("object").asString()).isEqualTo("chat.completion.chunk"));
-        assertThat(chunks.getLast().get("citations")).as("the citations chunk comes last").isNotEmpty();
+        JsonNode finish = chunks.getLast();
+        assertThat(finish.at("/choices/0/finish_reason").asString()).isEqualTo("stop");
+        assertThat(finish.get("citations")).as("citations ride on the finish chunk").isNotEmpty();
     }
 
     @Test
@@ -215,7 +190,7 @@ class PlatformEndToEndIT {
         return HTTP.send(chatRequest(key, body), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpRequest chatRequest(String key, String body) {
+    private static HttpRequest chatRequest(String key, String body) throws Exception {
         return HttpRequest.newBuilder(gateway("/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + key)
@@ -236,25 +211,11 @@ class PlatformEndToEndIT {
         return text.replaceAll("\\s+", " ").trim();
     }
 
-    private static URI gateway(String path) {
-        return URI.create("http://127.0.0.1:" + settings.gatewayPort() + path);
+    private static URI gateway(String path) throws Exception {
+        return RunningPlatform.gateway(path);
     }
 
-    private static URI simulator(String path) {
-        return URI.create("http://127.0.0.1:" + settings.simulatorPort() + path);
-    }
-
-    private static int[] freePorts(int count) throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0));
-            }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
+    private static URI simulator(String path) throws Exception {
+        return RunningPlatform.simulator(path);
     }
 }

@@ -1,0 +1,68 @@
+package dev.genaiplatform.launcher;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One platform for all end-to-end test classes: starting nine processes costs a minute on two cores, so
+ * the first test class that asks starts it, later ones reuse it, and the JVM's exit stops it.
+ */
+final class RunningPlatform {
+
+    static final String DEMO_KEY = "e2e-demo-key";
+    static final String BURST_KEY = "e2e-burst-key";
+
+    private static LauncherSettings settings;
+
+    static synchronized LauncherSettings get() throws Exception {
+        if (settings == null) {
+            Path home = Path.of(System.getProperty("platform.home", "../..")).toAbsolutePath().normalize();
+            int[] ports = freePorts(10);
+            LauncherSettings wanted = new LauncherSettings(home, ports[0], ports[1], ports[2], ports[3], ports[4],
+                    ports[5], ports[6], ports[7], ports[8], ports[9], DEMO_KEY,
+                    Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0"),
+                    Map.of("gateway", List.of(
+                            // a second tenant with a tiny bucket, so the rate limit shows without slowing other tests:
+                            // 100 tokens a request from a bucket of 300 refilled at 1 token/s is a burst of exactly 3
+                            "--platform.gateway.tenants.burst.api-key=" + BURST_KEY,
+                            "--platform.gateway.tenants.burst.models[0]=sim-small",
+                            "--platform.gateway.tenants.burst.rate-limit.replenish-rate=1",
+                            "--platform.gateway.tenants.burst.rate-limit.burst-capacity=300",
+                            "--platform.gateway.tenants.burst.rate-limit.requested-tokens=100")));
+            Platform platform = Platform.start(wanted, line -> System.out.println("[e2e] " + line));
+            Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "e2e-platform-stop"));
+            settings = wanted;
+        }
+        return settings;
+    }
+
+    static URI gateway(String path) throws Exception {
+        return URI.create("http://127.0.0.1:" + get().gatewayPort() + path);
+    }
+
+    static URI simulator(String path) throws Exception {
+        return URI.create("http://127.0.0.1:" + get().simulatorPort() + path);
+    }
+
+    private static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0));
+            }
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+    }
+
+    private RunningPlatform() {
+    }
+}
