@@ -37,8 +37,17 @@ public final class ReplyComposer {
     }
 
     public ModelReply reply(List<ChatMessage> messages, ReplyOptions options, GroundedAnswer grounded) {
+        return reply(messages, options, grounded, 0);
+    }
+
+    /**
+     * Choice {@code choice} of {@code n}: choice 0 is the reply above; each further choice draws its wording
+     * as if its seed were {@code seed + choice} (so choices differ only when the temperature is above 0),
+     * and a tool call gets its own id.
+     */
+    public ModelReply reply(List<ChatMessage> messages, ReplyOptions options, GroundedAnswer grounded, int choice) {
         String question = lastUserMessage(messages);
-        long conversation = fingerprint(messages);
+        long conversation = fingerprint(messages) + choice;
         List<ChatMessage> results = ToolResultAnswerer.pendingResults(messages);
         GroundedAnswer answer = grounded;
         if (!results.isEmpty()) {
@@ -54,7 +63,8 @@ public final class ReplyComposer {
             case ResponseFormat.JsonObject ignored -> JSON.writeValueAsString(jsonObject(answer));
             case ResponseFormat.JsonSchema format -> JSON.writeValueAsString(
                     SchemaInstanceWriter.write(format.schema(), new ContextValues(answer, question), false));
-            case ResponseFormat.Text ignored -> WordingVariation.vary(answer, options.sampling(), conversation);
+            case ResponseFormat.Text ignored -> WordingVariation.vary(answer, options.sampling().forChoice(choice),
+                    conversation - choice);
         };
         return ModelReply.text(stopAt(content, options.sampling().stop()), answer.grounded());
     }

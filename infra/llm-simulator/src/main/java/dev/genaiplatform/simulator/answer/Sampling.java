@@ -20,6 +20,11 @@ public record Sampling(Double temperature, Double topP, Long seed, List<String> 
         stop = stop == null ? List.of() : List.copyOf(stop);
     }
 
+    /** The parameters choice {@code choice} of an {@code n > 1} request samples with: the seed moved on by it. */
+    Sampling forChoice(int choice) {
+        return choice == 0 || seed == null ? this : new Sampling(temperature, topP, seed + choice, stop);
+    }
+
     public boolean varies() {
         return temperature != null && temperature > 0;
     }

@@ -30,6 +30,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -106,9 +107,16 @@ public final class ChatCompletionHandler {
         }
         GroundedAnswer answer = composer.compose(request.messages(), model.answer().maxSentences(),
                 model.answer().minRelevance());
-        ModelReply reply = replies.reply(request.messages(), request.options(), answer);
-        Generation generation = fault.reshape(Generation.fit(model, promptTokens,
-                tokenizer.pieces(reply.generatedText()), request.maxTokens()));
+        List<ModelReply> choices = new ArrayList<>(request.n());
+        List<Generation> generations = new ArrayList<>(request.n());
+        for (int choice = 0; choice < request.n(); choice++) {
+            ModelReply reply = replies.reply(request.messages(), request.options(), answer, choice);
+            choices.add(reply);
+            generations.add(fault.reshape(Generation.fit(model, promptTokens,
+                    tokenizer.pieces(reply.generatedText()), request.maxTokens())));
+        }
+        ModelReply reply = choices.getFirst();
+        Generation generation = generations.getFirst();
 
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = clock.instant().getEpochSecond();
@@ -117,25 +125,37 @@ public final class ChatCompletionHandler {
                 generation.finishReason().wireName());
         metrics.request(model.id(), 200);
         metrics.promptTokens(model.id(), promptTokens);
-        Flux<TokenPiece> tokens = engine.generate(generation)
-                .doOnNext(piece -> metrics.generatedTokens(model.id(), piece.tokens()));
+        // n choices are n sequences for the engine, served side by side as a real server batches them
+        List<ChatStreamWriter.Served> served = new ArrayList<>(request.n());
+        for (int choice = 0; choice < request.n(); choice++) {
+            Flux<TokenPiece> tokens = engine.generate(generations.get(choice))
+                    .doOnNext(piece -> metrics.generatedTokens(model.id(), piece.tokens()));
+            served.add(new ChatStreamWriter.Served(generations.get(choice), tokens, choices.get(choice).toolCall()));
+        }
 
         if (request.stream()) {
-            return streamWriter.respond(id, created, generation, tokens, request.includeUsage(), reply.toolCall());
+            return streamWriter.respond(id, created, served, request.includeUsage());
         }
-        return tokens.then(Mono.defer(() -> ServerResponse.ok()
-                .contentType(MediaType.APPLICATION_JSON).bodyValue(whole(id, created, generation, reply.toolCall()))));
+        return Flux.merge(served.stream().map(ChatStreamWriter.Served::tokens).toList())
+                .then(Mono.defer(() -> ServerResponse.ok()
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue(whole(id, created, served))));
     }
 
-    private static OpenAiWire.ChatCompletion whole(String id, long created, Generation generation, ToolCall call) {
-        String text = generation.output().stream().map(TokenPiece::text).collect(Collectors.joining());
-        OpenAiWire.Message message = call == null ? new OpenAiWire.Message("assistant", text, null)
-                : new OpenAiWire.Message("assistant", null, null,
-                        List.of(new OpenAiWire.ToolCall(call.id(), call.name(), text)));
-        OpenAiWire.Choice choice = new OpenAiWire.Choice(0, message, null,
-                ChatStreamWriter.finishReason(generation, call));
-        return new OpenAiWire.ChatCompletion(id, created, generation.model().id(), choice,
-                new OpenAiWire.Usage(generation.promptTokens(), generation.completionTokens()));
+    private static OpenAiWire.ChatCompletion whole(String id, long created, List<ChatStreamWriter.Served> served) {
+        List<OpenAiWire.Choice> choices = new ArrayList<>(served.size());
+        for (int index = 0; index < served.size(); index++) {
+            Generation generation = served.get(index).generation();
+            ToolCall call = served.get(index).toolCall();
+            String text = generation.output().stream().map(TokenPiece::text).collect(Collectors.joining());
+            OpenAiWire.Message message = call == null ? new OpenAiWire.Message("assistant", text, null)
+                    : new OpenAiWire.Message("assistant", null, null,
+                            List.of(new OpenAiWire.ToolCall(call.id(), call.name(), text)));
+            choices.add(new OpenAiWire.Choice(index, message, null, ChatStreamWriter.finishReason(generation, call)));
+        }
+        Generation first = served.getFirst().generation();
+        int completionTokens = served.stream().mapToInt(c -> c.generation().completionTokens()).sum();
+        return new OpenAiWire.ChatCompletion(id, "chat.completion", created, first.model().id(), choices,
+                new OpenAiWire.Usage(first.promptTokens(), completionTokens));
     }
 
     private Mono<ServerResponse> refuse(Throwable failure) {

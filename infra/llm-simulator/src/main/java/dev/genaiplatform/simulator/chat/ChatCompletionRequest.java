@@ -15,12 +15,13 @@ import java.util.List;
  * @param includeUsage {@code stream_options.include_usage}: end the stream with a usage chunk
  * @param maxTokens    {@code max_completion_tokens}, else {@code max_tokens}, else null (no limit)
  * @param options      tools, tool_choice, response_format and the sampling parameters, already checked
+ * @param n            how many choices to generate, 1..128
  */
 record ChatCompletionRequest(String model, List<ChatMessage> messages, boolean stream, boolean includeUsage,
-                             Integer maxTokens, ReplyOptions options) {
+                             Integer maxTokens, ReplyOptions options, int n) {
 
     ChatCompletionRequest(String model, List<ChatMessage> messages, boolean stream, boolean includeUsage,
                           Integer maxTokens) {
-        this(model, messages, stream, includeUsage, maxTokens, ReplyOptions.DEFAULT);
+        this(model, messages, stream, includeUsage, maxTokens, ReplyOptions.DEFAULT, 1);
     }
 }

@@ -42,7 +42,6 @@ final class ChatOptionsParser {
         Double temperature = decimal(root.get("temperature"), "temperature", 2);
         Double topP = decimal(root.get("top_p"), "top_p", 1);
         Long seed = seed(root.get("seed"));
-        checkN(root.get("n"));
         return new ReplyOptions(tools, choice, format, new Sampling(temperature, topP, seed, stop(root.get("stop"))));
     }
 
@@ -249,10 +248,10 @@ final class ChatOptionsParser {
         return node.longValue();
     }
 
-    /** {@code n} is range-checked like OpenAI's; more than one choice is refused (see the README). */
-    private static void checkN(JsonNode node) {
+    /** {@code n}, the number of choices: 1 when absent, 1..128 as OpenAI allows. */
+    static int n(JsonNode node) {
         if (node == null || node.isNull()) {
-            return;
+            return 1;
         }
         if (!node.isIntegralNumber()) {
             throw OpenAiError.invalidType("n", "an integer", node);
@@ -265,10 +264,7 @@ final class ChatOptionsParser {
         if (!node.canConvertToInt() || node.intValue() < 1) {
             throw OpenAiError.belowMinimum("n", "integer", 1, node.bigIntegerValue().toString());
         }
-        if (node.intValue() > 1) {
-            throw OpenAiError.unsupported("n", "Invalid 'n': this simulator returns one choice per request (n = 1). "
-                    + "Send " + node.intValue() + " requests with different seeds and a temperature above 0 instead.");
-        }
+        return node.intValue();
     }
 
     private static List<String> stop(JsonNode node) {

@@ -51,7 +51,7 @@ final class ChatRequestParser {
             maxTokens = optionalPositiveInt(root.get("max_tokens"), "max_tokens");
         }
         return new ChatCompletionRequest(model, messages, stream, includeUsage, maxTokens,
-                ChatOptionsParser.parse(root, messages));
+                ChatOptionsParser.parse(root, messages), ChatOptionsParser.n(root.get("n")));
     }
 
     private static List<ChatMessage> messages(JsonNode node) {

@@ -93,10 +93,6 @@ final class OpenAiError extends RuntimeException {
         return invalid(message, param, "invalid_function_parameters");
     }
 
-    static OpenAiError unsupported(String param, String message) {
-        return invalid(message, param, "unsupported_value");
-    }
-
     static OpenAiError contextLengthExceeded(String model, int contextWindow, int promptTokens, Integer maxTokens) {
         String asked = maxTokens == null
                 ? "your messages resulted in " + promptTokens + " tokens. Please reduce the length of the messages."

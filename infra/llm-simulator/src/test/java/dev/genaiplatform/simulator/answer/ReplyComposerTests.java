@@ -100,6 +100,29 @@ class ReplyComposerTests {
     }
 
     @Test
+    void choiceZeroIsTheSingleReplyAndLaterChoicesSampleWithTheSeedMovedOn() {
+        ReplyOptions seeded = new ReplyOptions(List.of(), ToolChoice.NONE, ResponseFormat.TEXT,
+                new Sampling(1.0, null, 40L, List.of()));
+        GroundedAnswer grounded = grounding.compose(GROUNDED);
+
+        assertThat(composer.reply(GROUNDED, seeded, grounded, 0).content()).isEqualTo(text(1.0, null, 40L));
+        assertThat(composer.reply(GROUNDED, seeded, grounded, 2).content()).isEqualTo(text(1.0, null, 42L));
+        assertThat(composer.reply(GROUNDED, ReplyOptions.DEFAULT, grounded, 2).content()).isEqualTo(deterministic);
+    }
+
+    @Test
+    void eachChoiceCallsTheToolWithItsOwnId() {
+        List<ChatMessage> question = List.of(new ChatMessage("user", "What is 1+1?"));
+        GroundedAnswer grounded = grounding.compose(question);
+
+        ToolCall first = composer.reply(question, tools(ToolChoice.AUTO), grounded, 0).toolCall();
+        ToolCall second = composer.reply(question, tools(ToolChoice.AUTO), grounded, 1).toolCall();
+
+        assertThat(second.arguments()).isEqualTo(first.arguments());
+        assertThat(second.id()).isNotEqualTo(first.id());
+    }
+
+    @Test
     void theRefusalNeverVaries() {
         List<ChatMessage> unanswerable = List.of(new ChatMessage("system", SYSTEM),
                 new ChatMessage("user", "What is the capital of France?"));

@@ -183,6 +183,21 @@ class OpenAiSdkCompatibilityTests {
     }
 
     @Test
+    void nChoicesComeBackIndexedAndStreamIntoTheSameChoices() {
+        ChatCompletion completion = client.chat().completions().create(grounded().n(3).temperature(1.0).seed(3).build());
+        ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions()
+                .createStreaming(grounded().n(3).temperature(1.0).seed(3).build())) {
+            stream.stream().forEach(accumulator::accumulate);
+        }
+
+        assertThat(completion.choices()).extracting(ChatCompletion.Choice::index).containsExactly(0L, 1L, 2L);
+        assertThat(accumulator.chatCompletion().choices()).extracting(c -> c.message().content().orElseThrow())
+                .containsExactlyElementsOf(completion.choices().stream()
+                        .map(c -> c.message().content().orElseThrow()).toList());
+    }
+
+    @Test
     void stopAndMaxTokensEndTheAnswerWithTheirFinishReasons() {
         ChatCompletion stopped = client.chat().completions().create(grounded().stop(" [1]").build());
         ChatCompletion cut = client.chat().completions().create(grounded().maxCompletionTokens(5).build());
@@ -197,8 +212,8 @@ class OpenAiSdkCompatibilityTests {
     void outOfRangeSamplingParametersSurfaceAsTheSdksBadRequest() {
         assertThatThrownBy(() -> client.chat().completions().create(grounded().temperature(3.0).build()))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("temperature");
-        assertThatThrownBy(() -> client.chat().completions().create(grounded().n(2).build()))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("one choice per request");
+        assertThatThrownBy(() -> client.chat().completions().create(grounded().n(129).build()))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("'n'");
         assertThatThrownBy(() -> client.chat().completions().create(grounded()
                 .responseFormat(com.openai.models.ResponseFormatJsonObject.builder().build()).build()))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("json");

@@ -1,7 +1,10 @@
 package dev.genaiplatform.simulator.chat;
 
 import dev.genaiplatform.simulator.JsonSchemas;
+import com.knuddels.jtokkit.api.EncodingType;
 import dev.genaiplatform.simulator.SimulatorServerTest;
+import dev.genaiplatform.simulator.tokens.Tokenizer;
+import dev.genaiplatform.simulator.tokens.Tokenizers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -154,6 +157,47 @@ class ToolsAndFormatsHttpTests {
         assertThat(a).isEqualTo(b).contains("[1]");
     }
 
+    @Test
+    void nChoicesAreIndexedAndVaryPerSeedWhileChoiceZeroIsTheSingleAnswer() {
+        JsonNode single = ok(grounded("'temperature':1,'seed':5", ""));
+        JsonNode three = ok(grounded("'temperature':1,'seed':5,'n':3", ""));
+
+        JsonNode choices = three.get("choices");
+        assertThat(choices).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(choices.get(i).get("index").asInt()).isEqualTo(i);
+            assertThat(choices.get(i).get("finish_reason").asString()).isEqualTo("stop");
+        }
+        assertThat(choices.get(0).at("/message/content").asString())
+                .isEqualTo(single.at("/choices/0/message/content").asString());
+        Tokenizer tokenizer = new Tokenizers().forEncoding(EncodingType.O200K_BASE);
+        int completionTokens = choices.values().stream()
+                .mapToInt(choice -> tokenizer.count(choice.at("/message/content").asString())).sum();
+        assertThat(three.at("/usage/completion_tokens").asInt()).isEqualTo(completionTokens);
+        assertThat(choices.values().stream().map(c -> c.at("/message/content").asString()).distinct().count())
+                .as("seeds 5, 6 and 7 word the answer differently").isGreaterThan(1);
+        assertThat(three.at("/usage/prompt_tokens").asInt()).isEqualTo(single.at("/usage/prompt_tokens").asInt());
+    }
+
+    @Test
+    void nStreamedChoicesEachGetTheirRoleContentAndFinishUnderTheirIndex() {
+        JsonNode whole = ok(grounded("'temperature':1,'seed':9,'n':2", ""));
+
+        List<JsonNode> chunks = stream(grounded("'temperature':1,'seed':9,'n':2,'stream':true", "")).stream()
+                .filter(e -> !"[DONE]".equals(e)).map(JSON::readTree).toList();
+
+        for (int index = 0; index < 2; index++) {
+            int i = index;
+            List<JsonNode> mine = chunks.stream().filter(c -> c.at("/choices/0/index").asInt() == i).toList();
+            assertThat(mine.getFirst().at("/choices/0/delta/role").asString()).isEqualTo("assistant");
+            assertThat(mine.getLast().at("/choices/0/finish_reason").asString()).isEqualTo("stop");
+            assertThat(mine.stream().filter(c -> c.at("/choices/0/finish_reason").isString())).hasSize(1);
+            String text = mine.stream().map(c -> c.at("/choices/0/delta/content").asString(""))
+                    .collect(Collectors.joining());
+            assertThat(text).isEqualTo(whole.at("/choices/" + i + "/message/content").asString());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "'temperature':2.5          | temperature                   | decimal_above_max_value",
@@ -161,7 +205,6 @@ class ToolsAndFormatsHttpTests {
             "'top_p':1.5                | top_p                         | decimal_above_max_value",
             "'n':0                      | n                             | integer_below_min_value",
             "'n':129                    | n                             | integer_above_max_value",
-            "'n':2                      | n                             | unsupported_value",
             "'seed':'x'                 | seed                          | invalid_type",
             "'stop':['a','b','c','d','e'] | stop                        | array_above_max_length",
             "'stop':[1]                 | stop[0]                       | invalid_type",
