@@ -43,6 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         "PLATFORM_DEMO_API_KEY=" + GatewayIT.DEMO_KEY,
         // sha256("acme-key"): the production way to configure a key
         "platform.gateway.tenants.acme.api-key-sha256=afacab3575137afa4e00d9cbcafcb14c9ae25f779d964eb0ea5b2c4eb5dfd163",
+        // demo may use only sim-small here, so that sim-large is a model of another tenant
+        "platform.gateway.tenants.demo.models=sim-small",
         "platform.gateway.tenants.acme.models=sim-small,sim-large",
         "platform.gateway.tenants.acme.rate-limit.replenish-rate=50",
         "platform.gateway.tenants.acme.rate-limit.burst-capacity=100",

@@ -139,11 +139,33 @@ class PlatformEndToEndIT {
 
     @Test
     void listsTheModelsTheCallerMayUse() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(gateway("/v1/models"))
-                .header("Authorization", "Bearer " + DEMO_KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
+        // (that another tenant sees only its own list is the gateway's GatewayIT)
+        assertThat(modelIds(DEMO_KEY)).containsExactly("sim-small", "sim-large", RunningPlatform.CONFIGURED_MODEL);
+    }
 
+    private static List<String> modelIds(String key) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(gateway("/v1/models"))
+                .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(response.body()).at("/data/0/id").asString()).isEqualTo("sim-small");
+        List<String> ids = new ArrayList<>();
+        JSON.readTree(response.body()).get("data").forEach(model -> ids.add(model.get("id").asString()));
+        return ids;
+    }
+
+    @Test
+    void aModelAddedByConfigurationAloneReachesItsProvider() throws Exception {
+        HTTP.send(HttpRequest.newBuilder(simulator("/sim/requests")).DELETE().build(),
+                HttpResponse.BodyHandlers.discarding());
+
+        HttpResponse<String> response = chat(DEMO_KEY, """
+                {"model":"%s","messages":[{"role":"user","content":"How does retrieval rank passages?"}]}"""
+                .formatted(RunningPlatform.CONFIGURED_MODEL));
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("model").asString()).isEqualTo(RunningPlatform.CONFIGURED_MODEL);
+        JsonNode received = JSON.readTree(HTTP.send(HttpRequest.newBuilder(simulator("/sim/requests")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(received.get(received.size() - 1).get("model").asString()).isEqualTo("sim-large");
     }
 
     @Test

@@ -25,7 +25,8 @@ final class RunningPlatform {
             int[] ports = freePorts(10);
             LauncherSettings wanted = new LauncherSettings(home, ports[0], ports[1], ports[2], ports[3], ports[4],
                     ports[5], ports[6], ports[7], ports[8], ports[9], DEMO_KEY,
-                    Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0"),
+                    Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
+                            "SPRING_APPLICATION_JSON", extraModel(ports[9])),
                     Map.of("gateway", List.of(
                             // a second tenant with a tiny bucket, so the rate limit shows without slowing other tests:
                             // 100 tokens a request from a bucket of 300 refilled at 1 token/s is a burst of exactly 3
@@ -39,6 +40,22 @@ final class RunningPlatform {
             settings = wanted;
         }
         return settings;
+    }
+
+    /**
+     * A provider and a model added by configuration alone, the way the README adds a real provider: a
+     * second named provider (here the simulator again, under another name) and a client-facing model
+     * {@value #CONFIGURED_MODEL} that maps to its {@code sim-large}, allowed for the demo tenant.
+     */
+    static final String CONFIGURED_MODEL = "docs-assistant";
+
+    private static String extraModel(int simulatorPort) {
+        return """
+                {"platform":{
+                  "orchestrator":{"providers":{"second":{"kind":"openai","base-url":"http://127.0.0.1:%d/v1","api-key":"other-key"}},
+                                  "models":{"%s":{"provider":"second","model":"sim-large"}}},
+                  "gateway":{"tenants":{"demo":{"models":["sim-small","sim-large","%s"]}}}}}"""
+                .formatted(simulatorPort, CONFIGURED_MODEL, CONFIGURED_MODEL);
     }
 
     static URI gateway(String path) throws Exception {
