@@ -15,6 +15,9 @@ public final class PlatformHeaders {
     /** The tenant a record belongs to; services must not act on a record without it. */
     public static final String TENANT_ID = "platform-tenant-id";
 
+    /** The internal token of the request that caused this record; see {@link dev.genaiplatform.contracts.security.InternalToken}. */
+    public static final String AUTHORIZATION = dev.genaiplatform.contracts.security.InternalToken.KAFKA_HEADER;
+
     /** The id of the client request that caused this record (the chat completion id), for logs and joins. */
     public static final String REQUEST_ID = "platform-request-id";
 

@@ -23,6 +23,10 @@ import java.util.List;
  * @param guardrailVerdict       what guardrails decided about the input
  * @param outcome                how the request ended
  * @param finishReason           the model's finish reason ({@code stop}, {@code length}, ...), null when not called
+ * @param provenance             what produced the answer (prompt version, served model, route, cache, retrieval
+ *                               settings, experiment arm), so any result traces back to its configuration; null
+ *                               from producers that predate it
+ * @param costUsd                what the model calls cost at the price table's rates; null when unknown
  */
 public record ChatCompletionRecordedEvent(
         String eventId,
@@ -38,7 +42,18 @@ public record ChatCompletionRecordedEvent(
         List<String> retrievedChunkIds,
         Verdict guardrailVerdict,
         Outcome outcome,
-        String finishReason) {
+        String finishReason,
+        RequestProvenance provenance,
+        Double costUsd) {
+
+    /** The event as first published, before provenance and cost were recorded. */
+    public ChatCompletionRecordedEvent(String eventId, Instant occurredAt, String requestId, String tenantId,
+            String model, boolean streamed, int promptTokens, int completionTokens, long latencyMillis,
+            Long timeToFirstTokenMillis, List<String> retrievedChunkIds, Verdict guardrailVerdict, Outcome outcome,
+            String finishReason) {
+        this(eventId, occurredAt, requestId, tenantId, model, streamed, promptTokens, completionTokens, latencyMillis,
+                timeToFirstTokenMillis, retrievedChunkIds, guardrailVerdict, outcome, finishReason, null, null);
+    }
 
     public enum Outcome {
         /** The model answered from the context. */

@@ -6,7 +6,24 @@ import java.util.List;
  * Asks guardrails to check the messages of a chat request before any of them reaches a model.
  *
  * @param requestId the chat request this check belongs to
- * @param messages  the conversation as the client sent it, in order
+ * @param messages             the conversation as the client sent it, in order (tool calls and tool results included)
+ * @param tools                the tools offered to the model: their names, descriptions and schemas reach it too
+ * @param responseFormatSchema the {@code response_format} JSON schema as text, null when none
+ * @param stop                 the stop sequences, empty when none
+ * @param user                 OpenAI's {@code user} field, null when none
+ * @param policy               the name of the tenant's guardrail policy to apply; null for the default
  */
-public record CheckInputCommand(String requestId, List<ChatMessage> messages) {
+public record CheckInputCommand(
+        String requestId,
+        List<ChatMessage> messages,
+        List<ToolDefinition> tools,
+        String responseFormatSchema,
+        List<String> stop,
+        String user,
+        String policy) {
+
+    /** A check of messages alone, with the default policy. */
+    public CheckInputCommand(String requestId, List<ChatMessage> messages) {
+        this(requestId, messages, List.of(), null, List.of(), null, null);
+    }
 }
