@@ -21,6 +21,9 @@ public final class Topics {
     /** {@link dev.genaiplatform.contracts.retrieval.SearchResultReply}: the ranked passages. */
     public static final String RETRIEVAL_SEARCH_RESULT = "retrieval.search-result.v1";
 
+    /** {@link dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent}: a file version left the index; caches purge it. */
+    public static final String RETRIEVAL_DOCUMENT_DELETED = "retrieval.document-deleted.v1";
+
     /** {@link dev.genaiplatform.contracts.tools.InvokeToolCommand}: run one tool with arguments. */
     public static final String TOOLS_INVOKE = "tools.invoke.v1";
     /** {@link dev.genaiplatform.contracts.tools.ToolInvokedReply}: the tool's result or error. */
@@ -32,7 +35,7 @@ public final class Topics {
     /** Topics that carry commands or events; each has a dead-letter twin, see {@link #deadLetter(String)}. */
     public static final List<String> ALL = List.of(
             GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED,
-            RETRIEVAL_SEARCH, RETRIEVAL_SEARCH_RESULT,
+            RETRIEVAL_SEARCH, RETRIEVAL_SEARCH_RESULT, RETRIEVAL_DOCUMENT_DELETED,
             TOOLS_INVOKE, TOOLS_INVOKED,
             CHAT_COMPLETION_RECORDED);
 

@@ -3,6 +3,7 @@ package dev.genaiplatform.contracts;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
+import dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.contracts.tools.InvokeToolCommand;
@@ -32,6 +33,7 @@ class WireFormatTests {
             Topics.GUARDRAILS_INPUT_CHECKED, InputCheckedReply.class,
             Topics.RETRIEVAL_SEARCH, SearchCommand.class,
             Topics.RETRIEVAL_SEARCH_RESULT, SearchResultReply.class,
+            Topics.RETRIEVAL_DOCUMENT_DELETED, DocumentDeletedEvent.class,
             Topics.TOOLS_INVOKE, InvokeToolCommand.class,
             Topics.TOOLS_INVOKED, ToolInvokedReply.class,
             Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class);

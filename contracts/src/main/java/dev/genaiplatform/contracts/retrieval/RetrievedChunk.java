@@ -10,7 +10,18 @@ package dev.genaiplatform.contracts.retrieval;
  * @param endOffset    end offset (exclusive) of the chunk in the source document, in characters
  * @param text         the chunk text
  * @param score        the fused rank score; higher is better, comparable only within one result
+ * @param fileId       the file the chunk comes from ({@code file-...}); null for the built-in docs corpus
+ * @param fileVersion  the version of that file the offsets refer to (1 for the first upload)
+ * @param title        the document's title, for the citation
+ * @param asOf         when that file version was indexed: the answer is true as of then
  */
 public record RetrievedChunk(String chunkId, String documentPath, String heading, int startOffset, int endOffset,
-                             String text, double score) {
+                             String text, double score, String fileId, Integer fileVersion, String title,
+                             java.time.Instant asOf) {
+
+    /** A chunk of the built-in corpus, without file provenance. */
+    public RetrievedChunk(String chunkId, String documentPath, String heading, int startOffset, int endOffset,
+                          String text, double score) {
+        this(chunkId, documentPath, heading, startOffset, endOffset, text, score, null, null, null, null);
+    }
 }
