@@ -150,7 +150,7 @@ class DeploymentManifestsTests {
                     checkUrl(where, value, k8sServicePorts());
                     Matcher jdbc = JDBC.matcher(value);
                     if (jdbc.matches()) {
-                        assertThat(postgresInit).as(where).contains(" " + jdbc.group(1) + " ");
+                        assertThat(rolesIn(postgresInit)).as(where).contains(jdbc.group(1));
                     }
                 } else {
                     Map<String, Object> ref = map(map(variable, "valueFrom"), "secretKeyRef");
@@ -199,7 +199,7 @@ class DeploymentManifestsTests {
                 checkUrl(name + " " + variable.getKey(), value.replaceAll("^\\$\\{[A-Z_]+:-(.*)}$", "$1"), ports);
                 Matcher jdbc = JDBC.matcher(value);
                 if (jdbc.matches()) {
-                    assertThat(databases).as(name).contains(" " + jdbc.group(1) + " ");
+                    assertThat(rolesIn(databases)).as(name).contains(jdbc.group(1));
                     assertThat(env.get("SPRING_DATASOURCE_USERNAME")).isEqualTo(jdbc.group(1));
                 }
                 if (variable.getKey().equals("SPRING_CONFIG_IMPORT")) {
@@ -216,6 +216,13 @@ class DeploymentManifestsTests {
                 }
             }
         }
+    }
+
+    /** The roles (and databases) a database init script creates: its {@code for role in ...; do} list. */
+    private static List<String> rolesIn(String script) {
+        Matcher roles = Pattern.compile("for role in ([a-z_ ]+);").matcher(script);
+        assertThat(roles.find()).as("the init script's role list").isTrue();
+        return List.of(roles.group(1).trim().split(" +"));
     }
 
     private static void checkUrl(String where, String value, Map<String, Set<Integer>> ports) {
