@@ -24,8 +24,8 @@ import java.util.concurrent.SynchronousQueue;
  * producer's {@code linger.ms} at 0 (what the launcher passes to services) and at Kafka 4's default (5).
  * Not a test: run it by hand, the numbers go in the README.
  *
- * <pre>./mvnw -q -pl infra/launcher test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=cp.txt
- * java -cp infra/launcher/target/test-classes:infra/launcher/target/classes:$(cat infra/launcher/cp.txt) \
+ * <pre>./mvnw -q -pl infra/launcher test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/launcher-cp.txt
+ * java -cp infra/launcher/target/test-classes:infra/launcher/target/classes:$(cat /tmp/launcher-cp.txt) \
  *     dev.genaiplatform.launcher.KafkaRoundTripBenchmark 2000</pre>
  */
 public final class KafkaRoundTripBenchmark {
