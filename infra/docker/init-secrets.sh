@@ -4,7 +4,9 @@
 # owned by the user of the container that reads it, and readable by that user only:
 #   redis/ (uid 999), postgres/ (uid 999), kafka/ (uid 1000, apache/kafka's appuser),
 #   services/<name>/ (uid 10001, the Dockerfile's platform user): Spring Boot config-tree files, one
-#   property per file, read with SPRING_CONFIG_IMPORT=configtree:/secrets/services/<name>/
+#   property per file (the file name is the property name: spring.datasource.password, or an environment
+#   variable's name such as PLATFORM_ADMIN_API_KEY for a ${...} placeholder), read with
+#   SPRING_CONFIG_IMPORT=optional:configtree:/secrets/services/<name>/
 set -eu
 dir=/secrets
 if [ -f "$dir/.generated" ]; then
@@ -46,9 +48,10 @@ for pair in gateway:gateway orchestrator:orchestrator retrieval:retrieval tools-
   printf '%s' "$password" > "$dir/postgres/$role.password"
   printf '%s' "$password" > "$dir/services/$service/spring.datasource.password"
 done
-printf '%s' "$admin_key" > "$dir/services/gateway/platform.admin-api-key"
-printf '%s' "$evaluation_key" > "$dir/services/gateway/platform.evaluation-api-key"
-printf '%s' "$evaluation_key" > "$dir/services/evaluation/platform.evaluation-api-key"
+# named like the environment variables the services' application.yml placeholders read
+printf '%s' "$admin_key" > "$dir/services/gateway/PLATFORM_ADMIN_API_KEY"
+printf '%s' "$evaluation_key" > "$dir/services/gateway/PLATFORM_EVALUATION_API_KEY"
+printf '%s' "$evaluation_key" > "$dir/services/evaluation/PLATFORM_EVALUATION_API_KEY"
 
 chown -R 999:999 "$dir/redis" "$dir/postgres"
 chown -R 1000:1000 "$dir/kafka"

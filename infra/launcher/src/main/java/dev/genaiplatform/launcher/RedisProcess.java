@@ -24,14 +24,23 @@ final class RedisProcess implements AutoCloseable {
     private final String origin;
 
     RedisProcess(int port, String password, Path dataDir) throws IOException {
+        this(port, password, dataDir, true);
+    }
+
+    /** @param preferPath false: the bundled binary even when one is on the PATH (to test the fallback) */
+    RedisProcess(int port, String password, Path dataDir, boolean preferPath) throws IOException {
         this.port = port;
         Files.createDirectories(dataDir);
-        ExecutableProvider executable;
-        String origin;
-        try {
-            executable = ExecutableProvider.newExecutableInPath("redis-server");
-            origin = "redis-server from PATH";
-        } catch (FileNotFoundException notOnPath) {
+        ExecutableProvider executable = null;
+        String origin = "redis-server from PATH";
+        if (preferPath) {
+            try {
+                executable = ExecutableProvider.newExecutableInPath("redis-server");
+            } catch (FileNotFoundException notOnPath) {
+                executable = null;
+            }
+        }
+        if (executable == null) {
             executable = ExecutableProvider.newJarResourceProvider();
             origin = "redis-server 6.2 bundled with embedded-redis (install a current redis-server to use it instead)";
         }

@@ -81,6 +81,22 @@ class EmbeddedInfrastructureIT {
     }
 
     @Test
+    void theBundledRedisFallbackAlsoRequiresItsPasswordAndKeepsItsDataAcrossARestart() throws Exception {
+        Path dir = Files.createTempDirectory("bundled-redis-");
+        int port = freePort();
+        try (RedisProcess bundled = new RedisProcess(port, "s3cret", dir, false)) {
+            bundled.start();
+            assertThat(bundled.origin()).contains("bundled");
+            assertThat(redis(port, "PING").getFirst()).startsWith("-NOAUTH");
+            assertThat(redis(port, "AUTH s3cret", "SET k v")).containsExactly("+OK", "+OK");
+        }
+        try (RedisProcess again = new RedisProcess(port, "s3cret", dir, false)) {
+            again.start();
+            assertThat(redis(port, "AUTH s3cret", "GET k")).containsExactly("+OK", "v");
+        }
+    }
+
+    @Test
     void eachServiceHasItsOwnPasswordProtectedDatabase() throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:" + settings.postgresPort() + "/";
         String gatewayPassword = infrastructure.secrets().postgresPassword("gateway");
