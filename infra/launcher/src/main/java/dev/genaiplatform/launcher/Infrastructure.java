@@ -21,6 +21,7 @@ final class Infrastructure implements AutoCloseable {
     private KafkaBroker kafka;
     private RedisProcess redis;
     private PostgresServer postgres;
+    private DataDirectoryLock lock;
 
     private Infrastructure(LauncherSettings settings, PlatformSecrets secrets) {
         this.settings = settings;
@@ -30,7 +31,15 @@ final class Infrastructure implements AutoCloseable {
 
     static Infrastructure start(LauncherSettings settings, Consumer<String> log) throws Exception {
         Path dataDir = ownerOnlyDirectory(settings.dataDir());
-        Infrastructure infrastructure = new Infrastructure(settings, PlatformSecrets.loadOrCreate(dataDir));
+        DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
+        Infrastructure infrastructure;
+        try {
+            infrastructure = new Infrastructure(settings, PlatformSecrets.loadOrCreate(dataDir));
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        infrastructure.lock = lock;
         try {
             infrastructure.startAll(log);
             return infrastructure;
@@ -78,13 +87,17 @@ final class Infrastructure implements AutoCloseable {
         return postgres;
     }
 
-    /** Deletes everything the platform keeps between runs: data, secrets, index. Nothing must be running. */
+    /**
+     * Deletes everything the platform keeps between runs: data, secrets, index. Refuses while a platform
+     * runs on this data directory (it holds the directory's lock).
+     */
     static void wipe(LauncherSettings settings) throws IOException {
         Path dataDir = settings.dataDir();
         if (!Files.exists(dataDir)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dataDir)) {
+        try (DataDirectoryLock ignored = DataDirectoryLock.acquire(dataDir);
+             Stream<Path> paths = Files.walk(dataDir)) {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
@@ -118,6 +131,14 @@ final class Infrastructure implements AutoCloseable {
         if (kafka != null) {
             kafka.close();
             kafka = null;
+        }
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                System.err.println("  the data directory's lock was not released cleanly: " + e.getMessage());
+            }
+            lock = null;
         }
     }
 }

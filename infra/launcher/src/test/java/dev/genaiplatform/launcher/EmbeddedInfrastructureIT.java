@@ -116,6 +116,17 @@ class EmbeddedInfrastructureIT {
     }
 
     @Test
+    void aSecondPlatformOnTheSameDataDirectoryAndAWipeWhileRunningAreRefused() throws Exception {
+        LauncherSettings sameData = settings(settings.dataDir());
+
+        assertThatThrownBy(() -> Infrastructure.start(sameData, line -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
+        assertThatThrownBy(() -> Infrastructure.wipe(settings))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
+        assertThat(settings.dataDir().resolve(PlatformSecrets.FILE_NAME)).exists();
+    }
+
+    @Test
     void theSecretsFileIsOwnerOnly() throws Exception {
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(settings.dataDir().resolve(PlatformSecrets.FILE_NAME)))).isEqualTo("rw-------");

@@ -53,7 +53,11 @@ final class InfrastructureClients {
 
     /** Sends inline Redis commands on one connection and returns the first line of each reply. */
     static List<String> redis(int port, String... commands) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port);
+        return redis("127.0.0.1", port, commands);
+    }
+
+    static List<String> redis(String host, int port, String... commands) throws IOException {
+        try (Socket socket = new Socket(host, port);
              OutputStream out = socket.getOutputStream();
              var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
             socket.setSoTimeout(10_000);
