@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,7 +88,8 @@ final class Platform implements AutoCloseable {
     private void checkPortsAreFree() {
         List<Integer> ports = new ArrayList<>(List.of(settings.kafkaPort(), settings.kafkaControllerPort(),
                 settings.redisPort(), settings.postgresPort()));
-        new ServiceEnvironment(settings, PlatformSecrets.of(java.util.Map.of())).services().forEach(s -> {
+        // only the ports matter here, so throw-away secrets will do
+        new ServiceEnvironment(settings, PlatformSecrets.of(Map.of())).services().forEach(s -> {
             ports.add(s.port());
             ports.add(s.managementPort());
         });

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
@@ -128,9 +129,9 @@ class EmbeddedInfrastructureIT {
 
     @Test
     void theSecretsFileIsOwnerOnly() throws Exception {
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        assertThat(PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(settings.dataDir().resolve(PlatformSecrets.FILE_NAME)))).isEqualTo("rw-------");
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+        assertThat(PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(settings.dataDir()))).isEqualTo("rwx------");
     }
 }

@@ -17,6 +17,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ final class InfrastructureClients {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            List<String> values = new java.util.ArrayList<>();
+            List<String> values = new ArrayList<>();
             for (int i = 0; i < 30 && values.size() < expected; i++) {
                 ConsumerRecords<String, String> records = consumer.poll(Duration.ofSeconds(1));
                 records.records(topic).forEach(r -> values.add(r.value()));
@@ -61,7 +62,7 @@ final class InfrastructureClients {
              OutputStream out = socket.getOutputStream();
              var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
             socket.setSoTimeout(10_000);
-            List<String> replies = new java.util.ArrayList<>();
+            List<String> replies = new ArrayList<>();
             for (String command : commands) {
                 out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();

@@ -1,6 +1,7 @@
 package dev.genaiplatform.load;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +72,7 @@ public final class CapacityCalculator {
             require(kafkaMessagesPerRequest >= 0 && redisOpsPerRequest >= 0, "messages and operations must not be negative");
             require(promptTokens + answerTokens <= profile.kvCacheTokens(), "a request of " + (promptTokens + answerTokens)
                     + " tokens does not fit the model server's KV cache of " + profile.kvCacheTokens() + " tokens");
-            cpuMsPerRequest = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(cpuMsPerRequest));
+            cpuMsPerRequest = Collections.unmodifiableMap(new LinkedHashMap<>(cpuMsPerRequest));
         }
     }
 
@@ -122,7 +123,7 @@ public final class CapacityCalculator {
         double cpuMsPerRequest = cores * 1000 / w.requestsPerSecond();
         return new Plan(modelCalls, (long) Math.ceil(modelCalls * 60 / w.headroom()),
                 (long) Math.ceil(modelCalls * 60 * (w.promptTokens() + w.answerTokens()) / w.headroom()),
-                best, gpus, kvGib, java.util.Collections.unmodifiableMap(replicas), partitions, redisOps, cores, brokerCores,
+                best, gpus, kvGib, Collections.unmodifiableMap(replicas), partitions, redisOps, cores, brokerCores,
                 w.machineCores() * 1000 / cpuMsPerRequest);
     }
 
@@ -274,7 +275,7 @@ public final class CapacityCalculator {
         for (int i = 0; i < pairs.length; i += 2) {
             map.put((String) pairs[i], (Double) pairs[i + 1]);
         }
-        return java.util.Collections.unmodifiableMap(map);
+        return Collections.unmodifiableMap(map);
     }
 
     private CapacityCalculator() {
