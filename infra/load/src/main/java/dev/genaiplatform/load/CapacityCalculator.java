@@ -53,11 +53,13 @@ public final class CapacityCalculator {
      * @param kafkaMessagesPerRequest records produced per request (commands, replies, events)
      * @param redisOpsPerRequest Redis commands per request besides the cache (rate limit, budget)
      * @param machineCores      cores of one machine running everything (the one-command platform)
+     * @param atRestLatencyMs   what the platform adds to one request on an idle machine (measured p50: 61–74 ms)
      */
     public record Workload(double requestsPerSecond, int promptTokens, int answerTokens, double cacheHitRate,
                            double sloTtftMs, double headroom, ServingProfile profile,
                            Map<String, Double> cpuMsPerRequest, double coresPerReplica,
-                           int kafkaMessagesPerRequest, int redisOpsPerRequest, double machineCores) {
+                           int kafkaMessagesPerRequest, int redisOpsPerRequest, double machineCores,
+                           double atRestLatencyMs) {
 
         public Workload {
             require(requestsPerSecond > 0, "--rps must be above 0 (got " + requestsPerSecond + ")");
@@ -68,7 +70,8 @@ public final class CapacityCalculator {
             require(sloTtftMs > 0, "--slo-ttft-ms must be above 0 (got " + sloTtftMs + ")");
             require(headroom > 0 && headroom <= 1, "--headroom must be in (0, 1] (got " + headroom + ")");
             require(coresPerReplica > 0, "--cores-per-replica must be above 0");
-            require(machineCores > 0, "--machine-cores must be above 0");
+            require(machineCores >= 1, "--machine-cores must be at least 1");
+            require(atRestLatencyMs >= 0, "--at-rest-latency-ms must not be negative");
             require(kafkaMessagesPerRequest >= 0 && redisOpsPerRequest >= 0, "messages and operations must not be negative");
             require(promptTokens + answerTokens <= profile.kvCacheTokens(), "a request of " + (promptTokens + answerTokens)
                     + " tokens does not fit the model server's KV cache of " + profile.kvCacheTokens() + " tokens");
@@ -84,7 +87,13 @@ public final class CapacityCalculator {
     /** Everything derived. */
     public record Plan(double modelCallsPerSecond, long providerRpm, long providerTpm, ServerPoint server, int gpus,
                        double kvCacheGibPerGpu, Map<String, Integer> replicas, int kafkaPartitions, long redisOpsPerSecond,
-                       double platformCores, double brokerCores, double oneMachineSaturation) {
+                       double platformCores, double brokerCores, double oneMachineSaturation,
+                       double oneMachineUtilisation, double oneMachineLatencyMs) {
+
+        /** Whether the one machine can carry the rate at all (below 100 % busy). */
+        public boolean oneMachineKeepsUp() {
+            return oneMachineUtilisation < 1;
+        }
     }
 
     /** Measured CPU per request on 2 cores, instant model (issue 13): the default service costs. */
@@ -121,10 +130,33 @@ public final class CapacityCalculator {
         double kvGib = (double) w.profile().kvCacheTokens() * w.profile().kvBytesPerToken() / (1L << 30);
         // everything on one machine of `machineCores` (the one-command run): CPU per request bounds throughput
         double cpuMsPerRequest = cores * 1000 / w.requestsPerSecond();
+        int servers = (int) Math.floor(w.machineCores());
+        double utilisation = w.requestsPerSecond() * cpuMsPerRequest / 1000 / servers;
+        double latency = utilisation < 1
+                ? w.atRestLatencyMs() + queueingDelayMs(servers, w.requestsPerSecond(), cpuMsPerRequest) : Double.NaN;
         return new Plan(modelCalls, (long) Math.ceil(modelCalls * 60 / w.headroom()),
                 (long) Math.ceil(modelCalls * 60 * (w.promptTokens() + w.answerTokens()) / w.headroom()),
                 best, gpus, kvGib, Collections.unmodifiableMap(replicas), partitions, redisOps, cores, brokerCores,
-                w.machineCores() * 1000 / cpuMsPerRequest);
+                w.machineCores() * 1000 / cpuMsPerRequest, utilisation, latency);
+    }
+
+    /**
+     * Mean wait for a core, M/M/c (Erlang C): requests arrive at {@code rate}, each needs
+     * {@code serviceMs} of CPU, {@code servers} cores serve them. Exact for Poisson arrivals and
+     * exponential service; real p99 is several times the mean near saturation.
+     */
+    static double queueingDelayMs(int servers, double rate, double serviceMs) {
+        double offered = rate * serviceMs / 1000; // a = λ·s, in busy cores
+        double rho = offered / servers;
+        double term = 1;
+        double sum = 1; // k = 0
+        for (int k = 1; k < servers; k++) {
+            term *= offered / k;
+            sum += term;
+        }
+        double last = term * offered / servers / (1 - rho); // a^c / c! / (1 − ρ)
+        double erlangC = last / (sum + last);
+        return erlangC * serviceMs / (servers * (1 - rho));
     }
 
     /**
@@ -185,7 +217,7 @@ public final class CapacityCalculator {
             usage: CapacityCalculator --rps N --prompt-tokens N --answer-tokens N [--cache-hit-rate 0..1)
                    [--slo-ttft-ms MS] [--model sim-small|sim-large] [--headroom 0.7] [--cores-per-replica 1]
                    [--kafka-messages-per-request 5] [--redis-ops-per-request 3] [--cpu-ms <service>=<ms>,...]
-                   [--machine-cores 2]""";
+                   [--machine-cores 2] [--at-rest-latency-ms 65]""";
 
     static Workload parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
@@ -195,7 +227,7 @@ public final class CapacityCalculator {
         }
         List<String> known = List.of("rps", "prompt-tokens", "answer-tokens", "cache-hit-rate", "slo-ttft-ms", "model",
                 "headroom", "cores-per-replica", "kafka-messages-per-request", "redis-ops-per-request", "cpu-ms",
-                "machine-cores");
+                "machine-cores", "at-rest-latency-ms");
         List<String> unknown = new ArrayList<>(options.keySet());
         unknown.removeAll(known);
         require(unknown.isEmpty(), "unknown option(s) " + unknown);
@@ -222,7 +254,8 @@ public final class CapacityCalculator {
                 number(options.getOrDefault("cores-per-replica", "1"), "--cores-per-replica"),
                 whole(options.getOrDefault("kafka-messages-per-request", "5"), "--kafka-messages-per-request"),
                 whole(options.getOrDefault("redis-ops-per-request", "3"), "--redis-ops-per-request"),
-                number(options.getOrDefault("machine-cores", "2"), "--machine-cores"));
+                number(options.getOrDefault("machine-cores", "2"), "--machine-cores"),
+                number(options.getOrDefault("at-rest-latency-ms", "65"), "--at-rest-latency-ms"));
     }
 
     static String render(Workload w, Plan plan) {
@@ -239,6 +272,12 @@ public final class CapacityCalculator {
         out.append(String.format(Locale.ROOT, "Platform CPU:       %.2f cores in all (%.1f ms per request); one %.0f-core "
                 + "machine running everything saturates at %.0f requests/s%n", plan.platformCores(),
                 plan.platformCores() * 1000 / w.requestsPerSecond(), w.machineCores(), plan.oneMachineSaturation()));
+        out.append(plan.oneMachineKeepsUp()
+                ? String.format(Locale.ROOT, "One machine at %.1f requests/s: %.0f %% busy, mean latency added by the "
+                        + "platform about %.0f ms (%.0f at rest + queueing for a core)%n", w.requestsPerSecond(),
+                        plan.oneMachineUtilisation() * 100, plan.oneMachineLatencyMs(), w.atRestLatencyMs())
+                : String.format(Locale.ROOT, "One machine at %.1f requests/s: saturated (%.0f %% of its cores): "
+                        + "requests queue without bound%n", w.requestsPerSecond(), plan.oneMachineUtilisation() * 100));
         plan.replicas().forEach((service, n) -> out.append(String.format(Locale.ROOT, "  %-16s %d replicas%n", service, n)));
         out.append(String.format(Locale.ROOT, "Kafka:              %d partitions per request topic, %.2f broker cores%n",
                 plan.kafkaPartitions(), plan.brokerCores()));

@@ -73,6 +73,27 @@ class CapacityCalculatorTests {
     }
 
     @Test
+    void predictsLatencyAtLoadOnOneMachineFromQueueingForACore() {
+        Plan light = CapacityCalculator.plan(workload("--cache-hit-rate", "0", "--rps", "1"));
+        Plan busy = CapacityCalculator.plan(workload("--cache-hit-rate", "0", "--rps", "30"));
+        Plan over = CapacityCalculator.plan(workload("--cache-hit-rate", "0", "--rps", "40"));
+
+        assertThat(light.oneMachineLatencyMs()).isCloseTo(65, within(1.0));
+        assertThat(busy.oneMachineUtilisation()).isCloseTo(30 * 0.058 / 2, within(1e-9));
+        assertThat(busy.oneMachineLatencyMs()).isGreaterThan(light.oneMachineLatencyMs() + 100);
+        assertThat(over.oneMachineKeepsUp()).isFalse();
+        assertThat(CapacityCalculator.render(workload("--cache-hit-rate", "0", "--rps", "40"), over)).contains("saturated");
+    }
+
+    @Test
+    void erlangCWithOneServerIsTheTextbookMm1Wait() {
+        // M/M/1: Wq = ρ·s / (1 − ρ); λ = 10/s, s = 50 ms → ρ = 0.5, Wq = 50 ms
+        assertThat(CapacityCalculator.queueingDelayMs(1, 10, 50)).isCloseTo(50, within(1e-9));
+        // M/M/2 with a = 1 (ρ = 0.5): C = 1/3, Wq = C·s / (c(1 − ρ)) = 50/3 ms for s = 50 ms
+        assertThat(CapacityCalculator.queueingDelayMs(2, 20, 50)).isCloseTo(50.0 / 3, within(1e-9));
+    }
+
+    @Test
     void replicasAreAtLeastTwoAndGrowWithLoad() {
         Plan small = CapacityCalculator.plan(workload());
         Plan large = CapacityCalculator.plan(workload("--rps", "2000"));
@@ -93,7 +114,8 @@ class CapacityCalculatorTests {
             "--model,gpt-9                     | --model must be one of",
             "--rps,lots                        | --rps must be a number",
             "--colour,blue                     | unknown option(s) [colour]",
-            "--cpu-ms,gateway=-3               | must not be negative"})
+            "--cpu-ms,gateway=-3               | must not be negative",
+            "--machine-cores,0.5               | --machine-cores must be at least 1"})
     void rejectsImpossibleParametersWithAClearMessage(String option, String message) {
         String[] pair = option.split(",");
         assertThatThrownBy(() -> CapacityCalculator.plan(workload(pair[0], pair[1])))
