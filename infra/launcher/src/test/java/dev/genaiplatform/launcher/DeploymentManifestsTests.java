@@ -225,6 +225,50 @@ class DeploymentManifestsTests {
         return List.of(roles.group(1).trim().split(" +"));
     }
 
+    /**
+     * What the launcher gives a service, compose and Kubernetes give it too (so a variable added to
+     * {@link ServiceEnvironment} for a service cannot be forgotten in the deployments). Exceptions: the
+     * launcher-only wiring (its own port variables, the docs folder, the demo key in Kubernetes), and
+     * secrets, which compose delivers as config-tree files named after the property or the variable.
+     */
+    @Test
+    void composeAndKubernetesGiveEachServiceWhatTheLauncherGivesIt() throws IOException {
+        Map<String, Object> composeServices;
+        try (Reader in = Files.newBufferedReader(DOCKER.resolve("compose.yaml"))) {
+            composeServices = map(new Yaml().load(in), "services");
+        }
+        String secretsScript = Files.readString(DOCKER.resolve("init-secrets.sh"));
+        Map<String, String> secretFiles = Map.of("SPRING_DATASOURCE_PASSWORD", "spring.datasource.password",
+                "SPRING_DATA_REDIS_PASSWORD", "spring.data.redis.password",
+                "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "spring.kafka.properties.sasl.jaas.config",
+                "PLATFORM_ADMIN_API_KEY", "PLATFORM_ADMIN_API_KEY",
+                "PLATFORM_EVALUATION_API_KEY", "PLATFORM_EVALUATION_API_KEY");
+        Set<String> launcherOnly = Set.of("POSTGRES_PORT", "RETRIEVAL_DOCUMENTS", "GATEWAY_PORT", "ORCHESTRATOR_PORT",
+                "RETRIEVAL_PORT", "TOOLS_AGENT_PORT", "GUARDRAILS_PORT", "EVALUATION_PORT", "LLM_SIMULATOR_PORT");
+        for (ServiceSpec spec : new ServiceEnvironment(LauncherSettings.from(HOME, name -> null),
+                PlatformSecrets.of(Map.of())).services()) {
+            Set<String> k8sEnv = ((List<Map<String, Object>>) container(only("Deployment", spec.name())).get("env"))
+                    .stream().map(v -> (String) v.get("name")).collect(Collectors.toSet());
+            Map<String, Object> composeEnv = map((Map<String, Object>) composeServices.get(spec.name()), "environment");
+            for (String variable : spec.env().keySet()) {
+                if (launcherOnly.contains(variable)) {
+                    continue;
+                }
+                if (!variable.equals("PLATFORM_DEMO_API_KEY")) {
+                    assertThat(k8sEnv).as("Kubernetes " + spec.name()).contains(variable);
+                }
+                if (secretFiles.containsKey(variable)) {
+                    assertThat(composeEnv.get("SPRING_CONFIG_IMPORT")).as("compose " + spec.name() + " " + variable)
+                            .isNotNull();
+                    assertThat(secretsScript).as("init-secrets.sh writes " + secretFiles.get(variable))
+                            .contains("/" + secretFiles.get(variable) + "\"");
+                } else {
+                    assertThat(composeEnv).as("compose " + spec.name()).containsKey(variable);
+                }
+            }
+        }
+    }
+
     private static void checkUrl(String where, String value, Map<String, Set<Integer>> ports) {
         Matcher url = URL.matcher(value);
         if (url.matches()) {
