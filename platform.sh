@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Builds and starts the whole platform on this machine: an embedded Kafka broker, Redis, and every
-# service as its own JVM. Ctrl-C stops everything.
+# Builds and starts the whole platform on this machine: an embedded Kafka broker, Redis, PostgreSQL, and
+# every service as its own JVM. Credentials are generated at the first start; state (Kafka's log, the
+# databases, Redis, the index) lives in .platform/data and survives a restart. Ctrl-C stops everything.
 #
 #   ./platform.sh              start the platform (gateway on http://localhost:8080)
+#   ./platform.sh --wipe       delete .platform/data (data and secrets) first, then start empty
 #   ./platform.sh bench [N]    measure cold start, memory and per-hop overhead (N requests, default 500)
 set -euo pipefail
 cd "$(dirname "$0")"

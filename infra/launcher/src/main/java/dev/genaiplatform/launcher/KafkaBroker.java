@@ -12,36 +12,63 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * A real single-node Kafka broker (KRaft: broker and controller in one process) running inside the
  * launcher's JVM. It is Kafka's own server class, not a mock: the services talk to it over TCP exactly
  * as they would talk to a production cluster, only with replication factor 1.
+ *
+ * <p>Every connection must authenticate (SASL/PLAIN, one user per service, passwords from
+ * {@link PlatformSecrets}); the log lives in a data directory that survives restarts.
  */
 final class KafkaBroker implements AutoCloseable {
+
+    /** The broker's own user: inter-broker and broker-to-controller connections. */
+    static final String BROKER_USER = "broker";
+    static final String SASL_MECHANISM = "PLAIN";
+    static final String SECURITY_PROTOCOL = "SASL_PLAINTEXT";
 
     private final int port;
     private final int controllerPort;
     private final Path dataDir;
+    private final Map<String, String> users;
     private KafkaRaftServer server;
 
-    KafkaBroker(int port, int controllerPort) throws IOException {
+    /**
+     * @param dataDir the log directory; formatted on first use, reused afterwards
+     * @param users   user name to password; must include {@link #BROKER_USER}
+     */
+    KafkaBroker(int port, int controllerPort, Path dataDir, Map<String, String> users) {
+        if (!users.containsKey(BROKER_USER)) {
+            throw new IllegalArgumentException("The broker needs a password for its own user '" + BROKER_USER + "'");
+        }
         this.port = port;
         this.controllerPort = controllerPort;
-        this.dataDir = Files.createTempDirectory("genai-platform-kafka-");
+        this.dataDir = dataDir;
+        this.users = new LinkedHashMap<>(users);
     }
 
     String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
-    void start() {
+    /** What a client needs besides the bootstrap servers: the same keys Spring Boot binds under spring.kafka. */
+    static Map<String, String> clientSecurity(String user, String password) {
+        return Map.of("security.protocol", SECURITY_PROTOCOL,
+                "sasl.mechanism", SASL_MECHANISM,
+                "sasl.jaas.config", plainLogin(user, password, Map.of()));
+    }
+
+    void start() throws IOException {
+        Files.createDirectories(dataDir);
         KafkaConfig config = KafkaConfig.fromProps(brokerProperties());
-        formatStorage();
+        if (!Files.exists(dataDir.resolve("meta.properties"))) {
+            formatStorage();
+        }
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
     }
@@ -51,11 +78,19 @@ final class KafkaBroker implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("listeners", "CLIENT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "CLIENT://127.0.0.1:" + port);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("inter.broker.listener.name", "CLIENT");
+        // both listeners authenticate: a local process without a password can neither read prompts from a
+        // topic nor talk to the controller
+        p.put("listener.security.protocol.map", "CLIENT:" + SECURITY_PROTOCOL + ",CONTROLLER:" + SECURITY_PROTOCOL);
+        p.put("sasl.enabled.mechanisms", SASL_MECHANISM);
+        p.put("sasl.mechanism.inter.broker.protocol", SASL_MECHANISM);
+        p.put("sasl.mechanism.controller.protocol", SASL_MECHANISM);
+        String jaas = plainLogin(BROKER_USER, users.get(BROKER_USER), users);
+        p.put("listener.name.client.plain.sasl.jaas.config", jaas);
+        p.put("listener.name.controller.plain.sasl.jaas.config", jaas);
         p.put("log.dirs", dataDir.toString());
         // one node: every internal topic must live with a single replica
         p.put("offsets.topic.replication.factor", "1");
@@ -70,7 +105,24 @@ final class KafkaBroker implements AutoCloseable {
         p.put("auto.create.topics.enable", "true");
         // the default puts 128 MiB on the heap for log compaction we barely use
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 << 20));
+        // a laptop's disk: keep a week or 1 GiB per partition, whichever comes first
+        p.put("log.retention.hours", "168");
+        p.put("log.retention.bytes", String.valueOf(1L << 30));
+        // two cores: a handful of threads answers loopback requests as fast as the defaults' 3 + 8 do
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "4");
         return p;
+    }
+
+    /**
+     * SASL/PLAIN's JAAS line: the login identity, and on the server side the accepted users
+     * ({@code user_<name>="<password>"}). Passwords are Base64url, so they need no escaping.
+     */
+    static String plainLogin(String user, String password, Map<String, String> acceptedUsers) {
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                .append(" username=\"").append(user).append("\" password=\"").append(password).append('"');
+        acceptedUsers.forEach((name, secret) -> jaas.append(" user_").append(name).append("=\"").append(secret).append('"'));
+        return jaas.append(';').toString();
     }
 
     /** The equivalent of {@code kafka-storage.sh format}: a fresh cluster id for a fresh data directory. */
@@ -96,18 +148,6 @@ final class KafkaBroker implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
             server = null;
-        }
-        deleteRecursively(dataDir);
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
         }
     }
 }

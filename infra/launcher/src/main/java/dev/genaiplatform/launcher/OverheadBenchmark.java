@@ -34,7 +34,8 @@ final class OverheadBenchmark {
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         int warmup = Math.max(50, requests / 10);
         LauncherSettings settings = base
-                .withServiceEnv(Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0"))
+                .withServiceEnv(Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
+                        "SIM_INSPECTION_ENABLED", "true"))
                 // the demo tenant's rate limit would otherwise be what we measure
                 .withServiceArgs(Map.of("gateway", List.of(
                         "--platform.gateway.tenants.demo.rate-limit.replenish-rate=100000",

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,8 +18,8 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * The whole platform on one machine: a Kafka broker and Redis inside this JVM's reach, and every service
- * as a JVM of its own. Used by the command-line launcher and by the end-to-end test alike, so the test
+ * The whole platform on one machine: the {@link Infrastructure} (Kafka broker, Redis, PostgreSQL) and
+ * every service as a JVM of its own. Used by the command-line launcher and by the end-to-end test alike, so the test
  * runs the platform exactly the way a user does.
  */
 final class Platform implements AutoCloseable {
@@ -29,8 +30,7 @@ final class Platform implements AutoCloseable {
     private final LauncherSettings settings;
     private final Consumer<String> log;
     private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
-    private KafkaBroker kafka;
-    private RedisProcess redis;
+    private Infrastructure infrastructure;
     private Duration startupTime;
 
     private Platform(LauncherSettings settings, Consumer<String> log) {
@@ -54,25 +54,21 @@ final class Platform implements AutoCloseable {
         checkPortsAreFree();
         Files.createDirectories(settings.stateDir());
 
-        kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort());
-        kafka.start();
-        log.accept(String.format("  kafka         ready at %s (KRaft, in the launcher's JVM)", kafka.bootstrapServers()));
-
-        redis = new RedisProcess(settings.redisPort());
-        redis.start();
-        log.accept(String.format("  redis         ready at 127.0.0.1:%d (%s)", redis.port(), redis.origin()));
+        infrastructure = Infrastructure.start(settings, log);
 
         ExecutorService starter = Executors.newFixedThreadPool(STARTS_IN_PARALLEL);
         try {
             List<Future<?>> starts = new ArrayList<>();
-            for (ServiceSpec spec : settings.services()) {
+            for (ServiceSpec spec : infrastructure.environment().services()) {
                 starts.add(starter.submit(() -> {
                     long t0 = System.nanoTime();
                     ServiceProcess service = ServiceProcess.start(spec, settings.home(), settings.stateDir());
                     services.add(service);
                     service.awaitReady();
-                    log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s (pid %d)", spec.name(),
-                            spec.port(), (System.nanoTime() - t0) / 1e9, service.pid()));
+                    log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s (pid %d%s)", spec.name(),
+                            spec.port(), (System.nanoTime() - t0) / 1e9, service.pid(),
+                            service.answersOnManagementPort() ? ", actuator on " + spec.managementPort()
+                                    : ", actuator still on its main port"));
                     return null;
                 }));
             }
@@ -91,12 +87,17 @@ final class Platform implements AutoCloseable {
 
     private void checkPortsAreFree() {
         List<Integer> ports = new ArrayList<>(List.of(settings.kafkaPort(), settings.kafkaControllerPort(),
-                settings.redisPort()));
-        settings.services().forEach(s -> ports.add(s.port()));
+                settings.redisPort(), settings.postgresPort()));
+        // only the ports matter here, so throw-away secrets will do
+        new ServiceEnvironment(settings, PlatformSecrets.of(Map.of())).services().forEach(s -> {
+            ports.add(s.port());
+            ports.add(s.managementPort());
+        });
         List<Integer> busy = ports.stream().filter(port -> !isFree(port)).toList();
         if (!busy.isEmpty()) {
             throw new IllegalStateException("Port(s) " + busy + " are already in use. Is the platform already running? "
-                    + "Stop it, or move this one with environment variables (GATEWAY_PORT, KAFKA_PORT, REDIS_PORT, ...).");
+                    + "Stop it, or move this one with environment variables (GATEWAY_PORT, KAFKA_PORT, REDIS_PORT, "
+                    + "POSTGRES_PORT, MANAGEMENT_PORT_OFFSET, ...).");
         }
     }
 
@@ -107,6 +108,11 @@ final class Platform implements AutoCloseable {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The credentials of this run's data directory (for the banner and the tests). */
+    PlatformSecrets secrets() {
+        return infrastructure.secrets();
     }
 
     Duration startupTime() {
@@ -147,19 +153,13 @@ final class Platform implements AutoCloseable {
     public void close() {
         List<ServiceProcess> running = new ArrayList<>(services);
         Collections.reverse(running);
+        // SIGTERM to all at once (the gateway first), then wait: stopping one after another costs minutes
+        running.forEach(ServiceProcess::requestStop);
         running.forEach(ServiceProcess::close);
         services.clear();
-        if (redis != null) {
-            try {
-                redis.close();
-            } catch (IOException e) {
-                log.accept("  redis did not stop cleanly: " + e.getMessage());
-            }
-            redis = null;
-        }
-        if (kafka != null) {
-            kafka.close();
-            kafka = null;
+        if (infrastructure != null) {
+            infrastructure.close();
+            infrastructure = null;
         }
     }
 }

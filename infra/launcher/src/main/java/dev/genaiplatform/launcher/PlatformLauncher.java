@@ -1,11 +1,13 @@
 package dev.genaiplatform.launcher;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code ./platform.sh}: starts the whole platform on this machine, prints where to reach it, and stops
- * everything on Ctrl-C.
+ * everything on Ctrl-C. {@code ./platform.sh --wipe} first deletes the data directory, so the platform
+ * starts empty (new secrets included).
  *
  * <p>One JVM per service, on purpose: it is how the platform runs in production (and in docker compose),
  * a crash stays in its service, and each service's memory shows up on its own. See
@@ -22,6 +24,10 @@ public final class PlatformLauncher {
         if (args.length > 0 && args[0].equals("bench")) {
             OverheadBenchmark.run(settings, args);
             return;
+        }
+        if (List.of(args).contains("--wipe")) {
+            Infrastructure.wipe(settings);
+            System.out.println("Wiped " + settings.dataDir() + " (Kafka's log, PostgreSQL, Redis, the index, the secrets).");
         }
 
         System.out.println("Starting the GenAI reference platform (logs in " + settings.stateDir().resolve("logs") + ")");
@@ -48,11 +54,19 @@ public final class PlatformLauncher {
 
     private static void printBanner(LauncherSettings settings, Platform platform) {
         String url = "http://localhost:" + settings.gatewayPort();
+        PlatformSecrets secrets = platform.secrets();
+        // like the demo key, the generated keys are shown once: at the start that created them
+        String keys = secrets.createdNow()
+                ? "  Admin API key:         " + secrets.get(PlatformSecrets.ADMIN_API_KEY) + "   (shown once)\n"
+                + "  Evaluation API key:    " + secrets.get(PlatformSecrets.EVALUATION_API_KEY) + "\n"
+                : "";
         System.out.printf("""
 
                 The platform is up in %.1f s, using %d MB of memory (resident, all processes).
 
                   OpenAI-compatible API: %s/v1/chat/completions   (API key: %s)
+                %s  Generated keys and passwords: %s (owner-only, never commit)
+                  Data, kept across restarts: %s   (./platform.sh --wipe starts empty)
 
                 Try it:
 
@@ -62,7 +76,7 @@ public final class PlatformLauncher {
 
                 Press Ctrl-C to stop everything.
                 """, platform.startupTime().toMillis() / 1000.0, platform.residentBytes() >> 20,
-                url, settings.demoApiKey(), url, settings.demoApiKey());
+                url, settings.demoApiKey(), keys, secrets.file(), settings.dataDir(), url, settings.demoApiKey());
     }
 
     /** The broker logs through slf4j-simple; only warnings belong on the user's console. */
@@ -72,6 +86,8 @@ public final class PlatformLauncher {
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
         System.setProperty("org.slf4j.simpleLogger.log.kafka", "error");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        // zonky logs PostgreSQL's start-up at INFO
+        System.setProperty("org.slf4j.simpleLogger.log.io.zonky", "warn");
     }
 
     private PlatformLauncher() {

@@ -25,6 +25,7 @@ final class ServiceProcess implements AutoCloseable {
     private final ServiceSpec spec;
     private final Path logFile;
     private final Process process;
+    private volatile boolean answersOnManagementPort;
 
     private ServiceProcess(ServiceSpec spec, Path logFile, Process process) {
         this.spec = spec;
@@ -66,27 +67,49 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(spec, logFile, builder.start());
     }
 
-    /** Polls the readiness probe until it answers 200; fails early, with the log's tail, if the JVM dies. */
+    /**
+     * Polls the readiness probe until it answers 200; fails early, with the log's tail, if the JVM dies.
+     * The probe is on the management port (ADR 0004); a service that still serves actuator on its main
+     * port is accepted there too, so the launcher runs services from before and after the move.
+     */
     void awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        HttpRequest probe = HttpRequest.newBuilder(URI.create(spec.readinessUrl()))
-                .timeout(Duration.ofSeconds(2)).GET().build();
+        HttpRequest probe = probe(spec.readinessUrl());
+        HttpRequest legacyProbe = probe(spec.legacyReadinessUrl());
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(spec.name() + " exited with code " + process.exitValue()
                         + " before it was ready. Last lines of " + logFile + ":\n" + logTail(40));
             }
-            try {
-                if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // the port opens only late in start-up
+            if (answers(probe)) {
+                answersOnManagementPort = true;
+                return;
+            }
+            if (answers(legacyProbe)) {
+                return;
             }
             Thread.sleep(200);
         }
         throw new IllegalStateException(spec.name() + " was not ready after " + READY_TIMEOUT.toSeconds()
                 + " s. Last lines of " + logFile + ":\n" + logTail(40));
+    }
+
+    private static HttpRequest probe(String url) {
+        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
+    }
+
+    private static boolean answers(HttpRequest probe) throws InterruptedException {
+        try {
+            return HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException notListeningYet) {
+            // the port opens only late in start-up
+            return false;
+        }
+    }
+
+    /** Whether readiness answered on the management port (false: the service still serves it on its main port). */
+    boolean answersOnManagementPort() {
+        return answersOnManagementPort;
     }
 
     String name() {
@@ -111,6 +134,13 @@ final class ServiceProcess implements AutoCloseable {
             return String.join("\n", kept.subList(Math.max(0, kept.size() - lines), kept.size()));
         } catch (IOException | RuntimeException e) {
             return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Asks the JVM to stop (SIGTERM: Spring shuts down gracefully) without waiting. */
+    void requestStop() {
+        if (process.isAlive()) {
+            process.destroy();
         }
     }
 

@@ -1,71 +1,137 @@
 package dev.genaiplatform.launcher;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
+import static dev.genaiplatform.launcher.InfrastructureClients.freePort;
+import static dev.genaiplatform.launcher.InfrastructureClients.readAll;
+import static dev.genaiplatform.launcher.InfrastructureClients.redis;
+import static dev.genaiplatform.launcher.InfrastructureClients.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The broker and Redis the launcher starts are real servers that real clients can use. */
+/**
+ * The broker, Redis and PostgreSQL the launcher starts are real servers that real clients can use, and
+ * that refuse clients without the generated credentials.
+ */
 class EmbeddedInfrastructureIT {
 
+    private static Infrastructure infrastructure;
+    private static LauncherSettings settings;
+
+    @BeforeAll
+    static void start() throws Exception {
+        settings = settings(Files.createTempDirectory("platform-infra-"));
+        infrastructure = Infrastructure.start(settings, line -> System.out.println("[infra] " + line));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        infrastructure.close();
+        Infrastructure.wipe(settings);
+    }
+
+    /** Only the infrastructure's ports matter here; services are not started. */
+    static LauncherSettings settings(Path dataDir) throws Exception {
+        return LauncherSettings.from(Path.of(".").toAbsolutePath(), Map.of(
+                "PLATFORM_DATA_DIR", dataDir.toString(),
+                "KAFKA_PORT", String.valueOf(freePort()), "KAFKA_CONTROLLER_PORT", String.valueOf(freePort()),
+                "REDIS_PORT", String.valueOf(freePort()), "POSTGRES_PORT", String.valueOf(freePort()))::get);
+    }
+
+    private static Map<String, String> kafkaLogin(String user) {
+        return KafkaBroker.clientSecurity(user, infrastructure.secrets().kafkaPassword(user));
+    }
+
     @Test
-    void theBrokerAcceptsAndDeliversRecords() throws Exception {
-        try (KafkaBroker broker = new KafkaBroker(freePort(), freePort())) {
-            broker.start();
-            try (var producer = new KafkaProducer<String, String>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
-                    new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>("launcher.smoke-test.v1", "key", "hello")).get();
-            }
-            try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "smoke",
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                    new StringDeserializer(), new StringDeserializer())) {
-                consumer.subscribe(List.of("launcher.smoke-test.v1"));
-                ConsumerRecords<String, String> records = ConsumerRecords.empty();
-                for (int i = 0; i < 30 && records.isEmpty(); i++) {
-                    records = consumer.poll(Duration.ofSeconds(1));
-                }
-                assertThat(records.records("launcher.smoke-test.v1")).extracting(r -> r.value()).containsExactly("hello");
-            }
+    void theBrokerDeliversRecordsToAServiceThatLogsIn() throws Exception {
+        send(settings.bootstrapServers(), kafkaLogin("orchestrator"), "launcher.smoke-test.v1", "hello");
+
+        assertThat(readAll(settings.bootstrapServers(), kafkaLogin("guardrails"), "launcher.smoke-test.v1", 1))
+                .containsExactly("hello");
+    }
+
+    @Test
+    void theBrokerRefusesAWrongPasswordAndAClientWithoutOne() {
+        assertThatThrownBy(() -> send(settings.bootstrapServers(),
+                KafkaBroker.clientSecurity("orchestrator", "guessed"), "launcher.smoke-test.v1", "forged"))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(SaslAuthenticationException.class);
+        // a PLAINTEXT client never completes the handshake: its send times out instead of being delivered
+        assertThatThrownBy(() -> send(settings.bootstrapServers(), Map.of("max.block.ms", "3000"),
+                "launcher.smoke-test.v1", "anonymous"))
+                .isNotNull();
+    }
+
+    @Test
+    void redisAnswersOnlyAfterAuthentication() throws Exception {
+        String password = infrastructure.secrets().get(PlatformSecrets.REDIS_PASSWORD);
+
+        assertThat(redis(settings.redisPort(), "PING").getFirst()).startsWith("-NOAUTH");
+        assertThat(redis(settings.redisPort(), "AUTH wrong").getFirst()).startsWith("-WRONGPASS");
+        assertThat(redis(settings.redisPort(), "AUTH " + password, "PING")).containsExactly("+OK", "+PONG");
+    }
+
+    @Test
+    void theBundledRedisFallbackAlsoRequiresItsPasswordAndKeepsItsDataAcrossARestart() throws Exception {
+        Path dir = Files.createTempDirectory("bundled-redis-");
+        int port = freePort();
+        try (RedisProcess bundled = new RedisProcess(port, "s3cret", dir, false)) {
+            bundled.start();
+            assertThat(bundled.origin()).contains("bundled");
+            assertThat(redis(port, "PING").getFirst()).startsWith("-NOAUTH");
+            assertThat(redis(port, "AUTH s3cret", "SET k v")).containsExactly("+OK", "+OK");
+        }
+        try (RedisProcess again = new RedisProcess(port, "s3cret", dir, false)) {
+            again.start();
+            assertThat(redis(port, "AUTH s3cret", "GET k")).containsExactly("+OK", "v");
         }
     }
 
     @Test
-    void redisAnswersPing() throws Exception {
-        try (RedisProcess redis = new RedisProcess(freePort())) {
-            redis.start();
-            try (Socket socket = new Socket("127.0.0.1", redis.port());
-                 OutputStream out = socket.getOutputStream();
-                 var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
-                out.write("PING\r\n".getBytes(StandardCharsets.UTF_8));
-                out.flush();
-                assertThat(in.readLine()).isEqualTo("+PONG");
-            }
+    void eachServiceHasItsOwnPasswordProtectedDatabase() throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:" + settings.postgresPort() + "/";
+        String gatewayPassword = infrastructure.secrets().postgresPassword("gateway");
+
+        try (var c = DriverManager.getConnection(url + "gateway", "gateway", gatewayPassword);
+             var rows = c.createStatement().executeQuery("SELECT current_database(), current_user")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getString(1)).isEqualTo("gateway");
         }
+        assertThatThrownBy(() -> DriverManager.getConnection(url + "gateway", "gateway", "guessed"))
+                .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
+        assertThatThrownBy(() -> DriverManager.getConnection(url + "gateway", "postgres", ""))
+                .isInstanceOf(SQLException.class);
+        // one service's role cannot open another service's database
+        assertThatThrownBy(() -> DriverManager.getConnection(url + "evaluation", "gateway", gatewayPassword))
+                .isInstanceOf(SQLException.class).hasMessageContaining("permission denied");
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    @Test
+    void aSecondPlatformOnTheSameDataDirectoryAndAWipeWhileRunningAreRefused() throws Exception {
+        LauncherSettings sameData = settings(settings.dataDir());
+
+        assertThatThrownBy(() -> Infrastructure.start(sameData, line -> { }))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
+        assertThatThrownBy(() -> Infrastructure.wipe(settings))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already running");
+        assertThat(settings.dataDir().resolve(PlatformSecrets.FILE_NAME)).exists();
+    }
+
+    @Test
+    void theSecretsFileIsOwnerOnly() throws Exception {
+        assertThat(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(settings.dataDir().resolve(PlatformSecrets.FILE_NAME)))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(settings.dataDir()))).isEqualTo("rwx------");
     }
 }

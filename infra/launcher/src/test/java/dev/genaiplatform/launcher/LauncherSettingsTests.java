@@ -13,53 +13,124 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LauncherSettingsTests {
 
     private final Path home = Path.of("/opt/platform");
+    private final PlatformSecrets secrets = PlatformSecrets.of(Map.of(
+            PlatformSecrets.REDIS_PASSWORD, "redis-secret",
+            "postgres.gateway.password", "gateway-db-secret",
+            "kafka.gateway.password", "gateway-kafka-secret",
+            PlatformSecrets.ADMIN_API_KEY, "admin-key",
+            PlatformSecrets.EVALUATION_API_KEY, "evaluation-key"));
+
+    private List<ServiceSpec> services(LauncherSettings settings) {
+        return new ServiceEnvironment(settings, secrets).services();
+    }
+
+    private ServiceSpec service(LauncherSettings settings, String name) {
+        return services(settings).stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private final LauncherSettings defaults = LauncherSettings.from(home, name -> null);
 
     @Test
     void usesTheDocumentedDefaultPortsWhenNoVariableIsSet() {
-        LauncherSettings settings = LauncherSettings.from(home, name -> null);
-
-        assertThat(settings.gatewayPort()).isEqualTo(8080);
-        assertThat(settings.bootstrapServers()).isEqualTo("127.0.0.1:9092");
-        assertThat(settings.demoApiKey()).isEqualTo("demo-local-key");
+        assertThat(defaults.gatewayPort()).isEqualTo(8080);
+        assertThat(defaults.postgresPort()).isEqualTo(5432);
+        assertThat(defaults.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+        assertThat(defaults.demoApiKey()).isEqualTo("demo-local-key");
+        assertThat(defaults.dataDir()).isEqualTo(home.resolve(".platform/data"));
     }
 
     @Test
-    void environmentVariablesMoveThePorts() {
-        Map<String, String> env = Map.of("GATEWAY_PORT", "18080", "KAFKA_PORT", "19092");
+    void environmentVariablesMoveThePortsAndTheDataDirectory() {
+        Map<String, String> env = Map.of("GATEWAY_PORT", "18080", "KAFKA_PORT", "19092", "PLATFORM_DATA_DIR", "/var/platform");
         LauncherSettings settings = LauncherSettings.from(home, env::get);
 
         assertThat(settings.gatewayPort()).isEqualTo(18080);
-        assertThat(settings.services()).allSatisfy(service ->
-                assertThat(service.env()).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092"));
+        assertThat(settings.dataDir()).isEqualTo(Path.of("/var/platform"));
+        assertThat(services(settings)).filteredOn(s -> !s.name().equals("llm-simulator")).allSatisfy(service ->
+                assertThat(service.env()).containsEntry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092")
+                        .containsEntry("PLATFORM_JWKS_URI", "http://127.0.0.1:18080/.well-known/jwks.json"));
     }
 
     @Test
-    void rejectsAPortThatIsNotANumber() {
+    void rejectsAPortThatIsNotANumberAndASamplingRateOutsideZeroToOne() {
         assertThatThrownBy(() -> LauncherSettings.from(home, Map.of("REDIS_PORT", "six")::get))
                 .hasMessageContaining("REDIS_PORT");
+        assertThatThrownBy(() -> LauncherSettings.from(home, Map.of("TRACING_SAMPLING_PROBABILITY", "10")::get))
+                .hasMessageContaining("TRACING_SAMPLING_PROBABILITY");
     }
 
     @Test
-    void wiresTheGatewayToEveryServiceItRoutesTo() {
-        LauncherSettings settings = LauncherSettings.from(home, name -> null);
-        ServiceSpec gateway = settings.services().stream().filter(s -> s.name().equals("gateway")).findFirst().orElseThrow();
+    void bindsEveryServiceToLoopbackWithActuatorOnItsPortPlusAThousand() {
+        assertThat(services(defaults)).allSatisfy(service -> {
+            assertThat(service.env()).containsEntry("SERVER_ADDRESS", "127.0.0.1")
+                    .containsEntry("MANAGEMENT_ADDRESS", "127.0.0.1")
+                    .containsEntry("MANAGEMENT_PORT", String.valueOf(service.port() + 1000));
+            assertThat(service.managementPort()).isEqualTo(service.port() + 1000);
+            assertThat(service.readinessUrl()).isEqualTo("http://127.0.0.1:" + (service.port() + 1000)
+                    + "/actuator/health/readiness");
+        });
+        assertThat(service(defaults, "llm-simulator").managementPort()).isEqualTo(9090);
+    }
+
+    @Test
+    void wiresTheGatewayToEveryServiceItRoutesToWithItsCredentials() {
+        ServiceSpec gateway = service(defaults, "gateway");
 
         assertThat(gateway.env()).containsEntry("ORCHESTRATOR_URL", "http://127.0.0.1:8081")
                 .containsEntry("EVALUATION_URL", "http://127.0.0.1:8085")
-                .containsEntry("REDIS_PORT", "6379");
+                .containsEntry("GUARDRAILS_URL", "http://127.0.0.1:8084")
+                .containsEntry("REDIS_PORT", "6379")
+                .containsEntry("SPRING_DATA_REDIS_PASSWORD", "redis-secret")
+                .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/gateway")
+                .containsEntry("SPRING_DATASOURCE_USERNAME", "gateway")
+                .containsEntry("SPRING_DATASOURCE_PASSWORD", "gateway-db-secret")
+                .containsEntry("SPRING_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT")
+                .containsEntry("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "PLAIN")
+                .containsEntry("PLATFORM_ADMIN_API_KEY", "admin-key")
+                .containsEntry("PLATFORM_EVALUATION_API_KEY", "evaluation-key");
+        assertThat(gateway.env().get("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"))
+                .contains("username=\"gateway\"", "password=\"gateway-kafka-secret\"").doesNotContain("user_");
     }
 
     @Test
-    void pointsRetrievalAtTheRepositorysDocsFolder() {
-        ServiceSpec retrieval = LauncherSettings.from(home, name -> null).services().getFirst();
+    void givesEachStatefulServiceItsOwnDatabaseAndEveryOtherNone() {
+        ServiceEnvironment environment = new ServiceEnvironment(defaults, secrets);
 
+        assertThat(environment.databases())
+                .containsExactlyInAnyOrder("gateway", "retrieval", "tools_agent", "evaluation", "orchestrator");
+        assertThat(service(defaults, "guardrails").env()).doesNotContainKey("SPRING_DATASOURCE_URL");
+        assertThat(service(defaults, "llm-simulator").env()).doesNotContainKeys("SPRING_DATASOURCE_URL",
+                "KAFKA_BOOTSTRAP_SERVERS", "PLATFORM_JWKS_URI", "SPRING_DATA_REDIS_PASSWORD");
+    }
+
+    @Test
+    void givesTheBrokerOneUserPerKafkaServicePlusItsOwn() {
+        assertThat(new ServiceEnvironment(defaults, secrets).kafkaUsers()).containsOnlyKeys("broker", "retrieval",
+                "guardrails", "tools-agent", "evaluation", "orchestrator", "gateway");
+    }
+
+    @Test
+    void evaluationKnowsTheGatewayAndRetrievalKeepsItsIndexInTheDataDirectory() {
+        assertThat(service(defaults, "evaluation").env()).containsEntry("PLATFORM_GATEWAY_URL", "http://127.0.0.1:8080")
+                .containsEntry("PLATFORM_EVALUATION_API_KEY", "evaluation-key");
+        ServiceSpec retrieval = services(defaults).getFirst();
         assertThat(retrieval.name()).isEqualTo("retrieval");
         assertThat(retrieval.env().get("RETRIEVAL_DOCUMENTS")).isEqualTo("file:/opt/platform/docs/**/*.md");
+        assertThat(retrieval.env().get("RETRIEVAL_INDEX_DIR")).isEqualTo("/opt/platform/.platform/data/retrieval-index");
+    }
+
+    @Test
+    void aTestsExtraEnvironmentReachesEveryServiceButCannotUnwireIt() {
+        LauncherSettings settings = defaults.withServiceEnv(Map.of("SIM_INSPECTION_ENABLED", "true", "GATEWAY_PORT", "1"));
+
+        assertThat(services(settings)).allSatisfy(s -> assertThat(s.env()).containsEntry("SIM_INSPECTION_ENABLED", "true"));
+        assertThat(service(settings, "gateway").env()).containsEntry("GATEWAY_PORT", "8080");
+        assertThat(service(defaults, "llm-simulator").env()).doesNotContainKey("SIM_INSPECTION_ENABLED");
     }
 
     @Test
     void startsTheGatewayLastSoThatItsReadinessMeansEverythingIsUp() {
-        List<ServiceSpec> services = LauncherSettings.from(home, name -> null).services();
+        List<ServiceSpec> services = services(defaults);
 
         assertThat(services.getLast().name()).isEqualTo("gateway");
         assertThat(services).extracting(ServiceSpec::name).doesNotHaveDuplicates().hasSize(7);
@@ -67,10 +138,9 @@ class LauncherSettingsTests {
 
     @Test
     void extraArgumentsReachOnlyTheServiceTheyAreFor() {
-        LauncherSettings settings = LauncherSettings.from(home, name -> null)
-                .withServiceArgs(Map.of("gateway", List.of("--x=1")));
+        LauncherSettings settings = defaults.withServiceArgs(Map.of("gateway", List.of("--x=1")));
 
-        assertThat(settings.services()).allSatisfy(s ->
+        assertThat(services(settings)).allSatisfy(s ->
                 assertThat(s.extraArgs()).isEqualTo(s.name().equals("gateway") ? List.of("--x=1") : List.of()));
     }
 

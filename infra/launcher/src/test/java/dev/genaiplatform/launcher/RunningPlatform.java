@@ -3,6 +3,7 @@ package dev.genaiplatform.launcher;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +23,15 @@ final class RunningPlatform {
     static synchronized LauncherSettings get() throws Exception {
         if (settings == null) {
             Path home = Path.of(System.getProperty("platform.home", "../..")).toAbsolutePath().normalize();
-            int[] ports = freePorts(10);
-            LauncherSettings wanted = new LauncherSettings(home, ports[0], ports[1], ports[2], ports[3], ports[4],
-                    ports[5], ports[6], ports[7], ports[8], ports[9], DEMO_KEY,
+            int[] ports = freePorts(11);
+            // a data directory of its own: the test never touches a developer's .platform/data
+            Path dataDir = Files.createTempDirectory("platform-e2e-data-");
+            LauncherSettings wanted = new LauncherSettings(home, dataDir, ports[0], ports[1], ports[2], ports[10],
+                    ports[3], ports[4], ports[5], ports[6], ports[7], ports[8], ports[9], MANAGEMENT_OFFSET,
+                    "127.0.0.1", "127.0.0.1", "1.0", DEMO_KEY,
                     Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
+                            // the test reads what the model received; the launcher leaves this off by default
+                            "SIM_INSPECTION_ENABLED", "true",
                             "SPRING_APPLICATION_JSON", extraModel(ports[9])),
                     Map.of("gateway", List.of(
                             // a second tenant with a tiny bucket, so the rate limit shows without slowing other tests:
@@ -36,7 +42,14 @@ final class RunningPlatform {
                             "--platform.gateway.tenants.burst.rate-limit.burst-capacity=300",
                             "--platform.gateway.tenants.burst.rate-limit.requested-tokens=100")));
             Platform platform = Platform.start(wanted, line -> System.out.println("[e2e] " + line));
-            Runtime.getRuntime().addShutdownHook(new Thread(platform::close, "e2e-platform-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                platform.close();
+                try {
+                    Infrastructure.wipe(wanted);
+                } catch (IOException e) {
+                    System.err.println("[e2e] could not delete " + wanted.dataDir() + ": " + e.getMessage());
+                }
+            }, "e2e-platform-stop"));
             settings = wanted;
         }
         return settings;
@@ -66,13 +79,29 @@ final class RunningPlatform {
         return URI.create("http://127.0.0.1:" + get().simulatorPort() + path);
     }
 
+    /** Each service's management port is its port plus this; the test picks ports where both are free. */
+    static final int MANAGEMENT_OFFSET = 1000;
+
+    /** Free ports whose partner {@code port + MANAGEMENT_OFFSET} is free too. */
     private static int[] freePorts(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
+        List<Integer> ports = new ArrayList<>();
         try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0));
+            while (ports.size() < count) {
+                ServerSocket socket = new ServerSocket(0);
+                sockets.add(socket);
+                int port = socket.getLocalPort();
+                if (port + MANAGEMENT_OFFSET > 65535) {
+                    continue;
+                }
+                try {
+                    sockets.add(new ServerSocket(port + MANAGEMENT_OFFSET));
+                    ports.add(port);
+                } catch (IOException partnerBusy) {
+                    // try another
+                }
             }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+            return ports.stream().mapToInt(Integer::intValue).toArray();
         } finally {
             for (ServerSocket s : sockets) {
                 s.close();

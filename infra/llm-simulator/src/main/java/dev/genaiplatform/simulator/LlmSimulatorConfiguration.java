@@ -65,7 +65,7 @@ class LlmSimulatorConfiguration {
 
     @Bean
     RequestLog requestLog(SimulatorProperties properties) {
-        return new RequestLog(properties.inspection().capacity(), properties.inspection().maxTotal().toBytes());
+        return new RequestLog(properties.inspection().keptBodies(), properties.inspection().maxTotal().toBytes());
     }
 
     @Bean
@@ -98,12 +98,17 @@ class LlmSimulatorConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> routes(ChatCompletionHandler chat, ModelsHandler models, RequestLog requestLog) {
+    RouterFunction<ServerResponse> routes(ChatCompletionHandler chat, ModelsHandler models, RequestLog requestLog,
+                                          SimulatorProperties properties) {
+        RouterFunction<ServerResponse> openAi = OpenAiEndpoints.routes(chat, models);
+        if (!properties.inspection().enabled()) {
+            // off: the path does not exist (404), and the request log keeps nothing
+            return openAi;
+        }
         InspectionHandler inspection = new InspectionHandler(requestLog);
-        return OpenAiEndpoints.routes(chat, models)
-                .and(RouterFunctions.route()
-                        .GET("/sim/requests", inspection::list)
-                        .DELETE("/sim/requests", inspection::clear)
-                        .build());
+        return openAi.and(RouterFunctions.route()
+                .GET("/sim/requests", inspection::list)
+                .DELETE("/sim/requests", inspection::clear)
+                .build());
     }
 }

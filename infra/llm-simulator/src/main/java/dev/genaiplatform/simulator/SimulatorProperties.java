@@ -37,11 +37,19 @@ record SimulatorProperties(List<ModelProfile> models, @DefaultValue Answer answe
     }
 
     /**
+     * @param enabled  whether {@code /sim/requests} exists at all (env {@code SIM_INSPECTION_ENABLED});
+     *                 off by default, because it shows every tenant's prompts. When off, no body is kept.
      * @param capacity how many recent request bodies to keep; 0 keeps none (the prompts are not held in
      *                 memory at all)
      * @param maxTotal the most memory those bodies may take together; the oldest go first
      */
-    record Inspection(@DefaultValue("100") int capacity, @DefaultValue("16MB") DataSize maxTotal) {
+    record Inspection(@DefaultValue("false") boolean enabled, @DefaultValue("100") int capacity,
+                      @DefaultValue("16MB") DataSize maxTotal) {
+
+        /** Bodies to keep: none while the endpoint is off, so prompts are never held for nobody to read. */
+        int keptBodies() {
+            return enabled ? capacity : 0;
+        }
 
         Inspection {
             if (capacity < 0) {

@@ -110,7 +110,8 @@ public final class ChatCompletionHandler {
         List<ModelReply> choices = new ArrayList<>(request.n());
         List<Generation> generations = new ArrayList<>(request.n());
         for (int choice = 0; choice < request.n(); choice++) {
-            ModelReply reply = replies.reply(request.messages(), request.options(), answer, choice);
+            ModelReply reply = fault.rewrite(replies.reply(request.messages(), request.options(), answer, choice),
+                    request.options().responseFormat());
             choices.add(reply);
             generations.add(fault.reshape(Generation.fit(model, promptTokens,
                     tokenizer.pieces(reply.generatedText()), request.maxTokens())));

@@ -1,6 +1,12 @@
 package dev.genaiplatform.simulator.faults;
 
+import dev.genaiplatform.simulator.answer.ModelReply;
+import dev.genaiplatform.simulator.answer.ResponseFormat;
+import dev.genaiplatform.simulator.answer.SchemaViolation;
 import dev.genaiplatform.simulator.serving.FinishReason;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import dev.genaiplatform.simulator.serving.Generation;
 import dev.genaiplatform.simulator.tokens.TokenPiece;
 import org.springframework.web.reactive.function.server.ServerResponse;
@@ -16,6 +22,8 @@ import java.util.List;
  * instance per request; the wire part reads what the answer part learned about the output's size.
  */
 public final class ActiveFault {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     static final ActiveFault NONE = new ActiveFault(null, null, Duration.ZERO, Duration.ZERO);
 
@@ -60,6 +68,26 @@ public final class ActiveFault {
             case HANG -> Mono.never();
             default -> throw new IllegalStateException(fault.kind().wireName() + " does not answer in the model's place");
         };
+    }
+
+    /**
+     * The reply as the fault leaves it: {@code schema-violation} turns a {@code json_schema} answer into
+     * JSON that fails the schema; every other reply (text, tool call, other faults) is left as it is.
+     */
+    public ModelReply rewrite(ModelReply reply, ResponseFormat format) {
+        if (!is(FaultKind.Stage.IN_THE_CONTENT) || reply.isToolCall()
+                || !(format instanceof ResponseFormat.JsonSchema schema)) {
+            return reply;
+        }
+        JsonNode valid;
+        try {
+            valid = JSON.readTree(reply.content());
+        } catch (JacksonException cutByAStopSequence) {
+            return reply;
+        }
+        return SchemaViolation.of(schema.schema(), valid)
+                .map(broken -> ModelReply.text(JSON.writeValueAsString(broken), reply.grounded()))
+                .orElse(reply);
     }
 
     /**

@@ -31,7 +31,13 @@ public enum FaultKind {
     /** The answer stops early with {@code finish_reason: "content_filter"}; parameter: tokens kept. */
     CONTENT_FILTER("content-filter", Stage.IN_THE_ANSWER, "tokens"),
     /** The answer stops early with {@code finish_reason: "length"}; parameter: tokens kept. */
-    LENGTH("length", Stage.IN_THE_ANSWER, "tokens");
+    LENGTH("length", Stage.IN_THE_ANSWER, "tokens"),
+    /**
+     * A {@code json_schema} answer that is well-formed JSON but fails the schema (a required property
+     * missing, or a value of the wrong type), for testing a client's validate-and-repair loop; other
+     * answers are left as they are.
+     */
+    SCHEMA_VIOLATION("schema-violation", Stage.IN_THE_CONTENT, null);
 
     /** Where a fault takes effect. */
     enum Stage {
@@ -39,6 +45,8 @@ public enum FaultKind {
         INSTEAD_OF_ANSWER,
         /** The completion is generated but ends differently. */
         IN_THE_ANSWER,
+        /** The completion says something else: its content is replaced before it is generated. */
+        IN_THE_CONTENT,
         /** The completion is generated normally and damaged or delayed on its way out. */
         ON_THE_WIRE
     }

@@ -304,7 +304,7 @@ public final class ServingBenchmark {
             }
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "-XX:+UseSerialGC",
-                    "dev.genaiplatform.simulator.LlmSimulatorApplication", "--server.port=" + port,
+                    "dev.genaiplatform.simulator.LlmSimulatorApplication", "--server.port=" + port, "--management.server.port=" + port,
                     "--logging.level.root=WARN")
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "bench-simulator.log").toFile()));

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -48,6 +49,8 @@ class ChatCompletionsHttpTests {
 
     @LocalServerPort
     int port;
+    @LocalManagementPort
+    int managementPort;
     @Autowired
     GatedServingEngine engine;
     @Autowired
@@ -311,7 +314,7 @@ class ChatCompletionsHttpTests {
     void exportsVllmStyleServingMetricsForEveryModel() {
         post(request(false, "")).expectStatus().isOk();
 
-        String scrape = client.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+        String scrape = management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
 
         for (String model : List.of("sim-small", "sim-large")) {
@@ -326,8 +329,12 @@ class ChatCompletionsHttpTests {
 
     @Test
     void reportsReadinessForTheLauncher() {
-        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+        management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    private WebTestClient management() {
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).responseTimeout(HANG_GUARD).build();
     }
 
     private WebTestClient.ResponseSpec post(String body) {

@@ -44,7 +44,7 @@ class FaultSelectionTests {
         assertThatThrownBy(() -> Fault.parse("gremlins"))
                 .hasMessage("Unknown fault 'gremlins' in header x-sim-fault. Valid kinds: server-error, bad-gateway, "
                         + "unavailable, rate-limit-storm, hang, context-length-exceeded, slow-first-token, stream-cut, "
-                        + "malformed-chunk, content-filter, length.");
+                        + "malformed-chunk, content-filter, length, schema-violation.");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.genaiplatform.simulator.faults;
 
+import dev.genaiplatform.simulator.JsonSchemas;
 import dev.genaiplatform.simulator.ProviderLimitsServerTest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -232,6 +233,36 @@ class FaultsHttpTests {
 
         assertThat(faults("server-error")).isEqualTo(before + 1);
         assertThat(meters.find("simulator.requests").tags("model", "sim-small", "status", "500").counter()).isNotNull();
+    }
+
+    @Test
+    void schemaViolationAnswersWellFormedJsonThatFailsTheRequestedSchema() {
+        String schema = "{\"type\":\"object\",\"properties\":{\"answer\":{\"type\":\"string\"},"
+                + "\"confidence\":{\"type\":\"number\"}},\"required\":[\"answer\",\"confidence\"],"
+                + "\"additionalProperties\":false}";
+        String body = request(false).replace("\"stream\":false", "\"stream\":false,\"response_format\":{\"type\":"
+                + "\"json_schema\",\"json_schema\":{\"name\":\"answer\",\"strict\":true,\"schema\":" + schema + "}}");
+
+        String valid = post(null, body).expectStatus().isOk().expectBody(JsonNode.class).returnResult()
+                .getResponseBody().at("/choices/0/message/content").asString();
+        String broken = post("schema-violation", body).expectStatus().isOk().expectBody(JsonNode.class).returnResult()
+                .getResponseBody().at("/choices/0/message/content").asString();
+
+        assertThat(JsonSchemas.violations(JSON.readTree(schema), JSON.readTree(valid))).isEmpty();
+        assertThat(JsonSchemas.violations(JSON.readTree(schema), JSON.readTree(broken))).isNotEmpty();
+        String streamed = stream("schema-violation", body.replace("\"stream\":false", "\"stream\":true")).stream()
+                .filter(event -> !"[DONE]".equals(event)).map(JSON::readTree)
+                .map(chunk -> chunk.at("/choices/0/delta/content").asString(""))
+                .collect(java.util.stream.Collectors.joining());
+        assertThat(streamed).isEqualTo(broken);
+    }
+
+    @Test
+    void schemaViolationLeavesATextAnswerAlone() {
+        JsonNode body = post("schema-violation", request(false)).expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        assertThat(body.at("/choices/0/message/content").asString()).contains("[1]");
     }
 
     private double faults(String kind) {

@@ -1,0 +1,132 @@
+package dev.genaiplatform.load;
+
+import dev.genaiplatform.load.CapacityCalculator.Plan;
+import dev.genaiplatform.load.CapacityCalculator.ServerPoint;
+import dev.genaiplatform.load.CapacityCalculator.Workload;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class CapacityCalculatorTests {
+
+    private static Workload workload(String... extra) {
+        String[] base = {"--rps", "50", "--prompt-tokens", "800", "--answer-tokens", "200", "--cache-hit-rate", "0.2",
+                "--slo-ttft-ms", "800"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return CapacityCalculator.parse(all);
+    }
+
+    @Test
+    void providerQuotaCountsOnlyCacheMissesWithHeadroom() {
+        Plan plan = CapacityCalculator.plan(workload());
+
+        assertThat(plan.modelCallsPerSecond()).isCloseTo(40, within(1e-9));
+        // 40 calls/s × 60 / 0.7 and × 1,000 tokens each
+        assertThat(plan.providerRpm()).isEqualTo(3429);
+        assertThat(plan.providerTpm()).isEqualTo(3_428_572);
+    }
+
+    @Test
+    void aServerPointObeysLittlesLaw() {
+        ServerPoint point = CapacityCalculator.at(16, workload());
+
+        double holdSeconds = (point.ttftMs() + 200 * point.interTokenMs()) / 1000;
+        assertThat(point.requestsPerSecond() * holdSeconds).isCloseTo(16, within(1e-6));
+        assertThat(point.stepMs()).isCloseTo(12 + 0.15 * 15, within(1e-9));
+        // prefill share = λ × 800 tokens / 40,000 tokens/s
+        assertThat(point.prefillShare()).isCloseTo(point.requestsPerSecond() * 0.02, within(1e-6));
+    }
+
+    @Test
+    void aTighterLatencyObjectiveOrASlowerModelNeedsMoreGpus() {
+        int relaxed = CapacityCalculator.plan(workload()).gpus();
+        int slower = CapacityCalculator.plan(workload("--model", "sim-large")).gpus();
+        int tight = CapacityCalculator.plan(workload("--slo-ttft-ms", "60")).gpus();
+
+        assertThat(slower).isGreaterThan(relaxed);
+        assertThat(tight).isGreaterThanOrEqualTo(relaxed);
+        assertThat(CapacityCalculator.plan(workload("--slo-ttft-ms", "60")).server().ttftMs()).isLessThanOrEqualTo(60);
+    }
+
+    @Test
+    void theBatchNeverOutgrowsTheKvCache() {
+        // sim-large: 32,768 cache tokens / 9,000 per request = 3 sequences at most
+        ServerPoint point = CapacityCalculator.plan(CapacityCalculator.parse(new String[]{"--rps", "5",
+                "--prompt-tokens", "8000", "--answer-tokens", "1000", "--model", "sim-large", "--slo-ttft-ms", "5000"})).server();
+
+        assertThat(point.batch()).isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void predictsTheOneMachineSaturationFromCpuPerRequest() {
+        Plan plan = CapacityCalculator.plan(workload("--cache-hit-rate", "0"));
+
+        // measured: 58 ms of CPU per request on 2 cores → about 34 requests/s
+        assertThat(plan.platformCores() * 1000 / 50).isCloseTo(58, within(1e-9));
+        assertThat(plan.oneMachineSaturation()).isCloseTo(2000.0 / 58, within(1e-9));
+    }
+
+    @Test
+    void predictsLatencyAtLoadOnOneMachineFromQueueingForACore() {
+        Plan light = CapacityCalculator.plan(workload("--cache-hit-rate", "0", "--rps", "1"));
+        Plan busy = CapacityCalculator.plan(workload("--cache-hit-rate", "0", "--rps", "30"));
+        Plan over = CapacityCalculator.plan(workload("--cache-hit-rate", "0", "--rps", "40"));
+
+        assertThat(light.oneMachineLatencyMs()).isCloseTo(65, within(1.0));
+        assertThat(busy.oneMachineUtilisation()).isCloseTo(30 * 0.058 / 2, within(1e-9));
+        assertThat(busy.oneMachineLatencyMs()).isGreaterThan(light.oneMachineLatencyMs() + 100);
+        assertThat(over.oneMachineKeepsUp()).isFalse();
+        assertThat(CapacityCalculator.render(workload("--cache-hit-rate", "0", "--rps", "40"), over)).contains("saturated");
+    }
+
+    @Test
+    void erlangCWithOneServerIsTheTextbookMm1Wait() {
+        // M/M/1: Wq = ρ·s / (1 − ρ); λ = 10/s, s = 50 ms → ρ = 0.5, Wq = 50 ms
+        assertThat(CapacityCalculator.queueingDelayMs(1, 10, 50)).isCloseTo(50, within(1e-9));
+        // M/M/2 with a = 1 (ρ = 0.5): C = 1/3, Wq = C·s / (c(1 − ρ)) = 50/3 ms for s = 50 ms
+        assertThat(CapacityCalculator.queueingDelayMs(2, 20, 50)).isCloseTo(50.0 / 3, within(1e-9));
+    }
+
+    @Test
+    void replicasAreAtLeastTwoAndGrowWithLoad() {
+        Plan small = CapacityCalculator.plan(workload());
+        Plan large = CapacityCalculator.plan(workload("--rps", "2000"));
+
+        assertThat(small.replicas().values()).allMatch(n -> n >= 2);
+        // retrieval: 1,600 calls/s × 16 ms = 25.6 cores / 0.7 per replica → 37
+        assertThat(large.replicas()).containsEntry("retrieval", 37).doesNotContainKey("kafka");
+        assertThat(large.kafkaPartitions()).isGreaterThanOrEqualTo(large.replicas().values().stream().mapToInt(i -> i).max().orElseThrow());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--rps,-1                          | --rps must be above 0",
+            "--cache-hit-rate,1                | --cache-hit-rate must be in [0, 1)",
+            "--headroom,1.5                    | --headroom must be in (0, 1]",
+            "--slo-ttft-ms,10                  | cannot be met: even on an idle server",
+            "--prompt-tokens,200000            | does not fit the model server's KV cache",
+            "--model,gpt-9                     | --model must be one of",
+            "--rps,lots                        | --rps must be a number",
+            "--colour,blue                     | unknown option(s) [colour]",
+            "--cpu-ms,gateway=-3               | must not be negative",
+            "--machine-cores,0.5               | --machine-cores must be at least 1"})
+    void rejectsImpossibleParametersWithAClearMessage(String option, String message) {
+        String[] pair = option.split(",");
+        assertThatThrownBy(() -> CapacityCalculator.plan(workload(pair[0], pair[1])))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void rendersEveryFigure() {
+        String text = CapacityCalculator.render(workload(), CapacityCalculator.plan(workload()));
+
+        assertThat(text).contains("Provider quota:", "RPM", "TPM", "GPU(s)", "replicas", "partitions", "operations/s",
+                "saturates at");
+    }
+}
