@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -192,6 +193,18 @@ class ToolsAgentConfiguration {
     @Bean
     SubmitClaimTool submitClaimTool(JsonMapper json, JdbcTemplate jdbc, Clock clock) {
         return new SubmitClaimTool(json, jdbc, clock);
+    }
+
+    /**
+     * The template for events and {@code @SendTo} replies. Declared here because the retrieval client below is a
+     * KafkaTemplate too, which would switch Boot's own off; primary, so listeners reply with this one.
+     */
+    @Bean
+    @Primary
+    KafkaTemplate<Object, Object> kafkaTemplate(ProducerFactory<Object, Object> producers) {
+        KafkaTemplate<Object, Object> template = new KafkaTemplate<>(producers);
+        template.setObservationEnabled(true);
+        return template;
     }
 
     /** Retrieval answers on {@code retrieval.search-result.v1}; this service reads it in its own consumer group. */
