@@ -79,8 +79,9 @@ public final class ToolRunner {
             if (outcome.status() != Status.SUCCEEDED) {
                 tx.rollbackToSavepoint(savepoint);
             }
-            if (cancelled.get()) {
-                throw new CancellationException("cancelled after the timeout: roll back"); // nothing of it commits
+            if (cancelled.get() || workers.isShutdown()) {
+                // timed out, or the service is stopping: nothing of this attempt commits, the row stays runnable
+                throw new CancellationException("attempt abandoned: roll back");
             }
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             ledger.complete(callId, outcome.status(), outcome.resultJson(), outcome.error(), tookMillis,
@@ -101,6 +102,10 @@ public final class ToolRunner {
             attempt.cancel(true);
             throw e;
         } catch (ExecutionException e) {
+            if (workers.isShutdown()) {
+                // stopping mid-call: the attempt rolled back; the listener must not acknowledge the record
+                throw new InterruptedException("Service stopping; tool call " + callId + " left for redelivery");
+            }
             if (e.getCause() instanceof PessimisticLockingFailureException) {
                 return new Attempt(Status.IN_PROGRESS, null, false, "Another delivery of this call is running; "
                         + "ask the call status later.");
