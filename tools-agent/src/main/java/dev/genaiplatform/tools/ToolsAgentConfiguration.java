@@ -17,6 +17,7 @@ import dev.genaiplatform.tools.invocation.ToolCallService;
 import dev.genaiplatform.tools.invocation.ToolEvents;
 import dev.genaiplatform.tools.invocation.ToolRunner;
 import dev.genaiplatform.tools.ledger.ToolCallLedger;
+import dev.genaiplatform.tools.mcp.McpToolBridge;
 import dev.genaiplatform.tools.messaging.KafkaToolEvents;
 import dev.genaiplatform.tools.policy.ToolPolicy;
 import dev.genaiplatform.tools.registry.PlatformTool;
@@ -28,6 +29,7 @@ import dev.genaiplatform.tools.shop.RecommendProductsTool;
 import dev.genaiplatform.tools.shop.SearchProductsTool;
 import dev.genaiplatform.tools.shop.Shop;
 import io.micrometer.observation.ObservationRegistry;
+import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -287,6 +289,12 @@ class ToolsAgentConfiguration {
     @Bean
     SchedulingConfigurer approvalSweep(ApprovalDesk desk, ToolsAgentProperties properties) {
         return registrar -> registrar.addFixedDelayTask(desk::sweep, properties.sweepInterval());
+    }
+
+    /** The same tools, policy and ledger as an MCP server on {@code /mcp} (Spring AI's MCP server starter). */
+    @Bean
+    List<SyncToolSpecification> platformMcpTools(ToolRegistry registry, ToolCallService calls, JsonMapper json) {
+        return new McpToolBridge(registry, calls, json).specifications();
     }
 
     // --- Kafka topics and dead letters ------------------------------------------------------------------------
