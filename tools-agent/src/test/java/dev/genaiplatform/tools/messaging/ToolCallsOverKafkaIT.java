@@ -21,6 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Tool calls over Kafka exactly as the orchestrator's loop sends them: tokens, idempotency keys, reconciliation. */
 class ToolCallsOverKafkaIT extends ToolsAgentIT {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    private io.micrometer.core.instrument.MeterRegistry meters;
+
     private static String key() {
         return "run-" + UUID.randomUUID() + ":1:call_0";
     }
@@ -42,6 +45,17 @@ class ToolCallsOverKafkaIT extends ToolsAgentIT {
         assertThat(kafka.awaitEvents(Topics.TOOLS_TOOL_CALLED, ToolCalledEvent.class,
                 e -> key.equals(e.outcome().idempotencyKey()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.outcome().status()).isEqualTo(Status.SUCCEEDED));
+    }
+
+    @Test
+    void everyCallIsTimedByToolAndStatus() {
+        kafka.ask(Topics.TOOLS_INVOKE, command("calculator", "{\"expression\":\"1 / 0\"}", key()),
+                TestTokens.token("demo", "alice"), ToolInvokedReply.class);
+
+        var timer = meters.find("tools.invocations").tags("tool", "calculator", "status", "FAILED").timer();
+        assertThat(timer).isNotNull();
+        assertThat(timer.count()).isPositive();
+        assertThat(meters.find("tools.invocations").tags("tool", "unknown").timers()).isNotNull();
     }
 
     @Test
