@@ -39,6 +39,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -112,7 +113,7 @@ class ToolsAgentConfiguration {
                         aud -> aud != null && aud.contains(InternalToken.AUDIENCE)));
     }
 
-    /** Every endpoint needs a valid token with scope {@code agent}; health stays open on the management port. */
+    /** Every API endpoint (and {@code /mcp}) needs a valid token with scope {@code agent}; the management port stays open. */
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json) throws Exception {
         ProblemWriter problems = new ProblemWriter(json);
@@ -120,6 +121,8 @@ class ToolsAgentConfiguration {
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
+                        // actuator lives only on the management port (loopback), where probes need no token
+                        .requestMatchers(EndpointRequest.toAnyEndpoint()).permitAll()
                         .requestMatchers("/error").permitAll()
                         .anyRequest().hasAuthority("SCOPE_" + InternalToken.SCOPE_AGENT))
                 .oauth2ResourceServer(resourceServer -> resourceServer

@@ -78,9 +78,16 @@ class ToolsHttpIT extends ToolsAgentIT {
         assertProblem(post("/api/tools/hanging_write/invocations", "{}", demo), ProblemType.UPSTREAM_TIMEOUT);
     }
 
+    @org.springframework.boot.test.web.server.LocalManagementPort
+    private int managementPort;
+
     @Test
-    void healthIsOnTheManagementPortNotTheApiPort() throws Exception {
+    void healthIsOpenOnTheManagementPortAndAbsentFromTheApiPort() throws Exception {
         assertProblem(get("/actuator/health", null), ProblemType.INVALID_INTERNAL_TOKEN);
+        var health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + managementPort + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("UP");
     }
 
     private static JsonNode find(JsonNode tools, String name) {
