@@ -18,6 +18,7 @@ import dev.genaiplatform.tools.invocation.ToolEvents;
 import dev.genaiplatform.tools.invocation.ToolRunner;
 import dev.genaiplatform.tools.ledger.ToolCallLedger;
 import dev.genaiplatform.tools.mcp.McpToolBridge;
+import dev.genaiplatform.tools.mcp.RemoteMcpServers;
 import dev.genaiplatform.tools.messaging.KafkaToolEvents;
 import dev.genaiplatform.tools.policy.ToolPolicy;
 import dev.genaiplatform.tools.registry.PlatformTool;
@@ -234,9 +235,17 @@ class ToolsAgentConfiguration {
         return new SearchDocumentsTool(json, retrievalClient, properties.retrievalTimeout());
     }
 
+    /** External MCP servers' tools (none unless configured). */
+    @Bean(destroyMethod = "close")
+    RemoteMcpServers remoteMcpServers(ToolsAgentProperties properties, JsonMapper json) {
+        return new RemoteMcpServers(properties.mcpServers(), json);
+    }
+
     @Bean
-    ToolRegistry toolRegistry(List<PlatformTool> tools) {
-        return new ToolRegistry(tools);
+    ToolRegistry toolRegistry(List<PlatformTool> tools, RemoteMcpServers remote) {
+        List<PlatformTool> all = new java.util.ArrayList<>(tools);
+        all.addAll(remote.tools());
+        return new ToolRegistry(all);
     }
 
     // --- policy, ledger, runner, approvals --------------------------------------------------------------------

@@ -4,7 +4,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.io.Resource;
 
+import dev.genaiplatform.tools.mcp.RemoteMcpServers;
+
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Settings of the tools service, under {@code platform.tools}.
@@ -20,6 +23,9 @@ import java.time.Duration;
  * @param sweepInterval   {@code platform.tools.sweep-interval}: how often approved-but-not-run calls (left by a crash)
  *                        are run and unanswered approvals expired. Default 30s
  * @param retrievalTimeout {@code platform.tools.retrieval-timeout}: how long search_documents waits for retrieval. Default 5s
+ * @param mcpServers      {@code platform.tools.mcp-servers.<name>.*}: external MCP servers whose tools are offered here
+ *                        as {@code <name>__<tool>}, under the same policy and ledger (url, endpoint, authorization, tier,
+ *                        timeout). Default none
  */
 @ConfigurationProperties("platform.tools")
 record ToolsAgentProperties(@DefaultValue("classpath:tool-policy.yml") Resource policyLocation,
@@ -27,5 +33,10 @@ record ToolsAgentProperties(@DefaultValue("classpath:tool-policy.yml") Resource 
                             @DefaultValue("2s") Duration lockWait,
                             @DefaultValue("1h") Duration approvalTtl,
                             @DefaultValue("30s") Duration sweepInterval,
-                            @DefaultValue("5s") Duration retrievalTimeout) {
+                            @DefaultValue("5s") Duration retrievalTimeout,
+                            Map<String, RemoteMcpServers.Server> mcpServers) {
+
+    ToolsAgentProperties {
+        mcpServers = mcpServers == null ? Map.of() : Map.copyOf(mcpServers);
+    }
 }
