@@ -108,10 +108,12 @@ class ToolsAgentConfiguration {
         return decoder;
     }
 
+    /** Issuer, expiry, audience, and a tenant: a token that names no tenant cannot act for anyone. */
     static OAuth2TokenValidator<Jwt> internalTokenValidator() {
         return new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(InternalToken.ISSUER),
                 new JwtClaimValidator<Collection<String>>(JwtClaimNames.AUD,
-                        aud -> aud != null && aud.contains(InternalToken.AUDIENCE)));
+                        aud -> aud != null && aud.contains(InternalToken.AUDIENCE)),
+                new JwtClaimValidator<String>(InternalToken.CLAIM_TENANT, tenant -> tenant != null && !tenant.isBlank()));
     }
 
     /** Every API endpoint (and {@code /mcp}) needs a valid token with scope {@code agent}; the management port stays open. */

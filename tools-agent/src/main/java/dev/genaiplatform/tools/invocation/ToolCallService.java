@@ -89,6 +89,9 @@ public final class ToolCallService {
             observation.lowCardinalityKeyValue("status", reply.status().name());
             observation.lowCardinalityKeyValue("replayed", String.valueOf(reply.replayed()));
             return reply;
+        } catch (InterruptedException | RuntimeException e) {
+            observation.error(e);
+            throw e;
         } finally {
             observation.stop();
             if (call != null) {
@@ -131,7 +134,12 @@ public final class ToolCallService {
         }
         return switch (entry.state()) {
             case COMPLETED -> Call.of(entry, entry.reply(command.requestId(), true));
-            case PENDING_APPROVAL -> Call.of(entry, entry.reply(command.requestId(), true));
+            case PENDING_APPROVAL -> entry.approvalExpired(clock.instant())
+                    ? Call.of(entry, new ToolInvokedReply(command.requestId(), tool.name(), Status.APPROVAL_EXPIRED, null,
+                    "Nobody approved this call before " + entry.approvalExpiresAt() + "; it did not run.", 0,
+                    entry.idempotencyKey(), entry.callId().toString(), entry.approvalId().toString(),
+                    entry.approvalExpiresAt(), true))
+                    : Call.of(entry, entry.reply(command.requestId(), true));
             case APPROVED -> run(tool, entry, caller, command, State.APPROVED);
             case RECEIVED -> decision.approvalRequired() ? park(tool, entry, caller, command)
                     : run(tool, entry, caller, command, State.RECEIVED);

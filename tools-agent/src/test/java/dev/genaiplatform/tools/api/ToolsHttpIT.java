@@ -32,6 +32,7 @@ class ToolsHttpIT extends ToolsAgentIT {
         assertProblem(get("/api/tools", TestTokens.builder("demo", "alice").signedBy(TestTokens.STRANGER_KEY).sign()), ProblemType.INVALID_INTERNAL_TOKEN);
         assertProblem(get("/api/tools", TestTokens.builder("demo", "alice").expiresAt(Instant.now().minusSeconds(600)).sign()), ProblemType.INVALID_INTERNAL_TOKEN);
         assertProblem(get("/api/tools", TestTokens.builder("demo", "alice").audience("other").sign()), ProblemType.INVALID_INTERNAL_TOKEN);
+        assertProblem(get("/api/tools", TestTokens.builder("demo", "alice").withoutTenant().sign()), ProblemType.INVALID_INTERNAL_TOKEN);
         assertProblem(get("/api/tools", TestTokens.builder("demo", "alice").scope("chat").sign()), ProblemType.INSUFFICIENT_SCOPE);
         assertProblem(post("/api/tools/calculator/invocations", "{\"expression\":\"1\"}", null, "X-Tenant-Id", "demo"),
                 ProblemType.INVALID_INTERNAL_TOKEN);

@@ -30,7 +30,9 @@ import static org.awaitility.Awaitility.await;
  * and database, and counts side effects: the interrupted attempt rolls back with its ledger entry, the command is
  * delivered again (its offset was never committed) and runs once.
  */
-@EmbeddedKafka(partitions = 1, topics = RestartMidCallIT.REPLIES)
+// its own broker, published under its own property: the default (spring.kafka.bootstrap-servers, a system property)
+// would repoint the shared test context's clients at a broker that dies with this class
+@EmbeddedKafka(partitions = 1, topics = RestartMidCallIT.REPLIES, bootstrapServersProperty = "it.restart.kafka.brokers")
 class RestartMidCallIT {
 
     static final String REPLIES = "it.restart-replies";

@@ -19,7 +19,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 import java.util.Collection;
 
-/** The app's token decoder, built from the test gateway key instead of the gateway's JWK set URI. */
+/** The app's token decoder (same validators as ToolsAgentConfiguration), built from the test gateway key instead of the gateway's JWK set URI. */
 @TestConfiguration(proxyBeanMethods = false)
 public class TestSecurity {
 
@@ -31,7 +31,8 @@ public class TestSecurity {
                 new ImmutableJWKSet<>(new JWKSet(TestTokens.GATEWAY_KEY.toPublicJWK()))));
         NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(InternalToken.ISSUER),
-                new JwtClaimValidator<Collection<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(InternalToken.AUDIENCE))));
+                new JwtClaimValidator<Collection<String>>(JwtClaimNames.AUD, aud -> aud != null && aud.contains(InternalToken.AUDIENCE)),
+                new JwtClaimValidator<String>(InternalToken.CLAIM_TENANT, tenant -> tenant != null && !tenant.isBlank())));
         return decoder;
     }
 }

@@ -42,6 +42,7 @@ public final class TestTokens {
         private String requestId = "rid-" + UUID.randomUUID();
         private Instant expiresAt = Instant.now().plus(Duration.ofMinutes(5));
         private ECKey key = GATEWAY_KEY;
+        private boolean withTenant = true;
 
         Builder(String tenant, String user) {
             this.tenant = tenant;
@@ -68,6 +69,11 @@ public final class TestTokens {
             return this;
         }
 
+        public Builder withoutTenant() {
+            this.withTenant = false;
+            return this;
+        }
+
         public Builder signedBy(ECKey key) {
             this.key = key;
             return this;
@@ -77,7 +83,7 @@ public final class TestTokens {
             JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                     .issuer(InternalToken.ISSUER).audience(audience).subject("key-" + tenant)
                     .issueTime(new Date()).expirationTime(Date.from(expiresAt))
-                    .claim(InternalToken.CLAIM_TENANT, tenant).claim(InternalToken.CLAIM_SCOPE, scope)
+                    .claim(InternalToken.CLAIM_TENANT, withTenant ? tenant : null).claim(InternalToken.CLAIM_SCOPE, scope)
                     .claim(InternalToken.CLAIM_REQUEST_ID, requestId);
             if (user != null) {
                 claims.claim(InternalToken.CLAIM_USER, user);

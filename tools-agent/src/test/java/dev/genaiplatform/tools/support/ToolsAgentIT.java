@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -42,7 +41,9 @@ public abstract class ToolsAgentIT {
         EmbeddedPostgres.register(registry);
     }
 
-    @Value("${spring.kafka.bootstrap-servers}")
+    /** This context's broker (not the live system property, which another test class's broker may overwrite). */
+    @Autowired
+    private org.springframework.kafka.test.EmbeddedKafkaBroker broker;
     protected String bootstrapServers;
 
     @LocalServerPort
@@ -56,6 +57,7 @@ public abstract class ToolsAgentIT {
 
     @BeforeAll
     void connect() {
+        bootstrapServers = broker.getBrokersAsString();
         jdbc.execute(TestTools.SIDE_EFFECT_TABLE);
         kafka = new KafkaAsker(bootstrapServers, REPLIES, EVENTS);
     }
