@@ -116,7 +116,7 @@ class ToolsAgentConfiguration {
                 new JwtClaimValidator<String>(InternalToken.CLAIM_TENANT, tenant -> tenant != null && !tenant.isBlank()));
     }
 
-    /** Every API endpoint (and {@code /mcp}) needs a valid token with scope {@code agent}; the management port stays open. */
+    /** Every API endpoint (MCP included) needs a valid token with scope {@code agent}; the management port stays open. */
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, JsonMapper json) throws Exception {
         ProblemWriter problems = new ProblemWriter(json);
@@ -305,7 +305,7 @@ class ToolsAgentConfiguration {
         return registrar -> registrar.addFixedDelayTask(desk::sweep, properties.sweepInterval());
     }
 
-    /** The same tools, policy and ledger as an MCP server on {@code /mcp} (Spring AI's MCP server starter). */
+    /** The same tools, policy and ledger as an MCP server on {@code /api/tools/mcp} (Spring AI's MCP server starter). */
     @Bean
     List<SyncToolSpecification> platformMcpTools(ToolRegistry registry, ToolCallService calls, JsonMapper json) {
         return new McpToolBridge(registry, calls, json).specifications();

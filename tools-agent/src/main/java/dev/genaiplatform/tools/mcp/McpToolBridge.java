@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The tools as an MCP server ({@code /mcp}, Streamable HTTP): every registered tool is listed with its schema, and
+ * The tools as an MCP server ({@code /api/tools/mcp}, Streamable HTTP): every registered tool is listed with its schema, and
  * every call goes through {@link ToolCallService}, so MCP clients get the same policy, ledger and approvals as
- * Kafka and HTTP. The caller is the bearer token Spring Security verified on the {@code /mcp} request (the MCP
+ * Kafka and HTTP. The caller is the bearer token Spring Security verified on the MCP request (the MCP
  * server runs tool handlers on the request thread, so the security context is there). A client may pass an
  * idempotency key in the call's {@code _meta.idempotencyKey}.
  *

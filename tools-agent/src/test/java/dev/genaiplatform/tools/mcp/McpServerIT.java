@@ -25,7 +25,7 @@ class McpServerIT extends ToolsAgentIT {
             request.header("Authorization", "Bearer " + token);
         }
         var transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
-                .endpoint("/mcp").requestBuilder(request).build();
+                .endpoint("/api/tools/mcp").requestBuilder(request).build();
         McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).build();
         client.initialize();
         return client;
@@ -85,6 +85,7 @@ class McpServerIT extends ToolsAgentIT {
                         "--spring.datasource.url=" + dev.genaiplatform.tools.support.EmbeddedPostgres.jdbcUrl(),
                         "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
                         "--platform.tools.mcp-servers.self.url=http://127.0.0.1:" + port,
+                        "--platform.tools.mcp-servers.self.endpoint=/api/tools/mcp",
                         "--platform.tools.mcp-servers.self.authorization=Bearer " + credential,
                         "--platform.tools.mcp-servers.self.tier=READ",
                         "--platform.tools.mcp-servers.down.url=http://127.0.0.1:1",
