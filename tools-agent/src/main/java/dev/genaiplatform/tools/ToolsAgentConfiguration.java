@@ -39,6 +39,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
 import org.springframework.context.annotation.Bean;
@@ -326,6 +327,12 @@ class ToolsAgentConfiguration {
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 
+    /** Forwards dead letters byte for byte; a bean, so its own producer factory is closed with the context. */
+    @Bean
+    KafkaTemplate<Object, Object> deadLetterTemplate(ProducerFactory<Object, Object> producers) {
+        return new KafkaTemplate<>(producers, Map.of(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
     /**
      * A record that cannot be read, or carries no valid token, goes straight to its topic's dead-letter twin with
      * the reason in its headers: retrying would not heal it, and the partition must keep moving. Values arrive as
@@ -333,10 +340,9 @@ class ToolsAgentConfiguration {
      */
     @Bean
     CommonErrorHandler deadLetterErrorHandler(KafkaTemplate<Object, Object> template,
-                                              ProducerFactory<Object, Object> producerFactory) {
+                                              @Qualifier("deadLetterTemplate") KafkaTemplate<Object, Object> deadLetterTemplate) {
         Map<Class<?>, KafkaOperations<?, ?>> templates = new LinkedHashMap<>();
-        templates.put(byte[].class, new KafkaTemplate<>(producerFactory,
-                Map.of(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+        templates.put(byte[].class, deadLetterTemplate);
         templates.put(Object.class, template);
         var deadLetters = new DeadLetterPublishingRecoverer(templates,
                 (record, exception) -> new TopicPartition(Topics.deadLetter(record.topic()), -1));

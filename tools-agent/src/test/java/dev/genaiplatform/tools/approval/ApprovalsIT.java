@@ -63,6 +63,11 @@ class ApprovalsIT extends ToolsAgentIT {
         assertThat(request.provenance()).isEqualTo(FROM_A_DOCUMENT);
         assertThat(request.argumentsJson()).contains(subject);
         assertThat(request.requestedBy()).isEqualTo("alice");
+        assertThat(kafka.records(Topics.TOOLS_APPROVAL_REQUESTED)).anySatisfy(record -> {
+            assertThat(new String(record.value(), java.nio.charset.StandardCharsets.UTF_8)).contains(parked.approvalId());
+            assertThat(record.headers().lastHeader(dev.genaiplatform.contracts.PlatformHeaders.AUTHORIZATION)).isNotNull();
+            assertThat(record.key()).isEqualTo("run-a");
+        });
 
         // a human, in a new gateway request, approves over HTTP
         var approved = post("/api/tools/approvals/" + parked.approvalId(), "{\"decision\":\"approve\",\"reason\":\"I asked for it\"}",
