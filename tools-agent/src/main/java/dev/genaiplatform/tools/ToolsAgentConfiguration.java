@@ -296,8 +296,8 @@ class ToolsAgentConfiguration {
 
     @Bean
     ApprovalDesk approvalDesk(ToolCallLedger ledger, ToolRegistry registry, ToolPolicy policy, ToolRunner runner,
-                              ToolEvents events, PlatformTransactionManager transactions, Clock clock) {
-        return new ApprovalDesk(ledger, registry, policy, runner, events, new TransactionTemplate(transactions), clock);
+                              ToolEvents events, PlatformTransactionManager transactions, Clock clock, JsonMapper json) {
+        return new ApprovalDesk(ledger, registry, policy, runner, events, new TransactionTemplate(transactions), clock, json);
     }
 
     /** Runs approved calls a crash left behind and expires unanswered approvals, every {@code sweep-interval}. */

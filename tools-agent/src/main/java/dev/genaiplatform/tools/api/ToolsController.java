@@ -5,6 +5,7 @@ import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.contracts.tools.DecideToolApprovalCommand;
 import dev.genaiplatform.contracts.tools.InvokeToolCommand;
 import dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent;
+import dev.genaiplatform.contracts.tools.ToolApprovalRequestedEvent;
 import dev.genaiplatform.contracts.tools.ToolCallStatusReport;
 import dev.genaiplatform.contracts.tools.ToolInvokedReply;
 import dev.genaiplatform.tools.approval.ApprovalDesk;
@@ -24,6 +25,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -93,6 +95,13 @@ class ToolsController {
                               @RequestHeader(name = PlatformHttpHeaders.REQUEST_ID, required = false) String requestId,
                               @AuthenticationPrincipal Jwt jwt) {
         return calls.status(requestId, idempotencyKey, Caller.of(jwt));
+    }
+
+    /** The tenant's calls waiting for a human (optionally one run's), with arguments and provenance. */
+    @GetMapping("/approvals")
+    List<ToolApprovalRequestedEvent> pendingApprovals(@RequestParam(required = false) String runId,
+                                                      @AuthenticationPrincipal Jwt jwt) {
+        return approvals.pending(Caller.of(jwt), runId);
     }
 
     /** Body {@code {"decision": "approve" | "deny", "reason": "..."}}. */

@@ -3,7 +3,9 @@ package dev.genaiplatform.tools.approval;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.contracts.tools.DecideToolApprovalCommand;
 import dev.genaiplatform.contracts.tools.DecideToolApprovalCommand.Decision;
+import dev.genaiplatform.contracts.tools.InstructionSource;
 import dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent;
+import dev.genaiplatform.contracts.tools.ToolApprovalRequestedEvent;
 import dev.genaiplatform.contracts.tools.ToolCalledEvent;
 import dev.genaiplatform.contracts.tools.ToolInvokedReply.Status;
 import dev.genaiplatform.tools.invocation.ToolEvents;
@@ -18,6 +20,7 @@ import dev.genaiplatform.tools.security.Caller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -54,9 +57,10 @@ public final class ApprovalDesk {
     private final ToolEvents events;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    private final JsonMapper json;
 
     public ApprovalDesk(ToolCallLedger ledger, ToolRegistry registry, ToolPolicy policy, ToolRunner runner,
-                        ToolEvents events, TransactionTemplate transactions, Clock clock) {
+                        ToolEvents events, TransactionTemplate transactions, Clock clock, JsonMapper json) {
         this.ledger = ledger;
         this.registry = registry;
         this.policy = policy;
@@ -64,6 +68,7 @@ public final class ApprovalDesk {
         this.events = events;
         this.transactions = transactions;
         this.clock = clock;
+        this.json = json;
     }
 
     public Result decide(DecideToolApprovalCommand command, Caller approver) throws InterruptedException {
@@ -141,6 +146,21 @@ public final class ApprovalDesk {
                     policy.tier(tool.get()), after.deliveries(), clock.instant(), after.reply(null, false)), requester);
         }
         return after;
+    }
+
+    /** What a human deciding sees: the tenant's pending calls, with arguments and provenance. */
+    public java.util.List<ToolApprovalRequestedEvent> pending(Caller caller, String runId) {
+        return ledger.pendingApprovals(caller.tenant(), runId, clock.instant()).stream().map(entry ->
+                new ToolApprovalRequestedEvent(entry.approvalId().toString(), entry.callId().toString(),
+                        entry.idempotencyKey(), entry.runId(), entry.stepId(), entry.requestId(), entry.toolName(),
+                        registry.find(entry.toolName()).map(policy::tier).orElse(null), entry.argumentsJson(),
+                        provenance(entry.provenanceJson()), entry.endUser() != null ? entry.endUser() : entry.keyId(),
+                        entry.createdAt(), entry.approvalExpiresAt())).toList();
+    }
+
+    private java.util.List<InstructionSource> provenance(String provenanceJson) {
+        return provenanceJson == null ? java.util.List.of()
+                : java.util.List.of(json.readValue(provenanceJson, InstructionSource[].class));
     }
 
     /**

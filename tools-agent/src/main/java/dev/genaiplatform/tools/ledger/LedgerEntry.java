@@ -11,7 +11,7 @@ public record LedgerEntry(UUID callId, String tenant, String idempotencyKey, Str
                           String requestedRid, String provenanceJson, State state, ToolInvokedReply.Status status,
                           String resultJson, String error, long tookMillis, int deliveries, int executions,
                           UUID approvalId, Instant approvalExpiresAt, String decision, String decisionReason,
-                          String decidedBy, Instant decidedAt, Instant updatedAt) {
+                          String decidedBy, Instant decidedAt, Instant createdAt, Instant updatedAt) {
 
     public enum State {
         /** Arrived; not run yet (or its run was rolled back). */

@@ -27,7 +27,7 @@ public final class ToolCallLedger {
     private static final String COLUMNS = "call_id, tenant, idempotency_key, tool_name, arguments_json, request_id, "
             + "run_id, step_id, key_id, end_user, requested_rid, provenance_json, state, status, result_json, error, "
             + "took_millis, deliveries, executions, approval_id, approval_expires_at, decision, decision_reason, "
-            + "decided_by, decided_at, updated_at";
+            + "decided_by, decided_at, created_at, updated_at";
 
     private final JdbcTemplate jdbc;
 
@@ -118,6 +118,13 @@ public final class ToolCallLedger {
                 UUID.class, Timestamp.from(now), limit);
     }
 
+    /** A tenant's calls waiting for a human and not expired, oldest first; of one run when {@code runId} is given. */
+    public List<LedgerEntry> pendingApprovals(String tenant, String runId, Instant now) {
+        return jdbc.query("select " + COLUMNS + " from tool_call where tenant = ? and state = 'PENDING_APPROVAL' "
+                        + "and approval_expires_at > ? and (cast(? as text) is null or run_id = ?) order by created_at limit 200",
+                MAPPER, tenant, Timestamp.from(now), runId, runId);
+    }
+
     public Optional<LedgerEntry> findById(UUID callId) {
         return one("select " + COLUMNS + " from tool_call where call_id = ?", callId);
     }
@@ -135,7 +142,7 @@ public final class ToolCallLedger {
             rs.getLong("took_millis"), rs.getInt("deliveries"), rs.getInt("executions"),
             rs.getObject("approval_id", UUID.class), instant(rs, "approval_expires_at"), rs.getString("decision"),
             rs.getString("decision_reason"), rs.getString("decided_by"), instant(rs, "decided_at"),
-            instant(rs, "updated_at"));
+            instant(rs, "created_at"), instant(rs, "updated_at"));
 
     private static ToolInvokedReply.Status status(String value) {
         return value == null ? null : ToolInvokedReply.Status.valueOf(value);

@@ -124,6 +124,10 @@ class ApprovalsIT extends ToolsAgentIT {
         ToolInvokedReply parked = kafka.ask(Topics.TOOLS_INVOKE, invoke("send_email", email(subject), "k-" + UUID.randomUUID()),
                 TestTokens.builder("demo", "alice").requestId(askingRequest).sign(), ToolInvokedReply.class);
 
+        assertThat(get("/api/tools/approvals?runId=run-a", TestTokens.token("demo", "alice")).body())
+                .contains(parked.approvalId()).contains("chunk:c1").contains(subject);
+        assertThat(get("/api/tools/approvals", TestTokens.token("acme", "carol")).body()).doesNotContain(parked.approvalId());
+
         var otherTenant = post("/api/tools/approvals/" + parked.approvalId(), "{\"decision\":\"approve\"}", TestTokens.token("acme", "carol"));
         var forgedHeader = post("/api/tools/approvals/" + parked.approvalId(), "{\"decision\":\"approve\"}",
                 TestTokens.token("acme", "carol"), "X-Tenant-Id", "demo");
