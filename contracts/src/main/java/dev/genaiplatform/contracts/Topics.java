@@ -28,6 +28,18 @@ public final class Topics {
     public static final String TOOLS_INVOKE = "tools.invoke.v1";
     /** {@link dev.genaiplatform.contracts.tools.ToolInvokedReply}: the tool's result or error. */
     public static final String TOOLS_INVOKED = "tools.invoked.v1";
+    /** {@link dev.genaiplatform.contracts.tools.ToolCallStatusQuery}: what became of a call (by idempotency key)? */
+    public static final String TOOLS_CALL_STATUS = "tools.call-status.v1";
+    /** {@link dev.genaiplatform.contracts.tools.ToolCallStatusReport}: the ledger's answer. */
+    public static final String TOOLS_CALL_STATUS_REPORTED = "tools.call-status-reported.v1";
+    /** {@link dev.genaiplatform.contracts.tools.ToolApprovalRequestedEvent}: a call waits for a human decision. */
+    public static final String TOOLS_APPROVAL_REQUESTED = "tools.approval-requested.v1";
+    /** {@link dev.genaiplatform.contracts.tools.DecideToolApprovalCommand}: a human approves or denies a pending call. */
+    public static final String TOOLS_DECIDE_APPROVAL = "tools.decide-approval.v1";
+    /** {@link dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent}: a decision and what it led to. */
+    public static final String TOOLS_APPROVAL_DECIDED = "tools.approval-decided.v1";
+    /** {@link dev.genaiplatform.contracts.tools.ToolCalledEvent}: a tool call finished (audit, observability, resume). */
+    public static final String TOOLS_TOOL_CALLED = "tools.tool-called.v1";
 
     /** {@link dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent}: one finished chat request, for evaluation. */
     public static final String CHAT_COMPLETION_RECORDED = "chat.completion-recorded.v1";
@@ -36,7 +48,8 @@ public final class Topics {
     public static final List<String> ALL = List.of(
             GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED,
             RETRIEVAL_SEARCH, RETRIEVAL_SEARCH_RESULT, RETRIEVAL_DOCUMENT_DELETED,
-            TOOLS_INVOKE, TOOLS_INVOKED,
+            TOOLS_INVOKE, TOOLS_INVOKED, TOOLS_CALL_STATUS, TOOLS_CALL_STATUS_REPORTED,
+            TOOLS_APPROVAL_REQUESTED, TOOLS_DECIDE_APPROVAL, TOOLS_APPROVAL_DECIDED, TOOLS_TOOL_CALLED,
             CHAT_COMPLETION_RECORDED);
 
     private static final String DEAD_LETTER_SUFFIX = ".dlt";

@@ -6,7 +6,13 @@ import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import dev.genaiplatform.contracts.tools.DecideToolApprovalCommand;
 import dev.genaiplatform.contracts.tools.InvokeToolCommand;
+import dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent;
+import dev.genaiplatform.contracts.tools.ToolApprovalRequestedEvent;
+import dev.genaiplatform.contracts.tools.ToolCallStatusQuery;
+import dev.genaiplatform.contracts.tools.ToolCallStatusReport;
+import dev.genaiplatform.contracts.tools.ToolCalledEvent;
 import dev.genaiplatform.contracts.tools.ToolInvokedReply;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,15 +34,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WireFormatTests {
 
-    private static final Map<String, Class<?>> RECORD_OF_TOPIC = Map.of(
-            Topics.GUARDRAILS_CHECK_INPUT, CheckInputCommand.class,
-            Topics.GUARDRAILS_INPUT_CHECKED, InputCheckedReply.class,
-            Topics.RETRIEVAL_SEARCH, SearchCommand.class,
-            Topics.RETRIEVAL_SEARCH_RESULT, SearchResultReply.class,
-            Topics.RETRIEVAL_DOCUMENT_DELETED, DocumentDeletedEvent.class,
-            Topics.TOOLS_INVOKE, InvokeToolCommand.class,
-            Topics.TOOLS_INVOKED, ToolInvokedReply.class,
-            Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class);
+    private static final Map<String, Class<?>> RECORD_OF_TOPIC = Map.ofEntries(
+            Map.entry(Topics.GUARDRAILS_CHECK_INPUT, CheckInputCommand.class),
+            Map.entry(Topics.GUARDRAILS_INPUT_CHECKED, InputCheckedReply.class),
+            Map.entry(Topics.RETRIEVAL_SEARCH, SearchCommand.class),
+            Map.entry(Topics.RETRIEVAL_SEARCH_RESULT, SearchResultReply.class),
+            Map.entry(Topics.RETRIEVAL_DOCUMENT_DELETED, DocumentDeletedEvent.class),
+            Map.entry(Topics.TOOLS_INVOKE, InvokeToolCommand.class),
+            Map.entry(Topics.TOOLS_INVOKED, ToolInvokedReply.class),
+            Map.entry(Topics.TOOLS_CALL_STATUS, ToolCallStatusQuery.class),
+            Map.entry(Topics.TOOLS_CALL_STATUS_REPORTED, ToolCallStatusReport.class),
+            Map.entry(Topics.TOOLS_APPROVAL_REQUESTED, ToolApprovalRequestedEvent.class),
+            Map.entry(Topics.TOOLS_DECIDE_APPROVAL, DecideToolApprovalCommand.class),
+            Map.entry(Topics.TOOLS_APPROVAL_DECIDED, ToolApprovalDecidedEvent.class),
+            Map.entry(Topics.TOOLS_TOOL_CALLED, ToolCalledEvent.class),
+            Map.entry(Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class));
 
     private final JsonMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

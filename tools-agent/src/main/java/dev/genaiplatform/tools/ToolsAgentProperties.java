@@ -1,21 +1,42 @@
 package dev.genaiplatform.tools;
 
-import dev.genaiplatform.tools.registry.RiskLevel;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.io.Resource;
 
-import java.util.List;
+import dev.genaiplatform.tools.mcp.RemoteMcpServers;
+
+import java.time.Duration;
+import java.util.Map;
 
 /**
- * Least-privilege settings of the tools service, under {@code platform.tools}.
+ * Settings of the tools service, under {@code platform.tools}.
  *
- * @param maxRisk {@code platform.tools.max-risk} (env {@code TOOLS_MAX_RISK}): the highest risk level any tool
- *                may have to run here: {@code LOW}, {@code MEDIUM} or {@code HIGH}. Default {@code LOW}
- *                (side-effect-free tools only). A tool above it is answered with status DENIED.
- * @param granted {@code platform.tools.granted} (env {@code TOOLS_GRANTED}, comma-separated): names of tools
- *                allowed to run even above {@code max-risk}. Default empty. This grants one risky tool by name
- *                without raising the ceiling for every other tool.
+ * @param policyLocation  {@code platform.tools.policy-location} (env {@code TOOLS_POLICY_LOCATION}): the policy file,
+ *                        default {@code classpath:tool-policy.yml}; e.g. {@code file:/etc/genai/tool-policy.yml}
+ * @param timeout         {@code platform.tools.timeout} (env {@code TOOLS_TIMEOUT}): longest a tool may run before it is
+ *                        cancelled and rolled back (TIMED_OUT). Default 10s
+ * @param lockWait        {@code platform.tools.lock-wait}: how long a repeated delivery waits for a running attempt of
+ *                        the same key before answering IN_PROGRESS. Default 2s
+ * @param approvalTtl     {@code platform.tools.approval-ttl} (env {@code TOOLS_APPROVAL_TTL}): how long a parked call
+ *                        waits for a human before it expires. Default 1h
+ * @param sweepInterval   {@code platform.tools.sweep-interval}: how often approved-but-not-run calls (left by a crash)
+ *                        are run and unanswered approvals expired. Default 30s
+ * @param retrievalTimeout {@code platform.tools.retrieval-timeout}: how long search_documents waits for retrieval. Default 5s
+ * @param mcpServers      {@code platform.tools.mcp-servers.<name>.*}: external MCP servers whose tools are offered here
+ *                        as {@code <name>__<tool>}, under the same policy and ledger (url, endpoint, authorization, tier,
+ *                        timeout). Default none
  */
 @ConfigurationProperties("platform.tools")
-record ToolsAgentProperties(@DefaultValue("LOW") RiskLevel maxRisk, @DefaultValue List<String> granted) {
+record ToolsAgentProperties(@DefaultValue("classpath:tool-policy.yml") Resource policyLocation,
+                            @DefaultValue("10s") Duration timeout,
+                            @DefaultValue("2s") Duration lockWait,
+                            @DefaultValue("1h") Duration approvalTtl,
+                            @DefaultValue("30s") Duration sweepInterval,
+                            @DefaultValue("5s") Duration retrievalTimeout,
+                            Map<String, RemoteMcpServers.Server> mcpServers) {
+
+    ToolsAgentProperties {
+        mcpServers = mcpServers == null ? Map.of() : Map.copyOf(mcpServers);
+    }
 }

@@ -34,6 +34,7 @@ public enum ProblemType {
     REQUEST_TIMEOUT(408, "request_timeout", ErrorKind.INVALID_REQUEST, "Request not received in time"),
     CONFLICT(409, "conflict", ErrorKind.INVALID_REQUEST, "Conflict with the current state"),
     IDEMPOTENCY_KEY_REUSED(422, "idempotency_key_reused", ErrorKind.INVALID_REQUEST, "Idempotency key reused with another request"),
+    TOOL_FAILED(422, "tool_failed", ErrorKind.INVALID_REQUEST, "The tool ran and failed"),
     REQUEST_TOO_LARGE(413, "request_too_large", ErrorKind.INVALID_REQUEST, "Request too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "unsupported_media_type", ErrorKind.INVALID_REQUEST, "Unsupported media type"),
 

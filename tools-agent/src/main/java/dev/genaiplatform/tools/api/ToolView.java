@@ -1,16 +1,14 @@
 package dev.genaiplatform.tools.api;
 
-import dev.genaiplatform.tools.registry.PlatformTool;
-import dev.genaiplatform.tools.registry.RiskLevel;
+import dev.genaiplatform.contracts.tools.RiskTier;
 import tools.jackson.databind.JsonNode;
 
-/**
- * A tool as the HTTP API shows it: what a model needs to call it (name, description, argument schema), plus
- * its risk level and whether this deployment lets it run.
- */
-record ToolView(String name, String description, JsonNode inputSchema, RiskLevel riskLevel, boolean allowed) {
+import java.util.List;
 
-    static ToolView of(PlatformTool tool, JsonNode inputSchema, boolean allowed) {
-        return new ToolView(tool.name(), tool.getToolDefinition().description(), inputSchema, tool.riskLevel(), allowed);
-    }
+/**
+ * A tool as the HTTP API shows it to one caller: what a model needs to call it (name, description, argument
+ * schema), its tier and required scopes, and what the policy says for this caller: may call it, needs approval.
+ */
+record ToolView(String name, String description, JsonNode inputSchema, RiskTier riskTier, List<String> scopes,
+                boolean allowed, boolean approvalRequired) {
 }

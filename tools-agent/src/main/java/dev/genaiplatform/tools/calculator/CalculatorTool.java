@@ -1,7 +1,8 @@
 package dev.genaiplatform.tools.calculator;
 
+import dev.genaiplatform.contracts.tools.RiskTier;
 import dev.genaiplatform.tools.registry.PlatformTool;
-import dev.genaiplatform.tools.registry.RiskLevel;
+import dev.genaiplatform.tools.security.Caller;
 import dev.genaiplatform.tools.registry.ToolArgumentException;
 import net.objecthunter.exp4j.Expression;
 import net.objecthunter.exp4j.ExpressionBuilder;
@@ -73,8 +74,14 @@ public final class CalculatorTool implements PlatformTool {
     }
 
     @Override
-    public RiskLevel riskLevel() {
-        return RiskLevel.LOW;
+    public RiskTier riskTier() {
+        return RiskTier.READ;
+    }
+
+    /** Arithmetic needs no caller: the same for every tenant. */
+    @Override
+    public String run(String argumentsJson, Caller caller) {
+        return call(argumentsJson);
     }
 
     @Override

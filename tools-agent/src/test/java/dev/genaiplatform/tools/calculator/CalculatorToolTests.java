@@ -1,6 +1,6 @@
 package dev.genaiplatform.tools.calculator;
 
-import dev.genaiplatform.tools.registry.RiskLevel;
+import dev.genaiplatform.contracts.tools.RiskTier;
 import dev.genaiplatform.tools.registry.ToolArgumentException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -103,7 +103,7 @@ class CalculatorToolTests {
 
     @Test
     void describesItselfAsALowRiskToolWithASchemaThatMatchesItsLimit() {
-        assertThat(calculator.riskLevel()).isEqualTo(RiskLevel.LOW);
+        assertThat(calculator.riskTier()).isEqualTo(RiskTier.READ);
         assertThat(calculator.getToolDefinition().name()).isEqualTo("calculator");
         assertThat(calculator.getToolDefinition().inputSchema())
                 .contains("\"maxLength\": " + CalculatorTool.MAX_EXPRESSION_LENGTH)
