@@ -1,4 +1,4 @@
-package dev.genaiplatform.evaluation.aggregates;
+package dev.genaiplatform.evaluation.events;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
 import dev.genaiplatform.contracts.guardrails.Verdict;
@@ -6,9 +6,9 @@ import dev.genaiplatform.contracts.guardrails.Verdict;
 import java.util.Map;
 
 /**
- * The running totals of one (tenant, model) pair since the service started, as served by
- * {@code GET /api/evaluation/aggregates}. Every figure of a snapshot is taken under the same lock, so the
- * counts add up: the outcomes sum to {@code requests}, and so do streamed and non-streamed requests.
+ * The totals of one (tenant, model) pair over every stored completion event, as served by
+ * {@code GET /api/evaluation/aggregates}. One SQL statement computes them, so the counts add up: the outcomes
+ * sum to {@code requests}, and so do streamed and non-streamed requests.
  *
  * @param tenantId               the tenant that made the requests
  * @param model                  the model name the client asked for
@@ -25,6 +25,7 @@ import java.util.Map;
  *                               that produced a token (its {@code samples} can be lower than {@code requests})
  * @param guardrailVerdicts      requests per input verdict; every verdict is present, zero included; events
  *                               without a verdict are not counted here
+ * @param costUsd                what the model calls cost, summed over the events that carried a cost
  */
 public record AggregateSnapshot(
         String tenantId,
@@ -38,17 +39,18 @@ public record AggregateSnapshot(
         long completionTokens,
         Percentiles latencyMillis,
         Percentiles timeToFirstTokenMillis,
-        Map<Verdict, Long> guardrailVerdicts) {
+        Map<Verdict, Long> guardrailVerdicts,
+        double costUsd) {
 
     /**
-     * A latency distribution in milliseconds. HdrHistogram keeps two significant digits, so a reported
-     * value is within 1% of the true one (exact below 256 ms). The values are null when there is no sample.
+     * A latency distribution in milliseconds, exact ({@code percentile_disc} over the stored events: each value
+     * is one that was really observed). The values are null when there is no sample.
      *
      * @param samples how many values were recorded
      * @param p50     the median
      * @param p95     95% of the samples are at or below this
      * @param p99     99% of the samples are at or below this
-     * @param max     the largest sample (capped at the highest trackable latency)
+     * @param max     the largest sample
      */
     public record Percentiles(long samples, Long p50, Long p95, Long p99, Long max) {
     }

@@ -1,4 +1,4 @@
-package dev.genaiplatform.evaluation.aggregates;
+package dev.genaiplatform.evaluation.events;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import io.micrometer.core.instrument.Counter;
@@ -9,14 +9,18 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 
 /**
- * The same events as Micrometer meters, for Prometheus at {@code /actuator/prometheus}. Prometheus keeps
- * the history and computes rates and percentiles over any window, which the in-memory aggregates cannot.
+ * Stored events as Micrometer meters, for Prometheus at {@code /actuator/prometheus} on the management port.
+ * Prometheus keeps the history and computes rates over any window (refusal rate, block rate, cost per hour),
+ * and the alert rules in {@code infra/observability} watch those rates. A meter moves only when an event is
+ * stored for the first time, so a redelivery never counts twice.
  *
- * <p>Every series carries {@code tenant} and {@code model} labels: fine for a demo, but each label value
- * multiplies the series (and each timer's percentile histogram is about 90 buckets), so at scale the tenant label
+ * <p>Series carry {@code tenant}, {@code model} and, on requests, {@code prompt_version}: fine for a demo, but
+ * each label value multiplies the series (each timer adds about 90 buckets), so at scale the tenant label
  * belongs in logs or a warehouse, not in metrics.
  */
 final class CompletionMeters {
+
+    static final String NO_PROMPT_VERSION = "unknown";
 
     private final MeterRegistry registry;
     private final Duration highestTrackableLatency;
@@ -26,18 +30,27 @@ final class CompletionMeters {
         this.registry = registry;
         this.highestTrackableLatency = highestTrackableLatency;
         this.duplicates = Counter.builder("platform.evaluation.duplicate.events")
-                .description("Completion events dropped because their event id was seen recently")
+                .description("Completion events dropped because their event id was already stored")
                 .register(registry);
     }
 
-    void record(ChatCompletionRecordedEvent event) {
-        Tags tags = Tags.of("tenant", event.tenantId(), "model", event.model());
+    void record(ChatCompletionRecordedEvent event, String tenant) {
+        Tags tags = Tags.of("tenant", tenant, "model", event.model());
+        String promptVersion = event.provenance() == null || event.provenance().promptVersion() == null
+                ? NO_PROMPT_VERSION : event.provenance().promptVersion();
         Counter.builder("platform.chat.requests")
                 .description("Chat requests by outcome")
-                .tags(tags).tag("outcome", event.outcome().name())
+                .tags(tags).tag("outcome", event.outcome().name()).tag("prompt_version", promptVersion)
                 .register(registry).increment();
         tokens(tags, "prompt").increment(event.promptTokens());
         tokens(tags, "completion").increment(event.completionTokens());
+        if (event.costUsd() != null) {
+            Counter.builder("platform.chat.cost")
+                    .description("What the model calls cost, at the orchestrator's price table")
+                    .baseUnit("usd")
+                    .tags(tags)
+                    .register(registry).increment(event.costUsd());
+        }
         if (event.guardrailVerdict() != null) {
             Counter.builder("platform.chat.guardrail.verdicts")
                     .description("Guardrail verdicts on chat inputs")
