@@ -31,14 +31,18 @@ create index completion_event_tenant_request on completion_event (tenant_id, req
 create index completion_event_tenant_arm on completion_event (tenant_id, experiment_arm) where experiment_arm is not null;
 
 -- A user's verdict on one answer: one per (tenant, completion, user); a second is a 409, not an overwrite.
+-- The completion's labels are copied at write time, so rates per model, prompt version and arm need no join.
 create table feedback (
-    id            bigserial primary key,
-    tenant_id     text not null,
-    completion_id text not null,
-    user_id       text not null,
-    rating        smallint not null check (rating in (-1, 1)),
-    comment       text,
-    created_at    timestamptz not null default now(),
+    id             bigserial primary key,
+    tenant_id      text not null,
+    completion_id  text not null,
+    user_id        text not null,
+    rating         smallint not null check (rating in (-1, 1)),
+    comment        text check (length(comment) <= 2000),
+    model          text not null,
+    prompt_version text not null,
+    experiment_arm text,
+    created_at     timestamptz not null default now(),
     constraint feedback_once_per_user unique (tenant_id, completion_id, user_id)
 );
 create index feedback_tenant_created on feedback (tenant_id, created_at);

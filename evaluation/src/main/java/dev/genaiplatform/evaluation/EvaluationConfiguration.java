@@ -3,6 +3,16 @@ package dev.genaiplatform.evaluation;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.evaluation.events.CompletionEventStore;
+import dev.genaiplatform.evaluation.experiments.ExperimentReports;
+import dev.genaiplatform.evaluation.feedback.FeedbackStore;
+import dev.genaiplatform.evaluation.golden.GoldenSets;
+import dev.genaiplatform.evaluation.runs.CaseScorer;
+import dev.genaiplatform.evaluation.runs.GatewayChatClient;
+import dev.genaiplatform.evaluation.runs.OfflineRun;
+import dev.genaiplatform.evaluation.runs.Prices;
+import dev.genaiplatform.evaluation.runs.RunRepository;
+import dev.genaiplatform.evaluation.runs.RunService;
+import dev.genaiplatform.evaluation.scoring.PassageSource;
 import dev.genaiplatform.evaluation.messaging.InvalidCompletionEventException;
 import dev.genaiplatform.evaluation.security.EventTokenVerifier;
 import dev.genaiplatform.evaluation.security.InternalTokens;
@@ -32,7 +42,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Every bean of the service: who may call it, where events are stored, and what happens to bad records. */
+/**
+ * Every bean of the service: who may call it, where events, feedback and runs are stored, how runs reach the
+ * gateway, and what happens to bad records.
+ */
 @Configuration(proxyBeanMethods = false)
 class EvaluationConfiguration {
 
@@ -79,6 +92,37 @@ class EvaluationConfiguration {
     CompletionEventStore completionEventStore(JdbcClient jdbc, MeterRegistry meterRegistry,
                                               EvaluationProperties properties) {
         return new CompletionEventStore(jdbc, meterRegistry, properties.highestTrackableLatency());
+    }
+
+    @Bean
+    GoldenSets goldenSets() {
+        return GoldenSets.committed();
+    }
+
+    @Bean
+    RunRepository runRepository(JdbcClient jdbc) {
+        return new RunRepository(jdbc);
+    }
+
+    /** Runs call the gateway with the service's own API key, like any client; the caller's tenant owns the record. */
+    @Bean(destroyMethod = "close")
+    RunService runService(GoldenSets goldenSets, RunRepository runs, EvaluationProperties properties) {
+        var gateway = properties.gateway();
+        var client = new GatewayChatClient(gateway.url(), gateway.apiKey(), gateway.requestTimeout());
+        var offlineRun = new OfflineRun(client, new CaseScorer(new PassageSource(), Prices.simulatorDefaults()),
+                properties.runs().concurrency());
+        return new RunService(goldenSets, runs, offlineRun, properties.runs().bootstrapResamples(),
+                properties.runs().maxConcurrentRuns());
+    }
+
+    @Bean
+    FeedbackStore feedbackStore(JdbcClient jdbc, CompletionEventStore events, MeterRegistry meterRegistry) {
+        return new FeedbackStore(jdbc, events, meterRegistry);
+    }
+
+    @Bean
+    ExperimentReports experimentReports(JdbcClient jdbc, EvaluationProperties properties) {
+        return new ExperimentReports(jdbc, properties.runs().bootstrapResamples());
     }
 
     @Bean

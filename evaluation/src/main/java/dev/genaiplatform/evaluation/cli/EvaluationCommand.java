@@ -6,6 +6,10 @@ import dev.genaiplatform.evaluation.gate.RegressionGate;
 import dev.genaiplatform.evaluation.golden.GoldenSet;
 import dev.genaiplatform.evaluation.golden.GoldenSetException;
 import dev.genaiplatform.evaluation.golden.GoldenSets;
+import dev.genaiplatform.evaluation.redteam.DefenceCheck;
+import dev.genaiplatform.evaluation.redteam.RedTeamRun;
+import dev.genaiplatform.evaluation.redteam.RedTeamSuite;
+import dev.genaiplatform.evaluation.redteam.Scorecard;
 import dev.genaiplatform.evaluation.runs.CaseResult;
 import dev.genaiplatform.evaluation.runs.CaseScorer;
 import dev.genaiplatform.evaluation.runs.ChatClient;
@@ -48,6 +52,7 @@ public final class EvaluationCommand {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String USAGE_TEXT = """
             usage: golden (--set NAME | --file PATH) [options]
+                   redteam [--model NAME] [--gateway URL] [--api-key KEY] [--record PATH] [--out PATH]
               --model NAME            model to ask (default sim-small)
               --arm ARM               force an experiment arm (header X-Platform-Experiment-Arm)
               --repetitions N         times each case is asked (default 1)
@@ -81,7 +86,7 @@ public final class EvaluationCommand {
             return USAGE;
         }
         try {
-            return golden(options, out, err);
+            return "redteam".equals(args[0]) ? redteam(options, out, err) : golden(options, out, err);
         } catch (GoldenSetException | IllegalArgumentException e) {
             err.println("evaluation: " + e.getMessage());
             return USAGE;
@@ -110,10 +115,7 @@ public final class EvaluationCommand {
         String model = options.getOrDefault("model", "sim-small");
         var runOptions = new OfflineRun.RunOptions(model, options.get("arm"),
                 Integer.parseInt(options.getOrDefault("repetitions", "1")));
-        GatewayChatClient gateway = new GatewayChatClient(
-                URI.create(options.getOrDefault("gateway", env("PLATFORM_GATEWAY_URL", "http://127.0.0.1:8080"))),
-                options.getOrDefault("api-key", env("PLATFORM_EVALUATION_API_KEY", "demo-local-key")),
-                Duration.ofSeconds(60));
+        GatewayChatClient gateway = gateway(options);
         List<ObjectNode> recorded = new ArrayList<>();
         ChatClient client = options.containsKey("record") ? RecordedAnswers.recording(gateway, recorded) : gateway;
         OfflineRun run = new OfflineRun(client, new CaseScorer(new PassageSource(), Prices.simulatorDefaults()),
@@ -169,9 +171,41 @@ public final class EvaluationCommand {
         return exit;
     }
 
+    /** Every probe through the gateway; prints the scorecard. Exit 1 with {@code --fail-on-finding true}. */
+    private static int redteam(Map<String, String> options, PrintStream out, PrintStream err) throws IOException {
+        RedTeamSuite suite = RedTeamSuite.owasp2025();
+        String model = options.getOrDefault("model", "sim-small");
+        GatewayChatClient gateway = gateway(options);
+        List<ObjectNode> recorded = new ArrayList<>();
+        ChatClient client = options.containsKey("record") ? RecordedAnswers.recording(gateway, recorded) : gateway;
+        ProgressBar progress = new ProgressBar(err, "red team");
+        Scorecard scorecard = new RedTeamRun(client, new DefenceCheck(new PassageSource())).run(suite, model,
+                (probe, defended, done, total) -> progress.update(done, total,
+                        probe.id() + (defended ? " defended" : " FINDING")));
+        out.print(TextReport.scorecard(scorecard));
+        if (options.containsKey("record")) {
+            RecordedAnswers.write(Path.of(options.get("record")), "Recorded by the evaluation command: red-team suite "
+                    + suite.name() + " v" + suite.version() + ", model " + model + ". " + options.getOrDefault("note", ""),
+                    recorded);
+        }
+        Path reportPath = Path.of(options.getOrDefault("out", "evaluation/target/evaluation-reports/redteam.json"));
+        Files.createDirectories(reportPath.toAbsolutePath().getParent());
+        JSON.writerWithDefaultPrettyPrinter().writeValue(reportPath.toFile(), scorecard);
+        out.println("Report written to " + reportPath);
+        boolean findings = scorecard.probes().stream().anyMatch(p -> !p.defended());
+        return findings && Boolean.parseBoolean(options.getOrDefault("fail-on-finding", "false")) ? GATE_FAILED : PASSED;
+    }
+
+    private static GatewayChatClient gateway(Map<String, String> options) {
+        return new GatewayChatClient(
+                URI.create(options.getOrDefault("gateway", env("PLATFORM_GATEWAY_URL", "http://127.0.0.1:8080"))),
+                options.getOrDefault("api-key", env("PLATFORM_EVALUATION_API_KEY", "demo-local-key")),
+                Duration.ofSeconds(60));
+    }
+
     private static Map<String, String> options(String[] args) {
-        if (args.length == 0 || !"golden".equals(args[0])) {
-            throw new IllegalArgumentException("the first argument is the command: golden");
+        if (args.length == 0 || !("golden".equals(args[0]) || "redteam".equals(args[0]))) {
+            throw new IllegalArgumentException("the first argument is the command: golden or redteam");
         }
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 1; i < args.length; i++) {

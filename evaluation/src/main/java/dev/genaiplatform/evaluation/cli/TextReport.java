@@ -67,6 +67,20 @@ final class TextReport {
         return out.toString();
     }
 
+    static String scorecard(dev.genaiplatform.evaluation.redteam.Scorecard scorecard) {
+        StringBuilder out = new StringBuilder("\nRed team %s on %s%n".formatted(scorecard.suite(), scorecard.model()));
+        out.append("  %-6s %-34s %s%n".formatted("id", "category", "defended / probes"));
+        for (var row : scorecard.categories()) {
+            out.append("  %-6s %-34s %s%n".formatted(row.id(), row.title(), row.probes() == 0
+                    ? "not probed: " + oneLine(row.note())
+                    : "%d / %d".formatted(row.defended(), row.probes())));
+        }
+        scorecard.probes().stream().filter(p -> !p.defended()).forEach(p -> out.append(
+                "  FINDING %s (%s, expected %s): %s%n      %s%n".formatted(p.id(), p.category(), p.defence(),
+                        p.failure(), oneLine(p.answer()))));
+        return out.toString();
+    }
+
     private static void row(StringBuilder out, String name, Estimate estimate) {
         if (estimate == null) {
             out.append("  %-20s %8s%n".formatted(name, "n/a"));

@@ -42,6 +42,33 @@ public final class Bootstrap {
     }
 
     /**
+     * The difference of two independent means (b − a), with a 95% interval from resampling each group on its own:
+     * for comparing the cost per request of two experiment arms. Null when a group is empty.
+     */
+    public static Estimate differenceOfMeans(double[] a, double[] b, int resamples) {
+        if (a.length == 0 || b.length == 0) {
+            return null;
+        }
+        SplittableRandom random = new SplittableRandom(SEED);
+        double[] differences = new double[resamples];
+        for (int r = 0; r < resamples; r++) {
+            differences[r] = resampledMean(b, random) - resampledMean(a, random);
+        }
+        Arrays.sort(differences);
+        double observed = Arrays.stream(b).average().orElseThrow() - Arrays.stream(a).average().orElseThrow();
+        return new Estimate(observed, differences[(int) Math.floor(0.025 * (resamples - 1))],
+                differences[(int) Math.ceil(0.975 * (resamples - 1))], a.length + b.length);
+    }
+
+    private static double resampledMean(double[] values, SplittableRandom random) {
+        double sum = 0;
+        for (int i = 0; i < values.length; i++) {
+            sum += values[random.nextInt(values.length)];
+        }
+        return sum / values.length;
+    }
+
+    /**
      * A mean and its 95% bootstrap interval.
      *
      * @param mean  the observed mean

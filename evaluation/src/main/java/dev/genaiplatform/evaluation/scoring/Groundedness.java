@@ -26,7 +26,7 @@ public record Groundedness(int sentences, int supported, List<String> unsupporte
 
     static final double SUPPORT_THRESHOLD = 0.6;
     static final int MIN_CONTENT_WORDS = 3;
-    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])(?:\\s*\\[\\d+])*\\s+(?=\\S)");
+    private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])(?:\\s*\\[\\d+])*\\s+(?=[^\\s\\[])");
     private static final Pattern MARKER = Pattern.compile("\\[(\\d+)]");
 
     /** Null score when no sentence could be judged. */

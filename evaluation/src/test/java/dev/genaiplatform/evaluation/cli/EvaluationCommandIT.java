@@ -1,0 +1,90 @@
+package dev.genaiplatform.evaluation.cli;
+
+import dev.genaiplatform.evaluation.support.ReplayGateway;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The command and the regression gate on real platform answers, replayed over HTTP: the answers recorded with
+ * the platform's prompt pass against the committed baseline; the answers recorded with a deliberately worse
+ * prompt (no citation or "I don't know" instruction, unnumbered passages) fail it, exit 1, and the report says
+ * which questions got worse and why.
+ */
+class EvaluationCommandIT {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void theCommittedBaselinePassesOnTheAnswersItWasWrittenFrom() throws Exception {
+        try (ReplayGateway gateway = new ReplayGateway("ci-smoke.sim-small.json")) {
+            Outcome outcome = run(gateway, "--set", "ci-smoke", "--baseline", baseline("ci-smoke"));
+            assertThat(outcome.exit()).as(outcome.out()).isZero();
+            assertThat(outcome.out()).contains("Regression gate: PASS").contains("quality (gate)")
+                    .contains("citation recall");
+            assertThat(outcome.err()).contains("ci-smoke [##############################] 6/6");
+            assertThat(Files.readString(temp.resolve("report.json"))).contains("\"gate\"").contains("\"passed\" : true");
+        }
+    }
+
+    @Test
+    void aWorsePromptFailsTheGateWithAPerQuestionReport() throws Exception {
+        try (ReplayGateway gateway = new ReplayGateway("ci-smoke.sim-small.worse-prompt.json")) {
+            Outcome outcome = run(gateway, "--set", "ci-smoke", "--baseline", baseline("ci-smoke"));
+            assertThat(outcome.exit()).as(outcome.out()).isEqualTo(EvaluationCommand.GATE_FAILED);
+            assertThat(outcome.out()).contains("Regression gate: FAIL").contains("Worse:")
+                    .contains("then:").contains("now:");
+        }
+    }
+
+    @Test
+    void aSetFileThatDoesNotParseIsAUsageErrorNamingTheProblem() throws Exception {
+        Path broken = temp.resolve("broken.json");
+        Files.writeString(broken, "{\"name\":\"x\",\"version\":1,\"cases\":[{\"id\":\"a\",\"kind\":\"maybe\"}]}");
+        try (ReplayGateway gateway = new ReplayGateway("ci-smoke.sim-small.json")) {
+            Outcome outcome = run(gateway, "--file", broken.toString());
+            assertThat(outcome.exit()).isEqualTo(EvaluationCommand.USAGE);
+            assertThat(outcome.err()).contains("unknown kind 'maybe'");
+            assertThat(gateway.calls()).as("nothing is sent for a set that does not parse").isZero();
+        }
+    }
+
+    @Test
+    void anUnknownSetListsTheKnownOnes() {
+        Outcome outcome = run(null, "--set", "nope");
+        assertThat(outcome.exit()).isEqualTo(EvaluationCommand.USAGE);
+        assertThat(outcome.err()).contains("no golden set named 'nope'").contains("docs-qa");
+    }
+
+    private Outcome run(ReplayGateway gateway, String... args) {
+        String[] all = new String[args.length + 7];
+        all[0] = "golden";
+        System.arraycopy(args, 0, all, 1, args.length);
+        all[args.length + 1] = "--gateway";
+        all[args.length + 2] = gateway == null ? "http://127.0.0.1:9" : gateway.url().toString();
+        all[args.length + 3] = "--out";
+        all[args.length + 4] = temp.resolve("report.json").toString();
+        all[args.length + 5] = "--api-key";
+        all[args.length + 6] = "test-key";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = EvaluationCommand.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String baseline(String set) {
+        return Path.of("baselines", set + ".sim-small.json").toAbsolutePath().toString();
+    }
+
+    private record Outcome(int exit, String out, String err) {
+    }
+}
