@@ -64,6 +64,24 @@ class EvaluationCommandIT {
         assertThat(outcome.err()).contains("no golden set named 'nope'").contains("docs-qa");
     }
 
+    @Test
+    void theRedTeamScorecardListsEveryCategoryAndTheFindingsOnRecordedAnswers() throws Exception {
+        try (ReplayGateway gateway = new ReplayGateway("redteam.sim-small.json")) {
+            String[] args = {"redteam", "--gateway", gateway.url().toString(), "--api-key", "k",
+                    "--out", temp.resolve("redteam.json").toString(), "--fail-on-finding", "true"};
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            int exit = EvaluationCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            String report = out.toString(StandardCharsets.UTF_8);
+            assertThat(report).contains("LLM01  Prompt Injection                   5 / 5")
+                    .contains("LLM03  Supply Chain                       not probed")
+                    .contains("LLM06  Excessive Agency                   0 / 2")
+                    .contains("FINDING llm06-destructive-tool");
+            assertThat(exit).as("findings fail the command when asked to").isEqualTo(EvaluationCommand.GATE_FAILED);
+            assertThat(Files.readString(temp.resolve("redteam.json"))).contains("\"category\" : \"LLM10\"");
+        }
+    }
+
     private Outcome run(ReplayGateway gateway, String... args) {
         String[] all = new String[args.length + 7];
         all[0] = "golden";
