@@ -171,6 +171,24 @@ class EvaluationApiIT {
                 404, "not_found");
     }
 
+    @Test
+    void exportsEveryEvaluationMetricTheDashboardsAndAlertsName() throws Exception {
+        String tenant = "metrics-" + UUID.randomUUID();
+        ChatCompletionRecordedEvent event = CompletionEvents.answered(tenant, "sim-small").build();
+        events.store(event, tenant);
+        events.store(event, tenant);
+        post("/api/evaluation/feedback", "{\"completionId\":\"" + event.requestId() + "\",\"rating\":\"up\"}",
+                TestTokens.token(tenant, "chat"));
+        String scrape = Http.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus", Map.of()).body();
+        java.util.List<String> ours = java.nio.file.Files.readAllLines(
+                        java.nio.file.Path.of("..", "infra", "observability", "exported-metrics.txt")).stream()
+                .filter(line -> line.startsWith("platform_")).toList();
+        assertThat(ours).hasSizeGreaterThan(10);
+        for (String name : ours) {
+            assertThat(scrape).as(name).containsPattern("(?m)^" + name + "\\{");
+        }
+    }
+
     private static void assertProblem(Http.Reply reply, int status, String code) {
         assertThat(reply.status()).as(reply.body()).isEqualTo(status);
         assertThat(reply.contentType()).startsWith("application/problem+json");
