@@ -6,6 +6,7 @@ import dev.genaiplatform.evaluation.events.CompletionEventStore;
 import dev.genaiplatform.evaluation.experiments.ExperimentReports;
 import dev.genaiplatform.evaluation.feedback.FeedbackStore;
 import dev.genaiplatform.evaluation.golden.GoldenSets;
+import dev.genaiplatform.evaluation.judge.GroundednessJudge;
 import dev.genaiplatform.evaluation.runs.CaseScorer;
 import dev.genaiplatform.evaluation.runs.GatewayChatClient;
 import dev.genaiplatform.evaluation.runs.OfflineRun;
@@ -109,7 +110,10 @@ class EvaluationConfiguration {
     RunService runService(GoldenSets goldenSets, RunRepository runs, EvaluationProperties properties) {
         var gateway = properties.gateway();
         var client = new GatewayChatClient(gateway.url(), gateway.apiKey(), gateway.requestTimeout());
-        var offlineRun = new OfflineRun(client, new CaseScorer(new PassageSource(), Prices.simulatorDefaults()),
+        var judge = properties.judge() != null && properties.judge().enabled()
+                ? new GroundednessJudge(properties.judge().baseUrl(), properties.judge().apiKey(), properties.judge().model())
+                : null;
+        var offlineRun = new OfflineRun(client, new CaseScorer(new PassageSource(), Prices.simulatorDefaults(), judge),
                 properties.runs().concurrency());
         return new RunService(goldenSets, runs, offlineRun, properties.runs().bootstrapResamples(),
                 properties.runs().maxConcurrentRuns());

@@ -13,9 +13,10 @@ import java.time.Duration;
  *                                {@code EVALUATION_HIGHEST_TRACKABLE_LATENCY}); the stored events keep exact values
  * @param gateway                 how offline runs reach the platform: like any client, through the gateway
  * @param runs                    how offline runs are executed and scored
+ * @param judge                   the optional LLM judge of groundedness (off by default)
  */
 @ConfigurationProperties("platform.evaluation")
-public record EvaluationProperties(Duration highestTrackableLatency, Gateway gateway, Runs runs) {
+public record EvaluationProperties(Duration highestTrackableLatency, Gateway gateway, Runs runs, Judge judge) {
 
     public EvaluationProperties {
         if (highestTrackableLatency == null || highestTrackableLatency.toMillis() < 2) {
@@ -35,6 +36,17 @@ public record EvaluationProperties(Duration highestTrackableLatency, Gateway gat
      * @param requestTimeout how long one chat call may take ({@code platform.evaluation.gateway.request-timeout})
      */
     public record Gateway(URI url, String apiKey, Duration requestTimeout) {
+    }
+
+    /**
+     * An LLM judge through a real provider, next to the offline groundedness measure.
+     *
+     * @param enabled  {@code platform.evaluation.judge.enabled}, env {@code EVALUATION_JUDGE_ENABLED}, default false
+     * @param baseUrl  OpenAI-compatible base URL with {@code /v1} ({@code EVALUATION_JUDGE_BASE_URL})
+     * @param apiKey   the provider key ({@code EVALUATION_JUDGE_API_KEY}); never committed
+     * @param model    the judge model ({@code EVALUATION_JUDGE_MODEL})
+     */
+    public record Judge(boolean enabled, URI baseUrl, String apiKey, String model) {
     }
 
     /**

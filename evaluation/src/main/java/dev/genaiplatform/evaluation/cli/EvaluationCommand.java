@@ -6,6 +6,7 @@ import dev.genaiplatform.evaluation.gate.RegressionGate;
 import dev.genaiplatform.evaluation.golden.GoldenSet;
 import dev.genaiplatform.evaluation.golden.GoldenSetException;
 import dev.genaiplatform.evaluation.golden.GoldenSets;
+import dev.genaiplatform.evaluation.judge.GroundednessJudge;
 import dev.genaiplatform.evaluation.redteam.DefenceCheck;
 import dev.genaiplatform.evaluation.redteam.RedTeamRun;
 import dev.genaiplatform.evaluation.redteam.RedTeamSuite;
@@ -65,6 +66,9 @@ public final class EvaluationCommand {
               --write-baseline PATH   write this run as a baseline
               --note TEXT             what produced the run (prompt version, commit), stored in a baseline
               --record PATH           save every request and response as a replay fixture
+              --judge-url URL         also score groundedness with an LLM judge at this OpenAI-compatible base URL
+              --judge-model NAME      the judge model (with --judge-url)
+              --judge-key-env VAR     environment variable holding the judge's API key (default OPENAI_API_KEY)
               --out PATH              the JSON report (default evaluation/target/evaluation-reports/<set>.json)
             sets: %s
             """;
@@ -118,7 +122,10 @@ public final class EvaluationCommand {
         GatewayChatClient gateway = gateway(options);
         List<ObjectNode> recorded = new ArrayList<>();
         ChatClient client = options.containsKey("record") ? RecordedAnswers.recording(gateway, recorded) : gateway;
-        OfflineRun run = new OfflineRun(client, new CaseScorer(new PassageSource(), Prices.simulatorDefaults()),
+        GroundednessJudge judge = options.containsKey("judge-url") ? new GroundednessJudge(
+                URI.create(options.get("judge-url")), env(options.getOrDefault("judge-key-env", "OPENAI_API_KEY"), ""),
+                options.getOrDefault("judge-model", "gpt-4o-mini")) : null;
+        OfflineRun run = new OfflineRun(client, new CaseScorer(new PassageSource(), Prices.simulatorDefaults(), judge),
                 Integer.parseInt(options.getOrDefault("concurrency", "4")));
 
         ProgressBar progress = new ProgressBar(err, set.name());

@@ -23,6 +23,12 @@ final class TextReport {
         row(out, "citation precision", summary.citationPrecision());
         row(out, "citation recall", summary.citationRecall());
         row(out, "groundedness", summary.groundedness());
+        if (summary.judgeGroundedness() != null) {
+            row(out, "groundedness (judge)", summary.judgeGroundedness());
+            var agreement = summary.judgeAgreement();
+            out.append("  %-20s %8.3f  mean |judge - offline| %.3f over %d answers%n".formatted("judge agreement",
+                    agreement.agreement(), agreement.meanAbsoluteDifference(), agreement.pairs()));
+        }
         row(out, "refusal accuracy", summary.refusalAccuracy());
         row(out, "false refusals", summary.falseRefusalRate());
         row(out, "tool accuracy", summary.toolAccuracy());

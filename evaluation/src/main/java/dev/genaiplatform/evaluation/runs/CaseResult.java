@@ -26,10 +26,11 @@ import java.util.List;
  * @param answer              the answer text (abbreviated) or the error, for the report
  * @param unsupportedSentences the sentences groundedness found unsupported
  * @param notes               why the case lost points, in words, for the report
+ * @param judgeGroundedness   the LLM judge's groundedness, when a judge is configured; else null
  */
 public record CaseResult(String caseId, String kind, int repetition, int status, String completionId,
                          boolean refused, boolean refusalCorrect, Double correctness, Double citationPrecision,
                          Double citationRecall, Double groundedness, Double toolCorrect, double quality,
                          long latencyMillis, int promptTokens, int completionTokens, Double costUsd, String answer,
-                         List<String> unsupportedSentences, List<String> notes) {
+                         List<String> unsupportedSentences, List<String> notes, Double judgeGroundedness) {
 }

@@ -1,6 +1,7 @@
 package dev.genaiplatform.evaluation.runs;
 
 import dev.genaiplatform.evaluation.golden.GoldenCase;
+import dev.genaiplatform.evaluation.judge.GroundednessJudge;
 import dev.genaiplatform.evaluation.scoring.CitationScore;
 import dev.genaiplatform.evaluation.scoring.CitedPassage;
 import dev.genaiplatform.evaluation.scoring.Groundedness;
@@ -35,10 +36,17 @@ public class CaseScorer {
 
     private final PassageSource passages;
     private final Prices prices;
+    private final GroundednessJudge judge;
 
     public CaseScorer(PassageSource passages, Prices prices) {
+        this(passages, prices, null);
+    }
+
+    /** With an LLM judge scoring groundedness next to the offline measure; null for none. */
+    public CaseScorer(PassageSource passages, Prices prices, GroundednessJudge judge) {
         this.passages = passages;
         this.prices = prices;
+        this.judge = judge;
     }
 
     public CaseResult score(GoldenCase goldenCase, int repetition, String model, ChatAnswer answer) {
@@ -56,6 +64,7 @@ public class CaseScorer {
         Double recall = null;
         Double grounded = null;
         Double toolCorrect = null;
+        Double judged = null;
         List<String> unsupported = List.of();
         double quality;
         switch (goldenCase.kind()) {
@@ -79,6 +88,11 @@ public class CaseScorer {
                     grounded = groundedness.score();
                     unsupported = groundedness.unsupported();
                     quality = mean(correctness, recall, grounded);
+                    if (judge != null) {
+                        List<String> texts = answer.citations().stream()
+                                .map(c -> passages.text(c).orElse("")).filter(t -> !t.isBlank()).toList();
+                        judged = judge.score(goldenCase.question(), texts, answer.content()).orElse(null);
+                    }
                     if (recall != null && recall < 1) {
                         notes.add("missed required source(s) " + goldenCase.sources());
                     }
@@ -103,7 +117,7 @@ public class CaseScorer {
                 repetition, answer.status(), answer.completionId(), refused, refusalCorrect, correctness, precision,
                 recall, grounded, toolCorrect, quality, answer.latencyMillis(), answer.promptTokens(),
                 answer.completionTokens(), prices.cost(model, answer.promptTokens(), answer.completionTokens()),
-                excerpt(answer), unsupported, List.copyOf(notes));
+                excerpt(answer), unsupported, List.copyOf(notes), judged);
     }
 
     private static double toolScore(GoldenCase goldenCase, ChatAnswer answer, List<String> notes) {

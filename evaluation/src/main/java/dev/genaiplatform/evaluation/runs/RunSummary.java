@@ -1,5 +1,6 @@
 package dev.genaiplatform.evaluation.runs;
 
+import dev.genaiplatform.evaluation.judge.GroundednessJudge;
 import dev.genaiplatform.evaluation.scoring.Bootstrap;
 import dev.genaiplatform.evaluation.scoring.Bootstrap.Estimate;
 
@@ -33,12 +34,15 @@ import java.util.function.Function;
  * @param promptTokens      mean per call
  * @param completionTokens  mean per call
  * @param costUsd           total over all calls, null when the model has no price
+ * @param judgeGroundedness the LLM judge's groundedness, when one was configured
+ * @param judgeAgreement    how often judge and offline groundedness agree (answers both scored)
  */
 public record RunSummary(int cases, int calls, int failures, Estimate quality, Estimate correctness,
                          Estimate citationPrecision, Estimate citationRecall, Estimate groundedness,
                          Estimate refusalAccuracy, Estimate falseRefusalRate, Estimate toolAccuracy,
                          Estimate latencyMillis, long latencyP50Millis, long latencyP95Millis,
-                         double promptTokens, double completionTokens, Double costUsd) {
+                         double promptTokens, double completionTokens, Double costUsd, Estimate judgeGroundedness,
+                         GroundednessJudge.Agreement judgeAgreement) {
 
     public static RunSummary of(List<CaseResult> results, int resamples) {
         Map<String, List<CaseResult>> byCase = new LinkedHashMap<>();
@@ -59,7 +63,11 @@ public record RunSummary(int cases, int calls, int failures, Estimate quality, E
                 percentile(latencies, 0.50), percentile(latencies, 0.95),
                 results.stream().mapToInt(CaseResult::promptTokens).average().orElse(0),
                 results.stream().mapToInt(CaseResult::completionTokens).average().orElse(0),
-                priced ? results.stream().mapToDouble(CaseResult::costUsd).sum() : null);
+                priced ? results.stream().mapToDouble(CaseResult::costUsd).sum() : null,
+                perCase(byCase, CaseResult::judgeGroundedness, resamples),
+                GroundednessJudge.Agreement.of(results.stream()
+                        .filter(r -> r.groundedness() != null && r.judgeGroundedness() != null)
+                        .map(r -> new double[]{r.groundedness(), r.judgeGroundedness()}).toList()));
     }
 
     /** The per-case mean (over repetitions) of a metric, for the cases where it applies. */

@@ -82,6 +82,34 @@ class EvaluationCommandIT {
         }
     }
 
+    @Test
+    void anOptionalLlmJudgeScoresGroundednessAndItsAgreementWithTheOfflineMeasureIsReported() throws Exception {
+        java.util.List<String> prompts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var judge = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        judge.createContext("/v1/chat/completions", exchange -> {
+            prompts.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] body = ("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":"
+                    + "\"{\\\"sentences\\\": 2, \\\"supported\\\": 1}\"}}]}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        judge.start();
+        try (ReplayGateway gateway = new ReplayGateway("ci-smoke.sim-small.json")) {
+            Outcome outcome = run(gateway, "--set", "ci-smoke", "--judge-url",
+                    "http://127.0.0.1:" + judge.getAddress().getPort() + "/v1", "--judge-model", "judge-test");
+            assertThat(outcome.exit()).as(outcome.err()).isZero();
+            assertThat(outcome.out()).contains("groundedness (judge)    0.500")
+                    .containsPattern("judge agreement\\s+0\\.000  mean \\|judge - offline\\| 0\\.500 over 3 answers");
+            // one judge call per answered question, each carrying the cited passages' text from the corpus
+            assertThat(prompts).hasSize(3).allSatisfy(p -> assertThat(p).contains("\"model\":\"judge-test\"")
+                    .contains("Passages:").contains("[1] "));
+        } finally {
+            judge.stop(0);
+        }
+    }
+
     private Outcome run(ReplayGateway gateway, String... args) {
         String[] all = new String[args.length + 7];
         all[0] = "golden";

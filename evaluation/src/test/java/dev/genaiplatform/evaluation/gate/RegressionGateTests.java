@@ -83,6 +83,6 @@ class RegressionGateTests {
 
     private static CaseResult result(String id, double quality) {
         return new CaseResult(id, "answer", 0, 200, "c", false, true, quality, 1.0, 1.0, 1.0, null, quality, 10,
-                100, 10, 0.0, "answer " + id, List.of(), List.of("note for " + id));
+                100, 10, 0.0, "answer " + id, List.of(), List.of("note for " + id), null);
     }
 }
