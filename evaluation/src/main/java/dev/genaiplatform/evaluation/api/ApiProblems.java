@@ -19,6 +19,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 class ApiProblems extends ResponseEntityExceptionHandler {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ApiProblems.class);
+
     @ExceptionHandler(ApiException.class)
     ResponseEntity<Object> refused(ApiException exception, WebRequest request) {
         ProblemType type = exception.problem();
@@ -30,6 +32,15 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> badParameter(MethodArgumentTypeMismatchException exception, WebRequest request) {
         return refused(new ApiException(ProblemType.INVALID_VALUE,
                 "'" + exception.getName() + "' has an invalid value: " + exception.getValue()), request);
+    }
+
+    /** Anything unexpected: a 500 problem with no internals in it; the details go to the log. */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Object> unexpected(Exception exception, WebRequest request) {
+        log.error("unexpected error on {}", request.getDescription(false), exception);
+        return handleExceptionInternal(exception, ProblemBodies.of(ProblemType.INTERNAL_ERROR,
+                "The evaluation service failed to handle the request; it has been logged."), new HttpHeaders(),
+                HttpStatusCode.valueOf(500), request);
     }
 
     @Override
