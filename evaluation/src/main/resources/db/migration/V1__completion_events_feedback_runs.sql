@@ -52,6 +52,8 @@ create table evaluation_run (
     id              uuid primary key,
     tenant_id       text not null,
     set_name        text not null,
+    set_version     integer not null,
+    inline_set      boolean not null,
     model           text not null,
     experiment_arm  text,
     repetitions     integer not null check (repetitions between 1 and 20),

@@ -1,6 +1,11 @@
 package dev.genaiplatform.evaluation.api;
 
 import dev.genaiplatform.contracts.problem.ProblemType;
+import dev.genaiplatform.evaluation.EvaluationProperties;
+import dev.genaiplatform.evaluation.gate.Baseline;
+import dev.genaiplatform.evaluation.gate.Baselines;
+import dev.genaiplatform.evaluation.gate.GateReport;
+import dev.genaiplatform.evaluation.gate.RegressionGate;
 import dev.genaiplatform.evaluation.golden.GoldenSets;
 import dev.genaiplatform.evaluation.runs.CaseResult;
 import dev.genaiplatform.evaluation.runs.RunRepository;
@@ -35,11 +40,13 @@ class RunsController {
     private final RunService service;
     private final RunRepository runs;
     private final GoldenSets catalog;
+    private final int resamples;
 
-    RunsController(RunService service, RunRepository runs, GoldenSets catalog) {
+    RunsController(RunService service, RunRepository runs, GoldenSets catalog, EvaluationProperties properties) {
         this.service = service;
         this.runs = runs;
         this.catalog = catalog;
+        this.resamples = properties.runs().bootstrapResamples();
     }
 
     @GetMapping("/golden-sets")
@@ -71,6 +78,33 @@ class RunsController {
     @GetMapping("/runs/{id}/results")
     List<CaseResult> results(@AuthenticationPrincipal Jwt token, @PathVariable UUID id) {
         return runs.results(find(token, id).id());
+    }
+
+    /**
+     * The run against the committed baseline of its set and model, as the command's {@code --baseline} does;
+     * {@code passed} false is the gate failing. 404 without a baseline; 409 while the run is not finished, for an
+     * inline set, or when the baseline was written for another version of the set.
+     */
+    @GetMapping("/runs/{id}/gate")
+    GateReport gate(@AuthenticationPrincipal Jwt token, @PathVariable UUID id,
+                    @RequestParam(defaultValue = "0.05") double margin) {
+        RunView run = find(token, id);
+        if (!"SUCCEEDED".equals(run.status())) {
+            throw new ApiException(ProblemType.CONFLICT, "run " + id + " is " + run.status() + "; gate it once it succeeded");
+        }
+        if (run.inlineSet()) {
+            throw new ApiException(ProblemType.CONFLICT, "an inline set has no committed baseline");
+        }
+        if (margin < 0 || margin > 1) {
+            throw new ApiException(ProblemType.INVALID_VALUE, "'margin' must be between 0 and 1");
+        }
+        Baseline baseline = Baselines.committed(run.set(), run.model()).orElseThrow(() -> new ApiException(
+                ProblemType.NOT_FOUND, "no committed baseline for set '" + run.set() + "' and model '" + run.model() + "'"));
+        if (baseline.setVersion() != run.setVersion()) {
+            throw new ApiException(ProblemType.CONFLICT, "the baseline is for " + run.set() + " v" + baseline.setVersion()
+                    + ", the run used v" + run.setVersion());
+        }
+        return RegressionGate.compare(baseline, runs.results(run.id()), margin, resamples);
     }
 
     private RunView find(Jwt token, UUID id) {

@@ -1,5 +1,6 @@
 package dev.genaiplatform.evaluation.runs;
 
+import dev.genaiplatform.evaluation.golden.GoldenSet;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -15,8 +16,8 @@ import java.util.UUID;
 public class RunRepository {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final String COLUMNS = "id, set_name, model, experiment_arm, repetitions, status, total_calls, "
-            + "completed_calls, summary, error, created_at, finished_at";
+    private static final String COLUMNS = "id, set_name, set_version, inline_set, model, experiment_arm, repetitions, "
+            + "status, total_calls, completed_calls, summary, error, created_at, finished_at";
 
     private final JdbcClient jdbc;
 
@@ -24,11 +25,12 @@ public class RunRepository {
         this.jdbc = jdbc;
     }
 
-    void create(UUID id, String tenant, String set, OfflineRun.RunOptions options, int totalCalls) {
+    void create(UUID id, String tenant, GoldenSet set, boolean inline, OfflineRun.RunOptions options) {
         jdbc.sql("""
-                        insert into evaluation_run (id, tenant_id, set_name, model, experiment_arm, repetitions, status,
-                            total_calls) values (?, ?, ?, ?, ?, ?, 'QUEUED', ?)""")
-                .params(id, tenant, set, options.model(), options.experimentArm(), options.repetitions(), totalCalls)
+                        insert into evaluation_run (id, tenant_id, set_name, set_version, inline_set, model, experiment_arm,
+                            repetitions, status, total_calls) values (?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?)""")
+                .params(id, tenant, set.name(), set.version(), inline, options.model(), options.experimentArm(),
+                        options.repetitions(), set.cases().size() * options.repetitions())
                 .update();
     }
 
@@ -79,7 +81,8 @@ public class RunRepository {
     private static RunView view(ResultSet rs) throws SQLException {
         String summary = rs.getString("summary");
         Timestamp finished = rs.getTimestamp("finished_at");
-        return new RunView(rs.getObject("id", UUID.class), rs.getString("set_name"), rs.getString("model"),
+        return new RunView(rs.getObject("id", UUID.class), rs.getString("set_name"), rs.getInt("set_version"),
+                rs.getBoolean("inline_set"), rs.getString("model"),
                 rs.getString("experiment_arm"), rs.getInt("repetitions"), rs.getString("status"),
                 rs.getInt("total_calls"), rs.getInt("completed_calls"),
                 summary == null ? null : JSON.readValue(summary, RunSummary.class), rs.getString("error"),

@@ -60,7 +60,7 @@ public class RunService implements AutoCloseable {
         }
         GoldenSet limited = set.limitedTo(request.limit());
         UUID id = UUID.randomUUID();
-        runs.create(id, tenant, limited.name(), options, limited.cases().size() * options.repetitions());
+        runs.create(id, tenant, limited, request.goldenSet() != null && !request.goldenSet().isNull(), options);
         executor.submit(() -> execute(id, limited, options));
         return runs.find(tenant, id).orElseThrow();
     }

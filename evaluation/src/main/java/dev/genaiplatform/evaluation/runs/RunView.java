@@ -8,6 +8,8 @@ import java.util.UUID;
  *
  * @param id             run id
  * @param set            golden set name
+ * @param setVersion     its version
+ * @param inlineSet      whether the set was sent in the request (then no committed baseline applies)
  * @param model          model asked
  * @param experimentArm  forced arm, or null
  * @param repetitions    times each case was asked
@@ -19,7 +21,7 @@ import java.util.UUID;
  * @param createdAt      accepted at
  * @param finishedAt     finished at
  */
-public record RunView(UUID id, String set, String model, String experimentArm, int repetitions, String status,
+public record RunView(UUID id, String set, int setVersion, boolean inlineSet, String model, String experimentArm, int repetitions, String status,
                       int totalCalls, int completedCalls, RunSummary summary, String error, Instant createdAt,
                       Instant finishedAt) {
 }

@@ -80,9 +80,29 @@ class EvaluationApiIT {
         assertThat(run.at("/summary/toolAccuracy/mean").asDouble()).isEqualTo(1.0);
         assertThat(run.at("/summary/costUsd").asDouble()).isPositive();
 
+        JsonNode gate = get("/api/evaluation/runs/" + id + "/gate", TestTokens.token(tenant, "evaluation")).json();
+        assertThat(gate.get("passed").asBoolean()).as(gate.toString()).isTrue();
+        // the baseline keeps four decimals
+        assertThat(gate.get("meanDelta").asDouble()).isCloseTo(0.0, org.assertj.core.api.Assertions.within(1e-3));
+        assertThat(gate.get("worse")).isEmpty();
+        assertProblem(get("/api/evaluation/runs/" + id + "/gate?margin=2", TestTokens.token(tenant, "evaluation")),
+                400, "invalid_value");
+
         JsonNode results = get("/api/evaluation/runs/" + id + "/results", TestTokens.token(tenant, "evaluation")).json();
         assertThat(results).hasSize(6);
         assertThat(get("/api/evaluation/runs", TestTokens.token(tenant, "evaluation")).json()).hasSize(1);
+
+        // an inline set runs too (this gateway never recorded its question, so the answer is scored as a failure),
+        // but it has no committed baseline to gate against
+        String inline = post("/api/evaluation/runs", """
+                {"goldenSet":{"name":"mine","version":1,"cases":[{"id":"a","kind":"refuse","messages":[{"role":"user","content":"unrecorded"}]}]},
+                 "model":"sim-small"}""", TestTokens.token(tenant, "evaluation")).json().get("id").asString();
+        JsonNode inlineRun = await().atMost(Duration.ofSeconds(30)).until(
+                () -> get("/api/evaluation/runs/" + inline, TestTokens.token(tenant, "evaluation")).json(),
+                node -> node.get("status").asString().equals("SUCCEEDED"));
+        assertThat(inlineRun.at("/summary/failures").asInt()).isEqualTo(1);
+        assertProblem(get("/api/evaluation/runs/" + inline + "/gate", TestTokens.token(tenant, "evaluation")), 409, "conflict");
+        assertThat(get("/api/evaluation/runs", TestTokens.token(tenant, "evaluation")).json()).hasSize(2);
 
         Http.Reply otherTenant = get("/api/evaluation/runs/" + id, TestTokens.token("intruder", "evaluation"));
         assertThat(otherTenant.status()).isEqualTo(404);
