@@ -24,6 +24,16 @@ class AggregatesController {
         this.store = store;
     }
 
+    @GetMapping("/quality-rates")
+    List<CompletionEventStore.QualityRate> rates(@AuthenticationPrincipal Jwt token,
+                                                 @RequestParam(defaultValue = "day") String bucket) {
+        if (!java.util.Set.of("hour", "day", "week").contains(bucket)) {
+            throw new ApiException(dev.genaiplatform.contracts.problem.ProblemType.INVALID_VALUE,
+                    "'bucket' must be one of hour, day, week");
+        }
+        return store.ratesOf(InternalTokens.tenant(token), bucket);
+    }
+
     @GetMapping("/aggregates")
     List<AggregateSnapshot> aggregates(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) String model) {
         return store.aggregatesOf(InternalTokens.tenant(token), StringUtils.hasText(model) ? model : null);

@@ -129,6 +129,49 @@ public class CompletionEventStore {
                 .list();
     }
 
+    /**
+     * Online rates per time bucket ({@code hour}, {@code day}, {@code week}), model and prompt version, newest
+     * first: what a prompt or model change did to answers, refusals, blocks and cost, from the durable events.
+     */
+    public List<QualityRate> ratesOf(String tenant, String bucket) {
+        return jdbc.sql("""
+                        select date_trunc(?, occurred_at) as bucket, model,
+                            coalesce(prompt_version, ?) as prompt_version, count(*) as requests,
+                            count(*) filter (where outcome = 'ANSWERED') as answered,
+                            count(*) filter (where outcome in ('NO_ANSWER', 'REFUSED_BY_GUARDRAILS')) as refused,
+                            count(*) filter (where guardrail_verdict = 'BLOCKED') as blocked,
+                            count(*) filter (where outcome = 'FAILED') as failed,
+                            avg(cost_usd) as mean_cost
+                        from completion_event where tenant_id = ?
+                        group by 1, 2, 3 order by 1 desc, 2, 3 limit 1000""")
+                .params(bucket, CompletionMeters.NO_PROMPT_VERSION, tenant)
+                .query((rs, n) -> {
+                    long requests = rs.getLong("requests");
+                    double meanCost = rs.getDouble("mean_cost");
+                    return new QualityRate(rs.getTimestamp("bucket").toInstant(), rs.getString("model"),
+                            rs.getString("prompt_version"), requests, (double) rs.getLong("answered") / requests,
+                            (double) rs.getLong("refused") / requests, (double) rs.getLong("blocked") / requests,
+                            (double) rs.getLong("failed") / requests, rs.wasNull() ? null : meanCost);
+                })
+                .list();
+    }
+
+    /**
+     * @param bucket        start of the hour, day or week
+     * @param model         model the client asked for
+     * @param promptVersion prompt version ({@code unknown} when the event did not say)
+     * @param requests      events in the bucket
+     * @param answeredRate  outcome ANSWERED
+     * @param refusalRate   NO_ANSWER + REFUSED_BY_GUARDRAILS
+     * @param blockRate     guardrail verdict BLOCKED
+     * @param failureRate   outcome FAILED
+     * @param meanCostUsd   mean cost of the events that carried one; null when none did
+     */
+    public record QualityRate(java.time.Instant bucket, String model, String promptVersion, long requests,
+                              double answeredRate, double refusalRate, double blockRate, double failureRate,
+                              Double meanCostUsd) {
+    }
+
     private static AggregateSnapshot snapshot(String tenant, ResultSet rs) throws SQLException {
         Map<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
         outcomes.put(Outcome.ANSWERED, rs.getLong("answered"));

@@ -186,6 +186,17 @@ class EvaluationApiIT {
         assertThat(comparison.get("verdict").asString()).startsWith("significantly different from A")
                 .contains("answered share").contains("cost per request");
 
+        JsonNode rates = get("/api/evaluation/quality-rates?bucket=week", TestTokens.token(tenant, "evaluation")).json();
+        assertThat(rates).singleElement().satisfies(rate -> {
+            assertThat(rate.get("promptVersion").asString()).isEqualTo("grounded-answer@v1");
+            assertThat(rate.get("requests").asLong()).isEqualTo(120);
+            assertThat(rate.get("answeredRate").asDouble()).isEqualTo(84.0 / 120);
+            assertThat(rate.get("refusalRate").asDouble()).isEqualTo(36.0 / 120);
+            assertThat(rate.get("meanCostUsd").asDouble()).isCloseTo(0.00015, org.assertj.core.api.Assertions.within(1e-12));
+        });
+        assertProblem(get("/api/evaluation/quality-rates?bucket=minute", TestTokens.token(tenant, "evaluation")), 400,
+                "invalid_value");
+
         assertProblem(get("/api/evaluation/experiments/unknown", TestTokens.token(tenant, "evaluation")), 404, "not_found");
         assertProblem(get("/api/evaluation/experiments/" + experiment, TestTokens.token("someone-else", "evaluation")),
                 404, "not_found");
