@@ -10,8 +10,23 @@ import java.util.List;
  * @param control     the arm the others are compared with (the first in name order)
  * @param arms        one row per arm
  * @param comparisons each other arm against the control
+ * @param sampleRatio the sample-ratio-mismatch check against the configured shares, when they were given
  */
-public record ExperimentReport(String experiment, String control, List<Arm> arms, List<Comparison> comparisons) {
+public record ExperimentReport(String experiment, String control, List<Arm> arms, List<Comparison> comparisons,
+                               SampleRatio sampleRatio) {
+
+    /**
+     * Do the requests per arm fit the shares the assignment was configured with?
+     *
+     * @param expectedBasisPoints arm → configured share (sums to 10,000)
+     * @param observed            arm → requests recorded
+     * @param chiSquare           Pearson's statistic
+     * @param pValue              its p-value
+     * @param mismatch            p below 0.001: the assignment or the logging is broken; do not trust the comparisons
+     */
+    public record SampleRatio(java.util.Map<String, Integer> expectedBasisPoints, java.util.Map<String, Long> observed,
+                              double chiSquare, double pValue, boolean mismatch) {
+    }
 
     /**
      * @param arm               arm name

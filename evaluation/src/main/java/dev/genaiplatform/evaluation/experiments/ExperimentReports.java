@@ -3,6 +3,7 @@ package dev.genaiplatform.evaluation.experiments;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.evaluation.api.ApiException;
 import dev.genaiplatform.evaluation.scoring.Bootstrap;
+import dev.genaiplatform.evaluation.scoring.ChiSquare;
 import dev.genaiplatform.evaluation.scoring.Proportions;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -29,7 +30,11 @@ public class ExperimentReports {
         this.resamples = resamples;
     }
 
-    public ExperimentReport report(String tenant, String experiment) {
+    /**
+     * @param shares the configured arm shares in basis points ({@code A:9000,B:1000}) for the sample-ratio check,
+     *               or null to skip it
+     */
+    public ExperimentReport report(String tenant, String experiment, String shares) {
         String prefix = experiment + ":";
         List<ArmCounts> counts = jdbc.sql("""
                         select e.experiment_arm as arm, count(*) as requests,
@@ -72,7 +77,38 @@ public class ExperimentReports {
         for (int i = 1; i < counts.size(); i++) {
             comparisons.add(compare(control, counts.get(i), costs.getFirst(), costs.get(i)));
         }
-        return new ExperimentReport(experiment, control.arm(), arms, comparisons);
+        return new ExperimentReport(experiment, control.arm(), arms, comparisons,
+                shares == null || shares.isBlank() ? null : sampleRatio(counts, shares));
+    }
+
+    private static ExperimentReport.SampleRatio sampleRatio(List<ArmCounts> counts, String shares) {
+        java.util.Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+        try {
+            for (String part : shares.split(",")) {
+                String[] armShare = part.trim().split(":");
+                expected.put(armShare[0], Integer.parseInt(armShare[1]));
+            }
+        } catch (RuntimeException e) {
+            throw new ApiException(ProblemType.INVALID_VALUE, "'shares' is arm:basisPoints,... e.g. A:9000,B:1000");
+        }
+        if (expected.values().stream().mapToInt(Integer::intValue).sum() != 10_000
+                || expected.values().stream().anyMatch(v -> v < 0)) {
+            throw new ApiException(ProblemType.INVALID_VALUE, "'shares' must be non-negative and sum to 10000 basis points");
+        }
+        java.util.Map<String, Long> observed = new java.util.LinkedHashMap<>();
+        expected.keySet().forEach(arm -> observed.put(arm, 0L));
+        for (ArmCounts arm : counts) {
+            if (!expected.containsKey(arm.arm())) {
+                throw new ApiException(ProblemType.INVALID_VALUE, "'shares' does not name arm '" + arm.arm()
+                        + "', which has events");
+            }
+            observed.put(arm.arm(), arm.requests());
+        }
+        long[] observedCounts = observed.values().stream().mapToLong(Long::longValue).toArray();
+        double[] expectedShares = expected.values().stream().mapToDouble(v -> v / 10_000.0).toArray();
+        double statistic = ChiSquare.statistic(observedCounts, expectedShares);
+        double p = ChiSquare.pValue(statistic, expected.size() - 1);
+        return new ExperimentReport.SampleRatio(expected, observed, statistic, p, p < 0.001);
     }
 
     private ExperimentReport.Comparison compare(ArmCounts control, ArmCounts arm, double[] controlCost, double[] armCost) {

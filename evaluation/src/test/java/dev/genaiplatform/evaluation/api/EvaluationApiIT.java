@@ -186,6 +186,19 @@ class EvaluationApiIT {
         assertThat(comparison.get("verdict").asString()).startsWith("significantly different from A")
                 .contains("answered share").contains("cost per request");
 
+        // 60/60 fits a 50/50 assignment and is a glaring mismatch for 90/10
+        JsonNode fair = get("/api/evaluation/experiments/" + experiment + "?shares=A:5000,B:5000",
+                TestTokens.token(tenant, "evaluation")).json().get("sampleRatio");
+        assertThat(fair.get("mismatch").asBoolean()).isFalse();
+        assertThat(fair.get("pValue").asDouble()).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+        JsonNode skewed = get("/api/evaluation/experiments/" + experiment + "?shares=A:9000,B:1000",
+                TestTokens.token(tenant, "evaluation")).json().get("sampleRatio");
+        assertThat(skewed.get("mismatch").asBoolean()).isTrue();
+        assertProblem(get("/api/evaluation/experiments/" + experiment + "?shares=A:10000",
+                TestTokens.token(tenant, "evaluation")), 400, "invalid_value");
+        assertProblem(get("/api/evaluation/experiments/" + experiment + "?shares=A:60,B:40",
+                TestTokens.token(tenant, "evaluation")), 400, "invalid_value");
+
         JsonNode rates = get("/api/evaluation/quality-rates?bucket=week", TestTokens.token(tenant, "evaluation")).json();
         assertThat(rates).singleElement().satisfies(rate -> {
             assertThat(rate.get("promptVersion").asString()).isEqualTo("grounded-answer@v1");
