@@ -10,11 +10,12 @@
 # (default demo-local-key). Exit code 1 means the gate failed; 2 bad usage or a set that does not parse.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+# a JDK 21+ from JAVA_HOME, else the java on the PATH (the jar targets Java 21)
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 jar=$(ls evaluation/target/evaluation-*-exec.jar 2>/dev/null | head -1 || true)
 if [ -z "$jar" ] || [ -n "${REBUILD:-}" ]; then
   ./mvnw -q -B -pl evaluation -am package -DskipTests >&2
   jar=$(ls evaluation/target/evaluation-*-exec.jar | head -1)
 fi
-exec "$JAVA_HOME/bin/java" -Dloader.main=dev.genaiplatform.evaluation.cli.EvaluationCommand \
+exec "$JAVA" -Dloader.main=dev.genaiplatform.evaluation.cli.EvaluationCommand \
   -cp "$jar" org.springframework.boot.loader.launch.PropertiesLauncher "$@"
