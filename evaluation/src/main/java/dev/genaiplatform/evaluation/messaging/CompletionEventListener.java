@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
@@ -68,10 +68,12 @@ class CompletionEventListener {
             throw new InvalidCompletionEventException("no " + PlatformHeaders.AUTHORIZATION
                     + " header: the producer must copy the request's internal token onto the event", null);
         }
+        // Only a bad token dead-letters the record. Any other JwtException means the gateway's keys could not be
+        // fetched (the gateway is down): not the record's fault, so it propagates and is retried with back-off.
         try {
             Jwt jwt = tokens.verify(token, Instant.ofEpochMilli(record.timestamp()));
             return InternalTokens.tenant(jwt);
-        } catch (JwtException invalid) {
+        } catch (BadJwtException invalid) {
             throw new InvalidCompletionEventException("invalid " + PlatformHeaders.AUTHORIZATION + " token: "
                     + invalid.getMessage(), invalid);
         }
