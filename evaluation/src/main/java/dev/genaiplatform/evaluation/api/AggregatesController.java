@@ -1,46 +1,41 @@
 package dev.genaiplatform.evaluation.api;
 
-import dev.genaiplatform.evaluation.aggregates.AggregateSnapshot;
-import dev.genaiplatform.evaluation.aggregates.CompletionAggregator;
+import dev.genaiplatform.evaluation.events.AggregateSnapshot;
+import dev.genaiplatform.evaluation.events.CompletionEventStore;
+import dev.genaiplatform.evaluation.security.InternalTokens;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.util.StringUtils;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
 
-/**
- * The quality dashboard's data: the caller's aggregates, never another tenant's. The tenant comes from
- * the {@value #TENANT_HEADER} header, which the gateway sets after authenticating the caller; this service
- * trusts it, so it must only be reachable through the gateway.
- */
+/** The quality dashboard's data: the caller's aggregates, computed from the stored events, never another tenant's. */
 @RestController
 @RequestMapping("/api/evaluation")
 class AggregatesController {
 
-    static final String TENANT_HEADER = "X-Tenant-Id";
+    private final CompletionEventStore store;
 
-    private final CompletionAggregator aggregator;
+    AggregatesController(CompletionEventStore store) {
+        this.store = store;
+    }
 
-    AggregatesController(CompletionAggregator aggregator) {
-        this.aggregator = aggregator;
+    @GetMapping("/quality-rates")
+    List<CompletionEventStore.QualityRate> rates(@AuthenticationPrincipal Jwt token,
+                                                 @RequestParam(defaultValue = "day") String bucket) {
+        if (!java.util.Set.of("hour", "day", "week").contains(bucket)) {
+            throw new ApiException(dev.genaiplatform.contracts.problem.ProblemType.INVALID_VALUE,
+                    "'bucket' must be one of hour, day, week");
+        }
+        return store.ratesOf(InternalTokens.tenant(token), bucket);
     }
 
     @GetMapping("/aggregates")
-    List<AggregateSnapshot> aggregates(@RequestHeader(name = TENANT_HEADER, required = false) String tenantId,
-                                       @RequestParam(required = false) String model) {
-        if (!StringUtils.hasText(tenantId)) {
-            throw new MissingTenantException();
-        }
-        return aggregator.snapshotsOf(tenantId, StringUtils.hasText(model) ? model : null);
-    }
-
-    /** The request did not say which tenant it is for: the gateway was bypassed or misconfigured. */
-    static final class MissingTenantException extends RuntimeException {
-        MissingTenantException() {
-            super("The " + TENANT_HEADER + " header is missing: call this service through the gateway with an API key.");
-        }
+    List<AggregateSnapshot> aggregates(@AuthenticationPrincipal Jwt token, @RequestParam(required = false) String model) {
+        return store.aggregatesOf(InternalTokens.tenant(token), StringUtils.hasText(model) ? model : null);
     }
 }
