@@ -157,6 +157,8 @@ public record OrchestratorProperties(
      *                         is the chosen model's context window minus the answer reserve and the tools, if smaller
      * @param answerReserve    tokens kept free for the answer when the client sets no {@code max_tokens}
      * @param version          name and version of the prompt templates, recorded with every answer (provenance)
+     * @param repairTemplate   what the model is told when its answer fails the requested JSON schema
+     * @param structuredOutputRepairs how many times a whole answer that fails its JSON schema is asked for again
      */
     public record Prompt(
             @DefaultValue("classpath:prompts/grounded-answer.st") Resource systemTemplate,
@@ -164,7 +166,9 @@ public record OrchestratorProperties(
             @DefaultValue("2000") int maxContextTokens,
             @DefaultValue("6000") int maxPromptTokens,
             @DefaultValue("1024") int answerReserve,
-            @DefaultValue("grounded-answer@1") String version) {
+            @DefaultValue("grounded-answer@1") String version,
+            @DefaultValue("classpath:prompts/structured-output-repair.st") Resource repairTemplate,
+            @DefaultValue("2") int structuredOutputRepairs) {
 
         public Prompt {
             if (maxContextTokens < 1 || maxContextTokens >= maxPromptTokens) {

@@ -67,6 +67,11 @@ final class AnswerAccumulator {
         return new Piece(text, calls);
     }
 
+    /** The text so far. */
+    String text() {
+        return this.answer.toString();
+    }
+
     /** The whole answer, once the model is done. */
     StoredAnswer finish(String requestId, String servedModel) {
         String text = this.answer.toString();

@@ -26,7 +26,9 @@ import dev.genaiplatform.orchestrator.retrieval.RetrievalClient;
 import dev.genaiplatform.orchestrator.routing.ModelRouter;
 import dev.genaiplatform.orchestrator.routing.ModelRouter.RoutingInput;
 import dev.genaiplatform.orchestrator.routing.RouteDecision;
+import dev.genaiplatform.orchestrator.provider.ModelRequest;
 import dev.genaiplatform.orchestrator.security.Caller;
+import dev.genaiplatform.orchestrator.structured.JsonSchemaCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
@@ -85,6 +87,8 @@ class ChatCompletionService {
     private final MeterRegistry meters;
     private final ObjectProvider<Tracer> tracer;
     private final JsonMapper json;
+    private final JsonSchemaCheck schemaCheck;
+    private final String repairTemplate;
 
     ChatCompletionService(GuardrailsClient guardrails, RetrievalClient retrieval, GroundedPromptBuilder promptBuilder,
                           ChatProviders providers, ResilientModelCalls modelCalls, ModelRouter router,
@@ -106,6 +110,13 @@ class ChatCompletionService {
         this.meters = meters;
         this.tracer = tracer;
         this.json = json;
+        this.schemaCheck = new JsonSchemaCheck(json);
+        try {
+            this.repairTemplate = properties.prompt().repairTemplate().getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException("Cannot read the structured-output repair template", ex);
+        }
     }
 
     /** What the client asked besides the body: headers the controller read. */
@@ -187,7 +198,8 @@ class ChatCompletionService {
             }
             throw failure;
         }
-        AnswerAccumulator accumulator = new AnswerAccumulator(prompt, this.tokens);
+        java.util.concurrent.atomic.AtomicReference<AnswerAccumulator> current =
+                new java.util.concurrent.atomic.AtomicReference<>(new AnswerAccumulator(prompt, this.tokens));
         AnswerEvents writer = new AnswerEvents(trace.requestId, trace.created, request.model(), this.json);
         AtomicBoolean committed = new AtomicBoolean(false);
         long modelStart = System.nanoTime();
@@ -203,10 +215,12 @@ class ChatCompletionService {
 
         Runnable onSuccess = () -> {
             trace.stageTook(Stage.MODEL, System.nanoTime() - modelStart);
-            StoredAnswer done = accumulator.finish(trace.requestId, trace.servedModel);
-            trace.tokens(done.promptTokens(), done.completionTokens());
+            StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+            trace.tokens(done.promptTokens() + trace.repairPromptTokens,
+                    done.completionTokens() + trace.repairCompletionTokens);
             trace.finishReason(done.finishReason());
-            trace.costUsd = this.prices.costUsd(trace.servedModel, done.promptTokens(), done.completionTokens());
+            trace.costUsd = this.prices.costUsd(trace.servedModel, done.promptTokens() + trace.repairPromptTokens,
+                    done.completionTokens() + trace.repairCompletionTokens);
             if (trace.costUsd != null) {
                 this.spend.add(trace.tenantId, trace.costUsd);
             }
@@ -231,8 +245,14 @@ class ChatCompletionService {
                 // A whole answer is never committed before it is complete: retries and fallbacks stay possible
                 // throughout, and a partial attempt is discarded by collecting each attempt on its own.
                 List<ChatResponse> pieces = answer.collectList().block();
-                pieces.forEach(accumulator::accept);
+                pieces.forEach(current.get()::accept);
                 trace.firstToken();
+                String schema = request.modelRequest().responseFormat() != null
+                        && request.modelRequest().responseFormat().jsonSchema()
+                        ? request.modelRequest().responseFormat().schema() : null;
+                if (schema != null) {
+                    trace.structuredOutput = holdToSchema(schema, request, caller, trace, prompt, current);
+                }
                 onSuccess.run();
                 StoredAnswer done = stored.join().orElseThrow();
                 String serverTiming = trace.serverTiming();
@@ -250,7 +270,7 @@ class ChatCompletionService {
 
         Flux<ServerSentEvent<String>> events = answer
                 .concatMapIterable(response -> {
-                    AnswerAccumulator.Piece piece = accumulator.accept(response);
+                    AnswerAccumulator.Piece piece = current.get().accept(response);
                     if (piece.isEmpty()) {
                         return List.<ServerSentEvent<String>>of();
                     }
@@ -261,6 +281,12 @@ class ChatCompletionService {
                 .concatWith(Flux.defer(() -> {
                     onSuccess.run();
                     StoredAnswer done = stored.join().orElseThrow();
+                    ModelRequest.ResponseFormat format = request.modelRequest().responseFormat();
+                    if (format != null && format.jsonSchema()) {
+                        // A streamed answer is already with the client: it is checked and reported, not repaired.
+                        JsonSchemaCheck.Result result = this.schemaCheck.check(format.schema(), done.answer());
+                        trace.structuredOutput = new PlatformMetadata.StructuredOutput(1, result.valid(), result.errors());
+                    }
                     return Flux.fromIterable(writer.closing(done, request.includeUsage(), metadata(trace, route, prompt)));
                 }))
                 .doOnComplete(() -> finish(trace, outcome(stored.join().orElse(null))))
@@ -424,7 +450,42 @@ class ChatCompletionService {
     private PlatformMetadata metadata(RequestTrace trace, RouteDecision route, GroundedPrompt prompt) {
         return new PlatformMetadata(new PlatformMetadata.Route(route.requested(), trace.servedModel, route.model(),
                 route.rule(), route.complexity()), trace.cache, List.copyOf(trace.attempts), prompt.budget(),
-                trace.costUsd, null);
+                trace.costUsd, null, trace.structuredOutput);
+    }
+
+    /**
+     * Structured output that holds: a whole answer that fails the requested JSON schema is asked for again, with
+     * the validation errors, from the model that gave it, at most {@code structured-output-repairs} times. The
+     * answer kept is the last one; the metadata says how many it took and whether it holds.
+     */
+    private PlatformMetadata.StructuredOutput holdToSchema(String schema, ChatCompletionRequest request, Caller caller,
+                                                           RequestTrace trace, GroundedPrompt prompt,
+                                                           java.util.concurrent.atomic.AtomicReference<AnswerAccumulator> current) {
+        int maxRepairs = this.properties.prompt().structuredOutputRepairs();
+        for (int attempt = 1; ; attempt++) {
+            String text = current.get().text();
+            JsonSchemaCheck.Result result = this.schemaCheck.check(schema, text);
+            if (result.valid() || attempt > maxRepairs) {
+                this.meters.counter("orchestrator.structured.output", "valid", Boolean.toString(result.valid()),
+                        "attempts", Integer.toString(attempt)).increment();
+                return new PlatformMetadata.StructuredOutput(attempt, result.valid(), result.errors());
+            }
+            StoredAnswer rejected = current.get().finish(trace.requestId, trace.servedModel);
+            trace.repairPromptTokens += rejected.promptTokens();
+            trace.repairCompletionTokens += rejected.completionTokens();
+            List<org.springframework.ai.chat.messages.Message> messages = new java.util.ArrayList<>(prompt.messages());
+            messages.add(new org.springframework.ai.chat.messages.AssistantMessage(text));
+            messages.add(new org.springframework.ai.chat.messages.UserMessage(this.repairTemplate
+                    .replace("{errors}", "- " + String.join("\n- ", result.errors()))));
+            AnswerAccumulator next = new AnswerAccumulator(prompt, this.tokens);
+            this.modelCalls.stream(List.of(this.providers.resolve(trace.servedModel)),
+                            model -> model.provider().prompt(model.modelId(), messages, request.modelRequest(), true)
+                                    .stream().chatResponse(),
+                            true, deadline(caller), () -> false,
+                            (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome + "(repair)"))
+                    .collectList().block().forEach(next::accept);
+            current.set(next);
+        }
     }
 
     private void tagSpan(RouteDecision route) {

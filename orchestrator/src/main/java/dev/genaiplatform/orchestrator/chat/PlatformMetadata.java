@@ -16,10 +16,25 @@ import java.util.List;
  * @param tokenBudget the prompt's window split against the served model's context window (null for a cache hit)
  * @param costUsd     what the model calls of this request cost at the price table (0 for a hit, null if unpriced)
  * @param idempotentReplay true when this answer was given before for the same {@code Idempotency-Key}
+ * @param structuredOutput for a {@code json_schema} response format: how many answers it took and whether the last
+ *                         one satisfies the schema
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PlatformMetadata(Route route, String cache, List<String> attempts, TokenBudget tokenBudget,
-                               Double costUsd, Boolean idempotentReplay) {
+                               Double costUsd, Boolean idempotentReplay, StructuredOutput structuredOutput) {
+
+    public PlatformMetadata(Route route, String cache, List<String> attempts, TokenBudget tokenBudget, Double costUsd,
+                            Boolean idempotentReplay) {
+        this(route, cache, attempts, tokenBudget, costUsd, idempotentReplay, null);
+    }
+
+    /**
+     * @param attempts answers asked for (1 = the first answer held)
+     * @param valid    whether the answer returned satisfies the schema
+     * @param errors   what was wrong with the last answer checked (empty when valid)
+     */
+    public record StructuredOutput(int attempts, boolean valid, List<String> errors) {
+    }
 
     /**
      * @param requested  the model name the client sent

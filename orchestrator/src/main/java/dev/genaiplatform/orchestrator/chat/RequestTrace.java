@@ -62,6 +62,10 @@ final class RequestTrace {
     String userId;
     String experimentArm;
     Double costUsd;
+    /** Tokens of answers rejected by the JSON schema check and asked for again (they cost too). */
+    int repairPromptTokens;
+    int repairCompletionTokens;
+    PlatformMetadata.StructuredOutput structuredOutput;
     /** The caller's internal token, copied onto the completion event. */
     String token;
     /** Set once the completion event went out: one event per request, whatever happens after. */

@@ -30,6 +30,7 @@ final class FakeOpenAiServer implements AutoCloseable {
                     + "Chunks keep the heading path of their section. [2]";
     static final String NO_ANSWER = "I don't know. The provided context does not answer that question.";
     static final String JSON_ANSWER = "{\"answer\":\"Retrieval fuses BM25 and vector rankings.\",\"sources\":[1]}";
+    static final String SCHEMA_VIOLATION = "{\"answer\": 42}";
     static final String TOOL_CALL_ID = "call_abc123";
     static final String TOOL_ARGUMENTS = "{\"city\":\"Paris\"}";
     static final int PROMPT_TOKENS = 123;
@@ -152,6 +153,11 @@ final class FakeOpenAiServer implements AutoCloseable {
         String format = request.at("/response_format/type").asString("text");
         String answer = !"text".equals(format) ? JSON_ANSWER
                 : system.contains("[1] (source:") ? ANSWER_WITH_CITATIONS : NO_ANSWER;
+        // The simulator's planned schema-violation kind: JSON that fails the schema; "-once" heals on the re-ask.
+        boolean reAsked = question.contains("did not match the required JSON schema");
+        if ("schema-violation".equals(faultKind) || "schema-violation-once".equals(faultKind) && !reAsked) {
+            answer = SCHEMA_VIOLATION;
+        }
         if ("stream-cut".equals(faultKind) || "malformed-chunk".equals(faultKind)) {
             brokenStream(exchange, model, answer, "stream-cut".equals(faultKind));
             return;

@@ -199,6 +199,49 @@ class ResilienceScorecardIT {
         assertThat(this.json.readTree(response.body()).at("/platform/route/model").asString()).isEqualTo("sim-large");
     }
 
+    private static final String SCHEMA = """
+            {"type": "object", "required": ["answer", "sources"], "properties": {
+              "answer": {"type": "string"}, "sources": {"type": "array", "items": {"type": "integer"}}}}""";
+
+    @Test
+    void anAnswerThatFailsTheRequestedSchemaIsAskedForAgainWithTheErrorsAndTheAttemptsAreReported() throws Exception {
+        MODEL.fault("sim-large", "schema-violation-once");
+
+        JsonNode body = this.json.readTree(sendWithSchema().body());
+
+        assertThat(body.at("/choices/0/message/content").asString()).isEqualTo(FakeOpenAiServer.JSON_ANSWER);
+        assertThat(body.at("/platform/structuredOutput/attempts").asInt()).isEqualTo(2);
+        assertThat(body.at("/platform/structuredOutput/valid").asBoolean()).isTrue();
+        JsonNode reAsk = MODEL.requests().getLast().get("messages");
+        assertThat(reAsk.get(reAsk.size() - 2).get("content").asString()).isEqualTo(FakeOpenAiServer.SCHEMA_VIOLATION);
+        assertThat(reAsk.get(reAsk.size() - 1).get("content").asString()).contains("did not match").contains("answer");
+    }
+
+    @Test
+    void repairIsBoundedAndAnAnswerThatNeverHoldsIsReturnedMarkedInvalid() throws Exception {
+        MODEL.fault("sim-large", "schema-violation");
+        long calls = MODEL.requestsFor("sim-large");
+
+        JsonNode body = this.json.readTree(sendWithSchema().body());
+
+        assertThat(MODEL.requestsFor("sim-large") - calls).isEqualTo(3);
+        assertThat(body.at("/platform/structuredOutput/attempts").asInt()).isEqualTo(3);
+        assertThat(body.at("/platform/structuredOutput/valid").asBoolean()).isFalse();
+        assertThat(body.at("/platform/structuredOutput/errors").toString()).contains("answer");
+    }
+
+    private HttpResponse<String> sendWithSchema() throws Exception {
+        String body = """
+                {"model": "sim-large", "messages": [{"role": "user", "content": "Answer as JSON: how are passages ranked?"}],
+                 "response_format": {"type": "json_schema", "json_schema": {"name": "answer", "schema": %s}}}"""
+                .formatted(SCHEMA);
+        return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/chat/completions"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestTokens.chat("acme"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> send(String model, boolean streamed) throws Exception {
         String body = """
                 {"model": "%s", "stream": %s, "messages": [{"role": "user", "content": "How does retrieval rank passages?"}]}"""
