@@ -33,6 +33,8 @@ import dev.genaiplatform.orchestrator.cache.ExactAnswerCache;
 import dev.genaiplatform.orchestrator.idempotency.IdempotencyStore;
 import dev.genaiplatform.orchestrator.resilience.ResilientModelCalls;
 import dev.genaiplatform.orchestrator.routing.ModelRouter;
+import dev.genaiplatform.orchestrator.semantic.QuestionEmbedder;
+import dev.genaiplatform.orchestrator.semantic.SemanticAnswerCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -107,14 +109,25 @@ class OrchestratorConfiguration {
     }
 
     @Bean
+    QuestionEmbedder questionEmbedder() {
+        return new QuestionEmbedder();
+    }
+
+    @Bean
+    SemanticAnswerCache semanticAnswerCache(StringRedisTemplate redis, JsonMapper json, OrchestratorProperties properties) {
+        return new SemanticAnswerCache(redis, json, properties.semanticCache());
+    }
+
+    @Bean
     IdempotencyStore idempotencyStore(StringRedisTemplate redis, JsonMapper json, OrchestratorProperties properties) {
         return new IdempotencyStore(redis, json, properties.idempotency());
     }
 
     @Bean
-    DocumentDeletedListener documentDeletedListener(ExactAnswerCache cache, JwtDecoder internalTokenRecordDecoder,
+    DocumentDeletedListener documentDeletedListener(ExactAnswerCache cache, SemanticAnswerCache semanticCache,
+                                                    JwtDecoder internalTokenRecordDecoder,
                                                     KafkaTemplate<Object, Object> kafka) {
-        return new DocumentDeletedListener(cache, internalTokenRecordDecoder, kafka);
+        return new DocumentDeletedListener(cache, semanticCache, internalTokenRecordDecoder, kafka);
     }
 
     // ---- HTTP ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import dev.genaiplatform.orchestrator.cache.CacheSettings;
 import dev.genaiplatform.orchestrator.idempotency.IdempotencySettings;
 import dev.genaiplatform.orchestrator.resilience.ResilienceSettings;
 import dev.genaiplatform.orchestrator.routing.RoutingSettings;
+import dev.genaiplatform.orchestrator.semantic.SemanticCacheSettings;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,7 @@ import java.util.Map;
  * @param routing    how the routed model name ({@code auto}) chooses
  * @param cache      the exact answer cache
  * @param idempotency the {@code Idempotency-Key} store
+ * @param semanticCache the semantic answer cache (off by default)
  */
 @ConfigurationProperties("platform.orchestrator")
 public record OrchestratorProperties(
@@ -43,7 +45,8 @@ public record OrchestratorProperties(
         Map<String, Tenant> tenants,
         @DefaultValue RoutingSettings routing,
         @DefaultValue CacheSettings cache,
-        @DefaultValue IdempotencySettings idempotency) {
+        @DefaultValue IdempotencySettings idempotency,
+        @DefaultValue SemanticCacheSettings semanticCache) {
 
     public OrchestratorProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);

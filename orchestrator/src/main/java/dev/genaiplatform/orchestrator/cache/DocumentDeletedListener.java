@@ -4,6 +4,7 @@ import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent;
 import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.orchestrator.semantic.SemanticAnswerCache;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -28,11 +29,14 @@ public class DocumentDeletedListener {
     static final String REASON_HEADER = "platform-dlt-reason";
 
     private final ExactAnswerCache cache;
+    private final SemanticAnswerCache semanticCache;
     private final JwtDecoder decoder;
     private final KafkaTemplate<Object, Object> kafka;
 
-    public DocumentDeletedListener(ExactAnswerCache cache, JwtDecoder decoder, KafkaTemplate<Object, Object> kafka) {
+    public DocumentDeletedListener(ExactAnswerCache cache, SemanticAnswerCache semanticCache, JwtDecoder decoder,
+                                   KafkaTemplate<Object, Object> kafka) {
         this.cache = cache;
+        this.semanticCache = semanticCache;
         this.decoder = decoder;
         this.kafka = kafka;
     }
@@ -63,7 +67,8 @@ public class DocumentDeletedListener {
             deadLetter(record, "token tenant does not own the event");
             return;
         }
-        long evicted = this.cache.evictDocument(tenant, event.fileId());
+        long evicted = this.cache.evictDocument(tenant, event.fileId())
+                + this.semanticCache.evictDocument(tenant, event.fileId());
         log.info("Document {}@{} of tenant {} left the index ({}): {} cached answers dropped", event.fileId(),
                 event.version(), tenant, event.reason(), evicted);
     }

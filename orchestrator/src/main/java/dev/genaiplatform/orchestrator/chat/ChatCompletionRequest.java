@@ -240,6 +240,26 @@ public record ChatCompletionRequest(
                 format == null ? null : format.schema(), stopSequences(), this.user, null);
     }
 
+    /**
+     * The question, when the semantic cache may answer this request: one user message, nothing else from the
+     * conversation but system messages, no tools and no structured output. Anything more specific is exact-only.
+     */
+    java.util.Optional<String> semanticQuestion() {
+        boolean oneUserTurn = this.messages.stream().filter(m -> "user".equals(m.role())).count() == 1
+                && this.messages.stream().allMatch(m -> "user".equals(m.role()) || "system".equals(m.normalizedRole()));
+        if (!oneUserTurn || usesTools() || this.responseFormat != null && !this.responseFormat.isNull()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(lastUserText().strip());
+    }
+
+    /** The client's own system messages, part of the semantic cache's scope. */
+    String clientSystemText() {
+        StringBuilder text = new StringBuilder();
+        this.messages.stream().filter(m -> "system".equals(m.normalizedRole())).forEach(m -> text.append(m.text()).append('\n'));
+        return text.toString();
+    }
+
     /** The newest user message's text, for the router. */
     String lastUserText() {
         for (int i = this.messages.size() - 1; i >= 0; i--) {

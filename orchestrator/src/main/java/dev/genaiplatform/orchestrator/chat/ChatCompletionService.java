@@ -28,6 +28,8 @@ import dev.genaiplatform.orchestrator.routing.ModelRouter.RoutingInput;
 import dev.genaiplatform.orchestrator.routing.RouteDecision;
 import dev.genaiplatform.orchestrator.provider.ModelRequest;
 import dev.genaiplatform.orchestrator.security.Caller;
+import dev.genaiplatform.orchestrator.semantic.QuestionEmbedder;
+import dev.genaiplatform.orchestrator.semantic.SemanticAnswerCache;
 import dev.genaiplatform.orchestrator.structured.JsonSchemaCheck;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
@@ -88,11 +90,14 @@ class ChatCompletionService {
     private final ObjectProvider<Tracer> tracer;
     private final JsonMapper json;
     private final JsonSchemaCheck schemaCheck;
+    private final SemanticAnswerCache semanticCache;
+    private final QuestionEmbedder embedder;
     private final String repairTemplate;
 
     ChatCompletionService(GuardrailsClient guardrails, RetrievalClient retrieval, GroundedPromptBuilder promptBuilder,
                           ChatProviders providers, ResilientModelCalls modelCalls, ModelRouter router,
-                          ExactAnswerCache cache, TenantSpend spend, PriceTable prices, TokenCounter tokens,
+                          ExactAnswerCache cache, SemanticAnswerCache semanticCache, QuestionEmbedder embedder,
+                          TenantSpend spend, PriceTable prices, TokenCounter tokens,
                           CompletionEventPublisher events, OrchestratorProperties properties, MeterRegistry meters,
                           ObjectProvider<Tracer> tracer, JsonMapper json) {
         this.guardrails = guardrails;
@@ -102,6 +107,8 @@ class ChatCompletionService {
         this.modelCalls = modelCalls;
         this.router = router;
         this.cache = cache;
+        this.semanticCache = semanticCache;
+        this.embedder = embedder;
         this.spend = spend;
         this.prices = prices;
         this.tokens = tokens;
@@ -158,8 +165,16 @@ class ChatCompletionService {
                     + route.model() + "\n" + trace.promptVersion + "\n" + request.cacheMaterial(this.json)) : null;
             trace.cache = cacheKey == null ? "bypass" : "miss";
             ExactAnswerCache.Flight flight = null;
+            SemanticProbe semantic = null;
             if (cacheKey != null) {
                 Optional<StoredAnswer> hit = trace.time(Stage.CACHE, () -> this.cache.get(cacheKey));
+                if (hit.isEmpty() && this.semanticCache.enabled()) {
+                    // 2b. The semantic cache: the same tenant asked something that means the same.
+                    semantic = trace.time(Stage.SEMANTIC_CACHE, () -> probe(request, caller, route, trace));
+                    if (semantic != null && semantic.hit() != null) {
+                        return fromCache(request, trace, route, semantic.hit(), "semantic-hit");
+                    }
+                }
                 if (hit.isEmpty()) {
                     ExactAnswerCache.Flight joined = this.cache.join(cacheKey);
                     if (joined.leader()) {
@@ -171,10 +186,10 @@ class ChatCompletionService {
                     }
                 }
                 if (hit.isPresent()) {
-                    return fromCache(request, trace, route, hit.get());
+                    return fromCache(request, trace, route, hit.get(), "hit");
                 }
             }
-            return compute(request, caller, trace, route, chain, cacheKey, flight);
+            return compute(request, caller, trace, route, chain, cacheKey, flight, semantic);
         }
         catch (RuntimeException failure) {
             if (failure instanceof ChatCompletionException known && trace.finished) {
@@ -186,7 +201,8 @@ class ChatCompletionService {
 
     /** Steps 3 to 8. */
     private Answer compute(ChatCompletionRequest request, Caller caller, RequestTrace trace, RouteDecision route,
-                           List<ResolvedModel> chain, String cacheKey, ExactAnswerCache.Flight flight) {
+                           List<ResolvedModel> chain, String cacheKey, ExactAnswerCache.Flight flight,
+                           SemanticProbe semantic) {
         java.util.concurrent.CompletableFuture<Optional<StoredAnswer>> stored = new java.util.concurrent.CompletableFuture<>();
         GroundedPrompt prompt;
         try {
@@ -230,6 +246,9 @@ class ChatCompletionService {
             }
             else if (cacheKey != null && ("stop".equals(done.finishReason()))) {
                 this.cache.put(cacheKey, done, trace.tenantId);
+            }
+            if (semantic != null && "stop".equals(done.finishReason())) {
+                this.semanticCache.store(semantic.scope(), trace.tenantId, semantic.question(), semantic.vector(), done);
             }
             stored.complete(Optional.of(done));
         };
@@ -305,17 +324,18 @@ class ChatCompletionService {
     }
 
     /** A cached answer, whole or replayed as a stream; no guardrails, retrieval or model call. */
-    private Answer fromCache(ChatCompletionRequest request, RequestTrace trace, RouteDecision route, StoredAnswer hit) {
-        trace.cache = "hit";
+    private Answer fromCache(ChatCompletionRequest request, RequestTrace trace, RouteDecision route, StoredAnswer hit,
+                             String kind) {
+        trace.cache = kind;
         trace.servedModel = hit.servedModel();
         trace.costUsd = 0.0;
         trace.firstToken();
         trace.finishReason(hit.finishReason());
         PlatformMetadata metadata = new PlatformMetadata(new PlatformMetadata.Route(route.requested(), hit.servedModel(),
-                route.model(), route.rule(), route.complexity()), "hit", List.of(), null, 0.0, null);
+                route.model(), route.rule(), route.complexity()), kind, List.of(), null, 0.0, null);
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put(dev.genaiplatform.contracts.http.PlatformHttpHeaders.ROUTE, route.header());
-        headers.put(dev.genaiplatform.contracts.http.PlatformHttpHeaders.CACHE, "hit");
+        headers.put(dev.genaiplatform.contracts.http.PlatformHttpHeaders.CACHE, kind);
         headers.put(dev.genaiplatform.contracts.http.PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
         finish(trace, outcome(hit));
         java.util.concurrent.CompletableFuture<Optional<StoredAnswer>> stored =
@@ -326,6 +346,27 @@ class ChatCompletionService {
         }
         return new Answer(ChatCompletionResponse.of(trace.requestId, trace.created, request.model(), hit, metadata),
                 null, headers, stored);
+    }
+
+    /**
+     * The semantic cache's view of a request: its scope, question and vector (computed once, reused to store the
+     * answer), and the hit when there is one. Null when the request is not eligible.
+     */
+    private record SemanticProbe(String scope, String question, float[] vector, StoredAnswer hit) {
+    }
+
+    private SemanticProbe probe(ChatCompletionRequest request, Caller caller, RouteDecision route, RequestTrace trace) {
+        Optional<String> question = request.semanticQuestion();
+        if (question.isEmpty()) {
+            return null;
+        }
+        String scope = SemanticAnswerCache.scope(caller.tenantId(), caller.groups(), route.model(), trace.promptVersion,
+                request.vectorStoreIds(), request.clientSystemText());
+        float[] vector = this.embedder.embed(question.get());
+        Optional<SemanticAnswerCache.Hit> hit = this.semanticCache.lookup(scope, question.get(), vector);
+        hit.ifPresent(h -> log.info("Request {}: semantic hit, similarity {} with a cached question", trace.requestId,
+                String.format(java.util.Locale.ROOT, "%.3f", h.similarity())));
+        return new SemanticProbe(scope, question.get(), vector, hit.map(SemanticAnswerCache.Hit::answer).orElse(null));
     }
 
     /** A stored answer for an idempotent repeat: the first request's id and answer, marked as a replay. */

@@ -27,7 +27,7 @@ final class RequestTrace {
 
     /** The stages of the flow, in the order they run; the names appear in Server-Timing and metrics. */
     enum Stage {
-        ROUTE("route"), CACHE("cache"), GUARDRAILS("guardrails"), RETRIEVAL("retrieval"), PROMPT("prompt"),
+        ROUTE("route"), CACHE("cache"), SEMANTIC_CACHE("semantic-cache"), GUARDRAILS("guardrails"), RETRIEVAL("retrieval"), PROMPT("prompt"),
         MODEL("model");
 
         final String metricName;
