@@ -2,6 +2,7 @@ package dev.genaiplatform.orchestrator.chat;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
 import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.contracts.problem.ProblemType;
@@ -42,13 +43,21 @@ import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -89,10 +98,9 @@ class ChatCompletionService {
     private final MeterRegistry meters;
     private final ObjectProvider<Tracer> tracer;
     private final JsonMapper json;
-    private final JsonSchemaCheck schemaCheck;
+    private final SchemaRepair schemaRepair;
     private final SemanticAnswerCache semanticCache;
     private final QuestionEmbedder embedder;
-    private final String repairTemplate;
 
     ChatCompletionService(GuardrailsClient guardrails, RetrievalClient retrieval, GroundedPromptBuilder promptBuilder,
                           ChatProviders providers, ResilientModelCalls modelCalls, ModelRouter router,
@@ -117,12 +125,13 @@ class ChatCompletionService {
         this.meters = meters;
         this.tracer = tracer;
         this.json = json;
-        this.schemaCheck = new JsonSchemaCheck(json);
         try {
-            this.repairTemplate = properties.prompt().repairTemplate().getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
+            this.schemaRepair = new SchemaRepair(new JsonSchemaCheck(json),
+                    properties.prompt().repairTemplate().getContentAsString(StandardCharsets.UTF_8),
+                    properties.prompt().structuredOutputRepairs(), providers, modelCalls, tokens, meters);
         }
-        catch (java.io.IOException ex) {
-            throw new java.io.UncheckedIOException("Cannot read the structured-output repair template", ex);
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot read the structured-output repair template", ex);
         }
     }
 
@@ -139,7 +148,7 @@ class ChatCompletionService {
      * @param stored  completes with the finished answer (for the idempotency store), empty when it failed
      */
     record Answer(ChatCompletionResponse body, Flux<ServerSentEvent<String>> stream, Map<String, String> headers,
-                  java.util.concurrent.CompletableFuture<Optional<StoredAnswer>> stored) {
+                  CompletableFuture<Optional<StoredAnswer>> stored) {
     }
 
     Answer begin(ChatCompletionRequest request, Caller caller, Options options) {
@@ -203,7 +212,7 @@ class ChatCompletionService {
     private Answer compute(ChatCompletionRequest request, Caller caller, RequestTrace trace, RouteDecision route,
                            List<ResolvedModel> chain, String cacheKey, ExactAnswerCache.Flight flight,
                            SemanticProbe semantic) {
-        java.util.concurrent.CompletableFuture<Optional<StoredAnswer>> stored = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Optional<StoredAnswer>> stored = new CompletableFuture<>();
         GroundedPrompt prompt;
         try {
             prompt = prepare(request, caller, trace, chain.getFirst());
@@ -214,8 +223,8 @@ class ChatCompletionService {
             }
             throw failure;
         }
-        java.util.concurrent.atomic.AtomicReference<AnswerAccumulator> current =
-                new java.util.concurrent.atomic.AtomicReference<>(new AnswerAccumulator(prompt, this.tokens));
+        AtomicReference<AnswerAccumulator> current =
+                new AtomicReference<>(new AnswerAccumulator(prompt, this.tokens));
         AnswerEvents writer = new AnswerEvents(trace.requestId, trace.created, request.model(), this.json);
         AtomicBoolean committed = new AtomicBoolean(false);
         long modelStart = System.nanoTime();
@@ -226,8 +235,8 @@ class ChatCompletionService {
                 }, !request.streaming(), deadline(caller), committed::get,
                 (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome));
         Map<String, String> headers = Map.of(
-                dev.genaiplatform.contracts.http.PlatformHttpHeaders.ROUTE, route.header(),
-                dev.genaiplatform.contracts.http.PlatformHttpHeaders.CACHE, trace.cache);
+                PlatformHttpHeaders.ROUTE, route.header(),
+                PlatformHttpHeaders.CACHE, trace.cache);
 
         Runnable onSuccess = () -> {
             trace.stageTook(Stage.MODEL, System.nanoTime() - modelStart);
@@ -270,14 +279,15 @@ class ChatCompletionService {
                         && request.modelRequest().responseFormat().jsonSchema()
                         ? request.modelRequest().responseFormat().schema() : null;
                 if (schema != null) {
-                    trace.structuredOutput = holdToSchema(schema, request, caller, trace, prompt, current);
+                    trace.structuredOutput = this.schemaRepair.hold(schema, request.modelRequest(), deadline(caller),
+                            trace, prompt, current);
                 }
                 onSuccess.run();
                 StoredAnswer done = stored.join().orElseThrow();
                 String serverTiming = trace.serverTiming();
                 finish(trace, outcome(done));
-                Map<String, String> withTiming = new java.util.LinkedHashMap<>(headers);
-                withTiming.put(dev.genaiplatform.contracts.http.PlatformHttpHeaders.SERVER_TIMING, serverTiming);
+                Map<String, String> withTiming = new LinkedHashMap<>(headers);
+                withTiming.put(PlatformHttpHeaders.SERVER_TIMING, serverTiming);
                 return new Answer(ChatCompletionResponse.of(trace.requestId, trace.created, request.model(), done,
                         metadata(trace, route, prompt)), null, withTiming, stored);
             }
@@ -303,8 +313,7 @@ class ChatCompletionService {
                     ModelRequest.ResponseFormat format = request.modelRequest().responseFormat();
                     if (format != null && format.jsonSchema()) {
                         // A streamed answer is already with the client: it is checked and reported, not repaired.
-                        JsonSchemaCheck.Result result = this.schemaCheck.check(format.schema(), done.answer());
-                        trace.structuredOutput = new PlatformMetadata.StructuredOutput(1, result.valid(), result.errors());
+                        trace.structuredOutput = this.schemaRepair.checkOnly(format.schema(), done.answer());
                     }
                     return Flux.fromIterable(writer.closing(done, request.includeUsage(), metadata(trace, route, prompt)));
                 }))
@@ -333,13 +342,13 @@ class ChatCompletionService {
         trace.finishReason(hit.finishReason());
         PlatformMetadata metadata = new PlatformMetadata(new PlatformMetadata.Route(route.requested(), hit.servedModel(),
                 route.model(), route.rule(), route.complexity()), kind, List.of(), null, 0.0, null);
-        Map<String, String> headers = new java.util.LinkedHashMap<>();
-        headers.put(dev.genaiplatform.contracts.http.PlatformHttpHeaders.ROUTE, route.header());
-        headers.put(dev.genaiplatform.contracts.http.PlatformHttpHeaders.CACHE, kind);
-        headers.put(dev.genaiplatform.contracts.http.PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(PlatformHttpHeaders.ROUTE, route.header());
+        headers.put(PlatformHttpHeaders.CACHE, kind);
+        headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
         finish(trace, outcome(hit));
-        java.util.concurrent.CompletableFuture<Optional<StoredAnswer>> stored =
-                java.util.concurrent.CompletableFuture.completedFuture(Optional.of(hit));
+        CompletableFuture<Optional<StoredAnswer>> stored =
+                CompletableFuture.completedFuture(Optional.of(hit));
         if (request.streaming()) {
             AnswerEvents writer = new AnswerEvents(trace.requestId, trace.created, request.model(), this.json);
             return new Answer(null, Flux.fromIterable(writer.replay(hit, request.includeUsage(), metadata)), headers, stored);
@@ -365,7 +374,7 @@ class ChatCompletionService {
         float[] vector = this.embedder.embed(question.get());
         Optional<SemanticAnswerCache.Hit> hit = this.semanticCache.lookup(scope, question.get(), vector);
         hit.ifPresent(h -> log.info("Request {}: semantic hit, similarity {} with a cached question", trace.requestId,
-                String.format(java.util.Locale.ROOT, "%.3f", h.similarity())));
+                String.format(Locale.ROOT, "%.3f", h.similarity())));
         return new SemanticProbe(scope, question.get(), vector, hit.map(SemanticAnswerCache.Hit::answer).orElse(null));
     }
 
@@ -373,7 +382,7 @@ class ChatCompletionService {
     Answer replay(ChatCompletionRequest request, StoredAnswer first) {
         PlatformMetadata metadata = new PlatformMetadata(null, null, null, null, null, true);
         Map<String, String> headers = Map.of("Idempotent-Replayed", "true");
-        var stored = java.util.concurrent.CompletableFuture.completedFuture(Optional.of(first));
+        var stored = CompletableFuture.completedFuture(Optional.of(first));
         long created = Instant.now().getEpochSecond();
         if (request.streaming()) {
             AnswerEvents writer = new AnswerEvents(first.requestId(), created, request.model(), this.json);
@@ -494,41 +503,6 @@ class ChatCompletionService {
                 trace.costUsd, null, trace.structuredOutput);
     }
 
-    /**
-     * Structured output that holds: a whole answer that fails the requested JSON schema is asked for again, with
-     * the validation errors, from the model that gave it, at most {@code structured-output-repairs} times. The
-     * answer kept is the last one; the metadata says how many it took and whether it holds.
-     */
-    private PlatformMetadata.StructuredOutput holdToSchema(String schema, ChatCompletionRequest request, Caller caller,
-                                                           RequestTrace trace, GroundedPrompt prompt,
-                                                           java.util.concurrent.atomic.AtomicReference<AnswerAccumulator> current) {
-        int maxRepairs = this.properties.prompt().structuredOutputRepairs();
-        for (int attempt = 1; ; attempt++) {
-            String text = current.get().text();
-            JsonSchemaCheck.Result result = this.schemaCheck.check(schema, text);
-            if (result.valid() || attempt > maxRepairs) {
-                this.meters.counter("orchestrator.structured.output", "valid", Boolean.toString(result.valid()),
-                        "attempts", Integer.toString(attempt)).increment();
-                return new PlatformMetadata.StructuredOutput(attempt, result.valid(), result.errors());
-            }
-            StoredAnswer rejected = current.get().finish(trace.requestId, trace.servedModel);
-            trace.repairPromptTokens += rejected.promptTokens();
-            trace.repairCompletionTokens += rejected.completionTokens();
-            List<org.springframework.ai.chat.messages.Message> messages = new java.util.ArrayList<>(prompt.messages());
-            messages.add(new org.springframework.ai.chat.messages.AssistantMessage(text));
-            messages.add(new org.springframework.ai.chat.messages.UserMessage(this.repairTemplate
-                    .replace("{errors}", "- " + String.join("\n- ", result.errors()))));
-            AnswerAccumulator next = new AnswerAccumulator(prompt, this.tokens);
-            this.modelCalls.stream(List.of(this.providers.resolve(trace.servedModel)),
-                            model -> model.provider().prompt(model.modelId(), messages, request.modelRequest(), true)
-                                    .stream().chatResponse(),
-                            true, deadline(caller), () -> false,
-                            (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome + "(repair)"))
-                    .collectList().block().forEach(next::accept);
-            current.set(next);
-        }
-    }
-
     private void tagSpan(RouteDecision route) {
         Tracer current = this.tracer.getIfAvailable();
         if (current != null && current.currentSpan() != null) {
@@ -542,9 +516,9 @@ class ChatCompletionService {
         return caller.deadline() != null && caller.deadline().isBefore(cap) ? caller.deadline() : cap;
     }
 
-    private java.time.Duration remaining(Caller caller) {
-        java.time.Duration left = java.time.Duration.between(Instant.now(), deadline(caller));
-        return left.isNegative() ? java.time.Duration.ZERO : left;
+    private Duration remaining(Caller caller) {
+        Duration left = Duration.between(Instant.now(), deadline(caller));
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /**

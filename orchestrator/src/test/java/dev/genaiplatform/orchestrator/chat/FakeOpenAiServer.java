@@ -115,7 +115,7 @@ final class FakeOpenAiServer implements AutoCloseable {
                 return;
             }
             case "hang" -> {
-                sleep(30_000);
+                sleep(15_000);
                 exchange.close();
                 return;
             }

@@ -37,8 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "platform.orchestrator.cache.enabled=false",
-        "platform.orchestrator.resilience.first-token-timeout=1s",
-        "platform.orchestrator.resilience.idle-timeout=1s",
+        "platform.orchestrator.resilience.first-token-timeout=3s",
+        "platform.orchestrator.resilience.idle-timeout=3s",
         "platform.orchestrator.resilience.backoff=10ms",
         "platform.orchestrator.resilience.minimum-calls=1000",
         "platform.orchestrator.resilience.sliding-window=1000",
