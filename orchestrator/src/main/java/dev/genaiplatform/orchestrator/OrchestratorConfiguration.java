@@ -31,6 +31,7 @@ import dev.genaiplatform.orchestrator.budget.TenantSpend;
 import dev.genaiplatform.orchestrator.cache.DocumentDeletedListener;
 import dev.genaiplatform.orchestrator.cache.ExactAnswerCache;
 import dev.genaiplatform.orchestrator.idempotency.IdempotencyStore;
+import dev.genaiplatform.orchestrator.memory.ConversationMemory;
 import dev.genaiplatform.orchestrator.resilience.ResilientModelCalls;
 import dev.genaiplatform.orchestrator.routing.ModelRouter;
 import dev.genaiplatform.orchestrator.semantic.QuestionEmbedder;
@@ -116,6 +117,12 @@ class OrchestratorConfiguration {
     @Bean
     SemanticAnswerCache semanticAnswerCache(StringRedisTemplate redis, JsonMapper json, OrchestratorProperties properties) {
         return new SemanticAnswerCache(redis, json, properties.semanticCache());
+    }
+
+    @Bean
+    ConversationMemory conversationMemory(StringRedisTemplate redis, JsonMapper json, TokenCounter tokens,
+                                          OrchestratorProperties properties) {
+        return new ConversationMemory(redis, json, tokens, properties.memory());
     }
 
     @Bean

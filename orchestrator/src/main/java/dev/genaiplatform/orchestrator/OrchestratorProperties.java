@@ -6,6 +6,7 @@ import org.springframework.core.io.Resource;
 
 import dev.genaiplatform.orchestrator.cache.CacheSettings;
 import dev.genaiplatform.orchestrator.idempotency.IdempotencySettings;
+import dev.genaiplatform.orchestrator.memory.MemorySettings;
 import dev.genaiplatform.orchestrator.resilience.ResilienceSettings;
 import dev.genaiplatform.orchestrator.routing.RoutingSettings;
 import dev.genaiplatform.orchestrator.semantic.SemanticCacheSettings;
@@ -31,6 +32,7 @@ import java.util.Map;
  * @param cache      the exact answer cache
  * @param idempotency the {@code Idempotency-Key} store
  * @param semanticCache the semantic answer cache (off by default)
+ * @param memory     conversation memory for requests with {@code X-Conversation-Id}
  */
 @ConfigurationProperties("platform.orchestrator")
 public record OrchestratorProperties(
@@ -46,7 +48,8 @@ public record OrchestratorProperties(
         @DefaultValue RoutingSettings routing,
         @DefaultValue CacheSettings cache,
         @DefaultValue IdempotencySettings idempotency,
-        @DefaultValue SemanticCacheSettings semanticCache) {
+        @DefaultValue SemanticCacheSettings semanticCache,
+        @DefaultValue MemorySettings memory) {
 
     public OrchestratorProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);

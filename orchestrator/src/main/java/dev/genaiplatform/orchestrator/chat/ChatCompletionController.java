@@ -6,6 +6,7 @@ import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import dev.genaiplatform.orchestrator.cache.ExactAnswerCache;
 import dev.genaiplatform.orchestrator.idempotency.IdempotencyStore;
+import dev.genaiplatform.orchestrator.memory.ConversationMemory;
 import dev.genaiplatform.orchestrator.security.Caller;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -56,6 +57,11 @@ class ChatCompletionController {
             @RequestHeader(name = PlatformHttpHeaders.EXPERIMENT_ARM, required = false) String experimentArm,
             @RequestBody ChatCompletionRequest request) {
         Caller caller = Caller.from(token);
+        if (conversationId != null && !ConversationMemory.isValidId(conversationId)) {
+            throw new ChatCompletionException(ProblemType.INVALID_HEADER,
+                    "X-Conversation-Id must be 1 to 128 characters of letters, digits and . _ : -.",
+                    PlatformHttpHeaders.CONVERSATION_ID, null, null);
+        }
         ChatCompletionService.Options options = new ChatCompletionService.Options(bypassesCache(cacheControl),
                 conversationId, caller.scopes().contains(InternalToken.SCOPE_EVALUATION) ? experimentArm : null);
         if (idempotencyKey == null) {

@@ -15,6 +15,7 @@ import dev.genaiplatform.orchestrator.chat.RequestTrace.Stage;
 import dev.genaiplatform.orchestrator.citation.GroundingCheck;
 import dev.genaiplatform.orchestrator.events.CompletionEventPublisher;
 import dev.genaiplatform.orchestrator.guardrails.GuardrailsClient;
+import dev.genaiplatform.orchestrator.memory.ConversationMemory;
 import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.orchestrator.prompt.GroundedPrompt;
 import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
@@ -49,6 +50,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,11 +102,14 @@ class ChatCompletionService {
     private final JsonMapper json;
     private final SchemaRepair schemaRepair;
     private final SemanticAnswerCache semanticCache;
+    private final ConversationMemory memory;
+    private final String summaryTemplate;
     private final QuestionEmbedder embedder;
 
     ChatCompletionService(GuardrailsClient guardrails, RetrievalClient retrieval, GroundedPromptBuilder promptBuilder,
                           ChatProviders providers, ResilientModelCalls modelCalls, ModelRouter router,
                           ExactAnswerCache cache, SemanticAnswerCache semanticCache, QuestionEmbedder embedder,
+                          ConversationMemory memory,
                           TenantSpend spend, PriceTable prices, TokenCounter tokens,
                           CompletionEventPublisher events, OrchestratorProperties properties, MeterRegistry meters,
                           ObjectProvider<Tracer> tracer, JsonMapper json) {
@@ -116,6 +121,7 @@ class ChatCompletionService {
         this.router = router;
         this.cache = cache;
         this.semanticCache = semanticCache;
+        this.memory = memory;
         this.embedder = embedder;
         this.spend = spend;
         this.prices = prices;
@@ -129,6 +135,7 @@ class ChatCompletionService {
             this.schemaRepair = new SchemaRepair(new JsonSchemaCheck(json),
                     properties.prompt().repairTemplate().getContentAsString(StandardCharsets.UTF_8),
                     properties.prompt().structuredOutputRepairs(), providers, modelCalls, tokens, meters);
+            this.summaryTemplate = properties.memory().summaryTemplate().getContentAsString(StandardCharsets.UTF_8);
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Cannot read the structured-output repair template", ex);
@@ -168,8 +175,12 @@ class ChatCompletionService {
             tagSpan(route);
             List<ResolvedModel> chain = chain(route.model(), caller);
 
+            // 1b. Conversation memory: a conversation the caller started; its answers never enter the caches.
+            ConversationMemory.Remembered remembered = options.conversationId() == null ? null
+                    : trace.time(Stage.MEMORY, () -> remembered(caller, options.conversationId()));
+
             // 2. The exact cache: the same tenant asked exactly this before.
-            String cacheKey = this.cache.enabled() && !options.cacheBypass()
+            String cacheKey = remembered == null && this.cache.enabled() && !options.cacheBypass()
                     ? ExactAnswerCache.sha256(caller.tenantId() + "\n" + String.join(",", caller.groups()) + "\n"
                     + route.model() + "\n" + trace.promptVersion + "\n" + request.cacheMaterial(this.json)) : null;
             trace.cache = cacheKey == null ? "bypass" : "miss";
@@ -198,7 +209,8 @@ class ChatCompletionService {
                     return fromCache(request, trace, route, hit.get(), "hit");
                 }
             }
-            return compute(request, caller, trace, route, chain, cacheKey, flight, semantic);
+            return compute(request, caller, trace, route, chain, cacheKey, flight, semantic, remembered,
+                    options.conversationId());
         }
         catch (RuntimeException failure) {
             if (failure instanceof ChatCompletionException known && trace.finished) {
@@ -211,11 +223,11 @@ class ChatCompletionService {
     /** Steps 3 to 8. */
     private Answer compute(ChatCompletionRequest request, Caller caller, RequestTrace trace, RouteDecision route,
                            List<ResolvedModel> chain, String cacheKey, ExactAnswerCache.Flight flight,
-                           SemanticProbe semantic) {
+                           SemanticProbe semantic, ConversationMemory.Remembered remembered, String conversationId) {
         CompletableFuture<Optional<StoredAnswer>> stored = new CompletableFuture<>();
         GroundedPrompt prompt;
         try {
-            prompt = prepare(request, caller, trace, chain.getFirst());
+            prompt = prepare(request, caller, trace, chain.getFirst(), remembered);
         }
         catch (RuntimeException failure) {
             if (flight != null) {
@@ -255,6 +267,9 @@ class ChatCompletionService {
             }
             else if (cacheKey != null && ("stop".equals(done.finishReason()))) {
                 this.cache.put(cacheKey, done, trace.tenantId);
+            }
+            if (remembered != null && done.toolCalls().isEmpty()) {
+                remember(caller, conversationId, trace.question, done.answer());
             }
             if (semantic != null && "stop".equals(done.finishReason())) {
                 this.semanticCache.store(semantic.scope(), trace.tenantId, semantic.question(), semantic.vector(), done);
@@ -432,16 +447,23 @@ class ChatCompletionService {
 
     /** Steps 3 to 5: everything before the model call. */
     private GroundedPrompt prepare(ChatCompletionRequest request, Caller caller, RequestTrace trace,
-                                   ResolvedModel model) {
+                                   ResolvedModel model, ConversationMemory.Remembered remembered) {
         // 3. Guardrails check everything the model will read: messages, tool calls, tools, schema, stop, user.
         InputCheckedReply check = trace.time(Stage.GUARDRAILS,
                 () -> this.guardrails.check(caller, trace.requestId, request.checkCommand(trace.requestId)));
         trace.verdict(check.verdict());
         List<ChatMessage> conversation = forwardableMessages(check, request);
         List<Turn> turns = turns(request, conversation);
+        if (remembered != null) {
+            List<Turn> withHistory = new ArrayList<>(remembered.asTurns());
+            withHistory.addAll(turns);
+            turns = withHistory;
+        }
 
         // 4. Retrieval searches with the (possibly redacted) question, in the vector stores the client named.
         String question = lastUserMessage(conversation);
+        trace.question = question;
+        List<Turn> promptTurns = turns;
         List<RetrievedChunk> chunks = trace.time(Stage.RETRIEVAL,
                 () -> this.retrieval.search(caller, trace.requestId, question, request.vectorStoreIds()));
 
@@ -450,7 +472,7 @@ class ChatCompletionService {
                 ? request.modelRequest().answerTokenLimit() : this.properties.prompt().answerReserve();
         GroundedPromptBuilder.Window window = new GroundedPromptBuilder.Window(model.contextWindow(), answerReserve,
                 this.tokens.count(request.toolsText()));
-        GroundedPrompt prompt = trace.time(Stage.PROMPT, () -> this.promptBuilder.build(turns, chunks, window));
+        GroundedPrompt prompt = trace.time(Stage.PROMPT, () -> this.promptBuilder.build(promptTurns, chunks, window));
         trace.promptPassages(prompt.passageIds());
         log.info("Request {} (tenant {}): verdict {}, {} of {} passages in the prompt, ~{} prompt tokens, {} turns dropped",
                 trace.requestId, trace.tenantId, check.verdict(), prompt.passages().size(), chunks.size(),
@@ -501,6 +523,53 @@ class ChatCompletionService {
         return new PlatformMetadata(new PlatformMetadata.Route(route.requested(), trace.servedModel, route.model(),
                 route.rule(), route.complexity()), trace.cache, List.copyOf(trace.attempts), prompt.budget(),
                 trace.costUsd, null, trace.structuredOutput);
+    }
+
+    private ConversationMemory.Remembered remembered(Caller caller, String conversationId) {
+        try {
+            return this.memory.load(caller.tenantId(), caller.userId(), conversationId);
+        }
+        catch (ConversationMemory.NotYours notYours) {
+            throw new ChatCompletionException(ProblemType.NOT_FOUND, "No such conversation.",
+                    PlatformHttpHeaders.CONVERSATION_ID, null, notYours);
+        }
+    }
+
+    /** Stores the exchange now; folds old turns into a model-written summary on a virtual thread. */
+    private void remember(Caller caller, String conversationId, String question, String answer) {
+        try {
+            this.memory.append(caller.tenantId(), conversationId, question, answer);
+            Thread.ofVirtual().name("memory-summary").start(() -> {
+                try {
+                    this.memory.compact(caller.tenantId(), conversationId, this::summarise);
+                }
+                catch (RuntimeException failure) {
+                    log.warn("Conversation {} not compacted: {}", conversationId, failure.getMessage());
+                }
+            });
+        }
+        catch (RuntimeException failure) {
+            log.warn("Conversation {} not remembered: {}", conversationId, failure.getMessage());
+        }
+    }
+
+    private String summarise(String transcript) {
+        ResolvedModel model = this.providers.resolve(this.memory.settings().summaryModel());
+        List<org.springframework.ai.chat.messages.Message> messages = List.of(
+                new org.springframework.ai.chat.messages.SystemMessage(this.summaryTemplate),
+                new org.springframework.ai.chat.messages.UserMessage(transcript));
+        ModelRequest request = new ModelRequest(0.0, null, 300, null, List.of(), null, null, List.of(), null, null, null);
+        StringBuilder summary = new StringBuilder();
+        this.modelCalls.stream(List.of(model), m -> m.provider().prompt(m.modelId(), messages, request, true)
+                                .stream().chatResponse(), true,
+                        Instant.now().plus(this.properties.resilience().totalTimeout()), () -> false, (m, outcome) -> { })
+                .collectList().block()
+                .forEach(response -> {
+                    if (response.getResult() != null && response.getResult().getOutput().getText() != null) {
+                        summary.append(response.getResult().getOutput().getText());
+                    }
+                });
+        return summary.toString().strip();
     }
 
     private void tagSpan(RouteDecision route) {

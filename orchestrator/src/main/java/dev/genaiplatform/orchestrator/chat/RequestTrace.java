@@ -27,7 +27,7 @@ final class RequestTrace {
 
     /** The stages of the flow, in the order they run; the names appear in Server-Timing and metrics. */
     enum Stage {
-        ROUTE("route"), CACHE("cache"), SEMANTIC_CACHE("semantic-cache"), GUARDRAILS("guardrails"), RETRIEVAL("retrieval"), PROMPT("prompt"),
+        ROUTE("route"), MEMORY("memory"), CACHE("cache"), SEMANTIC_CACHE("semantic-cache"), GUARDRAILS("guardrails"), RETRIEVAL("retrieval"), PROMPT("prompt"),
         MODEL("model");
 
         final String metricName;
@@ -66,6 +66,8 @@ final class RequestTrace {
     int repairPromptTokens;
     int repairCompletionTokens;
     PlatformMetadata.StructuredOutput structuredOutput;
+    /** The question as guardrails let it through, for conversation memory. */
+    String question;
     /** The caller's internal token, copied onto the completion event. */
     String token;
     /** Set once the completion event went out: one event per request, whatever happens after. */

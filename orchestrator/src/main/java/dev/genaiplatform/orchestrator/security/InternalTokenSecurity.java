@@ -50,7 +50,8 @@ public class InternalTokenSecurity {
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/**").permitAll()
-                        .pathMatchers("/v1/chat/completions").hasAuthority("SCOPE_" + InternalToken.SCOPE_CHAT)
+                        .pathMatchers("/v1/chat/completions", "/v1/conversations/**", "/v1/users/**")
+                        .hasAuthority("SCOPE_" + InternalToken.SCOPE_CHAT)
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(jwt -> jwt.jwtDecoder(decoder))

@@ -46,7 +46,8 @@ import static org.awaitility.Awaitility.await;
  * The edges of the chat API behind the gateway: who may call (internal token), which models, the exact cache
  * (hits, single flight, bypass, tenant isolation, invalidation), idempotency keys and routing. Real Kafka and Redis.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "management.server.port=0", "platform.orchestrator.memory.max-tokens=40"})
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers", topics = {
         Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
         Topics.RETRIEVAL_SEARCH_RESULT, Topics.CHAT_COMPLETION_RECORDED, Topics.RETRIEVAL_DOCUMENT_DELETED})
@@ -269,6 +270,79 @@ class PlatformEdgeIT {
         assertThat(this.json.readTree(simple.body()).get("model").asString()).isEqualTo("auto");
         assertThat(tools.headers().firstValue("X-Platform-Route").orElseThrow()).startsWith("sim-large; rule=needs-tools");
         assertThat(MODEL.requests().getLast().get("model").asString()).isEqualTo("sim-large");
+    }
+
+    // ---- conversation memory -------------------------------------------------------------------------------
+
+    @Test
+    void aConversationRemembersEarlierTurnsAndIsNotFoundForAnotherTenant() throws Exception {
+        String conversation = "conv-" + UUID.randomUUID();
+        HttpResponse<String> first = send(chat("sim-small", "My name is Ada. How are chunks cited?"),
+                TestTokens.chat("acme"), "X-Conversation-Id", conversation);
+        send(chat("sim-small", "What is my name?"), TestTokens.chat("acme"), "X-Conversation-Id", conversation);
+        String modelSaw = MODEL.requests().getLast().get("messages").toString();
+
+        HttpResponse<String> otherTenant = send(chat("sim-small", "What is my name?"), TestTokens.chat("globex"),
+                "X-Conversation-Id", conversation);
+        HttpResponse<String> malformed = send(chat("sim-small", "hi"), TestTokens.chat("acme"),
+                "X-Conversation-Id", "not a valid id!");
+
+        assertThat(first.headers().firstValue("X-Platform-Cache")).hasValue("bypass");
+        assertThat(modelSaw).contains("My name is Ada").contains(FakeOpenAiServer.ANSWER_WITH_CITATIONS.substring(0, 20));
+        assertThat(otherTenant.statusCode()).isEqualTo(404);
+        assertThat(otherTenant.body()).doesNotContain("Ada");
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(this.json.readTree(malformed.body()).at("/error/code").asString()).isEqualTo("invalid_header");
+    }
+
+    @Test
+    void olderTurnsAreSummarisedByTheModelOnceTheWindowIsFull() throws Exception {
+        String conversation = "conv-" + UUID.randomUUID();
+        for (String question : List.of("I live in Lyon. What is BM25?", "I have 3 cats. What is RRF?",
+                "My budget is 40 euros. What is a chunk?")) {
+            send(chat("sim-small", question), TestTokens.chat("acme"), "X-Conversation-Id", conversation);
+        }
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            send(chat("sim-small", "What do you know about me?"), TestTokens.chat("acme"), "X-Conversation-Id",
+                    conversation);
+            assertThat(MODEL.requests().getLast().get("messages").toString())
+                    .contains("Summary of the earlier conversation");
+        });
+        assertThat(MODEL.requests()).anySatisfy(request -> assertThat(request.at("/messages/0/content").asString())
+                .startsWith("Summarise the earlier part of a conversation"));
+    }
+
+    @Test
+    void nothingOfADeletedConversationComesBackFromMemoryOrCache() throws Exception {
+        String conversation = "conv-" + UUID.randomUUID();
+        String token = TestTokens.builder("acme").user("user-1").sign();
+        send(chat("sim-small", "My secret word is Zanzibar. How are chunks cited?"), token, "X-Conversation-Id", conversation);
+        String other = "conv-" + UUID.randomUUID();
+        send(chat("sim-small", "My code is Kilimanjaro. What is BM25?"), token, "X-Conversation-Id", other);
+
+        HttpResponse<String> deleted = delete("/v1/conversations/" + conversation, token);
+        HttpResponse<String> again = delete("/v1/conversations/" + conversation, token);
+        send(chat("sim-small", "What is my secret word?"), token, "X-Conversation-Id", conversation);
+        String afterDelete = MODEL.requests().getLast().get("messages").toString();
+
+        HttpResponse<String> strangerDeletesUser = delete("/v1/users/user-1/conversations",
+                TestTokens.builder("acme").user("user-2").sign());
+        HttpResponse<String> userDeletesAll = delete("/v1/users/user-1/conversations", token);
+        send(chat("sim-small", "What is my code?"), token, "X-Conversation-Id", other);
+        String afterUserDelete = MODEL.requests().getLast().get("messages").toString();
+
+        assertThat(deleted.statusCode()).isEqualTo(204);
+        assertThat(again.statusCode()).isEqualTo(404);
+        assertThat(afterDelete).doesNotContain("Zanzibar");
+        assertThat(strangerDeletesUser.statusCode()).isEqualTo(403);
+        assertThat(userDeletesAll.statusCode()).isEqualTo(200);
+        assertThat(afterUserDelete).doesNotContain("Kilimanjaro");
+    }
+
+    private HttpResponse<String> delete(String path, String token) throws Exception {
+        return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+                .header("Authorization", "Bearer " + token).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

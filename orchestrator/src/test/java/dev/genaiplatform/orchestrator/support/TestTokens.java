@@ -79,6 +79,7 @@ public final class TestTokens {
         private Instant deadline = Instant.now().plusSeconds(120);
         private ECKey key = KEY;
         private List<String> groups = List.of();
+        private String user;
 
         Builder(String tenant) {
             this.tenant = tenant;
@@ -114,6 +115,11 @@ public final class TestTokens {
             return this;
         }
 
+        public Builder user(String user) {
+            this.user = user;
+            return this;
+        }
+
         public Builder groups(String... groups) {
             this.groups = List.of(groups);
             return this;
@@ -132,6 +138,7 @@ public final class TestTokens {
                     .claim(InternalToken.CLAIM_REQUEST_ID, "gw-" + UUID.randomUUID())
                     .claim(InternalToken.CLAIM_GROUPS, this.groups)
                     .claim(InternalToken.CLAIM_DEADLINE, this.deadline.toEpochMilli())
+                    .claim(InternalToken.CLAIM_USER, this.user)
                     .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(this.key.getKeyID()).build(),
                     claims);
