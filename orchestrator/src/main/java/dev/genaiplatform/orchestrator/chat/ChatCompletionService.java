@@ -16,6 +16,7 @@ import dev.genaiplatform.orchestrator.citation.GroundingCheck;
 import dev.genaiplatform.orchestrator.events.CompletionEventPublisher;
 import dev.genaiplatform.orchestrator.guardrails.GuardrailsClient;
 import dev.genaiplatform.orchestrator.memory.ConversationMemory;
+import dev.genaiplatform.orchestrator.memory.ModelSummariser;
 import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.orchestrator.prompt.GroundedPrompt;
 import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
@@ -103,7 +104,7 @@ class ChatCompletionService {
     private final SchemaRepair schemaRepair;
     private final SemanticAnswerCache semanticCache;
     private final ConversationMemory memory;
-    private final String summaryTemplate;
+    private final ModelSummariser summariser;
     private final QuestionEmbedder embedder;
 
     ChatCompletionService(GuardrailsClient guardrails, RetrievalClient retrieval, GroundedPromptBuilder promptBuilder,
@@ -122,6 +123,7 @@ class ChatCompletionService {
         this.cache = cache;
         this.semanticCache = semanticCache;
         this.memory = memory;
+        this.summariser = new ModelSummariser(providers, modelCalls, properties.memory());
         this.embedder = embedder;
         this.spend = spend;
         this.prices = prices;
@@ -135,7 +137,7 @@ class ChatCompletionService {
             this.schemaRepair = new SchemaRepair(new JsonSchemaCheck(json),
                     properties.prompt().repairTemplate().getContentAsString(StandardCharsets.UTF_8),
                     properties.prompt().structuredOutputRepairs(), providers, modelCalls, tokens, meters);
-            this.summaryTemplate = properties.memory().summaryTemplate().getContentAsString(StandardCharsets.UTF_8);
+
         }
         catch (IOException ex) {
             throw new UncheckedIOException("Cannot read the structured-output repair template", ex);
@@ -541,7 +543,7 @@ class ChatCompletionService {
             this.memory.append(caller.tenantId(), conversationId, question, answer);
             Thread.ofVirtual().name("memory-summary").start(() -> {
                 try {
-                    this.memory.compact(caller.tenantId(), conversationId, this::summarise);
+                    this.memory.compact(caller.tenantId(), conversationId, this.summariser);
                 }
                 catch (RuntimeException failure) {
                     log.warn("Conversation {} not compacted: {}", conversationId, failure.getMessage());
@@ -551,25 +553,6 @@ class ChatCompletionService {
         catch (RuntimeException failure) {
             log.warn("Conversation {} not remembered: {}", conversationId, failure.getMessage());
         }
-    }
-
-    private String summarise(String transcript) {
-        ResolvedModel model = this.providers.resolve(this.memory.settings().summaryModel());
-        List<org.springframework.ai.chat.messages.Message> messages = List.of(
-                new org.springframework.ai.chat.messages.SystemMessage(this.summaryTemplate),
-                new org.springframework.ai.chat.messages.UserMessage(transcript));
-        ModelRequest request = new ModelRequest(0.0, null, 300, null, List.of(), null, null, List.of(), null, null, null);
-        StringBuilder summary = new StringBuilder();
-        this.modelCalls.stream(List.of(model), m -> m.provider().prompt(m.modelId(), messages, request, true)
-                                .stream().chatResponse(), true,
-                        Instant.now().plus(this.properties.resilience().totalTimeout()), () -> false, (m, outcome) -> { })
-                .collectList().block()
-                .forEach(response -> {
-                    if (response.getResult() != null && response.getResult().getOutput().getText() != null) {
-                        summary.append(response.getResult().getOutput().getText());
-                    }
-                });
-        return summary.toString().strip();
     }
 
     private void tagSpan(RouteDecision route) {
