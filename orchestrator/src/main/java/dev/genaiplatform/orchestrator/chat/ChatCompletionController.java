@@ -93,7 +93,7 @@ class ChatCompletionController {
             case IdempotencyStore.Unavailable unavailable -> respond(this.service.begin(request, caller, options),
                     gatewayRequestId, request);
             case IdempotencyStore.Fresh fresh -> {
-                ChatCompletionService.Answer answer;
+                Answer answer;
                 try {
                     answer = this.service.begin(request, caller, options);
                 }
@@ -109,7 +109,7 @@ class ChatCompletionController {
         };
     }
 
-    private static ResponseEntity<?> respond(ChatCompletionService.Answer answer, String gatewayRequestId,
+    private static ResponseEntity<?> respond(Answer answer, String gatewayRequestId,
                                              ChatCompletionRequest request) {
         ResponseEntity.BodyBuilder response = ResponseEntity.ok();
         if (StringUtils.hasText(gatewayRequestId)) {

@@ -148,18 +148,6 @@ class ChatCompletionService {
     record Options(boolean cacheBypass, String conversationId, String experimentArm) {
     }
 
-    /**
-     * The answer to give: whole, or as a stream whose headers are already known.
-     *
-     * @param body    the whole answer (non-streamed requests)
-     * @param stream  the events (streamed requests)
-     * @param headers response headers: route, cache, server timing
-     * @param stored  completes with the finished answer (for the idempotency store), empty when it failed
-     */
-    record Answer(ChatCompletionResponse body, Flux<ServerSentEvent<String>> stream, Map<String, String> headers,
-                  CompletableFuture<Optional<StoredAnswer>> stored) {
-    }
-
     Answer begin(ChatCompletionRequest request, Caller caller, Options options) {
         RequestTrace trace = new RequestTrace(caller.tenantId(), request.model(), request.streaming());
         trace.token = caller.token();
@@ -364,14 +352,7 @@ class ChatCompletionService {
         headers.put(PlatformHttpHeaders.CACHE, kind);
         headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
         finish(trace, outcome(hit));
-        CompletableFuture<Optional<StoredAnswer>> stored =
-                CompletableFuture.completedFuture(Optional.of(hit));
-        if (request.streaming()) {
-            AnswerEvents writer = new AnswerEvents(trace.requestId, trace.created, request.model(), this.json);
-            return new Answer(null, Flux.fromIterable(writer.replay(hit, request.includeUsage(), metadata)), headers, stored);
-        }
-        return new Answer(ChatCompletionResponse.of(trace.requestId, trace.created, request.model(), hit, metadata),
-                null, headers, stored);
+        return Answer.of(hit, request, trace.requestId, trace.created, metadata, headers, this.json);
     }
 
     /**
@@ -397,17 +378,9 @@ class ChatCompletionService {
 
     /** A stored answer for an idempotent repeat: the first request's id and answer, marked as a replay. */
     Answer replay(ChatCompletionRequest request, StoredAnswer first) {
-        PlatformMetadata metadata = new PlatformMetadata(null, null, null, null, null, true);
-        Map<String, String> headers = Map.of("Idempotent-Replayed", "true");
-        var stored = CompletableFuture.completedFuture(Optional.of(first));
-        long created = Instant.now().getEpochSecond();
-        if (request.streaming()) {
-            AnswerEvents writer = new AnswerEvents(first.requestId(), created, request.model(), this.json);
-            return new Answer(null, Flux.fromIterable(writer.replay(first, request.includeUsage(), metadata)), headers,
-                    stored);
-        }
-        return new Answer(ChatCompletionResponse.of(first.requestId(), created, request.model(), first, metadata), null,
-                headers, stored);
+        return Answer.of(first, request, first.requestId(), Instant.now().getEpochSecond(),
+                new PlatformMetadata(null, null, null, null, null, true), Map.of("Idempotent-Replayed", "true"),
+                this.json);
     }
 
     private RouteDecision route(ChatCompletionRequest request, Caller caller) {
