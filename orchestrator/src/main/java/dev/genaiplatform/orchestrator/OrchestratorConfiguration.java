@@ -26,7 +26,24 @@ import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.web.reactive.config.BlockingExecutionConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
+import dev.genaiplatform.orchestrator.budget.PriceTable;
+import dev.genaiplatform.orchestrator.budget.TenantSpend;
+import dev.genaiplatform.orchestrator.cache.DocumentDeletedListener;
+import dev.genaiplatform.orchestrator.cache.ExactAnswerCache;
+import dev.genaiplatform.orchestrator.idempotency.IdempotencyStore;
+import dev.genaiplatform.orchestrator.memory.ConversationMemory;
+import dev.genaiplatform.orchestrator.resilience.ResilientModelCalls;
+import dev.genaiplatform.orchestrator.routing.ModelRouter;
+import dev.genaiplatform.orchestrator.semantic.QuestionEmbedder;
+import dev.genaiplatform.orchestrator.semantic.SemanticAnswerCache;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * All beans of the orchestrator: the model providers, the prompt builder, and the Kafka plumbing for
@@ -57,6 +74,67 @@ class OrchestratorConfiguration {
         OrchestratorProperties.Prompt prompt = properties.prompt();
         return new GroundedPromptBuilder(prompt.systemTemplate(), prompt.passageTemplate(), tokens,
                 prompt.maxContextTokens(), prompt.maxPromptTokens());
+    }
+
+    // ---- resilience, routing, caches --------------------------------------------------------------
+
+    @Bean
+    ResilientModelCalls resilientModelCalls(OrchestratorProperties properties, MeterRegistry meters) {
+        return new ResilientModelCalls(properties.resilience(), meters);
+    }
+
+    @Bean
+    ModelRouter modelRouter(OrchestratorProperties properties) {
+        return new ModelRouter(properties.routing());
+    }
+
+    @Bean
+    PriceTable priceTable(OrchestratorProperties properties) {
+        Map<String, PriceTable.Price> prices = new HashMap<>();
+        properties.models().forEach((name, model) -> {
+            if (model.price() != null) {
+                prices.put(name, new PriceTable.Price(model.price().input(), model.price().output()));
+            }
+        });
+        return new PriceTable(prices);
+    }
+
+    @Bean
+    TenantSpend tenantSpend(StringRedisTemplate redis) {
+        return new TenantSpend(redis);
+    }
+
+    @Bean
+    ExactAnswerCache exactAnswerCache(StringRedisTemplate redis, JsonMapper json, OrchestratorProperties properties) {
+        return new ExactAnswerCache(redis, json, properties.cache());
+    }
+
+    @Bean
+    QuestionEmbedder questionEmbedder() {
+        return new QuestionEmbedder();
+    }
+
+    @Bean
+    SemanticAnswerCache semanticAnswerCache(StringRedisTemplate redis, JsonMapper json, OrchestratorProperties properties) {
+        return new SemanticAnswerCache(redis, json, properties.semanticCache());
+    }
+
+    @Bean
+    ConversationMemory conversationMemory(StringRedisTemplate redis, JsonMapper json, TokenCounter tokens,
+                                          OrchestratorProperties properties) {
+        return new ConversationMemory(redis, json, tokens, properties.memory());
+    }
+
+    @Bean
+    IdempotencyStore idempotencyStore(StringRedisTemplate redis, JsonMapper json, OrchestratorProperties properties) {
+        return new IdempotencyStore(redis, json, properties.idempotency());
+    }
+
+    @Bean
+    DocumentDeletedListener documentDeletedListener(ExactAnswerCache cache, SemanticAnswerCache semanticCache,
+                                                    JwtDecoder internalTokenRecordDecoder,
+                                                    KafkaTemplate<Object, Object> kafka) {
+        return new DocumentDeletedListener(cache, semanticCache, internalTokenRecordDecoder, kafka);
     }
 
     // ---- HTTP ---------------------------------------------------------------------------------------
@@ -118,6 +196,8 @@ class OrchestratorConfiguration {
                 TopicBuilder.name(Topics.GUARDRAILS_INPUT_CHECKED).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.RETRIEVAL_SEARCH).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.RETRIEVAL_SEARCH_RESULT).partitions(3).replicas(1).build(),
-                TopicBuilder.name(Topics.CHAT_COMPLETION_RECORDED).partitions(3).replicas(1).build());
+                TopicBuilder.name(Topics.CHAT_COMPLETION_RECORDED).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.RETRIEVAL_DOCUMENT_DELETED).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.deadLetter(Topics.RETRIEVAL_DOCUMENT_DELETED)).partitions(1).replicas(1).build());
     }
 }

@@ -4,7 +4,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.core.io.Resource;
 
+import dev.genaiplatform.orchestrator.cache.CacheSettings;
+import dev.genaiplatform.orchestrator.idempotency.IdempotencySettings;
+import dev.genaiplatform.orchestrator.memory.MemorySettings;
+import dev.genaiplatform.orchestrator.resilience.ResilienceSettings;
+import dev.genaiplatform.orchestrator.routing.RoutingSettings;
+import dev.genaiplatform.orchestrator.semantic.SemanticCacheSettings;
+
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,6 +25,14 @@ import java.util.Map;
  * @param providers  the model providers, by a name of your choice ({@code platform.orchestrator.providers.<name>})
  * @param models     the model names clients may send, each mapped to a provider and that provider's model id
  *                   ({@code platform.orchestrator.models.<client-model-name>}); any other name gets a 404
+ * @param resilience timeouts, retries, circuit breakers and bulkheads around model calls
+ * @param fallbacks  per model, the models to try next when it fails ({@code platform.orchestrator.fallbacks.<model>})
+ * @param tenants    per tenant: tier, monthly budget and its own fallback chains
+ * @param routing    how the routed model name ({@code auto}) chooses
+ * @param cache      the exact answer cache
+ * @param idempotency the {@code Idempotency-Key} store
+ * @param semanticCache the semantic answer cache (off by default)
+ * @param memory     conversation memory for requests with {@code X-Conversation-Id}
  */
 @ConfigurationProperties("platform.orchestrator")
 public record OrchestratorProperties(
@@ -25,11 +41,44 @@ public record OrchestratorProperties(
         @DefaultValue Prompt prompt,
         @DefaultValue("2s") Duration retryAfter,
         Map<String, Provider> providers,
-        Map<String, Model> models) {
+        Map<String, Model> models,
+        @DefaultValue ResilienceSettings resilience,
+        Map<String, List<String>> fallbacks,
+        Map<String, Tenant> tenants,
+        @DefaultValue RoutingSettings routing,
+        @DefaultValue CacheSettings cache,
+        @DefaultValue IdempotencySettings idempotency,
+        @DefaultValue SemanticCacheSettings semanticCache,
+        @DefaultValue MemorySettings memory) {
 
     public OrchestratorProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
         models = models == null ? Map.of() : Map.copyOf(models);
+        fallbacks = fallbacks == null ? Map.of() : Map.copyOf(fallbacks);
+        tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
+    }
+
+    /** The fallback chain after {@code model} for a tenant: its own if configured, else the default. */
+    public List<String> fallbacksFor(String tenantId, String model) {
+        Tenant tenant = this.tenants.get(tenantId);
+        if (tenant != null && tenant.fallbacks().containsKey(model)) {
+            return tenant.fallbacks().get(model);
+        }
+        return this.fallbacks.getOrDefault(model, List.of());
+    }
+
+    /**
+     * One tenant's settings ({@code platform.orchestrator.tenants.<tenant-id>.*}).
+     *
+     * @param tier             e.g. {@code standard} or {@code premium}; routing gives large tiers the large model
+     * @param monthlyBudgetUsd model spend per month the router steers under (0: no budget)
+     * @param fallbacks        this tenant's fallback chains, replacing the default ones per model
+     */
+    public record Tenant(String tier, @DefaultValue("0") double monthlyBudgetUsd, Map<String, List<String>> fallbacks) {
+
+        public Tenant {
+            fallbacks = fallbacks == null ? Map.of() : Map.copyOf(fallbacks);
+        }
     }
 
     /** The wire protocol a provider speaks. */
@@ -52,11 +101,13 @@ public record OrchestratorProperties(
      *                   (default {@code https://api.anthropic.com})
      * @param apiKey     the key sent to the provider; take it from an environment variable, never from a file in
      *                   the repository. Ollama needs none
-     * @param timeout    timeout of one model call attempt
-     * @param maxRetries retries on 429, 5xx and connection errors
+     * @param timeout    the provider SDK's own read timeout of one call; the platform's first-token, idle and total
+     *                   timeouts ({@code platform.orchestrator.resilience}) are shorter and act first
+     * @param maxRetries the provider SDK's own retries; 0 by default because the platform retries itself, before
+     *                   the first token only and with a fallback chain (SDK retries would multiply the wait)
      */
     public record Provider(ProviderKind kind, String baseUrl, String apiKey,
-                           @DefaultValue("30s") Duration timeout, @DefaultValue("2") int maxRetries) {
+                           @DefaultValue("60s") Duration timeout, @DefaultValue("0") int maxRetries) {
 
         public Provider {
             if (kind == null) {
@@ -72,9 +123,15 @@ public record OrchestratorProperties(
      * A model clients may name ({@code platform.orchestrator.models.<client-model-name>.*}).
      *
      * @param provider the name of an entry under {@code platform.orchestrator.providers}
-     * @param model    the provider's own model id (defaults to the client-facing name)
+     * @param model         the provider's own model id (defaults to the client-facing name)
+     * @param contextWindow the model's context window in tokens; the prompt budget is computed against it
+     * @param price         USD per 1,000 tokens, for the completion event's cost and budget-aware routing
      */
-    public record Model(String provider, String model) {
+    public record Model(String provider, String model, @DefaultValue("16384") int contextWindow, Price price) {
+    }
+
+    /** @param input USD per 1,000 prompt tokens; @param output USD per 1,000 completion tokens */
+    public record Price(double input, double output) {
     }
 
     /**
@@ -102,14 +159,22 @@ public record OrchestratorProperties(
      * @param systemTemplate   the system message template; it receives the rendered passages as {@code context}
      * @param passageTemplate  how one numbered passage is written into the context
      * @param maxContextTokens token budget for the passages: they are added best-first while they fit
-     * @param maxPromptTokens  token budget for the whole prompt (system message and conversation); set it to
-     *                         the model's context window minus the tokens you keep for the answer
+     * @param maxPromptTokens  upper bound for the whole prompt (system message and conversation); the real limit
+     *                         is the chosen model's context window minus the answer reserve and the tools, if smaller
+     * @param answerReserve    tokens kept free for the answer when the client sets no {@code max_tokens}
+     * @param version          name and version of the prompt templates, recorded with every answer (provenance)
+     * @param repairTemplate   what the model is told when its answer fails the requested JSON schema
+     * @param structuredOutputRepairs how many times a whole answer that fails its JSON schema is asked for again
      */
     public record Prompt(
             @DefaultValue("classpath:prompts/grounded-answer.st") Resource systemTemplate,
             @DefaultValue("classpath:prompts/context-passage.st") Resource passageTemplate,
             @DefaultValue("2000") int maxContextTokens,
-            @DefaultValue("6000") int maxPromptTokens) {
+            @DefaultValue("6000") int maxPromptTokens,
+            @DefaultValue("1024") int answerReserve,
+            @DefaultValue("grounded-answer@1") String version,
+            @DefaultValue("classpath:prompts/structured-output-repair.st") Resource repairTemplate,
+            @DefaultValue("2") int structuredOutputRepairs) {
 
         public Prompt {
             if (maxContextTokens < 1 || maxContextTokens >= maxPromptTokens) {

@@ -19,11 +19,11 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ChatCompletionChunk(String id, String object, long created, String model, List<Choice> choices,
-                           List<Citation> citations, Usage usage) {
+                           List<Citation> citations, Usage usage, PlatformMetadata platform) {
 
     static ChatCompletionChunk content(String id, long created, String model, String role, String text) {
         return new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
-                List.of(new Choice(0, new Delta(role, text, null), null)), null, null);
+                List.of(new Choice(0, new Delta(role, text, null), null)), null, null, null);
     }
 
     /** One tool call, whole: id, name and all arguments in one delta, which OpenAI clients accumulate like pieces. */
@@ -31,17 +31,17 @@ record ChatCompletionChunk(String id, String object, long created, String model,
                                         ChatCompletionResponse.ToolCall call) {
         ToolCallDelta delta = new ToolCallDelta(index, call.id(), call.type(), call.function());
         return new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
-                List.of(new Choice(0, new Delta(role, null, List.of(delta)), null)), null, null);
+                List.of(new Choice(0, new Delta(role, null, List.of(delta)), null)), null, null, null);
     }
 
     static ChatCompletionChunk finish(String id, long created, String model, String finishReason,
-                                      List<Citation> citations) {
+                                      List<Citation> citations, PlatformMetadata platform) {
         return new ChatCompletionChunk(id, "chat.completion.chunk", created, model,
-                List.of(new Choice(0, new Delta(null, null, null), finishReason)), citations, null);
+                List.of(new Choice(0, new Delta(null, null, null), finishReason)), citations, null, platform);
     }
 
     static ChatCompletionChunk usage(String id, long created, String model, Usage usage) {
-        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(), null, usage);
+        return new ChatCompletionChunk(id, "chat.completion.chunk", created, model, List.of(), null, usage, null);
     }
 
     /** {@code finish_reason} is written even when null, as OpenAI does, so clients can read it blindly. */

@@ -34,6 +34,7 @@ import java.util.Set;
  * @param toolChoice          {@code "auto"}, {@code "none"}, {@code "required"} or a named function
  * @param parallelToolCalls   whether the model may call several tools at once
  * @param responseFormat      {@code text}, {@code json_object} or {@code json_schema}
+ * @param vectorStoreIds      the platform's own field: the tenant's vector stores to search (empty: the default)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ChatCompletionRequest(
@@ -52,7 +53,12 @@ public record ChatCompletionRequest(
         List<Tool> tools,
         @JsonProperty("tool_choice") JsonNode toolChoice,
         @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
-        @JsonProperty("response_format") JsonNode responseFormat) {
+        @JsonProperty("response_format") JsonNode responseFormat,
+        @JsonProperty("vector_store_ids") List<String> vectorStoreIds) {
+
+    public ChatCompletionRequest {
+        vectorStoreIds = vectorStoreIds == null ? List.of() : List.copyOf(vectorStoreIds);
+    }
 
     /** {@code developer} is OpenAI's newer name for {@code system}. */
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
@@ -123,54 +129,62 @@ public record ChatCompletionRequest(
      */
     void validate() {
         if (!StringUtils.hasText(this.model)) {
-            throw ChatCompletionException.invalidRequest("'model' is required.");
+            throw ChatCompletionException.missing("model");
         }
         if (this.messages == null || this.messages.isEmpty()) {
-            throw ChatCompletionException.invalidRequest("'messages' must contain at least one message.");
+            throw new ChatCompletionException(dev.genaiplatform.contracts.problem.ProblemType.EMPTY_ARRAY,
+                    "'messages' must contain at least one message.", "messages", null, null);
         }
         for (int i = 0; i < this.messages.size(); i++) {
             validateMessage(i, this.messages.get(i));
         }
         if (this.messages.stream().noneMatch(m -> "user".equals(m.role()))) {
-            throw ChatCompletionException.invalidRequest("'messages' must contain a user message.");
+            throw ChatCompletionException.invalidValue("messages", "'messages' must contain a user message.");
         }
         if (this.temperature != null && (this.temperature < 0 || this.temperature > 2)) {
-            throw ChatCompletionException.invalidRequest("'temperature' must be between 0 and 2.");
+            throw ChatCompletionException.invalidValue("temperature", "'temperature' must be between 0 and 2.");
         }
-        if (this.topP != null && (this.topP <= 0 || this.topP > 1)) {
-            throw ChatCompletionException.invalidRequest("'top_p' must be greater than 0 and at most 1.");
+        if (this.topP != null && (this.topP < 0 || this.topP > 1)) {
+            throw ChatCompletionException.invalidValue("top_p", "'top_p' must be between 0 and 1.");
         }
         if (this.maxTokens != null && this.maxTokens < 1 || this.maxCompletionTokens != null && this.maxCompletionTokens < 1) {
-            throw ChatCompletionException.invalidRequest("'max_tokens' and 'max_completion_tokens' must be positive.");
+            throw ChatCompletionException.invalidValue("max_tokens", "'max_tokens' and 'max_completion_tokens' must be positive.");
         }
         if (this.n != null && this.n != 1) {
             // One answer per request keeps citations, events and streaming simple; clients can send n requests.
-            throw ChatCompletionException.invalidRequest("'n' greater than 1 is not supported; send one request per choice.");
+            throw ChatCompletionException.invalidValue("n", "'n' greater than 1 is not supported; send one request per choice.");
         }
         stopSequences();
         validateTools();
         responseFormatOrNull();
+        for (String store : this.vectorStoreIds) {
+            if (!StringUtils.hasText(store)) {
+                throw ChatCompletionException.invalidValue("vector_store_ids", "'vector_store_ids' must hold non-empty ids.");
+            }
+        }
     }
 
     private static void validateMessage(int i, Message message) {
         if (message == null || !ROLES.contains(message.role())) {
-            throw ChatCompletionException.invalidRequest(
+            throw ChatCompletionException.invalidValue("messages[" + i + "].role",
                     "messages[" + i + "].role must be one of system, developer, user, assistant, tool.");
         }
         boolean callsTools = message.toolCalls() != null && !message.toolCalls().isEmpty();
         boolean textContent = message.content() != null
                 && (message.content().isString() || message.content().isArray());
         if (!textContent && !("assistant".equals(message.role()) && callsTools)) {
-            throw ChatCompletionException.invalidRequest("messages[" + i + "].content must be a string.");
+            throw ChatCompletionException.invalidValue("messages[" + i + "].content",
+                    "messages[" + i + "].content must be a string.");
         }
         if ("tool".equals(message.role()) && !StringUtils.hasText(message.toolCallId())) {
-            throw ChatCompletionException.invalidRequest("messages[" + i + "].tool_call_id is required for a tool message.");
+            throw ChatCompletionException.invalidValue("messages[" + i + "].tool_call_id",
+                    "messages[" + i + "].tool_call_id is required for a tool message.");
         }
         if (callsTools) {
             for (ToolCall call : message.toolCalls()) {
                 if (call == null || !StringUtils.hasText(call.id()) || call.function() == null
                         || !StringUtils.hasText(call.function().name())) {
-                    throw ChatCompletionException.invalidRequest(
+                    throw ChatCompletionException.invalidValue("messages[" + i + "].tool_calls",
                             "messages[" + i + "].tool_calls need an id and a function name.");
                 }
             }
@@ -185,11 +199,12 @@ public record ChatCompletionRequest(
             Tool tool = offered.get(i);
             if (tool == null || !"function".equals(tool.type()) || tool.function() == null
                     || !StringUtils.hasText(tool.function().name())) {
-                throw ChatCompletionException.invalidRequest(
+                throw ChatCompletionException.invalidValue("tools[" + i + "]",
                         "tools[" + i + "] must be {\"type\": \"function\", \"function\": {\"name\": ...}}.");
             }
             if (!names.add(tool.function().name())) {
-                throw ChatCompletionException.invalidRequest("tools: duplicate function name '" + tool.function().name() + "'.");
+                throw ChatCompletionException.invalidValue("tools",
+                        "tools: duplicate function name '" + tool.function().name() + "'.");
             }
         }
         if (this.toolChoice == null || this.toolChoice.isNull()) {
@@ -199,14 +214,113 @@ public record ChatCompletionRequest(
         boolean named = this.toolChoice.isObject() && "function".equals(this.toolChoice.path("type").asString(""))
                 && names.contains(this.toolChoice.path("function").path("name").asString(""));
         if (!keyword && !named) {
-            throw ChatCompletionException.invalidRequest("'tool_choice' must be auto, none, required, or "
+            throw ChatCompletionException.invalidValue("tool_choice", "'tool_choice' must be auto, none, required, or "
                     + "{\"type\": \"function\", \"function\": {\"name\": <one of the offered tools>}}.");
         }
     }
 
-    /** The conversation in the platform's wire form, for guardrails: every role's text is checked. */
+    /** The conversation in the platform's wire form, for guardrails: every role's text and tool call is checked. */
     List<ChatMessage> conversation() {
-        return this.messages.stream().map(m -> new ChatMessage(m.normalizedRole(), m.text())).toList();
+        return this.messages.stream().map(m -> new ChatMessage(m.normalizedRole(), m.text(),
+                m.toolCalls() == null ? List.of() : m.toolCalls().stream()
+                        .map(c -> new dev.genaiplatform.contracts.guardrails.ToolCall(c.id(), c.function().name(),
+                                c.function().arguments()))
+                        .toList())).toList();
+    }
+
+    /** Everything that will reach a model, for guardrails: messages, tool calls, tools, schema, stop, user. */
+    dev.genaiplatform.contracts.guardrails.CheckInputCommand checkCommand(String requestId) {
+        List<dev.genaiplatform.contracts.guardrails.ToolDefinition> offered = this.tools == null ? List.of()
+                : this.tools.stream().map(t -> new dev.genaiplatform.contracts.guardrails.ToolDefinition(
+                        t.function().name(), t.function().description(),
+                        t.function().parameters() == null || t.function().parameters().isNull() ? null
+                                : t.function().parameters().toString())).toList();
+        ModelRequest.ResponseFormat format = responseFormatOrNull();
+        return new dev.genaiplatform.contracts.guardrails.CheckInputCommand(requestId, conversation(), offered,
+                format == null ? null : format.schema(), stopSequences(), this.user, null);
+    }
+
+    /**
+     * The question, when the semantic cache may answer this request: one user message, nothing else from the
+     * conversation but system messages, no tools and no structured output. Anything more specific is exact-only.
+     */
+    java.util.Optional<String> semanticQuestion() {
+        boolean oneUserTurn = this.messages.stream().filter(m -> "user".equals(m.role())).count() == 1
+                && this.messages.stream().allMatch(m -> "user".equals(m.role()) || "system".equals(m.normalizedRole()));
+        if (!oneUserTurn || usesTools() || this.responseFormat != null && !this.responseFormat.isNull()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(lastUserText().strip());
+    }
+
+    /** The client's own system messages, part of the semantic cache's scope. */
+    String clientSystemText() {
+        StringBuilder text = new StringBuilder();
+        this.messages.stream().filter(m -> "system".equals(m.normalizedRole())).forEach(m -> text.append(m.text()).append('\n'));
+        return text.toString();
+    }
+
+    /** The newest user message's text, for the router. */
+    String lastUserText() {
+        for (int i = this.messages.size() - 1; i >= 0; i--) {
+            if ("user".equals(this.messages.get(i).role())) {
+                return this.messages.get(i).text();
+            }
+        }
+        return "";
+    }
+
+    String allText() {
+        StringBuilder text = new StringBuilder();
+        this.messages.forEach(m -> text.append(m.text()).append('\n'));
+        return text.toString();
+    }
+
+    boolean usesTools() {
+        return this.tools != null && !this.tools.isEmpty();
+    }
+
+    boolean wantsJson() {
+        ModelRequest.ResponseFormat format = responseFormatOrNull();
+        return format != null && (format.jsonObject() || format.jsonSchema());
+    }
+
+    /** The tool definitions as the model reads them, to count their tokens. */
+    String toolsText() {
+        if (this.tools == null) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        for (Tool tool : this.tools) {
+            text.append(tool.function().name()).append(' ')
+                    .append(tool.function().description() == null ? "" : tool.function().description()).append(' ')
+                    .append(tool.function().parameters() == null ? "" : tool.function().parameters().toString());
+        }
+        return text.toString();
+    }
+
+    /**
+     * What decides the answer, normalised, for the exact cache key: messages (role, whitespace-collapsed text,
+     * tool calls), sampling parameters, tools, tool choice, response format and vector stores. Not {@code stream}:
+     * a streamed request may be served from a whole answer and back.
+     */
+    String cacheMaterial(tools.jackson.databind.json.JsonMapper json) {
+        java.util.Map<String, Object> material = new java.util.LinkedHashMap<>();
+        material.put("messages", this.messages.stream().map(m -> java.util.Arrays.asList(m.normalizedRole(),
+                m.text().strip().replaceAll("\\s+", " "),
+                m.toolCalls() == null ? null : m.toolCalls().stream()
+                        .map(c -> c.function().name() + "(" + c.function().arguments() + ")").toList(),
+                m.toolCallId())).toList());
+        material.put("sampling", java.util.Arrays.asList(this.temperature, this.topP, this.maxTokens,
+                this.maxCompletionTokens, this.seed, stopSequences()));
+        material.put("tools", this.tools == null ? null : this.tools.stream()
+                .map(t -> java.util.Arrays.asList(t.function().name(), t.function().description(),
+                        t.function().parameters() == null ? null : t.function().parameters().toString())).toList());
+        material.put("toolChoice", toolChoiceText());
+        material.put("parallelToolCalls", this.parallelToolCalls);
+        material.put("responseFormat", this.responseFormat == null ? null : this.responseFormat.toString());
+        material.put("vectorStores", this.vectorStoreIds.stream().sorted().toList());
+        return json.writeValueAsString(material);
     }
 
     /**
@@ -264,7 +378,7 @@ public record ChatCompletionRequest(
                 return sequences;
             }
         }
-        throw ChatCompletionException.invalidRequest("'stop' must be a string or a list of up to 4 strings.");
+        throw ChatCompletionException.invalidValue("stop", "'stop' must be a string or a list of up to 4 strings.");
     }
 
     /** {@code "auto"} and friends as is; a named function as its JSON text, which Spring AI parses. */
@@ -281,14 +395,16 @@ public record ChatCompletionRequest(
         }
         String type = this.responseFormat.path("type").asString("");
         if (!FORMATS.contains(type)) {
-            throw ChatCompletionException.invalidRequest("'response_format.type' must be text, json_object or json_schema.");
+            throw ChatCompletionException.invalidValue("response_format.type",
+                    "'response_format.type' must be text, json_object or json_schema.");
         }
         if (!"json_schema".equals(type)) {
             return new ModelRequest.ResponseFormat(type, null, null);
         }
         JsonNode jsonSchema = this.responseFormat.path("json_schema");
         if (!jsonSchema.path("schema").isObject()) {
-            throw ChatCompletionException.invalidRequest("'response_format.json_schema.schema' must be a JSON schema object.");
+            throw ChatCompletionException.invalidValue("response_format.json_schema.schema",
+                    "'response_format.json_schema.schema' must be a JSON schema object.");
         }
         JsonNode strict = jsonSchema.path("strict");
         return new ModelRequest.ResponseFormat(type, jsonSchema.get("schema").toString(),

@@ -2,6 +2,7 @@ package dev.genaiplatform.orchestrator.chat;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.genaiplatform.orchestrator.cache.StoredAnswer;
 import dev.genaiplatform.orchestrator.citation.Citation;
 import org.springframework.ai.chat.messages.AssistantMessage;
 
@@ -15,15 +16,18 @@ import java.util.UUID;
  * {@code content: null}, and {@code finish_reason} is {@code tool_calls}, as OpenAI answers.
  */
 record ChatCompletionResponse(String id, String object, long created, String model, List<Choice> choices,
-                              Usage usage, List<Citation> citations) {
+                              Usage usage, List<Citation> citations,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) PlatformMetadata platform) {
 
-    static ChatCompletionResponse of(String id, long created, String model, String answer, List<ToolCall> toolCalls,
-                                     String finishReason, Usage usage, List<Citation> citations) {
+    static ChatCompletionResponse of(String id, long created, String model, StoredAnswer answer,
+                                     PlatformMetadata platform) {
+        List<ToolCall> toolCalls = ToolCall.fromStored(answer.toolCalls());
         boolean callsTools = !toolCalls.isEmpty();
         ResponseMessage message = new ResponseMessage("assistant",
-                callsTools && answer.isEmpty() ? null : answer, callsTools ? toolCalls : null);
+                callsTools && answer.answer().isEmpty() ? null : answer.answer(), callsTools ? toolCalls : null);
         return new ChatCompletionResponse(id, "chat.completion", created, model,
-                List.of(new Choice(0, message, finishReason)), usage, citations);
+                List.of(new Choice(0, message, answer.finishReason())),
+                Usage.of(answer.promptTokens(), answer.completionTokens()), answer.citations(), platform);
     }
 
     record Choice(int index, ResponseMessage message, @JsonProperty("finish_reason") String finishReason) {
@@ -43,6 +47,11 @@ record ChatCompletionResponse(String id, String object, long created, String mod
                     .map(call -> new ToolCall(call.id() == null || call.id().isBlank()
                             ? "call_" + UUID.randomUUID().toString().replace("-", "") : call.id(),
                             "function", new FunctionCall(call.name(), call.arguments())))
+                    .toList();
+        }
+
+        static List<ToolCall> fromStored(List<StoredAnswer.ToolCallText> calls) {
+            return calls.stream().map(c -> new ToolCall(c.id(), "function", new FunctionCall(c.name(), c.arguments())))
                     .toList();
         }
     }

@@ -2,16 +2,21 @@ package dev.genaiplatform.orchestrator.chat;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
 import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
-import dev.genaiplatform.orchestrator.chat.ChatCompletionException.Problem;
-import dev.genaiplatform.orchestrator.chat.ChatCompletionResponse.Usage;
+import dev.genaiplatform.contracts.problem.ProblemType;
+import dev.genaiplatform.orchestrator.OrchestratorProperties;
+import dev.genaiplatform.orchestrator.budget.PriceTable;
+import dev.genaiplatform.orchestrator.budget.TenantSpend;
+import dev.genaiplatform.orchestrator.cache.ExactAnswerCache;
+import dev.genaiplatform.orchestrator.cache.StoredAnswer;
 import dev.genaiplatform.orchestrator.chat.RequestTrace.Stage;
-import dev.genaiplatform.orchestrator.citation.Citation;
-import dev.genaiplatform.orchestrator.citation.CitationExtractor;
 import dev.genaiplatform.orchestrator.citation.GroundingCheck;
 import dev.genaiplatform.orchestrator.events.CompletionEventPublisher;
 import dev.genaiplatform.orchestrator.guardrails.GuardrailsClient;
+import dev.genaiplatform.orchestrator.memory.ConversationMemory;
+import dev.genaiplatform.orchestrator.memory.ModelSummariser;
 import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.orchestrator.prompt.GroundedPrompt;
 import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
@@ -19,37 +24,62 @@ import dev.genaiplatform.orchestrator.prompt.TokenCounter;
 import dev.genaiplatform.orchestrator.prompt.Turn;
 import dev.genaiplatform.orchestrator.provider.ChatProviders;
 import dev.genaiplatform.orchestrator.provider.ChatProviders.ResolvedModel;
-import dev.genaiplatform.orchestrator.provider.ModelRequest;
+import dev.genaiplatform.orchestrator.resilience.ResilientModelCalls;
 import dev.genaiplatform.orchestrator.retrieval.RetrievalClient;
+import dev.genaiplatform.orchestrator.routing.ModelRouter;
+import dev.genaiplatform.orchestrator.routing.ModelRouter.RoutingInput;
+import dev.genaiplatform.orchestrator.routing.RouteDecision;
+import dev.genaiplatform.orchestrator.provider.ModelRequest;
+import dev.genaiplatform.orchestrator.security.Caller;
+import dev.genaiplatform.orchestrator.semantic.QuestionEmbedder;
+import dev.genaiplatform.orchestrator.semantic.SemanticAnswerCache;
+import dev.genaiplatform.orchestrator.structured.JsonSchemaCheck;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatResponse;
-import org.springframework.ai.chat.model.Generation;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One chat request, step by step. Read {@link #complete} top to bottom to follow a request:
+ * One chat request, step by step. Read {@link #begin} and {@link #compute} top to bottom to follow a request:
  * <ol>
- *   <li>guardrails check the input (and may mask or block it),</li>
+ *   <li>the model is checked against the caller's token and, for {@code auto}, chosen by the router,</li>
+ *   <li>the exact cache answers a request it has seen (and one request per key computes, the others wait),</li>
+ *   <li>guardrails check everything that will reach the model (and may mask or block it),</li>
  *   <li>retrieval finds passages for the question,</li>
- *   <li>the prompt is built from a template with numbered passages, within a token budget,</li>
- *   <li>the model answers,</li>
+ *   <li>the prompt is built from a template within the chosen model's window,</li>
+ *   <li>the model answers through the resilience layer (timeouts, retries, breakers, fallbacks),</li>
  *   <li>the answer's {@code [n]} markers become citations,</li>
  *   <li>a completion event is published, whatever the outcome.</li>
  * </ol>
- * {@link #stream} runs the same steps 1 to 3, then hands the model's token stream to {@link StreamingAnswer}.
+ * Steps 1 to 5 run before the response starts, so their failures are plain problem+json answers; the model is
+ * always asked to stream, and one {@link AnswerAccumulator} builds both the streamed and the whole answer.
  *
- * <p>The code blocks while it waits for Kafka replies and the model. That is deliberate: it runs on a
- * virtual thread (see {@code OrchestratorConfiguration}), where waiting is cheap and the code can read
- * in the order things happen.
+ * <p>The code blocks while it waits for Kafka replies: it runs on a virtual thread (see
+ * {@code OrchestratorConfiguration}), where waiting is cheap and the code reads in the order things happen.
  */
 @Service
 class ChatCompletionService {
@@ -60,122 +90,364 @@ class ChatCompletionService {
     private final RetrievalClient retrieval;
     private final GroundedPromptBuilder promptBuilder;
     private final ChatProviders providers;
+    private final ResilientModelCalls modelCalls;
+    private final ModelRouter router;
+    private final ExactAnswerCache cache;
+    private final TenantSpend spend;
+    private final PriceTable prices;
     private final TokenCounter tokens;
     private final CompletionEventPublisher events;
+    private final OrchestratorProperties properties;
     private final MeterRegistry meters;
+    private final ObjectProvider<Tracer> tracer;
     private final JsonMapper json;
+    private final SchemaRepair schemaRepair;
+    private final SemanticAnswerCache semanticCache;
+    private final ConversationMemory memory;
+    private final ModelSummariser summariser;
+    private final QuestionEmbedder embedder;
 
     ChatCompletionService(GuardrailsClient guardrails, RetrievalClient retrieval, GroundedPromptBuilder promptBuilder,
-                          ChatProviders providers, TokenCounter tokens, CompletionEventPublisher events,
-                          MeterRegistry meters, JsonMapper json) {
+                          ChatProviders providers, ResilientModelCalls modelCalls, ModelRouter router,
+                          ExactAnswerCache cache, SemanticAnswerCache semanticCache, QuestionEmbedder embedder,
+                          ConversationMemory memory,
+                          TenantSpend spend, PriceTable prices, TokenCounter tokens,
+                          CompletionEventPublisher events, OrchestratorProperties properties, MeterRegistry meters,
+                          ObjectProvider<Tracer> tracer, JsonMapper json) {
         this.guardrails = guardrails;
         this.retrieval = retrieval;
         this.promptBuilder = promptBuilder;
         this.providers = providers;
+        this.modelCalls = modelCalls;
+        this.router = router;
+        this.cache = cache;
+        this.semanticCache = semanticCache;
+        this.memory = memory;
+        this.summariser = new ModelSummariser(providers, modelCalls, properties.memory());
+        this.embedder = embedder;
+        this.spend = spend;
+        this.prices = prices;
         this.tokens = tokens;
         this.events = events;
+        this.properties = properties;
         this.meters = meters;
+        this.tracer = tracer;
         this.json = json;
-    }
-
-    /** A finished non-streamed answer and the latency breakdown for its {@code Server-Timing} header. */
-    record CompletedAnswer(ChatCompletionResponse body, String serverTiming) {
-    }
-
-    CompletedAnswer complete(ChatCompletionRequest request, String tenantId) {
-        RequestTrace trace = new RequestTrace(tenantId, request.model(), false);
         try {
-            ResolvedModel model = resolveModel(request);
-            GroundedPrompt prompt = prepare(request, trace);
+            this.schemaRepair = new SchemaRepair(new JsonSchemaCheck(json),
+                    properties.prompt().repairTemplate().getContentAsString(StandardCharsets.UTF_8),
+                    properties.prompt().structuredOutputRepairs(), providers, modelCalls, tokens, meters);
 
-            // 4. The model answers, through the provider that serves the model the client named.
-            ChatResponse response = trace.time(Stage.MODEL, () -> model.provider()
-                    .prompt(model.modelId(), prompt.messages(), modelRequest(request), false)
-                    .call()
-                    .chatResponse());
-            trace.firstToken();
-            Generation generation = response == null ? null : response.getResult();
-            String answer = generation == null || generation.getOutput().getText() == null
-                    ? "" : generation.getOutput().getText();
-            List<ChatCompletionResponse.ToolCall> toolCalls = generation == null ? List.of()
-                    : ChatCompletionResponse.ToolCall.from(generation.getOutput().getToolCalls());
+        }
+        catch (IOException ex) {
+            throw new UncheckedIOException("Cannot read the structured-output repair template", ex);
+        }
+    }
 
-            // 5. Citations: which numbered passages does the answer point at? (None for a tool-call turn.)
-            List<Citation> citations = CitationExtractor.extract(answer, prompt.passages());
-            Usage usage = usage(response, prompt, answer);
-            String finishReason = finishReason(generation, !toolCalls.isEmpty());
-            trace.tokens(usage.promptTokens(), usage.completionTokens());
-            trace.finishReason(finishReason);
-            ChatCompletionResponse body = ChatCompletionResponse.of(trace.requestId, trace.created, request.model(),
-                    answer, toolCalls, finishReason, usage, citations);
-            String serverTiming = trace.serverTiming();
+    /** What the client asked besides the body: headers the controller read. */
+    record Options(boolean cacheBypass, String conversationId, String experimentArm) {
+    }
 
-            // 6. Record what happened, for evaluation and monitoring.
-            finish(trace, outcome(citations, !toolCalls.isEmpty()));
-            return new CompletedAnswer(body, serverTiming);
+    Answer begin(ChatCompletionRequest request, Caller caller, Options options) {
+        RequestTrace trace = new RequestTrace(caller.tenantId(), request.model(), request.streaming());
+        trace.token = caller.token();
+        trace.userId = caller.userId();
+        trace.conversationId = options.conversationId();
+        trace.experimentArm = options.experimentArm();
+        trace.promptVersion = this.properties.prompt().version();
+        trace.retrievalSettings = Map.of("topK", Integer.toString(this.properties.retrieval().topK()),
+                "vectorStoreIds", String.join(",", request.vectorStoreIds()));
+        try {
+            // 1. Which model: the caller's token says which it may use; "auto" asks the router.
+            request.validate();
+            RouteDecision route = trace.time(Stage.ROUTE, () -> route(request, caller));
+            trace.routeRule = route.rule();
+            tagSpan(route);
+            List<ResolvedModel> chain = chain(route.model(), caller);
+
+            // 1b. Conversation memory: a conversation the caller started; its answers never enter the caches.
+            ConversationMemory.Remembered remembered = options.conversationId() == null ? null
+                    : trace.time(Stage.MEMORY, () -> remembered(caller, options.conversationId()));
+
+            // 2. The exact cache: the same tenant asked exactly this before.
+            String cacheKey = remembered == null && this.cache.enabled() && !options.cacheBypass()
+                    ? ExactAnswerCache.sha256(caller.tenantId() + "\n" + String.join(",", caller.groups()) + "\n"
+                    + route.model() + "\n" + trace.promptVersion + "\n" + request.cacheMaterial(this.json)) : null;
+            trace.cache = cacheKey == null ? "bypass" : "miss";
+            ExactAnswerCache.Flight flight = null;
+            SemanticProbe semantic = null;
+            if (cacheKey != null) {
+                Optional<StoredAnswer> hit = trace.time(Stage.CACHE, () -> this.cache.get(cacheKey));
+                if (hit.isEmpty() && this.semanticCache.enabled()) {
+                    // 2b. The semantic cache: the same tenant asked something that means the same.
+                    semantic = trace.time(Stage.SEMANTIC_CACHE, () -> probe(request, caller, route, trace));
+                    if (semantic != null && semantic.hit() != null) {
+                        return fromCache(request, trace, route, semantic.hit(), "semantic-hit");
+                    }
+                }
+                if (hit.isEmpty()) {
+                    ExactAnswerCache.Flight joined = this.cache.join(cacheKey);
+                    if (joined.leader()) {
+                        flight = joined;
+                    }
+                    else {
+                        // Another request computes this key right now: wait for its answer instead of a second call.
+                        hit = trace.time(Stage.CACHE, () -> this.cache.waitFor(joined.result(), remaining(caller)));
+                    }
+                }
+                if (hit.isPresent()) {
+                    return fromCache(request, trace, route, hit.get(), "hit");
+                }
+            }
+            return compute(request, caller, trace, route, chain, cacheKey, flight, semantic, remembered,
+                    options.conversationId());
         }
         catch (RuntimeException failure) {
+            if (failure instanceof ChatCompletionException known && trace.finished) {
+                throw known;
+            }
             throw fail(trace, failure);
         }
     }
 
-    /**
-     * Streams the answer as server-sent events. Steps 1 to 3 run before this returns, so a blocked input or
-     * a silent dependency is still a plain problem+json response; the model is called when the response
-     * body is subscribed.
-     */
-    Flux<ServerSentEvent<String>> stream(ChatCompletionRequest request, String tenantId) {
-        RequestTrace trace = new RequestTrace(tenantId, request.model(), true);
-        ResolvedModel model;
+    /** Steps 3 to 8. */
+    private Answer compute(ChatCompletionRequest request, Caller caller, RequestTrace trace, RouteDecision route,
+                           List<ResolvedModel> chain, String cacheKey, ExactAnswerCache.Flight flight,
+                           SemanticProbe semantic, ConversationMemory.Remembered remembered, String conversationId) {
+        CompletableFuture<Optional<StoredAnswer>> stored = new CompletableFuture<>();
         GroundedPrompt prompt;
         try {
-            model = resolveModel(request);
-            prompt = prepare(request, trace);
+            prompt = prepare(request, caller, trace, chain.getFirst(), remembered);
         }
         catch (RuntimeException failure) {
-            throw fail(trace, failure);
+            if (flight != null) {
+                this.cache.abandon(flight);
+            }
+            throw failure;
         }
-        Flux<ChatResponse> tokenStream = model.provider()
-                .prompt(model.modelId(), prompt.messages(), modelRequest(request), true)
-                .stream()
-                .chatResponse();
+        AtomicReference<AnswerAccumulator> current =
+                new AtomicReference<>(new AnswerAccumulator(prompt, this.tokens));
+        AnswerEvents writer = new AnswerEvents(trace.requestId, trace.created, request.model(), this.json);
+        AtomicBoolean committed = new AtomicBoolean(false);
+        long modelStart = System.nanoTime();
+        Flux<ChatResponse> answer = this.modelCalls.stream(chain, model -> {
+                    trace.servedModel = model.name();
+                    return model.provider().prompt(model.modelId(), prompt.messages(), request.modelRequest(), true)
+                            .stream().chatResponse();
+                }, !request.streaming(), deadline(caller), committed::get,
+                (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome));
+        Map<String, String> headers = Map.of(
+                PlatformHttpHeaders.ROUTE, route.header(),
+                PlatformHttpHeaders.CACHE, trace.cache);
 
-        StreamingAnswer answer = new StreamingAnswer(trace, prompt, request.includeUsage(), this.tokens, this.json);
-        return answer.events(tokenStream)
-                .doOnComplete(() -> finish(trace, answer.outcome()))
+        Runnable onSuccess = () -> {
+            trace.stageTook(Stage.MODEL, System.nanoTime() - modelStart);
+            StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+            trace.tokens(done.promptTokens() + trace.repairPromptTokens,
+                    done.completionTokens() + trace.repairCompletionTokens);
+            trace.finishReason(done.finishReason());
+            trace.costUsd = this.prices.costUsd(trace.servedModel, done.promptTokens() + trace.repairPromptTokens,
+                    done.completionTokens() + trace.repairCompletionTokens);
+            if (trace.costUsd != null) {
+                this.spend.add(trace.tenantId, trace.costUsd);
+            }
+            if (flight != null) {
+                boolean cacheable = "stop".equals(done.finishReason()) || "tool_calls".equals(done.finishReason());
+                this.cache.complete(flight, done, trace.tenantId, cacheable);
+            }
+            else if (cacheKey != null && ("stop".equals(done.finishReason()))) {
+                this.cache.put(cacheKey, done, trace.tenantId);
+            }
+            if (remembered != null && done.toolCalls().isEmpty()) {
+                remember(caller, conversationId, trace.question, done.answer());
+            }
+            if (semantic != null && "stop".equals(done.finishReason())) {
+                this.semanticCache.store(semantic.scope(), trace.tenantId, semantic.question(), semantic.vector(), done);
+            }
+            stored.complete(Optional.of(done));
+        };
+        Runnable onFailure = () -> {
+            if (flight != null) {
+                this.cache.abandon(flight);
+            }
+            stored.complete(Optional.empty());
+        };
+
+        if (!request.streaming()) {
+            try {
+                // A whole answer is never committed before it is complete: retries and fallbacks stay possible
+                // throughout, and a partial attempt is discarded by collecting each attempt on its own.
+                List<ChatResponse> pieces = answer.collectList().block();
+                pieces.forEach(current.get()::accept);
+                trace.firstToken();
+                String schema = request.modelRequest().responseFormat() != null
+                        && request.modelRequest().responseFormat().jsonSchema()
+                        ? request.modelRequest().responseFormat().schema() : null;
+                if (schema != null) {
+                    trace.structuredOutput = this.schemaRepair.hold(schema, request.modelRequest(), deadline(caller),
+                            trace, prompt, current);
+                }
+                onSuccess.run();
+                StoredAnswer done = stored.join().orElseThrow();
+                String serverTiming = trace.serverTiming();
+                finish(trace, outcome(done));
+                Map<String, String> withTiming = new LinkedHashMap<>(headers);
+                withTiming.put(PlatformHttpHeaders.SERVER_TIMING, serverTiming);
+                return new Answer(ChatCompletionResponse.of(trace.requestId, trace.created, request.model(), done,
+                        metadata(trace, route, prompt)), null, withTiming, stored);
+            }
+            catch (RuntimeException failure) {
+                onFailure.run();
+                throw fail(trace, failure);
+            }
+        }
+
+        Flux<ServerSentEvent<String>> events = answer
+                .concatMapIterable(response -> {
+                    AnswerAccumulator.Piece piece = current.get().accept(response);
+                    if (piece.isEmpty()) {
+                        return List.<ServerSentEvent<String>>of();
+                    }
+                    committed.set(true);
+                    trace.firstToken();
+                    return writer.piece(piece);
+                })
+                .concatWith(Flux.defer(() -> {
+                    onSuccess.run();
+                    StoredAnswer done = stored.join().orElseThrow();
+                    ModelRequest.ResponseFormat format = request.modelRequest().responseFormat();
+                    if (format != null && format.jsonSchema()) {
+                        // A streamed answer is already with the client: it is checked and reported, not repaired.
+                        trace.structuredOutput = this.schemaRepair.checkOnly(format.schema(), done.answer());
+                    }
+                    return Flux.fromIterable(writer.closing(done, request.includeUsage(), metadata(trace, route, prompt)));
+                }))
+                .doOnComplete(() -> finish(trace, outcome(stored.join().orElse(null))))
                 .onErrorResume(failure -> {
+                    onFailure.run();
                     ChatCompletionException problem = fail(trace, failure);
                     // Nothing sent yet: the status is not committed, so the client still gets problem+json.
                     // Once tokens went out the status is 200, so the failure travels as an error event.
-                    return answer.started() ? Flux.just(answer.errorEvent(problem)) : Flux.error(problem);
+                    return committed.get() ? Flux.just(writer.error(problem)) : Flux.error(problem);
                 })
-                .doOnCancel(() -> finish(trace, Outcome.FAILED));
+                .doOnCancel(() -> {
+                    onFailure.run();
+                    finish(trace, Outcome.FAILED);
+                });
+        return new Answer(null, events, headers, stored);
     }
 
-    /** A valid request for a model some provider serves; checked before any other service is asked. */
-    private ResolvedModel resolveModel(ChatCompletionRequest request) {
-        request.validate();
-        return this.providers.resolve(request.model());
+    /** A cached answer, whole or replayed as a stream; no guardrails, retrieval or model call. */
+    private Answer fromCache(ChatCompletionRequest request, RequestTrace trace, RouteDecision route, StoredAnswer hit,
+                             String kind) {
+        trace.cache = kind;
+        trace.servedModel = hit.servedModel();
+        trace.costUsd = 0.0;
+        trace.firstToken();
+        trace.finishReason(hit.finishReason());
+        PlatformMetadata metadata = new PlatformMetadata(new PlatformMetadata.Route(route.requested(), hit.servedModel(),
+                route.model(), route.rule(), route.complexity()), kind, List.of(), null, 0.0, null);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(PlatformHttpHeaders.ROUTE, route.header());
+        headers.put(PlatformHttpHeaders.CACHE, kind);
+        headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
+        finish(trace, outcome(hit));
+        return Answer.of(hit, request, trace.requestId, trace.created, metadata, headers, this.json);
     }
 
-    /** Steps 1 to 3: everything before the model call. */
-    private GroundedPrompt prepare(ChatCompletionRequest request, RequestTrace trace) {
+    /**
+     * The semantic cache's view of a request: its scope, question and vector (computed once, reused to store the
+     * answer), and the hit when there is one. Null when the request is not eligible.
+     */
+    private record SemanticProbe(String scope, String question, float[] vector, StoredAnswer hit) {
+    }
 
-        // 1. Guardrails check the conversation before anything else reads it.
+    private SemanticProbe probe(ChatCompletionRequest request, Caller caller, RouteDecision route, RequestTrace trace) {
+        Optional<String> question = request.semanticQuestion();
+        if (question.isEmpty()) {
+            return null;
+        }
+        String scope = SemanticAnswerCache.scope(caller.tenantId(), caller.groups(), route.model(), trace.promptVersion,
+                request.vectorStoreIds(), request.clientSystemText());
+        float[] vector = this.embedder.embed(question.get());
+        Optional<SemanticAnswerCache.Hit> hit = this.semanticCache.lookup(scope, question.get(), vector);
+        hit.ifPresent(h -> log.info("Request {}: semantic hit, similarity {} with a cached question", trace.requestId,
+                String.format(Locale.ROOT, "%.3f", h.similarity())));
+        return new SemanticProbe(scope, question.get(), vector, hit.map(SemanticAnswerCache.Hit::answer).orElse(null));
+    }
+
+    /** A stored answer for an idempotent repeat: the first request's id and answer, marked as a replay. */
+    Answer replay(ChatCompletionRequest request, StoredAnswer first) {
+        return Answer.of(first, request, first.requestId(), Instant.now().getEpochSecond(),
+                new PlatformMetadata(null, null, null, null, null, true), Map.of("Idempotent-Replayed", "true"),
+                this.json);
+    }
+
+    private RouteDecision route(ChatCompletionRequest request, Caller caller) {
+        String requested = request.model();
+        if (this.router.isRouteName(requested)) {
+            String small = this.router.settings().smallModel();
+            String large = this.router.settings().largeModel();
+            if (!caller.mayUse(requested) && !caller.mayUse(small) && !caller.mayUse(large)) {
+                throw ChatCompletionException.modelNotAllowed(requested);
+            }
+            OrchestratorProperties.Tenant tenant = this.properties.tenants().get(caller.tenantId());
+            double budgetUsed = tenant == null || tenant.monthlyBudgetUsd() <= 0 ? 0
+                    : this.spend.thisMonthUsd(caller.tenantId()) / tenant.monthlyBudgetUsd();
+            int smallWindow = this.providers.serves(small) ? this.providers.resolve(small).contextWindow() : 16384;
+            return this.router.decide(new RoutingInput(requested, request.lastUserText(),
+                    this.tokens.count(request.allText()), smallWindow, request.usesTools(), request.wantsJson(),
+                    tenant == null ? null : tenant.tier(), budgetUsed, caller::mayUse));
+        }
+        if (!this.providers.serves(requested)) {
+            this.providers.resolve(requested);   // throws model_not_found
+        }
+        if (!caller.mayUse(requested)) {
+            throw ChatCompletionException.modelNotAllowed(requested);
+        }
+        return this.router.decide(new RoutingInput(requested, null, 0, 0, false, false, null, 0, caller::mayUse));
+    }
+
+    /** The chosen model, then the tenant's fallbacks for it that exist and that the caller may use. */
+    private List<ResolvedModel> chain(String model, Caller caller) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(model);
+        for (String fallback : this.properties.fallbacksFor(caller.tenantId(), model)) {
+            if (this.providers.serves(fallback) && caller.mayUse(fallback)) {
+                names.add(fallback);
+            }
+        }
+        return names.stream().map(this.providers::resolve).toList();
+    }
+
+    /** Steps 3 to 5: everything before the model call. */
+    private GroundedPrompt prepare(ChatCompletionRequest request, Caller caller, RequestTrace trace,
+                                   ResolvedModel model, ConversationMemory.Remembered remembered) {
+        // 3. Guardrails check everything the model will read: messages, tool calls, tools, schema, stop, user.
         InputCheckedReply check = trace.time(Stage.GUARDRAILS,
-                () -> this.guardrails.check(trace.tenantId, trace.requestId, request.conversation()));
+                () -> this.guardrails.check(caller, trace.requestId, request.checkCommand(trace.requestId)));
         trace.verdict(check.verdict());
         List<ChatMessage> conversation = forwardableMessages(check, request);
         List<Turn> turns = turns(request, conversation);
+        if (remembered != null) {
+            List<Turn> withHistory = new ArrayList<>(remembered.asTurns());
+            withHistory.addAll(turns);
+            turns = withHistory;
+        }
 
-        // 2. Retrieval searches with the (possibly redacted) question: the last user message, also when the
-        //    conversation ends with the client's tool results.
+        // 4. Retrieval searches with the (possibly redacted) question, in the vector stores the client named.
         String question = lastUserMessage(conversation);
+        trace.question = question;
+        List<Turn> promptTurns = turns;
         List<RetrievedChunk> chunks = trace.time(Stage.RETRIEVAL,
-                () -> this.retrieval.search(trace.tenantId, trace.requestId, question));
+                () -> this.retrieval.search(caller, trace.requestId, question, request.vectorStoreIds()));
 
-        // 3. The prompt: instructions, numbered passages, and the conversation, within the token budget.
-        GroundedPrompt prompt = trace.time(Stage.PROMPT, () -> this.promptBuilder.build(turns, chunks));
+        // 5. The prompt, within the chosen model's window, keeping room for the answer and the tool definitions.
+        int answerReserve = request.modelRequest().answerTokenLimit() != null
+                ? request.modelRequest().answerTokenLimit() : this.properties.prompt().answerReserve();
+        GroundedPromptBuilder.Window window = new GroundedPromptBuilder.Window(model.contextWindow(), answerReserve,
+                this.tokens.count(request.toolsText()));
+        GroundedPrompt prompt = trace.time(Stage.PROMPT, () -> this.promptBuilder.build(promptTurns, chunks, window));
         trace.promptPassages(prompt.passageIds());
         log.info("Request {} (tenant {}): verdict {}, {} of {} passages in the prompt, ~{} prompt tokens, {} turns dropped",
                 trace.requestId, trace.tenantId, check.verdict(), prompt.passages().size(), chunks.size(),
@@ -222,71 +494,91 @@ class ChatCompletionService {
         return conversation.getLast().content();
     }
 
-    private static ModelRequest modelRequest(ChatCompletionRequest request) {
-        return request.modelRequest();
+    private PlatformMetadata metadata(RequestTrace trace, RouteDecision route, GroundedPrompt prompt) {
+        return new PlatformMetadata(new PlatformMetadata.Route(route.requested(), trace.servedModel, route.model(),
+                route.rule(), route.complexity()), trace.cache, List.copyOf(trace.attempts), prompt.budget(),
+                trace.costUsd, null, trace.structuredOutput);
     }
 
-    /** The model server's own counts when it reports them; otherwise our estimate. */
-    private Usage usage(ChatResponse response, GroundedPrompt prompt, String answer) {
-        var reported = response == null ? null : response.getMetadata().getUsage();
-        int promptTokens = reported != null && positive(reported.getPromptTokens())
-                ? reported.getPromptTokens() : prompt.promptTokens();
-        int completionTokens = reported != null && positive(reported.getCompletionTokens())
-                ? reported.getCompletionTokens() : this.tokens.count(answer);
-        return Usage.of(promptTokens, completionTokens);
-    }
-
-    static boolean positive(Integer count) {
-        return count != null && count > 0;
-    }
-
-    /**
-     * The finish reason in OpenAI's words. Spring AI passes on each provider's own ({@code STOP} for OpenAI,
-     * {@code end_turn} or {@code tool_use} for Anthropic, {@code stop} for Ollama); a turn with tool calls is
-     * {@code tool_calls} whatever the provider said (Ollama says {@code stop}).
-     */
-    static String finishReason(Generation generation, boolean toolCalls) {
-        if (toolCalls) {
-            return "tool_calls";
+    private ConversationMemory.Remembered remembered(Caller caller, String conversationId) {
+        try {
+            return this.memory.load(caller.tenantId(), caller.userId(), conversationId);
         }
-        String reason = generation == null ? null : generation.getMetadata().getFinishReason();
-        if (reason == null || reason.isBlank()) {
-            return null;
+        catch (ConversationMemory.NotYours notYours) {
+            throw new ChatCompletionException(ProblemType.NOT_FOUND, "No such conversation.",
+                    PlatformHttpHeaders.CONVERSATION_ID, null, notYours);
         }
-        return switch (reason.toLowerCase(Locale.ROOT)) {
-            case "end_turn", "stop_sequence" -> "stop";
-            case "max_tokens" -> "length";
-            case "tool_use" -> "tool_calls";
-            case "refusal" -> "content_filter";
-            default -> reason.toLowerCase(Locale.ROOT);
-        };
+    }
+
+    /** Stores the exchange now; folds old turns into a model-written summary on a virtual thread. */
+    private void remember(Caller caller, String conversationId, String question, String answer) {
+        try {
+            this.memory.append(caller.tenantId(), conversationId, question, answer);
+            Thread.ofVirtual().name("memory-summary").start(() -> {
+                try {
+                    this.memory.compact(caller.tenantId(), conversationId, this.summariser);
+                }
+                catch (RuntimeException failure) {
+                    log.warn("Conversation {} not compacted: {}", conversationId, failure.getMessage());
+                }
+            });
+        }
+        catch (RuntimeException failure) {
+            log.warn("Conversation {} not remembered: {}", conversationId, failure.getMessage());
+        }
+    }
+
+    private void tagSpan(RouteDecision route) {
+        Tracer current = this.tracer.getIfAvailable();
+        if (current != null && current.currentSpan() != null) {
+            current.currentSpan().tag("platform.route.model", route.model());
+            current.currentSpan().tag("platform.route.rule", route.rule());
+        }
+    }
+
+    private Instant deadline(Caller caller) {
+        Instant cap = Instant.now().plus(this.properties.resilience().totalTimeout());
+        return caller.deadline() != null && caller.deadline().isBefore(cap) ? caller.deadline() : cap;
+    }
+
+    private Duration remaining(Caller caller) {
+        Duration left = Duration.between(Instant.now(), deadline(caller));
+        return left.isNegative() ? Duration.ZERO : left;
     }
 
     /**
      * A turn where the model calls the client's tools is {@code ANSWERED}: the model did what was asked, and
      * the grounded answer comes in the client's next request, which is recorded on its own.
      */
-    static Outcome outcome(List<Citation> citations, boolean toolCalls) {
-        return toolCalls ? Outcome.ANSWERED : GroundingCheck.outcomeOf(citations);
+    static Outcome outcome(StoredAnswer answer) {
+        if (answer == null) {
+            return Outcome.FAILED;
+        }
+        return !answer.toolCalls().isEmpty() ? Outcome.ANSWERED : GroundingCheck.outcomeOf(answer.citations());
     }
 
-    /** Step 6, for every request that reached the service: stage timers and the completion event. */
+    /** Step 8, for every request that reached the service: stage timers and the completion event. */
     private void finish(RequestTrace trace, Outcome outcome) {
+        if (trace.finished) {
+            return;
+        }
+        trace.finished = true;
         trace.stageNanos().forEach((stage, nanos) -> this.meters
                 .timer("orchestrator.stage", "stage", stage.metricName)
                 .record(nanos, TimeUnit.NANOSECONDS));
-        this.events.publish(trace.toEvent(outcome));
-        log.info("Request {} (tenant {}) finished: {} in {} ms", trace.requestId, trace.tenantId, outcome,
-                TimeUnit.NANOSECONDS.toMillis(trace.elapsedNanos()));
+        this.events.publish(trace.toEvent(outcome), trace.token);
+        log.info("Request {} (tenant {}) finished: {} in {} ms (cache {}, served by {}, attempts {})", trace.requestId,
+                trace.tenantId, outcome, TimeUnit.NANOSECONDS.toMillis(trace.elapsedNanos()), trace.cache,
+                trace.servedModel, trace.attempts);
     }
 
     private ChatCompletionException fail(RequestTrace trace, Throwable failure) {
         ChatCompletionException problem = ChatCompletionException.from(failure).forRequest(trace.requestId);
-        if (problem.problem() == Problem.INTERNAL) {
+        if (problem.type() == ProblemType.INTERNAL_ERROR) {
             log.error("Request {} failed unexpectedly", trace.requestId, failure);
         }
         else {
-            log.warn("Request {} failed: {} ({})", trace.requestId, problem.problem().slug, problem.getMessage());
+            log.warn("Request {} failed: {} ({})", trace.requestId, problem.type().code(), problem.getMessage());
         }
         finish(trace, problem.outcome());
         return problem;

@@ -1,11 +1,11 @@
 package dev.genaiplatform.orchestrator.chat;
 
+import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
-import dev.genaiplatform.orchestrator.chat.ChatCompletionException.Problem;
+import dev.genaiplatform.orchestrator.problem.Problems;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -13,20 +13,20 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.ServerWebInputException;
+import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.server.MethodNotAllowedException;
 
-import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.time.Duration;
 
 /**
- * Every failure leaves as {@code application/problem+json} with an extra {@code error} member in OpenAI's
- * shape, so both RFC 9457 clients and OpenAI SDKs can read it. Never a stack trace.
+ * Every failure leaves as {@code application/problem+json} in the platform's one vocabulary
+ * ({@link ProblemType}), with an OpenAI-shaped {@code error} member. 429 and 503 carry {@code Retry-After}.
  */
 @RestControllerAdvice
 class ProblemResponses {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
-    private static final String TYPE_PREFIX = "urn:genai-platform:problem:";
 
     private final OrchestratorProperties properties;
 
@@ -36,14 +36,14 @@ class ProblemResponses {
 
     @ExceptionHandler(ChatCompletionException.class)
     ResponseEntity<ProblemDetail> chatFailure(ChatCompletionException ex, ServerWebExchange exchange) {
-        Problem problem = ex.problem();
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(problem.status);
-        if (problem == Problem.DEPENDENCY_UNAVAILABLE) {
-            long seconds = Math.max(1, (this.properties.retryAfter().toMillis() + 999) / 1000);
-            response.header(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        ProblemType type = ex.type();
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(type.status());
+        Duration retryAfter = ex.retryAfter() != null ? ex.retryAfter()
+                : type.status() == 503 || type.status() == 429 ? this.properties.retryAfter() : null;
+        if (retryAfter != null) {
+            response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
         }
-        ProblemDetail body = problem(problem.status, problem.slug, problem.title, ex.getMessage(), problem.openAiType,
-                problem.code, exchange);
+        ProblemDetail body = Problems.of(type, ex.getMessage(), ex.param(), exchange.getRequest().getPath().value());
         if (ex.requestId() != null) {
             body.setProperty("requestId", ex.requestId());
         }
@@ -53,36 +53,25 @@ class ProblemResponses {
     /** Unreadable JSON, wrong content type, unknown path and the like: the framework rejected the request. */
     @ExceptionHandler(ResponseStatusException.class)
     ResponseEntity<ProblemDetail> rejected(ResponseStatusException ex, ServerWebExchange exchange) {
-        HttpStatusCode status = ex.getStatusCode();
-        boolean clientError = status.is4xxClientError();
-        String detail = clientError && ex.getReason() != null ? ex.getReason() : "The request could not be processed.";
-        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem(status, clientError ? "invalid-request" : "internal-error",
-                        clientError ? "Invalid request" : "Internal error", detail,
-                        clientError ? "invalid_request_error" : "api_error",
-                        clientError ? "invalid-request" : "internal-error", exchange));
+        ProblemType type = switch (ex) {
+            case ServerWebInputException input -> ProblemType.INVALID_JSON;
+            case UnsupportedMediaTypeStatusException media -> ProblemType.UNSUPPORTED_MEDIA_TYPE;
+            case MethodNotAllowedException method -> ProblemType.METHOD_NOT_ALLOWED;
+            default -> ex.getStatusCode().value() == 404 ? ProblemType.NOT_FOUND
+                    : ex.getStatusCode().is4xxClientError() ? ProblemType.INVALID_VALUE : ProblemType.INTERNAL_ERROR;
+        };
+        String detail = type == ProblemType.INTERNAL_ERROR ? "The request could not be processed."
+                : ex.getReason() != null ? ex.getReason() : type.title();
+        return ResponseEntity.status(type.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.of(type, detail, null, exchange.getRequest().getPath().value()));
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception ex, ServerWebExchange exchange) {
         log.error("Unexpected failure on {}", exchange.getRequest().getPath(), ex);
-        Problem internal = Problem.INTERNAL;
-        return ResponseEntity.status(internal.status).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem(internal.status, internal.slug, internal.title, "The request failed unexpectedly.",
-                        internal.openAiType, internal.code, exchange));
-    }
-
-    private static ProblemDetail problem(HttpStatusCode status, String slug, String title, String detail,
-                                         String openAiType, String code, ServerWebExchange exchange) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
-        body.setType(URI.create(TYPE_PREFIX + slug));
-        body.setTitle(title);
-        body.setInstance(URI.create(exchange.getRequest().getPath().value()));
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", detail);
-        error.put("type", openAiType);
-        error.put("code", code);
-        body.setProperty("error", error);
-        return body;
+        ProblemType internal = ProblemType.INTERNAL_ERROR;
+        return ResponseEntity.status(internal.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.of(internal, "The request failed unexpectedly.", null,
+                        exchange.getRequest().getPath().value()));
     }
 }

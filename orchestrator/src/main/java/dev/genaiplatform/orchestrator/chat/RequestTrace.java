@@ -2,6 +2,7 @@ package dev.genaiplatform.orchestrator.chat;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
+import dev.genaiplatform.contracts.chat.RequestProvenance;
 import dev.genaiplatform.contracts.guardrails.Verdict;
 
 import java.time.Instant;
@@ -26,7 +27,8 @@ final class RequestTrace {
 
     /** The stages of the flow, in the order they run; the names appear in Server-Timing and metrics. */
     enum Stage {
-        GUARDRAILS("guardrails"), RETRIEVAL("retrieval"), PROMPT("prompt"), MODEL("model");
+        ROUTE("route"), MEMORY("memory"), CACHE("cache"), SEMANTIC_CACHE("semantic-cache"), GUARDRAILS("guardrails"), RETRIEVAL("retrieval"), PROMPT("prompt"),
+        MODEL("model");
 
         final String metricName;
 
@@ -50,6 +52,27 @@ final class RequestTrace {
     private int completionTokens;
     private Long firstTokenNanos;
     private String finishReason;
+    /** Provenance, filled as the request goes. */
+    String servedModel;
+    String routeRule;
+    String cache = "bypass";
+    String promptVersion;
+    Map<String, String> retrievalSettings = Map.of();
+    String conversationId;
+    String userId;
+    String experimentArm;
+    Double costUsd;
+    /** Tokens of answers rejected by the JSON schema check and asked for again (they cost too). */
+    int repairPromptTokens;
+    int repairCompletionTokens;
+    PlatformMetadata.StructuredOutput structuredOutput;
+    /** The question as guardrails let it through, for conversation memory. */
+    String question;
+    /** The caller's internal token, copied onto the completion event. */
+    String token;
+    /** Set once the completion event went out: one event per request, whatever happens after. */
+    volatile boolean finished;
+    final List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RequestTrace(String tenantId, String model, boolean streamed) {
         this.tenantId = tenantId;
@@ -117,7 +140,10 @@ final class RequestTrace {
                 this.tenantId, this.model, this.streamed, this.promptTokens, this.completionTokens,
                 TimeUnit.NANOSECONDS.toMillis(elapsedNanos()),
                 this.firstTokenNanos == null ? null : TimeUnit.NANOSECONDS.toMillis(this.firstTokenNanos),
-                this.chunkIds, this.verdict, outcome, this.finishReason);
+                this.chunkIds, this.verdict, outcome, this.finishReason,
+                new RequestProvenance(this.promptVersion, this.servedModel, this.routeRule, this.cache,
+                        this.retrievalSettings, this.experimentArm, this.conversationId, this.userId),
+                this.costUsd);
     }
 
     private static String timing(String name, long nanos) {

@@ -29,9 +29,13 @@ public class CompletionEventPublisher {
         this.kafka = kafka;
     }
 
-    public void publish(ChatCompletionRecordedEvent event) {
+    /** @param token the request's internal token: consumers verify it and take the tenant from it */
+    public void publish(ChatCompletionRecordedEvent event, String token) {
         ProducerRecord<String, Object> record =
                 new ProducerRecord<>(Topics.CHAT_COMPLETION_RECORDED, event.tenantId(), event);
+        if (token != null) {
+            record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
+        }
         record.headers()
                 .add(PlatformHeaders.TENANT_ID, event.tenantId().getBytes(StandardCharsets.UTF_8))
                 .add(PlatformHeaders.REQUEST_ID, event.requestId().getBytes(StandardCharsets.UTF_8));

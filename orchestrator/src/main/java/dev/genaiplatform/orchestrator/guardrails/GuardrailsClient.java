@@ -1,15 +1,14 @@
 package dev.genaiplatform.orchestrator.guardrails;
 
 import dev.genaiplatform.contracts.Topics;
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
+import dev.genaiplatform.orchestrator.security.Caller;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.stereotype.Component;
 
-import java.util.List;
 
 /**
  * Asks the guardrails service whether a conversation may reach a model, over
@@ -29,8 +28,11 @@ public class GuardrailsClient {
                 properties.guardrails().timeout());
     }
 
-    /** Returns the verdict; throws {@code DependencyUnavailableException} when guardrails does not answer. */
-    public InputCheckedReply check(String tenantId, String requestId, List<ChatMessage> messages) {
-        return this.requestReply.ask(tenantId, requestId, new CheckInputCommand(requestId, messages));
+    /**
+     * Returns the verdict on everything the model will read (messages, tool calls, tools, schema, stop, user);
+     * throws {@code DependencyUnavailableException} when guardrails does not answer.
+     */
+    public InputCheckedReply check(Caller caller, String requestId, CheckInputCommand command) {
+        return this.requestReply.ask(caller.token(), caller.tenantId(), requestId, command);
     }
 }

@@ -42,13 +42,16 @@ public final class KafkaRequestReply<C, R> {
     /**
      * Sends the command and waits for the reply.
      *
-     * @param tenantId  copied into {@link PlatformHeaders#TENANT_ID}
+     * @param token     the caller's internal token, copied into {@link PlatformHeaders#AUTHORIZATION}: the
+     *                  answering service verifies it and takes the tenant from it
+     * @param tenantId  copied into {@link PlatformHeaders#TENANT_ID}, for logs only (never trusted)
      * @param requestId copied into {@link PlatformHeaders#REQUEST_ID}; also the record key, which spreads
      *                  requests over partitions
      */
-    public R ask(String tenantId, String requestId, C command) {
+    public R ask(String token, String tenantId, String requestId, C command) {
         ProducerRecord<String, C> record = new ProducerRecord<>(this.requestTopic, requestId, command);
         record.headers()
+                .add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8))
                 .add(PlatformHeaders.TENANT_ID, tenantId.getBytes(StandardCharsets.UTF_8))
                 .add(PlatformHeaders.REQUEST_ID, requestId.getBytes(StandardCharsets.UTF_8));
         ConsumerRecord<String, R> reply;

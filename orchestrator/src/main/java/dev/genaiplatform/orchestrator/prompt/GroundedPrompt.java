@@ -22,9 +22,15 @@ import java.util.Map;
  * @param passages        the passages in the prompt; passage {@code [n]} is {@code passages.get(n - 1)}
  * @param promptTokens    estimated prompt size in tokens
  * @param droppedMessages how many older messages were left out to fit the budget
+ * @param budget          where the tokens went, against the model's window
  */
 public record GroundedPrompt(String systemText, List<Turn> conversation, List<RetrievedChunk> passages,
-                             int promptTokens, int droppedMessages) {
+                             int promptTokens, int droppedMessages, TokenBudget budget) {
+
+    public GroundedPrompt(String systemText, List<Turn> conversation, List<RetrievedChunk> passages,
+                          int promptTokens, int droppedMessages) {
+        this(systemText, conversation, passages, promptTokens, droppedMessages, null);
+    }
 
     /**
      * The prompt as Spring AI messages, system message first. Consecutive tool results become one

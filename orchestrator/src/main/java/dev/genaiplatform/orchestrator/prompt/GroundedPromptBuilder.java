@@ -60,13 +60,23 @@ public final class GroundedPromptBuilder {
      * @param rankedChunks  retrieval results, best first
      */
     public GroundedPrompt build(List<Turn> conversation, List<RetrievedChunk> rankedChunks) {
+        return build(conversation, rankedChunks, null);
+    }
+
+    /**
+     * The same within a model's window: the prompt may use at most the window minus the answer reserve and the
+     * tool definitions, and never more than {@code max-prompt-tokens}.
+     */
+    public GroundedPrompt build(List<Turn> conversation, List<RetrievedChunk> rankedChunks, Window window) {
+        int promptLimit = window == null ? this.maxPromptTokens
+                : Math.min(this.maxPromptTokens, window.contextWindow() - window.answerReserve() - window.toolTokens());
         List<RetrievedChunk> passages = new ArrayList<>();
         List<String> renderedPassages = new ArrayList<>();
         int contextTokens = 0;
         for (RetrievedChunk chunk : rankedChunks) {
             String passage = renderPassage(passages.size() + 1, chunk);
             int cost = this.tokens.count(passage + PASSAGE_SEPARATOR);
-            if (contextTokens + cost > this.maxContextTokens) {
+            if (contextTokens + cost > Math.min(this.maxContextTokens, promptLimit / 2)) {
                 break;
             }
             passages.add(chunk);
@@ -83,10 +93,26 @@ public final class GroundedPromptBuilder {
                 .stripTrailing();
         int fixedTokens = this.tokens.countMessage(systemText) + REPLY_PRIMING_TOKENS;
 
-        List<Turn> kept = fitConversation(conversation, this.maxPromptTokens - fixedTokens);
+        List<Turn> kept = fitConversation(conversation, promptLimit - fixedTokens, promptLimit);
         int conversationTokens = kept.stream().mapToInt(this::cost).sum();
+        int clientSystemTokens = kept.stream().filter(t -> "system".equals(t.role())).mapToInt(this::cost).sum();
+        TokenBudget budget = new TokenBudget(window == null ? promptLimit : window.contextWindow(),
+                window == null ? 0 : window.answerReserve(), window == null ? 0 : window.toolTokens(),
+                fixedTokens - contextTokens + clientSystemTokens, contextTokens, conversationTokens - clientSystemTokens,
+                promptLimit, rankedChunks.size() - passages.size(), conversation.size() - kept.size(),
+                TokenBudget.STRATEGY);
         return new GroundedPrompt(systemText, kept, List.copyOf(passages), fixedTokens + conversationTokens,
-                conversation.size() - kept.size());
+                conversation.size() - kept.size(), budget);
+    }
+
+    /**
+     * The model's side of the budget.
+     *
+     * @param contextWindow the model's context window
+     * @param answerReserve tokens kept for the answer
+     * @param toolTokens    tokens of the tool definitions sent with the prompt
+     */
+    public record Window(int contextWindow, int answerReserve, int toolTokens) {
     }
 
     private String renderPassage(int number, RetrievedChunk chunk) {
@@ -104,7 +130,7 @@ public final class GroundedPromptBuilder {
                 .render();
     }
 
-    private List<Turn> fitConversation(List<Turn> conversation, int budget) {
+    private List<Turn> fitConversation(List<Turn> conversation, int budget, int promptLimit) {
         int newest = conversation.size() - 1;
         boolean[] keep = new boolean[conversation.size()];
         int used = 0;
@@ -116,7 +142,7 @@ public final class GroundedPromptBuilder {
             }
         }
         if (used > budget) {
-            throw new PromptTooLongException(this.maxPromptTokens - budget + used, this.maxPromptTokens);
+            throw new PromptTooLongException(promptLimit - budget + used, promptLimit);
         }
         int oldestKept = oldestForced;
         for (int i = oldestForced - 1; i >= 0; i--) {

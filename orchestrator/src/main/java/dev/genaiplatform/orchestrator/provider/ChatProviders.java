@@ -28,7 +28,7 @@ public final class ChatProviders {
                         + this.providers.keySet());
             }
             String modelId = model.model() != null && !model.model().isBlank() ? model.model() : clientName;
-            resolved.put(clientName, new ResolvedModel(clientName, provider, modelId));
+            resolved.put(clientName, new ResolvedModel(clientName, provider, modelId, model.contextWindow()));
         });
         this.models = resolved;
     }
@@ -37,7 +37,8 @@ public final class ChatProviders {
     public static ChatProviders create(OrchestratorProperties properties, ObservationRegistry observations) {
         Map<String, ChatProvider> providers = new LinkedHashMap<>();
         properties.providers().forEach((name, settings) -> providers.put(name, switch (settings.kind()) {
-            case OPENAI -> OpenAiChatProvider.create(name, settings, observations);
+            case OPENAI -> OpenAiChatProvider.create(name, settings, properties.resilience(),
+                    observations);
             case OLLAMA -> OllamaChatProvider.create(name, settings, observations);
             case ANTHROPIC -> AnthropicChatProvider.create(name, settings, observations);
         }));
@@ -64,8 +65,14 @@ public final class ChatProviders {
      * @param name     the name the client sends in {@code model}
      * @param provider the provider that serves it
      * @param modelId  the provider's own id for the model
+     * @param contextWindow the model's context window in tokens
      */
-    public record ResolvedModel(String name, ChatProvider provider, String modelId) {
+    public record ResolvedModel(String name, ChatProvider provider, String modelId, int contextWindow) {
+    }
+
+    /** Whether a client-facing name is configured. */
+    public boolean serves(String clientModel) {
+        return this.models.containsKey(clientModel);
     }
 
     /** The client asked for a model no provider serves. */

@@ -1,6 +1,7 @@
 package dev.genaiplatform.orchestrator.provider;
 
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
+import dev.genaiplatform.orchestrator.resilience.ResilienceSettings;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.openai.OpenAiChatModel;
@@ -19,7 +20,12 @@ final class OpenAiChatProvider extends ChatProvider {
     }
 
     static OpenAiChatProvider create(String name, OrchestratorProperties.Provider settings,
-                                     ObservationRegistry observations) {
+                                     ResilienceSettings resilience, ObservationRegistry observations) {
+        // The socket read timeout is the longest silence the platform accepts (first token or between chunks):
+        // a hung provider's connection is closed at the transport, not only abandoned by the caller, so it stops
+        // holding one of the HTTP client's per-host slots.
+        java.time.Duration silence = resilience.firstTokenTimeout().compareTo(resilience.idleTimeout()) >= 0
+                ? resilience.firstTokenTimeout() : resilience.idleTimeout();
         OpenAiChatModel model = OpenAiChatModel.builder()
                 .options(OpenAiChatOptions.builder()
                         .baseUrl(settings.baseUrl())
@@ -28,6 +34,12 @@ final class OpenAiChatProvider extends ChatProvider {
                         .maxRetries(settings.maxRetries())
                         .build())
                 .observationRegistry(observations)
+                // a provider that does not accept the connection fails fast, so the fallback chain can move on
+                .httpClientBuilderCustomizer(http -> http.timeout(com.openai.core.Timeout.builder()
+                        .connect(resilience.connectTimeout())
+                        .read(silence)
+                        .request(settings.timeout())
+                        .build()))
                 .build();
         return new OpenAiChatProvider(name, model, observations);
     }

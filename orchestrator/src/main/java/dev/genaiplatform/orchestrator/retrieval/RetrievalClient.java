@@ -6,6 +6,7 @@ import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
+import dev.genaiplatform.orchestrator.security.Caller;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -31,10 +32,12 @@ public class RetrievalClient {
     /**
      * Returns at most top-k passages, best first; empty when nothing matched.
      *
-     * @param query the question, already redacted by guardrails
+     * @param query          the question, already redacted by guardrails
+     * @param vectorStoreIds the stores the client named (empty: the tenant's default)
      */
-    public List<RetrievedChunk> search(String tenantId, String requestId, String query) {
-        SearchResultReply reply = this.requestReply.ask(tenantId, requestId, new SearchCommand(requestId, query, this.topK));
+    public List<RetrievedChunk> search(Caller caller, String requestId, String query, List<String> vectorStoreIds) {
+        SearchResultReply reply = this.requestReply.ask(caller.token(), caller.tenantId(), requestId,
+                new SearchCommand(requestId, query, this.topK, vectorStoreIds));
         return reply.chunks() == null ? List.of() : reply.chunks();
     }
 }

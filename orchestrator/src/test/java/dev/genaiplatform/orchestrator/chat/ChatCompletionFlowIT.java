@@ -49,6 +49,9 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 
+import dev.genaiplatform.orchestrator.support.TestRedis;
+import dev.genaiplatform.orchestrator.support.TestTokens;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,7 +61,8 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "platform.orchestrator.guardrails.timeout=3s",
-        "platform.orchestrator.providers.simulator.max-retries=0"})
+        "platform.orchestrator.cache.enabled=false",
+        "management.server.port=0"})
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers", topics = {
         Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
         Topics.RETRIEVAL_SEARCH_RESULT, Topics.CHAT_COMPLETION_RECORDED})
@@ -71,6 +75,8 @@ class ChatCompletionFlowIT {
     @DynamicPropertySource
     static void modelServer(DynamicPropertyRegistry registry) {
         registry.add("platform.orchestrator.providers.simulator.base-url", MODEL::baseUrl);
+        registry.add("platform.security.jwk-set-uri", TestTokens::jwksUri);
+        registry.add("spring.data.redis.port", TestRedis::port);
     }
 
     @AfterAll
@@ -106,8 +112,11 @@ class ChatCompletionFlowIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("X-Request-Id")).hasValue("gw-123");
         assertThat(response.headers().firstValue("Server-Timing")).hasValueSatisfying(timing -> assertThat(timing)
-                .matches("guardrails;dur=\\d+\\.\\d, retrieval;dur=\\d+\\.\\d, prompt;dur=\\d+\\.\\d, "
-                        + "model;dur=\\d+\\.\\d, total;dur=\\d+\\.\\d"));
+                .matches("route;dur=\\d+\\.\\d, guardrails;dur=\\d+\\.\\d, retrieval;dur=\\d+\\.\\d, "
+                        + "prompt;dur=\\d+\\.\\d, model;dur=\\d+\\.\\d, total;dur=\\d+\\.\\d"));
+        assertThat(response.headers().firstValue("X-Platform-Route")).hasValueSatisfying(
+                route -> assertThat(route).startsWith("sim-small; rule=explicit"));
+        assertThat(response.headers().firstValue("X-Platform-Cache")).hasValue("bypass");
         JsonNode body = this.json.readTree(response.body());
         String id = body.get("id").asString();
         assertThat(id).startsWith("chatcmpl-");
@@ -152,6 +161,16 @@ class ChatCompletionFlowIT {
         assertThat(event.guardrailVerdict()).isEqualTo(Verdict.REDACTED);
         assertThat(event.outcome()).isEqualTo(Outcome.ANSWERED);
         assertThat(event.finishReason()).isEqualTo("stop");
+        assertThat(event.provenance().servedModel()).isEqualTo("sim-small");
+        assertThat(event.provenance().routeRule()).isEqualTo("explicit");
+        assertThat(event.provenance().cache()).isEqualTo("bypass");
+        assertThat(event.provenance().promptVersion()).isEqualTo("grounded-answer@1");
+        assertThat(event.costUsd()).isCloseTo((123 * 0.00015 + 17 * 0.0006) / 1000, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(body.at("/platform/route/rule").asString()).isEqualTo("explicit");
+        assertThat(body.at("/platform/tokenBudget/contextWindow").asInt()).isEqualTo(16384);
+        assertThat(body.at("/platform/tokenBudget/retrievedContext").asInt()).isPositive();
+        assertThat(body.at("/platform/tokenBudget/strategy").asString()).contains("drop-oldest-whole-turns");
+        assertThat(body.at("/platform/attempts/0").asString()).isEqualTo("sim-small:ok");
     }
 
     @Test
@@ -163,6 +182,7 @@ class ChatCompletionFlowIT {
         String id = this.json.readTree(response.body()).get("id").asString();
         assertThat(this.services.guardrailsHeaders).anySatisfy(headers -> {
             assertThat(headers).containsEntry("tenant", "acme").containsEntry("request", id);
+            assertThat(headers.get("auth")).startsWith("ey");
             assertThat(headers.get("traceparent")).contains(TRACE_ID);
         });
     }
@@ -216,10 +236,10 @@ class ChatCompletionFlowIT {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         JsonNode problem = this.json.readTree(response.body());
-        assertThat(problem.get("type").asString()).isEqualTo("urn:genai-platform:problem:input-blocked");
+        assertThat(problem.get("type").asString()).isEqualTo("urn:genai-platform:problem:input_blocked");
         assertThat(problem.get("detail").asString()).isEqualTo(FakePlatformServices.BLOCK_REASON);
         assertThat(problem.get("instance").asString()).isEqualTo("/v1/chat/completions");
-        assertThat(problem.at("/error/code").asString()).isEqualTo("input-blocked");
+        assertThat(problem.at("/error/code").asString()).isEqualTo("input_blocked");
         assertThat(problem.at("/error/message").asString()).isEqualTo(FakePlatformServices.BLOCK_REASON);
         assertThat(MODEL.requests()).hasSize(modelCalls);
         ChatCompletionRecordedEvent event = awaitEvent(problem.get("requestId").asString());
@@ -251,7 +271,7 @@ class ChatCompletionFlowIT {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.headers().firstValue("Retry-After")).hasValue("2");
         JsonNode problem = this.json.readTree(response.body());
-        assertThat(problem.get("type").asString()).isEqualTo("urn:genai-platform:problem:dependency-unavailable");
+        assertThat(problem.get("type").asString()).isEqualTo("urn:genai-platform:problem:dependency_unavailable");
         assertThat(problem.get("detail").asString()).contains("guardrails");
         ChatCompletionRecordedEvent event = awaitEvent(problem.get("requestId").asString());
         assertThat(event.outcome()).isEqualTo(Outcome.FAILED);
@@ -267,7 +287,7 @@ class ChatCompletionFlowIT {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(this.json.readTree(response.body()).at("/error/code").asString()).isEqualTo("prompt-too-long");
+        assertThat(this.json.readTree(response.body()).at("/error/code").asString()).isEqualTo("context_length_exceeded");
     }
 
     @Test
@@ -280,9 +300,9 @@ class ChatCompletionFlowIT {
         HttpResponse<String> notJson = post("{not json");
 
         assertThat(noTenant.statusCode()).isEqualTo(401);
-        assertThat(this.json.readTree(noTenant.body()).at("/error/code").asString()).isEqualTo("missing-tenant");
+        assertThat(this.json.readTree(noTenant.body()).at("/error/code").asString()).isEqualTo("invalid_internal_token");
         assertThat(noMessages.statusCode()).isEqualTo(400);
-        assertThat(this.json.readTree(noMessages.body()).at("/error/code").asString()).isEqualTo("invalid-request");
+        assertThat(this.json.readTree(noMessages.body()).at("/error/code").asString()).isEqualTo("empty_array");
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(notJson.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(notJson.body()).doesNotContain("Exception");
@@ -478,7 +498,7 @@ class ChatCompletionFlowIT {
                 .header("traceparent", "00-" + TRACE_ID + "-00f067aa0ba902b7-01")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (tenant != null) {
-            request.header("X-Tenant-Id", tenant);
+            request.header("Authorization", "Bearer " + TestTokens.chat(tenant));
         }
         return request.build();
     }
@@ -514,9 +534,10 @@ class ChatCompletionFlowIT {
         InputCheckedReply checkInput(CheckInputCommand command,
                                      @Header(PlatformHeaders.TENANT_ID) byte[] tenant,
                                      @Header(PlatformHeaders.REQUEST_ID) byte[] request,
+                                     @Header(name = PlatformHeaders.AUTHORIZATION, required = false) byte[] auth,
                                      @Header(name = "traceparent", required = false) String traceparent) {
             this.guardrailsHeaders.add(Map.of("tenant", text(tenant), "request", text(request),
-                    "traceparent", traceparent == null ? "" : traceparent));
+                    "traceparent", traceparent == null ? "" : traceparent, "auth", auth == null ? "" : text(auth)));
             this.checkedConversations.add(command.messages());
             String last = command.messages().getLast().content();
             if (last.contains("SILENT")) {

@@ -30,6 +30,7 @@ final class FakeOpenAiServer implements AutoCloseable {
                     + "Chunks keep the heading path of their section. [2]";
     static final String NO_ANSWER = "I don't know. The provided context does not answer that question.";
     static final String JSON_ANSWER = "{\"answer\":\"Retrieval fuses BM25 and vector rankings.\",\"sources\":[1]}";
+    static final String SCHEMA_VIOLATION = "{\"answer\": 42}";
     static final String TOOL_CALL_ID = "call_abc123";
     static final String TOOL_ARGUMENTS = "{\"city\":\"Paris\"}";
     static final int PROMPT_TOKENS = 123;
@@ -38,15 +39,40 @@ final class FakeOpenAiServer implements AutoCloseable {
     private final JsonMapper json = new JsonMapper();
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
     private final HttpServer server;
+    private final Map<String, String> faults = new java.util.concurrent.ConcurrentHashMap<>();
 
     FakeOpenAiServer() throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // one virtual thread per exchange: a hung answer must not hold the others
+        this.server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         this.server.createContext("/v1/chat/completions", this::handle);
         this.server.start();
     }
 
     String baseUrl() {
         return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/v1";
+    }
+
+    /**
+     * Every request for {@code model} fails as the simulator's fault kind does ({@code docs/fault-kinds.md}), e.g.
+     * {@code server-error}, {@code unavailable=1}, {@code stream-cut}; {@code null} clears it.
+     */
+    void fault(String model, String kind) {
+        if (kind == null) {
+            this.faults.remove(model);
+        }
+        else {
+            this.faults.put(model, kind);
+        }
+    }
+
+    void clearFaults() {
+        this.faults.clear();
+    }
+
+    /** Requests received for one model. */
+    long requestsFor(String model) {
+        return this.requests.stream().filter(r -> model.equals(r.path("model").asString())).count();
     }
 
     /** Every request body received so far, oldest first. */
@@ -64,8 +90,42 @@ final class FakeOpenAiServer implements AutoCloseable {
         this.requests.add(request);
         JsonNode messages = request.get("messages");
         String system = messages.get(0).get("content").asString();
-        String question = messages.get(messages.size() - 1).get("content").asString();
+        String question = messages.get(messages.size() - 1).path("content").asString("");
         String model = request.get("model").asString();
+        String fault = this.faults.get(model);
+        String finishReason = "stop";
+        String faultKind = fault == null ? "" : fault.split("=")[0];
+        int parameter = fault != null && fault.contains("=") ? Integer.parseInt(fault.split("=")[1]) : -1;
+        switch (faultKind) {
+            case "server-error" -> {
+                send(exchange, 500, "application/json", "{\"error\":{\"message\":\"The server had an error while "
+                        + "processing your request. Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}");
+                return;
+            }
+            case "bad-gateway" -> {
+                send(exchange, 502, "text/html", "<html><head><title>502 Bad Gateway</title></head><body>cloudflare</body></html>");
+                return;
+            }
+            case "unavailable", "rate-limit-storm" -> {
+                exchange.getResponseHeaders().add("Retry-After", Integer.toString(parameter < 0 ? 1 : parameter));
+                boolean storm = "rate-limit-storm".equals(faultKind);
+                send(exchange, storm ? 429 : 503, "application/json", storm
+                        ? "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}"
+                        : "{\"error\":{\"message\":\"The engine is currently overloaded, please try again later.\",\"type\":\"server_error\"}}");
+                return;
+            }
+            case "hang" -> {
+                sleep(15_000);
+                exchange.close();
+                return;
+            }
+            case "context-length-exceeded" -> question = "TOO LONG";
+            case "slow-first-token" -> sleep(parameter < 0 ? 3000 : parameter);
+            case "content-filter" -> finishReason = "content_filter";
+            case "length" -> finishReason = "length";
+            default -> {
+            }
+        }
 
         if (question.contains("TOO LONG")) {
             send(exchange, 400, "application/json", this.json.writeValueAsString(Map.of("error", Map.of(
@@ -93,8 +153,21 @@ final class FakeOpenAiServer implements AutoCloseable {
         String format = request.at("/response_format/type").asString("text");
         String answer = !"text".equals(format) ? JSON_ANSWER
                 : system.contains("[1] (source:") ? ANSWER_WITH_CITATIONS : NO_ANSWER;
+        // The simulator's planned schema-violation kind: JSON that fails the schema; "-once" heals on the re-ask.
+        boolean reAsked = question.contains("did not match the required JSON schema");
+        if ("schema-violation".equals(faultKind) || "schema-violation-once".equals(faultKind) && !reAsked) {
+            answer = SCHEMA_VIOLATION;
+        }
+        if ("stream-cut".equals(faultKind) || "malformed-chunk".equals(faultKind)) {
+            brokenStream(exchange, model, answer, "stream-cut".equals(faultKind));
+            return;
+        }
+        if (!"stop".equals(finishReason)) {
+            answer = answer.substring(0, answer.length() / 2);
+        }
         if (stream) {
-            stream(exchange, model, answer, request.path("stream_options").path("include_usage").asBoolean(false));
+            stream(exchange, model, answer, request.path("stream_options").path("include_usage").asBoolean(false),
+                    finishReason);
         }
         else {
             send(exchange, 200, "application/json", this.json.writeValueAsString(Map.of(
@@ -105,7 +178,59 @@ final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The simulator's {@code stream-cut} (half the answer, then the connection closes short of the announced length)
+     * and {@code malformed-chunk} (the middle chunk cut in half, then the stream goes on to {@code [DONE]}).
+     */
+    private void brokenStream(HttpExchange exchange, String model, String answer, boolean cut) throws IOException {
+        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        String[] pieces = answer.split("(?<= )");
+        if (cut) {
+            exchange.sendResponseHeaders(200, 1_000_000);
+        }
+        else {
+            exchange.sendResponseHeaders(200, 0);
+        }
+        OutputStream out = exchange.getResponseBody();
+        try {
+            event(out, chunk(model, Map.of("role", "assistant", "content", ""), null));
+            for (int i = 0; i < pieces.length; i++) {
+                String data = chunk(model, Map.of("content", pieces[i]), null);
+                if (i == pieces.length / 2) {
+                    if (cut) {
+                        out.flush();
+                        exchange.getHttpContext().getServer();
+                        throw new IOException("cut");
+                    }
+                    data = data.substring(0, data.length() / 2);
+                }
+                event(out, data);
+            }
+            event(out, chunk(model, Map.of(), "stop"));
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.close();
+        }
+        catch (IOException cutShort) {
+            // closing the exchange short of its Content-Length drops the connection: what a cut looks like
+            exchange.close();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void stream(HttpExchange exchange, String model, String answer, boolean includeUsage) throws IOException {
+        stream(exchange, model, answer, includeUsage, "stop");
+    }
+
+    private void stream(HttpExchange exchange, String model, String answer, boolean includeUsage, String finishReason)
+            throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -113,7 +238,7 @@ final class FakeOpenAiServer implements AutoCloseable {
             for (String piece : answer.split("(?<=\\. )")) {   // a few pieces, split after each sentence
                 event(out, chunk(model, Map.of("content", piece), null));
             }
-            event(out, chunk(model, Map.of(), "stop"));
+            event(out, chunk(model, Map.of(), finishReason));
             if (includeUsage) {
                 event(out, this.json.writeValueAsString(Map.of("id", "sim-1", "object", "chat.completion.chunk",
                         "created", 1_700_000_000, "model", model, "choices", List.of(), "usage", usage())));

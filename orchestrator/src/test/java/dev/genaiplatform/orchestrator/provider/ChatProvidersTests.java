@@ -198,7 +198,7 @@ class ChatProvidersTests {
         assertThat(providers.modelNames()).containsExactly("client-model");
         assertThatThrownBy(() -> ChatProviders.create(properties(
                 Map.of("a", new Provider(ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
-                Map.of("m", new OrchestratorProperties.Model("b", "x"))), ObservationRegistry.NOOP))
+                Map.of("m", new OrchestratorProperties.Model("b", "x", 16384, null))), ObservationRegistry.NOOP))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("'b'");
     }
 
@@ -217,11 +217,15 @@ class ChatProvidersTests {
     private static ChatProviders providers(ProviderKind kind, String baseUrl, String apiKey, String modelId) {
         return ChatProviders.create(properties(
                 Map.of("p", new Provider(kind, baseUrl, apiKey, Duration.ofSeconds(10), 0)),
-                Map.of("client-model", new OrchestratorProperties.Model("p", modelId))), ObservationRegistry.NOOP);
+                Map.of("client-model", new OrchestratorProperties.Model("p", modelId, 16384, null))), ObservationRegistry.NOOP);
     }
 
     private static OrchestratorProperties properties(Map<String, Provider> providers,
                                                      Map<String, OrchestratorProperties.Model> models) {
-        return new OrchestratorProperties(null, null, null, Duration.ofSeconds(2), providers, models);
+        return new OrchestratorProperties(null, null, null, Duration.ofSeconds(2), providers, models,
+                new dev.genaiplatform.orchestrator.resilience.ResilienceSettings(Duration.ofSeconds(2),
+                        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60), 2, Duration.ofMillis(200),
+                        Duration.ofSeconds(2), Duration.ofSeconds(3), 50, 20, 10, Duration.ofSeconds(10), 64),
+                null, null, null, null, null, null, null);
     }
 }

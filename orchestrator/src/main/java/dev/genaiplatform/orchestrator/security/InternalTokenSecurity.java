@@ -1,0 +1,76 @@
+package dev.genaiplatform.orchestrator.security;
+
+import dev.genaiplatform.contracts.problem.ProblemType;
+import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.orchestrator.problem.Problems;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * ADR 0004 on HTTP: every request needs the gateway's signed internal token as a bearer token; the chat API
+ * also needs scope {@value InternalToken#SCOPE_CHAT}. Actuator lives on the management port bound to loopback
+ * and stays open for probes. A missing or bad token is a 401 {@code invalid_internal_token} problem, a token
+ * without the scope a 403 {@code insufficient_scope} problem.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebFluxSecurity
+public class InternalTokenSecurity {
+
+    @Bean
+    ReactiveJwtDecoder internalTokenDecoder(@Value("${platform.security.jwk-set-uri}") String jwkSetUri) {
+        return InternalTokenVerification.reactiveDecoder(jwkSetUri);
+    }
+
+    /** For Kafka records: the same checks, blocking. */
+    @Bean
+    JwtDecoder internalTokenRecordDecoder(@Value("${platform.security.jwk-set-uri}") String jwkSetUri) {
+        return InternalTokenVerification.decoder(jwkSetUri);
+    }
+
+    @Bean
+    SecurityWebFilterChain internalTokenChain(ServerHttpSecurity http, ReactiveJwtDecoder decoder, JsonMapper json) {
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .authorizeExchange(exchanges -> exchanges
+                        .pathMatchers("/actuator/**").permitAll()
+                        .pathMatchers("/v1/chat/completions", "/v1/conversations/**", "/v1/users/**")
+                        .hasAuthority("SCOPE_" + InternalToken.SCOPE_CHAT)
+                        .anyExchange().authenticated())
+                .oauth2ResourceServer(resourceServer -> resourceServer
+                        .jwt(jwt -> jwt.jwtDecoder(decoder))
+                        .authenticationEntryPoint((exchange, ex) -> write(exchange, json,
+                                ProblemType.INVALID_INTERNAL_TOKEN,
+                                "A valid internal token from the gateway is required: " + ex.getMessage()))
+                        .accessDeniedHandler((exchange, ex) -> write(exchange, json, ProblemType.INSUFFICIENT_SCOPE,
+                                "This API needs scope '" + InternalToken.SCOPE_CHAT + "'.")))
+                .exceptionHandling(handling -> handling
+                        .authenticationEntryPoint((exchange, ex) -> write(exchange, json,
+                                ProblemType.INVALID_INTERNAL_TOKEN, "A valid internal token from the gateway is required.")))
+                .build();
+    }
+
+    static Mono<Void> write(ServerWebExchange exchange, JsonMapper json, ProblemType type, String detail) {
+        ProblemDetail body = Problems.of(type, detail, null, exchange.getRequest().getPath().value());
+        exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(type.status()));
+        exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        DataBuffer buffer = exchange.getResponse().bufferFactory().wrap(json.writeValueAsBytes(Problems.members(body)));
+        return exchange.getResponse().writeWith(Mono.just(buffer));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.genaiplatform.orchestrator.security;
+
+import dev.genaiplatform.contracts.security.InternalToken;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
+import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
+import org.springframework.util.StringUtils;
+
+/**
+ * How a gateway token is checked, on HTTP and on Kafka alike: ES256 signature against the gateway's JWK set,
+ * {@code iss}, {@code aud}, {@code exp}/{@code nbf}, and a {@code tenant} claim. Keys are fetched from the JWK
+ * set URI and refetched when a token names an unknown {@code kid}, so the gateway rotates keys without a
+ * restart here.
+ */
+public final class InternalTokenVerification {
+
+    private InternalTokenVerification() {
+    }
+
+    public static OAuth2TokenValidator<Jwt> validator() {
+        OAuth2TokenValidator<Jwt> audience = jwt -> jwt.getAudience() != null
+                && jwt.getAudience().contains(InternalToken.AUDIENCE)
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "wrong audience", null));
+        OAuth2TokenValidator<Jwt> tenant = jwt -> StringUtils.hasText(jwt.getClaimAsString(InternalToken.CLAIM_TENANT))
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "no tenant claim", null));
+        return new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(InternalToken.ISSUER),
+                audience, tenant);
+    }
+
+    public static ReactiveJwtDecoder reactiveDecoder(String jwkSetUri) {
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri)
+                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
+                .build();
+        decoder.setJwtValidator(validator());
+        return decoder;
+    }
+
+    /** The blocking twin, for Kafka listeners. */
+    public static JwtDecoder decoder(String jwkSetUri) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri)
+                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
+                .build();
+        decoder.setJwtValidator(validator());
+        return decoder;
+    }
+}

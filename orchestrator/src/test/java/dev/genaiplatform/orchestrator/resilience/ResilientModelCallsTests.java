@@ -1,0 +1,119 @@
+package dev.genaiplatform.orchestrator.resilience;
+
+import com.openai.core.http.Headers;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.RateLimitException;
+import dev.genaiplatform.contracts.problem.ProblemType;
+import dev.genaiplatform.orchestrator.OrchestratorProperties;
+import dev.genaiplatform.orchestrator.provider.ChatProviders;
+import dev.genaiplatform.orchestrator.provider.ChatProviders.ResolvedModel;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class ResilientModelCallsTests {
+
+    private static final ResilienceSettings SETTINGS = new ResilienceSettings(Duration.ofSeconds(1),
+            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30), 2, Duration.ofMillis(1),
+            Duration.ofMillis(5), Duration.ofSeconds(3), 50, 4, 4, Duration.ofSeconds(30), 2);
+
+    private final ChatProviders providers = ChatProviders.create(new OrchestratorProperties(null, null, null,
+            Duration.ofSeconds(2), Map.of("p", new OrchestratorProperties.Provider(
+                    OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
+            Map.of("m", new OrchestratorProperties.Model("p", "m", 16384, null)), SETTINGS, null, null, null, null,
+            null, null, null), ObservationRegistry.NOOP);
+    private final ResolvedModel model = this.providers.resolve("m");
+
+    @Test
+    void aProviderThatKeepsFailingOpensItsCircuitAndIsThenRefusedWithout503Retries() {
+        ResilientModelCalls calls = new ResilientModelCalls(SETTINGS, new SimpleMeterRegistry());
+        AtomicInteger providerCalls = new AtomicInteger();
+
+        for (int i = 0; i < 2; i++) {   // 2 requests x 2 attempts = 4 failures: the window is full and all failed
+            run(calls, () -> {
+                providerCalls.incrementAndGet();
+                return Flux.error(serverError());
+            });
+        }
+        ModelCallFailedException refused = run(calls, () -> {
+            providerCalls.incrementAndGet();
+            return Flux.just(answer("never"));
+        });
+
+        assertThat(providerCalls).hasValue(4);
+        assertThat(refused.type()).isEqualTo(ProblemType.MODEL_UNAVAILABLE);
+        assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(calls.breaker("p").getState().name()).isEqualTo("OPEN");
+    }
+
+    @Test
+    void aRateLimitWithAShortRetryAfterIsWaitedForAndALongOneIsPassedToTheClient() {
+        ResilientModelCalls calls = new ResilientModelCalls(SETTINGS, new SimpleMeterRegistry());
+        AtomicInteger attempts = new AtomicInteger();
+
+        List<String> log = new ArrayList<>();
+        ChatResponse answered = calls.stream(List.of(this.model), m -> attempts.incrementAndGet() == 1
+                        ? Flux.error(rateLimited("0")) : Flux.just(answer("ok")), true,
+                Instant.now().plusSeconds(10), () -> false, (m, outcome) -> log.add(outcome)).blockLast();
+        ModelCallFailedException tooLong = run(calls, () -> Flux.error(rateLimited("120")));
+
+        assertThat(answered.getResult().getOutput().getText()).isEqualTo("ok");
+        assertThat(log).containsExactly("rate_limited", "ok");
+        assertThat(tooLong.type()).isEqualTo(ProblemType.RATE_LIMIT_EXCEEDED);
+        assertThat(tooLong.retryAfter()).isEqualTo(Duration.ofSeconds(120));
+    }
+
+    @Test
+    void nothingIsRetriedOnceTheClientHasTokens() {
+        ResilientModelCalls calls = new ResilientModelCalls(SETTINGS, new SimpleMeterRegistry());
+        AtomicInteger attempts = new AtomicInteger();
+
+        Throwable failure = catchThrowableOfType(ModelCallFailedException.class, () -> calls.stream(List.of(this.model),
+                m -> {
+                    attempts.incrementAndGet();
+                    return Flux.just(answer("partial")).concatWith(Flux.error(serverError()));
+                }, false, Instant.now().plusSeconds(10), () -> true, (m, outcome) -> { }).blockLast());
+
+        assertThat(attempts).hasValue(1);
+        assertThat(((ModelCallFailedException) failure).type()).isEqualTo(ProblemType.MODEL_FAILED);
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
+        assertThat(ModelFailure.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
+        assertThat(ModelFailure.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);
+        assertThat(ModelFailure.retryAfter("soon")).isNull();
+    }
+
+    private ModelCallFailedException run(ResilientModelCalls calls,
+                                         java.util.function.Supplier<Flux<ChatResponse>> provider) {
+        return catchThrowableOfType(ModelCallFailedException.class, () -> calls.stream(List.of(this.model),
+                m -> provider.get(), true, Instant.now().plusSeconds(10), () -> false, (m, outcome) -> { }).blockLast());
+    }
+
+    private static ChatResponse answer(String text) {
+        return new ChatResponse(List.of(new Generation(new AssistantMessage(text))));
+    }
+
+    private static InternalServerException serverError() {
+        return InternalServerException.builder().statusCode(500).headers(Headers.builder().build()).build();
+    }
+
+    private static RateLimitException rateLimited(String retryAfter) {
+        return RateLimitException.builder().headers(Headers.builder().put("retry-after", retryAfter).build()).build();
+    }
+}
