@@ -15,6 +15,11 @@ public final class Topics {
     public static final String GUARDRAILS_CHECK_INPUT = "guardrails.check-input.v1";
     /** {@link dev.genaiplatform.contracts.guardrails.InputCheckedReply}: the verdict, sent back to the asker. */
     public static final String GUARDRAILS_INPUT_CHECKED = "guardrails.input-checked.v1";
+    /**
+     * {@link dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent}: every guardrails verdict with
+     * its reasons and no checked text, for evaluation and audit.
+     */
+    public static final String GUARDRAILS_VERDICT_RECORDED = "guardrails.verdict-recorded.v1";
 
     /** {@link dev.genaiplatform.contracts.retrieval.SearchCommand}: orchestrator asks retrieval for passages. */
     public static final String RETRIEVAL_SEARCH = "retrieval.search.v1";
@@ -34,7 +39,7 @@ public final class Topics {
 
     /** Topics that carry commands or events; each has a dead-letter twin, see {@link #deadLetter(String)}. */
     public static final List<String> ALL = List.of(
-            GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED,
+            GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED, GUARDRAILS_VERDICT_RECORDED,
             RETRIEVAL_SEARCH, RETRIEVAL_SEARCH_RESULT, RETRIEVAL_DOCUMENT_DELETED,
             TOOLS_INVOKE, TOOLS_INVOKED,
             CHAT_COMPLETION_RECORDED);
