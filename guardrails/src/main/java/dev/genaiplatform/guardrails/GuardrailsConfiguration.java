@@ -2,6 +2,9 @@ package dev.genaiplatform.guardrails;
 
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
+import dev.genaiplatform.guardrails.injection.InjectionClassifier;
+import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
+import dev.genaiplatform.guardrails.ner.NameFinderDetector;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.size.InputSizeDetector;
@@ -43,7 +46,8 @@ class GuardrailsConfiguration {
     @Bean
     GuardrailPipeline guardrailPipeline(GuardrailsProperties properties, MeterRegistry meterRegistry) {
         return new GuardrailPipeline(new InputSizeDetector(properties.maxInputChars()),
-                List.of(new PiiDetector()), meterRegistry);
+                List.of(new PiiDetector(), new NameFinderDetector(), new PromptInjectionDetector(InjectionClassifier.load())),
+                meterRegistry);
     }
 
     @Bean

@@ -20,6 +20,10 @@ import java.util.function.IntFunction;
  */
 public final class CheckedInput {
 
+    public static final String TOOL_CALL = "tool-call";
+    public static final String TOOL_DEFINITION = "tool-definition";
+    public static final String REQUEST = "request";
+
     private final CheckInputCommand command;
     private final List<CheckedText> texts = new ArrayList<>();
 
@@ -31,15 +35,16 @@ public final class CheckedInput {
             if (message == null) {
                 continue;
             }
-            texts.add(new CheckedText(m, "messages[" + m + "].content", message.content()));
+            texts.add(new CheckedText(m, "messages[" + m + "].content", message.content(), message.role()));
             List<ToolCall> calls = nonNull(message.toolCalls());
             for (int c = 0; c < calls.size(); c++) {
                 ToolCall call = calls.get(c);
                 if (call == null) {
                     continue;
                 }
-                texts.add(new CheckedText(m, "messages[" + m + "].toolCalls[" + c + "].name", call.name()));
-                texts.add(new CheckedText(m, "messages[" + m + "].toolCalls[" + c + "].arguments", call.arguments()));
+                texts.add(new CheckedText(m, "messages[" + m + "].toolCalls[" + c + "].name", call.name(), TOOL_CALL));
+                texts.add(new CheckedText(m, "messages[" + m + "].toolCalls[" + c + "].arguments", call.arguments(),
+                        TOOL_CALL));
             }
         }
         List<ToolDefinition> tools = nonNull(command.tools());
@@ -48,16 +53,16 @@ public final class CheckedInput {
             if (tool == null) {
                 continue;
             }
-            texts.add(new CheckedText(-1, "tools[" + t + "].name", tool.name()));
-            texts.add(new CheckedText(-1, "tools[" + t + "].description", tool.description()));
-            texts.add(new CheckedText(-1, "tools[" + t + "].parametersSchema", tool.parametersSchema()));
+            texts.add(new CheckedText(-1, "tools[" + t + "].name", tool.name(), TOOL_DEFINITION));
+            texts.add(new CheckedText(-1, "tools[" + t + "].description", tool.description(), TOOL_DEFINITION));
+            texts.add(new CheckedText(-1, "tools[" + t + "].parametersSchema", tool.parametersSchema(), TOOL_DEFINITION));
         }
-        texts.add(new CheckedText(-1, "responseFormatSchema", command.responseFormatSchema()));
+        texts.add(new CheckedText(-1, "responseFormatSchema", command.responseFormatSchema(), REQUEST));
         List<String> stop = nonNull(command.stop());
         for (int s = 0; s < stop.size(); s++) {
-            texts.add(new CheckedText(-1, "stop[" + s + "]", stop.get(s)));
+            texts.add(new CheckedText(-1, "stop[" + s + "]", stop.get(s), REQUEST));
         }
-        texts.add(new CheckedText(-1, "user", command.user()));
+        texts.add(new CheckedText(-1, "user", command.user(), REQUEST));
     }
 
     public List<CheckedText> texts() {

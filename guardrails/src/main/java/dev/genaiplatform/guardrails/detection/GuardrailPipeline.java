@@ -27,8 +27,8 @@ import java.util.TreeMap;
  * <ol>
  *   <li>The size limit counts every text (messages, tool calls, tool definitions, schema, stop, user) and blocks
  *       before anything is scanned.</li>
- *   <li>The policy's detectors run in the configured order. Spans of different detectors that overlap: the
- *       earlier detector wins.</li>
+ *   <li>The policy's detectors run in the configured order. Spans that rewrite text and overlap: the earlier
+ *       detector wins.</li>
  *   <li>Scores (the injection classifier) count when at or above the policy's threshold.</li>
  *   <li>Each finding gets the policy's action for its category. Any BLOCK makes the verdict BLOCKED (nothing is
  *       forwarded); any MASK, REDACT or PSEUDONYMISE makes it REDACTED with the texts rewritten; else ALLOWED.</li>
@@ -81,7 +81,7 @@ public final class GuardrailPipeline {
                 }
             }
         }
-        for (Detection.Span span : resolveOverlaps(detections)) {
+        for (Detection.Span span : keptSpans(detections, namedPolicy)) {
             CheckedText text = texts.get(span.textIndex());
             findings.add(new Finding(span.detector(), span.category(), text.messageIndex(), span.start(), span.end(),
                     text.field()));
@@ -121,13 +121,21 @@ public final class GuardrailPipeline {
                 + String.join(", ", categories).toLowerCase(Locale.ROOT).replace('_', ' ') + ").";
     }
 
-    /** Keeps spans in detector order, dropping any that overlaps an earlier one in the same text. */
-    private static List<Detection.Span> resolveOverlaps(List<Detection> detections) {
-        Map<Integer, NonOverlappingSpans> acceptedByText = new TreeMap<>();
+    /**
+     * Spans that rewrite text (mask, redact, pseudonymise) must not overlap: in detector order, one that overlaps
+     * an earlier one in the same text is dropped. Spans that only block or report are all kept. Sorted by text and
+     * start.
+     */
+    private static List<Detection.Span> keptSpans(List<Detection> detections, NamedPolicy namedPolicy) {
+        Map<Integer, NonOverlappingSpans> rewritingByText = new TreeMap<>();
         List<Detection.Span> kept = new ArrayList<>();
         for (Detection detection : detections) {
-            if (detection instanceof Detection.Span span && acceptedByText
-                    .computeIfAbsent(span.textIndex(), index -> new NonOverlappingSpans())
+            if (!(detection instanceof Detection.Span span)) {
+                continue;
+            }
+            Action action = namedPolicy.policy().actionFor(span.category());
+            boolean rewrites = action == Action.MASK || action == Action.REDACT || action == Action.PSEUDONYMISE;
+            if (!rewrites || rewritingByText.computeIfAbsent(span.textIndex(), index -> new NonOverlappingSpans())
                     .offer(span.start(), span.end())) {
                 kept.add(span);
             }

@@ -30,8 +30,8 @@ final class SecretRecognizer implements PiiRecognizer {
                     + "|xox[abprs]-[A-Za-z0-9-]{10,200}"
                     + "|AIza[0-9A-Za-z_-]{35}"
                     + "|[rs]k_(?:live|test)_[A-Za-z0-9]{16,200}"
-                    + "|eyJ[A-Za-z0-9_-]{8,2000}\\.eyJ[A-Za-z0-9_-]{8,4000}\\.[A-Za-z0-9_-]{8,2000}"
-                    + "|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\\s]{0,8000}-----END [A-Z ]{0,40}PRIVATE KEY-----");
+                    + "|eyJ[A-Za-z0-9_-]{8,1000}\\.eyJ[A-Za-z0-9_-]{8,1000}\\.[A-Za-z0-9_-]{8,1000}"
+                    + "|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\\s]*(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?");
     private static final Pattern AFTER_CUE = Pattern.compile(
             "(?i)(?:api[_-]?key|secret|token|password|passwd|pwd|passphrase|client[_-]?secret|access[_-]?key)"
                     + "[\"']?\\s{0,3}[:=]\\s{0,3}[\"']?([^\\s\"',;]{6,200})"

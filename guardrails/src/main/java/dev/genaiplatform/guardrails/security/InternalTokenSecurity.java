@@ -29,7 +29,7 @@ import java.util.List;
  * the check API needs the {@code evaluation} scope. 401 and 403 leave as problem documents.
  */
 @Configuration(proxyBeanMethods = false)
-class InternalTokenSecurity {
+public class InternalTokenSecurity {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
