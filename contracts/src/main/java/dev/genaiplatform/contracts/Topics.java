@@ -16,6 +16,13 @@ public final class Topics {
     /** {@link dev.genaiplatform.contracts.guardrails.InputCheckedReply}: the verdict, sent back to the asker. */
     public static final String GUARDRAILS_INPUT_CHECKED = "guardrails.input-checked.v1";
     /**
+     * {@link dev.genaiplatform.contracts.guardrails.CheckOutputCommand}: orchestrator asks guardrails to check a
+     * window of a streamed answer, a retrieved chunk or a tool result.
+     */
+    public static final String GUARDRAILS_CHECK_OUTPUT = "guardrails.check-output.v1";
+    /** {@link dev.genaiplatform.contracts.guardrails.OutputCheckedReply}: the verdict, sent back to the asker. */
+    public static final String GUARDRAILS_OUTPUT_CHECKED = "guardrails.output-checked.v1";
+    /**
      * {@link dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent}: every guardrails verdict with
      * its reasons and no checked text, for evaluation and audit.
      */
@@ -39,7 +46,8 @@ public final class Topics {
 
     /** Topics that carry commands or events; each has a dead-letter twin, see {@link #deadLetter(String)}. */
     public static final List<String> ALL = List.of(
-            GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED, GUARDRAILS_VERDICT_RECORDED,
+            GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED, GUARDRAILS_CHECK_OUTPUT, GUARDRAILS_OUTPUT_CHECKED,
+            GUARDRAILS_VERDICT_RECORDED,
             RETRIEVAL_SEARCH, RETRIEVAL_SEARCH_RESULT, RETRIEVAL_DOCUMENT_DELETED,
             TOOLS_INVOKE, TOOLS_INVOKED,
             CHAT_COMPLETION_RECORDED);

@@ -5,7 +5,9 @@ import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
 import dev.genaiplatform.guardrails.ner.NameFinderDetector;
+import dev.genaiplatform.guardrails.output.OutputChecker;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
+import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.size.InputSizeDetector;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +18,7 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -44,10 +47,31 @@ class GuardrailsConfiguration {
      * so their spans win overlaps), names and addresses (the trained model), prompt injection.
      */
     @Bean
-    GuardrailPipeline guardrailPipeline(GuardrailsProperties properties, MeterRegistry meterRegistry) {
+    GuardrailPipeline guardrailPipeline(GuardrailsProperties properties, PiiDetector pii,
+                                        PromptInjectionDetector injection, MeterRegistry meterRegistry) {
         return new GuardrailPipeline(new InputSizeDetector(properties.maxInputChars()),
-                List.of(new PiiDetector(), new NameFinderDetector(), new PromptInjectionDetector(InjectionClassifier.load())),
-                meterRegistry);
+                List.of(pii, new NameFinderDetector(), injection), meterRegistry);
+    }
+
+    @Bean
+    PiiDetector piiDetector() {
+        return new PiiDetector();
+    }
+
+    /** Loads MiniLM (ONNX, from the classpath) and the trained weights once: about half a second. */
+    @Bean
+    PromptInjectionDetector promptInjectionDetector() {
+        return new PromptInjectionDetector(InjectionClassifier.load());
+    }
+
+    @Bean
+    OutputChecker outputChecker(PiiDetector pii, PromptInjectionDetector injection) {
+        return new OutputChecker(pii, injection);
+    }
+
+    @Bean
+    PseudonymVault pseudonymVault(StringRedisTemplate redis, GuardrailsProperties properties) {
+        return new PseudonymVault(redis, properties.pseudonymTtl());
     }
 
     @Bean
@@ -73,6 +97,21 @@ class GuardrailsConfiguration {
     @Bean
     NewTopic inputCheckedTopic() {
         return shortLived(Topics.GUARDRAILS_INPUT_CHECKED);
+    }
+
+    @Bean
+    NewTopic checkOutputTopic() {
+        return shortLived(Topics.GUARDRAILS_CHECK_OUTPUT);
+    }
+
+    @Bean
+    NewTopic checkOutputDeadLetterTopic() {
+        return shortLived(Topics.deadLetter(Topics.GUARDRAILS_CHECK_OUTPUT));
+    }
+
+    @Bean
+    NewTopic outputCheckedTopic() {
+        return shortLived(Topics.GUARDRAILS_OUTPUT_CHECKED);
     }
 
     @Bean

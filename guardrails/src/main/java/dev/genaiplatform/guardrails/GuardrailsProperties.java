@@ -4,6 +4,7 @@ import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -16,11 +17,14 @@ import java.util.Map;
  * @param policies       {@code policies.<name>}: the named policies (see {@link GuardrailPolicy}); one must be
  *                       called {@code default}
  * @param tenantPolicies {@code tenant-policies.<tenant>}: the policy a tenant gets when the caller names none
+ * @param pseudonymTtl   {@code pseudonym-ttl} (env {@code GUARDRAILS_PSEUDONYM_TTL}): how long a conversation's
+ *                       pseudonym vault lives in Redis after its last write. Default 24h.
  */
 @ConfigurationProperties("platform.guardrails")
 record GuardrailsProperties(@DefaultValue("32000") int maxInputChars,
                             Map<String, GuardrailPolicy> policies,
-                            Map<String, String> tenantPolicies) {
+                            Map<String, String> tenantPolicies,
+                            @DefaultValue("24h") Duration pseudonymTtl) {
 
     GuardrailsProperties {
         if (maxInputChars <= 0) {

@@ -13,7 +13,8 @@ import java.util.List;
  * @param requestId       the request that was checked
  * @param tenantId        the tenant, from the verified internal token
  * @param stage           {@code input} (a chat request before the model), {@code check-api} (the HTTP check
- *                        API, evaluation and red-teaming)
+ *                        API, evaluation and red-teaming), {@code answer} (a window of a model's answer),
+ *                        {@code retrieved-chunk} or {@code tool-result} (untrusted data scanned for injection)
  * @param policy          the name of the policy applied
  * @param verdict         allowed, redacted or blocked
  * @param injectionScore  the prompt-injection score in [0, 1], null when that check did not run

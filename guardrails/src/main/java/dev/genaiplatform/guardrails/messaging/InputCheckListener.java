@@ -8,6 +8,7 @@ import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
 import dev.genaiplatform.guardrails.detection.Placeholders;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
+import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
 import dev.genaiplatform.guardrails.security.KafkaTokenVerifier;
 import dev.genaiplatform.guardrails.verdict.VerdictPublisher;
 import org.slf4j.Logger;
@@ -36,13 +37,15 @@ class InputCheckListener {
     private final PolicyResolver policies;
     private final KafkaTokenVerifier tokens;
     private final VerdictPublisher verdicts;
+    private final PseudonymVault vault;
 
     InputCheckListener(GuardrailPipeline pipeline, PolicyResolver policies, KafkaTokenVerifier tokens,
-                       VerdictPublisher verdicts) {
+                       VerdictPublisher verdicts, PseudonymVault vault) {
         this.pipeline = pipeline;
         this.policies = policies;
         this.tokens = tokens;
         this.verdicts = verdicts;
+        this.vault = vault;
     }
 
     @KafkaListener(topics = Topics.GUARDRAILS_CHECK_INPUT)
@@ -53,7 +56,9 @@ class InputCheckListener {
         String tenant = verified.getClaimAsString(InternalToken.CLAIM_TENANT);
         try (var tenantMdc = MDC.putCloseable("tenantId", tenant);
              var request = command.requestId() == null ? null : MDC.putCloseable("requestId", command.requestId())) {
-            var outcome = pipeline.check(command, policies.resolve(command.policy(), tenant), Placeholders.perRequest());
+            Placeholders placeholders = command.conversationId() == null ? Placeholders.perRequest()
+                    : vault.placeholders(tenant, command.conversationId());
+            var outcome = pipeline.check(command, policies.resolve(command.policy(), tenant), placeholders);
             verdicts.publish(outcome, tenant, "input", new String(token, StandardCharsets.UTF_8));
             // ids, counts and timings only: texts and findings' content never reach the log
             log.info("Checked input: verdict={} policy={} findings={} injectionScore={} tookMicros={}",

@@ -10,6 +10,7 @@ public final class OwaspCategory {
 
     public static final String PROMPT_INJECTION = "LLM01:2025 Prompt Injection";
     public static final String SENSITIVE_INFORMATION_DISCLOSURE = "LLM02:2025 Sensitive Information Disclosure";
+    public static final String IMPROPER_OUTPUT_HANDLING = "LLM05:2025 Improper Output Handling";
     public static final String SYSTEM_PROMPT_LEAKAGE = "LLM07:2025 System Prompt Leakage";
     public static final String UNBOUNDED_CONSUMPTION = "LLM10:2025 Unbounded Consumption";
 
@@ -27,6 +28,9 @@ public final class OwaspCategory {
         }
         if (CONSUMPTION.contains(category)) {
             return UNBOUNDED_CONSUMPTION;
+        }
+        if (category.equals("EXFILTRATION_LINK")) {
+            return IMPROPER_OUTPUT_HANDLING;
         }
         if (LEAKAGE.contains(category)) {
             return SYSTEM_PROMPT_LEAKAGE;

@@ -3,7 +3,9 @@ package dev.genaiplatform.guardrails.verdict;
 import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent;
+import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
+import dev.genaiplatform.guardrails.policy.OwaspCategory;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +14,7 @@ import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -31,17 +34,29 @@ public class VerdictPublisher {
 
     public void publish(GuardrailPipeline.Outcome outcome, String tenantId, String stage, String token) {
         var reply = outcome.reply();
-        var event = new GuardrailVerdictRecordedEvent(UUID.randomUUID().toString(), Instant.now(), reply.requestId(),
+        send(new GuardrailVerdictRecordedEvent(UUID.randomUUID().toString(), Instant.now(), reply.requestId(),
                 tenantId, stage, outcome.policy(), reply.verdict(), reply.injectionScore(), reply.findings(),
-                outcome.owaspCategories(), reply.reason(), outcome.tookMicros());
-        var record = new ProducerRecord<Object, Object>(Topics.GUARDRAILS_VERDICT_RECORDED, reply.requestId(), event);
+                outcome.owaspCategories(), reply.reason(), outcome.tookMicros()), tenantId, token);
+    }
+
+    /** The verdict of an output check ({@code stage} = the source: answer, retrieved-chunk, tool-result). */
+    public void publishOutput(OutputCheckedReply reply, String policy, String tenantId, String token, long tookMicros) {
+        List<String> owasp = reply.findings().stream().map(finding -> OwaspCategory.of(finding.category()))
+                .distinct().sorted().toList();
+        send(new GuardrailVerdictRecordedEvent(UUID.randomUUID().toString(), Instant.now(), reply.requestId(),
+                tenantId, reply.source(), policy, reply.verdict(), reply.injectionScore(), reply.findings(), owasp,
+                reply.reason(), tookMicros), tenantId, token);
+    }
+
+    private void send(GuardrailVerdictRecordedEvent event, String tenantId, String token) {
+        var record = new ProducerRecord<Object, Object>(Topics.GUARDRAILS_VERDICT_RECORDED, event.requestId(), event);
         record.headers().add(PlatformHeaders.TENANT_ID, tenantId.getBytes(StandardCharsets.UTF_8));
         if (token != null) {
             record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
         }
         template.send(record).whenComplete((sent, failure) -> {
             if (failure != null) {
-                log.warn("Could not publish the verdict event of request {}: {}", reply.requestId(), failure.toString());
+                log.warn("Could not publish the verdict event of request {}: {}", event.requestId(), failure.toString());
             }
         });
     }

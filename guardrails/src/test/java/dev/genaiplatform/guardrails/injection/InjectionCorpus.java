@@ -156,12 +156,47 @@ final class InjectionCorpus {
         }
         for (int i = 0; i < benign; i++) {
             int draw = random.nextInt(10);
-            String[] pool = draw < 5 ? QUESTIONS : draw < 8 ? ROLEPLAY : HARD_NEGATIVES;
-            String family = draw < 5 ? "benign-question" : draw < 8 ? "benign-roleplay" : "benign-hard";
+            if (draw >= 4 && draw < 8) {
+                examples.add(new Example(carry(fill(draw < 6 ? composedRoleplay() : pick(ROLEPLAY)), false), false,
+                        "benign-roleplay"));
+                continue;
+            }
+            String[] pool = draw < 4 ? QUESTIONS : HARD_NEGATIVES;
+            String family = draw < 4 ? "benign-question" : "benign-hard";
             examples.add(new Example(carry(fill(pick(pool)), false), false, family));
         }
         java.util.Collections.shuffle(examples, random);
         return examples;
+    }
+
+    private static final String[] RP_OPENINGS = {"I want you to act as a {ROLE}.", "Act as a {ROLE}.",
+            "You are an experienced {ROLE}.", "I'd like you to be my {ROLE} for today.", "Please take the role of a {ROLE}.",
+            "Imagine you are a {ROLE} with twenty years of experience.", "Behave like a patient {ROLE}.",
+            "I want you to act as a {TECH} console.", "Pretend to be a {ROLE} who specialises in {CONCEPT}."};
+    private static final String[] RP_TASKS = {"I will give you details about {TOPIC} and you will suggest improvements.",
+            "I will type commands and you will reply with what the {TECH} terminal should show.",
+            "I will write sentences and you will correct them and explain the mistakes.",
+            "You will ask me questions about {TOPIC} and give me feedback on my answers.",
+            "Your task is to help me understand {CONCEPT} step by step.",
+            "I will describe my situation and you will give practical advice.",
+            "You will write short texts about {TOPIC} in the style I ask for.",
+            "You should review my plan for {TOPIC} and point out risks."};
+    private static final String[] RP_CONSTRAINTS = {"Only reply with the output, nothing else.", "Do not write explanations.",
+            "Reply only in {LANGUAGE}.", "Keep each answer under 100 words.", "Stay in character for the whole conversation.",
+            "Do not add anything I did not ask for.", "Use simple language a child understands.",
+            "Do not type commands unless I instruct you to do so.", "Always answer in bullet points.",
+            "Be strict but polite.", "Don't repeat my question back to me."};
+    private static final String[] RP_CLOSINGS = {"My first request is \"help me with {TOPIC}\".", "My first command is pwd.",
+            "My first sentence is \"I has went to the store\".", "Let's start with {CONCEPT}.", "Start by asking me about {TOPIC}.",
+            "Here is my first question: why does {CONCEPT} matter?", ""};
+
+    /** A benign role-play prompt of the common long form: who to be, the task, output constraints, a first request. */
+    private String composedRoleplay() {
+        StringBuilder prompt = new StringBuilder(pick(RP_OPENINGS)).append(' ').append(pick(RP_TASKS));
+        for (int i = random.nextInt(3); i > 0; i--) {
+            prompt.append(' ').append(pick(RP_CONSTRAINTS));
+        }
+        return prompt.append(' ').append(pick(RP_CLOSINGS)).toString().trim();
     }
 
     private String fill(String template) {
