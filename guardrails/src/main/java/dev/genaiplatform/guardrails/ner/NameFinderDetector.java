@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -98,6 +99,32 @@ public final class NameFinderDetector implements InputDetector {
         }
     }
 
+    private static final Set<String> TITLES = Set.of("dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "prof.",
+            "prof", "sir", "madam", "miss");
+    /**
+     * Lower-case words the model sometimes takes for names (it saw lower-cased names in training): a span made
+     * only of such words, or with no letter at all, is dropped.
+     */
+    private static final Set<String> COMMON_WORDS = Set.of("a", "an", "the", "i", "you", "he", "she", "it", "it's",
+            "we", "they", "me", "him", "her", "us", "them", "my", "your", "his", "our", "their", "this", "that", "these",
+            "those", "then", "than", "there", "here", "about", "into", "onto", "with", "without", "from", "for", "to",
+            "of", "in", "on", "at", "by", "and", "or", "but", "not", "no", "yes", "is", "are", "was", "were", "be",
+            "been", "do", "does", "did", "can", "could", "would", "should", "will", "shall", "may", "might", "must",
+            "have", "has", "had", "lost", "block", "please", "thanks", "thank", "hello", "hi", "dear", "user", "name",
+            "website", "email", "e-mail", "phone", "zip", "address", "city", "country", "street", "what", "when",
+            "where", "who", "why", "how", "which", "if", "so", "as", "up", "out", "over", "under", "again", "just",
+            "now", "today", "tomorrow", "yesterday", "card", "account", "number", "help", "request", "ok", "okay");
+
+    private static boolean implausible(List<TextTokens.Token> span) {
+        boolean anyLetter = false;
+        boolean allCommon = true;
+        for (TextTokens.Token token : span) {
+            anyLetter |= token.text().codePoints().anyMatch(Character::isLetter);
+            allCommon &= COMMON_WORDS.contains(token.text().toLowerCase(Locale.ROOT)) || token.text().length() == 1;
+        }
+        return !anyLetter || allCommon;
+    }
+
     private static List<EntitySpan> find(List<TextTokens.Token> tokens, NameFinderME finder) {
         List<EntitySpan> spans = new ArrayList<>();
         int coveredUpTo = 0;
@@ -109,8 +136,16 @@ public final class NameFinderDetector implements InputDetector {
             }
             finder.clearAdaptiveData();
             for (Span found : finder.find(words)) {
-                int start = tokens.get(from + found.getStart()).start();
-                int end = tokens.get(from + found.getEnd() - 1).end();
+                int first = from + found.getStart();
+                int last = from + found.getEnd() - 1;
+                while (first <= last && TITLES.contains(tokens.get(first).text().toLowerCase(Locale.ROOT))) {
+                    first++; // "Dr. Jane Roe": the name is "Jane Roe"
+                }
+                if (first > last || implausible(tokens.subList(first, last + 1))) {
+                    continue;
+                }
+                int start = tokens.get(first).start();
+                int end = tokens.get(last).end();
                 if (start >= coveredUpTo) {
                     spans.add(new EntitySpan(found.getType().toUpperCase(Locale.ROOT), start, end));
                     coveredUpTo = end;

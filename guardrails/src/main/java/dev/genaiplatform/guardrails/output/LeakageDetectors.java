@@ -25,7 +25,7 @@ final class LeakageDetectors {
     static final int RUN_WORDS = 8;
 
     private static final Pattern MARKDOWN_URL = Pattern.compile(
-            "(!?)\\[[^\\]\\n]{0,500}\\]\\(\\s*<?(https?://[^)\\s>]{1,2000})>?[^)]{0,200}\\)|<img[^>]{0,500}src=[\"']?(https?://[^\"'\\s>]{1,2000})");
+            "(!?)\\[[^\\]\\n]{0,500}\\]\\(\\s*<?(https?://[^)\\s>]{1,1000})>?[^)]{0,200}\\)|<img[^>]{0,500}src=[\"']?(https?://[^\"'\\s>]{1,1000})");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
 
     record Leak(String category, int start, int end) {

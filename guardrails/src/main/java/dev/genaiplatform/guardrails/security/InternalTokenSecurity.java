@@ -81,6 +81,6 @@ public class InternalTokenSecurity {
                               String detail) throws IOException {
         response.setStatus(type.status());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        JSON.writeValue(response.getOutputStream(), Problems.of(type, detail, null, request.getRequestURI()));
+        JSON.writeValue(response.getOutputStream(), Problems.asMap(type, detail, null, request.getRequestURI()));
     }
 }

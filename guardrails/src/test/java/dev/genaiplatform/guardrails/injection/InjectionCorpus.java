@@ -156,6 +156,10 @@ final class InjectionCorpus {
         }
         for (int i = 0; i < benign; i++) {
             int draw = random.nextInt(10);
+            if (draw == 3 || draw == 9 && random.nextBoolean()) {
+                examples.add(new Example(carry(document(), false), false, "benign-document"));
+                continue;
+            }
             if (draw >= 4 && draw < 8) {
                 examples.add(new Example(carry(fill(draw < 6 ? composedRoleplay() : pick(ROLEPLAY)), false), false,
                         "benign-roleplay"));
@@ -190,6 +194,37 @@ final class InjectionCorpus {
             "My first sentence is \"I has went to the store\".", "Let's start with {CONCEPT}.", "Start by asking me about {TOPIC}.",
             "Here is my first question: why does {CONCEPT} matter?", ""};
 
+    private static final String[] DOCUMENT_SENTENCES = {"Returns are accepted within {N} days of delivery.",
+            "Orders over {N} euros ship for free.", "Our support team answers e-mails within {N} hours.",
+            "Employees must submit expense reports within {N} days.", "Visitors must sign in at the front desk.",
+            "The warranty covers manufacturing defects for {N} months.", "Please keep your receipt as proof of purchase.",
+            "Passwords must be changed every {N} days according to the IT policy.", "The {TECH} release adds faster startup.",
+            "{COUNTRY} has a population of about {N} million people.", "The museum is closed on Mondays.",
+            "Refunds are issued to the original payment method.", "Do not leave luggage unattended in the station.",
+            "All contractors must follow the safety instructions on site.", "The recipe serves four people.",
+            "Meeting notes: the team discussed {TOPIC} and agreed on next steps.", "Prices include VAT.",
+            "Tickets can be exchanged up to {N} hours before departure.", "The report summarises results for {TOPIC}.",
+            "Store the product in a cool, dry place.", "Customers should contact support before returning an item.",
+            "The library lends up to {N} books per member.", "Follow the instructions in the manual to reset the router.",
+            "The system processes payments overnight.", "Users are asked to log out after each session."};
+    private static final String[] TOOL_RESULTS = {"{\"temperature\": {N}, \"city\": \"{COUNTRY}\", \"conditions\": \"cloudy\"}",
+            "{\"order_id\": \"A{N}\", \"status\": \"shipped\", \"eta_days\": 3}",
+            "{\"results\": [{\"title\": \"{TOPIC}\", \"score\": 0.{N}}]}",
+            "{\"balance\": {N}.50, \"currency\": \"EUR\"}", "{\"error\": null, \"rows\": {N}}"};
+
+    /** Benign text as it arrives from documents and tools: statements, policies, manuals, JSON results. */
+    private String document() {
+        if (random.nextInt(5) == 0) {
+            return pick(TOOL_RESULTS).replace("{N}", Integer.toString(2 + random.nextInt(90)))
+                    .replace("{COUNTRY}", pick(COUNTRIES)).replace("{TOPIC}", pick(TOPICS));
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 1 + random.nextInt(3); i > 0; i--) {
+            text.append(pick(DOCUMENT_SENTENCES).replace("{N}", Integer.toString(2 + random.nextInt(90)))).append(' ');
+        }
+        return fill(text.toString().trim());
+    }
+
     /** A benign role-play prompt of the common long form: who to be, the task, output constraints, a first request. */
     private String composedRoleplay() {
         StringBuilder prompt = new StringBuilder(pick(RP_OPENINGS)).append(' ').append(pick(RP_TASKS));
@@ -220,6 +255,7 @@ final class InjectionCorpus {
                 case "PERSON" -> pick(PEOPLE);
                 case "LANGUAGE" -> pick(LANGUAGES);
                 case "COUNTRY" -> pick(COUNTRIES);
+                case "N" -> Integer.toString(2 + random.nextInt(90));
                 default -> null;
             };
             if (value == null) {

@@ -61,8 +61,9 @@ public final class InjectionTrainer {
         List<Row> attacks = Stream.concat(generated.stream().filter(Row::attack), devAttacks.stream()).toList();
 
         System.out.println("\n## Family held out (train without the family, test its attacks vs held-out benign)\n");
-        System.out.println("| held-out family | attacks | TPR @ FPR 1% | TPR @ FPR 2% | TPR @ 0.5 | FPR @ 0.5 | AUC |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| held-out family | attacks | TPR @ FPR 1% | TPR @ FPR 2% | TPR @ 0.6 | FPR @ 0.6 | AUC | rules alone TPR / FPR | rules or classifier @ 0.6 TPR / FPR |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        PromptInjectionDetector rules = new PromptInjectionDetector(null);
         List<double[]> pooled = new ArrayList<>(); // {score, label}
         List<String> families = attacks.stream().map(Row::family).distinct().sorted().toList();
         double macro1 = 0;
@@ -77,8 +78,20 @@ public final class InjectionTrainer {
             double tpr2 = tprAt(positive, negative, 0.02);
             macro1 += tpr1;
             macro2 += tpr2;
-            System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", family, positive.length,
-                    tpr1, tpr2, share(positive, 0.5), share(negative, 0.5), auc(positive, negative));
+            List<Row> familyAttacks = attacks.stream().filter(row -> row.family().equals(family)).toList();
+            double[] rulesPositive = familyAttacks.stream().mapToDouble(row -> ruleHit(rules, row)).toArray();
+            double[] rulesNegative = benignTest.stream().mapToDouble(row -> ruleHit(rules, row)).toArray();
+            double[] combinedPositive = new double[positive.length];
+            double[] combinedNegative = new double[negative.length];
+            for (int i = 0; i < positive.length; i++) {
+                combinedPositive[i] = Math.max(positive[i], rulesPositive[i]);
+            }
+            for (int i = 0; i < negative.length; i++) {
+                combinedNegative[i] = Math.max(negative[i], rulesNegative[i]);
+            }
+            System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f / %.3f | %.3f / %.3f |%n",
+                    family, positive.length, tpr1, tpr2, share(positive, 0.6), share(negative, 0.6), auc(positive, negative),
+                    share(rulesPositive, 1), share(rulesNegative, 1), share(combinedPositive, 0.6), share(combinedNegative, 0.6));
             for (double score : positive) {
                 pooled.add(new double[] {score, 1});
             }
@@ -88,7 +101,7 @@ public final class InjectionTrainer {
         }
         System.out.printf(Locale.ROOT, "| **macro average** | | **%.3f** | **%.3f** | | | |%n", macro1 / families.size(),
                 macro2 / families.size());
-        writeRoc(pooled, Path.of("docs/injection-roc-family-held-out.csv"));
+        writeRoc(pooled, moduleDir().resolve("docs/injection-roc-family-held-out.csv"));
 
         System.out.println("\n## Random split (5-fold, pooled out-of-fold scores)\n");
         List<Row> all = new ArrayList<>(attacks);
@@ -118,15 +131,36 @@ public final class InjectionTrainer {
         train.addAll(devNormal);
         LogisticRegression shipped = fit(train);
         System.out.println("\n## Shipped model (trained on everything above) on benign sets it never saw\n");
-        System.out.println("| set | prompts | FPR @ 0.5 | FPR @ 0.3 | FPR @ 0.7 |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| set | prompts | FPR @ 0.5 | FPR @ 0.6 | FPR @ 0.7 | rules alone | rules or classifier @ 0.6 |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (var set : Map.of("benign_roleplay_dev.csv", roleplay, "fresh ordinary questions", freshQuestions).entrySet()) {
             double[] s = scores(shipped, set.getValue());
-            System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f |%n", set.getKey(), s.length, share(s, 0.5),
-                    share(s, 0.3), share(s, 0.7));
+            double[] r = set.getValue().stream().mapToDouble(row -> ruleHit(rules, row)).toArray();
+            double[] c = new double[s.length];
+            for (int i = 0; i < s.length; i++) {
+                c[i] = Math.max(s[i], r[i]);
+            }
+            System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", set.getKey(), s.length,
+                    share(s, 0.5), share(s, 0.6), share(s, 0.7), share(r, 1), share(c, 0.6));
         }
-        writeWeights(shipped, Path.of("src/main/resources/injection/classifier.txt"), train.size());
+        System.out.println("\n## Attacks buried after about 400 words of harmless text (windows at work)\n");
+        InjectionClassifier shippedClassifier = new InjectionClassifier(new AllMiniLmL6V2QuantizedEmbeddingModel(),
+                shipped.weights, shipped.bias);
+        InjectionCorpus buried = new InjectionCorpus(SEED + 2);
+        List<InjectionCorpus.Example> sample = buried.generate(6, 0);
+        long caught = sample.stream().filter(example -> shippedClassifier.score(
+                NormalisedText.of(buried.padded(example.text(), 400)).text()) >= 0.6).count();
+        long caughtWhole = sample.stream().filter(example -> shipped.probability(
+                new InjectionClassifier(new AllMiniLmL6V2QuantizedEmbeddingModel(), shipped.weights, shipped.bias)
+                        .embed(NormalisedText.of(buried.padded(example.text(), 400)).text())) >= 0.6).count();
+        System.out.printf(Locale.ROOT, "%d attacks: caught by windows %d, by one embedding of the whole text %d (threshold 0.6, classifier only)%n",
+                sample.size(), caught, caughtWhole);
+        writeWeights(shipped, moduleDir().resolve("src/main/resources/injection/classifier.txt"), train.size());
         System.out.printf(Locale.ROOT, "%ndone in %d s%n", (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    private static double ruleHit(PromptInjectionDetector rules, Row row) {
+        return rules.assess(row.text()).spans().isEmpty() ? 0 : 1;
     }
 
     private static LogisticRegression fit(List<Row> rows) {
@@ -274,6 +308,11 @@ public final class InjectionTrainer {
         Map<String, Boolean> seen = new LinkedHashMap<>();
         rows.stream().skip(1).filter(r -> r.size() > 1).forEach(r -> seen.put(r.get(1), true));
         return seen.keySet().stream().map(text -> new InjectionCorpus.Example(text, false, "benign-roleplay-dev")).toList();
+    }
+
+    /** The guardrails module directory, whether run from the repository root (exec:java) or from the module. */
+    static Path moduleDir() {
+        return java.nio.file.Files.isDirectory(Path.of("guardrails/src")) ? Path.of("guardrails") : Path.of(".");
     }
 
     private InjectionTrainer() {

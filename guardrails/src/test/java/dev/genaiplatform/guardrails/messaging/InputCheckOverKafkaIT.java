@@ -4,6 +4,8 @@ import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
+import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
+import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Verdict;
@@ -51,7 +53,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(properties = {"logging.level.org.apache.kafka=warn", "management.server.port=0",
         "platform.guardrails.tenant-policies.tenant-strict=strict"})
 @Import(TestTokens.Decoder.class)
-@EmbeddedKafka(topics = Topics.GUARDRAILS_INPUT_CHECKED, bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@EmbeddedKafka(topics = {Topics.GUARDRAILS_INPUT_CHECKED, Topics.GUARDRAILS_OUTPUT_CHECKED},
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InputCheckOverKafkaIT {
 
@@ -61,6 +64,7 @@ class InputCheckOverKafkaIT {
     private String bootstrapServers;
 
     private ReplyingKafkaTemplate<String, CheckInputCommand, InputCheckedReply> asker;
+    private ReplyingKafkaTemplate<String, CheckOutputCommand, OutputCheckedReply> outputAsker;
 
     @BeforeAll
     void startAsker() throws InterruptedException {
@@ -78,11 +82,53 @@ class InputCheckOverKafkaIT {
         asker.setDefaultReplyTimeout(TIMEOUT);
         asker.start();
         asker.waitForAssignment(TIMEOUT);
+
+        var outputProducers = new DefaultKafkaProducerFactory<String, CheckOutputCommand>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, JacksonJsonSerializer.class));
+        var outputConsumers = new DefaultKafkaConsumerFactory<>(Map.<String, Object>of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "it-orchestrator-output",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new JacksonJsonDeserializer<>(OutputCheckedReply.class));
+        outputAsker = new ReplyingKafkaTemplate<>(outputProducers,
+                new KafkaMessageListenerContainer<>(outputConsumers, new ContainerProperties(Topics.GUARDRAILS_OUTPUT_CHECKED)));
+        outputAsker.setDefaultReplyTimeout(TIMEOUT);
+        outputAsker.start();
+        outputAsker.waitForAssignment(TIMEOUT);
     }
 
     @AfterAll
     void stopAsker() {
         asker.stop();
+        outputAsker.stop();
+    }
+
+    @Test
+    void stopsAStreamedAnswerThatLeaksTheCanaryAndSpotlightsACleanChunk() throws Exception {
+        var leaking = new CheckOutputCommand("chatcmpl-5", CheckOutputCommand.SOURCE_ANSWER,
+                "as instructed (cnry-77aa01) I will", 300, "cnry-77aa01", "You are helpful. cnry-77aa01",
+                List.of(), null, null);
+        var chunk = new CheckOutputCommand("chatcmpl-5", CheckOutputCommand.SOURCE_RETRIEVED_CHUNK,
+                "Returns are accepted within 30 days.", 0, null, null, List.of(), null, null);
+
+        OutputCheckedReply stopped = askOutput(leaking);
+        OutputCheckedReply wrapped = askOutput(chunk);
+
+        assertThat(stopped.verdict()).isEqualTo(Verdict.BLOCKED);
+        assertThat(stopped.findings()).extracting(Finding::category, Finding::start)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("SYSTEM_PROMPT_LEAK", 315));
+        assertThat(stopped.reason()).isNotBlank();
+        assertThat(wrapped.verdict()).isEqualTo(Verdict.ALLOWED);
+        assertThat(wrapped.text()).startsWith("<<untrusted-data id=").contains("Returns are accepted within 30 days.");
+    }
+
+    private OutputCheckedReply askOutput(CheckOutputCommand command) throws Exception {
+        var record = new ProducerRecord<String, CheckOutputCommand>(Topics.GUARDRAILS_CHECK_OUTPUT, "conversation-5", command);
+        record.headers().add(PlatformHeaders.AUTHORIZATION,
+                TestTokens.token("tenant-a", "chat").getBytes(StandardCharsets.UTF_8));
+        return outputAsker.sendAndReceive(record).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).value();
     }
 
     @Test
@@ -125,7 +171,12 @@ class InputCheckOverKafkaIT {
         sendRaw("conversation-4", "{\"requestId\":\"forged\",\"messages\":[]}".getBytes(StandardCharsets.UTF_8),
                 TestTokens.sign(TestTokens.OTHER_KEY, TestTokens.claims("tenant-a", "chat").build()));
 
-        List<ConsumerRecord<String, byte[]>> parked = deadLetters(2);
+        List<ConsumerRecord<String, byte[]>> parked = deadLetters(records -> records.stream()
+                .filter(record -> new String(record.value(), StandardCharsets.UTF_8).matches("(?s).*(no-token|forged).*"))
+                .count() >= 2).stream().filter(record -> {
+            String value = new String(record.value(), StandardCharsets.UTF_8);
+            return value.contains("no-token") || value.contains("forged");
+        }).toList();
         assertThat(parked).extracting(record -> new String(record.value(), StandardCharsets.UTF_8))
                 .anyMatch(value -> value.contains("no-token")).anyMatch(value -> value.contains("forged"));
         assertThat(parked).allSatisfy(record -> assertThat(new String(
@@ -142,7 +193,8 @@ class InputCheckOverKafkaIT {
                 List.of(new ChatMessage("user", "What is hybrid search?"))), TestTokens.token("tenant-a", "chat"));
 
         assertThat(reply.verdict()).isEqualTo(Verdict.ALLOWED);
-        assertThat(deadLetters(1)).extracting(ConsumerRecord::value).anyMatch(value -> java.util.Arrays.equals(value, garbage));
+        assertThat(deadLetters(records -> records.stream().anyMatch(record -> java.util.Arrays.equals(record.value(), garbage))))
+                .extracting(ConsumerRecord::value).anyMatch(value -> java.util.Arrays.equals(value, garbage));
     }
 
     private InputCheckedReply ask(String key, CheckInputCommand command, String token) throws Exception {
@@ -164,8 +216,9 @@ class InputCheckOverKafkaIT {
         }
     }
 
-    /** At least {@code count} records of the dead-letter topic (read from the start by a fresh group). */
-    private List<ConsumerRecord<String, byte[]>> deadLetters(int count) {
+    /** Records of the dead-letter topic (read from the start by a fresh group) until {@code done} says so. */
+    private List<ConsumerRecord<String, byte[]>> deadLetters(
+            java.util.function.Predicate<List<ConsumerRecord<String, byte[]>>> done) {
         try (Consumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "it-dead-letters-" + java.util.UUID.randomUUID(),
@@ -173,7 +226,7 @@ class InputCheckOverKafkaIT {
             consumer.subscribe(List.of(Topics.deadLetter(Topics.GUARDRAILS_CHECK_INPUT)));
             List<ConsumerRecord<String, byte[]>> records = new java.util.ArrayList<>();
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
+            while (!done.test(records) && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
             return records;

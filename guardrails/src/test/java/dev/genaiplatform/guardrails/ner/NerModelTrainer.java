@@ -24,7 +24,7 @@ public final class NerModelTrainer {
     static final int SENTENCES = 45_000;
 
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : "src/main/resources/ner/pii-names.bin");
+        Path out = args.length > 0 ? Path.of(args[0]) : moduleDir().resolve("src/main/resources/ner/pii-names.bin");
         long started = System.nanoTime();
         List<NameSample> samples = new NerTrainingSentences(SEED).generate(SENTENCES);
         TrainingParameters parameters = TrainingParameters.defaultParams();
@@ -39,6 +39,11 @@ public final class NerModelTrainer {
         }
         System.out.printf("trained on %d sentences in %d s -> %s (%d KB)%n", samples.size(),
                 (System.nanoTime() - started) / 1_000_000_000L, out, Files.size(out) / 1024);
+    }
+
+    /** The guardrails module directory, whether run from the repository root (exec:java) or from the module. */
+    static Path moduleDir() {
+        return java.nio.file.Files.isDirectory(Path.of("guardrails/src")) ? Path.of("guardrails") : Path.of(".");
     }
 
     private NerModelTrainer() {
