@@ -30,7 +30,7 @@ import java.util.TreeMap;
  * start_position, end_position}]}}), e.g. the development set {@code presidio_synth_dev_500.json}. Not a test:
  * the numbers go into the README, the data stays outside the repo.
  *
- * <pre>./mvnw -q -pl guardrails test-compile exec:java -Dpii.dataset=../shared/datasets/pii/presidio_synth_dev_500.json [-Dpii.verbose=true]</pre>
+ * <pre>guardrails/run-main.sh dev.genaiplatform.guardrails.pii.PiiEvaluation ../shared/datasets/pii/presidio_synth_dev_500.json</pre>
  *
  * Per gold type: precision and recall with exact boundaries and with any overlap of the same type. Then, over
  * the types the service claims and over ALL gold types (organisations, titles, ages... count as misses):
