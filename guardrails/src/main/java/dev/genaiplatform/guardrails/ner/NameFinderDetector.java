@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * Names of people ({@code PERSON}), places ({@code LOCATION}: cities, regions, countries) and postal addresses
  * ({@code STREET_ADDRESS}) found by an OpenNLP name finder (maximum entropy) trained in this repository on
  * generated sentences: no NER model for Java ships in a package registry. The model, its generator and the
- * command that rebuilds it are described in the module README.
+ * command that rebuilds it are described in the module README. Where the model finds nothing, a name lexicon
+ * ({@link NameLexicon}) adds people it recognises by their first and last names.
  *
  * <p>Text is cut into chunks of at most {@value #MAX_TOKENS} tokens (the finder's cost grows with the sequence;
  * a chunk boundary can split a name, so chunks overlap by a few tokens).
@@ -43,6 +44,7 @@ public final class NameFinderDetector implements InputDetector {
      */
     private final Queue<NameFinderME> finders = new ConcurrentLinkedQueue<>();
     private final TokenNameFinderModel model;
+    private final NameLexicon lexicon = NameLexicon.load();
 
     public NameFinderDetector() {
         this(load());
@@ -91,12 +93,28 @@ public final class NameFinderDetector implements InputDetector {
         if (finder == null) {
             finder = new NameFinderME(model);
         }
+        List<EntitySpan> spans;
         try {
-            return find(tokens, finder);
+            spans = find(tokens, finder);
         }
         finally {
             finders.offer(finder);
         }
+        return withLexiconNames(text, tokens, spans);
+    }
+
+    /** Adds the lexicon's names where the model found nothing; in text order. */
+    private List<EntitySpan> withLexiconNames(String text, List<TextTokens.Token> tokens, List<EntitySpan> spans) {
+        List<EntitySpan> all = new ArrayList<>(spans);
+        for (int[] name : lexicon.find(text, tokens)) {
+            int start = tokens.get(name[0]).start();
+            int end = tokens.get(name[1]).end();
+            if (spans.stream().noneMatch(span -> span.start() < end && start < span.end())) {
+                all.add(new EntitySpan("PERSON", start, end));
+            }
+        }
+        all.sort(java.util.Comparator.comparingInt(EntitySpan::start));
+        return all;
     }
 
     private static final Set<String> TITLES = Set.of("dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "prof.",
@@ -114,6 +132,11 @@ public final class NameFinderDetector implements InputDetector {
             "website", "email", "e-mail", "phone", "zip", "address", "city", "country", "street", "what", "when",
             "where", "who", "why", "how", "which", "if", "so", "as", "up", "out", "over", "under", "again", "just",
             "now", "today", "tomorrow", "yesterday", "card", "account", "number", "help", "request", "ok", "okay");
+
+    /** The lower-case words never taken for names (also removed from the name lexicon). */
+    public static Set<String> commonWords() {
+        return COMMON_WORDS;
+    }
 
     private static boolean implausible(List<TextTokens.Token> span) {
         boolean anyLetter = false;

@@ -7,7 +7,8 @@ import java.util.List;
  * Splits text into the tokens the name finder was trained on, keeping each token's offsets: a run of letters,
  * marks and digits (with inner apostrophes, hyphens and dots, as in {@code O'Neil}, {@code Saint-Étienne},
  * {@code St.}), or one other visible character. The trainer uses the same split, so training and use agree.
- * Linear in the text.
+ * Linear in the text. Known flaw, kept because the shipped model was trained with it: any capitalised word of up
+ * to three letters before a full stop keeps the dot ({@code Roe.}), so such a name's span ends one character late.
  */
 public final class TextTokens {
 
