@@ -22,6 +22,12 @@ class ProblemResponses {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException ex, HttpServletRequest request) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BodySizeLimitFilter.BodyTooLargeException) {
+                return answer(ProblemType.REQUEST_TOO_LARGE,
+                        "The request body is larger than " + BodySizeLimitFilter.MAX_BYTES + " bytes.", request);
+            }
+        }
         return answer(ProblemType.INVALID_JSON, "The body is not valid JSON of the expected shape.", request);
     }
 

@@ -115,6 +115,17 @@ class CheckApiIT {
         assertThat(post(EVALUATOR, pathological, null).statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void refusesBodiesOverOneMebibyteBeforeParsingThem() throws Exception {
+        String body = "{\"text\":\"" + "x".repeat(1_100_000) + "\"}";
+
+        assertProblem(post(EVALUATOR, body, null), ProblemType.REQUEST_TOO_LARGE);
+        HttpResponse<String> chunked = http.send(request(EVALUATOR, null).POST(HttpRequest.BodyPublishers.ofInputStream(
+                () -> new java.io.ByteArrayInputStream(body.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertProblem(chunked, ProblemType.REQUEST_TOO_LARGE);
+    }
+
     private static JsonNode findingOf(JsonNode body, String category) {
         for (JsonNode finding : body.get("findings")) {
             if (finding.get("category").asString().equals(category)) {
