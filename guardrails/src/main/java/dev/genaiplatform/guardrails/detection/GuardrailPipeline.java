@@ -5,6 +5,7 @@ import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.guardrails.policy.Action;
+import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
 import dev.genaiplatform.guardrails.policy.OwaspCategory;
 import dev.genaiplatform.guardrails.policy.PolicyResolver.NamedPolicy;
 import io.micrometer.core.instrument.Counter;
@@ -91,7 +92,7 @@ public final class GuardrailPipeline {
                 rewrites.add(span);
             }
         }
-        if (namedPolicy.policy().runs("injection") && injectionScore == null) {
+        if (namedPolicy.policy().runs(GuardrailPolicy.INJECTION) && injectionScore == null) {
             injectionScore = 0.0;
         }
         if (block) {
