@@ -15,6 +15,18 @@ public final class Topics {
     public static final String GUARDRAILS_CHECK_INPUT = "guardrails.check-input.v1";
     /** {@link dev.genaiplatform.contracts.guardrails.InputCheckedReply}: the verdict, sent back to the asker. */
     public static final String GUARDRAILS_INPUT_CHECKED = "guardrails.input-checked.v1";
+    /**
+     * {@link dev.genaiplatform.contracts.guardrails.CheckOutputCommand}: orchestrator asks guardrails to check a
+     * window of a streamed answer, a retrieved chunk or a tool result.
+     */
+    public static final String GUARDRAILS_CHECK_OUTPUT = "guardrails.check-output.v1";
+    /** {@link dev.genaiplatform.contracts.guardrails.OutputCheckedReply}: the verdict, sent back to the asker. */
+    public static final String GUARDRAILS_OUTPUT_CHECKED = "guardrails.output-checked.v1";
+    /**
+     * {@link dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent}: every guardrails verdict with
+     * its reasons and no checked text, for evaluation and audit.
+     */
+    public static final String GUARDRAILS_VERDICT_RECORDED = "guardrails.verdict-recorded.v1";
 
     /** {@link dev.genaiplatform.contracts.retrieval.SearchCommand}: orchestrator asks retrieval for passages. */
     public static final String RETRIEVAL_SEARCH = "retrieval.search.v1";
@@ -46,7 +58,8 @@ public final class Topics {
 
     /** Topics that carry commands or events; each has a dead-letter twin, see {@link #deadLetter(String)}. */
     public static final List<String> ALL = List.of(
-            GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED,
+            GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED, GUARDRAILS_CHECK_OUTPUT, GUARDRAILS_OUTPUT_CHECKED,
+            GUARDRAILS_VERDICT_RECORDED,
             RETRIEVAL_SEARCH, RETRIEVAL_SEARCH_RESULT, RETRIEVAL_DOCUMENT_DELETED,
             TOOLS_INVOKE, TOOLS_INVOKED, TOOLS_CALL_STATUS, TOOLS_CALL_STATUS_REPORTED,
             TOOLS_APPROVAL_REQUESTED, TOOLS_DECIDE_APPROVAL, TOOLS_APPROVAL_DECIDED, TOOLS_TOOL_CALLED,

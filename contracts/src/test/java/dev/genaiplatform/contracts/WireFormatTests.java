@@ -2,6 +2,9 @@ package dev.genaiplatform.contracts;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
+import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
+import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
+import dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
@@ -37,6 +40,9 @@ class WireFormatTests {
     private static final Map<String, Class<?>> RECORD_OF_TOPIC = Map.ofEntries(
             Map.entry(Topics.GUARDRAILS_CHECK_INPUT, CheckInputCommand.class),
             Map.entry(Topics.GUARDRAILS_INPUT_CHECKED, InputCheckedReply.class),
+            Map.entry(Topics.GUARDRAILS_CHECK_OUTPUT, CheckOutputCommand.class),
+            Map.entry(Topics.GUARDRAILS_OUTPUT_CHECKED, OutputCheckedReply.class),
+            Map.entry(Topics.GUARDRAILS_VERDICT_RECORDED, GuardrailVerdictRecordedEvent.class),
             Map.entry(Topics.RETRIEVAL_SEARCH, SearchCommand.class),
             Map.entry(Topics.RETRIEVAL_SEARCH_RESULT, SearchResultReply.class),
             Map.entry(Topics.RETRIEVAL_DOCUMENT_DELETED, DocumentDeletedEvent.class),

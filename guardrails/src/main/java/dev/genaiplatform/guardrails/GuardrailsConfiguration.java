@@ -2,15 +2,23 @@ package dev.genaiplatform.guardrails;
 
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
+import dev.genaiplatform.guardrails.injection.InjectionClassifier;
+import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
+import dev.genaiplatform.guardrails.ner.NameFinderDetector;
+import dev.genaiplatform.guardrails.output.OutputChecker;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
+import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
+import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.size.InputSizeDetector;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -20,35 +28,103 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Every bean of the service: the detectors in the order they run, the topics it consumes, and dead letters. */
+/** Every bean of the service: the detectors in the order they run, the policies, the topics, and dead letters. */
 @Configuration(proxyBeanMethods = false)
 class GuardrailsConfiguration {
 
     private static final int PARTITIONS = 3;
+    private static final Duration RAW_TEXT_RETENTION = Duration.ofHours(1);
+    private static final Duration RAW_TEXT_SEGMENT = Duration.ofMinutes(10);
 
     /**
-     * The order is the policy: the size check is cheap and blocks, so it runs first and an oversize prompt is
-     * never scanned; then PII masking. A new detector (prompt injection, say) is one more entry here.
+     * The size check always runs first and blocks, so an oversize request is never scanned. Then, in this
+     * order, the detectors a policy may ask for: shaped PII and secrets (checksums make them the most precise,
+     * so their spans win overlaps), names and addresses (the trained model), prompt injection.
      */
     @Bean
-    GuardrailPipeline guardrailPipeline(GuardrailsProperties properties, MeterRegistry meterRegistry) {
-        return new GuardrailPipeline(List.of(
-                new InputSizeDetector(properties.maxInputChars()),
-                new PiiDetector()), meterRegistry);
+    GuardrailPipeline guardrailPipeline(GuardrailsProperties properties, PiiDetector pii,
+                                        PromptInjectionDetector injection, MeterRegistry meterRegistry) {
+        return new GuardrailPipeline(new InputSizeDetector(properties.maxInputChars()),
+                List.of(pii, new NameFinderDetector(), injection), meterRegistry);
     }
 
     @Bean
+    PiiDetector piiDetector() {
+        return new PiiDetector();
+    }
+
+    /** Loads MiniLM (ONNX, from the classpath) and the trained weights once: about half a second. */
+    @Bean
+    PromptInjectionDetector promptInjectionDetector() {
+        return new PromptInjectionDetector(InjectionClassifier.load());
+    }
+
+    @Bean
+    OutputChecker outputChecker(PiiDetector pii, PromptInjectionDetector injection) {
+        return new OutputChecker(pii, injection);
+    }
+
+    @Bean
+    PseudonymVault pseudonymVault(StringRedisTemplate redis, GuardrailsProperties properties) {
+        return new PseudonymVault(redis, properties.pseudonymTtl());
+    }
+
+    @Bean
+    PolicyResolver policyResolver(GuardrailsProperties properties) {
+        return new PolicyResolver(properties.policies(), properties.tenantPolicies());
+    }
+
+    /**
+     * The check topics carry raw prompts, so they keep records as briefly as Kafka allows in practice: an hour
+     * ({@code retention.ms}), in segments of ten minutes so old ones can actually be deleted. The verdict
+     * events carry no text and are kept for a week, for evaluation and audit.
+     */
+    @Bean
     NewTopic checkInputTopic() {
-        return TopicBuilder.name(Topics.GUARDRAILS_CHECK_INPUT).partitions(PARTITIONS).replicas(1).build();
+        return shortLived(Topics.GUARDRAILS_CHECK_INPUT);
     }
 
     @Bean
     NewTopic checkInputDeadLetterTopic() {
-        return TopicBuilder.name(Topics.deadLetter(Topics.GUARDRAILS_CHECK_INPUT)).partitions(PARTITIONS).replicas(1).build();
+        return shortLived(Topics.deadLetter(Topics.GUARDRAILS_CHECK_INPUT));
+    }
+
+    @Bean
+    NewTopic inputCheckedTopic() {
+        return shortLived(Topics.GUARDRAILS_INPUT_CHECKED);
+    }
+
+    @Bean
+    NewTopic checkOutputTopic() {
+        return shortLived(Topics.GUARDRAILS_CHECK_OUTPUT);
+    }
+
+    @Bean
+    NewTopic checkOutputDeadLetterTopic() {
+        return shortLived(Topics.deadLetter(Topics.GUARDRAILS_CHECK_OUTPUT));
+    }
+
+    @Bean
+    NewTopic outputCheckedTopic() {
+        return shortLived(Topics.GUARDRAILS_OUTPUT_CHECKED);
+    }
+
+    @Bean
+    NewTopic verdictRecordedTopic() {
+        return TopicBuilder.name(Topics.GUARDRAILS_VERDICT_RECORDED).partitions(PARTITIONS).replicas(1)
+                .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())).build();
+    }
+
+    private static NewTopic shortLived(String topic) {
+        return TopicBuilder.name(topic).partitions(PARTITIONS).replicas(1)
+                .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(RAW_TEXT_RETENTION.toMillis()))
+                .config(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(RAW_TEXT_SEGMENT.toMillis()))
+                .build();
     }
 
     /**

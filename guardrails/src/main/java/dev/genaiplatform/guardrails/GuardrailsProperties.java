@@ -1,21 +1,37 @@
 package dev.genaiplatform.guardrails;
 
+import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+import java.util.Map;
 
 /**
  * Settings of the guardrails service, under {@code platform.guardrails}.
  *
- * @param maxInputChars {@code platform.guardrails.max-input-chars} (env {@code GUARDRAILS_MAX_INPUT_CHARS}):
- *                      the most characters (Unicode code points) all messages of one request may hold together;
- *                      a longer conversation is BLOCKED before any other detector runs. Default 32000.
+ * @param maxInputChars  {@code max-input-chars} (env {@code GUARDRAILS_MAX_INPUT_CHARS}): the most characters
+ *                       (Unicode code points) of everything one request sends to a model (messages, tool calls,
+ *                       tool definitions, schema, stop, user); above it the request is BLOCKED before any other
+ *                       check runs. Default 32000.
+ * @param policies       {@code policies.<name>}: the named policies (see {@link GuardrailPolicy}); one must be
+ *                       called {@code default}
+ * @param tenantPolicies {@code tenant-policies.<tenant>}: the policy a tenant gets when the caller names none
+ * @param pseudonymTtl   {@code pseudonym-ttl} (env {@code GUARDRAILS_PSEUDONYM_TTL}): how long a conversation's
+ *                       pseudonym vault lives in Redis after its last write. Default 24h.
  */
 @ConfigurationProperties("platform.guardrails")
-record GuardrailsProperties(@DefaultValue("32000") int maxInputChars) {
+record GuardrailsProperties(@DefaultValue("32000") int maxInputChars,
+                            Map<String, GuardrailPolicy> policies,
+                            Map<String, String> tenantPolicies,
+                            @DefaultValue("24h") Duration pseudonymTtl) {
 
     GuardrailsProperties {
         if (maxInputChars <= 0) {
             throw new IllegalArgumentException("platform.guardrails.max-input-chars must be positive, was " + maxInputChars);
         }
+        policies = policies == null || policies.isEmpty()
+                ? Map.of("default", new GuardrailPolicy(null, null, null, 0.5)) : policies;
+        tenantPolicies = tenantPolicies == null ? Map.of() : tenantPolicies;
     }
 }

@@ -12,6 +12,8 @@ import java.util.List;
  * @param stop                 the stop sequences, empty when none
  * @param user                 OpenAI's {@code user} field, null when none
  * @param policy               the name of the tenant's guardrail policy to apply; null for the default
+ * @param conversationId       the conversation, so pseudonymised values get the same placeholders on every turn
+ *                             and answers can be restored; null when the policy does not pseudonymise
  */
 public record CheckInputCommand(
         String requestId,
@@ -20,10 +22,17 @@ public record CheckInputCommand(
         String responseFormatSchema,
         List<String> stop,
         String user,
-        String policy) {
+        String policy,
+        String conversationId) {
 
     /** A check of messages alone, with the default policy. */
     public CheckInputCommand(String requestId, List<ChatMessage> messages) {
-        this(requestId, messages, List.of(), null, List.of(), null, null);
+        this(requestId, messages, List.of(), null, List.of(), null, null, null);
+    }
+
+    /** A check without a conversation id (no stable pseudonyms across turns). */
+    public CheckInputCommand(String requestId, List<ChatMessage> messages, List<ToolDefinition> tools,
+                             String responseFormatSchema, List<String> stop, String user, String policy) {
+        this(requestId, messages, tools, responseFormatSchema, stop, user, policy, null);
     }
 }

@@ -3,14 +3,29 @@ package dev.genaiplatform.contracts.guardrails;
 import java.util.List;
 
 /**
- * The guardrails verdict for a {@link CheckInputCommand}.
+ * The guardrails verdict for a {@link CheckInputCommand}. Everything the command carried that reaches a model
+ * comes back, masked where needed: the caller forwards these values, never the originals.
  *
- * @param requestId the chat request this verdict belongs to
- * @param verdict   allowed, redacted or blocked
- * @param messages  the messages to forward: redacted where needed; empty when blocked
- * @param findings  what the detectors found, without the sensitive text
- * @param reason    a sentence a client may see when blocked; null otherwise
+ * @param requestId            the chat request this verdict belongs to
+ * @param verdict              allowed, redacted or blocked
+ * @param messages             the messages to forward: redacted where needed; empty when blocked
+ * @param findings             what the detectors found, without the sensitive text
+ * @param reason               a sentence a client may see when blocked; null otherwise
+ * @param tools                the tool definitions to forward (masked where needed); empty when blocked
+ * @param responseFormatSchema the response format schema to forward, null when none or blocked
+ * @param stop                 the stop sequences to forward; empty when none or blocked
+ * @param user                 the {@code user} field to forward, null when none or blocked
+ * @param injectionScore       the prompt-injection score in [0, 1] (the highest over all checked texts); null
+ *                             when the policy does not run the injection check
  */
 public record InputCheckedReply(String requestId, Verdict verdict, List<ChatMessage> messages,
-                                List<Finding> findings, String reason) {
+                                List<Finding> findings, String reason,
+                                List<ToolDefinition> tools, String responseFormatSchema, List<String> stop,
+                                String user, Double injectionScore) {
+
+    /** A verdict about messages alone. */
+    public InputCheckedReply(String requestId, Verdict verdict, List<ChatMessage> messages,
+                             List<Finding> findings, String reason) {
+        this(requestId, verdict, messages, findings, reason, List.of(), null, List.of(), null, null);
+    }
 }

@@ -1,7 +1,5 @@
 package dev.genaiplatform.guardrails.detection;
 
-import dev.genaiplatform.contracts.guardrails.Finding;
-
 /**
  * What a detector found. It carries positions, never the matched text, so it is safe to log and to send.
  */
@@ -11,43 +9,36 @@ public sealed interface Detection {
 
     String category();
 
-    int messageIndex();
-
-    /** The wire form of this detection. */
-    Finding toFinding();
+    /** Index into the list of {@link CheckedText}s the detector was given. */
+    int textIndex();
 
     /**
-     * A span of one message to replace with {@code <CATEGORY>}.
+     * A span of one text: personal data, an instruction, a secret.
      *
-     * @param start inclusive offset in the original message text (UTF-16 index, as {@link String#substring})
-     * @param end   exclusive offset in the original message text
+     * @param start inclusive offset in the original text (UTF-16 index, as {@link String#substring})
+     * @param end   exclusive offset in the original text
      */
-    record Mask(String detector, String category, int messageIndex, int start, int end) implements Detection {
+    record Span(String detector, String category, int textIndex, int start, int end) implements Detection {
 
-        public Mask {
+        public Span {
             if (start < 0 || end <= start) {
-                throw new IllegalArgumentException("a mask needs 0 <= start < end, was " + start + ".." + end);
+                throw new IllegalArgumentException("a span needs 0 <= start < end, was " + start + ".." + end);
             }
-        }
-
-        @Override
-        public Finding toFinding() {
-            return new Finding(detector, category, messageIndex, start, end);
         }
     }
 
     /**
-     * The request must not reach a model at all.
-     *
-     * @param messageIndex the message that made the detector fire (for a whole-conversation check, the
-     *                     message where the limit was crossed)
-     * @param reason       a sentence the client may see
+     * A score for one text, e.g. the injection classifier's probability; the policy's threshold decides.
      */
-    record Block(String detector, String category, int messageIndex, String reason) implements Detection {
+    record Score(String detector, String category, int textIndex, double score) implements Detection {
+    }
 
-        @Override
-        public Finding toFinding() {
-            return new Finding(detector, category, messageIndex, -1, -1);
-        }
+    /**
+     * The request must not reach a model at all, whatever the policy's actions (the size limit).
+     *
+     * @param textIndex the text where the detector fired (for a whole-request check, where the limit was crossed)
+     * @param reason    a sentence the client may see
+     */
+    record Block(String detector, String category, int textIndex, String reason) implements Detection {
     }
 }

@@ -1,116 +1,195 @@
 package dev.genaiplatform.guardrails.detection;
 
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Verdict;
+import dev.genaiplatform.guardrails.policy.Action;
+import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
+import dev.genaiplatform.guardrails.policy.OwaspCategory;
+import dev.genaiplatform.guardrails.policy.PolicyResolver.NamedPolicy;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Runs the detectors in order and turns what they found into a verdict.
+ * Runs the checks a policy asks for over everything a request sends to a model, and turns what they found into
+ * a verdict.
  *
- * <ul>
- *   <li><b>BLOCKED</b> as soon as a detector reports a {@link Detection.Block}: later detectors do not run
- *       (the cheap size check goes first, so an oversize prompt is never scanned), no messages go back, and
- *       the reply carries the first block's reason.</li>
- *   <li><b>REDACTED</b> when there are spans to mask: each span is replaced by {@code <CATEGORY>} and the rest of
- *       the text is kept as it was. Spans of different detectors that overlap: the earlier detector wins.</li>
- *   <li><b>ALLOWED</b> otherwise, with the messages unchanged.</li>
- * </ul>
- *
- * All roles are checked (system, user, assistant, tool): every one of them comes from the client, travels to
- * the model provider, and can carry someone's personal data or an oversize payload.
+ * <ol>
+ *   <li>The size limit counts every text (messages, tool calls, tool definitions, schema, stop, user) and blocks
+ *       before anything is scanned.</li>
+ *   <li>The policy's detectors run in the configured order. Spans that rewrite text and overlap: the earlier
+ *       detector wins.</li>
+ *   <li>Scores (the injection classifier) count when at or above the policy's threshold.</li>
+ *   <li>Each finding gets the policy's action for its category. Any BLOCK makes the verdict BLOCKED (nothing is
+ *       forwarded); any MASK, REDACT or PSEUDONYMISE makes it REDACTED with the texts rewritten; else ALLOWED.</li>
+ * </ol>
  */
 public final class GuardrailPipeline {
 
+    private final InputDetector sizeLimit;
     private final List<InputDetector> detectors;
     private final MeterRegistry meterRegistry;
 
-    public GuardrailPipeline(List<InputDetector> detectors, MeterRegistry meterRegistry) {
+    public GuardrailPipeline(InputDetector sizeLimit, List<InputDetector> detectors, MeterRegistry meterRegistry) {
+        this.sizeLimit = sizeLimit;
         this.detectors = List.copyOf(detectors);
         this.meterRegistry = meterRegistry;
     }
 
-    public InputCheckedReply check(CheckInputCommand command) {
-        List<ChatMessage> messages = command.messages() == null ? List.of() : command.messages();
+    /** What a check decided, with what evaluation and audit need beside the reply. */
+    public record Outcome(InputCheckedReply reply, String policy, List<String> owaspCategories, long tookMicros) {
+    }
+
+    public Outcome check(CheckInputCommand command, NamedPolicy namedPolicy, Placeholders placeholders) {
+        long started = System.nanoTime();
+        CheckedInput input = new CheckedInput(command);
+        List<CheckedText> texts = input.texts();
+        for (Detection detection : sizeLimit.detect(texts)) {
+            if (detection instanceof Detection.Block block) {
+                Finding finding = new Finding(block.detector(), block.category(),
+                        texts.get(block.textIndex()).messageIndex(), -1, -1, texts.get(block.textIndex()).field());
+                return outcome(blocked(command, List.of(finding), block.reason(), null), namedPolicy, started);
+            }
+        }
         List<Detection> detections = new ArrayList<>();
         for (InputDetector detector : detectors) {
-            List<Detection> found = detector.detect(messages);
-            detections.addAll(found);
-            for (Detection detection : found) {
-                if (detection instanceof Detection.Block block) {
-                    return record(new InputCheckedReply(command.requestId(), Verdict.BLOCKED, List.of(),
-                            findings(detections), block.reason()));
+            if (namedPolicy.policy().runs(detector.name())) {
+                detections.addAll(detector.detect(texts));
+            }
+        }
+        Double injectionScore = null;
+        List<Finding> findings = new ArrayList<>();
+        List<Detection.Span> rewrites = new ArrayList<>();
+        boolean block = false;
+        for (Detection detection : detections) {
+            if (detection instanceof Detection.Score score) {
+                injectionScore = injectionScore == null ? score.score() : Math.max(injectionScore, score.score());
+                if (score.score() >= namedPolicy.policy().injectionThreshold()) {
+                    CheckedText text = texts.get(score.textIndex());
+                    findings.add(new Finding(score.detector(), score.category(), text.messageIndex(), -1, -1, text.field()));
+                    block |= namedPolicy.policy().actionFor(score.category()) == Action.BLOCK;
                 }
             }
         }
-        List<Detection.Mask> masks = resolveOverlaps(detections);
-        if (masks.isEmpty()) {
-            return record(new InputCheckedReply(command.requestId(), Verdict.ALLOWED, messages, List.of(), null));
-        }
-        return record(new InputCheckedReply(command.requestId(), Verdict.REDACTED, redact(messages, masks),
-                findings(masks), null));
-    }
-
-    /** Keeps masks in detector order, dropping any that overlaps an earlier one; sorted by message and start. */
-    private static List<Detection.Mask> resolveOverlaps(List<Detection> detections) {
-        Map<Integer, NonOverlappingSpans> acceptedByMessage = new TreeMap<>();
-        List<Detection.Mask> kept = new ArrayList<>();
-        for (Detection detection : detections) {
-            if (detection instanceof Detection.Mask mask && acceptedByMessage
-                    .computeIfAbsent(mask.messageIndex(), index -> new NonOverlappingSpans())
-                    .offer(mask.start(), mask.end())) {
-                kept.add(mask);
+        for (Detection.Span span : keptSpans(detections, namedPolicy)) {
+            CheckedText text = texts.get(span.textIndex());
+            findings.add(new Finding(span.detector(), span.category(), text.messageIndex(), span.start(), span.end(),
+                    text.field()));
+            Action action = namedPolicy.policy().actionFor(span.category());
+            block |= action == Action.BLOCK;
+            if (action == Action.MASK || action == Action.REDACT || action == Action.PSEUDONYMISE) {
+                rewrites.add(span);
             }
         }
-        kept.sort(Comparator.comparingInt(Detection.Mask::messageIndex).thenComparingInt(Detection.Mask::start));
+        if (namedPolicy.policy().runs(GuardrailPolicy.INJECTION) && injectionScore == null) {
+            injectionScore = 0.0;
+        }
+        if (block) {
+            return outcome(blocked(command, findings, blockReason(findings, namedPolicy), injectionScore),
+                    namedPolicy, started);
+        }
+        if (rewrites.isEmpty()) {
+            CheckedInput.Rebuilt same = input.rebuild(index -> texts.get(index).text());
+            return outcome(reply(command, Verdict.ALLOWED, same, findings, injectionScore), namedPolicy, started);
+        }
+        CheckedInput.Rebuilt rewritten = input.rebuild(index -> rewrite(texts.get(index).text(),
+                rewrites.stream().filter(span -> span.textIndex() == index).toList(), namedPolicy, placeholders));
+        return outcome(reply(command, Verdict.REDACTED, rewritten, findings, injectionScore), namedPolicy, started);
+    }
+
+    private static String blockReason(List<Finding> findings, NamedPolicy namedPolicy) {
+        Set<String> categories = new LinkedHashSet<>();
+        for (Finding finding : findings) {
+            if (namedPolicy.policy().actionFor(finding.category()) == Action.BLOCK) {
+                categories.add(finding.category());
+            }
+        }
+        if (categories.contains(OwaspCategory.PROMPT_INJECTION_CATEGORY)) {
+            return "The request looks like an attempt to override the assistant's instructions, so it was not sent to the model.";
+        }
+        return "The request contains data this platform's policy does not allow to reach a model ("
+                + String.join(", ", categories).toLowerCase(Locale.ROOT).replace('_', ' ') + ").";
+    }
+
+    /**
+     * Spans that rewrite text (mask, redact, pseudonymise) must not overlap: in detector order, one that overlaps
+     * an earlier one in the same text is dropped. Spans that only block or report are all kept. Sorted by text and
+     * start.
+     */
+    private static List<Detection.Span> keptSpans(List<Detection> detections, NamedPolicy namedPolicy) {
+        Map<Integer, NonOverlappingSpans> rewritingByText = new TreeMap<>();
+        List<Detection.Span> kept = new ArrayList<>();
+        for (Detection detection : detections) {
+            if (!(detection instanceof Detection.Span span)) {
+                continue;
+            }
+            Action action = namedPolicy.policy().actionFor(span.category());
+            boolean rewrites = action == Action.MASK || action == Action.REDACT || action == Action.PSEUDONYMISE;
+            if (!rewrites || rewritingByText.computeIfAbsent(span.textIndex(), index -> new NonOverlappingSpans())
+                    .offer(span.start(), span.end())) {
+                kept.add(span);
+            }
+        }
+        kept.sort(Comparator.comparingInt(Detection.Span::textIndex).thenComparingInt(Detection.Span::start));
         return kept;
     }
 
-    /** Masks are sorted and do not overlap; text between them is copied unchanged. */
-    private static List<ChatMessage> redact(List<ChatMessage> messages, List<Detection.Mask> masks) {
-        List<ChatMessage> redacted = new ArrayList<>(messages.size());
-        int next = 0;
-        for (int index = 0; index < messages.size(); index++) {
-            ChatMessage message = messages.get(index);
-            if (next >= masks.size() || masks.get(next).messageIndex() != index) {
-                redacted.add(message);
-                continue;
-            }
-            String text = message.content();
-            StringBuilder out = new StringBuilder(text.length());
-            int copiedUpTo = 0;
-            while (next < masks.size() && masks.get(next).messageIndex() == index) {
-                Detection.Mask mask = masks.get(next++);
-                out.append(text, copiedUpTo, mask.start()).append('<').append(mask.category()).append('>');
-                copiedUpTo = mask.end();
-            }
-            out.append(text, copiedUpTo, text.length());
-            redacted.add(new ChatMessage(message.role(), out.toString()));
+    /** Spans are sorted and do not overlap; text between them is copied unchanged. */
+    private static String rewrite(String text, List<Detection.Span> spans, NamedPolicy namedPolicy,
+                                  Placeholders placeholders) {
+        if (spans.isEmpty()) {
+            return text;
         }
-        return List.copyOf(redacted);
+        StringBuilder out = new StringBuilder(text.length());
+        int copiedUpTo = 0;
+        for (Detection.Span span : spans) {
+            out.append(text, copiedUpTo, span.start());
+            switch (namedPolicy.policy().actionFor(span.category())) {
+                case MASK -> out.append('<').append(span.category()).append('>');
+                case PSEUDONYMISE -> out.append(placeholders.placeholderFor(span.category(),
+                        text.substring(span.start(), span.end())));
+                default -> { } // REDACT: the span goes
+            }
+            copiedUpTo = span.end();
+        }
+        return out.append(text, copiedUpTo, text.length()).toString();
     }
 
-    private static List<Finding> findings(List<? extends Detection> detections) {
-        return detections.stream().map(Detection::toFinding).toList();
+    private static InputCheckedReply blocked(CheckInputCommand command, List<Finding> findings, String reason,
+                                             Double injectionScore) {
+        return new InputCheckedReply(command.requestId(), Verdict.BLOCKED, List.of(), List.copyOf(findings), reason,
+                List.of(), null, List.of(), null, injectionScore);
     }
 
-    private InputCheckedReply record(InputCheckedReply reply) {
-        Counter.builder("guardrails.verdicts").description("Input checks by verdict")
-                .tag("verdict", reply.verdict().name()).register(meterRegistry).increment();
+    private static InputCheckedReply reply(CheckInputCommand command, Verdict verdict, CheckedInput.Rebuilt parts,
+                                           List<Finding> findings, Double injectionScore) {
+        return new InputCheckedReply(command.requestId(), verdict, parts.messages(), List.copyOf(findings), null,
+                parts.tools(), parts.responseFormatSchema(), parts.stop(), parts.user(), injectionScore);
+    }
+
+    private Outcome outcome(InputCheckedReply reply, NamedPolicy namedPolicy, long started) {
+        Counter.builder("guardrails.verdicts").description("Checks by verdict and policy")
+                .tag("verdict", reply.verdict().name()).tag("policy", namedPolicy.name())
+                .register(meterRegistry).increment();
+        Map<String, Boolean> owasp = new HashMap<>();
         for (Finding finding : reply.findings()) {
             Counter.builder("guardrails.findings").description("Detector findings by detector and category")
                     .tag("detector", finding.detector()).tag("category", finding.category())
                     .register(meterRegistry).increment();
+            owasp.put(OwaspCategory.of(finding.category()), true);
         }
-        return reply;
+        return new Outcome(reply, namedPolicy.name(), owasp.keySet().stream().sorted().toList(),
+                (System.nanoTime() - started) / 1_000);
     }
 }

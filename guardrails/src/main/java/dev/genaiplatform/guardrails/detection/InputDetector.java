@@ -1,25 +1,24 @@
 package dev.genaiplatform.guardrails.detection;
 
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
-
 import java.util.List;
 
 /**
- * One check of a chat request's input. Every detector plugs in here, and the {@link GuardrailPipeline}
- * runs them in a fixed order.
+ * One check of everything a request sends to a model. The {@link GuardrailPipeline} runs detectors in a fixed
+ * order over the same list of texts (every message, tool-call arguments, tool definitions, the response format
+ * schema, stop sequences, the user field).
  *
- * <p>A detector sees the whole conversation, because some checks (size, say) are about all messages
- * together. It reports what it found as {@link Detection}s: spans to mask, or a reason to block. It never
- * changes the text itself, and its detections point at offsets in the ORIGINAL message text.
+ * <p>A detector reports {@link Detection}s that point at offsets in the ORIGINAL text, by index into that list.
+ * It never changes the text. What to do with a detection (mask, pseudonymise, block, only report) is the
+ * policy's decision, not the detector's.
  *
- * <p>Implementations must be thread-safe, must not throw on odd input (null or empty content), and should run
- * in time linear in the input: guardrails sits on every request's path.
+ * <p>Implementations must be thread-safe, must not throw on odd input, and must run in time linear in the
+ * input: guardrails sits on every request's path.
  */
 public interface InputDetector {
 
     /** Short stable name, reported as {@code Finding.detector}, e.g. {@code pii}. */
     String name();
 
-    /** What this detector finds in {@code messages}; empty when nothing. Message contents may be null. */
-    List<Detection> detect(List<ChatMessage> messages);
+    /** What this detector finds in {@code texts}; empty when nothing. */
+    List<Detection> detect(List<CheckedText> texts);
 }

@@ -4,19 +4,29 @@ import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
+import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
+import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.policy.PolicyResolver;
+import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
+import dev.genaiplatform.guardrails.security.KafkaTokenVerifier;
+import dev.genaiplatform.guardrails.verdict.VerdictPublisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.SendTo;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * Answers input checks. The asker's replying template sets the reply topic and correlation id; Spring Kafka
- * sends the returned verdict there. A record that cannot be read goes to the dead-letter topic (see
- * {@code GuardrailsConfiguration}), so it never blocks the partition.
+ * Answers input checks. The record must carry the gateway's internal token in {@code platform-auth}: the tenant
+ * (and so its policy) comes from that verified token, never from {@code platform-tenant-id} or the payload. A
+ * record without a valid token, or one that cannot be read, goes to the dead-letter topic with the reason (see
+ * {@code GuardrailsConfiguration}), so it is never acted on and never blocks the partition.
  */
 @Component
 class InputCheckListener {
@@ -24,28 +34,37 @@ class InputCheckListener {
     private static final Logger log = LoggerFactory.getLogger(InputCheckListener.class);
 
     private final GuardrailPipeline pipeline;
+    private final PolicyResolver policies;
+    private final KafkaTokenVerifier tokens;
+    private final VerdictPublisher verdicts;
+    private final PseudonymVault vault;
 
-    InputCheckListener(GuardrailPipeline pipeline) {
+    InputCheckListener(GuardrailPipeline pipeline, PolicyResolver policies, KafkaTokenVerifier tokens,
+                       VerdictPublisher verdicts, PseudonymVault vault) {
         this.pipeline = pipeline;
+        this.policies = policies;
+        this.tokens = tokens;
+        this.verdicts = verdicts;
+        this.vault = vault;
     }
 
     @KafkaListener(topics = Topics.GUARDRAILS_CHECK_INPUT)
     @SendTo
     InputCheckedReply check(CheckInputCommand command,
-                            @Header(name = PlatformHeaders.TENANT_ID, required = false) String tenantId) {
-        long started = System.nanoTime();
-        try (var tenant = mdc("tenantId", tenantId); var request = mdc("requestId", command.requestId())) {
-            InputCheckedReply reply = pipeline.check(command);
-            // ids, counts and timings only: message text and findings' content never reach the log
-            log.info("Checked input: verdict={} messages={} findings={} tookMicros={}", reply.verdict(),
-                    command.messages() == null ? 0 : command.messages().size(), reply.findings().size(),
-                    (System.nanoTime() - started) / 1_000);
-            return reply;
+                            @Header(name = PlatformHeaders.AUTHORIZATION, required = false) byte[] token) {
+        Jwt verified = tokens.verify(token);
+        String tenant = verified.getClaimAsString(InternalToken.CLAIM_TENANT);
+        try (var tenantMdc = MDC.putCloseable("tenantId", tenant);
+             var request = command.requestId() == null ? null : MDC.putCloseable("requestId", command.requestId())) {
+            Placeholders placeholders = command.conversationId() == null ? Placeholders.perRequest()
+                    : vault.placeholders(tenant, command.conversationId());
+            var outcome = pipeline.check(command, policies.resolve(command.policy(), tenant), placeholders);
+            verdicts.publish(outcome, tenant, "input", new String(token, StandardCharsets.UTF_8));
+            // ids, counts and timings only: texts and findings' content never reach the log
+            log.info("Checked input: verdict={} policy={} findings={} injectionScore={} tookMicros={}",
+                    outcome.reply().verdict(), outcome.policy(), outcome.reply().findings().size(),
+                    outcome.reply().injectionScore(), outcome.tookMicros());
+            return outcome.reply();
         }
-    }
-
-    /** Null when there is no value: try-with-resources skips null resources. */
-    private static MDC.MDCCloseable mdc(String key, String value) {
-        return value == null ? null : MDC.putCloseable(key, value);
     }
 }

@@ -25,12 +25,12 @@ final class CardNumberRecognizer implements PiiRecognizer {
 
     @Override
     public PiiCategory category() {
-        return PiiCategory.CARD_NUMBER;
+        return PiiCategory.CREDIT_CARD;
     }
 
     @Override
     public List<PiiSpan> find(String text) {
-        return NumberScanner.scan(CANDIDATE, text, PiiCategory.CARD_NUMBER, true, CardNumberRecognizer::isCardNumber);
+        return NumberScanner.scan(CANDIDATE, text, PiiCategory.CREDIT_CARD, true, CardNumberRecognizer::isCardNumber);
     }
 
     private static boolean isCardNumber(String text, int start, int end) {

@@ -1,12 +1,20 @@
 package dev.genaiplatform.guardrails.pii;
 
 /**
- * The kinds of personal data the PII detector masks. Declaration order is precedence: when spans of two
- * kinds overlap, the earlier kind wins (a Luhn-valid card number is a stronger signal than a digit run that
- * also looks like a phone number).
+ * The kinds of personal data and secrets the shaped-data detector finds, named as Presidio names them where
+ * Presidio has a name. Declaration order is precedence: when spans of two kinds overlap, the earlier kind wins
+ * (a checksum-valid IBAN is a stronger signal than a digit run inside it that looks like a phone number).
  */
 public enum PiiCategory {
-    CARD_NUMBER,
+    SECRET,
+    CREDIT_CARD,
+    IBAN_CODE,
+    US_SSN,
+    ES_NIF,
+    IT_FISCAL_CODE,
+    NL_BSN,
     EMAIL_ADDRESS,
+    IP_ADDRESS,
+    DATE_TIME,
     PHONE_NUMBER
 }

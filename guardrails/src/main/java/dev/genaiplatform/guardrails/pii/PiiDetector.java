@@ -1,6 +1,6 @@
 package dev.genaiplatform.guardrails.pii;
 
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.guardrails.detection.CheckedText;
 import dev.genaiplatform.guardrails.detection.Detection;
 import dev.genaiplatform.guardrails.detection.InputDetector;
 import dev.genaiplatform.guardrails.detection.NonOverlappingSpans;
@@ -10,17 +10,18 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Masks personal data that has a recognisable shape: e-mail addresses, phone numbers and Luhn-valid payment
- * card numbers, with re2j patterns (linear time, no catastrophic backtracking). See each recognizer for the
- * exact formats and what it misses.
+ * Finds personal data and secrets that have a recognisable shape, with re2j patterns (linear time, no
+ * catastrophic backtracking) and checksums where the format has one: secrets and API keys, Luhn-valid card
+ * numbers, mod-97 IBANs, US SSNs, Spanish DNI/NIE, Italian codice fiscale, Dutch BSN, e-mail addresses,
+ * IPv4/IPv6 addresses, dates of birth after a cue, phone numbers. See each recognizer for the exact formats
+ * and what it misses.
  *
- * <p>Overlapping spans are resolved deterministically: category precedence first (card, then e-mail, then
- * phone; see {@link PiiCategory}), then the longer span, then the earlier one.
+ * <p>Overlapping spans are resolved deterministically: category precedence first (the order of {@link PiiCategory}),
+ * then the longer span, then the earlier one.
  *
- * <p>What it does NOT catch: anything that needs language understanding. Names of people, postal addresses,
- * dates of birth, national ids (SSN, passport), IBANs, IP addresses, health or financial details in prose,
- * PII written in words or split across messages, and PII inside images or attachments. Finding those needs a
- * named-entity model; none with a permissive licence ships in a package registry (see the module README).
+ * <p>What it does NOT catch: anything that needs language understanding (names and addresses are the
+ * {@code ner} detector's), health or financial details in prose, PII written in words or split across
+ * messages, and PII inside images or attachments.
  */
 public final class PiiDetector implements InputDetector {
 
@@ -31,7 +32,9 @@ public final class PiiDetector implements InputDetector {
             .thenComparingInt(PiiSpan::start);
 
     private final List<PiiRecognizer> recognizers = List.of(
-            new CardNumberRecognizer(), new EmailAddressRecognizer(), new PhoneNumberRecognizer());
+            new SecretRecognizer(), new CardNumberRecognizer(), new IbanRecognizer(), new UsSsnRecognizer(),
+            new EuropeanIdRecognizer(), new EmailAddressRecognizer(), new IpAddressRecognizer(),
+            new DateOfBirthRecognizer(), new PhoneNumberRecognizer());
 
     @Override
     public String name() {
@@ -39,15 +42,11 @@ public final class PiiDetector implements InputDetector {
     }
 
     @Override
-    public List<Detection> detect(List<ChatMessage> messages) {
+    public List<Detection> detect(List<CheckedText> texts) {
         List<Detection> detections = new ArrayList<>();
-        for (int index = 0; index < messages.size(); index++) {
-            ChatMessage message = messages.get(index);
-            if (message == null || message.content() == null) {
-                continue;
-            }
-            for (PiiSpan span : find(message.content())) {
-                detections.add(new Detection.Mask(NAME, span.category().name(), index, span.start(), span.end()));
+        for (int index = 0; index < texts.size(); index++) {
+            for (PiiSpan span : find(texts.get(index).text())) {
+                detections.add(new Detection.Span(NAME, span.category().name(), index, span.start(), span.end()));
             }
         }
         return detections;

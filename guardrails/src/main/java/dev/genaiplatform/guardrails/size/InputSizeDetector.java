@@ -1,6 +1,6 @@
 package dev.genaiplatform.guardrails.size;
 
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.guardrails.detection.CheckedText;
 import dev.genaiplatform.guardrails.detection.Detection;
 import dev.genaiplatform.guardrails.detection.InputDetector;
 
@@ -11,7 +11,9 @@ import java.util.Locale;
  * Blocks a conversation whose messages hold more characters together than the configured limit. It protects
  * the model's context window, the cost budget and every detector after it (which then never scan huge input).
  *
- * <p>Characters are Unicode code points of the message contents; roles and structure do not count.
+ * <p>Characters are Unicode code points of every text that reaches the model: message contents, tool-call names
+ * and arguments, tool names, descriptions and schemas, the response format schema, stop sequences and the user
+ * field. Roles and JSON structure around them do not count.
  *
  * <p>What it does NOT do: it does not count tokens (a model's real limit; tokens per character vary by
  * language and script), it does not look at what the text says, and it does not truncate: an oversize
@@ -35,13 +37,12 @@ public final class InputSizeDetector implements InputDetector {
     }
 
     @Override
-    public List<Detection> detect(List<ChatMessage> messages) {
+    public List<Detection> detect(List<CheckedText> texts) {
         long total = 0;
         int crossedAt = -1;
-        for (int index = 0; index < messages.size(); index++) {
-            ChatMessage message = messages.get(index);
-            String content = message == null ? null : message.content();
-            total += content == null ? 0 : content.codePointCount(0, content.length());
+        for (int index = 0; index < texts.size(); index++) {
+            String content = texts.get(index).text();
+            total += content.codePointCount(0, content.length());
             if (crossedAt < 0 && total > maxChars) {
                 crossedAt = index;
             }
@@ -50,7 +51,7 @@ public final class InputSizeDetector implements InputDetector {
             return List.of();
         }
         String reason = String.format(Locale.ROOT,
-                "The conversation is %,d characters long, more than the limit of %,d. Shorten it or split it into smaller requests.",
+                "The request is %,d characters long, more than the limit of %,d. Shorten it or split it into smaller requests.",
                 total, maxChars);
         return List.of(new Detection.Block(NAME, CATEGORY, crossedAt, reason));
     }

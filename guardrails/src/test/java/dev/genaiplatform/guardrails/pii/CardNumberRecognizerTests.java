@@ -21,7 +21,7 @@ class CardNumberRecognizerTests {
     void reportsOffsetsOfTheNumberInTheOriginalText() {
         String text = "card: 4012 8888 8888 1881 thanks";
 
-        assertThat(recognizer.find(text)).containsExactly(new PiiSpan(PiiCategory.CARD_NUMBER, 6, 25));
+        assertThat(recognizer.find(text)).containsExactly(new PiiSpan(PiiCategory.CREDIT_CARD, 6, 25));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.genaiplatform.guardrails.pii;
 
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.guardrails.detection.CheckedText;
 import dev.genaiplatform.guardrails.detection.Detection;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +17,7 @@ class PiiDetectorTests {
         // after "call me on", the digit run is also a phone candidate; the Luhn-valid card takes precedence
         String text = "call me on 4111 1111 1111 1111";
 
-        assertThat(detector.find(text)).containsExactly(new PiiSpan(PiiCategory.CARD_NUMBER, 11, 30));
+        assertThat(detector.find(text)).containsExactly(new PiiSpan(PiiCategory.CREDIT_CARD, 11, 30));
     }
 
     @Test
@@ -30,19 +30,19 @@ class PiiDetectorTests {
         String text = "Jane (jane@example.com, +1-202-555-0143) paid with 4242 4242 4242 4242.";
 
         assertThat(detector.find(text)).extracting(PiiSpan::category).containsExactly(
-                PiiCategory.EMAIL_ADDRESS, PiiCategory.PHONE_NUMBER, PiiCategory.CARD_NUMBER);
+                PiiCategory.EMAIL_ADDRESS, PiiCategory.PHONE_NUMBER, PiiCategory.CREDIT_CARD);
     }
 
     @Test
-    void reportsEachSpanAgainstItsOwnMessageAndSkipsMessagesWithoutContent() {
-        List<ChatMessage> messages = List.of(
-                new ChatMessage("system", null),
-                new ChatMessage("user", "mail a@example.org"),
-                new ChatMessage("tool", "phone +44 20 7946 0958"));
+    void reportsEachSpanAgainstItsOwnTextAndSkipsEmptyTexts() {
+        List<CheckedText> texts = List.of(
+                new CheckedText(0, "messages[0].content", null),
+                new CheckedText(1, "messages[1].content", "mail a@example.org"),
+                new CheckedText(-1, "tools[0].description", "phone +44 20 7946 0958"));
 
-        assertThat(detector.detect(messages)).containsExactly(
-                new Detection.Mask("pii", "EMAIL_ADDRESS", 1, 5, 18),
-                new Detection.Mask("pii", "PHONE_NUMBER", 2, 6, 22));
+        assertThat(detector.detect(texts)).containsExactly(
+                new Detection.Span("pii", "EMAIL_ADDRESS", 1, 5, 18),
+                new Detection.Span("pii", "PHONE_NUMBER", 2, 6, 22));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.genaiplatform.guardrails.size;
 
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.guardrails.detection.CheckedText;
 import dev.genaiplatform.guardrails.detection.Detection;
 import org.junit.jupiter.api.Test;
 
@@ -13,18 +13,18 @@ class InputSizeDetectorTests {
     private final InputSizeDetector detector = new InputSizeDetector(10);
 
     @Test
-    void allowsAConversationAtTheLimit() {
-        assertThat(detector.detect(List.of(new ChatMessage("system", "12345"), new ChatMessage("user", "67890"))))
+    void allowsARequestAtTheLimit() {
+        assertThat(detector.detect(List.of(text("12345"), text("67890"))))
                 .isEmpty();
     }
 
     @Test
-    void blocksWhenAllMessagesTogetherExceedTheLimitAndSaysWhereAndWhy() {
+    void blocksWhenAllTextsTogetherExceedTheLimitAndSaysWhereAndWhy() {
         List<Detection> detections = detector.detect(List.of(
-                new ChatMessage("system", "123456"), new ChatMessage("user", "789012"), new ChatMessage("user", "x")));
+                text("123456"), text("789012"), text("x")));
 
         assertThat(detections).singleElement().isInstanceOfSatisfying(Detection.Block.class, block -> {
-            assertThat(block.messageIndex()).isEqualTo(1);
+            assertThat(block.textIndex()).isEqualTo(1);
             assertThat(block.category()).isEqualTo("INPUT_TOO_LARGE");
             assertThat(block.reason()).contains("13 characters").contains("limit of 10");
         });
@@ -34,11 +34,15 @@ class InputSizeDetectorTests {
     void countsCodePointsNotUtf16Units() {
         String tenEmoji = "😀".repeat(10); // 20 UTF-16 units, 10 characters
 
-        assertThat(detector.detect(List.of(new ChatMessage("user", tenEmoji)))).isEmpty();
+        assertThat(detector.detect(List.of(text(tenEmoji)))).isEmpty();
     }
 
     @Test
     void treatsMissingContentAsEmpty() {
-        assertThat(detector.detect(List.of(new ChatMessage("assistant", null)))).isEmpty();
+        assertThat(detector.detect(List.of(text(null)))).isEmpty();
+    }
+
+    private static CheckedText text(String content) {
+        return new CheckedText(0, "messages[0].content", content);
     }
 }

@@ -1,0 +1,27 @@
+package dev.genaiplatform.contracts.guardrails;
+
+import java.util.List;
+
+/**
+ * The verdict for a {@link CheckOutputCommand}.
+ *
+ * <ul>
+ *   <li>{@code answer}: BLOCKED means stop the stream now and end it with an explicit guardrail event showing
+ *       {@code reason} (never a silent cut); REDACTED means send {@code text} instead of the window (PII masked,
+ *       pseudonyms restored); ALLOWED means send {@code text} (pseudonyms restored, else unchanged).</li>
+ *   <li>{@code retrieved-chunk} / {@code tool-result}: BLOCKED means leave the chunk out (it carries
+ *       instructions); otherwise put {@code text} in the prompt: it is wrapped in spotlighting delimiters.</li>
+ * </ul>
+ *
+ * @param requestId      the chat request this belongs to
+ * @param source         as in the command
+ * @param verdict        allowed, redacted or blocked
+ * @param text           what to use instead of the command's text; empty when blocked
+ * @param findings       what was found, at offsets of the whole answer ({@code offset} added), without text;
+ *                       {@code field} is the source
+ * @param reason         a sentence a user may see when blocked; null otherwise
+ * @param injectionScore the injection score of untrusted data; null for answers
+ */
+public record OutputCheckedReply(String requestId, String source, Verdict verdict, String text,
+                                 List<Finding> findings, String reason, Double injectionScore) {
+}

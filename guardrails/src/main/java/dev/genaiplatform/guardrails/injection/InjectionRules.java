@@ -1,0 +1,81 @@
+package dev.genaiplatform.guardrails.injection;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Phrases that are almost never innocent in a prompt, by attack family, matched on {@link NormalisedText} (lower
+ * case, homoglyphs and leetspeak undone) with re2j (linear time). A hit counts as an injection whatever the
+ * classifier says.
+ *
+ * <p>Rules are precise and narrow: they catch the common phrasings of each family and nothing else. A
+ * paraphrase ("set aside what you were told before"), another language, or an instruction spread over
+ * several sentences passes them; that is the classifier's job.
+ */
+public final class InjectionRules {
+
+    /** A rule hit: the family and the span in the normalised text. */
+    public record Hit(String family, int start, int end) {
+    }
+
+    private record Rule(String family, Pattern pattern) {
+    }
+
+    private static final String PRIOR = "(?:all |any |the |your |my |these |those |every |of )*"
+            + "(?:previous|prior|preceding|above|earlier|former|original|initial|system|existing|old)";
+    private static final String RULES_NOUN = "(?:instructions?|rules?|directions?|directives?|prompts?|guidelines?"
+            + "|commands?|orders|constraints|restrictions|programming|guardrails|context)";
+
+    private static final List<Rule> RULES = List.of(
+            new Rule("instruction-override", Pattern.compile(
+                    "(?:ignore|disregard|forget|override|bypass|skip|drop|abandon|discard|neglect)\\s+(?:about\\s+)?"
+                            + PRIOR + "\\s+" + RULES_NOUN)),
+            new Rule("instruction-override", Pattern.compile(
+                    "(?:ignore|disregard|forget)\\s+(?:everything|all|anything)\\s+(?:you\\s+(?:were|have\\s+been)\\s+told"
+                            + "|(?:said|written|stated)\\s+(?:above|before))")),
+            new Rule("instruction-override", Pattern.compile(
+                    "(?:new|updated|real|actual|revised)\\s+(?:system\\s+)?instructions?\\s*(?::|follow)")),
+            new Rule("system-prompt-extraction", Pattern.compile(
+                    "(?:reveal|show|print|display|output|repeat|recite|dump|leak|tell\\s+me|give\\s+me|write\\s+out|spell\\s+out"
+                            + "|what\\s+(?:is|are|were))\\s+(?:me\\s+)?(?:your|the)\\s+(?:full\\s+|entire\\s+|exact\\s+|complete\\s+)?"
+                            + "(?:system|initial|hidden|secret|original|developer|internal|first)\\s+"
+                            + "(?:prompt|instructions?|message|rules|guidelines|directives)")),
+            new Rule("system-prompt-extraction", Pattern.compile(
+                    "(?:repeat|print|output|copy)\\s+(?:all\\s+)?(?:the\\s+)?(?:words|text|everything|lines)\\s+"
+                            + "(?:above|before\\s+this|preceding|so\\s+far)")),
+            new Rule("system-prompt-extraction", Pattern.compile(
+                    "(?:starting|beginning)\\s+with\\s+[\"'`]?you\\s+are")),
+            new Rule("jailbreak-persona", Pattern.compile(
+                    "\\bdo\\s+anything\\s+now\\b|\\byou\\s+are\\s+(?:now\\s+)?(?:dan|stan|dude|aim|evil\\s*bot)\\b"
+                            + "|\\b(?:developer|god|jailbreak|unrestricted|unfiltered|dan)\\s+mode\\b")),
+            new Rule("jailbreak-persona", Pattern.compile(
+                    "(?:free\\s+(?:of|from)|without|no\\s+longer\\s+(?:bound|restricted)\\s+by|not\\s+bound\\s+by|broken\\s+free\\s+of)"
+                            + "\\s+(?:any\\s+|all\\s+|the\\s+)?(?:typical\\s+)?(?:confines|restrictions|limitations|filters|censorship"
+                            + "|rules|guidelines|policies)\\s+(?:of\\s+)?(?:ai|openai|anthropic|your\\s+(?:creators|developers|programming))")),
+            new Rule("refusal-suppression", Pattern.compile(
+                    "(?:never|do\\s+not|don'?t|must\\s+not)\\s+(?:refuse|decline|say\\s+(?:that\\s+)?you\\s+can'?t"
+                            + "|apologi[sz]e|add\\s+(?:any\\s+)?(?:warnings|disclaimers))")),
+            new Rule("fake-delimiter", Pattern.compile(
+                    "<\\|?(?:im_start|im_end|system|endoftext)\\|?>|\\[/?inst\\]|<</?sys>>|</?(?:system|sys_prompt|instructions)>"
+                            + "|^\\s*#{2,}\\s*(?:system|new\\s+instructions)\\b")),
+            new Rule("exfiltration", Pattern.compile(
+                    "!\\[[^\\]]{0,200}\\]\\(\\s*https?://[^)\\s]{1,500}[?&][^)\\s=]{1,100}=")));
+
+    private InjectionRules() {
+    }
+
+    /** Every rule hit in a normalised text. */
+    public static List<Hit> find(String normalised) {
+        List<Hit> hits = new ArrayList<>();
+        for (Rule rule : RULES) {
+            Matcher matcher = rule.pattern().matcher(normalised);
+            while (matcher.find()) {
+                hits.add(new Hit(rule.family(), matcher.start(), matcher.end()));
+            }
+        }
+        return hits;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.genaiplatform.guardrails.messaging;
+
+import dev.genaiplatform.contracts.PlatformHeaders;
+import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
+import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
+import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.guardrails.output.OutputChecker;
+import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
+import dev.genaiplatform.guardrails.policy.PolicyResolver;
+import dev.genaiplatform.guardrails.security.KafkaTokenVerifier;
+import dev.genaiplatform.guardrails.verdict.VerdictPublisher;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.messaging.handler.annotation.SendTo;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Answers output checks (windows of streamed answers) and indirect-injection scans (retrieved chunks, tool
+ * results). Same rules as input checks: the internal token in {@code platform-auth} is verified and names the
+ * tenant; a record without one goes to the dead-letter topic. Pseudonyms in an answer are restored from the
+ * tenant's vault for the conversation before the reply leaves.
+ */
+@Component
+class OutputCheckListener {
+
+    private static final Logger log = LoggerFactory.getLogger(OutputCheckListener.class);
+
+    private final OutputChecker checker;
+    private final PolicyResolver policies;
+    private final KafkaTokenVerifier tokens;
+    private final VerdictPublisher verdicts;
+    private final PseudonymVault vault;
+
+    OutputCheckListener(OutputChecker checker, PolicyResolver policies, KafkaTokenVerifier tokens,
+                        VerdictPublisher verdicts, PseudonymVault vault) {
+        this.checker = checker;
+        this.policies = policies;
+        this.tokens = tokens;
+        this.verdicts = verdicts;
+        this.vault = vault;
+    }
+
+    @KafkaListener(topics = Topics.GUARDRAILS_CHECK_OUTPUT, properties =
+            "spring.json.value.default.type=dev.genaiplatform.contracts.guardrails.CheckOutputCommand")
+    @SendTo
+    OutputCheckedReply check(CheckOutputCommand command,
+                             @Header(name = PlatformHeaders.AUTHORIZATION, required = false) byte[] token) {
+        Jwt verified = tokens.verify(token);
+        String tenant = verified.getClaimAsString(InternalToken.CLAIM_TENANT);
+        long started = System.nanoTime();
+        var policy = policies.resolve(command.policy(), tenant);
+        OutputCheckedReply reply = checker.check(command, policy);
+        if (CheckOutputCommand.SOURCE_ANSWER.equals(command.source()) && command.conversationId() != null
+                && !reply.text().isEmpty()) {
+            reply = new OutputCheckedReply(reply.requestId(), reply.source(), reply.verdict(),
+                    vault.restore(tenant, command.conversationId(), reply.text()), reply.findings(), reply.reason(),
+                    reply.injectionScore());
+        }
+        long tookMicros = (System.nanoTime() - started) / 1_000;
+        verdicts.publishOutput(reply, policy.name(), tenant, new String(token, StandardCharsets.UTF_8), tookMicros);
+        log.info("Checked {}: verdict={} policy={} findings={} tookMicros={}", reply.source(), reply.verdict(),
+                policy.name(), reply.findings().size(), tookMicros);
+        return reply;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.genaiplatform.guardrails.ner;
+
+import dev.genaiplatform.guardrails.detection.CheckedText;
+import dev.genaiplatform.guardrails.detection.Detection;
+import dev.genaiplatform.guardrails.detection.InputDetector;
+import opennlp.tools.namefind.NameFinderME;
+import opennlp.tools.namefind.TokenNameFinderModel;
+import opennlp.tools.util.Span;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * Names of people ({@code PERSON}), places ({@code LOCATION}: cities, regions, countries) and postal addresses
+ * ({@code STREET_ADDRESS}) found by an OpenNLP name finder (maximum entropy) trained in this repository on
+ * generated sentences: no NER model for Java ships in a package registry. The model, its generator and the
+ * command that rebuilds it are described in the module README. Where the model finds nothing, a name lexicon
+ * ({@link NameLexicon}) adds people it recognises by their first and last names.
+ *
+ * <p>Text is cut into chunks of at most {@value #MAX_TOKENS} tokens (the finder's cost grows with the sequence;
+ * a chunk boundary can split a name, so chunks overlap by a few tokens).
+ *
+ * <p>What it does NOT catch, measured and written down in the README: names that look like common words,
+ * single surnames without context, organisations (not trained), names in scripts the generator did not cover,
+ * addresses in formats the templates do not show. It also finds some false names in capitalised phrases.
+ */
+public final class NameFinderDetector implements InputDetector {
+
+    public static final String NAME = "ner";
+    public static final String MODEL_RESOURCE = "/ner/pii-names.bin";
+    static final int MAX_TOKENS = 200;
+    private static final int OVERLAP = 20;
+
+    /**
+     * A finder is not thread-safe and costly to build (it parses its feature descriptor), so finders are pooled;
+     * not thread-locals, because request threads are virtual and short-lived.
+     */
+    private final Queue<NameFinderME> finders = new ConcurrentLinkedQueue<>();
+    private final TokenNameFinderModel model;
+    private final NameLexicon lexicon = NameLexicon.load();
+
+    public NameFinderDetector() {
+        this(load());
+    }
+
+    public NameFinderDetector(TokenNameFinderModel model) {
+        this.model = model;
+    }
+
+    private static TokenNameFinderModel load() {
+        try (InputStream in = NameFinderDetector.class.getResourceAsStream(MODEL_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the name finder model " + MODEL_RESOURCE + " is not on the classpath");
+            }
+            return new TokenNameFinderModel(in);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("could not read the name finder model", e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<Detection> detect(List<CheckedText> texts) {
+        List<Detection> detections = new ArrayList<>();
+        for (int index = 0; index < texts.size(); index++) {
+            for (EntitySpan span : find(texts.get(index).text())) {
+                detections.add(new Detection.Span(NAME, span.category(), index, span.start(), span.end()));
+            }
+        }
+        return detections;
+    }
+
+    /** An entity with its offsets in the text. */
+    public record EntitySpan(String category, int start, int end) {
+    }
+
+    /** Every entity in {@code text}, in order, non-overlapping. */
+    public List<EntitySpan> find(String text) {
+        List<TextTokens.Token> tokens = TextTokens.of(text);
+        NameFinderME finder = finders.poll();
+        if (finder == null) {
+            finder = new NameFinderME(model);
+        }
+        List<EntitySpan> spans;
+        try {
+            spans = find(tokens, finder);
+        }
+        finally {
+            finders.offer(finder);
+        }
+        return withLexiconNames(text, tokens, spans);
+    }
+
+    /** Adds the lexicon's names where the model found nothing; in text order. */
+    private List<EntitySpan> withLexiconNames(String text, List<TextTokens.Token> tokens, List<EntitySpan> spans) {
+        List<EntitySpan> all = new ArrayList<>(spans);
+        for (int[] name : lexicon.find(text, tokens)) {
+            int start = tokens.get(name[0]).start();
+            int end = tokens.get(name[1]).end();
+            if (spans.stream().noneMatch(span -> span.start() < end && start < span.end())) {
+                all.add(new EntitySpan("PERSON", start, end));
+            }
+        }
+        all.sort(java.util.Comparator.comparingInt(EntitySpan::start));
+        return all;
+    }
+
+    private static final Set<String> TITLES = Set.of("dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "prof.",
+            "prof", "sir", "madam", "miss");
+    /**
+     * Lower-case words the model sometimes takes for names (it saw lower-cased names in training): a span made
+     * only of such words, or with no letter at all, is dropped.
+     */
+    private static final Set<String> COMMON_WORDS = Set.of("a", "an", "the", "i", "you", "he", "she", "it", "it's",
+            "we", "they", "me", "him", "her", "us", "them", "my", "your", "his", "our", "their", "this", "that", "these",
+            "those", "then", "than", "there", "here", "about", "into", "onto", "with", "without", "from", "for", "to",
+            "of", "in", "on", "at", "by", "and", "or", "but", "not", "no", "yes", "is", "are", "was", "were", "be",
+            "been", "do", "does", "did", "can", "could", "would", "should", "will", "shall", "may", "might", "must",
+            "have", "has", "had", "lost", "block", "please", "thanks", "thank", "hello", "hi", "dear", "user", "name",
+            "website", "email", "e-mail", "phone", "zip", "address", "city", "country", "street", "what", "when",
+            "where", "who", "why", "how", "which", "if", "so", "as", "up", "out", "over", "under", "again", "just",
+            "now", "today", "tomorrow", "yesterday", "card", "account", "number", "help", "request", "ok", "okay");
+
+    /** The lower-case words never taken for names (also removed from the name lexicon). */
+    public static Set<String> commonWords() {
+        return COMMON_WORDS;
+    }
+
+    private static boolean implausible(List<TextTokens.Token> span) {
+        boolean anyLetter = false;
+        boolean allCommon = true;
+        for (TextTokens.Token token : span) {
+            anyLetter |= token.text().codePoints().anyMatch(Character::isLetter);
+            allCommon &= COMMON_WORDS.contains(token.text().toLowerCase(Locale.ROOT)) || token.text().length() == 1;
+        }
+        return !anyLetter || allCommon;
+    }
+
+    private static List<EntitySpan> find(List<TextTokens.Token> tokens, NameFinderME finder) {
+        List<EntitySpan> spans = new ArrayList<>();
+        int coveredUpTo = 0;
+        for (int from = 0; from < tokens.size(); from += MAX_TOKENS - OVERLAP) {
+            int to = Math.min(tokens.size(), from + MAX_TOKENS);
+            String[] words = new String[to - from];
+            for (int i = from; i < to; i++) {
+                words[i - from] = tokens.get(i).text();
+            }
+            finder.clearAdaptiveData();
+            for (Span found : finder.find(words)) {
+                int first = from + found.getStart();
+                int last = from + found.getEnd() - 1;
+                while (first <= last && TITLES.contains(tokens.get(first).text().toLowerCase(Locale.ROOT))) {
+                    first++; // "Dr. Jane Roe": the name is "Jane Roe"
+                }
+                if (first > last || implausible(tokens.subList(first, last + 1))) {
+                    continue;
+                }
+                int start = tokens.get(first).start();
+                int end = tokens.get(last).end();
+                if (start >= coveredUpTo) {
+                    spans.add(new EntitySpan(found.getType().toUpperCase(Locale.ROOT), start, end));
+                    coveredUpTo = end;
+                }
+            }
+            if (to == tokens.size()) {
+                break;
+            }
+        }
+        return spans;
+    }
+}

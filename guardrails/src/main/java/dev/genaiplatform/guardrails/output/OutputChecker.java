@@ -1,0 +1,138 @@
+package dev.genaiplatform.guardrails.output;
+
+import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
+import dev.genaiplatform.contracts.guardrails.Finding;
+import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
+import dev.genaiplatform.contracts.guardrails.Verdict;
+import dev.genaiplatform.guardrails.detection.NonOverlappingSpans;
+import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
+import dev.genaiplatform.guardrails.pii.PiiDetector;
+import dev.genaiplatform.guardrails.pii.PiiSpan;
+import dev.genaiplatform.guardrails.policy.Action;
+import dev.genaiplatform.guardrails.policy.OwaspCategory;
+import dev.genaiplatform.guardrails.policy.PolicyResolver.NamedPolicy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Checks text that did not come from the client (see {@link CheckOutputCommand}).
+ *
+ * <p>Answers: canary and system-prompt runs (always BLOCK: {@code SYSTEM_PROMPT_LEAK}), Markdown/HTML images and
+ * links sending data to hosts not allowed (BLOCK: {@code EXFILTRATION_LINK}), then shaped PII and secrets with
+ * the policy's action (the answer's own PII is masked, so a model cannot echo back data it saw in a retrieved
+ * document). Names and addresses are not checked in answers (the model is slower than the stream).
+ *
+ * <p>Retrieved chunks and tool results: indirect injection (the same normalisation, rules and classifier as the
+ * input check); at or above the policy's threshold the chunk is BLOCKED (leave it out), otherwise it comes back
+ * wrapped for spotlighting: {@code <<untrusted-data id=N>> ... <</untrusted-data id=N>>} with a random id, so
+ * the data cannot close the block itself (delimiter look-alikes inside are neutralised).
+ *
+ * <p>Moderation (violence, self-harm, hate...) is NOT checked: no offline model exists and none was built here.
+ */
+public final class OutputChecker {
+
+    private final PiiDetector pii;
+    private final PromptInjectionDetector injection;
+
+    public OutputChecker(PiiDetector pii, PromptInjectionDetector injection) {
+        this.pii = pii;
+        this.injection = injection;
+    }
+
+    public OutputCheckedReply check(CheckOutputCommand command, NamedPolicy policy) {
+        String text = command.text() == null ? "" : command.text();
+        String source = command.source() == null ? CheckOutputCommand.SOURCE_ANSWER : command.source();
+        if (!source.equals(CheckOutputCommand.SOURCE_ANSWER)) {
+            return checkUntrusted(command, text, source, policy);
+        }
+        List<Finding> findings = new ArrayList<>();
+        List<LeakageDetectors.Leak> blocking = new ArrayList<>();
+        blocking.addAll(LeakageDetectors.canary(text, command.canary()));
+        blocking.addAll(LeakageDetectors.systemPromptRuns(text, command.systemPrompt()));
+        blocking.addAll(LeakageDetectors.exfiltration(text, command.allowedDomains()));
+        for (LeakageDetectors.Leak leak : blocking) {
+            findings.add(finding(leak.category().equals("EXFILTRATION_LINK") ? "exfiltration" : "system-prompt",
+                    leak.category(), leak.start(), leak.end(), command.offset(), source));
+        }
+        List<PiiSpan> masks = new ArrayList<>();
+        boolean block = !blocking.isEmpty();
+        if (policy.policy().runs("pii")) {
+            NonOverlappingSpans taken = new NonOverlappingSpans();
+            blocking.forEach(leak -> taken.offer(leak.start(), leak.end()));
+            for (PiiSpan span : pii.find(text)) {
+                Action action = policy.policy().actionFor(span.category().name());
+                if (action == Action.BLOCK || taken.offer(span.start(), span.end())) {
+                    findings.add(finding("pii", span.category().name(), span.start(), span.end(), command.offset(), source));
+                    block |= action == Action.BLOCK;
+                    if (action != Action.REPORT && action != Action.BLOCK) {
+                        masks.add(span);
+                    }
+                }
+            }
+        }
+        findings.sort(Comparator.comparingInt(Finding::start));
+        if (block) {
+            return new OutputCheckedReply(command.requestId(), source, Verdict.BLOCKED, "", findings,
+                    reason(blocking), null);
+        }
+        if (masks.isEmpty()) {
+            return new OutputCheckedReply(command.requestId(), source, Verdict.ALLOWED, text, findings, null, null);
+        }
+        return new OutputCheckedReply(command.requestId(), source, Verdict.REDACTED, mask(text, masks), findings, null, null);
+    }
+
+    private OutputCheckedReply checkUntrusted(CheckOutputCommand command, String text, String source, NamedPolicy policy) {
+        PromptInjectionDetector.Assessment assessment = injection.assess(text);
+        List<Finding> findings = new ArrayList<>();
+        for (int[] span : assessment.spans()) {
+            findings.add(finding(PromptInjectionDetector.NAME, OwaspCategory.PROMPT_INJECTION_CATEGORY, span[0], span[1], 0, source));
+        }
+        boolean injected = !assessment.spans().isEmpty() || assessment.score() >= policy.policy().injectionThreshold();
+        if (injected && assessment.spans().isEmpty()) {
+            findings.add(finding(PromptInjectionDetector.NAME, OwaspCategory.PROMPT_INJECTION_CATEGORY, -1, -1, 0, source));
+        }
+        if (injected && policy.policy().actionFor(OwaspCategory.PROMPT_INJECTION_CATEGORY) == Action.BLOCK) {
+            return new OutputCheckedReply(command.requestId(), source, Verdict.BLOCKED, "", findings,
+                    "This " + source.replace('-', ' ') + " carries instructions for the model, so it was left out.",
+                    assessment.score());
+        }
+        return new OutputCheckedReply(command.requestId(), source, Verdict.ALLOWED, spotlight(text), findings, null,
+                assessment.score());
+    }
+
+    /** Wraps untrusted data in delimiters with a random id; delimiter look-alikes inside lose their angle brackets. */
+    static String spotlight(String text) {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        String neutralised = text.replace("<<", "‹‹").replace(">>", "››");
+        return "<<untrusted-data id=" + id + ">>\n" + neutralised + "\n<</untrusted-data id=" + id + ">>";
+    }
+
+    private static String reason(List<LeakageDetectors.Leak> blocking) {
+        if (blocking.stream().anyMatch(leak -> leak.category().equals("EXFILTRATION_LINK"))) {
+            return "The answer was stopped: it tried to send data to an untrusted site through a link or an image.";
+        }
+        if (!blocking.isEmpty()) {
+            return "The answer was stopped: it started to reveal the assistant's confidential instructions.";
+        }
+        return "The answer was stopped: it contained data this platform's policy does not allow to be shown.";
+    }
+
+    private static String mask(String text, List<PiiSpan> masks) {
+        masks.sort(Comparator.comparingInt(PiiSpan::start));
+        StringBuilder out = new StringBuilder(text.length());
+        int copied = 0;
+        for (PiiSpan span : masks) {
+            out.append(text, copied, span.start()).append('<').append(span.category().name()).append('>');
+            copied = span.end();
+        }
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    private static Finding finding(String detector, String category, int start, int end, long offset, String source) {
+        return start < 0 ? new Finding(detector, category, -1, -1, -1, source)
+                : new Finding(detector, category, -1, (int) (start + offset), (int) (end + offset), source);
+    }
+}

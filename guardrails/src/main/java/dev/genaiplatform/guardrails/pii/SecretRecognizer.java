@@ -1,0 +1,94 @@
+package dev.genaiplatform.guardrails.pii;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * API keys, tokens and private keys, three ways:
+ * <ol>
+ *   <li>known prefixes: OpenAI/Anthropic ({@code sk-...}), AWS access key ids ({@code AKIA...}), GitHub
+ *       ({@code ghp_...}, {@code github_pat_...}), GitLab ({@code glpat-...}), Slack ({@code xoxb-...}), Google
+ *       ({@code AIza...}), Stripe ({@code sk_live_...}), JSON Web Tokens, PEM private key blocks;</li>
+ *   <li>the value after a cue ({@code api_key=}, {@code "password": "..."}, {@code token:});</li>
+ *   <li>any other run of 24+ token characters that looks random: Shannon entropy of at least 4.2 bits per
+ *       character and at least three of lower case, upper case, digits.</li>
+ * </ol>
+ * What it does NOT catch: short or low-entropy passwords without a cue ("my password is summer2024" IS caught
+ * by the cue, "summer2024" alone is not), secrets split across lines, keys encoded in ways that lower their
+ * entropy. Hashes and UUIDs are hex (at most 4 bits per character), so they are not taken by the entropy test.
+ */
+final class SecretRecognizer implements PiiRecognizer {
+
+    private static final Pattern KNOWN = Pattern.compile(
+            "sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,200}"
+                    + "|(?:AKIA|ASIA)[0-9A-Z]{16}"
+                    + "|gh[pousr]_[A-Za-z0-9]{36,80}|github_pat_[A-Za-z0-9_]{22,200}"
+                    + "|glpat-[A-Za-z0-9_-]{20,80}"
+                    + "|xox[abprs]-[A-Za-z0-9-]{10,200}"
+                    + "|AIza[0-9A-Za-z_-]{35}"
+                    + "|[rs]k_(?:live|test)_[A-Za-z0-9]{16,200}"
+                    + "|eyJ[A-Za-z0-9_-]{8,1000}\\.eyJ[A-Za-z0-9_-]{8,1000}\\.[A-Za-z0-9_-]{8,1000}"
+                    + "|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\\s]*(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?");
+    private static final Pattern AFTER_CUE = Pattern.compile(
+            "(?i)(?:api[_-]?key|secret|token|password|passwd|pwd|passphrase|client[_-]?secret|access[_-]?key)"
+                    + "[\"']?\\s{0,3}[:=]\\s{0,3}[\"']?([^\\s\"',;]{6,200})"
+                    + "|(?i)(?:password|passphrase|passcode)\\s+is\\s+[\"']?([^\\s\"',;]{6,200})");
+    private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9+/_=-]{24,400}");
+
+    @Override
+    public PiiCategory category() {
+        return PiiCategory.SECRET;
+    }
+
+    @Override
+    public List<PiiSpan> find(String text) {
+        List<PiiSpan> spans = new ArrayList<>();
+        Matcher known = KNOWN.matcher(text);
+        while (known.find()) {
+            spans.add(new PiiSpan(PiiCategory.SECRET, known.start(), known.end()));
+        }
+        Matcher cued = AFTER_CUE.matcher(text);
+        while (cued.find()) {
+            int group = cued.start(1) >= 0 ? 1 : 2;
+            spans.add(new PiiSpan(PiiCategory.SECRET, cued.start(group), cued.end(group)));
+        }
+        Matcher tokens = TOKEN_LIKE.matcher(text);
+        while (tokens.find()) {
+            String token = text.substring(tokens.start(), tokens.end());
+            if (Cues.isBoundary(text, tokens.start() - 1) && looksRandom(token)) {
+                spans.add(new PiiSpan(PiiCategory.SECRET, tokens.start(), tokens.end()));
+            }
+        }
+        return spans;
+    }
+
+    static boolean looksRandom(String token) {
+        int lower = 0;
+        int upper = 0;
+        int digits = 0;
+        int[] counts = new int[128];
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            counts[c]++;
+            lower += Character.isLowerCase(c) ? 1 : 0;
+            upper += Character.isUpperCase(c) ? 1 : 0;
+            digits += Character.isDigit(c) ? 1 : 0;
+        }
+        int classes = (lower > 0 ? 1 : 0) + (upper > 0 ? 1 : 0) + (digits > 0 ? 1 : 0);
+        return classes == 3 && entropy(counts, token.length()) >= 4.2;
+    }
+
+    private static double entropy(int[] counts, int length) {
+        double bits = 0;
+        for (int count : counts) {
+            if (count > 0) {
+                double p = (double) count / length;
+                bits -= p * Math.log(p) / Math.log(2);
+            }
+        }
+        return bits;
+    }
+}

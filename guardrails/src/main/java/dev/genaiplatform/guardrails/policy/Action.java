@@ -1,0 +1,15 @@
+package dev.genaiplatform.guardrails.policy;
+
+/** What a policy does with something a detector found. */
+public enum Action {
+    /** Report it in the findings and the verdict event, change nothing. */
+    REPORT,
+    /** Replace the span with {@code <CATEGORY>}. */
+    MASK,
+    /** Remove the span (replace it with nothing). */
+    REDACT,
+    /** Replace the span with a stable placeholder, {@code <CATEGORY_n>}, the same for the same value in one request. */
+    PSEUDONYMISE,
+    /** Refuse the whole request. */
+    BLOCK
+}
