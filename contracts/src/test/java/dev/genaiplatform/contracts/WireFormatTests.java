@@ -4,6 +4,8 @@ import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent;
+import dev.genaiplatform.contracts.retrieval.IngestionProgressedEvent;
+import dev.genaiplatform.contracts.retrieval.IngestionRequestedEvent;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.contracts.tools.InvokeToolCommand;
@@ -28,15 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WireFormatTests {
 
-    private static final Map<String, Class<?>> RECORD_OF_TOPIC = Map.of(
-            Topics.GUARDRAILS_CHECK_INPUT, CheckInputCommand.class,
-            Topics.GUARDRAILS_INPUT_CHECKED, InputCheckedReply.class,
-            Topics.RETRIEVAL_SEARCH, SearchCommand.class,
-            Topics.RETRIEVAL_SEARCH_RESULT, SearchResultReply.class,
-            Topics.RETRIEVAL_DOCUMENT_DELETED, DocumentDeletedEvent.class,
-            Topics.TOOLS_INVOKE, InvokeToolCommand.class,
-            Topics.TOOLS_INVOKED, ToolInvokedReply.class,
-            Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class);
+    private static final Map<String, Class<?>> RECORD_OF_TOPIC = Map.ofEntries(
+            Map.entry(Topics.GUARDRAILS_CHECK_INPUT, CheckInputCommand.class),
+            Map.entry(Topics.GUARDRAILS_INPUT_CHECKED, InputCheckedReply.class),
+            Map.entry(Topics.RETRIEVAL_SEARCH, SearchCommand.class),
+            Map.entry(Topics.RETRIEVAL_SEARCH_RESULT, SearchResultReply.class),
+            Map.entry(Topics.RETRIEVAL_DOCUMENT_DELETED, DocumentDeletedEvent.class),
+            Map.entry(Topics.RETRIEVAL_INGESTION_REQUESTED, IngestionRequestedEvent.class),
+            Map.entry(Topics.RETRIEVAL_INGESTION_PROGRESSED, IngestionProgressedEvent.class),
+            Map.entry(Topics.TOOLS_INVOKE, InvokeToolCommand.class),
+            Map.entry(Topics.TOOLS_INVOKED, ToolInvokedReply.class),
+            Map.entry(Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class));
 
     private final JsonMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
