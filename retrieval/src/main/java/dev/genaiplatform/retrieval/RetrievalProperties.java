@@ -27,6 +27,11 @@ import java.util.List;
  * @param candidatesPerResult each leg fetches {@code max(minCandidates, candidatesPerResult * topK)} candidates.
  * @param rrfK                the k of reciprocal rank fusion, 1 / (k + rank): larger flattens the advantage of
  *                            the very top ranks. 60 is the value from the original RRF paper.
+ * @param indexDir            folder of the Lucene index (text, vectors, access fields). It survives restarts;
+ *                            delete it and every file is re-ingested from the catalogue at the next start.
+ *                            Env RETRIEVAL_INDEX_DIR, default {@code $RETRIEVAL_DATA_DIR/index}.
+ * @param maxFileBytes        largest upload accepted, in bytes; larger ones get a 413 problem. Env
+ *                            RETRIEVAL_MAX_FILE_BYTES (keep spring.servlet.multipart.max-file-size at least as large).
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -38,7 +43,9 @@ public record RetrievalProperties(
         @DefaultValue("2000") int maxQueryChars,
         @DefaultValue("50") int minCandidates,
         @DefaultValue("5") int candidatesPerResult,
-        @DefaultValue("60") int rrfK) {
+        @DefaultValue("60") int rrfK,
+        String indexDir,
+        @DefaultValue("20971520") long maxFileBytes) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -48,6 +55,8 @@ public record RetrievalProperties(
         require(maxQueryChars >= 1, "max-query-chars must be at least 1");
         require(minCandidates >= 1 && candidatesPerResult >= 1, "candidate counts must be at least 1");
         require(rrfK >= 1, "rrf-k must be at least 1");
+        require(indexDir != null && !indexDir.isBlank(), "index-dir must name a folder");
+        require(maxFileBytes >= 1, "max-file-bytes must be at least 1");
         excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
     }
 

@@ -2,7 +2,11 @@ package dev.genaiplatform.retrieval.api;
 
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.retrieval.ingest.DocumentCatalog;
+import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
+import dev.genaiplatform.retrieval.search.SearchScope;
+import dev.genaiplatform.retrieval.search.SearchScopes;
+import dev.genaiplatform.retrieval.security.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -26,31 +30,35 @@ class RetrievalController {
     record SearchResponse(int topK, List<RetrievedChunk> chunks, long tookMillis) {
     }
 
-    static final class InvalidSearchException extends RuntimeException {
-        InvalidSearchException(String message) {
-            super(message);
-        }
-    }
-
     private final ChunkSearch search;
     private final DocumentCatalog catalog;
+    private final SearchScopes scopes;
 
-    RetrievalController(ChunkSearch search, DocumentCatalog catalog) {
+    RetrievalController(ChunkSearch search, DocumentCatalog catalog, SearchScopes scopes) {
         this.search = search;
         this.catalog = catalog;
+        this.scopes = scopes;
     }
 
+    /** {@code store} (repeatable) names vector stores; without it, the caller's default stores (as over Kafka). */
     @GetMapping("/search")
-    SearchResponse search(@RequestParam String q, @RequestParam(required = false) Integer k) {
+    SearchResponse search(@RequestParam String q, @RequestParam(required = false) Integer k,
+                          @RequestParam(name = "store", required = false) List<String> stores) {
         if (q.isBlank()) {
-            throw new InvalidSearchException("Query parameter 'q' must not be blank");
+            throw new ApiException(ProblemType.INVALID_VALUE, "Query parameter 'q' must not be blank", "q");
         }
         int maxTopK = search.limits().maxTopK();
         int topK = k == null ? search.limits().defaultTopK() : k;
         if (topK < 1 || topK > maxTopK) {
-            throw new InvalidSearchException("Query parameter 'k' must be between 1 and " + maxTopK + ", not " + k);
+            throw new ApiException(ProblemType.INVALID_VALUE, "Query parameter 'k' must be between 1 and " + maxTopK + ", not " + k, "k");
         }
-        ChunkSearch.Result result = search.search(q, topK);
+        SearchScope scope;
+        try {
+            scope = scopes.strict(Caller.current(), stores);
+        } catch (SearchScopes.UnknownStoreException e) {
+            throw ApiException.notFound("vector store", e.storeId());
+        }
+        ChunkSearch.Result result = search.search(scope, q, topK, null);
         return new SearchResponse(result.topK(), result.chunks(), result.tookMillis());
     }
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.ai.vectorstore.SearchRequest;
 import org.springframework.ai.vectorstore.VectorStore;
+import org.springframework.ai.vectorstore.filter.Filter;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -41,14 +42,16 @@ public final class ChunkSearch {
         return limits;
     }
 
-    public Result search(String query, int requestedTopK) {
+    /** A search within what the scope allows; {@code userFilter} (may be null) can only narrow it. */
+    public Result search(SearchScope scope, String query, int requestedTopK, Filter.Expression userFilter) {
         long start = System.nanoTime();
         int topK = clampTopK(requestedTopK);
         if (query == null || query.isBlank()) {
             return new Result(List.of(), topK, 0);
         }
         String bounded = query.length() > limits.maxQueryChars() ? query.substring(0, limits.maxQueryChars()) : query;
-        List<RetrievedChunk> chunks = store.similaritySearch(SearchRequest.builder().query(bounded).topK(topK).build())
+        List<RetrievedChunk> chunks = store.similaritySearch(SearchRequest.builder().query(bounded).topK(topK)
+                        .filterExpression(scope.filter(userFilter)).build())
                 .stream().map(Provenance::toRetrievedChunk).toList();
         long nanos = System.nanoTime() - start;
         (chunks.isEmpty() ? misses : hits).record(nanos, TimeUnit.NANOSECONDS);

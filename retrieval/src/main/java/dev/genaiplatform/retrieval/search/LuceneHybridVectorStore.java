@@ -41,6 +41,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 
 /**
  * A Spring AI {@link VectorStore} on an embedded Lucene index that searches two ways at once and fuses them:
@@ -61,9 +63,9 @@ import java.util.Map;
  *       ({@link LuceneFilters}): {@code delete("documentPath == 'old.md'")} forgets a whole document.</li>
  * </ul>
  *
- * <p>The index lives in memory ({@link ByteBuffersDirectory}): the corpus is re-ingested at every start, which
- * takes seconds for documentation-sized corpora and keeps the service stateless. An {@code FSDirectory} would
- * make it persistent (reopening 20k chunks takes ~25 ms) at the price of index lifecycle management.
+ * <p>The index lives on disk in the service ({@code FSDirectory}, reopening 20k chunks takes ~25 ms) or in memory
+ * ({@link ByteBuffersDirectory}) for tests. Writes are committed one file at a time: Lucene's commit is atomic,
+ * so after a crash the index holds whole files only.
  */
 public final class LuceneHybridVectorStore implements VectorStore, Closeable {
 
@@ -80,18 +82,31 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
     private final EmbeddingModel embeddingModel;
     private final HybridSearchSettings settings;
     private final Analyzer analyzer = new EnglishAnalyzer();
-    private final Directory directory = new ByteBuffersDirectory();
+    private final Directory directory;
+    /** Writes and the refresh that publishes them happen under this lock, so a reader sees all of a write or none. */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final IndexWriter writer;
     private final SearcherManager searchers;
 
+    /** An index in memory, gone when the store is closed: for tests and benchmarks. */
     public LuceneHybridVectorStore(EmbeddingModel embeddingModel, HybridSearchSettings settings) {
+        this(embeddingModel, settings, new ByteBuffersDirectory());
+    }
+
+    /**
+     * An index in {@code directory}; with an {@link org.apache.lucene.store.FSDirectory} it survives restarts.
+     * Every write is committed before it returns, so what a search could see is also what a crash keeps.
+     */
+    public LuceneHybridVectorStore(EmbeddingModel embeddingModel, HybridSearchSettings settings, Directory directory) {
         this.embeddingModel = embeddingModel;
         this.settings = settings;
+        this.directory = directory;
         try {
-            this.writer = new IndexWriter(directory, new IndexWriterConfig(analyzer));
+            this.writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
             this.searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the in-memory index", e);
+            throw new UncheckedIOException("Cannot open the index in " + directory, e);
         }
     }
 
@@ -101,44 +116,84 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
 
     @Override
     public void add(List<Document> documents) {
-        try {
-            for (int from = 0; from < documents.size(); from += settings.embeddingBatchSize()) {
-                List<Document> batch = documents.subList(from, Math.min(documents.size(), from + settings.embeddingBatchSize()));
-                List<String> contents = batch.stream().map(d -> d.getFormattedContent(MetadataMode.EMBED)).toList();
-                List<float[]> vectors = embeddingModel.embed(contents);
-                for (int i = 0; i < batch.size(); i++) {
-                    Document document = batch.get(i);
-                    writer.updateDocument(new Term(ID, document.getId()),
-                            toLucene(document, contents.get(i), unitLength(vectors.get(i))));
-                }
+        write(prepare(documents, done -> { }), null);
+    }
+
+    /**
+     * Embeds the documents (the slow part, outside any lock), reporting how many are done after each batch.
+     * Nothing is visible to searches until {@link #replace} publishes the result.
+     */
+    public PreparedChunks prepare(List<Document> documents, IntConsumer progress) {
+        List<org.apache.lucene.document.Document> prepared = new ArrayList<>(documents.size());
+        for (int from = 0; from < documents.size(); from += settings.embeddingBatchSize()) {
+            List<Document> batch = documents.subList(from, Math.min(documents.size(), from + settings.embeddingBatchSize()));
+            List<String> contents = batch.stream().map(d -> d.getFormattedContent(MetadataMode.EMBED)).toList();
+            List<float[]> vectors = embeddingModel.embed(contents);
+            for (int i = 0; i < batch.size(); i++) {
+                prepared.add(toLucene(batch.get(i), contents.get(i), unitLength(vectors.get(i))));
             }
+            progress.accept(prepared.size());
+        }
+        return new PreparedChunks(prepared);
+    }
+
+    /** Embedded chunks waiting to be published by {@link #replace}. */
+    public record PreparedChunks(List<org.apache.lucene.document.Document> documents) {
+        public int size() {
+            return documents.size();
+        }
+    }
+
+    /**
+     * Removes every chunk matching {@code remove} (may be null) and adds {@code chunks}, as one commit followed by
+     * one refresh: a concurrent search sees the old chunks or the new ones, never both and never neither, and a
+     * crash keeps the last commit, never half of one.
+     */
+    public void replace(Filter.Expression remove, PreparedChunks chunks) {
+        write(chunks, remove == null ? null : LuceneFilters.toQuery(remove));
+    }
+
+    private void write(PreparedChunks chunks, Query remove) {
+        writeLock.lock();
+        try {
+            if (remove != null) {
+                writer.deleteDocuments(remove);
+            }
+            for (var document : chunks.documents()) {
+                writer.updateDocument(new Term(ID, document.get(ID)), document);
+            }
+            writer.commit();
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot index documents", e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
     @Override
     public void delete(List<String> idList) {
-        deleteMatching(idList.stream().map(id -> new Term(ID, id)).toArray(Term[]::new));
+        BooleanQuery.Builder ids = new BooleanQuery.Builder();
+        idList.forEach(id -> ids.add(new org.apache.lucene.search.TermQuery(new Term(ID, id)), Occur.SHOULD));
+        write(new PreparedChunks(List.of()), ids.build());
     }
 
     @Override
     public void delete(Filter.Expression filterExpression) {
-        try {
-            writer.deleteDocuments(LuceneFilters.toQuery(filterExpression));
-            searchers.maybeRefreshBlocking();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete documents", e);
-        }
+        write(new PreparedChunks(List.of()), LuceneFilters.toQuery(filterExpression));
     }
 
-    private void deleteMatching(Term... terms) {
+    /** How many chunks match the filter. */
+    public int count(Filter.Expression filterExpression) {
         try {
-            writer.deleteDocuments(terms);
-            searchers.maybeRefreshBlocking();
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return searcher.count(LuceneFilters.toQuery(filterExpression));
+            } finally {
+                searchers.release(searcher);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete documents", e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -225,6 +280,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
             String field = metadataField(key);
             switch (value) {
                 case String text -> lucene.add(new StringField(field, text, Field.Store.YES)); // filterable
+                case List<?> values -> values.forEach(v -> lucene.add(new StringField(field, String.valueOf(v), Field.Store.YES)));
                 case Integer number -> lucene.add(new StoredField(field, number));
                 case Long number -> lucene.add(new StoredField(field, number));
                 case Double number -> lucene.add(new StoredField(field, number));
@@ -244,7 +300,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
             for (IndexableField field : lucene.getFields()) {
                 if (field.name().startsWith(METADATA_PREFIX)) {
                     Object value = field.numericValue() != null ? field.numericValue() : field.stringValue();
-                    metadata.put(field.name().substring(METADATA_PREFIX.length()), value);
+                    metadata.merge(field.name().substring(METADATA_PREFIX.length()), value, LuceneHybridVectorStore::asList);
                 }
             }
             if (lexicalRanks.containsKey(hit.doc)) {
@@ -257,6 +313,18 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
                     .score((double) hit.score).build());
         }
         return documents;
+    }
+
+    /** A second value of a multi-valued field (access groups) turns the metadata entry into a list. */
+    private static Object asList(Object existing, Object added) {
+        List<Object> values = new ArrayList<>();
+        if (existing instanceof List<?> list) {
+            values.addAll(list);
+        } else {
+            values.add(existing);
+        }
+        values.add(added);
+        return values;
     }
 
     private static float[] unitLength(float[] vector) {
