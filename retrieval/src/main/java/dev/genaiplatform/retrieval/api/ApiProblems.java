@@ -43,6 +43,9 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
+        if (body == null && ex instanceof org.springframework.web.ErrorResponse response) {
+            body = response.getBody();
+        }
         if (body instanceof ProblemDetail problem && (problem.getType() == null
                 || !problem.getType().toString().startsWith(ProblemType.TYPE_PREFIX))) {
             ProblemBodies.decorate(problem, typeOf(ex, statusCode), null);
