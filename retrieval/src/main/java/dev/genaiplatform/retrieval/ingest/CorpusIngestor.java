@@ -103,8 +103,7 @@ public final class CorpusIngestor implements ApplicationRunner {
         metadata.put(Provenance.VECTOR_STORE_ID, PUBLIC_STORE_ID);
         metadata.put(Provenance.GROUPS, List.of(Provenance.EVERYONE));
         metadata.put(Provenance.CONTENT_SHA256, sha256);
-        metadata.put(Provenance.TITLE, source.text().lines().map(String::strip).filter(l -> l.startsWith("# "))
-                .findFirst().map(l -> l.substring(2).strip()).orElse(source.path()));
+        metadata.put(Provenance.TITLE, DocumentParser.markdownTitle(source.text(), source.path()));
         metadata.put(Provenance.AS_OF, clock.millis());
         return chunks.stream().map(chunk -> Provenance.toDocument(chunk, chunk.id(), metadata)).toList();
     }

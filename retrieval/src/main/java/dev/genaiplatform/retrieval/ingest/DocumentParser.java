@@ -84,8 +84,9 @@ public final class DocumentParser {
         }
     }
 
-    private static String markdownTitle(String text, String fallback) {
-        return text.lines().map(String::strip).filter(line -> line.startsWith("# ")).findFirst()
+    /** The first level-1 heading (a byte order mark before it ignored), else the fallback. */
+    static String markdownTitle(String text, String fallback) {
+        return text.lines().map(line -> line.replace("\uFEFF", "").strip()).filter(line -> line.startsWith("# ")).findFirst()
                 .map(line -> line.substring(2).strip()).orElse(fallback);
     }
 
