@@ -12,8 +12,14 @@ import dev.genaiplatform.retrieval.ingest.IndexMutations;
 import dev.genaiplatform.retrieval.ingest.IngestionPipeline;
 import dev.genaiplatform.retrieval.ingest.IngestionRecovery;
 import dev.genaiplatform.retrieval.ingest.IngestionRequests;
+import dev.genaiplatform.retrieval.ingest.StoreStaleness;
 import dev.genaiplatform.retrieval.messaging.RetrievalEvents;
+import dev.genaiplatform.retrieval.rerank.CrossFeatureReranker;
+import dev.genaiplatform.retrieval.rerank.HostedReranker;
+import dev.genaiplatform.retrieval.rerank.MaximalMarginalRelevance;
+import dev.genaiplatform.retrieval.rerank.Reranker;
 import dev.genaiplatform.retrieval.search.SearchScopes;
+import org.springframework.web.client.RestClient;
 import org.apache.lucene.store.FSDirectory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,6 +41,7 @@ import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaOperations;
@@ -57,6 +64,7 @@ import java.util.Map;
  * ingestion and deletion; then Kafka plumbing. Security (the internal token) is in {@code security.SecurityConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class RetrievalConfiguration {
 
     private static final int PARTITIONS = 3;
@@ -154,6 +162,11 @@ class RetrievalConfiguration {
     }
 
     @Bean
+    StoreStaleness storeStaleness(JdbcClient jdbc, MeterRegistry meterRegistry) {
+        return new StoreStaleness(jdbc, meterRegistry);
+    }
+
+    @Bean
     SearchScopes searchScopes(VectorStoreCatalog stores) {
         return new SearchScopes(stores);
     }
@@ -176,11 +189,31 @@ class RetrievalConfiguration {
         return new CorpusIngestor(properties.documents(), loader, chunker, store, catalog, recovery, events, clock);
     }
 
+    /** The second stage, chosen by configuration (platform.retrieval.rerank.strategy). */
     @Bean
-    ChunkSearch chunkSearch(LuceneHybridVectorStore store, RetrievalProperties properties, MeterRegistry meterRegistry) {
+    Reranker reranker(RetrievalProperties properties) {
+        RetrievalProperties.Rerank rerank = properties.rerank();
+        return switch (rerank.strategy()) {
+            case "cross-feature" -> new CrossFeatureReranker(CrossFeatureReranker.Weights.DEFAULT);
+            case "mmr" -> new MaximalMarginalRelevance(rerank.mmrLambda(), Reranker.NONE);
+            case "cross-feature-mmr" -> new MaximalMarginalRelevance(rerank.mmrLambda(),
+                    new CrossFeatureReranker(CrossFeatureReranker.Weights.DEFAULT));
+            case "hosted" -> new HostedReranker(RestClient.builder().baseUrl(rerank.hostedUrl())
+                    .defaultHeaders(headers -> {
+                        if (rerank.hostedKey() != null && !rerank.hostedKey().isBlank()) {
+                            headers.setBearerAuth(rerank.hostedKey());
+                        }
+                    }).build(), rerank.hostedModel());
+            default -> Reranker.NONE;
+        };
+    }
+
+    @Bean
+    ChunkSearch chunkSearch(LuceneHybridVectorStore store, RetrievalProperties properties, MeterRegistry meterRegistry,
+                            Reranker reranker, EmbeddingModel embeddingModel) {
         return new ChunkSearch(store,
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),
-                meterRegistry);
+                meterRegistry, reranker, embeddingModel, properties.rerank().candidates());
     }
 
     @Bean

@@ -4,6 +4,9 @@ import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.retrieval.citation.Provenance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.genaiplatform.retrieval.rerank.Reranker;
+import org.springframework.ai.document.Document;
+import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.vectorstore.SearchRequest;
 import org.springframework.ai.vectorstore.VectorStore;
 import org.springframework.ai.vectorstore.filter.Filter;
@@ -28,12 +31,27 @@ public final class ChunkSearch {
 
     private final VectorStore store;
     private final SearchLimits limits;
+    private final Reranker reranker;
+    private final EmbeddingModel queryEmbedder;
+    private final int rerankCandidates;
     private final Timer hits;
     private final Timer misses;
 
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry) {
+        this(store, limits, meterRegistry, Reranker.NONE, null, 0);
+    }
+
+    /**
+     * With a second stage: the store is asked for {@code max(topK, rerankCandidates)} fused candidates, which the
+     * re-ranker reorders and cuts to topK. {@code queryEmbedder} gives the re-ranker the query's vector.
+     */
+    public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
+                       EmbeddingModel queryEmbedder, int rerankCandidates) {
         this.store = store;
         this.limits = limits;
+        this.reranker = reranker;
+        this.queryEmbedder = queryEmbedder;
+        this.rerankCandidates = rerankCandidates;
         this.hits = timer(meterRegistry, "hits");
         this.misses = timer(meterRegistry, "empty");
     }
@@ -50,9 +68,13 @@ public final class ChunkSearch {
             return new Result(List.of(), topK, 0);
         }
         String bounded = query.length() > limits.maxQueryChars() ? query.substring(0, limits.maxQueryChars()) : query;
-        List<RetrievedChunk> chunks = store.similaritySearch(SearchRequest.builder().query(bounded).topK(topK)
-                        .filterExpression(scope.filter(userFilter)).build())
-                .stream().map(Provenance::toRetrievedChunk).toList();
+        boolean rerank = reranker != Reranker.NONE;
+        List<Document> candidates = store.similaritySearch(SearchRequest.builder().query(bounded)
+                .topK(rerank ? Math.max(topK, rerankCandidates) : topK).filterExpression(scope.filter(userFilter)).build());
+        List<Document> ranked = rerank
+                ? reranker.rerank(bounded, queryEmbedder == null ? null : queryEmbedder.embed(bounded), candidates, topK)
+                : candidates;
+        List<RetrievedChunk> chunks = ranked.stream().map(Provenance::toRetrievedChunk).toList();
         long nanos = System.nanoTime() - start;
         (chunks.isEmpty() ? misses : hits).record(nanos, TimeUnit.NANOSECONDS);
         return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos));

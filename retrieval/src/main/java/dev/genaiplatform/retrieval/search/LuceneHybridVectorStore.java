@@ -7,7 +7,11 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.StoredFields;
@@ -77,6 +81,8 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
     static final String VECTOR = "embedding";
     static final String LEXICAL_RANK = "lexicalRank";
     static final String VECTOR_RANK = "vectorRank";
+    /** Metadata key of a result's unit vector (float[]), for re-rankers; not part of any wire record. */
+    public static final String EMBEDDING = "embedding";
     private static final String METADATA_PREFIX = "meta.";
 
     private final EmbeddingModel embeddingModel;
@@ -213,7 +219,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
                 TopDocs lexical = lexical(searcher, query, filter, candidates);
                 TopDocs semantic = semantic(searcher, queryVector, filter, candidates, request.getSimilarityThreshold());
                 TopDocs fused = ReciprocalRankFusion.fuse(topK, settings.rrfK(), lexical, semantic);
-                return toDocuments(searcher.storedFields(), fused, ranks(lexical), ranks(semantic));
+                return toDocuments(searcher, fused, ranks(lexical), ranks(semantic));
             } finally {
                 searchers.release(searcher);
             }
@@ -291,8 +297,9 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         return lucene;
     }
 
-    private static List<Document> toDocuments(StoredFields stored, TopDocs fused, Map<Integer, Integer> lexicalRanks,
+    private static List<Document> toDocuments(IndexSearcher searcher, TopDocs fused, Map<Integer, Integer> lexicalRanks,
                                               Map<Integer, Integer> vectorRanks) throws IOException {
+        StoredFields stored = searcher.storedFields();
         List<Document> documents = new ArrayList<>(fused.scoreDocs.length);
         for (ScoreDoc hit : fused.scoreDocs) {
             var lucene = stored.document(hit.doc);
@@ -309,10 +316,29 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
             if (vectorRanks.containsKey(hit.doc)) {
                 metadata.put(VECTOR_RANK, vectorRanks.get(hit.doc));
             }
+            float[] vector = vectorOf(searcher, hit.doc);
+            if (vector != null) {
+                metadata.put(EMBEDDING, vector);
+            }
             documents.add(Document.builder().id(lucene.get(ID)).text(lucene.get(TEXT)).metadata(metadata)
                     .score((double) hit.score).build());
         }
         return documents;
+    }
+
+    /** The stored unit vector of a hit, for second-stage rankers (MMR needs chunk-to-chunk similarity). */
+    private static float[] vectorOf(IndexSearcher searcher, int doc) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+        if (values == null) {
+            return null;
+        }
+        KnnVectorValues.DocIndexIterator iterator = values.iterator();
+        if (iterator.advance(doc - leaf.docBase) != doc - leaf.docBase) {
+            return null;
+        }
+        return values.vectorValue(iterator.index()).clone();
     }
 
     /** A second value of a multi-valued field (access groups) turns the metadata entry into a list. */
