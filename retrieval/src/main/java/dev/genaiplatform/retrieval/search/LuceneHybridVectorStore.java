@@ -203,8 +203,17 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         }
     }
 
+    /** Which legs a search runs: both fused (the service's way), or one alone (for measuring what each adds). */
+    public enum Legs {
+        HYBRID, LEXICAL_ONLY, VECTOR_ONLY
+    }
+
     @Override
     public List<Document> similaritySearch(SearchRequest request) {
+        return similaritySearch(request, Legs.HYBRID);
+    }
+
+    public List<Document> similaritySearch(SearchRequest request, Legs legs) {
         String query = request.getQuery();
         int topK = request.getTopK();
         if (query == null || query.isBlank() || topK < 1) {
@@ -212,12 +221,13 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         }
         Query filter = request.hasFilterExpression() ? LuceneFilters.toQuery(request.getFilterExpression()) : null;
         int candidates = settings.candidates(topK);
-        float[] queryVector = unitLength(embeddingModel.embed(query));
+        float[] queryVector = legs == Legs.LEXICAL_ONLY ? null : unitLength(embeddingModel.embed(query));
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
-                TopDocs lexical = lexical(searcher, query, filter, candidates);
-                TopDocs semantic = semantic(searcher, queryVector, filter, candidates, request.getSimilarityThreshold());
+                TopDocs lexical = legs == Legs.VECTOR_ONLY ? empty() : lexical(searcher, query, filter, candidates);
+                TopDocs semantic = legs == Legs.LEXICAL_ONLY ? empty()
+                        : semantic(searcher, queryVector, filter, candidates, request.getSimilarityThreshold());
                 TopDocs fused = ReciprocalRankFusion.fuse(topK, settings.rrfK(), lexical, semantic);
                 return toDocuments(searcher, fused, ranks(lexical), ranks(semantic));
             } finally {
