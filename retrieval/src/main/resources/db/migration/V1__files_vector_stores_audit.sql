@@ -35,6 +35,13 @@ create table file_batches (
     created_at      timestamptz not null
 );
 
+-- The files a batch asked for (a file already in the store still counts in the batch that asked again).
+create table file_batch_files (
+    batch_id text not null references file_batches (id) on delete cascade,
+    file_id  text not null,
+    primary key (batch_id, file_id)
+);
+
 -- One row per file in a store. document_key (the file name) identifies a document across versions: adding a
 -- file with the same name makes version n+1, which replaces version n in the index atomically once indexed.
 create table vector_store_files (

@@ -118,7 +118,10 @@ class VectorStoreFilesController {
         Map<String, Object> chunking = chunking(store, request.chunkingStrategy());
         String batchId = "vsfb_" + Ids.random();
         stores.insertBatch(batchId, storeId, caller.tenant(), clock.instant());
-        batchFiles.forEach(file -> ingestion.add(caller, store, file, attributes, chunking, batchId));
+        batchFiles.forEach(file -> {
+            stores.addToBatch(batchId, file.id());
+            ingestion.add(caller, store, file, attributes, chunking, batchId);
+        });
         return batch(caller, storeId, batchId);
     }
 

@@ -68,7 +68,8 @@ public final class VectorStoreCatalog {
         return jdbc.sql("""
                         select count(*) filter (where status = 'in_progress'), count(*) filter (where status = 'completed'),
                                count(*) filter (where status = 'failed'), count(*) filter (where status = 'cancelled')
-                        from vector_store_files where vector_store_id = ? and (cast(? as text) is null or batch_id = ?)""")
+                        from vector_store_files f where vector_store_id = ? and (cast(? as text) is null
+                          or exists (select 1 from file_batch_files b where b.batch_id = ? and b.file_id = f.file_id))""")
                 .params(storeId, batchId, batchId)
                 .query((rs, n) -> new FileCounts(rs.getInt(1), rs.getInt(2), rs.getInt(3), rs.getInt(4))).single();
     }
@@ -103,7 +104,8 @@ public final class VectorStoreCatalog {
 
     public List<VectorStoreFileRow> listFiles(String tenantId, String storeId, String status, String batchId) {
         return jdbc.sql("select " + FILE_COLUMNS + " from vector_store_files where tenant_id = ? and vector_store_id = ? "
-                        + "and (cast(? as text) is null or status = ?) and (cast(? as text) is null or batch_id = ?) order by created_at, file_id")
+                        + "and (cast(? as text) is null or status = ?) and (cast(? as text) is null or exists "
+                        + "(select 1 from file_batch_files b where b.batch_id = ? and b.file_id = vector_store_files.file_id)) order by created_at, file_id")
                 .params(tenantId, storeId, status, status, batchId, batchId).query(this::file).list();
     }
 
@@ -167,6 +169,10 @@ public final class VectorStoreCatalog {
     public void insertBatch(String batchId, String storeId, String tenantId, Instant createdAt) {
         jdbc.sql("insert into file_batches (id, vector_store_id, tenant_id, created_at) values (?, ?, ?, ?)")
                 .params(batchId, storeId, tenantId, Timestamp.from(createdAt)).update();
+    }
+
+    public void addToBatch(String batchId, String fileId) {
+        jdbc.sql("insert into file_batch_files (batch_id, file_id) values (?, ?) on conflict do nothing").params(batchId, fileId).update();
     }
 
     public Optional<Instant> batchCreatedAt(String tenantId, String storeId, String batchId) {
