@@ -26,8 +26,9 @@ class RetrievalController {
      * @param topK       passages asked for
      * @param chunks     best first, with provenance and fused score
      * @param tookMillis time spent searching
+     * @param queries    the query each hop ran (one without {@code hops})
      */
-    record SearchResponse(int topK, List<RetrievedChunk> chunks, long tookMillis) {
+    record SearchResponse(int topK, List<RetrievedChunk> chunks, long tookMillis, List<String> queries) {
     }
 
     private final ChunkSearch search;
@@ -40,10 +41,14 @@ class RetrievalController {
         this.scopes = scopes;
     }
 
-    /** {@code store} (repeatable) names vector stores; without it, the caller's default stores (as over Kafka). */
+    /**
+     * {@code store} (repeatable) names vector stores; without it, the caller's default stores (as over Kafka).
+     * {@code hops} 2 or 3 retrieves again with the names the first passages introduce; {@code queries} shows each hop.
+     */
     @GetMapping("/search")
     SearchResponse search(@RequestParam String q, @RequestParam(required = false) Integer k,
-                          @RequestParam(name = "store", required = false) List<String> stores) {
+                          @RequestParam(name = "store", required = false) List<String> stores,
+                          @RequestParam(required = false) Integer hops) {
         if (q.isBlank()) {
             throw new ApiException(ProblemType.INVALID_VALUE, "Query parameter 'q' must not be blank", "q");
         }
@@ -52,14 +57,17 @@ class RetrievalController {
         if (topK < 1 || topK > maxTopK) {
             throw new ApiException(ProblemType.INVALID_VALUE, "Query parameter 'k' must be between 1 and " + maxTopK + ", not " + k, "k");
         }
+        if (hops != null && (hops < 1 || hops > 3)) {
+            throw new ApiException(ProblemType.INVALID_VALUE, "Query parameter 'hops' must be between 1 and 3", "hops");
+        }
         SearchScope scope;
         try {
             scope = scopes.strict(Caller.current(), stores);
         } catch (SearchScopes.UnknownStoreException e) {
             throw ApiException.notFound("vector store", e.storeId());
         }
-        ChunkSearch.Result result = search.search(scope, q, topK, null);
-        return new SearchResponse(result.topK(), result.chunks(), result.tookMillis());
+        ChunkSearch.Result result = search.search(scope, q, topK, null, hops == null ? 1 : hops);
+        return new SearchResponse(result.topK(), result.chunks(), result.tookMillis(), result.queries());
     }
 
     @GetMapping("/documents")

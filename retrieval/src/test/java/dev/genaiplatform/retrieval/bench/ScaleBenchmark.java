@@ -115,7 +115,9 @@ public final class ScaleBenchmark {
             metadata.put(Provenance.HEADING, "");
             metadata.put(Provenance.START_OFFSET, 0);
             metadata.put(Provenance.END_OFFSET, text.length());
-            documents.add(Document.builder().id("chunk-" + i).text(text).metadata(metadata).build());
+            Document document = Document.builder().id("chunk-" + i).text(text).metadata(metadata).build();
+            document.setContentFormatter((d, mode) -> d.getText()); // embed the passage alone, as Provenance does
+            documents.add(document);
         }
         return documents;
     }

@@ -47,7 +47,7 @@ class QualityComparison {
     void compareChunkingsAndRankingsOnBothGoldenSets() throws Exception {
         var model = new MiniLmEmbeddingModel();
         List<Row> rows = new ArrayList<>();
-        for (String setName : List.of("docs", "multihop")) {
+        for (String setName : List.of("docs", "multihop", "multihop-with-distractors")) {
             var set = QualityEvaluation.load("/quality/golden-" + setName + ".json");
             for (var chunking : CHUNKINGS.entrySet()) {
                 try (var store = QualityEvaluation.index(set.corpus(), chunking.getValue(), model)) {

@@ -9,6 +9,7 @@ import dev.genaiplatform.retrieval.rerank.Reranker;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore.Legs;
+import dev.genaiplatform.retrieval.search.MultiHopRetriever;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.vectorstore.SearchRequest;
@@ -45,16 +46,24 @@ final class QualityEvaluation {
         HYBRID(Legs.HYBRID, false, false),
         HYBRID_CROSS_FEATURE(Legs.HYBRID, true, false),
         HYBRID_MMR(Legs.HYBRID, false, true),
-        HYBRID_CROSS_FEATURE_MMR(Legs.HYBRID, true, true);
+        HYBRID_CROSS_FEATURE_MMR(Legs.HYBRID, true, true),
+        /** Hybrid, then a second hop with the names the first passages introduced ({@code MultiHopRetriever}). */
+        HYBRID_TWO_HOPS(Legs.HYBRID, false, false, 2);
 
         final Legs legs;
         final boolean crossFeature;
         final boolean mmr;
+        final int hops;
 
         Ranking(Legs legs, boolean crossFeature, boolean mmr) {
+            this(legs, crossFeature, mmr, 1);
+        }
+
+        Ranking(Legs legs, boolean crossFeature, boolean mmr, int hops) {
             this.legs = legs;
             this.crossFeature = crossFeature;
             this.mmr = mmr;
+            this.hops = hops;
         }
 
         Reranker reranker() {
@@ -77,10 +86,11 @@ final class QualityEvaluation {
         }
     }
 
-    /** The corpus under {@code quality/<corpus>/}, chunked and indexed in memory. */
+    /** The corpus under {@code quality/<corpus>/} ({@code a+b}: both folders), chunked and indexed in memory. */
     static LuceneHybridVectorStore index(String corpus, Chunker chunker, EmbeddingModel model) {
-        var sources = new MarkdownDocumentLoader(new PathMatchingResourcePatternResolver(), List.of())
-                .load("classpath*:quality/" + corpus + "/**/*.md");
+        var loader = new MarkdownDocumentLoader(new PathMatchingResourcePatternResolver(), List.of());
+        var sources = java.util.Arrays.stream(corpus.split("\\+"))
+                .flatMap(folder -> loader.load("classpath*:quality/" + folder + "/**/*.md").stream()).toList();
         var store = new LuceneHybridVectorStore(model, new HybridSearchSettings(50, 5, 60, 32));
         store.add(sources.stream().flatMap(source -> chunker.chunk(source.path(), source.text()).stream())
                 .map(Provenance::toDocument).toList());
@@ -95,8 +105,11 @@ final class QualityEvaluation {
         Reranker reranker = ranking.reranker();
         for (Question question : set.questions()) {
             boolean rerank = reranker != Reranker.NONE;
-            List<Document> found = store.similaritySearch(SearchRequest.builder().query(question.question())
-                    .topK(rerank ? RERANK_CANDIDATES : DEPTH).build(), ranking.legs);
+            List<Document> found = ranking.hops > 1
+                    ? new MultiHopRetriever((query, k) -> store.similaritySearch(SearchRequest.builder().query(query).topK(k).build(),
+                            ranking.legs), ranking.hops).retrieve(question.question(), DEPTH).documents()
+                    : store.similaritySearch(SearchRequest.builder().query(question.question())
+                            .topK(rerank ? RERANK_CANDIDATES : DEPTH).build(), ranking.legs);
             if (rerank) {
                 found = reranker.rerank(question.question(), model.embed(question.question()), found, DEPTH);
             }
