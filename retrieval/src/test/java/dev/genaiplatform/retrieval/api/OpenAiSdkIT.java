@@ -70,9 +70,10 @@ class OpenAiSdkIT extends RetrievalIntegrationTest {
                 com.openai.models.vectorstores.files.FileCreateParams.builder().fileId(file.id()).build());
         assertThat(added.status()).isEqualTo(VectorStoreFile.Status.IN_PROGRESS);
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> openai.vectorStores().files()
+        // the SDK's status values are objects: compare with equals, a freshly parsed one is a new instance
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> !openai.vectorStores().files()
                 .retrieve(file.id(), FileRetrieveParams.builder().vectorStoreId(store.id()).build()).status()
-                != VectorStoreFile.Status.IN_PROGRESS);
+                .equals(VectorStoreFile.Status.IN_PROGRESS));
         VectorStoreFile done = openai.vectorStores().files().retrieve(file.id(), FileRetrieveParams.builder().vectorStoreId(store.id()).build());
         assertThat(done.status()).isEqualTo(VectorStoreFile.Status.COMPLETED);
         assertThat(done.lastError()).isEmpty();
