@@ -53,6 +53,26 @@ class DocumentsLifecycleIT extends RetrievalIntegrationTest {
     @Autowired
     private AuditLog audit;
 
+    @Autowired
+    private dev.genaiplatform.retrieval.ingest.StoreStaleness staleness;
+
+    @org.springframework.boot.test.web.server.LocalManagementPort
+    private int managementPort;
+
+    @Test
+    void exportsTheStalenessOfEveryStore() {
+        DocumentsClient client = new DocumentsClient(port, TestTokens.token("t-stale"));
+        String store = client.createStore("stale");
+        String file = client.upload("old.md", "# Old\n\nSome content.".getBytes(StandardCharsets.UTF_8), null).body().path("id").asString();
+        client.ingest(store, file, Map.of());
+
+        staleness.refresh();
+
+        String metrics = org.springframework.web.client.RestClient.create("http://127.0.0.1:" + managementPort)
+                .get().uri("/actuator/prometheus").retrieve().body(String.class);
+        assertThat(metrics).containsPattern("retrieval_store_oldest_version_age_seconds\\{[^}]*vector_store=\"" + store + "\"[^}]*} [0-9.E-]+");
+    }
+
     @Test
     void refusesBadUploadsAndBadSearchesWithClearProblems() {
         DocumentsClient client = new DocumentsClient(port, TestTokens.token("t-bad"));
