@@ -36,6 +36,17 @@ public final class Topics {
     /** {@link dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent}: a file version left the index; caches purge it. */
     public static final String RETRIEVAL_DOCUMENT_DELETED = "retrieval.document-deleted.v1";
 
+    /**
+     * {@link dev.genaiplatform.contracts.retrieval.IngestionRequestedEvent}: a file was added to a vector store and
+     * waits to be parsed, chunked, embedded and indexed. Retrieval produces and consumes it (the work queue).
+     */
+    public static final String RETRIEVAL_INGESTION_REQUESTED = "retrieval.ingestion-requested.v1";
+    /**
+     * {@link dev.genaiplatform.contracts.retrieval.IngestionProgressedEvent}: one ingestion step finished (parsed,
+     * chunked, embedded, indexed) or the ingestion failed, with counts; for progress bars and observers.
+     */
+    public static final String RETRIEVAL_INGESTION_PROGRESSED = "retrieval.ingestion-progressed.v1";
+
     /** {@link dev.genaiplatform.contracts.tools.InvokeToolCommand}: run one tool with arguments. */
     public static final String TOOLS_INVOKE = "tools.invoke.v1";
     /** {@link dev.genaiplatform.contracts.tools.ToolInvokedReply}: the tool's result or error. */
@@ -61,6 +72,7 @@ public final class Topics {
             GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED, GUARDRAILS_CHECK_OUTPUT, GUARDRAILS_OUTPUT_CHECKED,
             GUARDRAILS_VERDICT_RECORDED,
             RETRIEVAL_SEARCH, RETRIEVAL_SEARCH_RESULT, RETRIEVAL_DOCUMENT_DELETED,
+            RETRIEVAL_INGESTION_REQUESTED, RETRIEVAL_INGESTION_PROGRESSED,
             TOOLS_INVOKE, TOOLS_INVOKED, TOOLS_CALL_STATUS, TOOLS_CALL_STATUS_REPORTED,
             TOOLS_APPROVAL_REQUESTED, TOOLS_DECIDE_APPROVAL, TOOLS_APPROVAL_DECIDED, TOOLS_TOOL_CALLED,
             CHAT_COMPLETION_RECORDED);

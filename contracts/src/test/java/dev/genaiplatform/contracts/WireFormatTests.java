@@ -7,6 +7,8 @@ import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent;
+import dev.genaiplatform.contracts.retrieval.IngestionProgressedEvent;
+import dev.genaiplatform.contracts.retrieval.IngestionRequestedEvent;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.contracts.tools.DecideToolApprovalCommand;
@@ -46,6 +48,8 @@ class WireFormatTests {
             Map.entry(Topics.RETRIEVAL_SEARCH, SearchCommand.class),
             Map.entry(Topics.RETRIEVAL_SEARCH_RESULT, SearchResultReply.class),
             Map.entry(Topics.RETRIEVAL_DOCUMENT_DELETED, DocumentDeletedEvent.class),
+            Map.entry(Topics.RETRIEVAL_INGESTION_REQUESTED, IngestionRequestedEvent.class),
+            Map.entry(Topics.RETRIEVAL_INGESTION_PROGRESSED, IngestionProgressedEvent.class),
             Map.entry(Topics.TOOLS_INVOKE, InvokeToolCommand.class),
             Map.entry(Topics.TOOLS_INVOKED, ToolInvokedReply.class),
             Map.entry(Topics.TOOLS_CALL_STATUS, ToolCallStatusQuery.class),

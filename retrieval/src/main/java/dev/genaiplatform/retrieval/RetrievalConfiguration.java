@@ -1,7 +1,28 @@
 package dev.genaiplatform.retrieval;
 
 import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.retrieval.catalog.AuditLog;
+import dev.genaiplatform.retrieval.catalog.FileCatalog;
+import dev.genaiplatform.retrieval.catalog.VectorStoreCatalog;
+import dev.genaiplatform.retrieval.chunking.ChunkingStrategies;
 import dev.genaiplatform.retrieval.chunking.MarkdownHeadingChunker;
+import dev.genaiplatform.retrieval.ingest.DocumentParser;
+import dev.genaiplatform.retrieval.ingest.DocumentRemoval;
+import dev.genaiplatform.retrieval.ingest.IndexMutations;
+import dev.genaiplatform.retrieval.ingest.IngestionPipeline;
+import dev.genaiplatform.retrieval.ingest.IngestionRecovery;
+import dev.genaiplatform.retrieval.ingest.IngestionRequests;
+import dev.genaiplatform.retrieval.ingest.StoreStaleness;
+import dev.genaiplatform.retrieval.messaging.RetrievalEvents;
+import dev.genaiplatform.retrieval.rerank.CrossFeatureReranker;
+import dev.genaiplatform.retrieval.rerank.HostedReranker;
+import dev.genaiplatform.retrieval.rerank.MaximalMarginalRelevance;
+import dev.genaiplatform.retrieval.rerank.Reranker;
+import dev.genaiplatform.retrieval.search.SearchScopes;
+import org.springframework.web.client.RestClient;
+import org.apache.lucene.store.FSDirectory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
 import dev.genaiplatform.retrieval.embedding.MiniLmEmbeddingModel;
 import dev.genaiplatform.retrieval.ingest.CorpusIngestor;
 import dev.genaiplatform.retrieval.ingest.DocumentCatalog;
@@ -20,6 +41,7 @@ import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaOperations;
@@ -30,11 +52,19 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Every bean of the service, in RAG order: ingest, chunk, embed, index and search, then Kafka plumbing. */
+/**
+ * Every bean of the service, in RAG order: ingest, chunk, embed, index and search; the catalogue; uploaded-file
+ * ingestion and deletion; then Kafka plumbing. Security (the internal token) is in {@code security.SecurityConfiguration}.
+ */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class RetrievalConfiguration {
 
     private static final int PARTITIONS = 3;
@@ -56,9 +86,89 @@ class RetrievalConfiguration {
     }
 
     @Bean
-    LuceneHybridVectorStore vectorStore(EmbeddingModel embeddingModel, RetrievalProperties properties) {
+    LuceneHybridVectorStore vectorStore(EmbeddingModel embeddingModel, RetrievalProperties properties) throws IOException {
+        Path folder = Path.of(properties.indexDir());
+        Files.createDirectories(folder);
         return new LuceneHybridVectorStore(embeddingModel, new HybridSearchSettings(properties.minCandidates(),
-                properties.candidatesPerResult(), properties.rrfK(), EMBEDDING_BATCH_SIZE));
+                properties.candidatesPerResult(), properties.rrfK(), EMBEDDING_BATCH_SIZE), FSDirectory.open(folder));
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    // --- catalogue (PostgreSQL) ---
+
+    @Bean
+    FileCatalog fileCatalog(JdbcClient jdbc) {
+        return new FileCatalog(jdbc);
+    }
+
+    @Bean
+    VectorStoreCatalog vectorStoreCatalog(JdbcClient jdbc, JsonMapper json) {
+        return new VectorStoreCatalog(jdbc, json);
+    }
+
+    @Bean
+    AuditLog auditLog(JdbcClient jdbc) {
+        return new AuditLog(jdbc);
+    }
+
+    // --- ingestion of uploaded files, deletion, search scope ---
+
+    @Bean
+    DocumentParser documentParser() {
+        return new DocumentParser();
+    }
+
+    @Bean
+    ChunkingStrategies chunkingStrategies(RetrievalProperties properties) {
+        return new ChunkingStrategies(properties.chunkMaxChars());
+    }
+
+    @Bean
+    IndexMutations indexMutations() {
+        return new IndexMutations();
+    }
+
+    @Bean
+    RetrievalEvents retrievalEvents(KafkaTemplate<Object, Object> kafka) {
+        return new RetrievalEvents(kafka);
+    }
+
+    @Bean
+    IngestionRequests ingestionRequests(VectorStoreCatalog stores, RetrievalEvents events, Clock clock) {
+        return new IngestionRequests(stores, events, clock);
+    }
+
+    @Bean
+    IngestionPipeline ingestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, DocumentParser parser,
+                                        ChunkingStrategies strategies, LuceneHybridVectorStore index,
+                                        IndexMutations mutations, RetrievalEvents events, Clock clock) {
+        return new IngestionPipeline(files, stores, audit, parser, strategies, index, mutations, events, clock);
+    }
+
+    @Bean
+    DocumentRemoval documentRemoval(FileCatalog files, VectorStoreCatalog stores, AuditLog audit,
+                                    LuceneHybridVectorStore index, IndexMutations mutations, RetrievalEvents events, Clock clock) {
+        return new DocumentRemoval(files, stores, audit, index, mutations, events, clock);
+    }
+
+    @Bean
+    IngestionRecovery ingestionRecovery(VectorStoreCatalog stores, LuceneHybridVectorStore index, RetrievalEvents events,
+                                        Clock clock) {
+        return new IngestionRecovery(stores, index, events, clock);
+    }
+
+    @Bean
+    StoreStaleness storeStaleness(JdbcClient jdbc, MeterRegistry meterRegistry) {
+        return new StoreStaleness(jdbc, meterRegistry);
+    }
+
+    @Bean
+    SearchScopes searchScopes(VectorStoreCatalog stores) {
+        return new SearchScopes(stores);
     }
 
     @Bean
@@ -74,15 +184,36 @@ class RetrievalConfiguration {
     @Bean
     CorpusIngestor corpusIngestor(RetrievalProperties properties, MarkdownDocumentLoader loader,
                                   MarkdownHeadingChunker chunker, LuceneHybridVectorStore store,
-                                  DocumentCatalog catalog, ApplicationEventPublisher events) {
-        return new CorpusIngestor(properties.documents(), loader, chunker, store, catalog, events);
+                                  DocumentCatalog catalog, IngestionRecovery recovery, ApplicationEventPublisher events,
+                                  Clock clock) {
+        return new CorpusIngestor(properties.documents(), loader, chunker, store, catalog, recovery, events, clock);
+    }
+
+    /** The second stage, chosen by configuration (platform.retrieval.rerank.strategy). */
+    @Bean
+    Reranker reranker(RetrievalProperties properties) {
+        RetrievalProperties.Rerank rerank = properties.rerank();
+        return switch (rerank.strategy()) {
+            case "cross-feature" -> new CrossFeatureReranker(CrossFeatureReranker.Weights.DEFAULT);
+            case "mmr" -> new MaximalMarginalRelevance(rerank.mmrLambda(), Reranker.NONE);
+            case "cross-feature-mmr" -> new MaximalMarginalRelevance(rerank.mmrLambda(),
+                    new CrossFeatureReranker(CrossFeatureReranker.Weights.DEFAULT));
+            case "hosted" -> new HostedReranker(RestClient.builder().baseUrl(rerank.hostedUrl())
+                    .defaultHeaders(headers -> {
+                        if (rerank.hostedKey() != null && !rerank.hostedKey().isBlank()) {
+                            headers.setBearerAuth(rerank.hostedKey());
+                        }
+                    }).build(), rerank.hostedModel());
+            default -> Reranker.NONE;
+        };
     }
 
     @Bean
-    ChunkSearch chunkSearch(LuceneHybridVectorStore store, RetrievalProperties properties, MeterRegistry meterRegistry) {
+    ChunkSearch chunkSearch(LuceneHybridVectorStore store, RetrievalProperties properties, MeterRegistry meterRegistry,
+                            Reranker reranker, EmbeddingModel embeddingModel) {
         return new ChunkSearch(store,
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),
-                meterRegistry);
+                meterRegistry, reranker, embeddingModel, properties.rerank().candidates());
     }
 
     @Bean
@@ -93,6 +224,26 @@ class RetrievalConfiguration {
     @Bean
     NewTopic searchDeadLetterTopic() {
         return TopicBuilder.name(Topics.deadLetter(Topics.RETRIEVAL_SEARCH)).partitions(PARTITIONS).replicas(1).build();
+    }
+
+    @Bean
+    NewTopic ingestionRequestedTopic() {
+        return TopicBuilder.name(Topics.RETRIEVAL_INGESTION_REQUESTED).partitions(PARTITIONS).replicas(1).build();
+    }
+
+    @Bean
+    NewTopic ingestionRequestedDeadLetterTopic() {
+        return TopicBuilder.name(Topics.deadLetter(Topics.RETRIEVAL_INGESTION_REQUESTED)).partitions(PARTITIONS).replicas(1).build();
+    }
+
+    @Bean
+    NewTopic ingestionProgressedTopic() {
+        return TopicBuilder.name(Topics.RETRIEVAL_INGESTION_PROGRESSED).partitions(PARTITIONS).replicas(1).build();
+    }
+
+    @Bean
+    NewTopic documentDeletedTopic() {
+        return TopicBuilder.name(Topics.RETRIEVAL_DOCUMENT_DELETED).partitions(PARTITIONS).replicas(1).build();
     }
 
     /**

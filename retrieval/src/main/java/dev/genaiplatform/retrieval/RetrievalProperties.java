@@ -27,6 +27,12 @@ import java.util.List;
  * @param candidatesPerResult each leg fetches {@code max(minCandidates, candidatesPerResult * topK)} candidates.
  * @param rrfK                the k of reciprocal rank fusion, 1 / (k + rank): larger flattens the advantage of
  *                            the very top ranks. 60 is the value from the original RRF paper.
+ * @param indexDir            folder of the Lucene index (text, vectors, access fields). It survives restarts;
+ *                            delete it and every file is re-ingested from the catalogue at the next start.
+ *                            Env RETRIEVAL_INDEX_DIR, default {@code $RETRIEVAL_DATA_DIR/index}.
+ * @param maxFileBytes        largest upload accepted, in bytes; larger ones get a 413 problem. Env
+ *                            RETRIEVAL_MAX_FILE_BYTES (keep spring.servlet.multipart.max-file-size at least as large).
+ * @param rerank              the second ranking stage after fusion, see {@link Rerank}.
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -38,7 +44,10 @@ public record RetrievalProperties(
         @DefaultValue("2000") int maxQueryChars,
         @DefaultValue("50") int minCandidates,
         @DefaultValue("5") int candidatesPerResult,
-        @DefaultValue("60") int rrfK) {
+        @DefaultValue("60") int rrfK,
+        String indexDir,
+        @DefaultValue("20971520") long maxFileBytes,
+        @DefaultValue Rerank rerank) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -48,7 +57,31 @@ public record RetrievalProperties(
         require(maxQueryChars >= 1, "max-query-chars must be at least 1");
         require(minCandidates >= 1 && candidatesPerResult >= 1, "candidate counts must be at least 1");
         require(rrfK >= 1, "rrf-k must be at least 1");
+        require(indexDir != null && !indexDir.isBlank(), "index-dir must name a folder");
+        require(maxFileBytes >= 1, "max-file-bytes must be at least 1");
         excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
+    }
+
+    /**
+     * @param strategy   {@code none} (fusion order), {@code cross-feature} (the offline scorer), {@code mmr} (diversity
+     *                   over fusion order), {@code cross-feature-mmr} (both), or {@code hosted} (a Cohere/Jina-style
+     *                   re-rank API; sends passages to it). Env RETRIEVAL_RERANK.
+     * @param candidates fused candidates handed to the re-ranker (it returns topK of them). Env RETRIEVAL_RERANK_CANDIDATES.
+     * @param mmrLambda  MMR's trade-off, 1 = relevance only, 0 = diversity only. Env RETRIEVAL_MMR_LAMBDA.
+     * @param hostedUrl  base URL of the hosted re-rank API ({@code /rerank} is appended), e.g. {@code https://api.cohere.com/v2}.
+     * @param hostedKey  its API key (Bearer), from the environment only (RETRIEVAL_RERANK_API_KEY).
+     * @param hostedModel its model name, e.g. {@code rerank-v3.5} or {@code jina-reranker-v2-base-multilingual}.
+     */
+    public record Rerank(@DefaultValue("none") String strategy, @DefaultValue("20") int candidates,
+                         @DefaultValue("0.7") double mmrLambda, String hostedUrl, String hostedKey,
+                         @DefaultValue("rerank-v3.5") String hostedModel) {
+        public Rerank {
+            require(List.of("none", "cross-feature", "mmr", "cross-feature-mmr", "hosted").contains(strategy),
+                    "rerank.strategy must be none, cross-feature, mmr, cross-feature-mmr or hosted");
+            require(candidates >= 1 && candidates <= 200, "rerank.candidates must be between 1 and 200");
+            require(!"hosted".equals(strategy) || (hostedUrl != null && !hostedUrl.isBlank()),
+                    "rerank.hosted-url is required for the hosted strategy");
+        }
     }
 
     private static void require(boolean condition, String message) {

@@ -2,7 +2,11 @@ package dev.genaiplatform.retrieval.api;
 
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.retrieval.ingest.DocumentCatalog;
+import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
+import dev.genaiplatform.retrieval.search.SearchScope;
+import dev.genaiplatform.retrieval.search.SearchScopes;
+import dev.genaiplatform.retrieval.security.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -22,36 +26,48 @@ class RetrievalController {
      * @param topK       passages asked for
      * @param chunks     best first, with provenance and fused score
      * @param tookMillis time spent searching
+     * @param queries    the query each hop ran (one without {@code hops})
      */
-    record SearchResponse(int topK, List<RetrievedChunk> chunks, long tookMillis) {
-    }
-
-    static final class InvalidSearchException extends RuntimeException {
-        InvalidSearchException(String message) {
-            super(message);
-        }
+    record SearchResponse(int topK, List<RetrievedChunk> chunks, long tookMillis, List<String> queries) {
     }
 
     private final ChunkSearch search;
     private final DocumentCatalog catalog;
+    private final SearchScopes scopes;
 
-    RetrievalController(ChunkSearch search, DocumentCatalog catalog) {
+    RetrievalController(ChunkSearch search, DocumentCatalog catalog, SearchScopes scopes) {
         this.search = search;
         this.catalog = catalog;
+        this.scopes = scopes;
     }
 
+    /**
+     * {@code store} (repeatable) names vector stores; without it, the caller's default stores (as over Kafka).
+     * {@code hops} 2 or 3 retrieves again with the names the first passages introduce; {@code queries} shows each hop.
+     */
     @GetMapping("/search")
-    SearchResponse search(@RequestParam String q, @RequestParam(required = false) Integer k) {
+    SearchResponse search(@RequestParam String q, @RequestParam(required = false) Integer k,
+                          @RequestParam(name = "store", required = false) List<String> stores,
+                          @RequestParam(required = false) Integer hops) {
         if (q.isBlank()) {
-            throw new InvalidSearchException("Query parameter 'q' must not be blank");
+            throw new ApiException(ProblemType.INVALID_VALUE, "Query parameter 'q' must not be blank", "q");
         }
         int maxTopK = search.limits().maxTopK();
         int topK = k == null ? search.limits().defaultTopK() : k;
         if (topK < 1 || topK > maxTopK) {
-            throw new InvalidSearchException("Query parameter 'k' must be between 1 and " + maxTopK + ", not " + k);
+            throw new ApiException(ProblemType.INVALID_VALUE, "Query parameter 'k' must be between 1 and " + maxTopK + ", not " + k, "k");
         }
-        ChunkSearch.Result result = search.search(q, topK);
-        return new SearchResponse(result.topK(), result.chunks(), result.tookMillis());
+        if (hops != null && (hops < 1 || hops > 3)) {
+            throw new ApiException(ProblemType.INVALID_VALUE, "Query parameter 'hops' must be between 1 and 3", "hops");
+        }
+        SearchScope scope;
+        try {
+            scope = scopes.strict(Caller.current(), stores);
+        } catch (SearchScopes.UnknownStoreException e) {
+            throw ApiException.notFound("vector store", e.storeId());
+        }
+        ChunkSearch.Result result = search.search(scope, q, topK, null, hops == null ? 1 : hops);
+        return new SearchResponse(result.topK(), result.chunks(), result.tookMillis(), result.queries());
     }
 
     @GetMapping("/documents")

@@ -25,7 +25,7 @@ import java.util.List;
  * Not handled: Setext headings ({@code ===} / {@code ---} underlines), YAML front matter (it becomes part of the
  * first section), headings inside HTML blocks or block quotes, lone-CR line ends. No overlap between pieces.
  */
-public final class MarkdownHeadingChunker {
+public final class MarkdownHeadingChunker implements Chunker {
 
     private static final int MAX_HEADING_LEVEL = 6;
 
@@ -39,6 +39,7 @@ public final class MarkdownHeadingChunker {
     }
 
     /** The chunks of one document, in document order. */
+    @Override
     public List<Chunk> chunk(String documentPath, String source) {
         List<Chunk> chunks = new ArrayList<>();
         for (Section section : sections(source)) {

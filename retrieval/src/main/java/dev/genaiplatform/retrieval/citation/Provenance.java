@@ -6,6 +6,8 @@ import org.springframework.ai.document.ContentFormatter;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.document.MetadataMode;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -23,6 +25,29 @@ public final class Provenance {
     public static final String START_OFFSET = "startOffset";
     /** Exclusive end offset of the passage in the source. */
     public static final String END_OFFSET = "endOffset";
+    /** The file ({@code file-...}); absent for the built-in corpus. */
+    public static final String FILE_ID = "fileId";
+    /** The document version within its store that the offsets refer to. */
+    public static final String FILE_VERSION = "fileVersion";
+    /** The document's title: its first heading, or its file name. */
+    public static final String TITLE = "title";
+    /** When this version was indexed, epoch milliseconds. */
+    public static final String AS_OF = "asOf";
+    /** Hex SHA-256 of the source bytes: an unchanged document is not ingested again. */
+    public static final String CONTENT_SHA256 = "contentSha256";
+
+    // Access fields: every search filters on all three, in both legs (see search.AccessFilter).
+    /** Owning tenant; {@link #PUBLIC_TENANT} for the built-in corpus every tenant may read. */
+    public static final String TENANT = "tenant";
+    /** The vector store the chunk belongs to (a file in two stores is indexed twice). */
+    public static final String VECTOR_STORE_ID = "vectorStoreId";
+    /** Access groups that may read the chunk; {@link #EVERYONE} when the file names none. */
+    public static final String GROUPS = "groups";
+    /** Prefix of user attributes ({@code attr.department}), the only keys a user's search filter may name. */
+    public static final String ATTRIBUTE_PREFIX = "attr.";
+
+    public static final String PUBLIC_TENANT = "_public";
+    public static final String EVERYONE = "*";
 
     /**
      * What gets embedded and indexed for BM25: the heading path, then the passage. A piece of a long section
@@ -40,15 +65,17 @@ public final class Provenance {
 
     /** A chunk as a Spring AI document, id = chunk id. */
     public static Document toDocument(Chunk chunk) {
-        Document document = Document.builder()
-                .id(chunk.id())
-                .text(chunk.text())
-                .metadata(Map.of(
-                        DOCUMENT_PATH, chunk.documentPath(),
-                        HEADING, chunk.headingPath(),
-                        START_OFFSET, chunk.startOffset(),
-                        END_OFFSET, chunk.endOffset()))
-                .build();
+        return toDocument(chunk, chunk.id(), Map.of());
+    }
+
+    /** A chunk with the metadata of its file version (access fields, title, version, attributes) added. */
+    public static Document toDocument(Chunk chunk, String id, Map<String, Object> fileMetadata) {
+        Map<String, Object> metadata = new LinkedHashMap<>(fileMetadata);
+        metadata.put(DOCUMENT_PATH, chunk.documentPath());
+        metadata.put(HEADING, chunk.headingPath());
+        metadata.put(START_OFFSET, chunk.startOffset());
+        metadata.put(END_OFFSET, chunk.endOffset());
+        Document document = Document.builder().id(id).text(chunk.text()).metadata(metadata).build();
         document.setContentFormatter(HEADING_THEN_TEXT);
         return document;
     }
@@ -62,7 +89,11 @@ public final class Provenance {
                 intValue(metadata.get(START_OFFSET)),
                 intValue(metadata.get(END_OFFSET)),
                 document.getText(),
-                document.getScore() == null ? 0.0 : document.getScore());
+                document.getScore() == null ? 0.0 : document.getScore(),
+                metadata.get(FILE_ID) instanceof String fileId ? fileId : null,
+                metadata.get(FILE_VERSION) instanceof Number version ? version.intValue() : null,
+                metadata.get(TITLE) instanceof String title ? title : null,
+                metadata.get(AS_OF) instanceof Number asOf ? Instant.ofEpochMilli(asOf.longValue()) : null);
     }
 
     private static int intValue(Object value) {

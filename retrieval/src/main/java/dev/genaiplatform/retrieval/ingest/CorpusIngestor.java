@@ -3,45 +3,62 @@ package dev.genaiplatform.retrieval.ingest;
 import dev.genaiplatform.retrieval.chunking.Chunk;
 import dev.genaiplatform.retrieval.chunking.MarkdownHeadingChunker;
 import dev.genaiplatform.retrieval.citation.Provenance;
+import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.document.Document;
-import org.springframework.ai.vectorstore.VectorStore;
+import org.springframework.ai.vectorstore.filter.FilterExpressionBuilder;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.ApplicationEventPublisher;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Reads, chunks, embeds and indexes the corpus once, at start-up. It runs as an {@link ApplicationRunner}:
- * the HTTP port is already open (liveness answers), but Spring Boot reports readiness
- * ({@code /actuator/health/readiness}) only after every runner has returned, so nobody is routed to a service
- * with a half-built index. The Kafka listener starts on the {@link CorpusIndexedEvent} published at the end.
+ * Keeps the built-in corpus (the project's docs/) in the shared public store {@value #PUBLIC_STORE_ID}, which every
+ * tenant can search. Runs at start-up as an {@link ApplicationRunner}, so readiness is reported only after it.
+ * The index is durable: a document whose content hash is already indexed is skipped (a restart with unchanged docs
+ * embeds nothing), a changed one replaces its old chunks in one commit, and a document no longer in the folder
+ * leaves the index. Then files left in progress are requested again ({@link IngestionRecovery}) and the search
+ * listener starts ({@link CorpusIndexedEvent}).
  *
- * <p>No documents at all is a configuration error (a wrong RETRIEVAL_DOCUMENTS), and fails the start-up rather
- * than serving empty answers.
+ * <p>No documents at all is a configuration error (a wrong RETRIEVAL_DOCUMENTS) and fails the start-up.
  */
 public final class CorpusIngestor implements ApplicationRunner {
 
+    public static final String PUBLIC_STORE_ID = "vs_platform_docs";
+
     private static final Logger log = LoggerFactory.getLogger(CorpusIngestor.class);
+    private static final FilterExpressionBuilder WHERE = new FilterExpressionBuilder();
 
     private final String pattern;
     private final MarkdownDocumentLoader loader;
     private final MarkdownHeadingChunker chunker;
-    private final VectorStore store;
+    private final LuceneHybridVectorStore store;
     private final DocumentCatalog catalog;
+    private final IngestionRecovery recovery;
     private final ApplicationEventPublisher events;
+    private final Clock clock;
 
     public CorpusIngestor(String pattern, MarkdownDocumentLoader loader, MarkdownHeadingChunker chunker,
-                          VectorStore store, DocumentCatalog catalog, ApplicationEventPublisher events) {
+                          LuceneHybridVectorStore store, DocumentCatalog catalog, IngestionRecovery recovery,
+                          ApplicationEventPublisher events, Clock clock) {
         this.pattern = pattern;
         this.loader = loader;
         this.chunker = chunker;
         this.store = store;
         this.catalog = catalog;
+        this.recovery = recovery;
         this.events = events;
+        this.clock = clock;
     }
 
     @Override
@@ -52,20 +69,50 @@ public final class CorpusIngestor implements ApplicationRunner {
             throw new IllegalStateException("No Markdown documents match '" + pattern
                     + "'. Point RETRIEVAL_DOCUMENTS (platform.retrieval.documents) at them, e.g. file:/path/to/docs/**/*.md");
         }
-        List<Document> documents = new ArrayList<>();
         List<DocumentCatalog.IndexedDocument> indexed = new ArrayList<>();
+        int embedded = 0;
+        int chunksTotal = 0;
         for (SourceDocument source : sources) {
             List<Chunk> chunks = chunker.chunk(source.path(), source.text());
-            chunks.forEach(chunk -> documents.add(Provenance.toDocument(chunk)));
+            String sha256 = sha256(source.text());
+            var current = WHERE.and(inPublicStore(source.path()), WHERE.eq(Provenance.CONTENT_SHA256, sha256)).build();
+            if (store.count(current) != chunks.size()) {
+                store.replace(inPublicStore(source.path()).build(), store.prepare(toDocuments(source, chunks, sha256), done -> { }));
+                embedded += chunks.size();
+            }
+            chunksTotal += chunks.size();
             indexed.add(new DocumentCatalog.IndexedDocument(source.path(), chunks.size(), source.text().length()));
         }
-        long chunked = System.nanoTime();
-        store.add(documents);
+        store.delete(WHERE.and(WHERE.eq(Provenance.VECTOR_STORE_ID, PUBLIC_STORE_ID),
+                WHERE.nin(Provenance.DOCUMENT_PATH, sources.stream().map(SourceDocument::path).toArray())).build());
         long millis = (System.nanoTime() - start) / 1_000_000;
         catalog.replace(indexed, millis);
-        log.info("Indexed {} documents as {} chunks in {} ms (chunking {} ms, embedding and indexing {} ms) from {}",
-                sources.size(), documents.size(), millis, (chunked - start) / 1_000_000,
-                (System.nanoTime() - chunked) / 1_000_000, pattern);
-        events.publishEvent(new CorpusIndexedEvent(sources.size(), documents.size(), millis));
+        log.info("Public corpus: {} documents, {} chunks ({} embedded now, the rest unchanged in the index) in {} ms from {}",
+                sources.size(), chunksTotal, embedded, millis, pattern);
+        recovery.resume();
+        events.publishEvent(new CorpusIndexedEvent(sources.size(), chunksTotal, millis));
+    }
+
+    private static FilterExpressionBuilder.Op inPublicStore(String path) {
+        return WHERE.and(WHERE.eq(Provenance.VECTOR_STORE_ID, PUBLIC_STORE_ID), WHERE.eq(Provenance.DOCUMENT_PATH, path));
+    }
+
+    private List<Document> toDocuments(SourceDocument source, List<Chunk> chunks, String sha256) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put(Provenance.TENANT, Provenance.PUBLIC_TENANT);
+        metadata.put(Provenance.VECTOR_STORE_ID, PUBLIC_STORE_ID);
+        metadata.put(Provenance.GROUPS, List.of(Provenance.EVERYONE));
+        metadata.put(Provenance.CONTENT_SHA256, sha256);
+        metadata.put(Provenance.TITLE, DocumentParser.markdownTitle(source.text(), source.path()));
+        metadata.put(Provenance.AS_OF, clock.millis());
+        return chunks.stream().map(chunk -> Provenance.toDocument(chunk, chunk.id(), metadata)).toList();
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -6,6 +6,10 @@ import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.retrieval.ingest.CorpusIndexedEvent;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
+import dev.genaiplatform.retrieval.search.SearchScope;
+import dev.genaiplatform.retrieval.search.SearchScopes;
+import dev.genaiplatform.retrieval.security.Caller;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -23,8 +27,10 @@ import java.nio.charset.StandardCharsets;
  * The service's only subscription: {@link SearchCommand}s from the orchestrator, answered with a
  * {@link SearchResultReply} on the topic named by the request's {@code kafka_replyTopic} header (Spring copies
  * the correlation id). A blank query or an odd topK still gets a (possibly empty) reply, so the asker never
- * waits for a timeout; only a record that cannot be read at all (not JSON, null, no reply topic) goes to
- * {@code retrieval.search.v1.dlt}.
+ * waits for a timeout; a record that cannot be read at all (not JSON, null, no reply topic) or whose
+ * {@code platform-auth} token is missing or fails verification goes to {@code retrieval.search.v1.dlt}, never
+ * answered. The tenant, user and groups come from that verified token only; stores named in the command that the
+ * tenant cannot read are ignored (an empty list means the tenant's default stores).
  *
  * <p>The container does not start with the context but once the corpus is indexed, so no request is answered
  * from a half-built index; commands sent earlier simply wait in the topic.
@@ -37,10 +43,14 @@ class SearchCommandListener {
     private static final Logger log = LoggerFactory.getLogger(SearchCommandListener.class);
 
     private final ChunkSearch search;
+    private final SearchScopes scopes;
+    private final JwtDecoder tokens;
     private final KafkaListenerEndpointRegistry registry;
 
-    SearchCommandListener(ChunkSearch search, KafkaListenerEndpointRegistry registry) {
+    SearchCommandListener(ChunkSearch search, SearchScopes scopes, JwtDecoder tokens, KafkaListenerEndpointRegistry registry) {
         this.search = search;
+        this.scopes = scopes;
+        this.tokens = tokens;
         this.registry = registry;
     }
 
@@ -54,7 +64,11 @@ class SearchCommandListener {
                 throw new IllegalArgumentException("Empty search command at " + record.topic() + "-"
                         + record.partition() + "@" + record.offset());
             }
-            ChunkSearch.Result result = search.search(command.query(), command.topK());
+            Caller caller = TokenHeaders.verify(record, tokens);
+            MDC.put("tenantId", caller.tenant());
+            SearchScope scope = scopes.lenient(caller, command.vectorStoreIds());
+            ChunkSearch.Result result = scope == null ? new ChunkSearch.Result(java.util.List.of(), command.topK(), 0)
+                    : search.search(scope, command.query(), command.topK(), null);
             log.debug("search {} topK={} (asked {}) -> {} chunks in {} ms", command.requestId(), result.topK(),
                     command.topK(), result.chunks().size(), result.tookMillis());
             return new SearchResultReply(command.requestId(), result.chunks(), result.tookMillis());

@@ -4,8 +4,12 @@ import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.retrieval.citation.Provenance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.genaiplatform.retrieval.rerank.Reranker;
+import org.springframework.ai.document.Document;
+import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.vectorstore.SearchRequest;
 import org.springframework.ai.vectorstore.VectorStore;
+import org.springframework.ai.vectorstore.filter.Filter;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -22,17 +26,35 @@ public final class ChunkSearch {
      * @param topK       the number of chunks that was asked of the store, after clamping
      * @param tookMillis time spent searching, query embedding included
      */
-    public record Result(List<RetrievedChunk> chunks, int topK, long tookMillis) {
+    public record Result(List<RetrievedChunk> chunks, int topK, long tookMillis, List<String> queries) {
+        public Result(List<RetrievedChunk> chunks, int topK, long tookMillis) {
+            this(chunks, topK, tookMillis, List.of());
+        }
     }
 
     private final VectorStore store;
     private final SearchLimits limits;
+    private final Reranker reranker;
+    private final EmbeddingModel queryEmbedder;
+    private final int rerankCandidates;
     private final Timer hits;
     private final Timer misses;
 
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry) {
+        this(store, limits, meterRegistry, Reranker.NONE, null, 0);
+    }
+
+    /**
+     * With a second stage: the store is asked for {@code max(topK, rerankCandidates)} fused candidates, which the
+     * re-ranker reorders and cuts to topK. {@code queryEmbedder} gives the re-ranker the query's vector.
+     */
+    public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
+                       EmbeddingModel queryEmbedder, int rerankCandidates) {
         this.store = store;
         this.limits = limits;
+        this.reranker = reranker;
+        this.queryEmbedder = queryEmbedder;
+        this.rerankCandidates = rerankCandidates;
         this.hits = timer(meterRegistry, "hits");
         this.misses = timer(meterRegistry, "empty");
     }
@@ -41,18 +63,41 @@ public final class ChunkSearch {
         return limits;
     }
 
-    public Result search(String query, int requestedTopK) {
+    /** A search within what the scope allows; {@code userFilter} (may be null) can only narrow it. */
+    public Result search(SearchScope scope, String query, int requestedTopK, Filter.Expression userFilter) {
+        return search(scope, query, requestedTopK, userFilter, 1);
+    }
+
+    /** With {@code hops} > 1, retrieve → read → retrieve again ({@link MultiHopRetriever}); every hop in scope. */
+    public Result search(SearchScope scope, String query, int requestedTopK, Filter.Expression userFilter, int hops) {
         long start = System.nanoTime();
         int topK = clampTopK(requestedTopK);
         if (query == null || query.isBlank()) {
             return new Result(List.of(), topK, 0);
         }
         String bounded = query.length() > limits.maxQueryChars() ? query.substring(0, limits.maxQueryChars()) : query;
-        List<RetrievedChunk> chunks = store.similaritySearch(SearchRequest.builder().query(bounded).topK(topK).build())
-                .stream().map(Provenance::toRetrievedChunk).toList();
+        List<Document> ranked;
+        List<String> queries;
+        if (hops > 1) {
+            var result = new MultiHopRetriever((q, k) -> oneHop(scope, q, k, userFilter), hops).retrieve(bounded, topK);
+            ranked = result.documents();
+            queries = result.queries();
+        } else {
+            ranked = oneHop(scope, bounded, topK, userFilter);
+            queries = List.of(bounded);
+        }
+        List<RetrievedChunk> chunks = ranked.stream().map(Provenance::toRetrievedChunk).toList();
         long nanos = System.nanoTime() - start;
         (chunks.isEmpty() ? misses : hits).record(nanos, TimeUnit.NANOSECONDS);
-        return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos));
+        return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos), queries);
+    }
+
+    private List<Document> oneHop(SearchScope scope, String query, int topK, Filter.Expression userFilter) {
+        boolean rerank = reranker != Reranker.NONE;
+        List<Document> candidates = store.similaritySearch(SearchRequest.builder().query(query)
+                .topK(rerank ? Math.max(topK, rerankCandidates) : topK).filterExpression(scope.filter(userFilter)).build());
+        return rerank ? reranker.rerank(query, queryEmbedder == null ? null : queryEmbedder.embed(query), candidates, topK)
+                : candidates;
     }
 
     /** Zero or negative means "the default"; more than the maximum means the maximum. */

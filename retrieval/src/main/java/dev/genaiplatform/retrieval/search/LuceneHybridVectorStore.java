@@ -7,7 +7,11 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.StoredFields;
@@ -41,6 +45,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
 
 /**
  * A Spring AI {@link VectorStore} on an embedded Lucene index that searches two ways at once and fuses them:
@@ -61,9 +67,9 @@ import java.util.Map;
  *       ({@link LuceneFilters}): {@code delete("documentPath == 'old.md'")} forgets a whole document.</li>
  * </ul>
  *
- * <p>The index lives in memory ({@link ByteBuffersDirectory}): the corpus is re-ingested at every start, which
- * takes seconds for documentation-sized corpora and keeps the service stateless. An {@code FSDirectory} would
- * make it persistent (reopening 20k chunks takes ~25 ms) at the price of index lifecycle management.
+ * <p>The index lives on disk in the service ({@code FSDirectory}, reopening 20k chunks takes ~25 ms) or in memory
+ * ({@link ByteBuffersDirectory}) for tests. Writes are committed one file at a time: Lucene's commit is atomic,
+ * so after a crash the index holds whole files only.
  */
 public final class LuceneHybridVectorStore implements VectorStore, Closeable {
 
@@ -75,23 +81,38 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
     static final String VECTOR = "embedding";
     static final String LEXICAL_RANK = "lexicalRank";
     static final String VECTOR_RANK = "vectorRank";
+    /** Metadata key of a result's unit vector (float[]), for re-rankers; not part of any wire record. */
+    public static final String EMBEDDING = "embedding";
     private static final String METADATA_PREFIX = "meta.";
 
     private final EmbeddingModel embeddingModel;
     private final HybridSearchSettings settings;
     private final Analyzer analyzer = new EnglishAnalyzer();
-    private final Directory directory = new ByteBuffersDirectory();
+    private final Directory directory;
+    /** Writes and the refresh that publishes them happen under this lock, so a reader sees all of a write or none. */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final IndexWriter writer;
     private final SearcherManager searchers;
 
+    /** An index in memory, gone when the store is closed: for tests and benchmarks. */
     public LuceneHybridVectorStore(EmbeddingModel embeddingModel, HybridSearchSettings settings) {
+        this(embeddingModel, settings, new ByteBuffersDirectory());
+    }
+
+    /**
+     * An index in {@code directory}; with an {@link org.apache.lucene.store.FSDirectory} it survives restarts.
+     * Every write is committed before it returns, so what a search could see is also what a crash keeps.
+     */
+    public LuceneHybridVectorStore(EmbeddingModel embeddingModel, HybridSearchSettings settings, Directory directory) {
         this.embeddingModel = embeddingModel;
         this.settings = settings;
+        this.directory = directory;
         try {
-            this.writer = new IndexWriter(directory, new IndexWriterConfig(analyzer));
+            this.writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
             this.searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the in-memory index", e);
+            throw new UncheckedIOException("Cannot open the index in " + directory, e);
         }
     }
 
@@ -101,49 +122,98 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
 
     @Override
     public void add(List<Document> documents) {
-        try {
-            for (int from = 0; from < documents.size(); from += settings.embeddingBatchSize()) {
-                List<Document> batch = documents.subList(from, Math.min(documents.size(), from + settings.embeddingBatchSize()));
-                List<String> contents = batch.stream().map(d -> d.getFormattedContent(MetadataMode.EMBED)).toList();
-                List<float[]> vectors = embeddingModel.embed(contents);
-                for (int i = 0; i < batch.size(); i++) {
-                    Document document = batch.get(i);
-                    writer.updateDocument(new Term(ID, document.getId()),
-                            toLucene(document, contents.get(i), unitLength(vectors.get(i))));
-                }
+        write(prepare(documents, done -> { }), null);
+    }
+
+    /**
+     * Embeds the documents (the slow part, outside any lock), reporting how many are done after each batch.
+     * Nothing is visible to searches until {@link #replace} publishes the result.
+     */
+    public PreparedChunks prepare(List<Document> documents, IntConsumer progress) {
+        List<org.apache.lucene.document.Document> prepared = new ArrayList<>(documents.size());
+        for (int from = 0; from < documents.size(); from += settings.embeddingBatchSize()) {
+            List<Document> batch = documents.subList(from, Math.min(documents.size(), from + settings.embeddingBatchSize()));
+            List<String> contents = batch.stream().map(d -> d.getFormattedContent(MetadataMode.EMBED)).toList();
+            List<float[]> vectors = embeddingModel.embed(contents);
+            for (int i = 0; i < batch.size(); i++) {
+                prepared.add(toLucene(batch.get(i), contents.get(i), unitLength(vectors.get(i))));
             }
+            progress.accept(prepared.size());
+        }
+        return new PreparedChunks(prepared);
+    }
+
+    /** Embedded chunks waiting to be published by {@link #replace}. */
+    public record PreparedChunks(List<org.apache.lucene.document.Document> documents) {
+        public int size() {
+            return documents.size();
+        }
+    }
+
+    /**
+     * Removes every chunk matching {@code remove} (may be null) and adds {@code chunks}, as one commit followed by
+     * one refresh: a concurrent search sees the old chunks or the new ones, never both and never neither, and a
+     * crash keeps the last commit, never half of one.
+     */
+    public void replace(Filter.Expression remove, PreparedChunks chunks) {
+        write(chunks, remove == null ? null : LuceneFilters.toQuery(remove));
+    }
+
+    private void write(PreparedChunks chunks, Query remove) {
+        writeLock.lock();
+        try {
+            if (remove != null) {
+                writer.deleteDocuments(remove);
+            }
+            for (var document : chunks.documents()) {
+                writer.updateDocument(new Term(ID, document.get(ID)), document);
+            }
+            writer.commit();
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot index documents", e);
+        } finally {
+            writeLock.unlock();
         }
     }
 
     @Override
     public void delete(List<String> idList) {
-        deleteMatching(idList.stream().map(id -> new Term(ID, id)).toArray(Term[]::new));
+        BooleanQuery.Builder ids = new BooleanQuery.Builder();
+        idList.forEach(id -> ids.add(new org.apache.lucene.search.TermQuery(new Term(ID, id)), Occur.SHOULD));
+        write(new PreparedChunks(List.of()), ids.build());
     }
 
     @Override
     public void delete(Filter.Expression filterExpression) {
+        write(new PreparedChunks(List.of()), LuceneFilters.toQuery(filterExpression));
+    }
+
+    /** How many chunks match the filter. */
+    public int count(Filter.Expression filterExpression) {
         try {
-            writer.deleteDocuments(LuceneFilters.toQuery(filterExpression));
-            searchers.maybeRefreshBlocking();
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return searcher.count(LuceneFilters.toQuery(filterExpression));
+            } finally {
+                searchers.release(searcher);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete documents", e);
+            throw new UncheckedIOException(e);
         }
     }
 
-    private void deleteMatching(Term... terms) {
-        try {
-            writer.deleteDocuments(terms);
-            searchers.maybeRefreshBlocking();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete documents", e);
-        }
+    /** Which legs a search runs: both fused (the service's way), or one alone (for measuring what each adds). */
+    public enum Legs {
+        HYBRID, LEXICAL_ONLY, VECTOR_ONLY
     }
 
     @Override
     public List<Document> similaritySearch(SearchRequest request) {
+        return similaritySearch(request, Legs.HYBRID);
+    }
+
+    public List<Document> similaritySearch(SearchRequest request, Legs legs) {
         String query = request.getQuery();
         int topK = request.getTopK();
         if (query == null || query.isBlank() || topK < 1) {
@@ -151,14 +221,15 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         }
         Query filter = request.hasFilterExpression() ? LuceneFilters.toQuery(request.getFilterExpression()) : null;
         int candidates = settings.candidates(topK);
-        float[] queryVector = unitLength(embeddingModel.embed(query));
+        float[] queryVector = legs == Legs.LEXICAL_ONLY ? null : unitLength(embeddingModel.embed(query));
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
-                TopDocs lexical = lexical(searcher, query, filter, candidates);
-                TopDocs semantic = semantic(searcher, queryVector, filter, candidates, request.getSimilarityThreshold());
+                TopDocs lexical = legs == Legs.VECTOR_ONLY ? empty() : lexical(searcher, query, filter, candidates);
+                TopDocs semantic = legs == Legs.LEXICAL_ONLY ? empty()
+                        : semantic(searcher, queryVector, filter, candidates, request.getSimilarityThreshold());
                 TopDocs fused = ReciprocalRankFusion.fuse(topK, settings.rrfK(), lexical, semantic);
-                return toDocuments(searcher.storedFields(), fused, ranks(lexical), ranks(semantic));
+                return toDocuments(searcher, fused, ranks(lexical), ranks(semantic));
             } finally {
                 searchers.release(searcher);
             }
@@ -225,6 +296,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
             String field = metadataField(key);
             switch (value) {
                 case String text -> lucene.add(new StringField(field, text, Field.Store.YES)); // filterable
+                case List<?> values -> values.forEach(v -> lucene.add(new StringField(field, String.valueOf(v), Field.Store.YES)));
                 case Integer number -> lucene.add(new StoredField(field, number));
                 case Long number -> lucene.add(new StoredField(field, number));
                 case Double number -> lucene.add(new StoredField(field, number));
@@ -235,8 +307,9 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         return lucene;
     }
 
-    private static List<Document> toDocuments(StoredFields stored, TopDocs fused, Map<Integer, Integer> lexicalRanks,
+    private static List<Document> toDocuments(IndexSearcher searcher, TopDocs fused, Map<Integer, Integer> lexicalRanks,
                                               Map<Integer, Integer> vectorRanks) throws IOException {
+        StoredFields stored = searcher.storedFields();
         List<Document> documents = new ArrayList<>(fused.scoreDocs.length);
         for (ScoreDoc hit : fused.scoreDocs) {
             var lucene = stored.document(hit.doc);
@@ -244,7 +317,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
             for (IndexableField field : lucene.getFields()) {
                 if (field.name().startsWith(METADATA_PREFIX)) {
                     Object value = field.numericValue() != null ? field.numericValue() : field.stringValue();
-                    metadata.put(field.name().substring(METADATA_PREFIX.length()), value);
+                    metadata.merge(field.name().substring(METADATA_PREFIX.length()), value, LuceneHybridVectorStore::asList);
                 }
             }
             if (lexicalRanks.containsKey(hit.doc)) {
@@ -253,10 +326,41 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
             if (vectorRanks.containsKey(hit.doc)) {
                 metadata.put(VECTOR_RANK, vectorRanks.get(hit.doc));
             }
+            float[] vector = vectorOf(searcher, hit.doc);
+            if (vector != null) {
+                metadata.put(EMBEDDING, vector);
+            }
             documents.add(Document.builder().id(lucene.get(ID)).text(lucene.get(TEXT)).metadata(metadata)
                     .score((double) hit.score).build());
         }
         return documents;
+    }
+
+    /** The stored unit vector of a hit, for second-stage rankers (MMR needs chunk-to-chunk similarity). */
+    private static float[] vectorOf(IndexSearcher searcher, int doc) throws IOException {
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
+        if (values == null) {
+            return null;
+        }
+        KnnVectorValues.DocIndexIterator iterator = values.iterator();
+        if (iterator.advance(doc - leaf.docBase) != doc - leaf.docBase) {
+            return null;
+        }
+        return values.vectorValue(iterator.index()).clone();
+    }
+
+    /** A second value of a multi-valued field (access groups) turns the metadata entry into a list. */
+    private static Object asList(Object existing, Object added) {
+        List<Object> values = new ArrayList<>();
+        if (existing instanceof List<?> list) {
+            values.addAll(list);
+        } else {
+            values.add(existing);
+        }
+        values.add(added);
+        return values;
     }
 
     private static float[] unitLength(float[] vector) {

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
+import dev.genaiplatform.retrieval.support.RetrievalIntegrationTest;
+import dev.genaiplatform.retrieval.support.TestTokens;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -30,7 +32,6 @@ import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.kafka.test.utils.KafkaTestUtils;
 import org.springframework.web.client.RestClient;
 
@@ -44,14 +45,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The service as the orchestrator uses it, on a real (embedded) broker: request/reply over
- * {@code retrieval.search.v1}, with the fixture corpus ingested at start-up.
+ * {@code retrieval.search.v1} with the request's internal token in {@code platform-auth}, the fixture corpus
+ * (the public store) ingested at start-up. A command without a valid token is dead-lettered, never answered.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "platform.retrieval.documents=classpath*:fixture-docs/**/*.md",
-        "logging.level.org.apache.kafka=WARN", "logging.level.kafka=WARN"})
-@EmbeddedKafka(partitions = 3, topics = Topics.RETRIEVAL_SEARCH_RESULT,
-        bootstrapServersProperty = "spring.kafka.bootstrap-servers")
-class SearchOverKafkaIT {
+class SearchOverKafkaIT extends RetrievalIntegrationTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String KEY = "tenant-a";
@@ -63,6 +60,9 @@ class SearchOverKafkaIT {
 
     @LocalServerPort
     private int port;
+
+    @LocalManagementPort
+    private int managementPort;
 
     @BeforeAll
     static void startAsker(@Autowired EmbeddedKafkaBroker broker) throws InterruptedException {
@@ -127,24 +127,79 @@ class SearchOverKafkaIT {
         SearchResultReply reply = ask(new SearchCommand("chatcmpl-4", "sourdough starter", 2));
 
         assertThat(reply.chunks()).first().extracting(RetrievedChunk::documentPath).isEqualTo("sourdough.md");
-        try (Consumer<String, byte[]> consumer = deadLetterConsumer()) {
-            ConsumerRecord<String, byte[]> deadLetter = KafkaTestUtils.getSingleRecord(
-                    consumer, Topics.deadLetter(Topics.RETRIEVAL_SEARCH), PATIENCE);
-            assertThat(deadLetter.value()).isEqualTo(garbage);
-            assertThat(deadLetter.key()).isEqualTo(KEY);
+        ConsumerRecord<String, byte[]> deadLetter = deadLetter(KEY);
+        assertThat(deadLetter.value()).isEqualTo(garbage);
+    }
+
+    @Test
+    void deadLettersSearchesWithoutAValidTokenWithTheReasonAndNeverAnswersThem() throws Exception {
+        String forged = TestTokens.builder("kafka-tenant").signedByAnotherKey().sign();
+        String expired = TestTokens.builder("kafka-tenant").expiresAt(java.time.Instant.now().minusSeconds(600)).sign();
+        try (var producer = new KafkaProducer<>(KafkaTestUtils.producerProps(broker), new StringSerializer(), new StringSerializer())) {
+            String command = "{\"requestId\":\"x\",\"query\":\"Luhn\",\"topK\":2}";
+            producer.send(withReplyTopic(new ProducerRecord<>(Topics.RETRIEVAL_SEARCH, "no-token", command), null)).get();
+            producer.send(withReplyTopic(new ProducerRecord<>(Topics.RETRIEVAL_SEARCH, "forged", command), forged)).get();
+            producer.send(withReplyTopic(new ProducerRecord<>(Topics.RETRIEVAL_SEARCH, "expired", command), expired)).get();
         }
+
+        assertThat(reason(deadLetter("no-token"))).contains("No platform-auth header");
+        assertThat(reason(deadLetter("forged"))).contains("Invalid platform-auth token");
+        assertThat(reason(deadLetter("expired"))).contains("Invalid platform-auth token");
+    }
+
+    @Test
+    void ignoresVectorStoresTheTenantDoesNotOwnAndNeverTrustsTheTenantHeader() throws Exception {
+        var record = new ProducerRecord<String, Object>(Topics.RETRIEVAL_SEARCH, KEY,
+                new SearchCommand("chatcmpl-6", "Luhn checksum", 2, List.of("vs_of_another_tenant")));
+        record.headers().add(PlatformHeaders.AUTHORIZATION, TestTokens.token("kafka-tenant").getBytes(StandardCharsets.UTF_8));
+        record.headers().add(PlatformHeaders.TENANT_ID, "some-other-tenant".getBytes(StandardCharsets.UTF_8));
+
+        SearchResultReply reply = asker.sendAndReceive(record).get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).value();
+
+        assertThat(reply.chunks()).isEmpty();
+    }
+
+    private static <V> ProducerRecord<String, V> withReplyTopic(ProducerRecord<String, V> record, String token) {
+        record.headers().add(org.springframework.kafka.support.KafkaHeaders.REPLY_TOPIC,
+                Topics.RETRIEVAL_SEARCH_RESULT.getBytes(StandardCharsets.UTF_8));
+        if (token != null) {
+            record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
+    }
+
+    private static String reason(ConsumerRecord<String, byte[]> deadLetter) {
+        var header = deadLetter.headers().lastHeader(org.springframework.kafka.support.KafkaHeaders.DLT_EXCEPTION_MESSAGE);
+        return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The dead letter with this key (other tests park theirs on the same topic). */
+    private ConsumerRecord<String, byte[]> deadLetter(String key) {
+        try (Consumer<String, byte[]> consumer = deadLetterConsumer()) {
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(record.key())) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no dead letter with key " + key);
     }
 
     @Test
     void reportsReadyAndListsTheIngestedDocumentsOverHttp() {
-        RestClient http = RestClient.create("http://127.0.0.1:" + port);
+        RestClient management = RestClient.create("http://127.0.0.1:" + managementPort);
+        RestClient http = RestClient.builder().baseUrl("http://127.0.0.1:" + port)
+                .defaultHeader("Authorization", "Bearer " + TestTokens.token("kafka-tenant")).build();
 
-        assertThat(http.get().uri("/actuator/health/readiness").retrieve().body(String.class)).contains("\"UP\"");
+        assertThat(management.get().uri("/actuator/health/readiness").retrieve().body(String.class)).contains("\"UP\"");
         String documents = http.get().uri("/api/retrieval/documents").retrieve().body(String.class);
         assertThat(documents).contains("\"documentPath\":\"payments/card-validation.md\"", "\"chunks\":9");
         String search = http.get().uri("/api/retrieval/search?q={q}&k=1", "Luhn").retrieve().body(String.class);
         assertThat(search).contains("\"chunkId\":\"payments/card-validation.md#0\"");
-        assertThat(http.get().uri("/actuator/prometheus").retrieve().body(String.class))
+        assertThat(management.get().uri("/actuator/prometheus").retrieve().body(String.class))
                 .containsPattern("(?m)^retrieval_index_chunks\\{[^}]*} 9(\\.0)?$")
                 .containsPattern("(?m)^retrieval_search_seconds_count\\{[^}]*outcome=\"hits\"[^}]*} [1-9]");
     }
@@ -153,6 +208,7 @@ class SearchOverKafkaIT {
         var record = new ProducerRecord<String, Object>(Topics.RETRIEVAL_SEARCH, KEY, command);
         record.headers().add(PlatformHeaders.REQUEST_ID, command.requestId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(PlatformHeaders.TENANT_ID, KEY.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(PlatformHeaders.AUTHORIZATION, TestTokens.token("kafka-tenant").getBytes(StandardCharsets.UTF_8));
         return asker.sendAndReceive(record).get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).value();
     }
 

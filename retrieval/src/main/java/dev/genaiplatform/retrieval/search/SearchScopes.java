@@ -1,0 +1,78 @@
+package dev.genaiplatform.retrieval.search;
+
+import dev.genaiplatform.retrieval.catalog.VectorStoreCatalog;
+import dev.genaiplatform.retrieval.catalog.VectorStoreRow;
+import dev.genaiplatform.retrieval.ingest.CorpusIngestor;
+import dev.genaiplatform.retrieval.security.Caller;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns the stores a caller names into a {@link SearchScope}. Named stores must be the caller's tenant's own or the
+ * public corpus; none named means the default: the public corpus plus the tenant's stores whose metadata says
+ * {@code "default": "true"}.
+ */
+public final class SearchScopes {
+
+    /** Stores named that the caller's tenant does not have (or that do not exist: the two are indistinguishable). */
+    public static final class UnknownStoreException extends RuntimeException {
+        private final String storeId;
+
+        UnknownStoreException(String storeId) {
+            super("No vector store found with id '" + storeId + "'");
+            this.storeId = storeId;
+        }
+
+        public String storeId() {
+            return storeId;
+        }
+    }
+
+    private final VectorStoreCatalog stores;
+
+    public SearchScopes(VectorStoreCatalog stores) {
+        this.stores = stores;
+    }
+
+    /** Every named store must be readable, else {@link UnknownStoreException}. */
+    public SearchScope strict(Caller caller, List<String> storeIds) {
+        if (storeIds == null || storeIds.isEmpty()) {
+            return defaults(caller);
+        }
+        Set<String> readable = new LinkedHashSet<>();
+        for (String id : storeIds) {
+            if (!isReadable(caller, id)) {
+                throw new UnknownStoreException(id);
+            }
+            readable.add(id);
+        }
+        return new SearchScope(caller.tenant(), caller.groups(), List.copyOf(readable));
+    }
+
+    /** Unreadable stores are dropped; if none is left the result is an empty scope (searches find nothing). */
+    public SearchScope lenient(Caller caller, List<String> storeIds) {
+        if (storeIds == null || storeIds.isEmpty()) {
+            return defaults(caller);
+        }
+        List<String> readable = storeIds.stream().distinct().filter(id -> isReadable(caller, id)).toList();
+        return readable.isEmpty() ? null : new SearchScope(caller.tenant(), caller.groups(), readable);
+    }
+
+    private SearchScope defaults(Caller caller) {
+        List<String> ids = new ArrayList<>();
+        ids.add(CorpusIngestor.PUBLIC_STORE_ID);
+        stores.list(caller.tenant()).stream().filter(SearchScopes::isDefault).map(VectorStoreRow::id).forEach(ids::add);
+        return new SearchScope(caller.tenant(), caller.groups(), ids);
+    }
+
+    private boolean isReadable(Caller caller, String storeId) {
+        return CorpusIngestor.PUBLIC_STORE_ID.equals(storeId) || stores.find(caller.tenant(), storeId).isPresent();
+    }
+
+    private static boolean isDefault(VectorStoreRow store) {
+        return "true".equals(String.valueOf(store.metadata().get("default")));
+    }
+}

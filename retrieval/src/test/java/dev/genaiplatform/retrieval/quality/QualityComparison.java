@@ -1,0 +1,82 @@
+package dev.genaiplatform.retrieval.quality;
+
+import dev.genaiplatform.retrieval.chunking.Chunker;
+import dev.genaiplatform.retrieval.chunking.MarkdownHeadingChunker;
+import dev.genaiplatform.retrieval.chunking.TokenWindowChunker;
+import dev.genaiplatform.retrieval.embedding.MiniLmEmbeddingModel;
+import dev.genaiplatform.retrieval.quality.QualityEvaluation.Metrics;
+import dev.genaiplatform.retrieval.quality.QualityEvaluation.Ranking;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one command that compares strategies (not part of the normal build):
+ * <pre>
+ * ./mvnw -pl retrieval -am verify -Dquality.compare=true -Dtest=QualityComparison -Dit.test=none \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
+ * </pre>
+ * Every chunking strategy × every ranking × both golden sets; prints a table, writes
+ * {@code target/quality/summary.json} and {@code summary.md}; with {@code -Dquality.write-baseline=true} also
+ * replaces the committed baseline {@code src/test/resources/quality/baseline/summary.json}.
+ */
+@EnabledIfSystemProperty(named = "quality.compare", matches = "true")
+class QualityComparison {
+
+    record Row(String set, String chunking, String ranking, double recallAt5, double recallAt10, double mrr, double ndcgAt5) {
+    }
+
+    static final Map<String, Chunker> CHUNKINGS = new LinkedHashMap<>();
+
+    static {
+        CHUNKINGS.put("markdown_headings-1000", new MarkdownHeadingChunker(1000));
+        CHUNKINGS.put("static-200-40", new TokenWindowChunker(200, 40));
+        CHUNKINGS.put("static-400-100", new TokenWindowChunker(400, 100));
+    }
+
+    @Test
+    void compareChunkingsAndRankingsOnBothGoldenSets() throws Exception {
+        var model = new MiniLmEmbeddingModel();
+        List<Row> rows = new ArrayList<>();
+        for (String setName : List.of("docs", "multihop", "multihop-with-distractors")) {
+            var set = QualityEvaluation.load("/quality/golden-" + setName + ".json");
+            for (var chunking : CHUNKINGS.entrySet()) {
+                try (var store = QualityEvaluation.index(set.corpus(), chunking.getValue(), model)) {
+                    for (Ranking ranking : Ranking.values()) {
+                        Metrics m = QualityEvaluation.evaluate(store, model, set, ranking);
+                        rows.add(new Row(setName, chunking.getKey(), ranking.name(), round(m.recallAt5()), round(m.recallAt10()),
+                                round(m.mrr()), round(m.ndcgAt5())));
+                    }
+                }
+            }
+        }
+        StringBuilder table = new StringBuilder("| set | chunking | ranking | recall@5 | recall@10 | MRR | nDCG@5 |\n|---|---|---|---|---|---|---|\n");
+        rows.forEach(r -> table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.3f | %.3f | %.3f | %.3f |%n",
+                r.set(), r.chunking(), r.ranking(), r.recallAt5(), r.recallAt10(), r.mrr(), r.ndcgAt5())));
+        System.out.println(table);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("model", "all-MiniLM-L6-v2 (int8), Lucene BM25 EnglishAnalyzer, RRF k=60, 50 candidates per leg");
+        summary.put("rows", rows);
+        JsonMapper json = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        Path out = Path.of("target/quality");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("summary.json"), json.writeValueAsString(summary));
+        Files.writeString(out.resolve("summary.md"), table);
+        if (Boolean.getBoolean("quality.write-baseline")) {
+            Files.writeString(Path.of("src/test/resources/quality/baseline/summary.json"), json.writeValueAsString(summary));
+        }
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}
