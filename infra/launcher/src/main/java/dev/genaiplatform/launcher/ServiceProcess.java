@@ -20,18 +20,22 @@ import java.util.stream.Stream;
 final class ServiceProcess implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    /** A service that trained an ahead-of-time cache assembles it as it exits: tens of seconds on a busy machine. */
+    private static final Duration TRAINING_STOP_TIMEOUT = Duration.ofSeconds(180);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final ServiceSpec spec;
     private final Path logFile;
     private final Process process;
+    private final boolean trainsCache;
     private volatile boolean answersOnManagementPort;
 
-    private ServiceProcess(ServiceSpec spec, Path logFile, Process process) {
+    private ServiceProcess(ServiceSpec spec, Path logFile, Process process, boolean trainsCache) {
         this.spec = spec;
         this.logFile = logFile;
         this.process = process;
+        this.trainsCache = trainsCache;
     }
 
     static ServiceProcess start(ServiceSpec spec, Path home, Path stateDir, boolean aheadOfTimeCache) throws IOException {
@@ -45,7 +49,8 @@ final class ServiceProcess implements AutoCloseable {
         command.add("-Xss512k");
         // small heaps on a small machine: the serial collector costs the least memory and no extra threads
         command.add("-XX:+UseSerialGC");
-        command.addAll(startupCache(spec.name(), jar, stateDir, aheadOfTimeCache));
+        List<String> cache = startupCache(spec.name(), jar, stateDir, aheadOfTimeCache);
+        command.addAll(cache);
         command.add("--enable-native-access=ALL-UNNAMED");
         // the embedding library phones home unless told it is offline: the platform talks only to loopback
         command.add("-Dai.djl.offline=true");
@@ -62,7 +67,8 @@ final class ServiceProcess implements AutoCloseable {
         builder.environment().putAll(spec.env());
         builder.environment().put("DJL_OFFLINE", "true");
         builder.environment().put("OPT_OUT_TRACKING", "true");
-        return new ServiceProcess(spec, logFile, builder.start());
+        boolean trains = cache.stream().anyMatch(option -> option.startsWith("-XX:AOTCacheOutput="));
+        return new ServiceProcess(spec, logFile, builder.start(), trains);
     }
 
     /**
@@ -77,12 +83,13 @@ final class ServiceProcess implements AutoCloseable {
             Path cache = Files.createDirectories(stateDir.resolve("aot")).resolve(name + ".aot");
             boolean current = Files.exists(cache)
                     && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0;
+            // the JVM lists every class it cannot cache as a warning: thousands of lines in the service's log
             if (current) {
-                return List.of("-XX:AOTCache=" + cache);
+                return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=error");
             }
             // a cache from an older jar would be refused by the JVM anyway: train a new one during this run
             Files.deleteIfExists(cache);
-            return List.of("-XX:AOTCacheOutput=" + cache);
+            return List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error");
         }
         Path archive = Files.createDirectories(stateDir.resolve("cds")).resolve(name + ".jsa");
         return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
@@ -173,8 +180,8 @@ final class ServiceProcess implements AutoCloseable {
         }
         process.destroy();
         try {
-            // generous: a service that trained an ahead-of-time cache assembles it as it exits
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            Duration timeout = trainsCache ? TRAINING_STOP_TIMEOUT : STOP_TIMEOUT;
+            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -24,7 +24,7 @@ class StartupCacheTests {
     @Test
     void aFirstRunTrainsTheAheadOfTimeCache() throws Exception {
         assertThat(ServiceProcess.startupCache("gateway", jar, state, true))
-                .containsExactly("-XX:AOTCacheOutput=" + state.resolve("aot/gateway.aot"));
+                .containsExactly("-XX:AOTCacheOutput=" + state.resolve("aot/gateway.aot"), "-Xlog:aot=error");
     }
 
     @Test
@@ -32,7 +32,7 @@ class StartupCacheTests {
         Path cache = Files.writeString(Files.createDirectories(state.resolve("aot")).resolve("gateway.aot"), "cache");
         Files.setLastModifiedTime(cache, FileTime.from(Instant.parse("2026-12-02T00:00:00Z")));
 
-        assertThat(ServiceProcess.startupCache("gateway", jar, state, true)).containsExactly("-XX:AOTCache=" + cache);
+        assertThat(ServiceProcess.startupCache("gateway", jar, state, true)).containsExactly("-XX:AOTCache=" + cache, "-Xlog:aot=error");
     }
 
     @Test
@@ -40,7 +40,7 @@ class StartupCacheTests {
         Path cache = Files.writeString(Files.createDirectories(state.resolve("aot")).resolve("gateway.aot"), "cache");
         Files.setLastModifiedTime(cache, FileTime.from(Instant.parse("2026-11-30T00:00:00Z")));
 
-        assertThat(ServiceProcess.startupCache("gateway", jar, state, true)).containsExactly("-XX:AOTCacheOutput=" + cache);
+        assertThat(ServiceProcess.startupCache("gateway", jar, state, true)).containsExactly("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error");
         assertThat(cache).doesNotExist();
     }
 
