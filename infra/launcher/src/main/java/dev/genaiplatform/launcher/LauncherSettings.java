@@ -32,6 +32,8 @@ import java.util.function.Function;
  * @param managementAddress   PLATFORM_MANAGEMENT_ADDRESS: the interface of the actuator ports
  * @param tracingSamplingProbability TRACING_SAMPLING_PROBABILITY: share of requests whose spans are
  *                            recorded (trace context always propagates)
+ * @param aheadOfTimeCache    PLATFORM_AOT_CACHE: on JDK 25+, start each service from an ahead-of-time cache
+ *                            (JEP 514/515) built by its previous run; false: class-data sharing as on JDK 21
  * @param demoApiKey          PLATFORM_DEMO_API_KEY: the demo tenant's key
  * @param serviceEnv          extra environment for every service (e.g. simulator delays)
  * @param serviceArgs         extra command-line arguments per service name
@@ -40,7 +42,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                         int gatewayPort, int orchestratorPort, int retrievalPort, int toolsAgentPort,
                         int guardrailsPort, int evaluationPort, int simulatorPort, int managementPortOffset,
                         String bindAddress, String managementAddress, String tracingSamplingProbability,
-                        String demoApiKey, Map<String, String> serviceEnv, Map<String, List<String>> serviceArgs) {
+                        boolean aheadOfTimeCache, String demoApiKey, Map<String, String> serviceEnv, Map<String, List<String>> serviceArgs) {
 
     static LauncherSettings fromEnvironment(Path home) {
         return from(home, System::getenv);
@@ -60,20 +62,23 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 valueOf(env, "PLATFORM_BIND_ADDRESS", "127.0.0.1"),
                 valueOf(env, "PLATFORM_MANAGEMENT_ADDRESS", "127.0.0.1"),
                 probabilityOf(env, "TRACING_SAMPLING_PROBABILITY", "0.1"),
+                !"false".equalsIgnoreCase(valueOf(env, "PLATFORM_AOT_CACHE", "true")),
                 valueOf(env, "PLATFORM_DEMO_API_KEY", "demo-local-key"), Map.of(), Map.of());
     }
 
     LauncherSettings withServiceEnv(Map<String, String> extraEnv) {
         return new LauncherSettings(home, dataDir, kafkaPort, kafkaControllerPort, redisPort, postgresPort, gatewayPort,
                 orchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort, simulatorPort,
-                managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, demoApiKey, extraEnv,
+                managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, aheadOfTimeCache, demoApiKey,
+                extraEnv,
                 serviceArgs);
     }
 
     LauncherSettings withServiceArgs(Map<String, List<String>> args) {
         return new LauncherSettings(home, dataDir, kafkaPort, kafkaControllerPort, redisPort, postgresPort, gatewayPort,
                 orchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort, simulatorPort,
-                managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, demoApiKey, serviceEnv,
+                managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, aheadOfTimeCache, demoApiKey,
+                serviceEnv,
                 args);
     }
 

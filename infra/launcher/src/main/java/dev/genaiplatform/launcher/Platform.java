@@ -62,7 +62,8 @@ final class Platform implements AutoCloseable {
             for (ServiceSpec spec : infrastructure.environment().services()) {
                 starts.add(starter.submit(() -> {
                     long t0 = System.nanoTime();
-                    ServiceProcess service = ServiceProcess.start(spec, settings.home(), settings.stateDir());
+                    ServiceProcess service = ServiceProcess.start(spec, settings.home(), settings.stateDir(),
+                            settings.aheadOfTimeCache());
                     services.add(service);
                     service.awaitReady();
                     log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s (pid %d%s)", spec.name(),

@@ -28,7 +28,8 @@ final class RunningPlatform {
             Path dataDir = Files.createTempDirectory("platform-e2e-data-");
             LauncherSettings wanted = new LauncherSettings(home, dataDir, ports[0], ports[1], ports[2], ports[10],
                     ports[3], ports[4], ports[5], ports[6], ports[7], ports[8], ports[9], MANAGEMENT_OFFSET,
-                    "127.0.0.1", "127.0.0.1", "1.0", DEMO_KEY,
+                    // no ahead-of-time cache: a test run would pay for training one and never use it
+                    "127.0.0.1", "127.0.0.1", "1.0", false, DEMO_KEY,
                     Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
                             // the test reads what the model received; the launcher leaves this off by default
                             "SIM_INSPECTION_ENABLED", "true",
