@@ -38,7 +38,7 @@ for service in gateway orchestrator retrieval tools-agent guardrails evaluation;
   printf 'org.apache.kafka.common.security.plain.PlainLoginModule required username="%s" password="%s";' \
     "$service" "$(cat "$dir/kafka/$service.password")" > "$out/spring.kafka.properties.sasl.jaas.config"
 done
-for service in gateway orchestrator; do
+for service in gateway orchestrator guardrails; do
   printf '%s' "$redis_password" > "$dir/services/$service/spring.data.redis.password"
 done
 # one database and role per stateful service (the role is the database name)

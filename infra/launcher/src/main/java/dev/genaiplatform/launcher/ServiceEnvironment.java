@@ -54,7 +54,7 @@ final class ServiceEnvironment {
         services.add(service("llm-simulator", "infra/llm-simulator", s.simulatorPort(), "256m").modelProvider()
                 .env("LLM_SIMULATOR_PORT", s.simulatorPort())
                 .build());
-        services.add(service("guardrails", "guardrails", s.guardrailsPort(), "256m").kafka()
+        services.add(service("guardrails", "guardrails", s.guardrailsPort(), "256m").kafka().redis()
                 .env("GUARDRAILS_PORT", s.guardrailsPort())
                 .build());
         services.add(service("tools-agent", "tools-agent", s.toolsAgentPort(), "256m").kafka().database("tools_agent")
