@@ -90,7 +90,8 @@ class GuardrailVerdictsIT {
         publish(tenant, json(blocked), token);
         publish(tenant, json(redacted), token);
         publish(tenant, json(both), token);
-        publish(tenant, json(allowed), token);
+        // as guardrails' Spring producer sends it: with a __TypeId__ header naming the contract class
+        publishWithTypeHeader(tenant, json(allowed), token, GuardrailVerdictRecordedEvent.class.getName());
         publish(tenant, json(answerBlocked), token);
         publish(tenant, json(blocked), token);
 
@@ -220,6 +221,16 @@ class GuardrailVerdictsIT {
             if (token != null) {
                 record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
             }
+            producer.send(record).get();
+        }
+    }
+
+    private void publishWithTypeHeader(String key, byte[] value, String token, String type) throws Exception {
+        Map<String, Object> props = KafkaTestUtils.producerProps(broker);
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            var record = new ProducerRecord<>(Topics.GUARDRAILS_VERDICT_RECORDED, key, value);
+            record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
+            record.headers().add("__TypeId__", type.getBytes(StandardCharsets.UTF_8));
             producer.send(record).get();
         }
     }
