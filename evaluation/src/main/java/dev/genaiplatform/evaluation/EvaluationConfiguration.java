@@ -13,6 +13,7 @@ import dev.genaiplatform.evaluation.runs.OfflineRun;
 import dev.genaiplatform.evaluation.runs.Prices;
 import dev.genaiplatform.evaluation.runs.RunRepository;
 import dev.genaiplatform.evaluation.runs.RunService;
+import dev.genaiplatform.evaluation.safety.GuardrailVerdictStore;
 import dev.genaiplatform.evaluation.scoring.PassageSource;
 import dev.genaiplatform.evaluation.messaging.InvalidCompletionEventException;
 import dev.genaiplatform.evaluation.security.EventTokenVerifier;
@@ -44,7 +45,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every bean of the service: who may call it, where events, feedback and runs are stored, how runs reach the
+ * Every bean of the service: who may call it, where events, verdicts, feedback and runs are stored, how runs reach the
  * gateway, and what happens to bad records.
  */
 @Configuration(proxyBeanMethods = false)
@@ -96,6 +97,11 @@ class EvaluationConfiguration {
     }
 
     @Bean
+    GuardrailVerdictStore guardrailVerdictStore(JdbcClient jdbc, MeterRegistry meterRegistry) {
+        return new GuardrailVerdictStore(jdbc, meterRegistry);
+    }
+
+    @Bean
     GoldenSets goldenSets() {
         return GoldenSets.committed();
     }
@@ -137,6 +143,17 @@ class EvaluationConfiguration {
     @Bean
     NewTopic chatCompletionRecordedDeadLetterTopic() {
         return TopicBuilder.name(Topics.deadLetter(Topics.CHAT_COMPLETION_RECORDED))
+                .partitions(PARTITIONS).replicas(1).build();
+    }
+
+    @Bean
+    NewTopic guardrailVerdictRecordedTopic() {
+        return TopicBuilder.name(Topics.GUARDRAILS_VERDICT_RECORDED).partitions(PARTITIONS).replicas(1).build();
+    }
+
+    @Bean
+    NewTopic guardrailVerdictRecordedDeadLetterTopic() {
+        return TopicBuilder.name(Topics.deadLetter(Topics.GUARDRAILS_VERDICT_RECORDED))
                 .partitions(PARTITIONS).replicas(1).build();
     }
 

@@ -8,6 +8,7 @@ import dev.genaiplatform.evaluation.golden.GoldenSetException;
 import dev.genaiplatform.evaluation.golden.GoldenSets;
 import dev.genaiplatform.evaluation.judge.GroundednessJudge;
 import dev.genaiplatform.evaluation.redteam.DefenceCheck;
+import dev.genaiplatform.evaluation.redteam.OnlineVerdicts;
 import dev.genaiplatform.evaluation.redteam.RedTeamRun;
 import dev.genaiplatform.evaluation.redteam.RedTeamSuite;
 import dev.genaiplatform.evaluation.redteam.Scorecard;
@@ -29,6 +30,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,7 @@ public final class EvaluationCommand {
     static final int USAGE = 2;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
     private static final String USAGE_TEXT = """
             usage: golden (--set NAME | --file PATH) [options]
                    redteam [--model NAME] [--gateway URL] [--api-key KEY] [--record PATH] [--out PATH]
@@ -70,6 +73,9 @@ public final class EvaluationCommand {
               --judge-model NAME      the judge model (with --judge-url)
               --judge-key-env VAR     environment variable holding the judge's API key (default OPENAI_API_KEY)
               --out PATH              the JSON report (default evaluation/target/evaluation-reports/<set>.json)
+              --fail-on-finding true  redteam: exit 1 when any probe's defence failed
+              --online-wait-seconds N redteam: wait N s (default 5), then show the guardrails' verdicts of the run's
+                                      period per category next to the scorecard; -1 skips
             sets: %s
             """;
 
@@ -186,9 +192,18 @@ public final class EvaluationCommand {
         List<ObjectNode> recorded = new ArrayList<>();
         ChatClient client = options.containsKey("record") ? RecordedAnswers.recording(gateway, recorded) : gateway;
         ProgressBar progress = new ProgressBar(err, "red team");
+        Instant started = Instant.now();
         Scorecard scorecard = new RedTeamRun(client, new DefenceCheck(new PassageSource())).run(suite, model,
                 (probe, defended, done, total) -> progress.update(done, total,
                         probe.id() + (defended ? " defended" : " FINDING")));
+        long onlineWait = Long.parseLong(options.getOrDefault("online-wait-seconds", "5"));
+        if (onlineWait >= 0) {
+            // Verdict events reach evaluation through Kafka after the answers; give them a moment to be stored.
+            // The period opens a little early: guardrails stamps verdicts with its own host's clock.
+            sleep(Duration.ofSeconds(onlineWait));
+            scorecard = scorecard.withOnline(new OnlineVerdicts(gatewayUrl(options), apiKey(options))
+                    .between(started.minus(CLOCK_SKEW), Instant.now()));
+        }
         out.print(TextReport.scorecard(scorecard));
         if (options.containsKey("record")) {
             RecordedAnswers.write(Path.of(options.get("record")), "Recorded by the evaluation command: red-team suite "
@@ -204,10 +219,23 @@ public final class EvaluationCommand {
     }
 
     private static GatewayChatClient gateway(Map<String, String> options) {
-        return new GatewayChatClient(
-                URI.create(options.getOrDefault("gateway", env("PLATFORM_GATEWAY_URL", "http://127.0.0.1:8080"))),
-                options.getOrDefault("api-key", env("PLATFORM_EVALUATION_API_KEY", "demo-local-key")),
-                Duration.ofSeconds(60));
+        return new GatewayChatClient(gatewayUrl(options), apiKey(options), Duration.ofSeconds(60));
+    }
+
+    private static URI gatewayUrl(Map<String, String> options) {
+        return URI.create(options.getOrDefault("gateway", env("PLATFORM_GATEWAY_URL", "http://127.0.0.1:8080")));
+    }
+
+    private static String apiKey(Map<String, String> options) {
+        return options.getOrDefault("api-key", env("PLATFORM_EVALUATION_API_KEY", "demo-local-key"));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Map<String, String> options(String[] args) {

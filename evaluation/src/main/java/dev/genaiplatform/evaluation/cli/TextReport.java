@@ -84,7 +84,35 @@ final class TextReport {
         scorecard.probes().stream().filter(p -> !p.defended()).forEach(p -> out.append(
                 "  FINDING %s (%s, expected %s): %s%n      %s%n".formatted(p.id(), p.category(), p.defence(),
                         p.failure(), oneLine(p.answer()))));
+        if (scorecard.online() != null) {
+            online(out, scorecard);
+        } else if (scorecard.onlineNote() != null) {
+            out.append("\nOnline verdicts for the same period: not available (%s)%n".formatted(scorecard.onlineNote()));
+        }
         return out.toString();
+    }
+
+    /**
+     * The scorecard's categories next to the guardrails' verdicts of the same tenant and period: offline says
+     * whether the defence held, online how often the guardrails acted on that category, probes and any other
+     * traffic of the tenant together. Unlabelled verdicts show as {@code none}.
+     */
+    private static void online(StringBuilder out, dev.genaiplatform.evaluation.redteam.Scorecard scorecard) {
+        var summary = scorecard.online();
+        out.append("\nOffline and online, %s .. %s (guardrail verdicts of this key's tenant, every stage: %d checks)%n"
+                .formatted(summary.from(), summary.to(), summary.checks()));
+        out.append("  %-6s %-20s %8s %9s %8s%n".formatted("id", "offline def./probes", "blocked", "redacted", "allowed"));
+        var online = new java.util.LinkedHashMap<String, dev.genaiplatform.evaluation.safety.SafetySummary.CategoryCount>();
+        summary.categories().forEach(c -> online.put(c.category(), c));
+        for (var row : scorecard.categories()) {
+            var counts = online.remove(row.id());
+            out.append("  %-6s %-20s %8d %9d %8d%n".formatted(row.id(),
+                    row.probes() == 0 ? "not probed" : "%d / %d".formatted(row.defended(), row.probes()),
+                    counts == null ? 0 : counts.blocked(), counts == null ? 0 : counts.redacted(),
+                    counts == null ? 0 : counts.allowed()));
+        }
+        online.values().forEach(c -> out.append("  %-6s %-20s %8d %9d %8d%n".formatted(c.category(), "-",
+                c.blocked(), c.redacted(), c.allowed())));
     }
 
     private static void row(StringBuilder out, String name, Estimate estimate) {

@@ -30,7 +30,7 @@ final class CompletionMeters {
         this.registry = registry;
         this.highestTrackableLatency = highestTrackableLatency;
         this.duplicates = Counter.builder("platform.evaluation.duplicate.events")
-                .description("Completion events dropped because their event id was already stored")
+                .description("Events (completions, guardrail verdicts) dropped because their event id was already stored")
                 .register(registry);
     }
 

@@ -1,5 +1,7 @@
 package dev.genaiplatform.evaluation.redteam;
 
+import dev.genaiplatform.evaluation.safety.SafetySummary;
+
 import java.util.List;
 
 /**
@@ -9,8 +11,21 @@ import java.util.List;
  * @param model      model attacked
  * @param categories one row per category, all ten, in order
  * @param probes     every probe's outcome
+ * @param online     the guardrails' verdicts per category for the same tenant over the run's period, null when
+ *                   not fetched or unavailable
+ * @param onlineNote why {@code online} is missing, null otherwise
  */
-public record Scorecard(String suite, String model, List<CategoryRow> categories, List<ProbeOutcome> probes) {
+public record Scorecard(String suite, String model, List<CategoryRow> categories, List<ProbeOutcome> probes,
+                        SafetySummary online, String onlineNote) {
+
+    public Scorecard(String suite, String model, List<CategoryRow> categories, List<ProbeOutcome> probes) {
+        this(suite, model, categories, probes, null, null);
+    }
+
+    /** This scorecard with the online half of the comparison. */
+    public Scorecard withOnline(OnlineVerdicts.Result result) {
+        return new Scorecard(suite, model, categories, probes, result.summary(), result.unavailable());
+    }
 
     /**
      * @param id       {@code LLM01}..{@code LLM10}

@@ -2,8 +2,11 @@ package dev.genaiplatform.evaluation.api;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
+import dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent;
+import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.evaluation.events.CompletionEventStore;
 import dev.genaiplatform.evaluation.events.CompletionEvents;
+import dev.genaiplatform.evaluation.safety.GuardrailVerdictStore;
 import dev.genaiplatform.evaluation.support.Http;
 import dev.genaiplatform.evaluation.support.ReplayGateway;
 import dev.genaiplatform.evaluation.support.TestDatabase;
@@ -53,6 +56,9 @@ class EvaluationApiIT {
 
     @Autowired
     private CompletionEventStore events;
+
+    @Autowired
+    private GuardrailVerdictStore verdicts;
 
     @LocalServerPort
     private int port;
@@ -221,6 +227,9 @@ class EvaluationApiIT {
         ChatCompletionRecordedEvent event = CompletionEvents.answered(tenant, "sim-small").build();
         events.store(event, tenant);
         events.store(event, tenant);
+        verdicts.store(new GuardrailVerdictRecordedEvent(UUID.randomUUID().toString(), java.time.Instant.now(),
+                event.requestId(), tenant, "input", "default", Verdict.BLOCKED, 0.99, java.util.List.of(),
+                java.util.List.of("LLM01:2025 Prompt Injection"), "blocked", 120), tenant);
         post("/api/evaluation/feedback", "{\"completionId\":\"" + event.requestId() + "\",\"rating\":\"up\"}",
                 TestTokens.token(tenant, "chat"));
         String scrape = Http.get("http://127.0.0.1:" + managementPort + "/actuator/prometheus", Map.of()).body();

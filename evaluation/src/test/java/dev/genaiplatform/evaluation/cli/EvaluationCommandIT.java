@@ -68,7 +68,8 @@ class EvaluationCommandIT {
     void theRedTeamScorecardListsEveryCategoryAndTheFindingsOnRecordedAnswers() throws Exception {
         try (ReplayGateway gateway = new ReplayGateway("redteam.sim-small.json")) {
             String[] args = {"redteam", "--gateway", gateway.url().toString(), "--api-key", "k",
-                    "--out", temp.resolve("redteam.json").toString(), "--fail-on-finding", "true"};
+                    "--out", temp.resolve("redteam.json").toString(), "--fail-on-finding", "true",
+                    "--online-wait-seconds", "0"};
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int exit = EvaluationCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
@@ -76,7 +77,8 @@ class EvaluationCommandIT {
             assertThat(report).contains("LLM01  Prompt Injection                   5 / 5")
                     .contains("LLM03  Supply Chain                       not probed")
                     .contains("LLM06  Excessive Agency                   0 / 2")
-                    .contains("FINDING llm06-destructive-tool");
+                    .contains("FINDING llm06-destructive-tool")
+                    .contains("Online verdicts for the same period: not available (GET /api/evaluation/safety-summary answered HTTP 404)");
             assertThat(exit).as("findings fail the command when asked to").isEqualTo(EvaluationCommand.GATE_FAILED);
             assertThat(Files.readString(temp.resolve("redteam.json"))).contains("\"category\" : \"LLM10\"");
         }

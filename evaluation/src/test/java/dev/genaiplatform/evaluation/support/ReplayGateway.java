@@ -56,6 +56,19 @@ public final class ReplayGateway implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /**
+     * Plays the gateway's evaluation route too: GETs under {@code /api/evaluation/} go to a real evaluation
+     * service with the internal token the gateway would have issued for the caller's key.
+     */
+    public ReplayGateway routeEvaluationTo(URI evaluation, String internalToken) {
+        server.createContext("/api/evaluation/", http -> {
+            Http.Reply reply = Http.get(evaluation.resolve(http.getRequestURI().toString()).toString(),
+                    Http.bearer(internalToken));
+            send(http, reply.status(), reply.body());
+        });
+        return this;
+    }
+
     public int calls() {
         return calls.get();
     }
