@@ -1,6 +1,7 @@
 package dev.genaiplatform.contracts;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
+import dev.genaiplatform.contracts.gateway.ApiKeyRevokedEvent;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent;
@@ -36,7 +37,8 @@ class WireFormatTests {
             Topics.RETRIEVAL_DOCUMENT_DELETED, DocumentDeletedEvent.class,
             Topics.TOOLS_INVOKE, InvokeToolCommand.class,
             Topics.TOOLS_INVOKED, ToolInvokedReply.class,
-            Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class);
+            Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class,
+            Topics.GATEWAY_API_KEY_REVOKED, ApiKeyRevokedEvent.class);
 
     private final JsonMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

@@ -1,19 +1,27 @@
 package dev.genaiplatform.gateway;
 
 import java.time.Clock;
+import java.util.List;
+
+import javax.sql.DataSource;
 
 import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.gateway.admin.TenantAdminHandler;
+import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.ClientProperties;
 import dev.genaiplatform.gateway.models.ModelListHandler;
 import dev.genaiplatform.gateway.observability.RequestIdFilter;
 import dev.genaiplatform.gateway.problem.ProblemDetailExceptionHandler;
 import dev.genaiplatform.gateway.ratelimit.ApiKeyRateLimitFilter;
 import dev.genaiplatform.gateway.ratelimit.ConcurrentStreamLimitFilter;
+import dev.genaiplatform.gateway.ratelimit.TenantRateLimiter;
 import dev.genaiplatform.gateway.routing.CanonicalPathFilter;
 import dev.genaiplatform.gateway.routing.RequireScope;
 import dev.genaiplatform.gateway.routing.RouteScopeFilter;
 import dev.genaiplatform.gateway.server.HeaderDeadlineHandler;
 import dev.genaiplatform.gateway.tenant.ApiKeyAuthenticationFilter;
+import dev.genaiplatform.gateway.tenant.ApiKeyCache;
+import dev.genaiplatform.gateway.tenant.ApiKeyStore;
 import dev.genaiplatform.gateway.tenant.TenantDirectory;
 import dev.genaiplatform.gateway.token.InternalTokenFilter;
 import dev.genaiplatform.gateway.token.InternalTokenIssuer;
@@ -26,14 +34,24 @@ import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.netty.NettyPipeline;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
+import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.http.codec.ServerCodecConfigurer;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -55,6 +73,38 @@ class GatewayConfiguration {
         return new TenantDirectory(properties.tenants());
     }
 
+    /** After Flyway: the schema must exist before the store is used. */
+    @Bean
+    @DependsOn("flywayInitializer")
+    ApiKeyStore apiKeyStore(DataSource dataSource, PlatformTransactionManager transactions) {
+        return new ApiKeyStore(JdbcClient.create(dataSource), new TransactionTemplate(transactions));
+    }
+
+    /** The configured tenants and keys are written to the store while the context starts, before any request. */
+    @Bean
+    SeededKeys seededKeys(ApiKeyStore store, TenantDirectory configured) {
+        return new SeededKeys(store.seed(configured));
+    }
+
+    @Bean
+    ApiKeyCache apiKeyCache(ApiKeyStore store, SeededKeys seeded, PlatformGatewayProperties properties) {
+        return new ApiKeyCache(store, properties.keyCacheTtl());
+    }
+
+    @Bean
+    ApiKeyRevocations apiKeyRevocations(ApiKeyCache cache, KafkaTemplate<String, Object> kafka) {
+        return new ApiKeyRevocations(cache, kafka);
+    }
+
+    /** A configured key whose value changed replaced the old one at start: tell the other instances. */
+    @Bean
+    ApplicationRunner announceReplacedKeys(SeededKeys seeded, ApiKeyRevocations revocations) {
+        return arguments -> seeded.replaced().forEach(key -> revocations.revoked(key, null));
+    }
+
+    record SeededKeys(List<ApiKeyStore.RevokedKey> replaced) {
+    }
+
     @Bean
     RequestIdFilter requestIdFilter() {
         return new RequestIdFilter();
@@ -66,15 +116,22 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(TenantDirectory tenants, PlatformGatewayProperties properties,
+    ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(ApiKeyCache keys, PlatformGatewayProperties properties,
             MeterRegistry meters) {
-        return new ApiKeyAuthenticationFilter(tenants, properties.client(), meters);
+        return new ApiKeyAuthenticationFilter(keys, properties.client(), meters);
+    }
+
+    /** Replaces Spring Cloud Gateway's RedisRateLimiter bean (same script), so tenants may appear at run time. */
+    @Bean
+    TenantRateLimiter tenantRateLimiter(ReactiveStringRedisTemplate redis,
+            @Qualifier(RedisRateLimiter.REDIS_SCRIPT_NAME) RedisScript<List<Long>> script, ConfigurationService configuration) {
+        return new TenantRateLimiter(redis, script, configuration);
     }
 
     @Bean
-    ApiKeyRateLimitFilter apiKeyRateLimitFilter(RedisRateLimiter redisRateLimiter, TenantDirectory tenants,
-            PlatformGatewayProperties properties, MeterRegistry meters) {
-        return new ApiKeyRateLimitFilter(redisRateLimiter, tenants.tenants(), properties.rateLimitFailOpen(), meters);
+    ApiKeyRateLimitFilter apiKeyRateLimitFilter(TenantRateLimiter rateLimiter, PlatformGatewayProperties properties,
+            MeterRegistry meters) {
+        return new ApiKeyRateLimitFilter(rateLimiter, properties.rateLimitFailOpen(), meters);
     }
 
     @Bean
@@ -113,14 +170,20 @@ class GatewayConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> gatewayRoutes(SigningKeyRing keys) {
+    RouterFunction<ServerResponse> gatewayRoutes(SigningKeyRing keys, ApiKeyStore store, ApiKeyRevocations revocations) {
         ModelListHandler models = new ModelListHandler();
         SigningKeyHandler signingKeys = new SigningKeyHandler(keys);
+        TenantAdminHandler admin = new TenantAdminHandler(store, revocations);
         return RouterFunctions.route()
             .GET("/v1/models", models::list)
             .GET(InternalToken.JWKS_PATH, signingKeys::jwks)
             .add(RouterFunctions.route()
                 .POST("/api/admin/signing-keys/rotate", signingKeys::rotate)
+                .POST("/api/admin/tenants", admin::createTenant)
+                .GET("/api/admin/tenants/{tenant}/keys", admin::listKeys)
+                .POST("/api/admin/tenants/{tenant}/keys", admin::issueKey)
+                .POST("/api/admin/keys/{id}/rotate", admin::rotateKey)
+                .DELETE("/api/admin/keys/{id}", admin::revokeKey)
                 .filter(RequireScope.scope(InternalToken.SCOPE_ADMIN))
                 .build())
             .build();

@@ -22,6 +22,8 @@ import org.springframework.util.unit.DataSize;
  *     response-timeout (time to response headers) does not cover
  * @param rateLimitFailOpen what to do when Redis cannot be asked ({@code rate-limit-fail-open}, default true):
  *     true lets the request through (Spring Cloud Gateway's own behaviour), false answers 503
+ * @param keyCacheTtl how long an instance trusts a key it looked up before asking PostgreSQL again
+ *     ({@code key-cache-ttl}, default 30s): bounds how long a revocation whose event was lost still lets a key in
  * @param token the internal token the gateway signs for every request it forwards ({@code token.*})
  * @param client how long a client may take, and how often it may fail ({@code client.*})
  * @param tenants the tenants, keyed by tenant id ({@code tenants.<id>.*})
@@ -32,6 +34,7 @@ public record PlatformGatewayProperties(
         @DefaultValue("32MB") DataSize maxUploadBytes,
         @DefaultValue("120s") Duration upstreamIdleTimeout,
         @DefaultValue("true") boolean rateLimitFailOpen,
+        @DefaultValue("30s") Duration keyCacheTtl,
         @DefaultValue TokenProperties token,
         @DefaultValue ClientProperties client,
         Map<String, TenantProperties> tenants) {

@@ -3,12 +3,14 @@ package dev.genaiplatform.gateway;
 import java.time.Duration;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.security.InternalToken;
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
+import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -22,7 +24,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * One gateway for the integration tests that share it (one Spring context, cached across the classes that
- * extend this), with a real Redis and a fake backend standing in for every service. Tenants: demo (the
+ * extend this), with a real Redis, PostgreSQL and Kafka broker, and a fake backend standing in for every service. Tenants: demo (the
  * application.yml keys, models [sim-small]), acme (hashed key, two models, scopes chat agent evaluation),
  * limited (a burst of three requests), rotating (two keys, one request per key), chatonly (scope chat), and
  * the platform tenant's admin key. The guardrails service is down.
@@ -67,6 +69,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "platform.gateway.token.expiry-skew=1s",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
         "platform.gateway.upstream-idle-timeout=3s" })
+@EmbeddedKafka(partitions = 1, topics = Topics.GATEWAY_API_KEY_REVOKED,
+        bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 abstract class GatewayTestSupport {
 
     static final String DEMO_KEY = "demo-test-key";
@@ -97,6 +101,7 @@ abstract class GatewayTestSupport {
     @DynamicPropertySource
     static void services(DynamicPropertyRegistry registry) {
         registry.add("spring.data.redis.port", TestRedis::port);
+        TestDatabase.register(registry);
         registry.add("ORCHESTRATOR_URL", backend::url);
         registry.add("EVALUATION_URL", backend::url);
         registry.add("TOOLS_AGENT_URL", backend::url);

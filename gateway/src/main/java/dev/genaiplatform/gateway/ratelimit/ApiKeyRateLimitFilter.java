@@ -1,7 +1,6 @@
 package dev.genaiplatform.gateway.ratelimit;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import dev.genaiplatform.gateway.FilterOrder;
@@ -36,9 +35,9 @@ import org.springframework.web.server.WebFilterChain;
  * <p>Per key rather than per tenant: a leaked or runaway key (a client stuck in a retry loop) empties
  * only its own bucket, and the tenant's other applications keep working while the bad key is revoked.
  * The price is that a tenant's total rate is its per-key rate times its number of keys. All keys of a
- * tenant share the tenant's settings: the settings are registered once per tenant (RedisRateLimiter
- * calls that the "route id") and each key is asked about under its own id, which names its bucket
- * ({@code request_rate_limiter.{tenant:<tenant>.<key id>}.tokens}).
+ * tenant share the tenant's settings: the settings are registered once per distinct limit
+ * ({@link TenantRateLimiter}; RedisRateLimiter calls that the "route id") and each key is asked about under
+ * its own id, which names its bucket ({@code request_rate_limiter.{<key id>}.tokens}).
  *
  * <p>When Redis cannot be asked, RedisRateLimiter logs the error and allows the request (fail-open),
  * reporting -1 remaining tokens (in its headers, which are on unless
@@ -51,9 +50,7 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyRateLimitFilter.class);
 
-    private static final String CONFIG_PREFIX = "tenant:";
-
-    private final RedisRateLimiter rateLimiter;
+    private final TenantRateLimiter rateLimiter;
 
     private final boolean failOpen;
 
@@ -65,20 +62,11 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
 
     private final SampledLog rejectedLog = new SampledLog(log, Duration.ofSeconds(10));
 
-    public ApiKeyRateLimitFilter(RedisRateLimiter rateLimiter, List<Tenant> tenants, boolean failOpen,
-            MeterRegistry meters) {
+    public ApiKeyRateLimitFilter(TenantRateLimiter rateLimiter, boolean failOpen, MeterRegistry meters) {
         this.rateLimiter = rateLimiter;
         this.failOpen = failOpen;
         this.unavailable = meters.counter("gateway.ratelimit.unavailable");
         this.rejected = meters.counter("gateway.ratelimit.rejected");
-        // RedisRateLimiter looks its settings up by "route id": one entry per tenant, shared by its keys.
-        for (Tenant tenant : tenants) {
-            Tenant.RateLimit limit = tenant.rateLimit();
-            rateLimiter.getConfig().put(CONFIG_PREFIX + tenant.id(), new RedisRateLimiter.Config()
-                .setReplenishRate(limit.replenishRate())
-                .setBurstCapacity(limit.burstCapacity())
-                .setRequestedTokens(limit.requestedTokens()));
-        }
     }
 
     @Override
@@ -92,7 +80,7 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
         if (key == null) {
             return chain.filter(exchange); // a public path: not authenticated, not limited
         }
-        return rateLimiter.isAllowed(CONFIG_PREFIX + key.tenant().id(), key.id())
+        return rateLimiter.isAllowed(rateLimiter.settingsFor(key.tenant().rateLimit()), key.id())
             .flatMap(decision -> decide(exchange, chain, key, decision));
     }
 

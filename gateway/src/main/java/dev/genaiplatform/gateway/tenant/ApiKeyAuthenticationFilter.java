@@ -3,7 +3,6 @@ package dev.genaiplatform.gateway.tenant;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.Set;
 
 import dev.genaiplatform.contracts.problem.ProblemType;
@@ -44,7 +43,7 @@ public final class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
     private static final String REALM = "Bearer realm=\"genai-platform\"";
 
-    private final TenantDirectory tenants;
+    private final ApiKeyCache keys;
 
     private final FailedAuthenticationThrottle throttle;
 
@@ -57,8 +56,8 @@ public final class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
     private final Counter throttled;
 
-    public ApiKeyAuthenticationFilter(TenantDirectory tenants, ClientProperties client, MeterRegistry meters) {
-        this.tenants = tenants;
+    public ApiKeyAuthenticationFilter(ApiKeyCache keys, ClientProperties client, MeterRegistry meters) {
+        this.keys = keys;
         this.throttle = new FailedAuthenticationThrottle(client.maxFailedAuthentications(),
                 client.failedAuthenticationWindow(), Clock.systemUTC());
         this.missing = meters.counter("gateway.authentication.failures", "reason", "missing");
@@ -95,15 +94,16 @@ public final class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
             throttle.recordFailure(address);
             return Mono.error(unauthorized(REALM, "Missing API key. Send it as 'Authorization: Bearer <key>'."));
         }
-        Optional<ApiKey> key = tenants.findByApiKey(authorization.substring(BEARER.length()).trim());
-        if (key.isEmpty()) {
-            unknown.increment();
-            throttle.recordFailure(address);
-            failureLog.info("Unknown API key from {} ({} similar lines suppressed)", address);
-            return Mono.error(unauthorized(REALM + ", error=\"invalid_token\"", "Incorrect API key provided."));
-        }
-        key.get().attachTo(exchange);
-        return chain.filter(exchange.mutate().request(r -> r.headers(h -> h.remove(HttpHeaders.AUTHORIZATION))).build());
+        return keys.find(authorization.substring(BEARER.length()).trim()).flatMap(key -> {
+            if (key.isEmpty()) {
+                unknown.increment();
+                throttle.recordFailure(address);
+                failureLog.info("Unknown or revoked API key from {} ({} similar lines suppressed)", address);
+                return Mono.error(unauthorized(REALM + ", error=\"invalid_token\"", "Incorrect API key provided."));
+            }
+            key.get().attachTo(exchange);
+            return chain.filter(exchange.mutate().request(r -> r.headers(h -> h.remove(HttpHeaders.AUTHORIZATION))).build());
+        });
     }
 
     /**

@@ -17,7 +17,8 @@ import dev.genaiplatform.gateway.PlatformGatewayProperties.TenantProperties;
 import org.springframework.util.StringUtils;
 
 /**
- * The configured tenants and the hashes of their API keys. Built once at startup; a configuration
+ * The configured tenants and the hashes of their API keys, read once at startup and written into the key
+ * store ({@link ApiKeyStore#seed}); the store is what authenticates requests. A configuration
  * mistake (a key without scopes, a key listed twice or shared by two tenants, an unknown scope, an
  * impossible rate limit) stops the start.
  *
@@ -29,15 +30,22 @@ public final class TenantDirectory {
 
     private final Map<String, ApiKey> keysByHash;
 
+    private final List<ConfiguredKey> configuredKeys;
+
     private final List<Tenant> tenants;
+
+    private final Map<String, List<String>> tenantModels;
 
     public TenantDirectory(Map<String, TenantProperties> configured) {
         Map<String, ApiKey> keys = new HashMap<>();
         Map<String, String> ids = new HashMap<>();
+        List<ConfiguredKey> named = new ArrayList<>();
         List<Tenant> built = new ArrayList<>();
+        Map<String, List<String>> models = new HashMap<>();
         configured.forEach((tenantId, properties) -> {
             Tenant tenant = tenant(tenantId, properties);
             built.add(tenant);
+            models.put(tenantId, properties.models());
             properties.keys().forEach((name, key) -> {
                 byte[] hash = hash(tenantId, name, key);
                 if (hash == null) {
@@ -45,6 +53,7 @@ public final class TenantDirectory {
                 }
                 ApiKey apiKey = new ApiKey(ApiKey.idOf(hash), tenant, scopes(tenantId, name, key),
                         models(tenantId, name, key, properties));
+                named.add(new ConfiguredKey(name, HexFormat.of().formatHex(hash), apiKey));
                 ApiKey previous = keys.putIfAbsent(HexFormat.of().formatHex(hash), apiKey);
                 if (previous != null) {
                     throw new IllegalStateException(previous.tenant().equals(tenant)
@@ -57,7 +66,27 @@ public final class TenantDirectory {
             });
         });
         this.keysByHash = Map.copyOf(keys);
+        this.configuredKeys = List.copyOf(named);
         this.tenants = List.copyOf(built);
+        this.tenantModels = Map.copyOf(models);
+    }
+
+    /** The configured keys with their names and hashes: what the key store is seeded with at start. */
+    public List<ConfiguredKey> configuredKeys() {
+        return configuredKeys;
+    }
+
+    /** The models a configured tenant may use. */
+    public List<String> modelsOf(String tenantId) {
+        return tenantModels.getOrDefault(tenantId, List.of());
+    }
+
+    /**
+     * @param name the key's name in configuration ({@code keys.<name>})
+     * @param sha256Hex the key's hash
+     * @param key the key as the gateway knows it
+     */
+    public record ConfiguredKey(String name, String sha256Hex, ApiKey key) {
     }
 
     /** Finds the key, and with it the tenant, scopes and models. */
