@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a hostile or broken client does to the connection itself, sent byte by byte over raw sockets: never a
  * 5xx, never a hang (every answer ends with the server closing; {@link RawHttp#GUARD_TIMEOUT_MS} only turns a
  * hang into a failure), and a problem+json body whenever the application, not the HTTP decoder, answers. The
- * gateway here reads with a 2 s read timeout and a 4 s request timeout.
+ * gateway here reads with a 5 s read timeout and an 8 s request timeout.
  */
 class ClientAbuseIT extends GatewayTestSupport {
 
@@ -31,8 +31,8 @@ class ClientAbuseIT extends GatewayTestSupport {
             socket.setSoTimeout(RawHttp.GUARD_TIMEOUT_MS);
             OutputStream out = socket.getOutputStream();
             out.write("GET /v1/models HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".getBytes(StandardCharsets.ISO_8859_1));
-            // a byte every 500 ms: each gap is far under every read timeout; the 2 s header deadline ends it
-            for (int i = 0; i < 40; i++) {
+            // a byte every 500 ms: each gap is far under every read timeout; the 5 s header deadline ends it
+            for (int i = 0; i < 50; i++) {
                 try {
                     out.write('a');
                     out.flush();
@@ -83,7 +83,7 @@ class ClientAbuseIT extends GatewayTestSupport {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + DEMO_KEY
                     + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            // one byte a second: each gap is under the 2 s read timeout; the 4 s request timeout ends it
+            // one byte a second: each gap is under the 5 s read timeout; the 8 s request timeout ends it
             boolean cut = false;
             for (int i = 0; i < 20 && !cut; i++) {
                 try {

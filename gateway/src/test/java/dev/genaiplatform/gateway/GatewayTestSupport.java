@@ -64,8 +64,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "platform.gateway.tenants.chatonly.keys.app.api-key=" + GatewayTestSupport.CHAT_ONLY_KEY,
         "platform.gateway.tenants.chatonly.keys.app.scopes=chat",
         "platform.gateway.client.max-concurrent-streams=1",
-        "platform.gateway.client.read-timeout=2s",
-        "platform.gateway.client.request-timeout=4s",
+        "platform.gateway.client.read-timeout=5s",
+        "platform.gateway.client.request-timeout=8s",
         "platform.gateway.token.expiry-skew=1s",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
         "platform.gateway.upstream-idle-timeout=3s" })
