@@ -7,7 +7,7 @@ package dev.genaiplatform.gateway;
  * <p>WebFilters run for every request, before routing: request id, canonical path, API key, rate limit.
  * Then Spring Cloud Gateway picks the route, and the route's own checks run as global filters, bound to
  * the route that was matched rather than to a second reading of the path: scope, body size, chat
- * validation, concurrent streams, and last the internal token that goes to the backend.
+ * validation, concurrent streams, token budget, and last the internal token that goes to the backend.
  */
 public final class FilterOrder {
 
@@ -28,6 +28,9 @@ public final class FilterOrder {
     public static final int CHAT_VALIDATION = -200;
 
     public static final int CONCURRENT_STREAMS = -150;
+
+    /** After the stream cap: a refused stream must not have reserved budget. */
+    public static final int BUDGET = -120;
 
     public static final int INTERNAL_TOKEN = -100;
 

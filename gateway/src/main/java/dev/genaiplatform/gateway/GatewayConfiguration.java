@@ -7,6 +7,8 @@ import javax.sql.DataSource;
 
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.gateway.admin.TenantAdminHandler;
+import dev.genaiplatform.gateway.budget.BudgetLedger;
+import dev.genaiplatform.gateway.budget.TokenBudgetFilter;
 import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.ClientProperties;
 import dev.genaiplatform.gateway.models.ModelListHandler;
@@ -152,6 +154,12 @@ class GatewayConfiguration {
     @Bean
     ConcurrentStreamLimitFilter concurrentStreamLimitFilter(PlatformGatewayProperties properties, MeterRegistry meters) {
         return new ConcurrentStreamLimitFilter(properties.client().maxConcurrentStreams(), meters);
+    }
+
+    @Bean
+    TokenBudgetFilter tokenBudgetFilter(ReactiveStringRedisTemplate redis, PlatformGatewayProperties properties,
+            MeterRegistry meters) {
+        return new TokenBudgetFilter(new BudgetLedger(redis), properties.budget(), meters, Clock.systemUTC());
     }
 
     /** Keys rotate on schedule; never twice within a token's life (deadline + skew), or live tokens would fail. */

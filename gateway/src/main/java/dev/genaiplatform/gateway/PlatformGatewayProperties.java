@@ -26,6 +26,7 @@ import org.springframework.util.unit.DataSize;
  *     ({@code key-cache-ttl}, default 30s): bounds how long a revocation whose event was lost still lets a key in
  * @param token the internal token the gateway signs for every request it forwards ({@code token.*})
  * @param client how long a client may take, and how often it may fail ({@code client.*})
+ * @param budget token and money budgets per tenant, and the price table they are counted with ({@code budget.*})
  * @param tenants the tenants, keyed by tenant id ({@code tenants.<id>.*})
  */
 @ConfigurationProperties("platform.gateway")
@@ -37,6 +38,7 @@ public record PlatformGatewayProperties(
         @DefaultValue("30s") Duration keyCacheTtl,
         @DefaultValue TokenProperties token,
         @DefaultValue ClientProperties client,
+        @DefaultValue BudgetProperties budget,
         Map<String, TenantProperties> tenants) {
 
     public PlatformGatewayProperties {
@@ -77,6 +79,51 @@ public record PlatformGatewayProperties(
             @DefaultValue("20") int maxFailedAuthentications,
             @DefaultValue("60s") Duration failedAuthenticationWindow,
             @DefaultValue("16") int maxConcurrentStreams) {
+    }
+
+    /**
+     * Budgets: each chat completion reserves its estimate (prompt tokens + max tokens) before it is forwarded and
+     * is reconciled with the real usage after; limits are per tenant, shared by all its keys and all instances.
+     *
+     * @param defaults the limits of a tenant not listed under {@code tenants} ({@code defaults.*})
+     * @param tenants limits per tenant id ({@code tenants.<id>.*})
+     * @param prices model prices in US dollars per million tokens ({@code prices.<model>.input} / {@code .output});
+     *     a model without a price costs nothing
+     * @param softLimitRatio past this share of any limit, responses carry {@code X-Platform-Budget-Warning}
+     *     ({@code soft-limit-ratio}, default 0.8)
+     * @param defaultMaxTokens the completion tokens reserved when a request names no {@code max_tokens}
+     *     ({@code default-max-tokens}, default 1024)
+     * @param failOpen Redis unreachable: true lets requests through unbudgeted with a warning header, false
+     *     answers 503 ({@code fail-open}, default true)
+     */
+    public record BudgetProperties(@DefaultValue TenantBudget defaults, Map<String, TenantBudget> tenants,
+            Map<String, ModelPrice> prices, @DefaultValue("0.8") double softLimitRatio,
+            @DefaultValue("1024") int defaultMaxTokens, @DefaultValue("true") boolean failOpen) {
+
+        public BudgetProperties {
+            tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
+            prices = prices == null ? Map.of() : Map.copyOf(prices);
+        }
+
+        public TenantBudget of(String tenant) {
+            return tenants.getOrDefault(tenant, defaults);
+        }
+    }
+
+    /**
+     * @param tokensPerMinute prompt + completion tokens per calendar minute ({@code tokens-per-minute}, default 200000)
+     * @param tokensPerDay per UTC day ({@code tokens-per-day}, default 5000000)
+     * @param costPerMonth US dollars per UTC calendar month ({@code cost-per-month}, default 100)
+     */
+    public record TenantBudget(@DefaultValue("200000") long tokensPerMinute, @DefaultValue("5000000") long tokensPerDay,
+            @DefaultValue("100") double costPerMonth) {
+    }
+
+    /**
+     * @param input US dollars per million prompt tokens
+     * @param output US dollars per million completion tokens
+     */
+    public record ModelPrice(double input, double output) {
     }
 
     /**

@@ -63,6 +63,26 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "platform.gateway.tenants.chatonly.rate-limit.burst-capacity=100",
         "platform.gateway.tenants.chatonly.keys.app.api-key=" + GatewayTestSupport.CHAT_ONLY_KEY,
         "platform.gateway.tenants.chatonly.keys.app.scopes=chat",
+        // budgets: metered (ample, for reconciliation), budgeted (1,000 tokens a day), pricey ($0.001 a month)
+        "platform.gateway.budget.prices.sim-small.input=1.0",
+        "platform.gateway.budget.prices.sim-small.output=2.0",
+        "platform.gateway.tenants.metered.models=sim-small",
+        "platform.gateway.tenants.metered.rate-limit.replenish-rate=50",
+        "platform.gateway.tenants.metered.rate-limit.burst-capacity=100",
+        "platform.gateway.tenants.metered.keys.app.api-key=" + GatewayTestSupport.METERED_KEY,
+        "platform.gateway.tenants.metered.keys.app.scopes=chat",
+        "platform.gateway.tenants.budgeted.models=sim-small",
+        "platform.gateway.tenants.budgeted.rate-limit.replenish-rate=50",
+        "platform.gateway.tenants.budgeted.rate-limit.burst-capacity=100",
+        "platform.gateway.tenants.budgeted.keys.app.api-key=" + GatewayTestSupport.BUDGETED_KEY,
+        "platform.gateway.tenants.budgeted.keys.app.scopes=chat",
+        "platform.gateway.budget.tenants.budgeted.tokens-per-day=1000",
+        "platform.gateway.tenants.pricey.models=sim-small",
+        "platform.gateway.tenants.pricey.rate-limit.replenish-rate=50",
+        "platform.gateway.tenants.pricey.rate-limit.burst-capacity=100",
+        "platform.gateway.tenants.pricey.keys.app.api-key=" + GatewayTestSupport.PRICEY_KEY,
+        "platform.gateway.tenants.pricey.keys.app.scopes=chat",
+        "platform.gateway.budget.tenants.pricey.cost-per-month=0.001",
         "platform.gateway.client.max-concurrent-streams=1",
         "platform.gateway.client.read-timeout=5s",
         "platform.gateway.client.request-timeout=8s",
@@ -82,6 +102,12 @@ abstract class GatewayTestSupport {
     static final String LIMITED_KEY = "limited-key";
 
     static final String CHAT_ONLY_KEY = "chat-only-key";
+
+    static final String METERED_KEY = "metered-key";
+
+    static final String BUDGETED_KEY = "budgeted-key";
+
+    static final String PRICEY_KEY = "pricey-key";
 
     static final String ROTATING_OLD_KEY = "rotating-old-key";
 

@@ -20,7 +20,8 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Reads the body of a request routed to a route whose metadata says {@code validate: chat-completion}
  * (already capped by {@link RequestSizeLimitFilter}),
- * validates it with {@link ChatRequestValidator} and forwards the same bytes. The body is copied to a
+ * validates it with {@link ChatRequestValidator} and forwards the same bytes (one exception: a stream whose client
+ * did not ask for usage gets {@code stream_options.include_usage}, see {@link ChatRequestValidator#withStreamUsage}). The body is copied to a
  * heap array and the pooled network buffers released at once: a request rejected here never reaches
  * the gateway's routing, whose clean-up would otherwise be the only thing releasing a cached buffer.
  */
@@ -48,7 +49,13 @@ public final class ChatRequestValidationFilter implements GlobalFilter, Ordered 
             .map(ChatRequestValidationFilter::copyAndRelease)
             .defaultIfEmpty(new byte[0])
             .flatMap(body -> {
-                validator.validate(body, key).attachTo(exchange);
+                ValidatedChatRequest validated = validator.validate(body, key);
+                byte[] withUsage = validator.withStreamUsage(validated);
+                if (withUsage != null) {
+                    new ValidatedChatRequest(validated.model(), true, true, validated.request()).attachTo(exchange);
+                    return chain.filter(exchange.mutate().request(new ValidatedBodyRequest(request, withUsage)).build());
+                }
+                validated.attachTo(exchange);
                 return chain.filter(exchange.mutate().request(new ValidatedBodyRequest(request, body)).build());
             });
     }

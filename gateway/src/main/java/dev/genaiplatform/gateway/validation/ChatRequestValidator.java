@@ -49,7 +49,27 @@ public final class ChatRequestValidator {
                     "The model '" + model + "' does not exist or you do not have access to it.", "model");
         }
         JsonNode stream = request.get("stream");
-        return new ValidatedChatRequest(model, stream != null && stream.asBoolean(false));
+        return new ValidatedChatRequest(model, stream != null && stream.asBoolean(false), false, request);
+    }
+
+    /**
+     * The body to forward for a stream whose client did not ask for usage: the same request with
+     * {@code stream_options.include_usage: true}, so the budget learns the real token counts (a stream's usage
+     * comes only in that last chunk). The gateway keeps that chunk from the client, who did not ask for it.
+     *
+     * @return the rewritten body, or null if nothing needs changing
+     */
+    public byte[] withStreamUsage(ValidatedChatRequest validated) {
+        JsonNode options = validated.request().get("stream_options");
+        boolean asked = options != null && options.isObject() && options.path("include_usage").asBoolean(false);
+        if (!validated.stream() || asked) {
+            return null;
+        }
+        tools.jackson.databind.node.ObjectNode copy = ((tools.jackson.databind.node.ObjectNode) validated.request()).deepCopy();
+        tools.jackson.databind.node.ObjectNode streamOptions = options != null && options.isObject()
+                ? (tools.jackson.databind.node.ObjectNode) copy.get("stream_options") : copy.putObject("stream_options");
+        streamOptions.put("include_usage", true);
+        return json.writeValueAsBytes(copy);
     }
 
     private JsonNode parse(byte[] body) {

@@ -2,6 +2,8 @@ package dev.genaiplatform.gateway.validation;
 
 import java.util.Optional;
 
+import tools.jackson.databind.JsonNode;
+
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -10,8 +12,11 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * @param model the requested model (one the key may use)
  * @param stream whether the client asked for server-sent events
+ * @param usageInjected whether the gateway added {@code stream_options.include_usage} to a stream the client did
+ *     not ask usage for: the budget then reads the usage chunk and keeps it from the client
+ * @param request the parsed body, for the token estimate
  */
-public record ValidatedChatRequest(String model, boolean stream) {
+public record ValidatedChatRequest(String model, boolean stream, boolean usageInjected, JsonNode request) {
 
     private static final String ATTRIBUTE = ValidatedChatRequest.class.getName();
 
