@@ -1,5 +1,6 @@
 -- Reserves a request's estimated tokens and cost against a tenant's budgets, all or nothing, atomically.
--- KEYS: 1 tokens this minute, 2 tokens today, 3 micro-dollars this month, 4 the key's tokens today
+-- KEYS: 1 tokens this minute, 2 tokens today, 3 micro-dollars this month, 4 the key's tokens today,
+--       5 this reservation (what it added, so budget_release.lua can take it back if the caller never learnt of it)
 -- ARGV: 1 tokens, 2 micro-dollars, 3 minute limit, 4 day limit, 5 month limit (micro-dollars),
 --       6 minute ttl, 7 day ttl, 8 month ttl (seconds)
 -- Returns {allowed (1/0), exhausted limit (0 none, 1 minute, 2 day, 3 month), minute, day, month} after the call.
@@ -19,4 +20,5 @@ month = redis.call('INCRBY', KEYS[3], cost)
 redis.call('EXPIRE', KEYS[3], ARGV[8])
 redis.call('INCRBY', KEYS[4], tokens)
 redis.call('EXPIRE', KEYS[4], ARGV[7])
+redis.call('SET', KEYS[5], tokens .. ':' .. cost, 'EX', 600)
 return {1, 0, minute, day, month}

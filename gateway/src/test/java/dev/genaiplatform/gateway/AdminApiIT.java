@@ -7,9 +7,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -25,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  */
 class AdminApiIT extends GatewayTestSupport {
 
-    private static ConfigurableApplicationContext secondInstance;
+    private static SecondGateway secondInstance;
 
     @AfterAll
     static void stopSecondInstance() {
@@ -111,18 +108,9 @@ class AdminApiIT extends GatewayTestSupport {
 
     private WebTestClient secondInstance() {
         if (secondInstance == null) {
-            // command-line arguments: they outrank application.yml, as the environment does in production
-            secondInstance = new SpringApplicationBuilder(GatewayApplication.class).run(
-                    "--server.port=0", "--management.server.port=0",
-                    "--spring.data.redis.port=" + TestRedis.port(),
-                    "--spring.datasource.url=" + TestDatabase.jdbcUrl(),
-                    "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-                    "--spring.kafka.bootstrap-servers=" + bootstrapServers,
-                    "--PLATFORM_DEMO_API_KEY=" + DEMO_KEY, "--PLATFORM_ADMIN_API_KEY=" + ADMIN_KEY,
-                    "--platform.gateway.key-cache-ttl=10m");
+            secondInstance = new SecondGateway(bootstrapServers, "--platform.gateway.key-cache-ttl=10m");
         }
-        int otherPort = ((WebServerApplicationContext) secondInstance).getWebServer().getPort();
-        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + otherPort).responseTimeout(Duration.ofSeconds(20)).build();
+        return secondInstance.client();
     }
 
     @org.springframework.beans.factory.annotation.Value("${spring.kafka.bootstrap-servers}")

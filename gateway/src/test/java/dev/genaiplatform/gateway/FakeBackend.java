@@ -45,7 +45,7 @@ final class FakeBackend implements AutoCloseable {
 
     FakeBackend() {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 2048); // room for a thousand connections at once
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.UUID;
 
 import dev.genaiplatform.gateway.PlatformGatewayProperties.TenantBudget;
 import reactor.core.publisher.Mono;
@@ -34,6 +35,9 @@ public final class BudgetLedger {
     private static final RedisScript<Long> RECONCILE = RedisScript.of(
             new ClassPathResource("scripts/budget_reconcile.lua"), Long.class);
 
+    private static final RedisScript<Long> RELEASE = RedisScript.of(
+            new ClassPathResource("scripts/budget_release.lua"), Long.class);
+
     private final ReactiveStringRedisTemplate redis;
 
     public BudgetLedger(ReactiveStringRedisTemplate redis) {
@@ -43,14 +47,18 @@ public final class BudgetLedger {
     /** Reserves {@code tokens} and {@code microDollars} in the windows of {@code now}, or says which limit is spent. */
     public Mono<Reservation> reserve(String tenant, String keyId, long tokens, long microDollars, TenantBudget budget,
             Instant now) {
-        Windows windows = Windows.of(tenant, keyId, now);
+        Windows windows = Windows.of(tenant, keyId, now).withReservation(UUID.randomUUID().toString());
         long monthLimit = Math.round(budget.costPerMonth() * 1_000_000);
         return redis.execute(RESERVE, windows.keys(), List.of(Long.toString(tokens), Long.toString(microDollars),
                 Long.toString(budget.tokensPerMinute()), Long.toString(budget.tokensPerDay()), Long.toString(monthLimit),
                 Long.toString(MINUTE_TTL), Long.toString(DAY_TTL), Long.toString(MONTH_TTL)))
             .next()
             .map(result -> new Reservation(result.get(0) == 1, Exhausted.values()[result.get(1).intValue()], windows,
-                    tokens, microDollars, result.get(2), result.get(3), result.get(4)));
+                    tokens, microDollars, result.get(2), result.get(3), result.get(4)))
+            // A timeout may come after Redis ran the script: take the reservation back, or a request that was
+            // refused (503) would still have spent budget.
+            .onErrorResume(failure -> redis.execute(RELEASE, windows.keys(), List.of()).then(Mono.<Reservation>error(failure))
+                .onErrorResume(releaseFailed -> Mono.error(failure)));
     }
 
     /** Adds the difference between the real usage and the reservation to the reservation's windows. */
@@ -80,8 +88,8 @@ public final class BudgetLedger {
     }
 
     /** The Redis keys of one moment's windows, and when each ends. */
-    public record Windows(String minute, String day, String month, String keyDay, Instant minuteEnds, Instant dayEnds,
-            Instant monthEnds) {
+    public record Windows(String minute, String day, String month, String keyDay, String reservation,
+            Instant minuteEnds, Instant dayEnds, Instant monthEnds) {
 
         public static Windows of(String tenant, String keyId, Instant now) {
             ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
@@ -91,12 +99,18 @@ public final class BudgetLedger {
             String prefix = "budget:{" + tenant + "}:";
             return new Windows(prefix + "tokens:minute:" + minuteIndex, prefix + "tokens:day:" + dayIndex,
                     prefix + "usd-micros:month:" + month, prefix + "key:" + keyId + ":tokens:day:" + dayIndex,
+                    prefix + "reservation:-",
                     Instant.ofEpochSecond((minuteIndex + 1) * 60), Instant.ofEpochSecond((dayIndex + 1) * 86_400),
                     utc.withDayOfMonth(1).toLocalDate().plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant());
         }
 
+        Windows withReservation(String id) {
+            return new Windows(minute, day, month, keyDay, minute.substring(0, minute.indexOf("}:") + 2) + "reservation:" + id,
+                    minuteEnds, dayEnds, monthEnds);
+        }
+
         List<String> keys() {
-            return List.of(minute, day, month, keyDay);
+            return List.of(minute, day, month, keyDay, reservation);
         }
     }
 }
