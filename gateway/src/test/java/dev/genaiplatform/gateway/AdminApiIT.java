@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -108,13 +109,14 @@ class AdminApiIT extends GatewayTestSupport {
 
     private WebTestClient secondInstance() {
         if (secondInstance == null) {
-            secondInstance = new SecondGateway(bootstrapServers, "--platform.gateway.key-cache-ttl=10m");
+            secondInstance = new SecondGateway(broker.getBrokersAsString(), "--platform.gateway.key-cache-ttl=10m").awaitListening();
         }
         return secondInstance.client();
     }
 
-    @org.springframework.beans.factory.annotation.Value("${spring.kafka.bootstrap-servers}")
-    String bootstrapServers;
+    /** This context's own broker; the bootstrap-servers system property belongs to whichever context started last. */
+    @Autowired
+    org.springframework.kafka.test.EmbeddedKafkaBroker broker;
 
     private void createTenant(String id) {
         admin().post().uri("/api/admin/tenants").contentType(MediaType.APPLICATION_JSON)

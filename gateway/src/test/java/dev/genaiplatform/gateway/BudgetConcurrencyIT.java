@@ -50,8 +50,9 @@ class BudgetConcurrencyIT extends GatewayTestSupport {
     @Autowired
     ReactiveStringRedisTemplate redis;
 
-    @Value("${spring.kafka.bootstrap-servers}")
-    String bootstrapServers;
+    /** This context's own broker; the bootstrap-servers system property belongs to whichever context started last. */
+    @Autowired
+    org.springframework.kafka.test.EmbeddedKafkaBroker broker;
 
     @AfterAll
     static void stopSecond() {
@@ -70,7 +71,7 @@ class BudgetConcurrencyIT extends GatewayTestSupport {
             .exchange().expectStatus().isCreated();
         List<Map<String, Object>> issued = List.of(issue(tenant, "one"), issue(tenant, "two"));
         List<String> keys = issued.stream().map(key -> (String) key.get("key")).toList();
-        second = new SecondGateway(bootstrapServers, "--platform.gateway.budget.defaults.tokens-per-day=" + DAY_LIMIT,
+        second = new SecondGateway(broker.getBrokersAsString(), "--platform.gateway.budget.defaults.tokens-per-day=" + DAY_LIMIT,
                 "--platform.gateway.budget.fail-open=false", "--spring.data.redis.timeout=2s",
                 "--spring.cloud.gateway.server.webflux.httpclient.response-timeout=60s");
         ConnectionProvider connections = ConnectionProvider.builder("budget-test").maxConnections(1000)

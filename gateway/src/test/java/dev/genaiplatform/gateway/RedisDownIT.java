@@ -14,6 +14,7 @@ import reactor.core.publisher.Mono;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -38,8 +39,9 @@ class RedisDownIT extends GatewayTestSupport {
 
     private static SecondGateway gateway;
 
-    @org.springframework.beans.factory.annotation.Value("${spring.kafka.bootstrap-servers}")
-    String bootstrapServers;
+    /** This context's own broker; the bootstrap-servers system property belongs to whichever context started last. */
+    @Autowired
+    org.springframework.kafka.test.EmbeddedKafkaBroker broker;
 
     @AfterAll
     static void stopAll() throws IOException {
@@ -51,7 +53,7 @@ class RedisDownIT extends GatewayTestSupport {
 
     @Test
     void keepsAnsweringWithoutA5xxWhileRedisIsDownAndRecoversWhenItReturns() throws Exception {
-        gateway = new SecondGateway(REDIS_PORT, bootstrapServers);
+        gateway = new SecondGateway(REDIS_PORT, broker.getBrokersAsString());
         WebClient http = WebClient.create("http://127.0.0.1:" + gateway.port());
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
         Map<String, AtomicInteger> warnings = new ConcurrentHashMap<>();

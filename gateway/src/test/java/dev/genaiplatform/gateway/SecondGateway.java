@@ -29,10 +29,25 @@ final class SecondGateway implements AutoCloseable {
                 "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
                 "--spring.kafka.bootstrap-servers=" + kafkaBootstrapServers,
                 "--ORCHESTRATOR_URL=" + GatewayTestSupport.backend.url(),
+                // the same tenant configuration as the test's own gateway: every instance seeds the shared database
+                "--platform.gateway.tenants.demo.models=sim-small",
                 "--PLATFORM_DEMO_API_KEY=" + GatewayTestSupport.DEMO_KEY,
                 "--PLATFORM_ADMIN_API_KEY=" + GatewayTestSupport.ADMIN_KEY));
         arguments.addAll(List.of(extraArguments));
         context = new SpringApplicationBuilder(GatewayApplication.class).run(arguments.toArray(String[]::new));
+    }
+
+    /**
+     * Waits until the instance's revocation listener has its partition: a new consumer group reads from the latest
+     * offset, so an event sent before that would pass it by (in production the key cache's ttl covers that window).
+     */
+    SecondGateway awaitListening() {
+        org.springframework.kafka.config.KafkaListenerEndpointRegistry listeners =
+                context.getBean(org.springframework.kafka.config.KafkaListenerEndpointRegistry.class);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> listeners.getListenerContainers()
+            .stream().allMatch(container -> container.getAssignedPartitions() != null
+                    && !container.getAssignedPartitions().isEmpty()));
+        return this;
     }
 
     WebTestClient client() {
