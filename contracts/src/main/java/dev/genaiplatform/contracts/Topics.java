@@ -67,6 +67,9 @@ public final class Topics {
     /** {@link dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent}: one finished chat request, for evaluation. */
     public static final String CHAT_COMPLETION_RECORDED = "chat.completion-recorded.v1";
 
+    /** {@link dev.genaiplatform.contracts.gateway.ApiKeyRevokedEvent}: every gateway instance drops the key at once. */
+    public static final String GATEWAY_API_KEY_REVOKED = "gateway.api-key-revoked.v1";
+
     /** Topics that carry commands or events; each has a dead-letter twin, see {@link #deadLetter(String)}. */
     public static final List<String> ALL = List.of(
             GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED, GUARDRAILS_CHECK_OUTPUT, GUARDRAILS_OUTPUT_CHECKED,
@@ -75,7 +78,8 @@ public final class Topics {
             RETRIEVAL_INGESTION_REQUESTED, RETRIEVAL_INGESTION_PROGRESSED,
             TOOLS_INVOKE, TOOLS_INVOKED, TOOLS_CALL_STATUS, TOOLS_CALL_STATUS_REPORTED,
             TOOLS_APPROVAL_REQUESTED, TOOLS_DECIDE_APPROVAL, TOOLS_APPROVAL_DECIDED, TOOLS_TOOL_CALLED,
-            CHAT_COMPLETION_RECORDED);
+            CHAT_COMPLETION_RECORDED,
+            GATEWAY_API_KEY_REVOKED);
 
     private static final String DEAD_LETTER_SUFFIX = ".dlt";
 

@@ -2,22 +2,37 @@ package dev.genaiplatform.gateway;
 
 /**
  * The order of the edge filters, in one place. Cheap checks run first so that a rejected request
- * costs as little as possible: nothing reads the body before the caller is known and within its
- * rate limit, and only the chat validation parses it. Routing (Spring Cloud Gateway's handler)
- * comes after all of them.
+ * costs as little as possible.
+ *
+ * <p>WebFilters run for every request, before routing: request id, canonical path, API key, rate limit.
+ * Then Spring Cloud Gateway picks the route, and the route's own checks run as global filters, bound to
+ * the route that was matched rather than to a second reading of the path: scope, body size, chat
+ * validation, concurrent streams, token budget, and last the internal token that goes to the backend.
  */
 public final class FilterOrder {
 
-    /** Gives every request an id first, so that even a 401 can be traced. */
+    /** Gives every request an id first, so that even a 404 or a 401 can be traced. */
     public static final int REQUEST_ID = -500;
+
+    public static final int CANONICAL_PATH = -450;
 
     public static final int AUTHENTICATION = -400;
 
     public static final int RATE_LIMIT = -300;
 
-    public static final int SIZE_LIMIT = -200;
+    /** Global (route) filters, after routing. */
+    public static final int ROUTE_SCOPE = -400;
 
-    public static final int CHAT_VALIDATION = -100;
+    public static final int SIZE_LIMIT = -300;
+
+    public static final int CHAT_VALIDATION = -200;
+
+    public static final int CONCURRENT_STREAMS = -150;
+
+    /** After the stream cap: a refused stream must not have reserved budget. */
+    public static final int BUDGET = -120;
+
+    public static final int INTERNAL_TOKEN = -100;
 
     private FilterOrder() {
     }

@@ -1,35 +1,70 @@
 package dev.genaiplatform.gateway;
 
+import java.time.Clock;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.gateway.admin.TenantAdminHandler;
+import dev.genaiplatform.gateway.budget.BudgetLedger;
+import dev.genaiplatform.gateway.budget.TokenBudgetFilter;
+import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
+import dev.genaiplatform.gateway.PlatformGatewayProperties.ClientProperties;
 import dev.genaiplatform.gateway.models.ModelListHandler;
 import dev.genaiplatform.gateway.observability.RequestIdFilter;
 import dev.genaiplatform.gateway.problem.ProblemDetailExceptionHandler;
 import dev.genaiplatform.gateway.ratelimit.ApiKeyRateLimitFilter;
+import dev.genaiplatform.gateway.ratelimit.ConcurrentStreamLimitFilter;
+import dev.genaiplatform.gateway.ratelimit.TenantRateLimiter;
+import dev.genaiplatform.gateway.routing.CanonicalPathFilter;
+import dev.genaiplatform.gateway.routing.RequireScope;
+import dev.genaiplatform.gateway.routing.RouteScopeFilter;
+import dev.genaiplatform.gateway.server.HeaderDeadlineHandler;
 import dev.genaiplatform.gateway.tenant.ApiKeyAuthenticationFilter;
+import dev.genaiplatform.gateway.tenant.ApiKeyCache;
+import dev.genaiplatform.gateway.tenant.ApiKeyStore;
 import dev.genaiplatform.gateway.tenant.TenantDirectory;
+import dev.genaiplatform.gateway.token.InternalTokenFilter;
+import dev.genaiplatform.gateway.token.InternalTokenIssuer;
+import dev.genaiplatform.gateway.token.SigningKeyHandler;
+import dev.genaiplatform.gateway.token.SigningKeyRing;
 import dev.genaiplatform.gateway.validation.ChatRequestValidationFilter;
 import dev.genaiplatform.gateway.validation.ChatRequestValidator;
 import dev.genaiplatform.gateway.validation.RequestSizeLimitFilter;
 import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.netty.NettyPipeline;
 
-import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
-
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
+import org.springframework.cloud.gateway.config.HttpClientProperties;
 import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
+import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.http.codec.ServerCodecConfigurer;
-import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The edge's beans. Routes to backends are configuration (application.yml); what runs before them are
- * WebFilters, in the order {@link FilterOrder} gives: request id, API key, rate limit, size, validation.
- * They are WebFilters rather than gateway filters so that they also guard {@code GET /v1/models}, which
- * the gateway answers itself.
+ * The edge's beans. Routes to backends are configuration (application.yml), each with the scope it needs
+ * in its metadata. What runs before them is the list in {@link FilterOrder}: WebFilters for every request
+ * (request id, canonical path, API key, rate limit), then global filters bound to the matched route (scope,
+ * size, chat validation, concurrent streams, internal token). The gateway answers a few paths itself
+ * ({@link #gatewayRoutes}); {@code /} stays free for the web UI.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PlatformGatewayProperties.class)
@@ -40,30 +75,70 @@ class GatewayConfiguration {
         return new TenantDirectory(properties.tenants());
     }
 
+    /** After Flyway: the schema must exist before the store is used. */
+    @Bean
+    @DependsOn("flywayInitializer")
+    ApiKeyStore apiKeyStore(DataSource dataSource, PlatformTransactionManager transactions) {
+        return new ApiKeyStore(JdbcClient.create(dataSource), new TransactionTemplate(transactions));
+    }
+
+    /** The configured tenants and keys are written to the store while the context starts, before any request. */
+    @Bean
+    SeededKeys seededKeys(ApiKeyStore store, TenantDirectory configured) {
+        return new SeededKeys(store.seed(configured));
+    }
+
+    @Bean
+    ApiKeyCache apiKeyCache(ApiKeyStore store, SeededKeys seeded, PlatformGatewayProperties properties) {
+        return new ApiKeyCache(store, properties.keyCacheTtl());
+    }
+
+    @Bean
+    ApiKeyRevocations apiKeyRevocations(ApiKeyCache cache, KafkaTemplate<String, Object> kafka) {
+        return new ApiKeyRevocations(cache, kafka);
+    }
+
+    /** A configured key whose value changed replaced the old one at start: tell the other instances. */
+    @Bean
+    ApplicationRunner announceReplacedKeys(SeededKeys seeded, ApiKeyRevocations revocations) {
+        return arguments -> seeded.replaced().forEach(key -> revocations.revoked(key, null));
+    }
+
+    record SeededKeys(List<ApiKeyStore.RevokedKey> replaced) {
+    }
+
     @Bean
     RequestIdFilter requestIdFilter() {
         return new RequestIdFilter();
     }
 
     @Bean
-    ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(TenantDirectory tenants) {
-        return new ApiKeyAuthenticationFilter(tenants);
+    CanonicalPathFilter canonicalPathFilter() {
+        return new CanonicalPathFilter();
     }
 
     @Bean
-    ApiKeyRateLimitFilter apiKeyRateLimitFilter(RedisRateLimiter redisRateLimiter, TenantDirectory tenants,
-            PlatformGatewayProperties properties, MeterRegistry meters) {
-        return new ApiKeyRateLimitFilter(redisRateLimiter, tenants.tenants(), properties.rateLimitFailOpen(), meters);
+    ApiKeyAuthenticationFilter apiKeyAuthenticationFilter(ApiKeyCache keys, PlatformGatewayProperties properties,
+            MeterRegistry meters) {
+        return new ApiKeyAuthenticationFilter(keys, properties.client(), meters);
     }
 
-    /**
-     * While Redis is unreachable Lettuce would queue each rate-limit check until the command timeout,
-     * adding that timeout to every request; rejecting at once lets the fail-open (or fail-closed)
-     * decision happen without delay. Lettuce keeps reconnecting in the background.
-     */
+    /** Replaces Spring Cloud Gateway's RedisRateLimiter bean (same script), so tenants may appear at run time. */
     @Bean
-    LettuceClientOptionsBuilderCustomizer rejectRedisCommandsWhileDisconnected() {
-        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    TenantRateLimiter tenantRateLimiter(ReactiveStringRedisTemplate redis,
+            @Qualifier(RedisRateLimiter.REDIS_SCRIPT_NAME) RedisScript<List<Long>> script, ConfigurationService configuration) {
+        return new TenantRateLimiter(redis, script, configuration);
+    }
+
+    @Bean
+    ApiKeyRateLimitFilter apiKeyRateLimitFilter(TenantRateLimiter rateLimiter, PlatformGatewayProperties properties,
+            MeterRegistry meters) {
+        return new ApiKeyRateLimitFilter(rateLimiter, properties.rateLimitFailOpen(), meters);
+    }
+
+    @Bean
+    RouteScopeFilter routeScopeFilter() {
+        return new RouteScopeFilter();
     }
 
     @Bean
@@ -77,14 +152,84 @@ class GatewayConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> modelRoutes() {
+    ConcurrentStreamLimitFilter concurrentStreamLimitFilter(PlatformGatewayProperties properties, MeterRegistry meters) {
+        return new ConcurrentStreamLimitFilter(properties.client().maxConcurrentStreams(), meters);
+    }
+
+    @Bean
+    TokenBudgetFilter tokenBudgetFilter(ReactiveStringRedisTemplate redis, PlatformGatewayProperties properties,
+            MeterRegistry meters) {
+        return new TokenBudgetFilter(new BudgetLedger(redis), properties.budget(), meters, Clock.systemUTC());
+    }
+
+    /** Keys rotate on schedule; never twice within a token's life (deadline + skew), or live tokens would fail. */
+    @Bean
+    SigningKeyRing signingKeyRing(PlatformGatewayProperties properties, HttpClientProperties httpClient) {
+        return new SigningKeyRing(properties.token().rotationInterval(),
+                httpClient.getResponseTimeout().plus(properties.token().expirySkew()), Clock.systemUTC());
+    }
+
+    /** A request's deadline is the gateway's own response timeout: past it the gateway has given up anyway. */
+    @Bean
+    InternalTokenFilter internalTokenFilter(SigningKeyRing keys, PlatformGatewayProperties properties,
+            HttpClientProperties httpClient) {
+        return new InternalTokenFilter(new InternalTokenIssuer(keys, httpClient.getResponseTimeout(),
+                properties.token().expirySkew(), Clock.systemUTC()));
+    }
+
+    @Bean
+    RouterFunction<ServerResponse> gatewayRoutes(SigningKeyRing keys, ApiKeyStore store, ApiKeyRevocations revocations) {
         ModelListHandler models = new ModelListHandler();
-        return RouterFunctions.route(RequestPredicates.GET("/v1/models"), models::list);
+        SigningKeyHandler signingKeys = new SigningKeyHandler(keys);
+        TenantAdminHandler admin = new TenantAdminHandler(store, revocations);
+        return RouterFunctions.route()
+            .GET("/v1/models", models::list)
+            .GET(InternalToken.JWKS_PATH, signingKeys::jwks)
+            .add(RouterFunctions.route()
+                .POST("/api/admin/signing-keys/rotate", signingKeys::rotate)
+                .POST("/api/admin/tenants", admin::createTenant)
+                .GET("/api/admin/tenants/{tenant}/keys", admin::listKeys)
+                .POST("/api/admin/tenants/{tenant}/keys", admin::issueKey)
+                .POST("/api/admin/keys/{id}/rotate", admin::rotateKey)
+                .DELETE("/api/admin/keys/{id}", admin::revokeKey)
+                .filter(RequireScope.scope(InternalToken.SCOPE_ADMIN))
+                .build())
+            .build();
     }
 
     @Bean
     ProblemDetailExceptionHandler problemDetailExceptionHandler(ServerCodecConfigurer codecs) {
         return new ProblemDetailExceptionHandler(codecs);
+    }
+
+    /**
+     * While Redis is unreachable Lettuce would queue each rate-limit check until the command timeout,
+     * adding that timeout to every request; rejecting at once lets the fail-open (or fail-closed)
+     * decision happen without delay. Lettuce keeps reconnecting in the background.
+     */
+    @Bean
+    LettuceClientOptionsBuilderCustomizer rejectRedisCommandsWhileDisconnected() {
+        return options -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+    }
+
+    /**
+     * A client that sends its headers or body slowly holds a connection and a buffer for as long as it
+     * likes unless the server bounds it: silence while reading ({@code read-timeout}) and the whole request
+     * ({@code request-timeout}) end in 408 and a close; a kept-alive connection without a request is closed
+     * after {@code idle-timeout}; headers that trickle in are bounded by {@link HeaderDeadlineHandler}.
+     */
+    @Bean
+    NettyServerCustomizer clientTimeouts(PlatformGatewayProperties properties) {
+        ClientProperties client = properties.client();
+        return server -> server.readTimeout(client.readTimeout())
+            .requestTimeout(client.requestTimeout())
+            .idleTimeout(client.idleTimeout())
+            .doOnChannelInit((observer, channel, address) -> {
+                if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+                    channel.pipeline().addAfter(NettyPipeline.HttpCodec, "platform.headerDeadline",
+                            new HeaderDeadlineHandler(client.readTimeout(), client.idleTimeout().plus(client.readTimeout())));
+                }
+            });
     }
 
     /**

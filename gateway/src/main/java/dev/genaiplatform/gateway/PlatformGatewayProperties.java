@@ -13,19 +13,32 @@ import org.springframework.util.unit.DataSize;
  * Gateway's own keys ({@code spring.cloud.gateway.server.webflux.*}); see application.yml.
  *
  * @param maxRequestBytes largest request body accepted ({@code max-request-bytes}, default 1MB = 1 MiB);
- *     larger bodies get a 413, checked on Content-Length first and again while the body is read
+ *     larger bodies get a 413, checked on Content-Length first and again while the body is read. A route
+ *     may raise it with its metadata {@code max-request-bytes} (the file upload route does)
+ * @param maxUploadBytes the larger limit of the file upload route ({@code max-upload-bytes}, default 32MB),
+ *     which application.yml puts into that route's metadata
  * @param upstreamIdleTimeout longest a backend may stay silent while answering ({@code upstream-idle-timeout},
  *     default 120s): bounds a stream that stalls after its headers were sent, which the gateway's
  *     response-timeout (time to response headers) does not cover
  * @param rateLimitFailOpen what to do when Redis cannot be asked ({@code rate-limit-fail-open}, default true):
  *     true lets the request through (Spring Cloud Gateway's own behaviour), false answers 503
+ * @param keyCacheTtl how long an instance trusts a key it looked up before asking PostgreSQL again
+ *     ({@code key-cache-ttl}, default 30s): bounds how long a revocation whose event was lost still lets a key in
+ * @param token the internal token the gateway signs for every request it forwards ({@code token.*})
+ * @param client how long a client may take, and how often it may fail ({@code client.*})
+ * @param budget token and money budgets per tenant, and the price table they are counted with ({@code budget.*})
  * @param tenants the tenants, keyed by tenant id ({@code tenants.<id>.*})
  */
 @ConfigurationProperties("platform.gateway")
 public record PlatformGatewayProperties(
         @DefaultValue("1MB") DataSize maxRequestBytes,
+        @DefaultValue("32MB") DataSize maxUploadBytes,
         @DefaultValue("120s") Duration upstreamIdleTimeout,
         @DefaultValue("true") boolean rateLimitFailOpen,
+        @DefaultValue("30s") Duration keyCacheTtl,
+        @DefaultValue TokenProperties token,
+        @DefaultValue ClientProperties client,
+        @DefaultValue BudgetProperties budget,
         Map<String, TenantProperties> tenants) {
 
     public PlatformGatewayProperties {
@@ -33,30 +46,123 @@ public record PlatformGatewayProperties(
     }
 
     /**
-     * One tenant, with one or more API keys. Keys come from any mix of the three key settings; every key
-     * gets its own rate-limit bucket with the tenant's {@code rate-limit} settings, so the tenant's total
-     * rate is the per-key rate times the number of keys. Rotation: add the new key, deploy, move clients
-     * over, remove the old key, deploy.
+     * The signed internal token (ADR 0004).
      *
-     * @param apiKeySha256 hex SHA-256 of one API key ({@code api-key-sha256}): the way to store a single key
-     * @param apiKeysSha256 hex SHA-256s of further keys ({@code api-keys-sha256}, a list): several keys at
-     *     once, e.g. old and new during a rotation, or one per client application
-     * @param apiKey one key in plain text ({@code api-key}), for local development only; it is hashed at
-     *     startup and only the hash is used (the plain value still sits in the Spring Environment it came from)
-     * @param models model ids the tenant may use ({@code models}); also what {@code GET /v1/models} lists
-     * @param rateLimit the token bucket each of the tenant's keys gets ({@code rate-limit.*})
+     * @param expirySkew how long a token stays valid past the request's deadline ({@code expiry-skew},
+     *     default 60s): room for clock skew between hosts and for a stream's last records
+     * @param rotationInterval how often the signing key is replaced ({@code rotation-interval}, default
+     *     24h; 0 = only on {@code POST /api/admin/signing-keys/rotate}). The previous key stays in the JWK set
+     *     until the next rotation, so tokens it signed still verify
      */
-    public record TenantProperties(String apiKeySha256, List<String> apiKeysSha256, String apiKey,
-            List<String> models, RateLimitProperties rateLimit) {
+    public record TokenProperties(@DefaultValue("60s") Duration expirySkew,
+            @DefaultValue("24h") Duration rotationInterval) {
+    }
+
+    /**
+     * Limits on what a client may do to the gateway itself, before it is authenticated.
+     *
+     * @param readTimeout longest silence while a request's headers or body are arriving ({@code read-timeout},
+     *     default 10s); then 408 and the connection is closed
+     * @param requestTimeout longest time to receive a whole request, headers and body ({@code request-timeout},
+     *     default 60s); a client dribbling one byte per second is cut here
+     * @param idleTimeout how long a kept-alive connection may sit without a request ({@code idle-timeout}, default 60s)
+     * @param maxFailedAuthentications failed authentications one client address may have within
+     *     {@code failed-authentication-window} ({@code max-failed-authentications}, default 20); beyond it every
+     *     request from the address gets 429 until the window has passed
+     * @param failedAuthenticationWindow the window of that count ({@code failed-authentication-window}, default 60s)
+     * @param maxConcurrentStreams streamed completions one API key may have open at once on this instance
+     *     ({@code max-concurrent-streams}, default 16)
+     */
+    public record ClientProperties(@DefaultValue("10s") Duration readTimeout,
+            @DefaultValue("60s") Duration requestTimeout,
+            @DefaultValue("60s") Duration idleTimeout,
+            @DefaultValue("20") int maxFailedAuthentications,
+            @DefaultValue("60s") Duration failedAuthenticationWindow,
+            @DefaultValue("16") int maxConcurrentStreams) {
+    }
+
+    /**
+     * Budgets: each chat completion reserves its estimate (prompt tokens + max tokens) before it is forwarded and
+     * is reconciled with the real usage after; limits are per tenant, shared by all its keys and all instances.
+     *
+     * @param defaults the limits of a tenant not listed under {@code tenants} ({@code defaults.*})
+     * @param tenants limits per tenant id ({@code tenants.<id>.*})
+     * @param prices model prices in US dollars per million tokens ({@code prices.<model>.input} / {@code .output});
+     *     a model without a price costs nothing
+     * @param softLimitRatio past this share of any limit, responses carry {@code X-Platform-Budget-Warning}
+     *     ({@code soft-limit-ratio}, default 0.8)
+     * @param defaultMaxTokens the completion tokens reserved when a request names no {@code max_tokens}
+     *     ({@code default-max-tokens}, default 1024)
+     * @param failOpen Redis unreachable: true lets requests through unbudgeted with a warning header, false
+     *     answers 503 ({@code fail-open}, default true)
+     */
+    public record BudgetProperties(@DefaultValue TenantBudget defaults, Map<String, TenantBudget> tenants,
+            Map<String, ModelPrice> prices, @DefaultValue("0.8") double softLimitRatio,
+            @DefaultValue("1024") int defaultMaxTokens, @DefaultValue("true") boolean failOpen) {
+
+        public BudgetProperties {
+            tenants = tenants == null ? Map.of() : Map.copyOf(tenants);
+            prices = prices == null ? Map.of() : Map.copyOf(prices);
+        }
+
+        public TenantBudget of(String tenant) {
+            return tenants.getOrDefault(tenant, defaults);
+        }
+    }
+
+    /**
+     * @param tokensPerMinute prompt + completion tokens per calendar minute ({@code tokens-per-minute}, default 200000)
+     * @param tokensPerDay per UTC day ({@code tokens-per-day}, default 5000000)
+     * @param costPerMonth US dollars per UTC calendar month ({@code cost-per-month}, default 100)
+     */
+    public record TenantBudget(@DefaultValue("200000") long tokensPerMinute, @DefaultValue("5000000") long tokensPerDay,
+            @DefaultValue("100") double costPerMonth) {
+    }
+
+    /**
+     * @param input US dollars per million prompt tokens
+     * @param output US dollars per million completion tokens
+     */
+    public record ModelPrice(double input, double output) {
+    }
+
+    /**
+     * One tenant and its API keys.
+     *
+     * @param models model ids the tenant's keys may use unless a key names its own ({@code models})
+     * @param rateLimit the token bucket each of the tenant's keys gets ({@code rate-limit.*})
+     * @param keys the tenant's keys by a name that is only for people ({@code keys.<name>.*})
+     */
+    public record TenantProperties(List<String> models, RateLimitProperties rateLimit,
+            Map<String, KeyProperties> keys) {
 
         public TenantProperties {
-            apiKeysSha256 = apiKeysSha256 == null ? List.of() : List.copyOf(apiKeysSha256);
+            models = models == null ? List.of() : List.copyOf(models);
+            keys = keys == null ? Map.of() : Map.copyOf(keys);
+        }
+    }
+
+    /**
+     * One API key. Give the key's SHA-256 ({@code api-key-sha256}) or, for local development, the key itself
+     * ({@code api-key}, hashed at startup). A key with neither is skipped: that is how optional keys are
+     * switched on by an environment variable.
+     *
+     * @param apiKey the key in plain text, local development only
+     * @param apiKeySha256 hex SHA-256 of the key: the way to configure a key anywhere else
+     * @param scopes what the key may call: chat, documents, agent, evaluation, admin
+     * @param models the key's models, if narrower than the tenant's
+     */
+    public record KeyProperties(String apiKey, String apiKeySha256, List<String> scopes, List<String> models) {
+
+        public KeyProperties {
+            scopes = scopes == null ? List.of() : List.copyOf(scopes);
+            models = models == null ? List.of() : List.copyOf(models);
         }
 
         /** Never print a key, not even into a startup failure message. */
         @Override
         public String toString() {
-            return "TenantProperties[models=" + models + ", rateLimit=" + rateLimit + "]";
+            return "KeyProperties[scopes=" + scopes + ", models=" + models + "]";
         }
     }
 
@@ -64,9 +170,7 @@ public record PlatformGatewayProperties(
      * A token bucket in Redis (Spring Cloud Gateway's RedisRateLimiter), one per API key. The bucket holds up to
      * {@code burst-capacity} tokens and refills {@code replenish-rate} tokens per second; each request
      * takes {@code requested-tokens}. With the default of one token per request, replenish-rate is
-     * requests per second and burst-capacity the largest burst. A larger {@code requested-tokens}
-     * expresses rates below one request per second (rate 1, burst 300, requested 100: a burst of 3,
-     * then one request every 100 s).
+     * requests per second and burst-capacity the largest burst.
      *
      * @param replenishRate tokens added per second ({@code replenish-rate}, at least 1)
      * @param burstCapacity bucket size in tokens ({@code burst-capacity}, at least replenish-rate)

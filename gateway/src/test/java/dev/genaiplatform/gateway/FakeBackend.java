@@ -32,6 +32,8 @@ final class FakeBackend implements AutoCloseable {
             "{\"choices\":[{\"delta\":{\"content\":\"lo\"}}]}",
             "[DONE]");
 
+    static final String USAGE_EVENT = "{\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":2,\"total_tokens\":11}}";
+
     static final String BACKEND_PROBLEM =
             "{\"type\":\"urn:backend:problem:refused\",\"title\":\"Refused by backend\",\"status\":422}";
 
@@ -43,7 +45,7 @@ final class FakeBackend implements AutoCloseable {
 
     FakeBackend() {
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 2048); // room for a thousand connections at once
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -97,6 +99,9 @@ final class FakeBackend implements AutoCloseable {
                 case "stall" -> stall(exchange);
                 case "slow" -> pause(30);
                 case "problem" -> respond(exchange, 422, "application/problem+json", BACKEND_PROBLEM);
+                case "usage" -> respond(exchange, 200, "application/json", "{\"id\":\"chatcmpl-test\",\"object\":\"chat.completion\","
+                        + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}");
+                case "stream-usage" -> streamWithUsage(exchange);
                 default -> respond(exchange, 200, "application/json",
                         "{\"id\":\"chatcmpl-test\",\"object\":\"chat.completion\",\"path\":\""
                                 + exchange.getRequestURI().getPath() + "\"}");
@@ -121,6 +126,17 @@ final class FakeBackend implements AutoCloseable {
                 return;
             }
             out.write(("data: " + STREAM_EVENTS.get(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    /** Content chunks, then the usage chunk OpenAI sends when include_usage is set (no choices), then [DONE]. */
+    private static void streamWithUsage(HttpExchange exchange) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (String event : List.of(STREAM_EVENTS.get(0), STREAM_EVENTS.get(1), USAGE_EVENT, "[DONE]")) {
+            out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         }
     }

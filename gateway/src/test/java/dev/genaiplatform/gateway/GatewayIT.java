@@ -9,7 +9,6 @@ import java.util.stream.Stream;
 import dev.genaiplatform.gateway.FakeBackend.Received;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,96 +19,28 @@ import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway end to end, with a real Redis and a fake backend standing in for every service: one
- * Spring context for all tests. Tenants: demo (the application.yml default, models [sim-small]), acme
- * (hashed key, two models), limited (a burst of three requests, then one every 100 s) and rotating (two
- * keys, one request per key).
+ * The gateway end to end: authentication, forwarding, rate limits, sizes, validation, streaming, backend
+ * failures, the management port. Path spellings, scopes and tokens have their own classes on the same context.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "PLATFORM_DEMO_API_KEY=" + GatewayIT.DEMO_KEY,
-        // sha256("acme-key"): the production way to configure a key
-        "platform.gateway.tenants.acme.api-key-sha256=afacab3575137afa4e00d9cbcafcb14c9ae25f779d964eb0ea5b2c4eb5dfd163",
-        // demo may use only sim-small here, so that sim-large is a model of another tenant
-        "platform.gateway.tenants.demo.models=sim-small",
-        "platform.gateway.tenants.acme.models=sim-small,sim-large",
-        "platform.gateway.tenants.acme.rate-limit.replenish-rate=50",
-        "platform.gateway.tenants.acme.rate-limit.burst-capacity=100",
-        "platform.gateway.tenants.limited.api-key=" + GatewayIT.LIMITED_KEY,
-        "platform.gateway.tenants.limited.models=sim-small",
-        // one token per second, 100 per request: 3 in a burst, and no refill within a test run
-        "platform.gateway.tenants.limited.rate-limit.replenish-rate=1",
-        "platform.gateway.tenants.limited.rate-limit.burst-capacity=300",
-        "platform.gateway.tenants.limited.rate-limit.requested-tokens=100",
-        // two keys, as during a rotation: the launcher's plain-key setting plus a hashed one; one request each
-        "platform.gateway.tenants.rotating.api-key=" + GatewayIT.ROTATING_OLD_KEY,
-        // sha256("rotating-new-key")
-        "platform.gateway.tenants.rotating.api-keys-sha256[0]=1a92ade114c63e408ecd5fefc060c9ae5a81402674e9a92c7f619752716a3575",
-        "platform.gateway.tenants.rotating.models[0]=sim-large",
-        "platform.gateway.tenants.rotating.rate-limit.replenish-rate=1",
-        "platform.gateway.tenants.rotating.rate-limit.burst-capacity=100",
-        "platform.gateway.tenants.rotating.rate-limit.requested-tokens=100",
-        "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
-        "platform.gateway.upstream-idle-timeout=3s" })
-class GatewayIT {
-
-    static final String DEMO_KEY = "demo-test-key";
-
-    static final String ACME_KEY = "acme-key";
-
-    static final String LIMITED_KEY = "limited-key";
-
-    static final String ROTATING_OLD_KEY = "rotating-old-key";
-
-    static final String ROTATING_NEW_KEY = "rotating-new-key";
-
-    static final String VALID_CHAT = """
-            {"model":"sim-small","messages":[{"role":"user","content":"Hello"}]}""";
-
-    private static final FakeBackend backend = new FakeBackend();
-
-    @LocalServerPort
-    int port;
+class GatewayIT extends GatewayTestSupport {
 
     @Autowired
     ApplicationContext context;
 
-    WebTestClient client;
-
-    @DynamicPropertySource
-    static void services(DynamicPropertyRegistry registry) {
-        registry.add("spring.data.redis.port", TestRedis::port);
-        registry.add("ORCHESTRATOR_URL", backend::url);
-        registry.add("EVALUATION_URL", backend::url);
-        registry.add("TOOLS_AGENT_URL", backend::url);
-        // nothing listens there: the retrieval service is "down"
-        registry.add("RETRIEVAL_URL", () -> "http://127.0.0.1:" + TestRedis.freePort());
-    }
-
-    @AfterAll
-    static void stopBackend() {
-        backend.close();
-    }
-
-    @BeforeEach
-    void setUp() {
-        backend.reset();
-        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-            .responseTimeout(Duration.ofSeconds(20)).build();
-    }
+    @LocalManagementPort
+    int managementPort;
 
     @Test
     void rejectsARequestWithoutAnApiKeyAsProblemJson() {
@@ -125,7 +56,7 @@ class GatewayIT {
             .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("Authorization: Bearer"))
             .jsonPath("$.instance").isEqualTo("/v1/models")
             .jsonPath("$.error.message").value(message -> assertThat((String) message).contains("Missing API key"))
-            .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+            .jsonPath("$.error.type").isEqualTo("authentication_error")
             .jsonPath("$.error.code").isEqualTo("invalid_api_key");
     }
 
@@ -141,19 +72,22 @@ class GatewayIT {
     }
 
     @Test
-    void forwardsAValidChatRequestUnchangedWithTheTenantItAuthenticatedAs() throws Exception {
+    void forwardsAValidChatRequestUnchangedWithATokenInsteadOfTheKeyAndNoClaimedTenant() throws Exception {
         chat(DEMO_KEY, VALID_CHAT).header("X-Tenant-Id", "acme").exchange()
             .expectStatus().isOk()
             .expectHeader().valueMatches("X-Request-Id", "[0-9a-f-]{36}")
             .expectHeader().exists("X-RateLimit-Remaining")
+            .expectHeader().exists("x-ratelimit-remaining-requests")
             .expectBody().jsonPath("$.id").isEqualTo("chatcmpl-test");
 
         Received received = backend.takeReceived();
         assertThat(received.method()).isEqualTo("POST");
         assertThat(received.path()).isEqualTo("/v1/chat/completions");
         assertThat(received.body()).isEqualTo(VALID_CHAT);
-        assertThat(received.header("X-Tenant-Id")).containsExactly("demo");
-        assertThat(received.header("Authorization")).isEmpty();
+        assertThat(received.header("X-Tenant-Id")).isEmpty();
+        assertThat(received.header("Authorization")).singleElement().asString().doesNotContain(DEMO_KEY);
+        assertThat(verifyAsAService(received.header("Authorization").getFirst()).getClaimAsString("tenant"))
+            .isEqualTo("demo");
         assertThat(UUID.fromString(received.header("X-Request-Id").getFirst())).isNotNull();
     }
 
@@ -222,7 +156,8 @@ class GatewayIT {
 
         // The old key's bucket is empty; the new key of the same tenant still has its own.
         chat(ROTATING_NEW_KEY, VALID_CHAT.replace("sim-small", "sim-large")).exchange().expectStatus().isOk();
-        assertThat(backend.takeReceived().header("X-Tenant-Id")).containsExactly("rotating");
+        assertThat(verifyAsAService(backend.takeReceived().header("Authorization").getFirst())
+            .getClaimAsString("tenant")).isEqualTo("rotating");
         models(ROTATING_NEW_KEY).expectStatus().isEqualTo(429);
     }
 
@@ -334,7 +269,7 @@ class GatewayIT {
     }
 
     @Test
-    void forwardsPlatformApiRoutesWithTheTenantHeader() throws Exception {
+    void forwardsPlatformApiRoutesWithTheTenantInTheToken() throws Exception {
         client.post().uri("/api/evaluation/runs").header(HttpHeaders.AUTHORIZATION, "Bearer " + ACME_KEY)
             .header("X-Tenant-Id", "demo")
             .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"dataset\":\"golden\"}")
@@ -342,7 +277,9 @@ class GatewayIT {
         Received evaluation = backend.takeReceived();
         assertThat(evaluation.path()).isEqualTo("/api/evaluation/runs");
         assertThat(evaluation.body()).isEqualTo("{\"dataset\":\"golden\"}");
-        assertThat(evaluation.header("X-Tenant-Id")).containsExactly("acme");
+        assertThat(evaluation.header("X-Tenant-Id")).isEmpty();
+        assertThat(verifyAsAService(evaluation.header("Authorization").getFirst()).getClaimAsString("tenant"))
+            .isEqualTo("acme");
 
         client.get().uri("/api/tools/catalog").header(HttpHeaders.AUTHORIZATION, "Bearer " + ACME_KEY)
             .exchange().expectStatus().isOk();
@@ -351,13 +288,13 @@ class GatewayIT {
 
     @Test
     void answers503WhenTheBackendIsDown() {
-        client.get().uri("/api/retrieval/search?q=x").header(HttpHeaders.AUTHORIZATION, "Bearer " + DEMO_KEY)
+        client.get().uri("/api/guardrails/policies?q=x").header(HttpHeaders.AUTHORIZATION, "Bearer " + DEMO_KEY)
             .exchange()
             .expectStatus().isEqualTo(503)
             .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
             .expectBody()
             .jsonPath("$.error.code").isEqualTo("upstream_unavailable")
-            .jsonPath("$.instance").isEqualTo("/api/retrieval/search");
+            .jsonPath("$.instance").isEqualTo("/api/guardrails/policies");
     }
 
     @Test
@@ -377,8 +314,18 @@ class GatewayIT {
     }
 
     @Test
-    void servesActuatorWithoutAnApiKey() {
-        client.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+    void servesActuatorOnlyOnTheManagementPortAndItsMetricsNameNoTenantOrKey() {
+        client.get().uri("/actuator/health/readiness").header(HttpHeaders.AUTHORIZATION, "Bearer " + DEMO_KEY)
+            .exchange().expectStatus().isNotFound();
+        chat("wrong-key", VALID_CHAT).exchange().expectStatus().isUnauthorized();
+        WebTestClient management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+        management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        String scrape = management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+            .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(scrape).contains("gateway_authentication_failures_total");
+        for (String secret : List.of("tenant=", "key=", "demo", "acme", "limited", "rotating")) {
+            assertThat(scrape).doesNotContain(secret);
+        }
     }
 
     @Test
@@ -388,16 +335,5 @@ class GatewayIT {
             .noneMatch(exporter -> exporter.getClass().getSimpleName().startsWith("Otlp"));
         assertThat(context.getBeansOfType(MeterRegistry.class).values())
             .noneMatch(registry -> registry.getClass().getSimpleName().startsWith("Otlp"));
-    }
-
-    private WebTestClient.RequestHeadersSpec<?> chat(String apiKey, Object body) {
-        return client.post().uri("/v1/chat/completions")
-            .header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey)
-            .contentType(MediaType.APPLICATION_JSON)
-            .bodyValue(body);
-    }
-
-    private WebTestClient.ResponseSpec models(String apiKey) {
-        return client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey).exchange();
     }
 }

@@ -4,15 +4,16 @@ import java.time.Instant;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.genaiplatform.gateway.tenant.Tenant;
+import dev.genaiplatform.gateway.tenant.ApiKey;
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * {@code GET /v1/models}, answered by the gateway itself: the models the caller's tenant may use, in
- * OpenAI's list shape. The gateway owns this answer because it owns the tenant-to-model mapping.
+ * {@code GET /v1/models}, answered by the gateway itself: the models the caller's key may use, in
+ * OpenAI's list shape. The gateway owns this answer because it owns the key-to-model mapping. Any scope
+ * may ask.
  */
 public final class ModelListHandler {
 
@@ -22,8 +23,8 @@ public final class ModelListHandler {
     private final long created = Instant.now().getEpochSecond();
 
     public Mono<ServerResponse> list(ServerRequest request) {
-        Tenant tenant = Tenant.of(request.exchange());
-        List<ModelEntry> data = tenant.models().stream().map(id -> new ModelEntry(id, "model", created, OWNER)).toList();
+        ApiKey key = ApiKey.of(request.exchange());
+        List<ModelEntry> data = key.models().stream().map(id -> new ModelEntry(id, "model", created, OWNER)).toList();
         return ServerResponse.ok().bodyValue(new ModelList("list", data));
     }
 

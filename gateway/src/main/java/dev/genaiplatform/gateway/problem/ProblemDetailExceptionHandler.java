@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
+import dev.genaiplatform.contracts.problem.ProblemType;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,34 +80,48 @@ public final class ProblemDetailExceptionHandler implements WebExceptionHandler,
 
     private ProblemDetail toProblem(ServerWebExchange exchange, Throwable failure, HttpHeaders headers) {
         if (failure instanceof ErrorResponse response && response.getBody().getType() != null
-                && response.getBody().getType().toString().startsWith(GatewayProblem.TYPE_PREFIX)) {
+                && response.getBody().getType().toString().startsWith(ProblemType.TYPE_PREFIX)) {
             headers.addAll(response.getHeaders());
             return response.getBody();
         }
         String route = routeId(exchange);
+        if (isRequestTimeout(failure)) {
+            headers.set(HttpHeaders.CONNECTION, "close");
+            return Problems.problem(ProblemType.REQUEST_TIMEOUT, "The request did not arrive in time.", null);
+        }
         if (hasCause(failure, ConnectException.class)) {
             log.warn("Backend of route {} unreachable: {}", route, failure.toString());
-            return GatewayProblem.UPSTREAM_UNAVAILABLE.problem("The backend service is unavailable; try again later.", null);
+            return Problems.problem(ProblemType.UPSTREAM_UNAVAILABLE, "The backend service is unavailable; try again later.", null);
         }
         if (isTimeout(failure)) {
             log.warn("Backend of route {} timed out: {}", route, failure.toString());
-            return GatewayProblem.UPSTREAM_TIMEOUT.problem("The backend service did not answer in time.", null);
+            return Problems.problem(ProblemType.UPSTREAM_TIMEOUT, "The backend service did not answer in time.", null);
         }
         if (hasCause(failure, PrematureCloseException.class)) {
             log.warn("Backend of route {} closed the connection: {}", route, failure.toString());
-            return GatewayProblem.UPSTREAM_FAILED.problem("The backend service closed the connection early.", null);
+            return Problems.problem(ProblemType.UPSTREAM_FAILED, "The backend service closed the connection early.", null);
         }
         if (hasCause(failure, DataBufferLimitException.class)) {
-            return GatewayProblem.REQUEST_TOO_LARGE.problem("The request body is too large.", null);
+            return Problems.problem(ProblemType.REQUEST_TOO_LARGE, "The request body is too large.", null);
         }
         if (failure instanceof ErrorResponse response) {
             headers.addAll(response.getHeaders());
             int status = response.getStatusCode().value();
             String detail = status == HttpStatus.NOT_FOUND.value() ? "No such endpoint." : response.getBody().getDetail();
-            return GatewayProblem.forStatus(status, detail);
+            return Problems.problem(Problems.forStatus(status), detail, null);
         }
         log.error("Unexpected failure on {} {}", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), failure);
-        return GatewayProblem.INTERNAL_ERROR.problem("The gateway failed to handle the request.", null);
+        return Problems.problem(ProblemType.INTERNAL_ERROR, "The gateway failed to handle the request.", null);
+    }
+
+    /** Reactor Netty's request-timeout (the client took too long to send its request); its class is not public. */
+    public static boolean isRequestTimeout(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t.getClass().getName().equals("reactor.netty.http.server.RequestTimeoutException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isTimeout(Throwable failure) {

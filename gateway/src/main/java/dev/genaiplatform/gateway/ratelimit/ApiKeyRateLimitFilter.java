@@ -1,12 +1,16 @@
 package dev.genaiplatform.gateway.ratelimit;
 
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 
 import dev.genaiplatform.gateway.FilterOrder;
-import dev.genaiplatform.gateway.problem.GatewayProblem;
+import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
+import dev.genaiplatform.contracts.problem.ProblemType;
+import dev.genaiplatform.gateway.problem.Problems;
 import dev.genaiplatform.gateway.tenant.ApiKey;
+import dev.genaiplatform.gateway.observability.SampledLog;
 import dev.genaiplatform.gateway.tenant.Tenant;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +35,9 @@ import org.springframework.web.server.WebFilterChain;
  * <p>Per key rather than per tenant: a leaked or runaway key (a client stuck in a retry loop) empties
  * only its own bucket, and the tenant's other applications keep working while the bad key is revoked.
  * The price is that a tenant's total rate is its per-key rate times its number of keys. All keys of a
- * tenant share the tenant's settings: the settings are registered once per tenant (RedisRateLimiter
- * calls that the "route id") and each key is asked about under its own id, which names its bucket
- * ({@code request_rate_limiter.{tenant:<tenant>.<key id>}.tokens}).
+ * tenant share the tenant's settings: the settings are registered once per distinct limit
+ * ({@link TenantRateLimiter}; RedisRateLimiter calls that the "route id") and each key is asked about under
+ * its own id, which names its bucket ({@code request_rate_limiter.{<key id>}.tokens}).
  *
  * <p>When Redis cannot be asked, RedisRateLimiter logs the error and allows the request (fail-open),
  * reporting -1 remaining tokens (in its headers, which are on unless
@@ -46,27 +50,23 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyRateLimitFilter.class);
 
-    private static final String CONFIG_PREFIX = "tenant:";
-
-    private final RedisRateLimiter rateLimiter;
+    private final TenantRateLimiter rateLimiter;
 
     private final boolean failOpen;
 
-    private final MeterRegistry meters;
+    private final Counter unavailable;
 
-    public ApiKeyRateLimitFilter(RedisRateLimiter rateLimiter, List<Tenant> tenants, boolean failOpen,
-            MeterRegistry meters) {
+    private final Counter rejected;
+
+    private final SampledLog unavailableLog = new SampledLog(log, Duration.ofSeconds(10));
+
+    private final SampledLog rejectedLog = new SampledLog(log, Duration.ofSeconds(10));
+
+    public ApiKeyRateLimitFilter(TenantRateLimiter rateLimiter, boolean failOpen, MeterRegistry meters) {
         this.rateLimiter = rateLimiter;
         this.failOpen = failOpen;
-        this.meters = meters;
-        // RedisRateLimiter looks its settings up by "route id": one entry per tenant, shared by its keys.
-        for (Tenant tenant : tenants) {
-            Tenant.RateLimit limit = tenant.rateLimit();
-            rateLimiter.getConfig().put(CONFIG_PREFIX + tenant.id(), new RedisRateLimiter.Config()
-                .setReplenishRate(limit.replenishRate())
-                .setBurstCapacity(limit.burstCapacity())
-                .setRequestedTokens(limit.requestedTokens()));
-        }
+        this.unavailable = meters.counter("gateway.ratelimit.unavailable");
+        this.rejected = meters.counter("gateway.ratelimit.rejected");
     }
 
     @Override
@@ -78,9 +78,9 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         ApiKey key = ApiKey.find(exchange).orElse(null);
         if (key == null) {
-            return chain.filter(exchange); // actuator: not authenticated, not limited
+            return chain.filter(exchange); // a public path: not authenticated, not limited
         }
-        return rateLimiter.isAllowed(CONFIG_PREFIX + key.tenant().id(), key.id())
+        return rateLimiter.isAllowed(rateLimiter.settingsFor(key.tenant().rateLimit()), key.id())
             .flatMap(decision -> decide(exchange, chain, key, decision));
     }
 
@@ -89,22 +89,24 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
         Tenant tenant = key.tenant();
         Map<String, String> headers = decision.getHeaders();
         if ("-1".equals(headers.get(RedisRateLimiter.REMAINING_HEADER))) {
-            meters.counter("gateway.ratelimit.unavailable", "tenant", tenant.id()).increment();
+            unavailable.increment();
             if (!failOpen) {
-                return Mono.error(GatewayProblem.RATE_LIMITER_UNAVAILABLE
-                    .exception("The rate limiter is unavailable; try again later."));
+                return Mono.error(Problems.exception(ProblemType.DEPENDENCY_UNAVAILABLE,
+                        "The rate limiter is unavailable; try again later."));
             }
-            log.warn("Rate limiter unavailable, letting request of tenant {} through", tenant.id());
+            unavailableLog.info("Rate limiter unavailable, letting requests through ({} similar lines suppressed)");
             return chain.filter(exchange);
         }
         if (!decision.isAllowed()) {
-            // Key ids are few (one per configured key), so they are a safe metric tag.
-            meters.counter("gateway.ratelimit.rejected", "tenant", tenant.id(), "key", key.id()).increment();
-            log.info("API key {} of tenant {} over its rate limit", key.id(), tenant.id());
+            // No tenant or key in metric tags: the scrape endpoint must not list who the customers are.
+            rejected.increment();
+            rejectedLog.info("API key {} of tenant {} over its rate limit ({} similar lines suppressed)", key.id(), tenant.id());
             return Mono.error(tooManyRequests(key, headers));
         }
         exchange.getResponse().beforeCommit(() -> {
-            headers.forEach(exchange.getResponse().getHeaders()::set);
+            HttpHeaders response = exchange.getResponse().getHeaders();
+            headers.forEach(response::set);
+            openAiHeaders(tenant.rateLimit(), headers).forEach(response::set);
             return Mono.empty();
         });
         return chain.filter(exchange);
@@ -113,11 +115,25 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
     private static ErrorResponseException tooManyRequests(ApiKey key, Map<String, String> headers) {
         long tokensLeft = Long.parseLong(headers.getOrDefault(RedisRateLimiter.REMAINING_HEADER, "0"));
         long retryAfter = retryAfterSeconds(key.tenant().rateLimit(), tokensLeft);
-        ErrorResponseException problem = GatewayProblem.RATE_LIMIT_EXCEEDED.exception("Rate limit reached for API key "
+        ErrorResponseException problem = Problems.exception(ProblemType.RATE_LIMIT_EXCEEDED, "Rate limit reached for API key "
                 + key.id() + " of tenant '" + key.tenant().id() + "'. Retry after " + retryAfter + " s.");
         headers.forEach(problem.getHeaders()::set);
+        openAiHeaders(key.tenant().rateLimit(), headers).forEach(problem.getHeaders()::set);
         problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
         return problem;
+    }
+
+    /**
+     * OpenAI's names for the same bucket, which OpenAI SDKs and client libraries read: limit = how many
+     * requests a full bucket holds, remaining = how many it holds now, reset = until it is full again.
+     */
+    static Map<String, String> openAiHeaders(Tenant.RateLimit limit, Map<String, String> headers) {
+        long remainingTokens = Math.max(0, Long.parseLong(headers.getOrDefault(RedisRateLimiter.REMAINING_HEADER, "0")));
+        long secondsToFull = (limit.burstCapacity() - remainingTokens + limit.replenishRate() - 1) / limit.replenishRate();
+        return Map.of(
+                PlatformHttpHeaders.RATELIMIT_LIMIT_REQUESTS, Long.toString(limit.burstCapacity() / limit.requestedTokens()),
+                PlatformHttpHeaders.RATELIMIT_REMAINING_REQUESTS, Long.toString(remainingTokens / limit.requestedTokens()),
+                PlatformHttpHeaders.RATELIMIT_RESET_REQUESTS, Math.max(0, secondsToFull) + "s");
     }
 
     /** Seconds until the bucket holds enough tokens again; the script refills once per whole second. */

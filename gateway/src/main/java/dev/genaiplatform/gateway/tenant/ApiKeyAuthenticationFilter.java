@@ -1,11 +1,18 @@
 package dev.genaiplatform.gateway.tenant;
 
-import java.util.Optional;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
 
+import dev.genaiplatform.contracts.problem.ProblemType;
+import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.gateway.FilterOrder;
-import dev.genaiplatform.gateway.observability.RequestIdFilter;
-import dev.genaiplatform.gateway.problem.GatewayProblem;
-import org.slf4j.Logger;
+import dev.genaiplatform.gateway.PlatformGatewayProperties.ClientProperties;
+import dev.genaiplatform.gateway.observability.SampledLog;
+import dev.genaiplatform.gateway.problem.Problems;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 
@@ -17,23 +24,45 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * Maps {@code Authorization: Bearer <key>} to an {@link ApiKey} and its {@link Tenant}. Everything but actuator needs a key.
- * On success the forwarded request carries the gateway's {@value Tenant#HEADER} and nothing the client
- * claimed: a client-sent {@value Tenant#HEADER} is removed (backends trust that header, so spoofing it
- * would let one tenant act as another), and so is the API key itself, which backends have no use for.
+ * Maps {@code Authorization: Bearer <key>} to an {@link ApiKey}. Every path needs a key except the few
+ * public ones ({@link #PUBLIC_PATHS}, compared with the canonical path, which is the only spelling that
+ * gets this far). On success the key is removed from the request: no service behind the gateway sees it,
+ * they get the internal token instead.
+ *
+ * <p>Failures are throttled per client address ({@link FailedAuthenticationThrottle}): past the limit every
+ * request from the address gets 429 {@code too_many_failed_authentications} with {@code Retry-After}, and the
+ * key is not even looked at. They are logged at most once per 10 s with a count, and counted in
+ * {@code gateway.authentication.failures} (no tenant, key or address in the tags).
  */
 public final class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
-    private static final Logger log = LoggerFactory.getLogger(ApiKeyAuthenticationFilter.class);
+    /** Answered without a key: the public half of the token-signing keys. */
+    public static final Set<String> PUBLIC_PATHS = Set.of(InternalToken.JWKS_PATH);
 
     private static final String BEARER = "Bearer ";
 
     private static final String REALM = "Bearer realm=\"genai-platform\"";
 
-    private final TenantDirectory tenants;
+    private final ApiKeyCache keys;
 
-    public ApiKeyAuthenticationFilter(TenantDirectory tenants) {
-        this.tenants = tenants;
+    private final FailedAuthenticationThrottle throttle;
+
+    private final SampledLog failureLog = new SampledLog(LoggerFactory.getLogger(ApiKeyAuthenticationFilter.class),
+            Duration.ofSeconds(10));
+
+    private final Counter missing;
+
+    private final Counter unknown;
+
+    private final Counter throttled;
+
+    public ApiKeyAuthenticationFilter(ApiKeyCache keys, ClientProperties client, MeterRegistry meters) {
+        this.keys = keys;
+        this.throttle = new FailedAuthenticationThrottle(client.maxFailedAuthentications(),
+                client.failedAuthenticationWindow(), Clock.systemUTC());
+        this.missing = meters.counter("gateway.authentication.failures", "reason", "missing");
+        this.unknown = meters.counter("gateway.authentication.failures", "reason", "unknown");
+        this.throttled = meters.counter("gateway.authentication.failures", "reason", "throttled");
     }
 
     @Override
@@ -43,37 +72,56 @@ public final class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (isActuator(exchange.getRequest().getPath().pathWithinApplication().value())) {
+        String path = exchange.getRequest().getPath().value();
+        if (PUBLIC_PATHS.contains(path) || isActuator(path)) {
             return chain.filter(exchange);
         }
+        String address = clientAddress(exchange);
+        long blocked = throttle.secondsBlocked(address);
+        if (blocked > 0) {
+            throttled.increment();
+            failureLog.info("Client {} throttled after too many failed authentications ({} similar lines suppressed)",
+                    address);
+            ErrorResponseException problem = Problems.exception(ProblemType.TOO_MANY_FAILED_AUTHENTICATIONS,
+                    "Too many failed authentications from this address. Retry after " + blocked + " s.");
+            problem.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(blocked));
+            return Mono.error(problem);
+        }
         String authorization = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        String requestId = exchange.getRequest().getHeaders().getFirst(RequestIdFilter.HEADER);
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 || authorization.substring(BEARER.length()).isBlank()) {
-            log.debug("Request {} without API key", requestId);
+            missing.increment();
+            throttle.recordFailure(address);
             return Mono.error(unauthorized(REALM, "Missing API key. Send it as 'Authorization: Bearer <key>'."));
         }
-        Optional<ApiKey> key = tenants.findByApiKey(authorization.substring(BEARER.length()).trim());
-        if (key.isEmpty()) {
-            log.info("Request {} with an unknown API key", requestId);
-            return Mono.error(unauthorized(REALM + ", error=\"invalid_token\"", "Incorrect API key provided."));
-        }
-        key.get().attachTo(exchange);
-        String tenantId = key.get().tenant().id();
-        ServerWebExchange forwarded = exchange.mutate().request(r -> r.headers(h -> {
-            h.remove(HttpHeaders.AUTHORIZATION);
-            h.remove(Tenant.HEADER);
-            h.set(Tenant.HEADER, tenantId);
-        })).build();
-        return chain.filter(forwarded);
+        return keys.find(authorization.substring(BEARER.length()).trim()).flatMap(key -> {
+            if (key.isEmpty()) {
+                unknown.increment();
+                throttle.recordFailure(address);
+                failureLog.info("Unknown or revoked API key from {} ({} similar lines suppressed)", address);
+                return Mono.error(unauthorized(REALM + ", error=\"invalid_token\"", "Incorrect API key provided."));
+            }
+            key.get().attachTo(exchange);
+            return chain.filter(exchange.mutate().request(r -> r.headers(h -> h.remove(HttpHeaders.AUTHORIZATION))).build());
+        });
     }
 
+    /**
+     * Actuator is served only on the management port (loopback), whose requests pass through these same
+     * filters; on the public port the path has no handler and ends as a 404.
+     */
     private static boolean isActuator(String path) {
         return path.equals("/actuator") || path.startsWith("/actuator/");
     }
 
+    /** The peer's address. Behind a load balancer that is the balancer; see the README's Limits. */
+    private static String clientAddress(ServerWebExchange exchange) {
+        InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
     private static ErrorResponseException unauthorized(String challenge, String detail) {
-        ErrorResponseException problem = GatewayProblem.INVALID_API_KEY.exception(detail);
+        ErrorResponseException problem = Problems.exception(ProblemType.INVALID_API_KEY, detail);
         problem.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
         return problem;
     }

@@ -26,9 +26,4 @@ final class ApiKeyHash {
         }
         return HexFormat.of().parseHex(hex);
     }
-
-    /** Compares in time that does not depend on where the inputs differ. */
-    static boolean matches(byte[] expected, byte[] actual) {
-        return MessageDigest.isEqual(expected, actual);
-    }
 }

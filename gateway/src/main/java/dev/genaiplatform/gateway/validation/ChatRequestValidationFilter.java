@@ -1,31 +1,31 @@
 package dev.genaiplatform.gateway.validation;
 
 import dev.genaiplatform.gateway.FilterOrder;
-import dev.genaiplatform.gateway.tenant.Tenant;
+import dev.genaiplatform.gateway.routing.RouteMetadata;
+import dev.genaiplatform.gateway.tenant.ApiKey;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.server.WebFilter;
-import org.springframework.web.server.WebFilterChain;
 
 /**
- * Reads the body of {@code POST /v1/chat/completions} (already capped by {@link RequestSizeLimitFilter}),
- * validates it with {@link ChatRequestValidator} and forwards the same bytes. The body is copied to a
+ * Reads the body of a request routed to a route whose metadata says {@code validate: chat-completion}
+ * (already capped by {@link RequestSizeLimitFilter}),
+ * validates it with {@link ChatRequestValidator} and forwards the same bytes (one exception: a stream whose client
+ * did not ask for usage gets {@code stream_options.include_usage}, see {@link ChatRequestValidator#withStreamUsage}). The body is copied to a
  * heap array and the pooled network buffers released at once: a request rejected here never reaches
  * the gateway's routing, whose clean-up would otherwise be the only thing releasing a cached buffer.
  */
-public final class ChatRequestValidationFilter implements WebFilter, Ordered {
-
-    static final String CHAT_COMPLETIONS = "/v1/chat/completions";
+public final class ChatRequestValidationFilter implements GlobalFilter, Ordered {
 
     private final ChatRequestValidator validator;
 
@@ -39,26 +39,25 @@ public final class ChatRequestValidationFilter implements WebFilter, Ordered {
     }
 
     @Override
-    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        ServerHttpRequest request = exchange.getRequest();
-        if (!isChatCompletion(request)) {
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        if (!RouteMetadata.get(exchange, RouteMetadata.VALIDATE).filter(RouteMetadata.CHAT_COMPLETION::equals).isPresent()) {
             return chain.filter(exchange);
         }
-        Tenant tenant = Tenant.of(exchange);
+        ServerHttpRequest request = exchange.getRequest();
+        ApiKey key = ApiKey.of(exchange);
         return DataBufferUtils.join(request.getBody())
             .map(ChatRequestValidationFilter::copyAndRelease)
             .defaultIfEmpty(new byte[0])
             .flatMap(body -> {
-                validator.validate(body, tenant);
+                ValidatedChatRequest validated = validator.validate(body, key);
+                byte[] withUsage = validator.withStreamUsage(validated);
+                if (withUsage != null) {
+                    new ValidatedChatRequest(validated.model(), true, true, validated.request()).attachTo(exchange);
+                    return chain.filter(exchange.mutate().request(new ValidatedBodyRequest(request, withUsage)).build());
+                }
+                validated.attachTo(exchange);
                 return chain.filter(exchange.mutate().request(new ValidatedBodyRequest(request, body)).build());
             });
-    }
-
-    /** A trailing slash must not slip past the check if the route happens to match it. */
-    private static boolean isChatCompletion(ServerHttpRequest request) {
-        String path = request.getPath().pathWithinApplication().value();
-        return HttpMethod.POST.equals(request.getMethod())
-                && (path.equals(CHAT_COMPLETIONS) || path.equals(CHAT_COMPLETIONS + "/"));
     }
 
     private static byte[] copyAndRelease(DataBuffer buffer) {

@@ -3,7 +3,8 @@ package dev.genaiplatform.gateway.validation;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import dev.genaiplatform.gateway.problem.GatewayProblem;
+import dev.genaiplatform.contracts.problem.ProblemType;
+import dev.genaiplatform.gateway.problem.Problems;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -111,16 +112,16 @@ final class JsonRules {
     }
 
     static RuntimeException missing(String param) {
-        return GatewayProblem.MISSING_REQUIRED_PARAMETER.exception("Missing required parameter: '" + param + "'.", param);
+        return Problems.exception(ProblemType.MISSING_REQUIRED_PARAMETER, "Missing required parameter: '" + param + "'.", param);
     }
 
     static RuntimeException invalidType(String param, String expected, JsonNode actual) {
-        return GatewayProblem.INVALID_TYPE.exception("Invalid type for '" + param + "': expected " + expected
+        return Problems.exception(ProblemType.INVALID_TYPE, "Invalid type for '" + param + "': expected " + expected
                 + ", but got " + describe(actual) + " instead.", param);
     }
 
     static RuntimeException invalidValue(String param, String rule) {
-        return GatewayProblem.INVALID_VALUE.exception("Invalid '" + param + "': " + rule + ".", param);
+        return Problems.exception(ProblemType.INVALID_VALUE, "Invalid '" + param + "': " + rule + ".", param);
     }
 
     private static String describe(JsonNode node) {

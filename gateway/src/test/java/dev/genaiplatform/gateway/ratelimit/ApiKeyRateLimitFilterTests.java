@@ -31,11 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ApiKeyRateLimitFilterTests {
 
-    private static final Tenant TENANT = new Tenant("acme", List.of("sim-small"), new Tenant.RateLimit(2, 10, 1));
+    private static final Tenant TENANT = new Tenant("acme", new Tenant.RateLimit(2, 10, 1));
 
-    private static final ApiKey KEY = new ApiKey("0123456789abcdef", TENANT);
+    private static final ApiKey KEY = new ApiKey("0123456789abcdef", TENANT, java.util.Set.of("chat"), List.of("sim-small"));
 
-    private static final ApiKey OTHER_KEY = new ApiKey("fedcba9876543210", TENANT);
+    private static final ApiKey OTHER_KEY = new ApiKey("fedcba9876543210", TENANT, java.util.Set.of("chat"), List.of("sim-small"));
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -66,15 +66,15 @@ class ApiKeyRateLimitFilterTests {
 
     @Test
     void failsOpenByDefaultAndCountsIt() {
-        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(redisRateLimiterWithoutRedis(), List.of(TENANT), true, meters);
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(redisRateLimiterWithoutRedis(), true, meters);
         StepVerifier.create(filter.filter(authenticatedExchange(), chain)).verifyComplete();
         assertThat(forwarded).isTrue();
-        assertThat(meters.counter("gateway.ratelimit.unavailable", "tenant", "acme").count()).isEqualTo(1);
+        assertThat(meters.counter("gateway.ratelimit.unavailable").count()).isEqualTo(1);
     }
 
     @Test
     void answers503WhenRedisIsDownAndFailOpenIsOff() {
-        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(redisRateLimiterWithoutRedis(), List.of(TENANT), false, meters);
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(redisRateLimiterWithoutRedis(), false, meters);
         StepVerifier.create(filter.filter(authenticatedExchange(), chain))
             .expectErrorSatisfies(e -> assertThat(((ErrorResponseException) e).getStatusCode().value()).isEqualTo(503))
             .verify();
@@ -85,7 +85,7 @@ class ApiKeyRateLimitFilterTests {
     void asksTheLimiterAboutTheKeysOwnBucketWithTheTenantsSettings() {
         RecordingRateLimiter limiter = new RecordingRateLimiter(new RateLimiter.Response(false,
                 Map.of(RedisRateLimiter.REMAINING_HEADER, "0", RedisRateLimiter.BURST_CAPACITY_HEADER, "10")));
-        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, List.of(TENANT), true, meters);
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, true, meters);
 
         StepVerifier.create(filter.filter(authenticatedExchange(), chain))
             .expectErrorSatisfies(e -> {
@@ -101,14 +101,14 @@ class ApiKeyRateLimitFilterTests {
         assertThat(config.getBurstCapacity()).isEqualTo(10);
         assertThat(limiter.askedId).isEqualTo(KEY.id());
         assertThat(forwarded).isFalse();
-        assertThat(meters.counter("gateway.ratelimit.rejected", "tenant", "acme", "key", KEY.id()).count()).isEqualTo(1);
+        assertThat(meters.counter("gateway.ratelimit.rejected").count()).isEqualTo(1);
     }
 
     @Test
     void givesEachKeyOfATenantItsOwnBucketUnderTheSameSettings() {
         RecordingRateLimiter limiter = new RecordingRateLimiter(new RateLimiter.Response(true,
                 Map.of(RedisRateLimiter.REMAINING_HEADER, "9")));
-        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, List.of(TENANT), true, meters);
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, true, meters);
 
         StepVerifier.create(filter.filter(authenticatedExchange(KEY), chain)).verifyComplete();
         String firstRoute = limiter.askedRouteId;
@@ -145,16 +145,16 @@ class ApiKeyRateLimitFilterTests {
 
     /** The real limiter and Lua script, pointed at a port where no Redis listens. */
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private RedisRateLimiter redisRateLimiterWithoutRedis() {
+    private TenantRateLimiter redisRateLimiterWithoutRedis() {
         connections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1));
         connections.afterPropertiesSet();
         connections.start();
         RedisScript<List<Long>> script = (RedisScript) RedisScript.of(
                 new ClassPathResource("META-INF/scripts/request_rate_limiter.lua"), List.class);
-        return new RedisRateLimiter(new ReactiveStringRedisTemplate(connections), script, null);
+        return new TenantRateLimiter(new ReactiveStringRedisTemplate(connections), script, null);
     }
 
-    private static final class RecordingRateLimiter extends RedisRateLimiter {
+    private static final class RecordingRateLimiter extends TenantRateLimiter {
 
         private final Response response;
 
@@ -163,7 +163,6 @@ class ApiKeyRateLimitFilterTests {
         private String askedId;
 
         RecordingRateLimiter(Response response) {
-            super(1, 1);
             this.response = response;
         }
 

@@ -1,10 +1,13 @@
 package dev.genaiplatform.gateway.tenant;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.genaiplatform.gateway.PlatformGatewayProperties.KeyProperties;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.RateLimitProperties;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.TenantProperties;
 import org.junit.jupiter.api.Test;
@@ -16,108 +19,98 @@ class TenantDirectoryTests {
 
     private static final RateLimitProperties LIMIT = new RateLimitProperties(5, 10, 1);
 
-    private static final List<String> MODELS = List.of("m");
+    private static final List<String> MODELS = List.of("sim-small", "sim-large");
 
     @Test
-    void findsTenantsByAHashedOrAPlainConfiguredKey() {
+    void findsKeysByAHashedOrAPlainConfiguredKeyWithTheirScopesAndModels() {
         Map<String, TenantProperties> tenants = new LinkedHashMap<>();
-        tenants.put("acme", hashed(sha256Hex("acme-key"), List.of("sim-small")));
-        tenants.put("demo", new TenantProperties(null, null, "demo-key", List.of("sim-small", "sim-large"), LIMIT));
+        tenants.put("acme", tenant(Map.of("app", new KeyProperties(null, sha256Hex("acme-key"), List.of("chat"), List.of()))));
+        tenants.put("demo", tenant(Map.of("eval", new KeyProperties("demo-key", null, List.of("chat", "evaluation"),
+                List.of("sim-small")))));
         TenantDirectory directory = new TenantDirectory(tenants);
 
-        assertThat(directory.findByApiKey("acme-key")).map(key -> key.tenant().id()).contains("acme");
-        assertThat(directory.findByApiKey("demo-key")).map(key -> key.tenant().models())
-            .contains(List.of("sim-small", "sim-large"));
+        ApiKey acme = directory.findByApiKey("acme-key").orElseThrow();
+        assertThat(acme.tenant().id()).isEqualTo("acme");
+        assertThat(acme.scopes()).containsExactly("chat");
+        assertThat(acme.models()).isEqualTo(MODELS);
+        ApiKey demo = directory.findByApiKey("demo-key").orElseThrow();
+        assertThat(demo.scopes()).containsExactlyInAnyOrder("chat", "evaluation");
+        assertThat(demo.models()).containsExactly("sim-small");
         assertThat(directory.findByApiKey("demo-key ")).isEmpty();
         assertThat(directory.findByApiKey("unknown")).isEmpty();
-        assertThat(directory.tenants()).extracting(Tenant::id).containsExactly("acme", "demo");
+        assertThat(directory.tenants()).extracting(Tenant::id).containsExactlyInAnyOrder("acme", "demo");
     }
 
     @Test
-    void mapsEveryKeyOfATenantToThatTenantUnderItsOwnId() {
-        TenantDirectory directory = new TenantDirectory(Map.of("acme", new TenantProperties(sha256Hex("first"),
-                List.of(sha256Hex("second"), sha256Hex("third").toUpperCase()), "fourth", MODELS, LIMIT)));
-
-        List<ApiKey> keys = List.of("first", "second", "third", "fourth").stream()
-            .map(key -> directory.findByApiKey(key).orElseThrow()).toList();
-
-        assertThat(keys).extracting(ApiKey::tenant).containsOnly(directory.tenants().getFirst());
-        assertThat(keys).extracting(ApiKey::id).doesNotHaveDuplicates();
-        assertThat(directory.tenants()).hasSize(1);
-    }
-
-    @Test
-    void namesAKeyByTheFirstSixteenHexCharactersOfItsHashNeverByTheKey() {
+    void namesAKeyByTheStartOfItsHashNeverByTheKey() {
         TenantDirectory directory = new TenantDirectory(Map.of("acme",
-                new TenantProperties(null, null, "plain-secret", MODELS, LIMIT)));
-        ApiKey key = directory.findByApiKey("plain-secret").orElseThrow();
-        assertThat(key.id()).isEqualTo(sha256Hex("plain-secret").substring(0, 16)).doesNotContain("plain-secret");
+                tenant(Map.of("a", key("first")), Map.of("b", key("second")))));
+        ApiKey first = directory.findByApiKey("first").orElseThrow();
+        ApiKey second = directory.findByApiKey("second").orElseThrow();
+        assertThat(first.id()).isEqualTo(sha256Hex("first").substring(0, 16)).doesNotContain("first");
+        assertThat(second.id()).isNotEqualTo(first.id());
+        assertThat(second.tenant()).isEqualTo(first.tenant());
     }
 
     @Test
-    void acceptsAnUppercaseHexHash() {
-        TenantDirectory directory = new TenantDirectory(Map.of("acme", hashed(sha256Hex("k").toUpperCase(), MODELS)));
-        assertThat(directory.findByApiKey("k")).isPresent();
+    void skipsAKeyWithNeitherPlainNorHashedValueSoOptionalKeysCanBeLeftUnset() {
+        TenantDirectory directory = new TenantDirectory(Map.of("platform",
+                tenant(Map.of("admin", new KeyProperties("", null, List.of("admin"), List.of())))));
+        assertThat(directory.findByApiKey("")).isEmpty();
     }
 
     @Test
-    void refusesToStartWithoutAnyKey() {
-        assertThatIllegalStateException()
-            .isThrownBy(() -> new TenantDirectory(Map.of("t", new TenantProperties(" ", List.of(), " ", MODELS, LIMIT))))
-            .withMessageContaining("platform.gateway.tenants.t")
-            .withMessageContaining("at least one key");
-    }
-
-    @Test
-    void refusesAHashThatIsNotASha256() {
-        assertThatIllegalStateException()
-            .isThrownBy(() -> new TenantDirectory(Map.of("t", hashed("abc", MODELS))))
-            .withMessageContaining("api-key-sha256");
-        assertThatIllegalStateException()
-            .isThrownBy(() -> new TenantDirectory(Map.of("t",
-                    new TenantProperties(null, List.of(sha256Hex("k"), "xyz"), null, MODELS, LIMIT))))
-            .withMessageContaining("api-keys-sha256[1]");
-    }
-
-    @Test
-    void refusesTwoTenantsWithTheSameKey() {
-        Map<String, TenantProperties> tenants = new LinkedHashMap<>();
-        tenants.put("a", new TenantProperties(null, null, "shared", MODELS, LIMIT));
-        tenants.put("b", new TenantProperties(null, List.of(sha256Hex("other"), sha256Hex("shared")), null, MODELS, LIMIT));
-        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(tenants)).withMessageContaining("same API key");
-    }
-
-    @Test
-    void refusesAKeyListedTwiceForOneTenant() {
-        assertThatIllegalStateException()
-            .isThrownBy(() -> new TenantDirectory(Map.of("t",
-                    new TenantProperties(sha256Hex("k"), List.of(sha256Hex("k")), null, MODELS, LIMIT))))
+    void refusesToStartOnAConfigurationMistake() {
+        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("acme",
+                tenant(Map.of("a", new KeyProperties("k", null, List.of(), List.of()))))))
+            .withMessageContaining("scopes");
+        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("acme",
+                tenant(Map.of("a", new KeyProperties("k", null, List.of("root"), List.of()))))))
+            .withMessageContaining("unknown scope 'root'");
+        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("acme",
+                tenant(Map.of("a", new KeyProperties("k", null, List.of("chat"), List.of("gpt-9")))))))
+            .withMessageContaining("subset");
+        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("acme",
+                tenant(Map.of("a", new KeyProperties("k", sha256Hex("k"), List.of("chat"), List.of()))))))
+            .withMessageContaining("both");
+        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("acme",
+                tenant(Map.of("a", new KeyProperties(null, "not-hex", List.of("chat"), List.of()))))))
+            .withMessageContaining("not a hex SHA-256");
+        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("acme",
+                tenant(Map.of("a", key("k")), Map.of("b", new KeyProperties(null, sha256Hex("k"), List.of("chat"), List.of()))))))
             .withMessageContaining("same API key twice");
-    }
-
-    @Test
-    void refusesImpossibleRateLimitsAndTenantsWithoutModels() {
-        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("t",
-                new TenantProperties(null, null, "k", MODELS, new RateLimitProperties(10, 5, 1)))));
-        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("t",
-                new TenantProperties(null, null, "k", MODELS, new RateLimitProperties(1, 5, 6)))));
-        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("t",
-                new TenantProperties(null, null, "k", List.of(), LIMIT))));
+        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of(
+                "acme", tenant(Map.of("a", key("shared"))), "other", tenant(Map.of("b", key("shared"))))))
+            .withMessageContaining("have the same API key");
+        assertThatIllegalStateException().isThrownBy(() -> new TenantDirectory(Map.of("acme",
+                new TenantProperties(MODELS, new RateLimitProperties(0, 10, 1), Map.of("a", key("k"))))))
+            .withMessageContaining("replenish-rate");
     }
 
     @Test
     void neverPrintsAKey() {
-        TenantProperties properties = new TenantProperties(sha256Hex("k"), List.of(sha256Hex("k2")), "plain-secret",
-                MODELS, LIMIT);
-        assertThat(properties.toString()).doesNotContain("plain-secret").doesNotContain(sha256Hex("k"))
-            .doesNotContain(sha256Hex("k2"));
+        assertThat(new KeyProperties("secret-key", null, List.of("chat"), List.of()).toString()).doesNotContain("secret");
     }
 
-    private static TenantProperties hashed(String sha256, List<String> models) {
-        return new TenantProperties(sha256, null, null, models, LIMIT);
+    private static KeyProperties key(String plain) {
+        return new KeyProperties(plain, null, List.of("chat"), List.of());
+    }
+
+    @SafeVarargs
+    private static TenantProperties tenant(Map<String, KeyProperties>... keys) {
+        Map<String, KeyProperties> all = new LinkedHashMap<>();
+        for (Map<String, KeyProperties> some : keys) {
+            all.putAll(some);
+        }
+        return new TenantProperties(MODELS, LIMIT, all);
     }
 
     static String sha256Hex(String key) {
-        return HexFormat.of().formatHex(ApiKeyHash.of(key));
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

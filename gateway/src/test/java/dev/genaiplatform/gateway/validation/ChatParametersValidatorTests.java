@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import dev.genaiplatform.gateway.tenant.ApiKey;
 import dev.genaiplatform.gateway.tenant.Tenant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +30,8 @@ class ChatParametersValidatorTests {
 
     private final ChatRequestValidator validator = new ChatRequestValidator();
 
-    private final Tenant tenant = new Tenant("demo", List.of("sim-small"), new Tenant.RateLimit(1, 1, 1));
+    private final ApiKey tenant = new ApiKey("0123456789abcdef", new Tenant("demo", new Tenant.RateLimit(1, 1, 1)),
+            java.util.Set.of("chat"), List.of("sim-small"));
 
     /** What the official SDKs send for a tools call with structured output and every sampling knob set. */
     @Test

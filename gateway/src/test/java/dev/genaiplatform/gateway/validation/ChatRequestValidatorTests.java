@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import dev.genaiplatform.gateway.tenant.ApiKey;
 import dev.genaiplatform.gateway.tenant.Tenant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,7 +25,8 @@ class ChatRequestValidatorTests {
 
     private static final String CALL_2 = "{'id':'call_2','type':'function','function':{'name':'clock','arguments':'{}'}}";
 
-    private final Tenant tenant = new Tenant("demo", List.of("sim-small"), new Tenant.RateLimit(1, 1, 1));
+    private final ApiKey tenant = new ApiKey("0123456789abcdef", new Tenant("demo", new Tenant.RateLimit(1, 1, 1)),
+            java.util.Set.of("chat"), List.of("sim-small"));
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -131,7 +133,7 @@ class ChatRequestValidatorTests {
     }
 
     @Test
-    void answers404ForAModelTheTenantMayNotUse() {
+    void answers404ForAModelTheKeyMayNotUse() {
         ErrorResponseException problem = rejection("{'model':'sim-large','messages':[{'role':'user','content':'Hi'}]}");
         assertThat(problem.getStatusCode().value()).isEqualTo(404);
         assertThat(error(problem)).containsEntry("code", "model_not_found").containsEntry("param", "model");

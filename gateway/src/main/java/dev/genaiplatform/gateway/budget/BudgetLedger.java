@@ -1,0 +1,116 @@
+package dev.genaiplatform.gateway.budget;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import dev.genaiplatform.gateway.PlatformGatewayProperties.TenantBudget;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * A tenant's token and money budgets in Redis, shared by every gateway instance. Fixed windows: the calendar
+ * minute, the UTC day, the UTC month. Reserving checks every window and adds to all of them in one Lua script,
+ * so concurrent requests on any number of instances can never together pass a limit; the real usage replaces
+ * the reservation afterwards. All keys of a tenant share one hash tag ({@code {tenant}}), so the scripts stay
+ * valid on Redis Cluster. The key's own daily count is kept alongside, for per-key accounting.
+ */
+public final class BudgetLedger {
+
+    static final long MINUTE_TTL = 120;
+
+    static final long DAY_TTL = 2 * 86_400;
+
+    static final long MONTH_TTL = 40 * 86_400;
+
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static final RedisScript<List<Long>> RESERVE = (RedisScript) RedisScript.of(
+            new ClassPathResource("scripts/budget_reserve.lua"), List.class);
+
+    private static final RedisScript<Long> RECONCILE = RedisScript.of(
+            new ClassPathResource("scripts/budget_reconcile.lua"), Long.class);
+
+    private static final RedisScript<Long> RELEASE = RedisScript.of(
+            new ClassPathResource("scripts/budget_release.lua"), Long.class);
+
+    private final ReactiveStringRedisTemplate redis;
+
+    public BudgetLedger(ReactiveStringRedisTemplate redis) {
+        this.redis = redis;
+    }
+
+    /** Reserves {@code tokens} and {@code microDollars} in the windows of {@code now}, or says which limit is spent. */
+    public Mono<Reservation> reserve(String tenant, String keyId, long tokens, long microDollars, TenantBudget budget,
+            Instant now) {
+        Windows windows = Windows.of(tenant, keyId, now).withReservation(UUID.randomUUID().toString());
+        long monthLimit = Math.round(budget.costPerMonth() * 1_000_000);
+        return redis.execute(RESERVE, windows.keys(), List.of(Long.toString(tokens), Long.toString(microDollars),
+                Long.toString(budget.tokensPerMinute()), Long.toString(budget.tokensPerDay()), Long.toString(monthLimit),
+                Long.toString(MINUTE_TTL), Long.toString(DAY_TTL), Long.toString(MONTH_TTL)))
+            .next()
+            .map(result -> new Reservation(result.get(0) == 1, Exhausted.values()[result.get(1).intValue()], windows,
+                    tokens, microDollars, result.get(2), result.get(3), result.get(4)))
+            // A timeout may come after Redis ran the script: take the reservation back, or a request that was
+            // refused (503) would still have spent budget.
+            .onErrorResume(failure -> redis.execute(RELEASE, windows.keys(), List.of()).then(Mono.<Reservation>error(failure))
+                .onErrorResume(releaseFailed -> Mono.error(failure)));
+    }
+
+    /** Adds the difference between the real usage and the reservation to the reservation's windows. */
+    public Mono<Void> reconcile(Reservation reservation, long tokens, long microDollars) {
+        long tokenDelta = tokens - reservation.tokens();
+        long costDelta = microDollars - reservation.microDollars();
+        if (tokenDelta == 0 && costDelta == 0) {
+            return Mono.empty();
+        }
+        return redis.execute(RECONCILE, reservation.windows().keys(), List.of(Long.toString(tokenDelta),
+                Long.toString(costDelta), Long.toString(DAY_TTL), Long.toString(MONTH_TTL))).then();
+    }
+
+    public enum Exhausted {
+        NONE, MINUTE, DAY, MONTH
+    }
+
+    /**
+     * @param allowed whether the reservation was made
+     * @param exhausted the limit that refused it
+     * @param minuteTokens tokens counted this minute (including this reservation if allowed)
+     * @param dayTokens tokens counted today
+     * @param monthMicroDollars money counted this month
+     */
+    public record Reservation(boolean allowed, Exhausted exhausted, Windows windows, long tokens, long microDollars,
+            long minuteTokens, long dayTokens, long monthMicroDollars) {
+    }
+
+    /** The Redis keys of one moment's windows, and when each ends. */
+    public record Windows(String minute, String day, String month, String keyDay, String reservation,
+            Instant minuteEnds, Instant dayEnds, Instant monthEnds) {
+
+        public static Windows of(String tenant, String keyId, Instant now) {
+            ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
+            long minuteIndex = now.getEpochSecond() / 60;
+            long dayIndex = now.getEpochSecond() / 86_400;
+            String month = String.format("%04d%02d", utc.getYear(), utc.getMonthValue());
+            String prefix = "budget:{" + tenant + "}:";
+            return new Windows(prefix + "tokens:minute:" + minuteIndex, prefix + "tokens:day:" + dayIndex,
+                    prefix + "usd-micros:month:" + month, prefix + "key:" + keyId + ":tokens:day:" + dayIndex,
+                    prefix + "reservation:-",
+                    Instant.ofEpochSecond((minuteIndex + 1) * 60), Instant.ofEpochSecond((dayIndex + 1) * 86_400),
+                    utc.withDayOfMonth(1).toLocalDate().plusMonths(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+        }
+
+        Windows withReservation(String id) {
+            return new Windows(minute, day, month, keyDay, minute.substring(0, minute.indexOf("}:") + 2) + "reservation:" + id,
+                    minuteEnds, dayEnds, monthEnds);
+        }
+
+        List<String> keys() {
+            return List.of(minute, day, month, keyDay, reservation);
+        }
+    }
+}

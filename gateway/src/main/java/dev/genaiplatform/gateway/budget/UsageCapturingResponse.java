@@ -1,0 +1,170 @@
+package dev.genaiplatform.gateway.budget;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
+
+/**
+ * Reads the real token usage out of the answer as it passes to the client. A whole answer carries it in its
+ * {@code usage} member; a stream in its last chunk, which exists only if the request asked for
+ * {@code stream_options.include_usage}. When the gateway added that option itself, the usage chunk is kept
+ * from the client, who did not ask for it and whose SDK might not expect a chunk without choices.
+ *
+ * <p>A stream is passed on event by event (an event is complete at its blank line): that is what lets one event
+ * be dropped, and it delays nothing, since a client can use an event only once it is complete. Only
+ * {@code \n\n}-separated events are recognised (what Spring and OpenAI send); anything else passes unchanged
+ * and simply yields no usage. A whole answer is copied, up to 1 MiB, to be parsed once it has been sent.
+ */
+final class UsageCapturingResponse extends ServerHttpResponseDecorator {
+
+    private static final int MAX_CAPTURED = 1024 * 1024;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final boolean stream;
+
+    private final boolean dropUsageChunk;
+
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+
+    private byte[] pending = new byte[0];
+
+    private volatile Usage usage;
+
+    UsageCapturingResponse(ServerHttpResponse delegate, boolean stream, boolean dropUsageChunk) {
+        super(delegate);
+        this.stream = stream;
+        this.dropUsageChunk = dropUsageChunk;
+    }
+
+    /** The usage the answer reported, or null if it reported none (yet). */
+    Usage usage() {
+        if (usage == null && !stream && captured.size() > 0) {
+            usage = parseUsage(captured.toByteArray());
+        }
+        return usage;
+    }
+
+    @Override
+    public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+        return super.writeWith(stream ? events(Flux.from(body)) : copied(Flux.from(body)));
+    }
+
+    @Override
+    public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
+        return super.writeAndFlushWith(Flux.from(body).map(part -> stream ? events(Flux.from(part)) : copied(Flux.from(part))));
+    }
+
+    private Flux<DataBuffer> copied(Flux<? extends DataBuffer> body) {
+        return body.map(buffer -> {
+            if (captured.size() + buffer.readableByteCount() <= MAX_CAPTURED) {
+                byte[] bytes = new byte[buffer.readableByteCount()];
+                int position = buffer.readPosition();
+                buffer.read(bytes);
+                buffer.readPosition(position);
+                captured.writeBytes(bytes);
+            }
+            return (DataBuffer) buffer;
+        });
+    }
+
+    private Flux<DataBuffer> events(Flux<? extends DataBuffer> body) {
+        return body.concatMap(buffer -> {
+            byte[] bytes = new byte[buffer.readableByteCount()];
+            buffer.read(bytes);
+            DataBufferUtils.release(buffer);
+            return Mono.justOrEmpty(completeEvents(bytes)).map(out -> bufferFactory().wrap(out));
+        }).concatWith(Mono.defer(() -> {
+            byte[] rest = pending;
+            pending = new byte[0];
+            return rest.length == 0 ? Mono.empty() : Mono.just(bufferFactory().wrap(rest));
+        }));
+    }
+
+    /** The complete events in what arrived so far, minus a dropped usage chunk; the incomplete rest waits. */
+    private byte[] completeEvents(byte[] arrived) {
+        byte[] all = concat(pending, arrived);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(all.length);
+        int start = 0;
+        for (int end = indexOf(all, start); end >= 0; end = indexOf(all, start)) {
+            int next = end + EVENT_END.length;
+            if (!isUsageChunk(all, start, end)) {
+                out.write(all, start, next - start);
+            }
+            start = next;
+        }
+        pending = Arrays.copyOfRange(all, start, all.length);
+        return out.size() == 0 ? null : out.toByteArray();
+    }
+
+    /** Whether the event is the usage chunk (remembering its usage); only a dropped one returns true. */
+    private boolean isUsageChunk(byte[] all, int start, int end) {
+        String event = new String(all, start, end - start, StandardCharsets.UTF_8);
+        if (!event.contains("\"usage\"")) {
+            return false;
+        }
+        for (String line : event.split("\n")) {
+            if (line.startsWith("data:")) {
+                Usage found = parseUsage(line.substring(5).trim().getBytes(StandardCharsets.UTF_8));
+                if (found != null) {
+                    usage = found;
+                    return dropUsageChunk;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Usage parseUsage(byte[] json) {
+        try {
+            JsonNode usage = JSON.readTree(json).path("usage");
+            if (!usage.isObject()) {
+                return null;
+            }
+            return new Usage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+        }
+        catch (JacksonException notJson) {
+            return null;
+        }
+    }
+
+    private static int indexOf(byte[] bytes, int from) {
+        for (int i = from; i + 1 < bytes.length; i++) {
+            if (bytes[i] == '\n' && bytes[i + 1] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        byte[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** Tokens the model reported. */
+    record Usage(long promptTokens, long completionTokens) {
+
+        long total() {
+            return promptTokens + completionTokens;
+        }
+    }
+}

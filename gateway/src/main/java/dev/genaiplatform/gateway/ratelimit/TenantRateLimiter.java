@@ -1,0 +1,46 @@
+package dev.genaiplatform.gateway.ratelimit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.genaiplatform.gateway.tenant.Tenant;
+
+import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
+import org.springframework.cloud.gateway.support.ConfigurationService;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+/**
+ * Spring Cloud Gateway's Redis token bucket, with settings that can appear while the gateway runs (tenants are
+ * created through the admin API). The stock limiter keeps its settings in a plain HashMap filled once from
+ * route configuration; here they live in a concurrent map, one entry per distinct rate-limit triple, added the
+ * first time a key with that triple is seen.
+ */
+public class TenantRateLimiter extends RedisRateLimiter {
+
+    private final Map<String, Config> settings = new ConcurrentHashMap<>();
+
+    public TenantRateLimiter(ReactiveStringRedisTemplate redis, RedisScript<List<Long>> script,
+            ConfigurationService configurationService) {
+        super(redis, script, configurationService);
+    }
+
+    /** A limiter without Redis, for tests that replace {@link #isAllowed}. */
+    TenantRateLimiter() {
+        super(1, 1);
+    }
+
+    @Override
+    public Map<String, Config> getConfig() {
+        return settings;
+    }
+
+    /** The name the limiter knows these settings under, registering them on first use. */
+    String settingsFor(Tenant.RateLimit limit) {
+        String name = "limit:" + limit.replenishRate() + ":" + limit.burstCapacity() + ":" + limit.requestedTokens();
+        settings.computeIfAbsent(name, n -> new Config().setReplenishRate(limit.replenishRate())
+            .setBurstCapacity(limit.burstCapacity()).setRequestedTokens(limit.requestedTokens()));
+        return name;
+    }
+}

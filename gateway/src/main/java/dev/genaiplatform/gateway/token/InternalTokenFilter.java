@@ -1,0 +1,56 @@
+package dev.genaiplatform.gateway.token;
+
+import java.util.regex.Pattern;
+
+import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
+import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.gateway.FilterOrder;
+import dev.genaiplatform.gateway.tenant.ApiKey;
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * The last check before a request leaves for a backend: it gets the gateway's signed token as
+ * {@code Authorization: Bearer <token>}, the only proof of the caller the backend accepts (ADR 0004), and
+ * loses the headers a client could use to claim what only the token may say: {@code X-Tenant-Id}, and the
+ * experiment-arm override unless the key holds scope {@code evaluation}.
+ */
+public final class InternalTokenFilter implements GlobalFilter, Ordered {
+
+    /** A header that used to carry the tenant; never forwarded, so no service can be fooled by it. */
+    static final String TENANT_HEADER = "X-Tenant-Id";
+
+    private static final Pattern SANE_USER = Pattern.compile("[A-Za-z0-9._:@+-]{1,128}");
+
+    private final InternalTokenIssuer issuer;
+
+    public InternalTokenFilter(InternalTokenIssuer issuer) {
+        this.issuer = issuer;
+    }
+
+    @Override
+    public int getOrder() {
+        return FilterOrder.INTERNAL_TOKEN;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+        ApiKey key = ApiKey.of(exchange);
+        HttpHeaders sent = exchange.getRequest().getHeaders();
+        String user = sent.getFirst(PlatformHttpHeaders.USER_ID);
+        String token = issuer.issue(key, sent.getFirst(PlatformHttpHeaders.REQUEST_ID),
+                user != null && SANE_USER.matcher(user).matches() ? user : null);
+        return chain.filter(exchange.mutate().request(r -> r.headers(h -> {
+            h.remove(TENANT_HEADER);
+            if (!key.hasScope(InternalToken.SCOPE_EVALUATION)) {
+                h.remove(PlatformHttpHeaders.EXPERIMENT_ARM);
+            }
+            h.setBearerAuth(token);
+        })).build());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.genaiplatform.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * Another gateway instance on the same PostgreSQL, Redis and broker as the test's own: the production shape of
+ * two replicas behind a balancer. Arguments are passed as command-line arguments, which outrank application.yml
+ * the way the environment does in production.
+ */
+final class SecondGateway implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    SecondGateway(String kafkaBootstrapServers, String... extraArguments) {
+        this(TestRedis.port(), kafkaBootstrapServers, extraArguments);
+    }
+
+    SecondGateway(int redisPort, String kafkaBootstrapServers, String... extraArguments) {
+        List<String> arguments = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0",
+                "--spring.data.redis.port=" + redisPort,
+                "--spring.datasource.url=" + TestDatabase.jdbcUrl(),
+                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                "--spring.kafka.bootstrap-servers=" + kafkaBootstrapServers,
+                "--ORCHESTRATOR_URL=" + GatewayTestSupport.backend.url(),
+                // the same tenant configuration as the test's own gateway: every instance seeds the shared database
+                "--platform.gateway.tenants.demo.models=sim-small",
+                "--PLATFORM_DEMO_API_KEY=" + GatewayTestSupport.DEMO_KEY,
+                "--PLATFORM_ADMIN_API_KEY=" + GatewayTestSupport.ADMIN_KEY));
+        arguments.addAll(List.of(extraArguments));
+        context = new SpringApplicationBuilder(GatewayApplication.class).run(arguments.toArray(String[]::new));
+    }
+
+    /**
+     * Waits until the instance's revocation listener has its partition: a new consumer group reads from the latest
+     * offset, so an event sent before that would pass it by (in production the key cache's ttl covers that window).
+     */
+    SecondGateway awaitListening() {
+        org.springframework.kafka.config.KafkaListenerEndpointRegistry listeners =
+                context.getBean(org.springframework.kafka.config.KafkaListenerEndpointRegistry.class);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> listeners.getListenerContainers()
+            .stream().allMatch(container -> container.getAssignedPartitions() != null
+                    && !container.getAssignedPartitions().isEmpty()));
+        return this;
+    }
+
+    WebTestClient client() {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(60)).build();
+    }
+
+    int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
