@@ -37,7 +37,8 @@ final class RunningPlatform {
                     Map.of("gateway", List.of(
                             // a second tenant with a tiny bucket, so the rate limit shows without slowing other tests:
                             // 100 tokens a request from a bucket of 300 refilled at 1 token/s is a burst of exactly 3
-                            "--platform.gateway.tenants.burst.api-key=" + BURST_KEY,
+                            "--platform.gateway.tenants.burst.keys.burst.api-key=" + BURST_KEY,
+                            "--platform.gateway.tenants.burst.keys.burst.scopes[0]=chat",
                             "--platform.gateway.tenants.burst.models[0]=sim-small",
                             "--platform.gateway.tenants.burst.rate-limit.replenish-rate=1",
                             "--platform.gateway.tenants.burst.rate-limit.burst-capacity=300",
