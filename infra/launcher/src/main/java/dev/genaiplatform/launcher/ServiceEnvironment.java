@@ -54,7 +54,9 @@ final class ServiceEnvironment {
         services.add(service("llm-simulator", "infra/llm-simulator", s.simulatorPort(), "256m").modelProvider()
                 .env("LLM_SIMULATOR_PORT", s.simulatorPort())
                 .build());
-        services.add(service("guardrails", "guardrails", s.guardrailsPort(), "256m").kafka().redis()
+        // guardrails compiles large re2j patterns (names, places, id formats) recursively at start-up: the
+        // launcher's 512k thread stacks overflowed there now and then, so it gets the JVM's usual size and more
+        services.add(service("guardrails", "guardrails", s.guardrailsPort(), "256m").jvm("-Xss2m").kafka().redis()
                 .env("GUARDRAILS_PORT", s.guardrailsPort())
                 .build());
         services.add(service("tools-agent", "tools-agent", s.toolsAgentPort(), "256m").kafka().database("tools_agent")
