@@ -362,7 +362,10 @@ class AgentLoop {
     }
 
     private void finish(AgentRun run, Progress progress, RunStatus status, String code, String message, String answer) {
-        if (this.store.transition(run.id(), List.of(RunStatus.RUNNING), status, code, message, answer)) {
+        this.store.inTransaction(() -> {
+            if (!this.store.transition(run.id(), List.of(RunStatus.RUNNING), status, code, message, answer)) {
+                return false;
+            }
             Map<String, Object> detail = new LinkedHashMap<>();
             detail.put("status", status.name());
             detail.put("steps", progress.steps);
@@ -375,7 +378,8 @@ class AgentLoop {
                 detail.put("answer", answer);
             }
             this.steps.record(run.id(), StepType.finalFor(status), null, detail);
-        }
+            return true;
+        });
     }
 
     private void pause() {

@@ -80,6 +80,11 @@ class AgentRunStore {
                 .update() == 1;
     }
 
+    /** Runs {@code work} in one transaction: a status change and the event announcing it are seen together. */
+    <T> T inTransaction(java.util.function.Supplier<T> work) {
+        return this.transactions.execute(status -> work.get());
+    }
+
     /** Appends a step; its id orders the run's event stream. */
     RunStep append(String runId, String type, String stepId, Map<String, Object> detail, int tokens,
                    BigDecimal costUsd) {

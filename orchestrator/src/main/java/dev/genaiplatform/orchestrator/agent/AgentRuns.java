@@ -109,13 +109,19 @@ class AgentRuns {
 
     AgentRun cancel(Caller caller, String runId) {
         AgentRun run = get(caller, runId);
-        if (!this.store.transition(runId, List.of(RunStatus.RUNNING, RunStatus.WAITING_APPROVAL), RunStatus.CANCELLED,
-                "cancelled", "Cancelled by " + who(caller) + ".", null)) {
+        boolean cancelled = this.store.inTransaction(() -> {
+            if (!this.store.transition(runId, List.of(RunStatus.RUNNING, RunStatus.WAITING_APPROVAL),
+                    RunStatus.CANCELLED, "cancelled", "Cancelled by " + who(caller) + ".", null)) {
+                return false;
+            }
+            this.store.cancelApprovals(runId);
+            this.steps.record(runId, StepType.RUN_CANCELLED, null, Map.of("status", "CANCELLED", "by", who(caller)));
+            return true;
+        });
+        if (!cancelled) {
             throw new AgentException(ProblemType.CONFLICT, "The run already ended (" + get(caller, runId).status()
                     + ").", null);
         }
-        this.store.cancelApprovals(runId);
-        this.steps.record(runId, StepType.RUN_CANCELLED, null, Map.of("status", "CANCELLED", "by", who(caller)));
         return get(caller, run.id());
     }
 
@@ -183,10 +189,13 @@ class AgentRuns {
             String message = "DENIED".equals(status)
                     ? "Tool call '" + approval.toolName() + "' was denied by " + decided.decidedBy() + ": " + decided.reason()
                     : "Nobody decided on tool call '" + approval.toolName() + "' before its approval expired.";
-            if (this.store.transition(approval.runId(), parked, end, code, message, null)) {
-                this.steps.record(approval.runId(), StepType.finalFor(end), null,
-                        Map.of("status", end.name(), "error", Map.of("code", code, "message", message)));
-            }
+            this.store.inTransaction(() -> {
+                if (this.store.transition(approval.runId(), parked, end, code, message, null)) {
+                    this.steps.record(approval.runId(), StepType.finalFor(end), null,
+                            Map.of("status", end.name(), "error", Map.of("code", code, "message", message)));
+                }
+                return null;
+            });
             return true;
         }
         AgentRun run = this.store.find(approval.runId()).orElseThrow();

@@ -1,6 +1,9 @@
 package dev.genaiplatform.orchestrator.agent;
 
 import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.tools.DecideToolApprovalCommand;
+import dev.genaiplatform.contracts.tools.InvokeToolCommand;
+import dev.genaiplatform.contracts.tools.ToolCallStatusQuery;
 import dev.genaiplatform.orchestrator.budget.PriceTable;
 import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
 import dev.genaiplatform.orchestrator.messaging.ReplyChannels;
@@ -67,27 +70,27 @@ class AgentRunsConfiguration {
     }
 
     @Bean
-    ReplyingKafkaTemplate<String, Object, byte[]> toolInvokeRequests(ProducerFactory<String, Object> producers,
+    ReplyingKafkaTemplate<String, InvokeToolCommand, byte[]> toolInvokeRequests(ProducerFactory<String, InvokeToolCommand> producers,
                                                                      KafkaProperties kafka) {
         return replyingTemplate(producers, kafka, Topics.TOOLS_INVOKED);
     }
 
     @Bean
-    ReplyingKafkaTemplate<String, Object, byte[]> toolStatusRequests(ProducerFactory<String, Object> producers,
+    ReplyingKafkaTemplate<String, ToolCallStatusQuery, byte[]> toolStatusRequests(ProducerFactory<String, ToolCallStatusQuery> producers,
                                                                      KafkaProperties kafka) {
         return replyingTemplate(producers, kafka, Topics.TOOLS_CALL_STATUS_REPORTED);
     }
 
     @Bean
-    ReplyingKafkaTemplate<String, Object, byte[]> toolDecisionRequests(ProducerFactory<String, Object> producers,
+    ReplyingKafkaTemplate<String, DecideToolApprovalCommand, byte[]> toolDecisionRequests(ProducerFactory<String, DecideToolApprovalCommand> producers,
                                                                        KafkaProperties kafka) {
         return replyingTemplate(producers, kafka, Topics.TOOLS_APPROVAL_DECIDED);
     }
 
     @Bean
-    ToolCalls toolCalls(ReplyingKafkaTemplate<String, Object, byte[]> toolInvokeRequests,
-                        ReplyingKafkaTemplate<String, Object, byte[]> toolStatusRequests,
-                        ReplyingKafkaTemplate<String, Object, byte[]> toolDecisionRequests,
+    ToolCalls toolCalls(ReplyingKafkaTemplate<String, InvokeToolCommand, byte[]> toolInvokeRequests,
+                        ReplyingKafkaTemplate<String, ToolCallStatusQuery, byte[]> toolStatusRequests,
+                        ReplyingKafkaTemplate<String, DecideToolApprovalCommand, byte[]> toolDecisionRequests,
                         AgentSettings settings, JsonMapper json) {
         return new ToolCalls(
                 new KafkaRequestReply<>(toolInvokeRequests, "tools-agent", Topics.TOOLS_INVOKE, settings.toolTimeout()),
@@ -164,7 +167,7 @@ class AgentRunsConfiguration {
     }
 
     /** Like {@link ReplyChannels#replyingTemplate}, but replies are read as bytes. */
-    private static ReplyingKafkaTemplate<String, Object, byte[]> replyingTemplate(ProducerFactory<String, Object> producers,
+    private static <C> ReplyingKafkaTemplate<String, C, byte[]> replyingTemplate(ProducerFactory<String, C> producers,
                                                                                  KafkaProperties kafka, String replyTopic) {
         Map<String, Object> consumer = kafka.buildConsumerProperties();
         consumer.put(ConsumerConfig.GROUP_ID_CONFIG, "orchestrator-replies-" + UUID.randomUUID());
@@ -173,7 +176,7 @@ class AgentRunsConfiguration {
                 new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(), new ByteArrayDeserializer()),
                 new ContainerProperties(replyTopic));
         replies.setAutoStartup(false);
-        ReplyingKafkaTemplate<String, Object, byte[]> template = new ReplyingKafkaTemplate<>(producers, replies);
+        ReplyingKafkaTemplate<String, C, byte[]> template = new ReplyingKafkaTemplate<>(producers, replies);
         template.setSharedReplyTopic(true);
         template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
         return template;

@@ -16,13 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ToolCalls {
 
-    private final KafkaRequestReply<Object, byte[]> invoke;
-    private final KafkaRequestReply<Object, byte[]> status;
-    private final KafkaRequestReply<Object, byte[]> decide;
+    private final KafkaRequestReply<InvokeToolCommand, byte[]> invoke;
+    private final KafkaRequestReply<ToolCallStatusQuery, byte[]> status;
+    private final KafkaRequestReply<DecideToolApprovalCommand, byte[]> decide;
     private final JsonMapper json;
 
-    ToolCalls(KafkaRequestReply<Object, byte[]> invoke, KafkaRequestReply<Object, byte[]> status,
-              KafkaRequestReply<Object, byte[]> decide, JsonMapper json) {
+    ToolCalls(KafkaRequestReply<InvokeToolCommand, byte[]> invoke, KafkaRequestReply<ToolCallStatusQuery, byte[]> status,
+              KafkaRequestReply<DecideToolApprovalCommand, byte[]> decide, JsonMapper json) {
         this.invoke = invoke;
         this.status = status;
         this.decide = decide;

@@ -48,7 +48,7 @@ public final class TestPostgres implements ApplicationContextInitializer<Configu
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
-        context.getEnvironment().getPropertySources().addLast(new MapPropertySource("test-postgres", Map.of(
+        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-postgres", Map.of(
                 "spring.datasource.url", jdbcUrl(),
                 "spring.datasource.username", "postgres",
                 "spring.datasource.password", "postgres")));
