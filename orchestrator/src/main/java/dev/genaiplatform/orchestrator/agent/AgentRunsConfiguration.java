@@ -53,6 +53,13 @@ import java.util.concurrent.Executors;
 @EnableConfigurationProperties(AgentSettings.class)
 class AgentRunsConfiguration {
 
+    /**
+     * Where tools-agent answers this service's decisions ({@code kafka_replyTopic}). Not the shared
+     * {@value Topics#TOOLS_APPROVAL_DECIDED}: the broadcast events there carry no correlation id, and a reply
+     * consumer on that topic would see every one of them as a stray reply.
+     */
+    static final String DECISION_REPLIES = "orchestrator.approval-decision-replies.v1";
+
     @Bean
     AgentRunStore agentRunStore(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions) {
         return new AgentRunStore(jdbc, json, new TransactionTemplate(transactions));
@@ -84,7 +91,7 @@ class AgentRunsConfiguration {
     @Bean
     ReplyingKafkaTemplate<String, DecideToolApprovalCommand, byte[]> toolDecisionRequests(ProducerFactory<String, DecideToolApprovalCommand> producers,
                                                                        KafkaProperties kafka) {
-        return replyingTemplate(producers, kafka, Topics.TOOLS_APPROVAL_DECIDED);
+        return replyingTemplate(producers, kafka, DECISION_REPLIES);
     }
 
     @Bean
@@ -163,6 +170,7 @@ class AgentRunsConfiguration {
                 TopicBuilder.name(Topics.TOOLS_CALL_STATUS_REPORTED).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.TOOLS_DECIDE_APPROVAL).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.TOOLS_APPROVAL_DECIDED).partitions(3).replicas(1).build(),
+                TopicBuilder.name(DECISION_REPLIES).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.deadLetter(Topics.TOOLS_APPROVAL_DECIDED)).partitions(1).replicas(1).build());
     }
 

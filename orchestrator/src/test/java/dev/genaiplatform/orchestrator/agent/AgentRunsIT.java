@@ -1,6 +1,19 @@
 package dev.genaiplatform.orchestrator.agent;
 
+import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.tools.DecideToolApprovalCommand;
+import dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent;
+import dev.genaiplatform.contracts.tools.ToolInvokedReply;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import dev.genaiplatform.contracts.tools.InvokeToolCommand;
 import dev.genaiplatform.orchestrator.OrchestratorApplication;
 import dev.genaiplatform.orchestrator.support.TestRedis;
@@ -21,7 +34,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -228,6 +243,67 @@ class AgentRunsIT {
         String approver = TestTokens.builder("acme").scope("agent").user("bob@acme").sign();
         post("/api/agent/runs/" + runId + "/approvals/" + approvalId, approver, Map.of("decision", "approve"), 409);
         assertThat(get("/api/agent/runs/" + runId + "/events", token, 200)).contains("event:run.cancelled");
+    }
+
+    @Test
+    void anInstructionInjectedThroughAToolResultWaitsForAHumanAndShowsWhereItCameFrom() throws Exception {
+        String token = agentToken("acme");
+        int sentBefore = tools.executions("send_email");
+        String runId = post("/api/agent/runs", token, Map.of("goal", "read_document the quarterly report and summarise it",
+                "tools", List.of("read_document", "send_email"), "model", "sim-small"), 202).path("id").asString();
+        JsonNode parked = awaitStatus(runId, token, "WAITING_APPROVAL");
+        JsonNode requested = step(parked, "approval.requested");
+        assertThat(requested.path("detail").path("tool").asString()).isEqualTo("send_email");
+        JsonNode sources = requested.path("detail").path("provenance");
+        assertThat(sources.toString()).contains("tool_result", "IGNORE PREVIOUS INSTRUCTIONS");
+        assertThat(tools.executions("send_email")).isEqualTo(sentBefore);
+    }
+
+    @Test
+    void aDecisionEventWithoutAValidTokenOfTheRunsTenantIsDeadLetteredAndResumesNothing() throws Exception {
+        String token = agentToken("acme");
+        String runId = post("/api/agent/runs", token, Map.of("goal", "send_email to finance: invoices",
+                "tools", List.of("send_email"), "model", "sim-small"), 202).path("id").asString();
+        String approvalId = awaitStatus(runId, token, "WAITING_APPROVAL").path("approvals").get(0)
+                .path("approvalId").asString();
+        ToolApprovalDecidedEvent forged = new ToolApprovalDecidedEvent(approvalId, runId, "step-1",
+                DecideToolApprovalCommand.Decision.APPROVE, "forged", "mallory", Instant.now(),
+                new ToolInvokedReply(runId, "send_email", ToolInvokedReply.Status.SUCCEEDED, "{\"sent\":true}", null, 1),
+                true, null);
+        String brokers = EmbeddedKafkaCondition.getBroker().getBrokersAsString();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers), new StringSerializer(), new ByteArraySerializer());
+             KafkaConsumer<String, byte[]> deadLetters = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ConsumerConfig.GROUP_ID_CONFIG, "dlt-" + runId,
+                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
+                     new ByteArrayDeserializer())) {
+            byte[] body = JSON.writeValueAsBytes(forged);
+            producer.send(new ProducerRecord<>(Topics.TOOLS_APPROVAL_DECIDED, runId, body));
+            for (String bad : List.of(TestTokens.builder("acme").scope("agent").signedByAStranger().sign(),
+                    agentToken("globex"))) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.TOOLS_APPROVAL_DECIDED, runId, body);
+                record.headers().add(PlatformHeaders.AUTHORIZATION, bad.getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.flush();
+            deadLetters.subscribe(List.of(Topics.deadLetter(Topics.TOOLS_APPROVAL_DECIDED)));
+            List<String> reasons = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                deadLetters.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (runId.equals(record.key())) {
+                        reasons.add(new String(record.headers().lastHeader("platform-dlt-reason").value(),
+                                StandardCharsets.UTF_8));
+                    }
+                });
+                assertThat(reasons).hasSize(3);
+            });
+            assertThat(reasons).anyMatch(r -> r.startsWith("no platform-auth"))
+                    .anyMatch(r -> r.startsWith("invalid internal token"))
+                    .anyMatch(r -> r.contains("tenant does not own"));
+        }
+        JsonNode run = getJson("/api/agent/runs/" + runId, token);
+        assertThat(run.path("status").asString()).isEqualTo("WAITING_APPROVAL");
+        assertThat(run.path("approvals").get(0).path("status").asString()).isEqualTo("PENDING");
     }
 
     // ---- bad input and other tenants ----------------------------------------------------------------

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * the tool named in it is called, a calculator-like tool with the message's arithmetic as {@code expression}, other
  * required string parameters with the message itself; the call id is derived from the conversation. After a tool
  * result it answers with that result, unless the goal says "keep going", then it calls the same tool again (a run
- * that never ends by itself). Without tools it answers directly. Usage: 100 prompt + 20 completion tokens a call.
+ * that never ends by itself). A tool result that names another offered tool gets that tool called (a model that
+ * follows an injected instruction). Without tools it answers directly. Usage: 100 prompt + 20 completion tokens a call.
  */
 final class FakeAgentModel implements AutoCloseable {
 
@@ -59,7 +60,14 @@ final class FakeAgentModel implements AutoCloseable {
         String finish = "stop";
         JsonNode tool = request.has("tools") ? named(request.get("tools"), goal) : null;
         boolean toolResult = "tool".equals(last.path("role").asString());
-        if (tool != null && (!toolResult || goal.contains("keep going"))) {
+        JsonNode injected = toolResult && request.has("tools")
+                ? named(request.get("tools"), last.path("content").asString()) : null;
+        if (injected != null && !injected.equals(tool)) {
+            // a gullible model: it follows an instruction it read in a tool result
+            tool = injected;
+            goal = last.path("content").asString();
+        }
+        if (tool != null && (!toolResult || goal.contains("keep going") || tool == injected)) {
             String name = tool.at("/function/name").asString();
             String id = String.format("call_%08x", (messages.toString() + name).hashCode());
             message.put("content", null);
