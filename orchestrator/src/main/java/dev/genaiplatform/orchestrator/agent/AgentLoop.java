@@ -19,6 +19,7 @@ import org.springframework.ai.tool.definition.ToolDefinition;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -178,7 +179,8 @@ class AgentLoop {
         int promptTokens = usage == null || usage.getPromptTokens() == null ? 0 : usage.getPromptTokens();
         int completionTokens = usage == null || usage.getCompletionTokens() == null ? 0 : usage.getCompletionTokens();
         Double price = this.prices.costUsd(run.model(), promptTokens, completionTokens);
-        BigDecimal cost = price == null ? BigDecimal.ZERO : BigDecimal.valueOf(price);
+        // to the stored precision (numeric 14,8): no binary-fraction noise in sums and messages
+        BigDecimal cost = price == null ? BigDecimal.ZERO : BigDecimal.valueOf(price).setScale(8, RoundingMode.HALF_UP);
         progress.tokens += promptTokens + completionTokens;
         progress.cost = progress.cost.add(cost);
         AssistantMessage output = response.getResult().getOutput();

@@ -29,7 +29,7 @@ record AgentRun(String id, String tenantId, String createdBy, String goal, Strin
                 return "max tokens (" + this.maxTokens + ") reached: " + tokens + " used";
             }
             if (costUsd.compareTo(this.maxCostUsd) >= 0) {
-                return "max cost (" + this.maxCostUsd.toPlainString() + " USD) reached: "
+                return "max cost (" + this.maxCostUsd.stripTrailingZeros().toPlainString() + " USD) reached: "
                         + costUsd.stripTrailingZeros().toPlainString() + " USD used";
             }
             if (wallMs >= this.maxWallMs) {

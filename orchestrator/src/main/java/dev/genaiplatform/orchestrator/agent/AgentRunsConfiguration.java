@@ -127,11 +127,6 @@ class AgentRunsConfiguration {
     }
 
     @Bean
-    AgentRunController agentRunController(AgentRuns runs, AgentSettings settings) {
-        return new AgentRunController(runs, settings);
-    }
-
-    @Bean
     ApprovalDecidedListener approvalDecidedListener(AgentRuns runs, AgentRunStore store,
                                                     JwtDecoder internalTokenRecordDecoder, KafkaProperties kafka,
                                                     JsonMapper json) {

@@ -129,6 +129,13 @@ class AgentRunsIT {
         String events = get("/api/agent/runs/" + runId + "/events", token, 200);
         assertThat(events).contains("event:run.started", "event:tool.called", "event:run.succeeded");
         assertThat(events.indexOf("event:tool.called")).isLessThan(events.indexOf("event:run.succeeded"));
+        // a reconnecting client gets only what came after the last event it saw
+        long toolCalledSeq = step(run, "tool.called").path("seq").asLong();
+        HttpResponse<String> resumed = HTTP.send(HttpRequest.newBuilder(uri("/api/agent/runs/" + runId + "/events"))
+                .header("Authorization", "Bearer " + token).header("Last-Event-ID", Long.toString(toolCalledSeq))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(resumed.body()).doesNotContain("event:run.started", "event:tool.called")
+                .contains("event:model.called", "event:run.succeeded");
     }
 
     @Test
@@ -161,6 +168,17 @@ class AgentRunsIT {
         JsonNode run = awaitStatus(started.path("id").asString(), token, "BUDGET_EXCEEDED");
         assertThat(run.path("error").path("message").asString()).contains("max tokens (200)");
         assertThat(run.path("usage").path("tokens").asInt()).isEqualTo(240);
+    }
+
+    @Test
+    void aRunOverItsCostBudgetEndsWithBudgetExceeded() throws Exception {
+        String token = agentToken("acme");
+        // sim-small: 100 prompt + 20 completion tokens cost 0.000027 USD a call
+        JsonNode started = post("/api/agent/runs", token, Map.of("goal", "calculator 3 + 3, keep going",
+                "tools", List.of("calculator"), "model", "sim-small", "limits", Map.of("maxCostUsd", 0.00005)), 202);
+        JsonNode run = awaitStatus(started.path("id").asString(), token, "BUDGET_EXCEEDED");
+        assertThat(run.path("error").path("message").asString()).contains("max cost (0.00005 USD)");
+        assertThat(run.path("usage").path("steps").asInt()).isEqualTo(2);
     }
 
     @Test
