@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.condition.EmbeddedKafkaCondition;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -229,6 +230,39 @@ class AgentRunsIT {
                 approver, Map.of("decision", "approve", "reason", "twice"), 409);
         assertThat(again.path("error").path("code").asString()).isEqualTo("conflict");
         assertThat(tools.executions("send_email")).isEqualTo(sentBefore + 1);
+    }
+
+    @Test
+    void aDecisionMadeWhileTheOrchestratorIsDownResumesTheRunFromTheDecisionEvent() throws Exception {
+        String token = agentToken("acme");
+        int sentBefore = tools.executions("send_email");
+        String runId = post("/api/agent/runs", token, Map.of("goal", "send_email to support: the fix is live",
+                "tools", List.of("send_email"), "model", "sim-small"), 202).path("id").asString();
+        String approvalId = awaitStatus(runId, token, "WAITING_APPROVAL").path("approvals").get(0)
+                .path("approvalId").asString();
+
+        app.close();
+        // decided at tools-agent directly (its own API or MCP would do the same): only the event tells the orchestrator
+        String approver = TestTokens.builder("acme").scope("agent").user("carol@acme").sign();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                EmbeddedKafkaCondition.getBroker().getBrokersAsString()), new StringSerializer(), new ByteArraySerializer())) {
+            ProducerRecord<String, byte[]> decide = new ProducerRecord<>(Topics.TOOLS_DECIDE_APPROVAL, approvalId,
+                    JSON.writeValueAsBytes(new DecideToolApprovalCommand("direct-1", approvalId,
+                            DecideToolApprovalCommand.Decision.APPROVE, "approved in the tools console")));
+            decide.headers().add(PlatformHeaders.AUTHORIZATION, approver.getBytes(StandardCharsets.UTF_8))
+                    .add(KafkaHeaders.REPLY_TOPIC, "test.direct-decision-replies".getBytes(StandardCharsets.UTF_8))
+                    .add(KafkaHeaders.CORRELATION_ID, "direct-1".getBytes(StandardCharsets.UTF_8));
+            producer.send(decide).get();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> tools.executions("send_email") == sentBefore + 1);
+        app = startOrchestrator();
+
+        JsonNode run = awaitStatus(runId, token, "SUCCEEDED");
+        JsonNode decided = step(run, "approval.decided");
+        assertThat(decided.path("detail").path("via").asString()).isEqualTo("event");
+        assertThat(decided.path("detail").path("decidedBy").asString()).isEqualTo("carol@acme");
+        assertThat(tools.executions("send_email")).isEqualTo(sentBefore + 1);
+        assertThat(run.path("approvals").get(0).path("status").asString()).isEqualTo("APPROVED");
     }
 
     @Test
