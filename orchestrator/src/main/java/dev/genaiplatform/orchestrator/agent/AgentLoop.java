@@ -8,7 +8,11 @@ import dev.genaiplatform.orchestrator.budget.PriceTable;
 import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.orchestrator.provider.ChatProviders;
 import dev.genaiplatform.orchestrator.provider.ModelRequest;
+import dev.genaiplatform.orchestrator.resilience.ResilientModelCalls;
 import io.micrometer.observation.Observation;
+import org.springframework.ai.chat.messages.Message;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.messages.AssistantMessage;
@@ -20,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,16 +48,18 @@ class AgentLoop {
     private final RunSteps steps;
     private final ToolCalls tools;
     private final ChatProviders providers;
+    private final ResilientModelCalls modelCalls;
     private final PriceTable prices;
     private final AgentSettings settings;
     private final ExecutorService executor;
 
-    AgentLoop(AgentRunStore store, RunSteps steps, ToolCalls tools, ChatProviders providers, PriceTable prices,
-              AgentSettings settings, ExecutorService executor) {
+    AgentLoop(AgentRunStore store, RunSteps steps, ToolCalls tools, ChatProviders providers,
+              ResilientModelCalls modelCalls, PriceTable prices, AgentSettings settings, ExecutorService executor) {
         this.store = store;
         this.steps = steps;
         this.tools = tools;
         this.providers = providers;
+        this.modelCalls = modelCalls;
         this.prices = prices;
         this.settings = settings;
         this.executor = executor;
@@ -155,6 +162,7 @@ class AgentLoop {
         Observation span = this.steps.start(run.id(), StepType.MODEL_CALLED, stepId);
         ChatResponse response;
         ChatProviders.ResolvedModel model = this.providers.resolve(run.model());
+        List<String> attempts = new ArrayList<>();
         try {
             List<ToolDefinition> offered = run.tools().stream()
                     .<ToolDefinition>map(tool -> new DefaultToolDefinition(tool.name(), tool.description(),
@@ -162,13 +170,22 @@ class AgentLoop {
                     .toList();
             ModelRequest request = new ModelRequest(null, null, null, null, List.of(), null, run.createdBy(), offered,
                     offered.isEmpty() ? null : "auto", null, null);
-            response = model.provider().prompt(model.modelId(), progress.transcript.messages(), request, false)
-                    .call().chatResponse();
+            List<Message> messages = progress.transcript.messages();
+            // the chat flow's resilience layer: circuit breaker, bulkhead, timeouts, retries; a whole answer, so a
+            // failed attempt leaves nothing behind. The deadline is what is left of the run's wall-time budget.
+            Instant deadline = Instant.now().plusMillis(Math.max(1000,
+                    run.budget().maxWallMs() - progress.wallMs()));
+            response = this.modelCalls.stream(List.of(model), option -> Mono.fromCallable(() -> option.provider()
+                                    .prompt(option.modelId(), messages, request, false).call().chatResponse())
+                            .subscribeOn(Schedulers.boundedElastic()).flux(),
+                    true, deadline, () -> false, (option, outcome) -> attempts.add(option.name() + ":" + outcome))
+                    .blockLast();
         }
         catch (RuntimeException ex) {
             span.error(ex);
             this.steps.finish(span, run.id(), StepType.MODEL_CALLED, stepId,
-                    Map.of("model", run.model(), "status", "FAILED", "error", String.valueOf(ex.getMessage())), 0,
+                    Map.of("model", run.model(), "status", "FAILED", "error", String.valueOf(ex.getMessage()),
+                            "attempts", attempts), 0,
                     BigDecimal.ZERO);
             throw new ModelStepException("The model failed at " + stepId + ": " + ex.getMessage(), ex);
         }
@@ -189,6 +206,7 @@ class AgentLoop {
         detail.put("status", "SUCCEEDED");
         detail.put("promptTokens", promptTokens);
         detail.put("completionTokens", completionTokens);
+        detail.put("attempts", attempts);
         detail.put("toolCalls", output.getToolCalls().stream()
                 .map(call -> Map.of("id", call.id(), "name", call.name(), "arguments", call.arguments())).toList());
         if (!output.hasToolCalls()) {

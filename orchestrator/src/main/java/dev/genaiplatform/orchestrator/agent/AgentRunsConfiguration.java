@@ -8,6 +8,7 @@ import dev.genaiplatform.orchestrator.budget.PriceTable;
 import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
 import dev.genaiplatform.orchestrator.messaging.ReplyChannels;
 import dev.genaiplatform.orchestrator.provider.ChatProviders;
+import dev.genaiplatform.orchestrator.resilience.ResilientModelCalls;
 import dev.genaiplatform.orchestrator.routing.ModelRouter;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -116,8 +117,9 @@ class AgentRunsConfiguration {
 
     @Bean
     AgentLoop agentLoop(AgentRunStore store, RunSteps steps, ToolCalls tools, ChatProviders providers,
-                        PriceTable prices, AgentSettings settings, ExecutorService agentRunExecutor) {
-        return new AgentLoop(store, steps, tools, providers, prices, settings, agentRunExecutor);
+                        ResilientModelCalls modelCalls, PriceTable prices, AgentSettings settings,
+                        ExecutorService agentRunExecutor) {
+        return new AgentLoop(store, steps, tools, providers, modelCalls, prices, settings, agentRunExecutor);
     }
 
     @Bean

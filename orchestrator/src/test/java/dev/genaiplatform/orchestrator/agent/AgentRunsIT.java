@@ -183,6 +183,19 @@ class AgentRunsIT {
     }
 
     @Test
+    void aModelThatKeepsFailingEndsTheRunFailedAfterTheResilienceLayersRetries() throws Exception {
+        String token = agentToken("acme");
+        JsonNode started = post("/api/agent/runs", token, Map.of("goal", "MODEL DOWN: use the calculator for 2 + 2",
+                "tools", List.of("calculator"), "model", "sim-small"), 202);
+        JsonNode run = awaitStatus(started.path("id").asString(), token, "FAILED");
+        assertThat(run.path("error").path("code").asString()).isEqualTo("model_failed");
+        JsonNode call = step(run, "model.called");
+        assertThat(call.path("detail").path("status").asString()).isEqualTo("FAILED");
+        assertThat(call.path("detail").path("attempts").size()).isGreaterThanOrEqualTo(2);
+        assertThat(types(run.path("steps"))).doesNotContain("tool.called");
+    }
+
+    @Test
     void aLostReplyIsReconciledAndTheToolIsNotRunAgain() throws Exception {
         String token = agentToken("acme");
         JsonNode started = post("/api/agent/runs", token, Map.of("goal", "slow_lookup the record 42",

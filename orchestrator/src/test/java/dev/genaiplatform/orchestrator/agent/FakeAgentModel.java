@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * required string parameters with the message itself; the call id is derived from the conversation. After a tool
  * result it answers with that result, unless the goal says "keep going", then it calls the same tool again (a run
  * that never ends by itself). A tool result that names another offered tool gets that tool called (a model that
- * follows an injected instruction). Without tools it answers directly. Usage: 100 prompt + 20 completion tokens a call.
+ * follows an injected instruction). A goal containing "MODEL DOWN" gets a 500, every time. Without tools it answers directly. Usage: 100 prompt + 20 completion tokens a call.
  */
 final class FakeAgentModel implements AutoCloseable {
 
@@ -54,6 +54,16 @@ final class FakeAgentModel implements AutoCloseable {
             if ("user".equals(message.path("role").asString())) {
                 goal = message.path("content").asString();
             }
+        }
+        if (goal.contains("MODEL DOWN")) {
+            byte[] error = "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(500, error.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(error);
+            }
+            return;
         }
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("role", "assistant");
