@@ -64,12 +64,6 @@ record Transcript(List<Turn> turns) {
         return List.of();
     }
 
-    /** The text of the last tool result, if the last turn is one: a possible source of the next instruction. */
-    Turn lastToolResult() {
-        Turn last = this.turns.isEmpty() ? null : this.turns.getLast();
-        return last != null && "tool".equals(last.role()) ? last : null;
-    }
-
     List<Message> messages() {
         List<Message> messages = new ArrayList<>();
         List<ToolResponseMessage.ToolResponse> pending = new ArrayList<>();
