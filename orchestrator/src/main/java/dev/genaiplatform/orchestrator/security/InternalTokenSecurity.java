@@ -52,6 +52,7 @@ public class InternalTokenSecurity {
                         .pathMatchers("/actuator/**").permitAll()
                         .pathMatchers("/v1/chat/completions", "/v1/conversations/**", "/v1/users/**")
                         .hasAuthority("SCOPE_" + InternalToken.SCOPE_CHAT)
+                        .pathMatchers("/api/agent/**").hasAuthority("SCOPE_" + InternalToken.SCOPE_AGENT)
                         .anyExchange().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(jwt -> jwt.jwtDecoder(decoder))
@@ -59,7 +60,8 @@ public class InternalTokenSecurity {
                                 ProblemType.INVALID_INTERNAL_TOKEN,
                                 "A valid internal token from the gateway is required: " + ex.getMessage()))
                         .accessDeniedHandler((exchange, ex) -> write(exchange, json, ProblemType.INSUFFICIENT_SCOPE,
-                                "This API needs scope '" + InternalToken.SCOPE_CHAT + "'.")))
+                                "This API needs scope '" + (exchange.getRequest().getPath().value().startsWith("/api/agent/")
+                                        ? InternalToken.SCOPE_AGENT : InternalToken.SCOPE_CHAT) + "'.")))
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint((exchange, ex) -> write(exchange, json,
                                 ProblemType.INVALID_INTERNAL_TOKEN, "A valid internal token from the gateway is required.")))

@@ -147,8 +147,8 @@ class PlatformEdgeIT {
 
     @Test
     void aRepeatedRequestIsAnsweredFromTheCacheWholeOrStreamedWithoutAModelCall() throws Exception {
-        String body = chat("sim-small", "How does retrieval rank passages? " + UUID.randomUUID());
-        int modelCalls = MODEL.requests().size();
+        String question = "How does retrieval rank passages? " + UUID.randomUUID();
+        String body = chat("sim-small", question);
 
         HttpResponse<String> first = send(body, TestTokens.chat("acme"));
         HttpResponse<String> second = send(body, TestTokens.chat("acme"));
@@ -158,7 +158,8 @@ class PlatformEdgeIT {
         assertThat(first.headers().firstValue("X-Platform-Cache")).hasValue("miss");
         assertThat(second.headers().firstValue("X-Platform-Cache")).hasValue("hit");
         assertThat(streamed.headers().firstValue("X-Platform-Cache")).hasValue("hit");
-        assertThat(MODEL.requests()).hasSize(modelCalls + 1);
+        // counted by this test's own question: another test's conversation summary may reach the model meanwhile
+        assertThat(MODEL.requests()).filteredOn(request -> request.toString().contains(question)).hasSize(1);
         JsonNode cached = this.json.readTree(second.body());
         assertThat(cached.at("/choices/0/message/content").asString()).isEqualTo(FakeOpenAiServer.ANSWER_WITH_CITATIONS);
         assertThat(cached.get("citations")).hasSize(2);

@@ -1,0 +1,56 @@
+package dev.genaiplatform.orchestrator.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * One real PostgreSQL (zonky embedded binaries) per test JVM with a database {@code orchestrator}, started on first
+ * use. Registered in {@code META-INF/spring.factories} as a context initializer, so every application context a test
+ * starts (agent runs need the database) points its datasource here without each test saying so.
+ */
+public final class TestPostgres implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    private static EmbeddedPostgres server;
+
+    public static synchronized String jdbcUrl() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder().start();
+                try (var connection = server.getPostgresDatabase().getConnection();
+                     var statement = connection.createStatement()) {
+                    statement.execute("create database orchestrator");
+                }
+            }
+            catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            catch (SQLException ex) {
+                throw new IllegalStateException(ex);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    server.close();
+                }
+                catch (IOException ignored) {
+                    // the JVM is exiting
+                }
+            }));
+        }
+        return server.getJdbcUrl("postgres", "orchestrator");
+    }
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-postgres", Map.of(
+                "spring.datasource.url", jdbcUrl(),
+                "spring.datasource.username", "postgres",
+                "spring.datasource.password", "postgres")));
+    }
+}
