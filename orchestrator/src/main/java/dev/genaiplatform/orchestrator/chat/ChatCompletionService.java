@@ -232,7 +232,7 @@ class ChatCompletionService {
         long modelStart = System.nanoTime();
         Flux<ChatResponse> answer = this.modelCalls.stream(chain, model -> {
                     trace.servedModel = model.name();
-                    return model.provider().prompt(model.modelId(), prompt.messages(), request.modelRequest(), true)
+                    return model.provider().prompt(model.modelId(), prompt.messages(), trace.modelRequest, true)
                             .stream().chatResponse();
                 }, !request.streaming(), deadline(caller), committed::get,
                 (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome));
@@ -280,11 +280,11 @@ class ChatCompletionService {
                 List<ChatResponse> pieces = answer.collectList().block();
                 pieces.forEach(current.get()::accept);
                 trace.firstToken();
-                String schema = request.modelRequest().responseFormat() != null
-                        && request.modelRequest().responseFormat().jsonSchema()
-                        ? request.modelRequest().responseFormat().schema() : null;
+                String schema = trace.modelRequest.responseFormat() != null
+                        && trace.modelRequest.responseFormat().jsonSchema()
+                        ? trace.modelRequest.responseFormat().schema() : null;
                 if (schema != null) {
-                    trace.structuredOutput = this.schemaRepair.hold(schema, request.modelRequest(), deadline(caller),
+                    trace.structuredOutput = this.schemaRepair.hold(schema, trace.modelRequest, deadline(caller),
                             trace, prompt, current);
                 }
                 onSuccess.run();
@@ -315,7 +315,7 @@ class ChatCompletionService {
                 .concatWith(Flux.defer(() -> {
                     onSuccess.run();
                     StoredAnswer done = stored.join().orElseThrow();
-                    ModelRequest.ResponseFormat format = request.modelRequest().responseFormat();
+                    ModelRequest.ResponseFormat format = trace.modelRequest.responseFormat();
                     if (format != null && format.jsonSchema()) {
                         // A streamed answer is already with the client: it is checked and reported, not repaired.
                         trace.structuredOutput = this.schemaRepair.checkOnly(format.schema(), done.answer());
@@ -428,6 +428,7 @@ class ChatCompletionService {
                 () -> this.guardrails.check(caller, trace.requestId, request.checkCommand(trace.requestId)));
         trace.verdict(check.verdict());
         List<ChatMessage> conversation = forwardableMessages(check, request);
+        trace.modelRequest = checkedModelRequest(request.modelRequest(), check);
         List<Turn> turns = turns(request, conversation);
         if (remembered != null) {
             List<Turn> withHistory = new ArrayList<>(remembered.asTurns());
@@ -473,6 +474,37 @@ class ChatCompletionService {
             }
             case null -> throw new DependencyUnavailableException("guardrails", "guardrails sent no verdict", null);
         };
+    }
+
+    /**
+     * The client's tools, schema, stop sequences and user as guardrails let them through: when they masked
+     * something there (an address in a tool description, say), the model gets the masked text, never the original.
+     * Parts guardrails did not echo back stay as the client sent them.
+     */
+    static ModelRequest checkedModelRequest(ModelRequest original, InputCheckedReply check) {
+        List<org.springframework.ai.tool.definition.ToolDefinition> tools = original.tools();
+        List<dev.genaiplatform.contracts.guardrails.ToolDefinition> checkedTools = check.tools();
+        if (checkedTools != null && checkedTools.size() == tools.size() && !tools.isEmpty()) {
+            List<org.springframework.ai.tool.definition.ToolDefinition> masked = new ArrayList<>();
+            for (int i = 0; i < tools.size(); i++) {
+                var checked = checkedTools.get(i);
+                masked.add(org.springframework.ai.tool.definition.ToolDefinition.builder()
+                        .name(tools.get(i).name()) // the name the model must call back; guardrails block odd names
+                        .description(checked.description() != null ? checked.description() : tools.get(i).description())
+                        .inputSchema(checked.parametersSchema() != null ? checked.parametersSchema() : tools.get(i).inputSchema())
+                        .build());
+            }
+            tools = masked;
+        }
+        ModelRequest.ResponseFormat format = original.responseFormat();
+        if (format != null && format.jsonSchema() && check.responseFormatSchema() != null) {
+            format = new ModelRequest.ResponseFormat(format.type(), check.responseFormatSchema(), format.strict());
+        }
+        List<String> stop = check.stop() != null && check.stop().size() == original.stop().size() ? check.stop() : original.stop();
+        String user = original.user() != null && check.user() != null ? check.user() : original.user();
+        return new ModelRequest(original.temperature(), original.topP(), original.maxTokens(),
+                original.maxCompletionTokens(), stop, original.seed(), user, tools, original.toolChoice(),
+                original.parallelToolCalls(), format);
     }
 
     /** Guardrails answer with one message per message sent; anything else is a broken reply: fail closed. */

@@ -1,5 +1,7 @@
 package dev.genaiplatform.orchestrator.chat;
 
+import dev.genaiplatform.orchestrator.provider.ModelRequest;
+
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
 import dev.genaiplatform.contracts.chat.RequestProvenance;
@@ -54,6 +56,8 @@ final class RequestTrace {
     private String finishReason;
     /** Provenance, filled as the request goes. */
     String servedModel;
+    /** What the model is asked for besides the messages, as guardrails let it through (set once they answered). */
+    ModelRequest modelRequest;
     String routeRule;
     String cache = "bypass";
     String promptVersion;
