@@ -24,7 +24,7 @@ public final class SampledLog {
         this.intervalNanos = interval.toNanos();
     }
 
-    /** Logs {@code message} (an SLF4J pattern whose last placeholder receives the suppressed count) at INFO. */
+    /** Logs {@code message} (an SLF4J pattern whose last {@code {}} receives the suppressed count) at INFO. */
     public void info(String message, Object... arguments) {
         long now = System.nanoTime();
         long allowed = nextAllowed.get();

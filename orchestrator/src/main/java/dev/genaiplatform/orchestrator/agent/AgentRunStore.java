@@ -75,7 +75,7 @@ class AgentRunStore {
         return this.jdbc.sql("""
                         update agent_runs set status = ?, error_code = coalesce(?, error_code),
                             error_message = coalesce(?, error_message), answer = coalesce(?, answer), updated_at = now()
-                        where id = ? and status in (:from)""".replace(":from", placeholders(from.size())))
+                        where id = ? and status in (:from)""".replace(":from", bindMarkers(from.size())))
                 .params(listOf(to.name(), errorCode, errorMessage, answer, runId, from))
                 .update() == 1;
     }
@@ -182,7 +182,7 @@ class AgentRunStore {
                 decided == null ? null : decided.toInstant());
     }
 
-    private static String placeholders(int count) {
+    private static String bindMarkers(int count) {
         return String.join(", ", java.util.Collections.nCopies(count, "?"));
     }
 
