@@ -14,12 +14,14 @@ import java.util.regex.Pattern;
  */
 record StudyMap(List<Row> topics, List<Row> questions) {
 
-    static final Pattern PENDING = Pattern.compile("pending\\(([^)]+)\\):\\s*([^|;]+)");
+    /** {@code pending(<branch>): <what>}, the what ending at a full stop, a semicolon or the cell's end. */
+    static final Pattern PENDING = Pattern.compile("pending\\(([^)]+)\\):\\s*(.+?)(?=\\.\\s|\\.?\\s*\\||;|\\.?$)");
     private static final Pattern ROW_ID = Pattern.compile("^(2\\.[1-7]\\.\\d|Q\\d{1,2})$");
     private static final Pattern SCENARIO = Pattern.compile("\\./platform\\.sh scenario ([a-z0-9-]+)");
 
     /** Topic rows: id | topic | code | test | doc. Question rows: id | question | scenario | code | test | doc. */
-    record Row(MarkdownFile file, int line, String id, String scenarioCell, String code, String test, String doc) {
+    record Row(MarkdownFile file, int line, String id, String text, String scenarioCell, String code, String test,
+               String doc) {
 
         List<MarkdownFile.Link> links(String cell) {
             return new MarkdownFile(file.path(), List.of(cell)).relativeLinks().stream()
@@ -28,11 +30,9 @@ record StudyMap(List<Row> topics, List<Row> questions) {
 
         List<String> pending() {
             List<String> pending = new ArrayList<>();
-            for (String cell : List.of(code, test, doc)) {
-                Matcher marker = PENDING.matcher(cell);
-                while (marker.find()) {
-                    pending.add(id + " [" + marker.group(1) + "] " + marker.group(2).strip());
-                }
+            Matcher marker = PENDING.matcher(text);
+            while (marker.find()) {
+                pending.add(id + " [" + marker.group(1) + "] " + marker.group(2).strip());
             }
             return pending;
         }
@@ -63,9 +63,9 @@ record StudyMap(List<Row> topics, List<Row> questions) {
                 continue;
             }
             if (id.startsWith("Q")) {
-                questions.add(new Row(file, i + 1, id, cell(cells, 2), cell(cells, 3), cell(cells, 4), cell(cells, 5)));
+                questions.add(new Row(file, i + 1, id, line, cell(cells, 2), cell(cells, 3), cell(cells, 4), cell(cells, 5)));
             } else {
-                topics.add(new Row(file, i + 1, id, null, cell(cells, 2), cell(cells, 3), cell(cells, 4)));
+                topics.add(new Row(file, i + 1, id, line, null, cell(cells, 2), cell(cells, 3), cell(cells, 4)));
             }
         }
         return new StudyMap(topics, questions);
