@@ -27,6 +27,17 @@ class DocumentationLinksTests {
     }
 
     @Test
+    void everyPageUnderDocsIsListedInTheDocsReadme() {
+        MarkdownFile index = MarkdownFile.read(REPOSITORY.resolve("docs/README.md"));
+        java.util.Set<Path> listed = new java.util.HashSet<>();
+        index.relativeLinks().forEach(link -> listed.add(LinkCheck.target(link)));
+        List<Path> unlisted = MarkdownFile.documentation(REPOSITORY).stream().map(MarkdownFile::path)
+                .filter(path -> path.startsWith(REPOSITORY.resolve("docs")))
+                .filter(path -> !path.equals(index.path())).filter(path -> !listed.contains(path)).toList();
+        assertThat(unlisted).as("pages under docs/ that docs/README.md does not list").isEmpty();
+    }
+
+    @Test
     void aMissingFileAMissingHeadingAndAMisspelledAnchorAreReported(@TempDir Path folder) throws IOException {
         Files.writeString(folder.resolve("target.md"), "# Agent runs (`agent/`)\n\n## Trade-offs to discuss\n\n## Notes\n\n## Notes\n");
         Files.writeString(folder.resolve("page.md"), """
