@@ -50,7 +50,7 @@ public final class GuardrailsLatencyBenchmark {
         var pipeline = new GuardrailPipeline(new InputSizeDetector(32_000), List.of(pii, ner, classifier),
                 new SimpleMeterRegistry());
         var policy = new NamedPolicy("default", new GuardrailPolicy(Set.of("pii", "ner", "injection"), Action.MASK,
-                Map.of(), 0.5));
+                Map.of(), 0.5, null));
 
         System.out.printf(Locale.ROOT, "%d prompts of %d to %d characters, %d iterations each check, one thread%n%n",
                 PROMPTS.size(), PROMPTS.stream().mapToInt(String::length).min().orElse(0),

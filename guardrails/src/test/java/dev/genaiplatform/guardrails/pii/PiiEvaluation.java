@@ -64,7 +64,7 @@ public final class PiiEvaluation {
         List<Sample> samples = read(dataset);
         var pipeline = new GuardrailPipeline(new InputSizeDetector(Integer.MAX_VALUE),
                 List.of(new PiiDetector(), new NameFinderDetector()), new SimpleMeterRegistry());
-        var report = new NamedPolicy("report", new GuardrailPolicy(Set.of("pii", "ner"), Action.REPORT, Map.of(), 0.5));
+        var report = new NamedPolicy("report", new GuardrailPolicy(Set.of("pii", "ner"), Action.REPORT, Map.of(), 0.5, null));
 
         Map<String, Tally> tallies = new TreeMap<>();
         Tally claimedAware = new Tally();
