@@ -158,7 +158,7 @@ public final class ModerationEvaluation {
         }
     }
 
-    static List<String> roleplayPrompts(Path csv) throws IOException {
+    public static List<String> roleplayPrompts(Path csv) throws IOException {
         // act,prompt[,...] with quoted fields; the prompt is the second field
         List<String> prompts = new ArrayList<>();
         String content = Files.readString(csv);
