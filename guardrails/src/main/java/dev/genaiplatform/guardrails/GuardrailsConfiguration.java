@@ -2,6 +2,7 @@ package dev.genaiplatform.guardrails;
 
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
+import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
 import dev.genaiplatform.guardrails.moderation.HostedModerationClient;
@@ -59,10 +60,13 @@ class GuardrailsConfiguration {
                 List.of(pii, new NameFinderDetector(), injection, moderation), meterRegistry);
     }
 
-    /** all-MiniLM-L6-v2 (int8 ONNX, in the langchain4j jar), loaded once and shared by both classifiers. */
+    /**
+     * all-MiniLM-L6-v2 (int8 ONNX, in the langchain4j jar), loaded once and shared by both classifiers; they embed
+     * the same normalised windows of a message, so the second reads them from {@link RecentEmbeddings}.
+     */
     @Bean
     EmbeddingModel miniLm() {
-        return new AllMiniLmL6V2QuantizedEmbeddingModel();
+        return new RecentEmbeddings(new AllMiniLmL6V2QuantizedEmbeddingModel(), 256);
     }
 
     @Bean
