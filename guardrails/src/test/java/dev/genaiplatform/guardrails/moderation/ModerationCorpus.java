@@ -15,10 +15,10 @@ import java.util.Random;
  * <p>Held out: one family of every harmful category (marked in the list) (a way of asking the training never saw) and every
  * fourth benign template. {@link #heldOut()} is what the committed {@code moderation/held-out.csv} holds.
  */
-final class ModerationCorpus {
+public final class ModerationCorpus {
 
     /** One labelled request; {@code label} is a category name or {@code BENIGN}. */
-    record Example(String text, String label, String family) {
+    public record Example(String text, String label, String family) {
     }
 
     static final String BENIGN = "BENIGN";
@@ -279,12 +279,12 @@ final class ModerationCorpus {
 
     private final Random random;
 
-    ModerationCorpus(long seed) {
+    public ModerationCorpus(long seed) {
         this.random = new Random(seed);
     }
 
     /** Training rows: the harmful families that are not held out, and the benign templates that are not. */
-    List<Example> training(int perTemplate) {
+    public List<Example> training(int perTemplate) {
         return generate(perTemplate, false);
     }
 
