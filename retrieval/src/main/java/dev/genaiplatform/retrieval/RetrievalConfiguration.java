@@ -3,6 +3,8 @@ package dev.genaiplatform.retrieval;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.retrieval.catalog.AuditLog;
 import dev.genaiplatform.retrieval.catalog.FileCatalog;
+import dev.genaiplatform.retrieval.catalog.SourceTexts;
+import dev.genaiplatform.retrieval.citation.CitationSources;
 import dev.genaiplatform.retrieval.catalog.VectorStoreCatalog;
 import dev.genaiplatform.retrieval.chunking.ChunkingStrategies;
 import dev.genaiplatform.retrieval.chunking.MarkdownHeadingChunker;
@@ -111,6 +113,17 @@ class RetrievalConfiguration {
     }
 
     @Bean
+    SourceTexts sourceTexts(JdbcClient jdbc) {
+        return new SourceTexts(jdbc);
+    }
+
+    @Bean
+    CitationSources citationSources(LuceneHybridVectorStore index, SearchScopes scopes, SourceTexts sourceTexts,
+                                    DocumentCatalog corpus, FileCatalog files, DocumentParser parser) {
+        return new CitationSources(index, scopes, sourceTexts, corpus, files, parser);
+    }
+
+    @Bean
     AuditLog auditLog(JdbcClient jdbc) {
         return new AuditLog(jdbc);
     }
@@ -143,10 +156,10 @@ class RetrievalConfiguration {
     }
 
     @Bean
-    IngestionPipeline ingestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, DocumentParser parser,
-                                        ChunkingStrategies strategies, LuceneHybridVectorStore index,
+    IngestionPipeline ingestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, SourceTexts sourceTexts,
+                                        DocumentParser parser, ChunkingStrategies strategies, LuceneHybridVectorStore index,
                                         IndexMutations mutations, RetrievalEvents events, Clock clock) {
-        return new IngestionPipeline(files, stores, audit, parser, strategies, index, mutations, events, clock);
+        return new IngestionPipeline(files, stores, audit, sourceTexts, parser, strategies, index, mutations, events, clock);
     }
 
     @Bean

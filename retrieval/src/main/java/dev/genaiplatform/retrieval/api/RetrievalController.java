@@ -1,6 +1,8 @@
 package dev.genaiplatform.retrieval.api;
 
+import dev.genaiplatform.contracts.retrieval.CitationSource;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.retrieval.citation.CitationSources;
 import dev.genaiplatform.retrieval.ingest.DocumentCatalog;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
@@ -8,6 +10,7 @@ import dev.genaiplatform.retrieval.search.SearchScope;
 import dev.genaiplatform.retrieval.search.SearchScopes;
 import dev.genaiplatform.retrieval.security.Caller;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -34,11 +37,13 @@ class RetrievalController {
     private final ChunkSearch search;
     private final DocumentCatalog catalog;
     private final SearchScopes scopes;
+    private final CitationSources sources;
 
-    RetrievalController(ChunkSearch search, DocumentCatalog catalog, SearchScopes scopes) {
+    RetrievalController(ChunkSearch search, DocumentCatalog catalog, SearchScopes scopes, CitationSources sources) {
         this.search = search;
         this.catalog = catalog;
         this.scopes = scopes;
+        this.sources = sources;
     }
 
     /**
@@ -68,6 +73,19 @@ class RetrievalController {
         }
         ChunkSearch.Result result = search.search(scope, q, topK, null, hops == null ? 1 : hops);
         return new SearchResponse(result.topK(), result.chunks(), result.tookMillis(), result.queries());
+    }
+
+    /**
+     * ADR 0005: the whole text of the document version a chunk came from, with the chunk's offsets. The chunk id
+     * keeps its slashes in the path ({@code /api/retrieval/sources/vs_x/file-y%230}: only {@code #} is encoded).
+     * Another tenant's chunk, one the caller's groups may not read, a replaced version and a deleted file all answer
+     * the same 404 {@code document_not_found}.
+     */
+    @GetMapping("/sources/{*chunkId}")
+    CitationSource source(@PathVariable String chunkId) {
+        String id = chunkId.startsWith("/") ? chunkId.substring(1) : chunkId;
+        return sources.open(Caller.current(), id).orElseThrow(() -> new ApiException(ProblemType.DOCUMENT_NOT_FOUND,
+                "No document version you can read holds chunk '" + id + "' (it may have been replaced or deleted)", "chunkId"));
     }
 
     @GetMapping("/documents")

@@ -61,6 +61,14 @@ public final class SearchScopes {
         return readable.isEmpty() ? null : new SearchScope(caller.tenant(), caller.groups(), readable);
     }
 
+    /** Every store the caller's tenant can read, the public corpus included: where a cited chunk may be. */
+    public SearchScope everyReadableStore(Caller caller) {
+        List<String> ids = new ArrayList<>();
+        ids.add(CorpusIngestor.PUBLIC_STORE_ID);
+        stores.list(caller.tenant()).stream().map(VectorStoreRow::id).forEach(ids::add);
+        return new SearchScope(caller.tenant(), caller.groups(), ids);
+    }
+
     private SearchScope defaults(Caller caller) {
         List<String> ids = new ArrayList<>();
         ids.add(CorpusIngestor.PUBLIC_STORE_ID);
