@@ -22,6 +22,11 @@ import dev.genaiplatform.retrieval.rerank.MaximalMarginalRelevance;
 import dev.genaiplatform.retrieval.rerank.Reranker;
 import dev.genaiplatform.retrieval.search.SearchScopes;
 import org.springframework.web.client.RestClient;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import dev.genaiplatform.retrieval.rewrite.ModelQueryRewriter;
+import dev.genaiplatform.retrieval.rewrite.QueryRewriter;
+import dev.genaiplatform.retrieval.rewrite.RuleBasedQueryRewriter;
+import java.net.http.HttpClient;
 import org.apache.lucene.store.FSDirectory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -221,12 +226,31 @@ class RetrievalConfiguration {
         };
     }
 
+    /** Query rewriting (platform.retrieval.rewrite.rewriter): the rules, or a model with the rules standing in. */
+    @Bean
+    QueryRewriter queryRewriter(RetrievalProperties properties, MeterRegistry meterRegistry) {
+        RetrievalProperties.Rewrite rewrite = properties.rewrite();
+        QueryRewriter rules = new RuleBasedQueryRewriter(rewrite.maxQueries());
+        if (!"model".equals(rewrite.rewriter())) {
+            return rules;
+        }
+        var requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(rewrite.timeout()).build());
+        requests.setReadTimeout(rewrite.timeout());
+        RestClient http = RestClient.builder().baseUrl(rewrite.baseUrl()).requestFactory(requests)
+                .defaultHeaders(headers -> {
+                    if (rewrite.apiKey() != null && !rewrite.apiKey().isBlank()) {
+                        headers.setBearerAuth(rewrite.apiKey());
+                    }
+                }).build();
+        return new ModelQueryRewriter(http, rewrite.model(), rewrite.maxQueries(), rules, meterRegistry);
+    }
+
     @Bean
     ChunkSearch chunkSearch(LuceneHybridVectorStore store, RetrievalProperties properties, MeterRegistry meterRegistry,
-                            Reranker reranker, EmbeddingModel embeddingModel) {
+                            Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter) {
         return new ChunkSearch(store,
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),
-                meterRegistry, reranker, embeddingModel, properties.rerank().candidates());
+                meterRegistry, reranker, embeddingModel, properties.rerank().candidates(), queryRewriter);
     }
 
     @Bean
