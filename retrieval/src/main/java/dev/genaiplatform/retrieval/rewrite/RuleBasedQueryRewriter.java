@@ -68,7 +68,8 @@ public final class RuleBasedQueryRewriter implements QueryRewriter {
         if (contentWords(standalone).size() >= 2) {
             queries.add(keywords);
         }
-        return new QueryRewrite(query, standalone, distinct(queries).subList(0, Math.min(maxQueries, distinct(queries).size())), "rules");
+        List<String> distinct = distinct(queries);
+        return new QueryRewrite(query, standalone, distinct.subList(0, Math.min(maxQueries, distinct.size())), "rules");
     }
 
     String standalone(String query, List<ConversationTurn> conversation) {
