@@ -37,6 +37,7 @@ import dev.genaiplatform.retrieval.ingest.MarkdownDocumentLoader;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.RecencyBoost;
 import dev.genaiplatform.retrieval.search.SearchLimits;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -247,10 +248,11 @@ class RetrievalConfiguration {
 
     @Bean
     ChunkSearch chunkSearch(LuceneHybridVectorStore store, RetrievalProperties properties, MeterRegistry meterRegistry,
-                            Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter) {
+                            Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter, Clock clock) {
         return new ChunkSearch(store,
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),
-                meterRegistry, reranker, embeddingModel, properties.rerank().candidates(), queryRewriter);
+                meterRegistry, reranker, embeddingModel, properties.rerank().candidates(), queryRewriter,
+                properties.recencyHalfLife() == null ? null : new RecencyBoost(properties.recencyHalfLife(), clock));
     }
 
     @Bean

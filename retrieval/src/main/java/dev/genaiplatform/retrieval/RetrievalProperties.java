@@ -34,6 +34,9 @@ import java.util.List;
  *                            RETRIEVAL_MAX_FILE_BYTES (keep spring.servlet.multipart.max-file-size at least as large).
  * @param rerank              the second ranking stage after fusion, see {@link Rerank}.
  * @param rewrite             query rewriting before the search, see {@link Rewrite}.
+ * @param recencyHalfLife     when set, fresher file versions rank higher: a passage's score is scaled by
+ *                            {@code 0.5 + 0.5 × 2^(-age / half-life)} (never below half). Unset (the default): off.
+ *                            Env RETRIEVAL_RECENCY_HALF_LIFE, e.g. {@code 30d}.
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -49,7 +52,8 @@ public record RetrievalProperties(
         String indexDir,
         @DefaultValue("20971520") long maxFileBytes,
         @DefaultValue Rerank rerank,
-        @DefaultValue Rewrite rewrite) {
+        @DefaultValue Rewrite rewrite,
+        java.time.Duration recencyHalfLife) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -61,6 +65,8 @@ public record RetrievalProperties(
         require(rrfK >= 1, "rrf-k must be at least 1");
         require(indexDir != null && !indexDir.isBlank(), "index-dir must name a folder");
         require(maxFileBytes >= 1, "max-file-bytes must be at least 1");
+        require(recencyHalfLife == null || (!recencyHalfLife.isNegative() && !recencyHalfLife.isZero()),
+                "recency-half-life must be positive when set");
         excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
     }
 

@@ -42,11 +42,12 @@ public final class ChunkSearch {
     private final EmbeddingModel queryEmbedder;
     private final int rerankCandidates;
     private final QueryRewriter rewriter;
+    private final RecencyBoost recency;
     private final Timer hits;
     private final Timer misses;
 
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry) {
-        this(store, limits, meterRegistry, Reranker.NONE, null, 0, null);
+        this(store, limits, meterRegistry, Reranker.NONE, null, 0, null, null);
     }
 
     /**
@@ -54,8 +55,9 @@ public final class ChunkSearch {
      * re-ranker reorders and cuts to topK. {@code queryEmbedder} gives the re-ranker the query's vector.
      */
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
-                       EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter) {
+                       EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter, RecencyBoost recency) {
         this.rewriter = rewriter;
+        this.recency = recency;
         this.store = store;
         this.limits = limits;
         this.reranker = reranker;
@@ -119,10 +121,12 @@ public final class ChunkSearch {
 
     private List<Document> oneHop(SearchScope scope, String query, int topK, Filter.Expression userFilter) {
         boolean rerank = reranker != Reranker.NONE;
+        boolean boost = recency != null; // a fresher passage just below the cut must be able to rise into it
         List<Document> candidates = store.similaritySearch(SearchRequest.builder().query(query)
-                .topK(rerank ? Math.max(topK, rerankCandidates) : topK).filterExpression(scope.filter(userFilter)).build());
-        return rerank ? reranker.rerank(query, queryEmbedder == null ? null : queryEmbedder.embed(query), candidates, topK)
-                : candidates;
+                .topK(rerank || boost ? Math.max(topK, rerankCandidates) : topK).filterExpression(scope.filter(userFilter)).build());
+        List<Document> ranked = rerank ? reranker.rerank(query, queryEmbedder == null ? null : queryEmbedder.embed(query),
+                candidates, boost ? candidates.size() : topK) : candidates;
+        return boost ? recency.apply(ranked, topK) : ranked;
     }
 
     /** Zero or negative means "the default"; more than the maximum means the maximum. */
