@@ -22,18 +22,20 @@ import org.springframework.web.bind.annotation.RestController;
 import java.util.List;
 
 /**
- * HTTP for demos and debugging: the same search the orchestrator gets over Kafka, and what was ingested.
- * Unlike the Kafka listener, which must always reply, HTTP refuses a bad request with a 400 problem.
+ * The platform's own retrieval API: the same search the orchestrator gets over Kafka (with hops, rewriting and a
+ * conversation), what was ingested, and the source of a citation (ADR 0005). Unlike the Kafka listener, which must
+ * always reply, HTTP refuses a bad request with a 400 problem.
  */
 @RestController
 @RequestMapping("/api/retrieval")
 class RetrievalController {
 
     /**
-     * @param topK       passages asked for
-     * @param chunks     best first, with provenance and fused score
-     * @param tookMillis time spent searching
-     * @param queries    the query each hop ran (one without {@code hops})
+     * @param topK        passages asked for
+     * @param chunks      best first, with provenance and fused score
+     * @param tookMillis  time spent searching
+     * @param queries     every query that ran: the (rewritten) query, its alternatives, each hop's query
+     * @param rewrittenBy {@code rules} or {@code model} when the query was rewritten, else null
      */
     record SearchResponse(int topK, List<RetrievedChunk> chunks, long tookMillis, List<String> queries, String rewrittenBy) {
     }

@@ -29,6 +29,8 @@ public final class ChunkSearch {
      * @param chunks     best first
      * @param topK       the number of chunks that was asked of the store, after clamping
      * @param tookMillis time spent searching, query embedding included
+     * @param queries    every query that ran (the rewritten one first, then alternatives, each hop's query)
+     * @param rewrittenBy {@code rules} or {@code model} when the query was rewritten, else null
      */
     public record Result(List<RetrievedChunk> chunks, int topK, long tookMillis, List<String> queries, String rewrittenBy) {
         public Result(List<RetrievedChunk> chunks, int topK, long tookMillis) {
