@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
 /**
  * Query rewriting without a model: deterministic, instant, and the fallback whenever the model is off or fails.
  *
- * <p><b>Follow-up → standalone.</b> A question that points back ("what if <i>it</i> is down?", "and the other
- * one?") or says too little to search on (fewer than three content words) gets the previous user question's
- * content terms appended, names and identifiers first. It does not decide <i>which</i> earlier thing "it" means
+ * <p><b>Follow-up → standalone.</b> A short question that points back ("what if <i>it</i> is down?", "and the other
+ * one?"; fewer than five content words) or says too little to search on (fewer than three) gets the previous user
+ * question's content terms appended, names and identifiers first. A longer question keeps its pronouns to itself
+ * ("how does the orchestrator match a reply to the command <i>it</i> sent?"). It does not decide <i>which</i> earlier thing "it" means
  * (a model does); it carries the previous topic along, which is what retrieval needs: the terms that find the
  * documents that conversation was about.
  *
@@ -44,6 +45,8 @@ public final class RuleBasedQueryRewriter implements QueryRewriter {
             "(?i)\\s*(?:;|\\?\\s+|,?\\s+and\\s+(?=(?:how|what|why|when|where|which|who|does|do|is|are|can|should)\\b))\\s*");
     private static final int CARRIED_TERMS = 6;
     private static final int MIN_CONTENT_WORDS = 3;
+    /** A question this long names its own subject: its pronouns point inside it ("the command it sent"). */
+    private static final int SELF_CONTAINED_CONTENT_WORDS = 5;
 
     private final int maxQueries;
 
@@ -78,7 +81,9 @@ public final class RuleBasedQueryRewriter implements QueryRewriter {
             return query;
         }
         List<String> words = words(query);
-        boolean refersBack = words.stream().anyMatch(REFERENCES::contains) || contentWords(query).size() < MIN_CONTENT_WORDS;
+        int content = contentWords(query).size();
+        boolean refersBack = content < MIN_CONTENT_WORDS
+                || (content < SELF_CONTAINED_CONTENT_WORDS && words.stream().anyMatch(REFERENCES::contains));
         if (!refersBack) {
             return query;
         }

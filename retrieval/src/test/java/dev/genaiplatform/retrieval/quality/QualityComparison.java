@@ -1,5 +1,6 @@
 package dev.genaiplatform.retrieval.quality;
 
+import dev.genaiplatform.contracts.retrieval.ConversationTurn;
 import dev.genaiplatform.retrieval.chunking.Chunker;
 import dev.genaiplatform.retrieval.chunking.MarkdownHeadingChunker;
 import dev.genaiplatform.retrieval.chunking.RecursiveCharacterChunker;
@@ -101,6 +102,39 @@ class QualityComparison {
         if (Boolean.getBoolean("quality.write-baseline")) {
             Files.writeString(Path.of("src/test/resources/quality/baseline/summary.json"), json.writeValueAsString(summary));
         }
+    }
+
+    /**
+     * The rewriter's false positives: every docs question asked as the second turn after the previous, unrelated
+     * question. A question that stands alone but contains "that" or "there" gets the earlier topic carried into it;
+     * this measures what that costs (printed, and written to {@code target/quality/topic-switch.md}).
+     */
+    @Test
+    void measureRewritingWhenTheSubjectChanges() throws Exception {
+        var model = new MiniLmEmbeddingModel();
+        var docs = QualityEvaluation.load("/quality/golden-docs.json");
+        List<QualityEvaluation.Question> switched = new ArrayList<>();
+        for (int i = 0; i < docs.questions().size(); i++) {
+            var previous = docs.questions().get((i + docs.questions().size() - 1) % docs.questions().size());
+            var question = docs.questions().get(i);
+            switched.add(new QualityEvaluation.Question(question.id(), question.question(), question.relevant(), question.heading(),
+                    question.answer(), List.of(new ConversationTurn("user", previous.question()),
+                    new ConversationTurn("assistant", previous.answer()))));
+        }
+        var set = new QualityEvaluation.GoldenSet(docs.corpus(), "docs questions after an unrelated question", switched);
+        StringBuilder table = new StringBuilder("| chunking | ranking | recall@5 | recall@10 | MRR | nDCG@5 |\n|---|---|---|---|---|---|\n");
+        for (var chunking : CHUNKINGS.entrySet()) {
+            try (var store = QualityEvaluation.index(set.corpus(), chunking.getValue(), model)) {
+                for (var rewrite : new String[] {"none", "REWRITE_STANDALONE", "REWRITE_EXPANDED"}) {
+                    Metrics m = QualityEvaluation.evaluate(store, model, set, Ranking.HYBRID, REWRITES.get(rewrite));
+                    table.append(String.format(Locale.ROOT, "| %s | HYBRID+%s | %.3f | %.3f | %.3f | %.3f |%n", chunking.getKey(),
+                            rewrite, m.recallAt5(), m.recallAt10(), m.mrr(), m.ndcgAt5()));
+                }
+            }
+        }
+        System.out.println(table);
+        Files.createDirectories(Path.of("target/quality"));
+        Files.writeString(Path.of("target/quality/topic-switch.md"), table);
     }
 
     private static double round(double value) {

@@ -36,6 +36,13 @@ class RuleBasedQueryRewriterTests {
     }
 
     @Test
+    void aLongQuestionWhosePronounsPointInsideItIsLeftAlone() {
+        String question = "How does the orchestrator match a reply to the command it sent?";
+        assertThat(rewriter.rewrite(question, after("How fast is the embedding model?", "About 120 chunks/s.")).standalone())
+                .isEqualTo(question);
+    }
+
+    @Test
     void aShortFollowUpWithoutPronounsAlsoTakesTheTopicAlong() {
         QueryRewrite rewrite = rewriter.rewrite("Why not now?",
                 after("When should the plumbing be extracted into a shared starter?", "Not yet."));
