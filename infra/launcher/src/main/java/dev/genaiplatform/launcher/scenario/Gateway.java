@@ -35,7 +35,7 @@ public final class Gateway {
         this.apiKey = apiKey;
     }
 
-    URI base() {
+    public URI base() {
         return base;
     }
 
@@ -142,7 +142,7 @@ public final class Gateway {
     }
 
     /** Whether anything answers as this gateway: a running platform to reuse. */
-    boolean answers() {
+    public boolean answers() {
         try {
             return get("/v1/models").status() > 0;
         } catch (IOException | InterruptedException e) {

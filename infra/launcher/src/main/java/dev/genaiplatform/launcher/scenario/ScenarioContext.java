@@ -66,6 +66,20 @@ public final class ScenarioContext {
                 idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
     }
 
+    /**
+     * Whether tools-agent answered the call at all. A refused token (401/403) or a missing service is reported as
+     * such, and the scenario goes on with what it can show: the fact {@code toolsReachable} says which it was.
+     */
+    static boolean toolAnswered(Gateway.Reply reply, Report report) {
+        boolean answered = reply.status() != 401 && reply.status() != 403 && reply.status() < 500;
+        report.fact("toolsReachable", answered);
+        if (!answered) {
+            report.notYet("a tool result: tools-agent answered " + reply.status() + " " + problemCode(reply)
+                    + " to the gateway's call, so this build cannot show the tool step");
+        }
+        return answered;
+    }
+
     /** Polls a path until the JSON field at {@code pointer} is one of {@code done}, or the time runs out. */
     Gateway.Reply poll(String path, String pointer, List<String> done, Duration atMost)
             throws IOException, InterruptedException {

@@ -32,7 +32,7 @@ public final class Scenarios {
 
     /**
      * The configuration that adds {@value #OFFLINE_MODEL}: a provider at a closed loopback port, a model on it,
-     * {@code sim-small} as its fallback, and the demo tenant allowed to use it. One {@code SPRING_APPLICATION_JSON}
+     * {@code sim-small} as its fallback, and the demo tenant allowed to use it and the router's {@code auto}. One {@code SPRING_APPLICATION_JSON}
      * for every service, the way the root README adds a real provider.
      */
     public static String offlineModelConfiguration() {
@@ -41,7 +41,7 @@ public final class Scenarios {
                   "orchestrator":{"providers":{"offline":{"kind":"openai","base-url":"http://127.0.0.1:9/v1","api-key":"none"}},
                                   "models":{"%1$s":{"provider":"offline","model":"sim-large"}},
                                   "fallbacks":{"%1$s":["sim-small"]}},
-                  "gateway":{"tenants":{"demo":{"models":["sim-small","sim-large","%1$s"]}}}}}"""
+                  "gateway":{"tenants":{"demo":{"models":["sim-small","sim-large","auto","%1$s"]}}}}}"""
                 .formatted(OFFLINE_MODEL);
     }
 
