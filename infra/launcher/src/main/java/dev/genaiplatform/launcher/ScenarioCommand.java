@@ -45,7 +45,12 @@ final class ScenarioCommand {
         } else {
             System.out.println("No platform answers at " + gateway.base() + ": starting one for this scenario "
                     + "(run ./platform.sh in another terminal to keep one up and make scenarios start in seconds).");
-            started = Platform.start(withScenarioModels(settings), line -> System.out.println(line));
+            try {
+                started = Platform.start(withScenarioModels(settings), System.out::println);
+            } catch (Exception e) {
+                System.err.println("\nThe platform did not start: " + e.getMessage());
+                return 1;
+            }
         }
         try {
             ScenarioContext context = new ScenarioContext(gateway, settings.home());
