@@ -139,11 +139,11 @@ class ScenariosIT {
     }
 
     @Test
-    void agentSystemRunsTheLoopAndParksASensitiveToolForApproval() throws Exception {
+    void agentSystemRunsTheLoopAndHoldsASensitiveToolForApproval() throws Exception {
         Map<String, Object> facts = run("agent-system");
         assumeTrue(Boolean.TRUE.equals(facts.get("toolsReachable")), "tools-agent refused the gateway's token");
         assertThat(facts.get("calculatorRun")).isEqualTo("SUCCEEDED");
-        assertThat(facts.get("emailRun")).isEqualTo("WAITING_APPROVAL");
+        assertThat(facts.get("emailStatus")).isEqualTo("PENDING_APPROVAL");
     }
 
     @Test
@@ -172,9 +172,10 @@ class ScenariosIT {
     }
 
     @Test
-    void recommenderRecommendsFromTheShopDatabase() throws Exception {
+    void recommenderReadsTheUsersOrdersAndRecommendsWithReasons() throws Exception {
         Map<String, Object> facts = run("recommender");
         assumeTrue(Boolean.TRUE.equals(facts.get("toolsReachable")), "tools-agent refused the gateway's token");
+        assertThat(facts.get("orders")).isEqualTo(true);
         assertThat(facts.get("recommended")).isEqualTo(true);
     }
 }

@@ -14,8 +14,13 @@ final class AgentRuns {
     /** Starts a run and waits until it finishes or parks for an approval; null when the platform refused it. */
     static Gateway.Reply start(ScenarioContext context, Report report, String goal, List<String> tools, String model)
             throws Exception {
+        return start(context, report, goal, tools, model, Map.of());
+    }
+
+    static Gateway.Reply start(ScenarioContext context, Report report, String goal, List<String> tools, String model,
+                               Map<String, String> headers) throws Exception {
         Gateway.Reply started = context.gateway().post("/api/agent/runs", Map.of("goal", goal, "tools", tools, "model", model,
-                "limits", Map.of("maxSteps", 6, "maxTokens", 20000, "maxCostUsd", 0.05, "maxWallSeconds", 60)));
+                "limits", Map.of("maxSteps", 6, "maxTokens", 20000, "maxCostUsd", 0.05, "maxWallSeconds", 60)), headers);
         if (!started.ok()) {
             report.saw("POST /api/agent/runs", started.status() + " " + ScenarioContext.problemCode(started) + ": "
                     + ScenarioContext.brief(started.at("/detail").asString(), 160));

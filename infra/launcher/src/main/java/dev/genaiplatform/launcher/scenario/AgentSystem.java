@@ -1,6 +1,7 @@
 package dev.genaiplatform.launcher.scenario;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Salesforce: an AI agent system (loop, tool interfaces, memory, orchestration, safety). A run that plans, calls a
@@ -24,8 +25,8 @@ final class AgentSystem implements Scenario {
         report.step("The tools this key may use, as tools-agent's policy sees them (schema, risk tier, approval)");
         Gateway.Reply tools = context.gateway().get("/api/tools");
         if (ScenarioContext.toolAnswered(tools, report)) {
-            tools.json().forEach(tool -> report.saw(tool.path("name").asString(), tool.path("tier").asString()
-                    + (tool.path("approvalRequired").asBoolean(false) ? ", needs approval" : "")));
+            tools.json().forEach(tool -> report.saw(tool.path("name").asString(), tool.path("riskTier").asString()
+                    + ", scopes " + tool.path("scopes") + (tool.path("approvalRequired").asBoolean(false) ? ", needs a human approval" : "")));
         }
 
         report.step("A run in loop mode: plan, call the calculator (in tools-agent, over Kafka), observe, answer");
@@ -41,13 +42,28 @@ final class AgentSystem implements Scenario {
             AgentRuns.show(direct, report);
         }
 
-        report.step("A sensitive tool: send_email parks the run until a human decides");
-        Gateway.Reply mail = AgentRuns.start(context, report, "send_email to the team that the release is out", List.of("send_email"), "sim-large");
-        if (mail != null) {
-            AgentRuns.show(mail, report);
-            report.fact("emailRun", mail.at("/status").asString());
-            if (mail.at("/status").asString().equals("WAITING_APPROVAL")) {
-                AgentRuns.show(AgentRuns.approveFirst(context, report, mail, "checked the recipients"), report);
+        report.step("A sensitive tool: send_email is held by tools-agent until a human decides (the policy, not the model)");
+        Gateway.Reply mail = context.tool("send_email", Map.of("to", List.of("team@example.com"), "subject", "Release 1.4 is out",
+                "body", "The release is out; notes are on the wiki."), context.unique("release-mail"));
+        if (ScenarioContext.toolAnswered(mail, report)) {
+            report.saw("send_email", mail.status() + " " + mail.at("/status").asString() + ", approval " + mail.at("/approvalId").asString(""));
+            report.fact("emailStatus", mail.at("/status").asString());
+            Gateway.Reply waiting = context.gateway().get("/api/tools/approvals");
+            report.saw("GET /api/tools/approvals", waiting.json().size() + " waiting in this tenant");
+            Gateway.Reply approved = context.gateway().post("/api/tools/approvals/" + mail.at("/approvalId").asString(),
+                    Map.of("decision", "approve", "reason", "checked the recipients"));
+            report.saw("approve", approved.status() + " " + approved.at("/decision").asString("") + " by " + approved.at("/decidedBy").asString(""));
+        }
+
+        report.step("The same tool offered to an agent run: the model's arguments are checked before anything waits or runs");
+        Gateway.Reply mailRun = AgentRuns.start(context, report, "send_email to the team that the release is out", List.of("send_email"), "sim-large");
+        if (mailRun != null) {
+            AgentRuns.show(mailRun, report);
+            if (mailRun.at("/status").asString().equals("WAITING_APPROVAL")) {
+                AgentRuns.show(AgentRuns.approveFirst(context, report, mailRun, "checked the recipients"), report);
+            } else {
+                report.note("no approval was asked: the simulator's arguments fail send_email's schema (recipients must be "
+                        + "addresses), so tools-agent refused them and the run told the model; nothing was sent");
             }
         }
 

@@ -72,6 +72,8 @@ final class ClaimsPipeline implements Scenario {
         if (run != null) {
             AgentRuns.show(run, report);
         }
+        report.note("submit_claim and send_email are sensitive in tool-policy.yml: whatever a model asks, from any run, "
+                + "tools-agent holds the call until a person approves it (the clean claim above is waiting)");
 
         report.lookAt("the guardrails verdict per e-mail: BLOCKED ones are quarantined before any model or tool");
         report.lookAt("tools-agent's submit_claim schema (policy number pattern, amount range): arguments are validated before anything runs");

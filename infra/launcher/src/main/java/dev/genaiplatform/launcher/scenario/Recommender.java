@@ -22,20 +22,21 @@ final class Recommender implements Scenario {
 
     @Override
     public void run(ScenarioContext context, Report report) throws Exception {
-        report.step("The database side: what this user bought before (tenant and user come from the token)");
-        Gateway.Reply orders = context.tool("order_status", Map.of(), null);
+        report.step("The database side: what alice bought before (X-User-Id; tenant and user travel in the internal token)");
+        Gateway.Reply orders = context.tool("order_status", Map.of(), null, "alice");
         if (ScenarioContext.toolAnswered(orders, report)) {
             report.saw("order_status", ScenarioContext.brief(orders.at("/resultJson").asString(orders.text()), 240));
 
             report.step("Recommendations for a stated preference, each with its reason");
-            Gateway.Reply recommended = context.tool("recommend_products", Map.of("interest", "running in the rain", "limit", 3), null);
+            Gateway.Reply recommended = context.tool("recommend_products", Map.of("interest", "running in the rain", "limit", 3), null, "alice");
             report.saw("recommend_products", ScenarioContext.brief(recommended.at("/resultJson").asString(recommended.text()), 400));
-            report.fact("recommended", recommended.ok());
+            report.fact("recommended", recommended.at("/resultJson").asString("").contains("because"));
+            report.fact("orders", orders.at("/resultJson").asString("").contains("ORD-"));
         }
 
         report.step("The conversation: an agent run that may search products and recommend");
         Gateway.Reply run = AgentRuns.start(context, report, "I run in the rain a lot and my shoes leak. Recommend products for running in the rain.",
-                List.of("recommend_products", "search_products", "order_status"), "sim-large");
+                List.of("recommend_products", "search_products", "order_status"), "sim-large", Map.of("X-User-Id", "alice"));
         if (run != null) {
             AgentRuns.show(run, report);
         }

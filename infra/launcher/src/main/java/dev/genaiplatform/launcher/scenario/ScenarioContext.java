@@ -62,8 +62,20 @@ public final class ScenarioContext {
     /** Invokes a tool in tools-agent through the gateway's {@code /api/tools} route. */
     Gateway.Reply tool(String name, Map<String, Object> arguments, String idempotencyKey)
             throws IOException, InterruptedException {
-        return gateway.post("/api/tools/" + name + "/invocations", arguments,
-                idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
+        return tool(name, arguments, idempotencyKey, null);
+    }
+
+    /** The same, on behalf of an end user ({@code X-User-Id}, which the gateway puts in the internal token). */
+    Gateway.Reply tool(String name, Map<String, Object> arguments, String idempotencyKey, String user)
+            throws IOException, InterruptedException {
+        Map<String, String> headers = new java.util.HashMap<>();
+        if (idempotencyKey != null) {
+            headers.put("Idempotency-Key", idempotencyKey);
+        }
+        if (user != null) {
+            headers.put("X-User-Id", user);
+        }
+        return gateway.post("/api/tools/" + name + "/invocations", arguments, headers);
     }
 
     /**
