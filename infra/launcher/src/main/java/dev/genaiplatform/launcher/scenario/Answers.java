@@ -54,8 +54,19 @@ final class Answers {
             report.notYet("platform.stages and platform.answerKind, the answer trace of ADR 0005; "
                     + "the Server-Timing header has the stage timings meanwhile");
         }
+        if (platform.has("clarification")) {
+            report.saw("platform.clarification", platform.get("clarification"));
+        }
+        for (JsonNode passage : platform.path("retrieval").path("passages")) {
+            report.saw("platform.retrieval passage", String.format("%.4f %s %s%s", passage.path("score").asDouble(),
+                    passage.path("documentPath").asString(), passage.path("cited").asBoolean(false) ? "(cited)" : "(not cited)",
+                    passage.path("untrusted").asBoolean(false) ? " untrusted" : ""));
+        }
         if (platform.has("guardrails")) {
             report.saw("platform.guardrails", platform.get("guardrails"));
+        }
+        if (platform.has("experiment")) {
+            report.saw("platform.experiment", platform.get("experiment"));
         }
     }
 
