@@ -1,5 +1,7 @@
 package dev.genaiplatform.launcher.scenario;
 
+import tools.jackson.databind.JsonNode;
+
 import java.util.List;
 import java.util.Map;
 
@@ -71,6 +73,26 @@ final class ChatGpt implements Scenario {
                 Map.of("completionId", next.at("/id").asString(), "rating", "up", "comment", "clear and cited"),
                 Map.of("X-User-Id", "ada"));
         report.saw("feedback", feedback.status() + " " + ScenarioContext.brief(feedback.text(), 160));
+
+        report.step("A prompt change shipped as an A/B test: one answer per arm, then the per-arm report");
+        for (String arm : java.util.List.of("A", "B")) {
+            Gateway.Reply armed = context.ask("sim-small", "How does the gateway limit request rates?",
+                    Map.of("X-Platform-Experiment-Arm", "grounded-answer:" + arm, "Cache-Control", "no-cache"));
+            JsonNode experiment = armed.at("/platform/experiment");
+            report.saw("arm " + arm, armed.status() + (experiment.isMissingNode() ? "" : " " + experiment));
+        }
+        Gateway.Reply ab = context.gateway().get("/api/evaluation/experiments/grounded-answer?shares=A:5000,B:5000");
+        for (int i = 0; i < 20 && ab.status() == 404; i++) {
+            Thread.sleep(250); // completion events reach evaluation over Kafka
+            ab = context.gateway().get("/api/evaluation/experiments/grounded-answer?shares=A:5000,B:5000");
+        }
+        if (ab.ok()) {
+            report.saw("GET /api/evaluation/experiments/grounded-answer", ScenarioContext.brief(ab.text(), 300));
+            report.fact("abReport", true);
+        } else {
+            report.notYet("an A/B report: no completion was recorded in an experiment arm (the orchestrator does not "
+                    + "assign arms in this build); the report endpoint answered " + ab.status());
+        }
 
         report.step("Forget the conversation");
         Gateway.Reply forgotten = context.gateway().delete("/v1/conversations/" + conversation);
