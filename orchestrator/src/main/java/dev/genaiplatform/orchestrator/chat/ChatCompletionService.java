@@ -3,7 +3,18 @@ package dev.genaiplatform.orchestrator.chat;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
 import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
+import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
+import dev.genaiplatform.orchestrator.answer.AnswerKindRules;
+import dev.genaiplatform.orchestrator.answer.ContentTerms;
+import dev.genaiplatform.orchestrator.citation.Citation;
+import dev.genaiplatform.orchestrator.citation.CitationExtractor;
+import dev.genaiplatform.orchestrator.experiment.ExperimentAssigner;
+import dev.genaiplatform.orchestrator.guardrails.OutputGuard;
+import dev.genaiplatform.orchestrator.prompt.PromptPreambles;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
@@ -58,6 +69,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -106,6 +118,14 @@ class ChatCompletionService {
     private final ConversationMemory memory;
     private final ModelSummariser summariser;
     private final QuestionEmbedder embedder;
+    private final OutputGuard outputGuard;
+    private final AnswerKindRules answerKinds;
+    private final ExperimentAssigner experiments;
+    private final PromptPreambles preambles;
+
+    /** Output checks wait for Kafka replies; they run here, never on a stream's own thread. */
+    private static final Scheduler CHECKS = Schedulers.fromExecutor(
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("output-check-", 0).factory()));
 
     ChatCompletionService(GuardrailsClient guardrails, RetrievalClient retrieval, GroundedPromptBuilder promptBuilder,
                           ChatProviders providers, ResilientModelCalls modelCalls, ModelRouter router,
@@ -113,7 +133,8 @@ class ChatCompletionService {
                           ConversationMemory memory,
                           TenantSpend spend, PriceTable prices, TokenCounter tokens,
                           CompletionEventPublisher events, OrchestratorProperties properties, MeterRegistry meters,
-                          ObjectProvider<Tracer> tracer, JsonMapper json) {
+                          ObjectProvider<Tracer> tracer, JsonMapper json, OutputGuard outputGuard,
+                          AnswerKindRules answerKinds, ExperimentAssigner experiments, PromptPreambles preambles) {
         this.guardrails = guardrails;
         this.retrieval = retrieval;
         this.promptBuilder = promptBuilder;
@@ -133,6 +154,10 @@ class ChatCompletionService {
         this.meters = meters;
         this.tracer = tracer;
         this.json = json;
+        this.outputGuard = outputGuard;
+        this.answerKinds = answerKinds;
+        this.experiments = experiments;
+        this.preambles = preambles;
         try {
             this.schemaRepair = new SchemaRepair(new JsonSchemaCheck(json),
                     properties.prompt().repairTemplate().getContentAsString(StandardCharsets.UTF_8),
@@ -144,8 +169,30 @@ class ChatCompletionService {
         }
     }
 
-    /** What the client asked besides the body: headers the controller read. */
-    record Options(boolean cacheBypass, String conversationId, String experimentArm) {
+    /**
+     * What the client asked besides the body: headers the controller read.
+     *
+     * @param experimentOverride {@code X-Platform-Experiment-Arm}, only from a caller with scope {@code evaluation}
+     */
+    record Options(boolean cacheBypass, String conversationId, String experimentOverride) {
+    }
+
+    private void assignExperiment(RequestTrace trace, Caller caller, Options options) {
+        try {
+            this.experiments.assign(caller.tenantId(), caller.userId(), options.conversationId(), trace.requestId,
+                    options.experimentOverride()).ifPresent(arm -> {
+                        trace.experimentArm = arm.label();
+                        if (arm.promptVersion() != null) {
+                            trace.promptVersion = arm.promptVersion();
+                        }
+                        trace.experiment = new PlatformMetadata.Experiment(arm.experiment(), arm.arm(),
+                                trace.promptVersion);
+                    });
+        }
+        catch (ExperimentAssigner.UnknownArmException unknown) {
+            throw new ChatCompletionException(ProblemType.INVALID_HEADER, unknown.getMessage(),
+                    PlatformHttpHeaders.EXPERIMENT_ARM, null, unknown);
+        }
     }
 
     Answer begin(ChatCompletionRequest request, Caller caller, Options options) {
@@ -153,13 +200,14 @@ class ChatCompletionService {
         trace.token = caller.token();
         trace.userId = caller.userId();
         trace.conversationId = options.conversationId();
-        trace.experimentArm = options.experimentArm();
         trace.promptVersion = this.properties.prompt().version();
         trace.retrievalSettings = Map.of("topK", Integer.toString(this.properties.retrieval().topK()),
                 "vectorStoreIds", String.join(",", request.vectorStoreIds()));
         try {
             // 1. Which model: the caller's token says which it may use; "auto" asks the router.
             request.validate();
+            // 1a. Which arm of the prompt experiment, if one runs (the prompt version is part of every cache key).
+            assignExperiment(trace, caller, options);
             RouteDecision route = trace.time(Stage.ROUTE, () -> route(request, caller));
             trace.routeRule = route.rule();
             tagSpan(route);
@@ -215,9 +263,9 @@ class ChatCompletionService {
                            List<ResolvedModel> chain, String cacheKey, ExactAnswerCache.Flight flight,
                            SemanticProbe semantic, ConversationMemory.Remembered remembered, String conversationId) {
         CompletableFuture<Optional<StoredAnswer>> stored = new CompletableFuture<>();
-        GroundedPrompt prompt;
+        Prepared prepared;
         try {
-            prompt = prepare(request, caller, trace, chain.getFirst(), remembered);
+            prepared = prepare(request, caller, trace, chain.getFirst(), remembered, conversationId);
         }
         catch (RuntimeException failure) {
             if (flight != null) {
@@ -225,10 +273,25 @@ class ChatCompletionService {
             }
             throw failure;
         }
+        if (!(prepared.decision() instanceof AnswerKindRules.Answer)) {
+            // 5b. A clarifying question or an honest "I don't know": no model call, nothing cached.
+            if (flight != null) {
+                this.cache.abandon(flight);
+            }
+            return withoutModel(request, trace, route, prepared.decision());
+        }
+        GroundedPrompt prompt = prepared.prompt();
         AtomicReference<AnswerAccumulator> current =
                 new AtomicReference<>(new AnswerAccumulator(prompt, this.tokens));
         AnswerEvents writer = new AnswerEvents(trace.requestId, trace.created, request.model(), this.json);
+        // 7b. Guardrails see the answer before the user does: whole, or window by window while it streams.
+        AnswerOutputCheck output = this.outputGuard.settings().enabled()
+                ? new AnswerOutputCheck((text, offset) -> this.outputGuard.checkAnswer(caller, prepared.answerContext(),
+                text, offset), this.outputGuard.settings().windowChars(), this.outputGuard.settings().lookBehindChars())
+                : null;
         AtomicBoolean committed = new AtomicBoolean(false);
+        AtomicBoolean emitted = new AtomicBoolean(false);
+        StringBuilder shownText = new StringBuilder();
         long modelStart = System.nanoTime();
         Flux<ChatResponse> answer = this.modelCalls.stream(chain, model -> {
                     trace.servedModel = model.name();
@@ -240,31 +303,41 @@ class ChatCompletionService {
                 PlatformHttpHeaders.ROUTE, route.header(),
                 PlatformHttpHeaders.CACHE, trace.cache);
 
-        Runnable onSuccess = () -> {
-            trace.stageTook(Stage.MODEL, System.nanoTime() - modelStart);
-            StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+        // What every successful answer ends with: usage, cost, caches, memory. `done` is the model's answer,
+        // `shown` what the user got after the output checks (masked or restored, or the block notice).
+        java.util.function.BiConsumer<StoredAnswer, StoredAnswer> settle = (done, shown) -> {
+            trace.stageTook(Stage.MODEL, System.nanoTime() - modelStart - (output == null ? 0 : output.nanos()));
             trace.tokens(done.promptTokens() + trace.repairPromptTokens,
                     done.completionTokens() + trace.repairCompletionTokens);
-            trace.finishReason(done.finishReason());
+            trace.finishReason(shown.finishReason());
             trace.costUsd = this.prices.costUsd(trace.servedModel, done.promptTokens() + trace.repairPromptTokens,
                     done.completionTokens() + trace.repairCompletionTokens);
+            trace.note(Stage.MODEL, done.finishReason(), trace.servedModel, trace.costUsd);
+            if (output != null) {
+                trace.stageTook(Stage.OUTPUT_CHECKS, output.nanos());
+                trace.outputCheck = AnswerTraces.output(output);
+                trace.note(Stage.OUTPUT_CHECKS, trace.outputCheck.decision(), output.checks() + " checks");
+            }
             if (trace.costUsd != null) {
                 this.spend.add(trace.tenantId, trace.costUsd);
             }
+            boolean blocked = output != null && output.blocked();
             if (flight != null) {
-                boolean cacheable = "stop".equals(done.finishReason()) || "tool_calls".equals(done.finishReason());
-                this.cache.complete(flight, done, trace.tenantId, cacheable);
+                boolean cacheable = !blocked
+                        && ("stop".equals(shown.finishReason()) || "tool_calls".equals(shown.finishReason()));
+                this.cache.complete(flight, shown, trace.tenantId, cacheable);
             }
-            else if (cacheKey != null && ("stop".equals(done.finishReason()))) {
-                this.cache.put(cacheKey, done, trace.tenantId);
+            else if (cacheKey != null && !blocked && "stop".equals(shown.finishReason())) {
+                this.cache.put(cacheKey, shown, trace.tenantId);
             }
-            if (remembered != null && done.toolCalls().isEmpty()) {
+            if (remembered != null && done.toolCalls().isEmpty() && !blocked) {
+                // the model's own words: pseudonyms stay pseudonyms in what the next prompt sees
                 remember(caller, conversationId, trace.question, done.answer());
             }
-            if (semantic != null && "stop".equals(done.finishReason())) {
-                this.semanticCache.store(semantic.scope(), trace.tenantId, semantic.question(), semantic.vector(), done);
+            if (semantic != null && !blocked && "stop".equals(shown.finishReason())) {
+                this.semanticCache.store(semantic.scope(), trace.tenantId, semantic.question(), semantic.vector(), shown);
             }
-            stored.complete(Optional.of(done));
+            stored.complete(Optional.of(shown));
         };
         Runnable onFailure = () -> {
             if (flight != null) {
@@ -287,14 +360,15 @@ class ChatCompletionService {
                     trace.structuredOutput = this.schemaRepair.hold(schema, trace.modelRequest, deadline(caller),
                             trace, prompt, current);
                 }
-                onSuccess.run();
-                StoredAnswer done = stored.join().orElseThrow();
+                StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+                StoredAnswer shown = shownWhole(done, output, trace);
+                settle.accept(done, shown);
                 String serverTiming = trace.serverTiming();
-                finish(trace, outcome(done));
+                finish(trace, outcome(shown, trace));
                 Map<String, String> withTiming = new LinkedHashMap<>(headers);
                 withTiming.put(PlatformHttpHeaders.SERVER_TIMING, serverTiming);
-                return new Answer(ChatCompletionResponse.of(trace.requestId, trace.created, request.model(), done,
-                        metadata(trace, route, prompt)), null, withTiming, stored);
+                return new Answer(ChatCompletionResponse.of(trace.requestId, trace.created, request.model(), shown,
+                        AnswerTraces.metadata(trace, route, prompt, shown.citations())), null, withTiming, stored);
             }
             catch (RuntimeException failure) {
                 onFailure.run();
@@ -303,38 +377,122 @@ class ChatCompletionService {
         }
 
         Flux<ServerSentEvent<String>> events = answer
-                .concatMapIterable(response -> {
+                // output checks wait for Kafka replies: they run on virtual threads, never on the stream's thread
+                .concatMap(response -> Mono.fromCallable(() -> {
                     AnswerAccumulator.Piece piece = current.get().accept(response);
                     if (piece.isEmpty()) {
                         return List.<ServerSentEvent<String>>of();
                     }
-                    committed.set(true);
+                    committed.set(true);   // the model produced text: no retry from here on
+                    String text = piece.text() == null || output == null ? piece.text() : output.accept(piece.text());
+                    AnswerAccumulator.Piece released = new AnswerAccumulator.Piece(text, piece.toolCalls());
+                    if (released.isEmpty()) {
+                        return List.<ServerSentEvent<String>>of();
+                    }
+                    emitted.set(true);
                     trace.firstToken();
-                    return writer.piece(piece);
-                })
-                .concatWith(Flux.defer(() -> {
-                    onSuccess.run();
-                    StoredAnswer done = stored.join().orElseThrow();
+                    if (text != null) {
+                        shownText.append(text);
+                    }
+                    return writer.piece(released);
+                }).subscribeOn(CHECKS))
+                .takeUntil(ignored -> output != null && output.blocked())
+                .concatMapIterable(list -> list)
+                .concatWith(Mono.fromCallable(() -> {
+                    List<ServerSentEvent<String>> closing = new ArrayList<>();
+                    String tail = output == null || output.blocked() ? "" : output.finish();
+                    if (!tail.isEmpty()) {
+                        closing.addAll(writer.piece(new AnswerAccumulator.Piece(tail, List.of())));
+                        shownText.append(tail);
+                        emitted.set(true);
+                        trace.firstToken();
+                    }
+                    StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+                    StoredAnswer shown = output == null ? done : output.blocked() ? blocked(done, output, trace)
+                            : withText(done, shownText.toString());
+                    settle.accept(done, shown);
                     ModelRequest.ResponseFormat format = trace.modelRequest.responseFormat();
                     if (format != null && format.jsonSchema()) {
                         // A streamed answer is already with the client: it is checked and reported, not repaired.
-                        trace.structuredOutput = this.schemaRepair.checkOnly(format.schema(), done.answer());
+                        trace.structuredOutput = this.schemaRepair.checkOnly(format.schema(), shown.answer());
                     }
-                    return Flux.fromIterable(writer.closing(done, request.includeUsage(), metadata(trace, route, prompt)));
-                }))
-                .doOnComplete(() -> finish(trace, outcome(stored.join().orElse(null))))
+                    closing.addAll(writer.closing(shown, request.includeUsage(),
+                            AnswerTraces.metadata(trace, route, prompt, shown.citations())));
+                    return closing;
+                }).subscribeOn(CHECKS).flatMapIterable(list -> list))
+                .doOnComplete(() -> finish(trace, outcome(stored.join().orElse(null), trace)))
                 .onErrorResume(failure -> {
                     onFailure.run();
                     ChatCompletionException problem = fail(trace, failure);
                     // Nothing sent yet: the status is not committed, so the client still gets problem+json.
-                    // Once tokens went out the status is 200, so the failure travels as an error event.
-                    return committed.get() ? Flux.just(writer.error(problem)) : Flux.error(problem);
+                    if (!emitted.get()) {
+                        return Flux.error(problem);
+                    }
+                    // Once text went out the status is 200: the failure travels as an error event, which carries
+                    // the trace of the partial answer (ADR 0005: answerKind partial; the text so far stands).
+                    trace.answerKind = PlatformMetadata.PARTIAL;
+                    List<Citation> citations = CitationExtractor.extract(shownText.toString(), prompt.passages());
+                    return Flux.just(writer.error(problem, citations,
+                            AnswerTraces.metadata(trace, route, prompt, citations)));
                 })
                 .doOnCancel(() -> {
                     onFailure.run();
                     finish(trace, Outcome.FAILED);
                 });
         return new Answer(null, events, headers, stored);
+    }
+
+    /** A non-streamed answer after the output check: as the user may see it, or the block notice. */
+    private static StoredAnswer shownWhole(StoredAnswer done, AnswerOutputCheck output, RequestTrace trace) {
+        if (output == null || done.answer().isEmpty()) {
+            return done;
+        }
+        String released = output.whole(done.answer());
+        return released == null ? blocked(done, output, trace) : withText(done, released);
+    }
+
+    /** What the user gets when the output check stopped the answer: the reason, {@code content_filter}. */
+    private static StoredAnswer blocked(StoredAnswer done, AnswerOutputCheck output, RequestTrace trace) {
+        trace.answerKind = PlatformMetadata.BLOCKED;
+        String reason = output.blockedBy().reason() != null ? output.blockedBy().reason()
+                : "The answer was stopped by the platform's guardrails.";
+        return new StoredAnswer(done.requestId(), reason, List.of(), "content_filter", done.promptTokens(),
+                done.completionTokens(), List.of(), done.servedModel(), done.documents(), done.chunkIds());
+    }
+
+    private static StoredAnswer withText(StoredAnswer done, String text) {
+        return text.equals(done.answer()) ? done : new StoredAnswer(done.requestId(), text, done.toolCalls(),
+                done.finishReason(), done.promptTokens(), done.completionTokens(), done.citations(),
+                done.servedModel(), done.documents(), done.chunkIds());
+    }
+
+    /** A clarifying question or an abstention, decided before any model call: free, and said plainly. */
+    private Answer withoutModel(ChatCompletionRequest request, RequestTrace trace, RouteDecision route,
+                                AnswerKindRules.Decision decision) {
+        String text = switch (decision) {
+            case AnswerKindRules.Clarify clarify -> {
+                trace.answerKind = PlatformMetadata.CLARIFYING_QUESTION;
+                trace.clarification = new PlatformMetadata.Clarification(clarify.question(), clarify.options());
+                yield clarify.question();
+            }
+            case AnswerKindRules.Abstain abstain -> {
+                trace.answerKind = PlatformMetadata.ABSTAINED;
+                yield abstain.message();
+            }
+            case AnswerKindRules.Answer ignored -> throw new IllegalStateException("an answer needs the model");
+        };
+        trace.costUsd = 0.0;
+        trace.firstToken();
+        trace.finishReason("stop");
+        StoredAnswer answer = new StoredAnswer(trace.requestId, text, List.of(), "stop", 0, 0, List.of(), null,
+                List.of(), List.of());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(PlatformHttpHeaders.ROUTE, route.header());
+        headers.put(PlatformHttpHeaders.CACHE, trace.cache);
+        headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
+        PlatformMetadata metadata = AnswerTraces.metadata(trace, route, null, List.of());
+        finish(trace, Outcome.NO_ANSWER);
+        return Answer.of(answer, request, trace.requestId, trace.created, metadata, headers, this.json);
     }
 
     /** A cached answer, whole or replayed as a stream; no guardrails, retrieval or model call. */
@@ -345,13 +503,13 @@ class ChatCompletionService {
         trace.costUsd = 0.0;
         trace.firstToken();
         trace.finishReason(hit.finishReason());
-        PlatformMetadata metadata = new PlatformMetadata(new PlatformMetadata.Route(route.requested(), hit.servedModel(),
-                route.model(), route.rule(), route.complexity()), kind, List.of(), null, 0.0, null);
+        trace.note(Stage.CACHE, kind, null);
+        PlatformMetadata metadata = AnswerTraces.metadata(trace, route, null, hit.citations());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(PlatformHttpHeaders.ROUTE, route.header());
         headers.put(PlatformHttpHeaders.CACHE, kind);
         headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
-        finish(trace, outcome(hit));
+        finish(trace, outcome(hit, trace));
         return Answer.of(hit, request, trace.requestId, trace.created, metadata, headers, this.json);
     }
 
@@ -420,40 +578,93 @@ class ChatCompletionService {
         return names.stream().map(this.providers::resolve).toList();
     }
 
+    /**
+     * What steps 3 to 5 produce: the prompt (null when no model is called), what kind of answer to give, and what
+     * the output checks need to know.
+     */
+    private record Prepared(GroundedPrompt prompt, AnswerKindRules.Decision decision,
+                            OutputGuard.AnswerContext answerContext) {
+    }
+
     /** Steps 3 to 5: everything before the model call. */
-    private GroundedPrompt prepare(ChatCompletionRequest request, Caller caller, RequestTrace trace,
-                                   ResolvedModel model, ConversationMemory.Remembered remembered) {
+    private Prepared prepare(ChatCompletionRequest request, Caller caller, RequestTrace trace,
+                             ResolvedModel model, ConversationMemory.Remembered remembered, String conversationId) {
         // 3. Guardrails check everything the model will read: messages, tool calls, tools, schema, stop, user.
+        // The vault id lets a pseudonymising policy give the same placeholders on every turn and restore them.
+        String vaultId = conversationId != null ? conversationId : trace.requestId;
+        CheckInputCommand command = withVault(request.checkCommand(trace.requestId), vaultId);
         InputCheckedReply check = trace.time(Stage.GUARDRAILS,
-                () -> this.guardrails.check(caller, trace.requestId, request.checkCommand(trace.requestId)));
+                () -> this.guardrails.check(caller, trace.requestId, command));
         trace.verdict(check.verdict());
+        trace.inputCheck = AnswerTraces.input(check);
+        trace.note(Stage.GUARDRAILS, AnswerTraces.decision(check.verdict()),
+                (check.findings() == null ? 0 : check.findings().size()) + " findings");
         List<ChatMessage> conversation = forwardableMessages(check, request);
         trace.modelRequest = checkedModelRequest(request.modelRequest(), check);
         List<Turn> turns = turns(request, conversation);
+        boolean hasHistory = turns.stream().filter(turn -> !"system".equals(turn.role())).count() > 1
+                || remembered != null && !remembered.asTurns().isEmpty();
+        boolean needsSources = !request.usesTools() && !request.wantsJson() && !turns.getLast().isToolResult();
         if (remembered != null) {
             List<Turn> withHistory = new ArrayList<>(remembered.asTurns());
             withHistory.addAll(turns);
             turns = withHistory;
         }
 
-        // 4. Retrieval searches with the (possibly redacted) question, in the vector stores the client named.
+        // 4. Retrieval searches with the (possibly redacted) question, in the vector stores the client named; each
+        // passage is then checked as untrusted data: one carrying instructions is dropped, a suspicious one fenced.
         String question = lastUserMessage(conversation);
         trace.question = question;
+        trace.retrievalQuery = question;
         List<Turn> promptTurns = turns;
-        List<RetrievedChunk> chunks = trace.time(Stage.RETRIEVAL,
-                () -> this.retrieval.search(caller, trace.requestId, question, request.vectorStoreIds()));
+        List<OutputGuard.ScreenedPassage> screened = trace.time(Stage.RETRIEVAL, () -> this.outputGuard.screen(caller,
+                trace.requestId, this.retrieval.search(caller, trace.requestId, question, request.vectorStoreIds())));
+        trace.screenedPassages = screened;
+        List<RetrievedChunk> chunks = AnswerTraces.usable(screened);
+        Set<String> terms = ContentTerms.of(question);
+        Map<String, Double> relevance = new LinkedHashMap<>();
+        screened.forEach(p -> relevance.put(p.chunk().chunkId(),
+                Math.round(AnswerKindRules.relevance(terms, p.chunk()) * 100) / 100.0));
+        trace.passageRelevance = relevance;
+
+        // 4b. Is there anything to answer from, and is it clear what is asked?
+        AnswerKindRules.Decision decision = this.answerKinds.decide(question, needsSources, hasHistory, chunks);
+        long dropped = screened.stream().filter(OutputGuard.ScreenedPassage::dropped).count();
+        long fenced = screened.stream().filter(OutputGuard.ScreenedPassage::fenced).count();
+        String why = switch (decision) {
+            case AnswerKindRules.Abstain abstain -> "abstained: " + abstain.why();
+            case AnswerKindRules.Clarify clarify -> "clarifying: " + clarify.why();
+            case AnswerKindRules.Answer answer -> null;
+        };
+        trace.note(Stage.RETRIEVAL, screened.size() + " passages", String.join("; ", java.util.stream.Stream.of(
+                dropped > 0 ? dropped + " dropped as untrusted" : null, fenced > 0 ? fenced + " fenced" : null, why)
+                .filter(java.util.Objects::nonNull).toList()));
+        if (!(decision instanceof AnswerKindRules.Answer)) {
+            return new Prepared(null, decision, null);
+        }
 
         // 5. The prompt, within the chosen model's window, keeping room for the answer and the tool definitions.
         int answerReserve = request.modelRequest().answerTokenLimit() != null
                 ? request.modelRequest().answerTokenLimit() : this.properties.prompt().answerReserve();
         GroundedPromptBuilder.Window window = new GroundedPromptBuilder.Window(model.contextWindow(), answerReserve,
                 this.tokens.count(request.toolsText()));
-        GroundedPrompt prompt = trace.time(Stage.PROMPT, () -> this.promptBuilder.build(promptTurns, chunks, window));
+        String canary = this.outputGuard.settings().enabled() ? "cnry-" + UUID.randomUUID().toString().substring(0, 8) : null;
+        String preamble = this.preambles.preamble(canary, fenced > 0);
+        GroundedPrompt prompt = trace.time(Stage.PROMPT, () -> this.promptBuilder.build(promptTurns, chunks, window,
+                new GroundedPromptBuilder.Options(trace.promptVersion, preamble)));
+        trace.note(Stage.PROMPT, prompt.promptTokens() + " of " + prompt.budget().promptLimit() + " tokens",
+                trace.promptVersion);
         trace.promptPassages(prompt.passageIds());
         log.info("Request {} (tenant {}): verdict {}, {} of {} passages in the prompt, ~{} prompt tokens, {} turns dropped",
-                trace.requestId, trace.tenantId, check.verdict(), prompt.passages().size(), chunks.size(),
+                trace.requestId, trace.tenantId, check.verdict(), prompt.passages().size(), screened.size(),
                 prompt.promptTokens(), prompt.droppedMessages());
-        return prompt;
+        return new Prepared(prompt, decision,
+                new OutputGuard.AnswerContext(trace.requestId, canary, prompt.instructions(), vaultId));
+    }
+
+    private static CheckInputCommand withVault(CheckInputCommand command, String vaultId) {
+        return new CheckInputCommand(command.requestId(), command.messages(), command.tools(),
+                command.responseFormatSchema(), command.stop(), command.user(), command.policy(), vaultId);
     }
 
     /**
@@ -463,7 +674,8 @@ class ChatCompletionService {
     private static List<ChatMessage> forwardableMessages(InputCheckedReply check, ChatCompletionRequest request) {
         boolean hasMessages = check.messages() != null && !check.messages().isEmpty();
         return switch (check.verdict()) {
-            case BLOCKED -> throw ChatCompletionException.inputBlocked(check.reason());
+            case BLOCKED -> throw ChatCompletionException.inputBlocked(check.reason(),
+                    AnswerTraces.findings(check.findings(), check.verdict()));
             case ALLOWED -> hasMessages ? check.messages() : request.conversation();
             case REDACTED -> {
                 if (!hasMessages) {
@@ -526,12 +738,6 @@ class ChatCompletionService {
         return conversation.getLast().content();
     }
 
-    private PlatformMetadata metadata(RequestTrace trace, RouteDecision route, GroundedPrompt prompt) {
-        return new PlatformMetadata(new PlatformMetadata.Route(route.requested(), trace.servedModel, route.model(),
-                route.rule(), route.complexity()), trace.cache, List.copyOf(trace.attempts), prompt.budget(),
-                trace.costUsd, null, trace.structuredOutput);
-    }
-
     private ConversationMemory.Remembered remembered(Caller caller, String conversationId) {
         try {
             return this.memory.load(caller.tenantId(), caller.userId(), conversationId);
@@ -580,11 +786,15 @@ class ChatCompletionService {
 
     /**
      * A turn where the model calls the client's tools is {@code ANSWERED}: the model did what was asked, and
-     * the grounded answer comes in the client's next request, which is recorded on its own.
+     * the grounded answer comes in the client's next request, which is recorded on its own. An answer the output
+     * checks stopped is {@code REFUSED_BY_GUARDRAILS}.
      */
-    static Outcome outcome(StoredAnswer answer) {
+    static Outcome outcome(StoredAnswer answer, RequestTrace trace) {
         if (answer == null) {
             return Outcome.FAILED;
+        }
+        if (PlatformMetadata.BLOCKED.equals(trace.answerKind)) {
+            return Outcome.REFUSED_BY_GUARDRAILS;
         }
         return !answer.toolCalls().isEmpty() ? Outcome.ANSWERED : GroundingCheck.outcomeOf(answer.citations());
     }
