@@ -103,8 +103,9 @@ class AgentRunController {
 
     @ExceptionHandler(AgentException.class)
     ResponseEntity<ProblemDetail> refused(AgentException ex, ServerWebExchange exchange) {
-        return ResponseEntity.status(ex.type().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(ex.type(), ex.getMessage(), ex.param(), exchange.getRequest().getPath().value()));
+        ProblemDetail problem = Problems.of(ex.type(), ex.getMessage(), ex.param(), exchange.getRequest().getPath().value());
+        ex.properties().forEach(problem::setProperty);
+        return ResponseEntity.status(ex.type().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     private static RunToken token(Jwt jwt) {

@@ -33,8 +33,12 @@ class AgentRuns {
     private final AgentSettings settings;
     private final String systemPrompt;
 
+    private final GoalCheck goalCheck;
+
     AgentRuns(AgentRunStore store, AgentLoop loop, RunSteps steps, ToolCatalog catalog, ToolCalls tools,
-              ChatProviders providers, ModelRouter router, AgentSettings settings, String systemPrompt) {
+              ChatProviders providers, ModelRouter router, AgentSettings settings, String systemPrompt,
+              GoalCheck goalCheck) {
+        this.goalCheck = goalCheck;
         this.store = store;
         this.loop = loop;
         this.steps = steps;
@@ -69,16 +73,21 @@ class AgentRuns {
                 offered.add(tool.spec());
             }
         }
-        Transcript transcript = new Transcript(List.of(Transcript.Turn.of("system", this.systemPrompt)));
+        List<dev.genaiplatform.contracts.guardrails.ChatMessage> conversation = new ArrayList<>();
         for (AgentRunRequest.Message message : request.messages() == null ? List.<AgentRunRequest.Message>of()
                 : request.messages()) {
             if (!"user".equals(message.role()) && !"assistant".equals(message.role())) {
                 throw new AgentException(ProblemType.INVALID_VALUE, "A conversation message's role is 'user' or "
                         + "'assistant'.", "messages");
             }
-            transcript = transcript.with(Transcript.Turn.of(message.role(), message.content()));
+            conversation.add(new dev.genaiplatform.contracts.guardrails.ChatMessage(message.role(), message.content()));
         }
-        transcript = transcript.with(Transcript.Turn.of("user", request.goal()));
+        // guardrails first: a blocked goal starts nothing; a masked one reaches the model masked
+        Transcript transcript = new Transcript(List.of(Transcript.Turn.of("system", this.systemPrompt)));
+        for (dev.genaiplatform.contracts.guardrails.ChatMessage checked
+                : this.goalCheck.check(caller, conversation, request.goal())) {
+            transcript = transcript.with(Transcript.Turn.of(checked.role(), checked.content()));
+        }
         Instant now = Instant.now();
         AgentRun run = new AgentRun(UUID.randomUUID().toString(), caller.tenantId(),
                 caller.userId() != null ? caller.userId() : caller.keyId(), request.goal(), model, offered,

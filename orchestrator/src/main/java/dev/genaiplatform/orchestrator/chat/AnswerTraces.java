@@ -71,11 +71,7 @@ final class AnswerTraces {
     }
 
     static List<PlatformMetadata.FindingTrace> findings(List<Finding> findings, Verdict verdict) {
-        if (findings == null) {
-            return List.of();
-        }
-        return findings.stream().map(f -> new PlatformMetadata.FindingTrace(f.category(), action(f, verdict),
-                f.detector(), f.field())).toList();
+        return PlatformMetadata.FindingTrace.of(findings, verdict);
     }
 
     static String decision(Verdict verdict) {
@@ -83,19 +79,6 @@ final class AnswerTraces {
             case ALLOWED -> "allow";
             case REDACTED -> "redact";
             case BLOCKED -> "block";
-            case null -> null;
-        };
-    }
-
-    /**
-     * Findings carry no action of their own: a blocked verdict blocked, a redacted one masked what it found (an
-     * injection finding never masks), and an allowed one only reported.
-     */
-    private static String action(Finding finding, Verdict verdict) {
-        return switch (verdict) {
-            case BLOCKED -> "block";
-            case REDACTED -> "PROMPT_INJECTION".equals(finding.category()) ? "report" : "mask";
-            case ALLOWED -> "report";
             case null -> null;
         };
     }

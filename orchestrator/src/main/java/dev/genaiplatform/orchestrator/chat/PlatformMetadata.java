@@ -130,5 +130,22 @@ public record PlatformMetadata(Route route, String cache, List<String> attempts,
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record FindingTrace(String category, String action, String detector, String field) {
+
+        /**
+         * Findings carry no action of their own: a blocked verdict blocked, a redacted one masked what it found (an
+         * injection finding never masks), and an allowed one only reported.
+         */
+        public static List<FindingTrace> of(List<dev.genaiplatform.contracts.guardrails.Finding> findings,
+                                            dev.genaiplatform.contracts.guardrails.Verdict verdict) {
+            if (findings == null) {
+                return List.of();
+            }
+            return findings.stream().map(f -> new FindingTrace(f.category(), switch (verdict) {
+                case BLOCKED -> "block";
+                case REDACTED -> "PROMPT_INJECTION".equals(f.category()) ? "report" : "mask";
+                case ALLOWED -> "report";
+                case null -> null;
+            }, f.detector(), f.field())).toList();
+        }
     }
 }
