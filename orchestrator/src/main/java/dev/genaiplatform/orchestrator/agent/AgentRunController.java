@@ -1,5 +1,7 @@
 package dev.genaiplatform.orchestrator.agent;
 
+import dev.genaiplatform.contracts.problem.ProblemType;
+
 import dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent;
 import dev.genaiplatform.orchestrator.problem.Problems;
 import dev.genaiplatform.orchestrator.security.Caller;
@@ -99,6 +101,14 @@ class AgentRunController {
                         .doOnNext(step -> after.set(step.seq()))
                         .takeUntil(step -> StepType.FINAL.contains(step.type())))
                 .map(step -> ServerSentEvent.builder(step).id(Long.toString(step.seq())).event(step.type()).build());
+    }
+
+    /** tools-agent (or another dependency) did not answer: 503, never a 500. */
+    @ExceptionHandler(dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException ex,
+                                              ServerWebExchange exchange) {
+        return refused(new AgentException(ProblemType.DEPENDENCY_UNAVAILABLE, "The " + ex.dependency()
+                + " service did not answer. Retry shortly.", null), exchange);
     }
 
     @ExceptionHandler(AgentException.class)

@@ -54,8 +54,21 @@ class AgentRuns {
         if (request.goal() == null || request.goal().isBlank()) {
             throw new AgentException(ProblemType.MISSING_REQUIRED_PARAMETER, "A run needs a goal.", "goal");
         }
+        List<dev.genaiplatform.contracts.guardrails.ChatMessage> conversation = new ArrayList<>();
+        for (AgentRunRequest.Message message : request.messages() == null ? List.<AgentRunRequest.Message>of()
+                : request.messages()) {
+            if (!"user".equals(message.role()) && !"assistant".equals(message.role())) {
+                throw new AgentException(ProblemType.INVALID_VALUE, "A conversation message's role is 'user' or "
+                        + "'assistant'.", "messages");
+            }
+            conversation.add(new dev.genaiplatform.contracts.guardrails.ChatMessage(message.role(), message.content()));
+        }
         String model = model(caller, request.model());
         AgentRun.Budget budget = budget(request.limits());
+        // guardrails before anything leaves this service: a blocked goal starts nothing (not even a call to
+        // tools-agent); a masked one reaches the model masked
+        List<dev.genaiplatform.contracts.guardrails.ChatMessage> checkedConversation =
+                this.goalCheck.check(caller, conversation, request.goal());
         List<String> names = request.tools() == null ? List.of() : request.tools().stream().distinct().toList();
         List<AgentRun.ToolSpec> offered = new ArrayList<>();
         if (!names.isEmpty()) {
@@ -73,16 +86,6 @@ class AgentRuns {
                 offered.add(tool.spec());
             }
         }
-        List<dev.genaiplatform.contracts.guardrails.ChatMessage> conversation = new ArrayList<>();
-        for (AgentRunRequest.Message message : request.messages() == null ? List.<AgentRunRequest.Message>of()
-                : request.messages()) {
-            if (!"user".equals(message.role()) && !"assistant".equals(message.role())) {
-                throw new AgentException(ProblemType.INVALID_VALUE, "A conversation message's role is 'user' or "
-                        + "'assistant'.", "messages");
-            }
-            conversation.add(new dev.genaiplatform.contracts.guardrails.ChatMessage(message.role(), message.content()));
-        }
-        // guardrails first: a blocked goal starts nothing; a masked one reaches the model masked
         Transcript transcript = new Transcript(List.of(Transcript.Turn.of("system", this.systemPrompt)));
         for (dev.genaiplatform.contracts.guardrails.ChatMessage checked
                 : this.goalCheck.check(caller, conversation, request.goal())) {

@@ -46,6 +46,11 @@ public final class AnswerKindRules {
         this.settings = settings;
     }
 
+    /** The sentence the prompt tells the model to say when it does not know (also what an abstention says). */
+    public String abstainMessage() {
+        return this.settings.abstain().message();
+    }
+
     /** What to do with the request. */
     public sealed interface Decision {
     }

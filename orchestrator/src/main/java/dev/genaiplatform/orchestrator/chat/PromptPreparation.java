@@ -144,8 +144,10 @@ class PromptPreparation {
         log.info("Request {} (tenant {}): verdict {}, {} of {} passages in the prompt, ~{} prompt tokens, {} turns dropped",
                 trace.requestId, trace.tenantId, check.verdict(), prompt.passages().size(), screened.size(),
                 prompt.promptTokens(), prompt.droppedMessages());
-        return new Prepared(prompt, decision,
-                new OutputGuard.AnswerContext(trace.requestId, canary, prompt.instructions(), vaultId));
+        // The instructions guardrails watch for in answers, minus the sentence the model is told to say word for word
+        // when it does not know: that "leak" is the answer the prompt asks for.
+        String watched = prompt.instructions().replace(this.answerKinds.abstainMessage(), "");
+        return new Prepared(prompt, decision, new OutputGuard.AnswerContext(trace.requestId, canary, watched, vaultId));
     }
 
     private static CheckInputCommand withVault(CheckInputCommand command, String vaultId) {

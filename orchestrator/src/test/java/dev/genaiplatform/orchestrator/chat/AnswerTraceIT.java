@@ -202,7 +202,10 @@ class AnswerTraceIT {
                 .filter(c -> c.requestId().equals(body.get("id").asString()) && c.source().equals("answer"))
                 .findFirst().orElseThrow();
         assertThat(check.canary()).matches("cnry-[0-9a-f]{8}");
-        assertThat(check.systemPrompt()).contains(check.canary()).doesNotContain("[1] (source:");
+        // the instructions without the passages (an answer may quote them) and without the sentence the model is told
+        // to say when it does not know (that answer is no leak)
+        assertThat(check.systemPrompt()).contains(check.canary()).contains("Answer only from the context passages")
+                .doesNotContain("[1] (source:").doesNotContain("I don't know.");
         assertThat(awaitEvent(body.get("id").asString()).outcome()).isEqualTo(Outcome.REFUSED_BY_GUARDRAILS);
     }
 

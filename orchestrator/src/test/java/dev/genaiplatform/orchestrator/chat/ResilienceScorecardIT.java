@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         // back most of this class's questions, which test other mechanisms (AnswerTraceIT tests the rules)
         "platform.orchestrator.answer-kinds.abstain.min-relevance=0",
         "platform.orchestrator.answer-kinds.clarify.enabled=false",
+        // output checks in windows of 24 characters: a short test answer still streams in several pieces
+        "platform.orchestrator.output-checks.window-chars=24",
         "platform.orchestrator.cache.enabled=false",
         "platform.orchestrator.resilience.first-token-timeout=3s",
         "platform.orchestrator.resilience.idle-timeout=3s",

@@ -38,6 +38,8 @@ import static org.awaitility.Awaitility.await;
         // back most of this class's questions, which test other mechanisms (AnswerTraceIT tests the rules)
         "platform.orchestrator.answer-kinds.abstain.min-relevance=0",
         "platform.orchestrator.answer-kinds.clarify.enabled=false",
+        // output checks in windows of 24 characters: a short test answer still streams in several pieces
+        "platform.orchestrator.output-checks.window-chars=24",
         "management.server.port=0", "platform.orchestrator.semantic-cache.enabled=true"})
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers", topics = {
         Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED, Topics.GUARDRAILS_CHECK_OUTPUT, Topics.GUARDRAILS_OUTPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
