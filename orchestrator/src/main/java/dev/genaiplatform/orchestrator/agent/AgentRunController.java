@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 @RestController
 class AgentRunController {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentRunController.class);
+
     private final AgentRuns runs;
     private final AgentSettings settings;
 
@@ -107,6 +109,7 @@ class AgentRunController {
     @ExceptionHandler(dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException.class)
     ResponseEntity<ProblemDetail> unavailable(dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException ex,
                                               ServerWebExchange exchange) {
+        log.warn("Agent API: {}", ex.getMessage());
         return refused(new AgentException(ProblemType.DEPENDENCY_UNAVAILABLE, "The " + ex.dependency()
                 + " service did not answer. Retry shortly.", null), exchange);
     }
