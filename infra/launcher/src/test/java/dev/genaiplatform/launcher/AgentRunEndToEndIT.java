@@ -43,10 +43,11 @@ class AgentRunEndToEndIT {
     }
 
     @Test
-    @Disabled("The launcher starts the orchestrator without TOOLS_AGENT_URL (ServiceEnvironment), so on the test's "
-            + "random ports it asks 127.0.0.1:8083 for the tools and answers 503. With that variable set, the run "
-            + "still got 503 from GET /api/tools at the real tools-agent on 2026-12-06 (cause now logged by the "
-            + "orchestrator as 'Agent API: ...'). Enable once both are fixed.")
+    @Disabled("Two things outside the orchestrator stop it (2026-12-06): the launcher starts the orchestrator without "
+            + "TOOLS_AGENT_URL (ServiceEnvironment), so on the test's random ports it asks 127.0.0.1:8083; with that set "
+            + "locally, tools-agent answers GET /api/tools with 401 invalid_internal_token for the gateway's token, "
+            + "because its JwtDecoder (ToolsAgentConfiguration.jwtDecoder) names no algorithm and so expects RS256, "
+            + "while the gateway signs ES256 (every other service sets .jwsAlgorithm(ES256)). Enable once both are fixed.")
     void aCalculatorRunCallsTheRealToolInToolsAgentAndAnswersWithItsResult() throws Exception {
         HttpResponse<String> started = send("POST", "/api/agent/runs", Map.of(
                 "goal", "Use the calculator: what is 12 * 7?", "tools", List.of("calculator"), "model", "sim-small"));
