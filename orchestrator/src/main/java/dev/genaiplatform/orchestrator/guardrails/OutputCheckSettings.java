@@ -24,7 +24,7 @@ import java.util.List;
 public record OutputCheckSettings(@DefaultValue("true") boolean enabled,
                                   @DefaultValue("true") boolean screenPassages,
                                   @DefaultValue("flagged") Spotlight spotlight,
-                                  @DefaultValue("160") int windowChars,
+                                  @DefaultValue("64") int windowChars,
                                   @DefaultValue("400") int lookBehindChars,
                                   List<String> allowedDomains) {
 
