@@ -208,9 +208,12 @@ class ChatCompletionService {
             SemanticProbe semantic = null;
             if (cacheKey != null) {
                 Optional<StoredAnswer> hit = trace.time(Stage.CACHE, () -> this.cache.get(cacheKey));
+                trace.note(Stage.CACHE, "miss", null);
                 if (hit.isEmpty() && this.semanticCache.enabled()) {
                     // 2b. The semantic cache: the same tenant asked something that means the same.
                     semantic = trace.time(Stage.SEMANTIC_CACHE, () -> probe(request, caller, route, trace));
+                    trace.note(Stage.SEMANTIC_CACHE, semantic == null ? "not eligible"
+                            : semantic.hit() != null ? "hit" : "miss", null);
                     if (semantic != null && semantic.hit() != null) {
                         return fromCache(request, trace, route, semantic.hit(), "semantic-hit");
                     }
@@ -485,7 +488,9 @@ class ChatCompletionService {
         trace.costUsd = 0.0;
         trace.firstToken();
         trace.finishReason(hit.finishReason());
-        trace.note(Stage.CACHE, kind, null);
+        if ("hit".equals(kind)) {
+            trace.note(Stage.CACHE, "hit", null);
+        }
         PlatformMetadata metadata = AnswerTraces.metadata(trace, route, null, hit.citations());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(PlatformHttpHeaders.ROUTE, route.header());
