@@ -29,8 +29,8 @@ async function useKey(key) {
   try {
     const models = await (await apiFetch('/v1/models')).json();
     const picker = $('model');
-    picker.replaceChildren(el('option', { value: 'auto' }, 'auto (let the router choose)'),
-      ...models.data.map((model) => el('option', { value: model.id }, model.id)));
+    // The key's own models, as the gateway lists them; the first is chosen until the user picks another.
+    picker.replaceChildren(...models.data.map((model) => el('option', { value: model.id }, model.id)));
     notice(null);
     $('key-help').textContent = `Key accepted: ${models.data.length} models. Kept in this tab only.`;
   } catch (error) {
