@@ -6,7 +6,7 @@ import DOMPurify from '/webjars/dompurify/dist/purify.es.mjs';
 import { apiFetch, apiKey, ApiError } from './api.js';
 import { streamChat } from './chat.js';
 import { el, routeLine, tracePanel } from './trace.js';
-import { uploadDocument } from './documents.js';
+import { uploadDocument, uploadedStore } from './documents.js';
 import { startRun } from './agent.js';
 
 const $ = (id) => document.getElementById(id);
@@ -62,6 +62,11 @@ function addTurn(role, text) {
 
 async function send(text) {
   if (running) return;
+  if (!$('model').value) {
+    notice('Enter your API key first: it decides which models you may use.');
+    $('message').value = text;
+    return;
+  }
   notice(null);
   addTurn('user', text);
   history.push({ role: 'user', content: text });
@@ -79,6 +84,7 @@ async function send(text) {
   try {
     const answer = await streamChat({
       messages: history, model: $('model').value, signal: running.signal,
+      vectorStoreIds: $('search-uploads').checked && uploadedStore() ? [uploadedStore()] : [],
       // Paint at most once a frame: re-rendering the markdown for every token would cost more than it shows.
       onText: (text) => {
         latest = text;
@@ -215,6 +221,7 @@ $('upload-form').addEventListener('submit', async (event) => {
       $('upload-progress').value = percent;
       $('upload-status').textContent = words;
     });
+    $('search-uploads').disabled = false;
   } catch (error) {
     $('upload-status').textContent = error.message;
   }
@@ -231,3 +238,4 @@ $('agent-form').addEventListener('submit', async (event) => {
 });
 
 if (apiKey.get()) useKey(apiKey.get());
+$('search-uploads').disabled = !uploadedStore();

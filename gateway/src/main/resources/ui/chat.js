@@ -14,12 +14,11 @@ import { serverSentEvents } from './sse.js';
  * resolves with answerKind 'partial' and the text so far (the error in `interruption`): what was said stands.
  * A stream that breaks before any text rejects with an ApiError.
  */
-export async function streamChat({ messages, model, signal, onText }) {
-  const response = await apiFetch('/v1/chat/completions', {
-    method: 'POST',
-    signal,
-    json: { model, messages, stream: true },
-  });
+export async function streamChat({ messages, model, vectorStoreIds, signal, onText }) {
+  const request = { model, messages, stream: true };
+  // The platform's own field: which of the tenant's vector stores retrieval searches (none named: the default).
+  if (vectorStoreIds?.length) request.vector_store_ids = vectorStoreIds;
+  const response = await apiFetch('/v1/chat/completions', { method: 'POST', signal, json: request });
   const answer = { id: null, model: null, text: '', finishReason: null, citations: [], platform: null, usage: null };
   try {
     for await (const event of serverSentEvents(response)) {

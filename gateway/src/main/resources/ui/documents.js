@@ -22,9 +22,12 @@ export async function uploadDocument(file, onProgress) {
   if (attached.status !== 'completed') {
     throw new Error(`Indexing ${file.name} failed: ${attached.last_error?.message ?? attached.status}`);
   }
-  onProgress(100, `${file.name} is indexed and can be cited.`);
+  onProgress(100, `${file.name} is indexed: tick "Answer from my uploaded documents" to ask about it.`);
   return attached;
 }
+
+/** This tab's vector store if an upload created one (chat then may search it: "vector_store_ids"). */
+export const uploadedStore = () => sessionStorage.getItem(STORE_NAME);
 
 /** This tab's vector store, created on first use. */
 async function vectorStore() {
