@@ -111,15 +111,22 @@ class EvaluationConfiguration {
         return new RunRepository(jdbc);
     }
 
+    /** Cited passages are checked against the docs retrieval ingests (the {@code docs} artifact). */
+    @Bean
+    PassageSource passageSource() {
+        return new PassageSource();
+    }
+
     /** Runs call the gateway with the service's own API key, like any client; the caller's tenant owns the record. */
     @Bean(destroyMethod = "close")
-    RunService runService(GoldenSets goldenSets, RunRepository runs, EvaluationProperties properties) {
+    RunService runService(GoldenSets goldenSets, RunRepository runs, EvaluationProperties properties,
+                          PassageSource passages) {
         var gateway = properties.gateway();
         var client = new GatewayChatClient(gateway.url(), gateway.apiKey(), gateway.requestTimeout());
         var judge = properties.judge() != null && properties.judge().enabled()
                 ? new GroundednessJudge(properties.judge().baseUrl(), properties.judge().apiKey(), properties.judge().model())
                 : null;
-        var offlineRun = new OfflineRun(client, new CaseScorer(new PassageSource(), Prices.simulatorDefaults(), judge),
+        var offlineRun = new OfflineRun(client, new CaseScorer(passages, Prices.simulatorDefaults(), judge),
                 properties.runs().concurrency());
         return new RunService(goldenSets, runs, offlineRun, properties.runs().bootstrapResamples(),
                 properties.runs().maxConcurrentRuns());

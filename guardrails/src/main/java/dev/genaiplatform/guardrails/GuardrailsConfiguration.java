@@ -2,14 +2,20 @@ package dev.genaiplatform.guardrails;
 
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
+import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
+import dev.genaiplatform.guardrails.moderation.HostedModerationClient;
+import dev.genaiplatform.guardrails.moderation.ModerationClassifier;
+import dev.genaiplatform.guardrails.moderation.ModerationDetector;
 import dev.genaiplatform.guardrails.ner.NameFinderDetector;
 import dev.genaiplatform.guardrails.output.OutputChecker;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
 import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.size.InputSizeDetector;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -44,13 +50,23 @@ class GuardrailsConfiguration {
     /**
      * The size check always runs first and blocks, so an oversize request is never scanned. Then, in this
      * order, the detectors a policy may ask for: shaped PII and secrets (checksums make them the most precise,
-     * so their spans win overlaps), names and addresses (the trained model), prompt injection.
+     * so their spans win overlaps), names and addresses (the trained model), prompt injection, harmful content.
      */
     @Bean
     GuardrailPipeline guardrailPipeline(GuardrailsProperties properties, PiiDetector pii,
-                                        PromptInjectionDetector injection, MeterRegistry meterRegistry) {
+                                        PromptInjectionDetector injection, ModerationDetector moderation,
+                                        MeterRegistry meterRegistry) {
         return new GuardrailPipeline(new InputSizeDetector(properties.maxInputChars()),
-                List.of(pii, new NameFinderDetector(), injection), meterRegistry);
+                List.of(pii, new NameFinderDetector(), injection, moderation), meterRegistry);
+    }
+
+    /**
+     * all-MiniLM-L6-v2 (int8 ONNX, in the langchain4j jar), loaded once and shared by both classifiers; they embed
+     * the same normalised windows of a message, so the second reads them from {@link RecentEmbeddings}.
+     */
+    @Bean
+    EmbeddingModel miniLm() {
+        return new RecentEmbeddings(new AllMiniLmL6V2QuantizedEmbeddingModel(), 256);
     }
 
     @Bean
@@ -58,15 +74,23 @@ class GuardrailsConfiguration {
         return new PiiDetector();
     }
 
-    /** Loads MiniLM (ONNX, from the classpath) and the trained weights once: about half a second. */
     @Bean
-    PromptInjectionDetector promptInjectionDetector() {
-        return new PromptInjectionDetector(InjectionClassifier.load());
+    PromptInjectionDetector promptInjectionDetector(EmbeddingModel miniLm) {
+        return new PromptInjectionDetector(InjectionClassifier.load(miniLm));
+    }
+
+    /** Rules, the trained classifier, and the hosted endpoint only when {@code moderation.hosted-url} is set. */
+    @Bean
+    ModerationDetector moderationDetector(EmbeddingModel miniLm, GuardrailsProperties properties) {
+        GuardrailsProperties.Moderation settings = properties.moderation();
+        HostedModerationClient hosted = settings.hostedUrl() == null || settings.hostedUrl().isBlank() ? null
+                : new HostedModerationClient(java.net.URI.create(settings.hostedUrl()), settings.hostedModel(), settings.hostedApiKey(), settings.hostedTimeout());
+        return new ModerationDetector(ModerationClassifier.load(miniLm), hosted);
     }
 
     @Bean
-    OutputChecker outputChecker(PiiDetector pii, PromptInjectionDetector injection) {
-        return new OutputChecker(pii, injection);
+    OutputChecker outputChecker(PiiDetector pii, PromptInjectionDetector injection, ModerationDetector moderation) {
+        return new OutputChecker(pii, injection, moderation);
     }
 
     @Bean

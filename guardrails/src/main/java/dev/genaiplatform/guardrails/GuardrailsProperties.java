@@ -19,19 +19,37 @@ import java.util.Map;
  * @param tenantPolicies {@code tenant-policies.<tenant>}: the policy a tenant gets when the caller names none
  * @param pseudonymTtl   {@code pseudonym-ttl} (env {@code GUARDRAILS_PSEUDONYM_TTL}): how long a conversation's
  *                       pseudonym vault lives in Redis after its last write. Default 24h.
+ * @param moderation     {@code moderation.*}: the optional hosted moderation endpoint
  */
 @ConfigurationProperties("platform.guardrails")
 record GuardrailsProperties(@DefaultValue("32000") int maxInputChars,
                             Map<String, GuardrailPolicy> policies,
                             Map<String, String> tenantPolicies,
-                            @DefaultValue("24h") Duration pseudonymTtl) {
+                            @DefaultValue("24h") Duration pseudonymTtl,
+                            @DefaultValue Moderation moderation) {
+
+    /**
+     * A hosted moderation endpoint in the OpenAI {@code /v1/moderations} shape, off unless {@code hosted-url} is
+     * set. Its scores raise the local classifier's; when it fails, the local checks decide alone.
+     *
+     * @param hostedUrl     {@code hosted-url} (env {@code GUARDRAILS_MODERATION_URL}), e.g.
+     *                      {@code https://api.openai.com/v1/moderations}; unset = never called
+     * @param hostedModel   {@code hosted-model} (env {@code GUARDRAILS_MODERATION_MODEL}), sent as {@code model}
+     *                      when set
+     * @param hostedApiKey  {@code hosted-api-key} (env {@code GUARDRAILS_MODERATION_API_KEY}), sent as a bearer
+     *                      token; never commit it
+     * @param hostedTimeout {@code hosted-timeout}: connect and answer timeout, default 2s
+     */
+    record Moderation(String hostedUrl, String hostedModel, String hostedApiKey,
+                      @DefaultValue("2s") Duration hostedTimeout) {
+    }
 
     GuardrailsProperties {
         if (maxInputChars <= 0) {
             throw new IllegalArgumentException("platform.guardrails.max-input-chars must be positive, was " + maxInputChars);
         }
         policies = policies == null || policies.isEmpty()
-                ? Map.of("default", new GuardrailPolicy(null, null, null, 0.5)) : policies;
+                ? Map.of("default", new GuardrailPolicy(null, null, null, 0.5, null)) : policies;
         tenantPolicies = tenantPolicies == null ? Map.of() : tenantPolicies;
     }
 }

@@ -3,6 +3,8 @@ package dev.genaiplatform.retrieval;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.retrieval.catalog.AuditLog;
 import dev.genaiplatform.retrieval.catalog.FileCatalog;
+import dev.genaiplatform.retrieval.catalog.SourceTexts;
+import dev.genaiplatform.retrieval.citation.CitationSources;
 import dev.genaiplatform.retrieval.catalog.VectorStoreCatalog;
 import dev.genaiplatform.retrieval.chunking.ChunkingStrategies;
 import dev.genaiplatform.retrieval.chunking.MarkdownHeadingChunker;
@@ -20,6 +22,11 @@ import dev.genaiplatform.retrieval.rerank.MaximalMarginalRelevance;
 import dev.genaiplatform.retrieval.rerank.Reranker;
 import dev.genaiplatform.retrieval.search.SearchScopes;
 import org.springframework.web.client.RestClient;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import dev.genaiplatform.retrieval.rewrite.ModelQueryRewriter;
+import dev.genaiplatform.retrieval.rewrite.QueryRewriter;
+import dev.genaiplatform.retrieval.rewrite.RuleBasedQueryRewriter;
+import java.net.http.HttpClient;
 import org.apache.lucene.store.FSDirectory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +37,7 @@ import dev.genaiplatform.retrieval.ingest.MarkdownDocumentLoader;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.RecencyBoost;
 import dev.genaiplatform.retrieval.search.SearchLimits;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -111,6 +119,17 @@ class RetrievalConfiguration {
     }
 
     @Bean
+    SourceTexts sourceTexts(JdbcClient jdbc) {
+        return new SourceTexts(jdbc);
+    }
+
+    @Bean
+    CitationSources citationSources(LuceneHybridVectorStore index, SearchScopes scopes, SourceTexts sourceTexts,
+                                    DocumentCatalog corpus, FileCatalog files, DocumentParser parser) {
+        return new CitationSources(index, scopes, sourceTexts, corpus, files, parser);
+    }
+
+    @Bean
     AuditLog auditLog(JdbcClient jdbc) {
         return new AuditLog(jdbc);
     }
@@ -143,10 +162,10 @@ class RetrievalConfiguration {
     }
 
     @Bean
-    IngestionPipeline ingestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, DocumentParser parser,
-                                        ChunkingStrategies strategies, LuceneHybridVectorStore index,
+    IngestionPipeline ingestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, SourceTexts sourceTexts,
+                                        DocumentParser parser, ChunkingStrategies strategies, LuceneHybridVectorStore index,
                                         IndexMutations mutations, RetrievalEvents events, Clock clock) {
-        return new IngestionPipeline(files, stores, audit, parser, strategies, index, mutations, events, clock);
+        return new IngestionPipeline(files, stores, audit, sourceTexts, parser, strategies, index, mutations, events, clock);
     }
 
     @Bean
@@ -208,12 +227,32 @@ class RetrievalConfiguration {
         };
     }
 
+    /** Query rewriting (platform.retrieval.rewrite.rewriter): the rules, or a model with the rules standing in. */
+    @Bean
+    QueryRewriter queryRewriter(RetrievalProperties properties, MeterRegistry meterRegistry) {
+        RetrievalProperties.Rewrite rewrite = properties.rewrite();
+        QueryRewriter rules = new RuleBasedQueryRewriter(rewrite.maxQueries());
+        if (!"model".equals(rewrite.rewriter())) {
+            return rules;
+        }
+        var requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(rewrite.timeout()).build());
+        requests.setReadTimeout(rewrite.timeout());
+        RestClient http = RestClient.builder().baseUrl(rewrite.baseUrl()).requestFactory(requests)
+                .defaultHeaders(headers -> {
+                    if (rewrite.apiKey() != null && !rewrite.apiKey().isBlank()) {
+                        headers.setBearerAuth(rewrite.apiKey());
+                    }
+                }).build();
+        return new ModelQueryRewriter(http, rewrite.model(), rewrite.maxQueries(), rules, meterRegistry);
+    }
+
     @Bean
     ChunkSearch chunkSearch(LuceneHybridVectorStore store, RetrievalProperties properties, MeterRegistry meterRegistry,
-                            Reranker reranker, EmbeddingModel embeddingModel) {
+                            Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter, Clock clock) {
         return new ChunkSearch(store,
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),
-                meterRegistry, reranker, embeddingModel, properties.rerank().candidates());
+                meterRegistry, reranker, embeddingModel, properties.rerank().candidates(), queryRewriter,
+                properties.recencyHalfLife() == null ? null : new RecencyBoost(properties.recencyHalfLife(), clock));
     }
 
     @Bean

@@ -33,6 +33,10 @@ import java.util.List;
  * @param maxFileBytes        largest upload accepted, in bytes; larger ones get a 413 problem. Env
  *                            RETRIEVAL_MAX_FILE_BYTES (keep spring.servlet.multipart.max-file-size at least as large).
  * @param rerank              the second ranking stage after fusion, see {@link Rerank}.
+ * @param rewrite             query rewriting before the search, see {@link Rewrite}.
+ * @param recencyHalfLife     when set, fresher file versions rank higher: a passage's score is scaled by
+ *                            {@code 0.5 + 0.5 × 2^(-age / half-life)} (never below half). Unset (the default): off.
+ *                            Env RETRIEVAL_RECENCY_HALF_LIFE, e.g. {@code 30d}.
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -47,7 +51,9 @@ public record RetrievalProperties(
         @DefaultValue("60") int rrfK,
         String indexDir,
         @DefaultValue("20971520") long maxFileBytes,
-        @DefaultValue Rerank rerank) {
+        @DefaultValue Rerank rerank,
+        @DefaultValue Rewrite rewrite,
+        java.time.Duration recencyHalfLife) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -59,6 +65,8 @@ public record RetrievalProperties(
         require(rrfK >= 1, "rrf-k must be at least 1");
         require(indexDir != null && !indexDir.isBlank(), "index-dir must name a folder");
         require(maxFileBytes >= 1, "max-file-bytes must be at least 1");
+        require(recencyHalfLife == null || (!recencyHalfLife.isNegative() && !recencyHalfLife.isZero()),
+                "recency-half-life must be positive when set");
         excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
     }
 
@@ -81,6 +89,31 @@ public record RetrievalProperties(
             require(candidates >= 1 && candidates <= 200, "rerank.candidates must be between 1 and 200");
             require(!"hosted".equals(strategy) || (hostedUrl != null && !hostedUrl.isBlank()),
                     "rerank.hosted-url is required for the hosted strategy");
+        }
+    }
+
+    /**
+     * @param enabledByDefault rewrite when neither the request ({@code rewrite}, OpenAI's {@code rewrite_query}) nor a
+     *                         searched store's metadata ({@code rewrite_query}) says. Env RETRIEVAL_REWRITE.
+     * @param rewriter         {@code rules} (deterministic, no model) or {@code model} (a chat model through an
+     *                         OpenAI-compatible endpoint, the rules standing in whenever it fails). Env RETRIEVAL_REWRITER.
+     * @param maxQueries       most queries one rewrite searches, the standalone one included (1 = no alternatives).
+     *                         Each costs one hybrid search. Env RETRIEVAL_REWRITE_MAX_QUERIES.
+     * @param baseUrl          the model endpoint, {@code /chat/completions} is appended, e.g. {@code http://127.0.0.1:8090/v1}
+     *                         (the simulator) or {@code https://api.openai.com/v1}. Env RETRIEVAL_REWRITE_BASE_URL, else LLM_BASE_URL.
+     * @param apiKey           its key (Bearer), from the environment only. Env RETRIEVAL_REWRITE_API_KEY, else LLM_API_KEY.
+     * @param model            the model name. Env RETRIEVAL_REWRITE_MODEL.
+     * @param timeout          how long a search waits for the model before the rules rewrite instead. Env RETRIEVAL_REWRITE_TIMEOUT.
+     */
+    public record Rewrite(@DefaultValue("false") boolean enabledByDefault, @DefaultValue("rules") String rewriter,
+                          @DefaultValue("3") int maxQueries, @DefaultValue("http://127.0.0.1:8090/v1") String baseUrl,
+                          String apiKey, @DefaultValue("sim-small") String model,
+                          @DefaultValue("2s") java.time.Duration timeout) {
+        public Rewrite {
+            require(List.of("rules", "model").contains(rewriter), "rewrite.rewriter must be rules or model");
+            require(maxQueries >= 1 && maxQueries <= 5, "rewrite.max-queries must be between 1 and 5");
+            require(!"model".equals(rewriter) || (baseUrl != null && !baseUrl.isBlank()), "rewrite.base-url is required for the model rewriter");
+            require(timeout != null && !timeout.isNegative() && !timeout.isZero(), "rewrite.timeout must be positive");
         }
     }
 

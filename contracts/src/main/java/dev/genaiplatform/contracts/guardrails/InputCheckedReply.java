@@ -10,7 +10,9 @@ import java.util.List;
  * @param verdict              allowed, redacted or blocked
  * @param messages             the messages to forward: redacted where needed; empty when blocked
  * @param findings             what the detectors found, without the sensitive text
- * @param reason               a sentence a client may see when blocked; null otherwise
+ * @param reason               a sentence a client may see: when blocked, why; when allowed or redacted, a
+ *                             warning to show the user beside the answer (a policy action WARN, e.g. where
+ *                             to find help after a self-harm message); null when there is nothing to show
  * @param tools                the tool definitions to forward (masked where needed); empty when blocked
  * @param responseFormatSchema the response format schema to forward, null when none or blocked
  * @param stop                 the stop sequences to forward; empty when none or blocked

@@ -8,7 +8,8 @@ import java.util.List;
  * <ul>
  *   <li>{@code answer}: BLOCKED means stop the stream now and end it with an explicit guardrail event showing
  *       {@code reason} (never a silent cut); REDACTED means send {@code text} instead of the window (PII masked,
- *       pseudonyms restored); ALLOWED means send {@code text} (pseudonyms restored, else unchanged).</li>
+ *       pseudonyms restored); ALLOWED means send {@code text} (pseudonyms restored, else unchanged). A non-null
+ *       {@code reason} on ALLOWED or REDACTED is a warning to show once beside the answer.</li>
  *   <li>{@code retrieved-chunk} / {@code tool-result}: BLOCKED means leave the chunk out (it carries
  *       instructions); otherwise put {@code text} in the prompt: it is wrapped in spotlighting delimiters.</li>
  * </ul>
@@ -19,7 +20,8 @@ import java.util.List;
  * @param text           what to use instead of the command's text; empty when blocked
  * @param findings       what was found, at offsets of the whole answer ({@code offset} added), without text;
  *                       {@code field} is the source
- * @param reason         a sentence a user may see when blocked; null otherwise
+ * @param reason         a sentence a user may see: when blocked, why; when allowed or redacted, a warning to
+ *                       show beside the answer (a policy action WARN); null when there is nothing to show
  * @param injectionScore the injection score of untrusted data; null for answers
  */
 public record OutputCheckedReply(String requestId, String source, Verdict verdict, String text,

@@ -30,6 +30,8 @@ public enum ProblemType {
     NOT_FOUND(404, "not_found", ErrorKind.INVALID_REQUEST, "Not found"),
     MODEL_NOT_FOUND(404, "model_not_found", ErrorKind.INVALID_REQUEST, "Model not found"),
     ROUTE_NOT_FOUND(404, "route_not_found", ErrorKind.INVALID_REQUEST, "Unknown route"),
+    /** A cited chunk whose document version is gone (replaced, deleted) or not the caller's to read (ADR 0005). */
+    DOCUMENT_NOT_FOUND(404, "document_not_found", ErrorKind.INVALID_REQUEST, "Document not found"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed", ErrorKind.INVALID_REQUEST, "Method not allowed"),
     REQUEST_TIMEOUT(408, "request_timeout", ErrorKind.INVALID_REQUEST, "Request not received in time"),
     CONFLICT(409, "conflict", ErrorKind.INVALID_REQUEST, "Conflict with the current state"),

@@ -1,5 +1,7 @@
 package dev.genaiplatform.contracts.retrieval;
 
+import java.util.List;
+
 /**
  * Asks retrieval for the passages that best answer a query.
  *
@@ -8,11 +10,22 @@ package dev.genaiplatform.contracts.retrieval;
  * @param topK      how many passages to return at most
  * @param vectorStoreIds the tenant's vector stores to search; empty or null means the tenant's default store
  *                       (the caller's tenant, user and groups come from the verified internal token, never from here)
+ * @param conversation the turns before this question, oldest first (null or empty: none); with {@code rewrite} a
+ *                     follow-up is made to stand alone with them
+ * @param rewrite   rewrite the query (follow-up → standalone, plus alternative phrasings searched together); null
+ *                  means the stores' or the service's default
+ * @param hops      retrieve → read → retrieve again up to this many times (1 to 3); null or 0 means one search
  */
-public record SearchCommand(String requestId, String query, int topK, java.util.List<String> vectorStoreIds) {
+public record SearchCommand(String requestId, String query, int topK, List<String> vectorStoreIds,
+                            List<ConversationTurn> conversation, Boolean rewrite, Integer hops) {
+
+    /** A search of the given stores, as the service's defaults say. */
+    public SearchCommand(String requestId, String query, int topK, List<String> vectorStoreIds) {
+        this(requestId, query, topK, vectorStoreIds, null, null, null);
+    }
 
     /** A search of the tenant's default store. */
     public SearchCommand(String requestId, String query, int topK) {
-        this(requestId, query, topK, java.util.List.of());
+        this(requestId, query, topK, List.of());
     }
 }

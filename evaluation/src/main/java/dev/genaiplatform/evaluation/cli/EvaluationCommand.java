@@ -21,6 +21,7 @@ import dev.genaiplatform.evaluation.runs.Prices;
 import dev.genaiplatform.evaluation.runs.RecordedAnswers;
 import dev.genaiplatform.evaluation.runs.RunSummary;
 import dev.genaiplatform.evaluation.scoring.PassageSource;
+import dev.genaiplatform.evaluation.scoring.SavedPassages;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -68,7 +69,9 @@ public final class EvaluationCommand {
               --margin X              tolerated drop of mean quality (default 0.05)
               --write-baseline PATH   write this run as a baseline
               --note TEXT             what produced the run (prompt version, commit), stored in a baseline
-              --record PATH           save every request and response as a replay fixture
+              --record PATH           save every request and response as a replay fixture, with the cited passages
+              --passages PATH         score citations against the passages saved in this fixture (written by
+                                      --record), not against the docs on the classpath
               --judge-url URL         also score groundedness with an LLM judge at this OpenAI-compatible base URL
               --judge-model NAME      the judge model (with --judge-url)
               --judge-key-env VAR     environment variable holding the judge's API key (default OPENAI_API_KEY)
@@ -131,7 +134,7 @@ public final class EvaluationCommand {
         GroundednessJudge judge = options.containsKey("judge-url") ? new GroundednessJudge(
                 URI.create(options.get("judge-url")), env(options.getOrDefault("judge-key-env", "OPENAI_API_KEY"), ""),
                 options.getOrDefault("judge-model", "gpt-4o-mini")) : null;
-        OfflineRun run = new OfflineRun(client, new CaseScorer(new PassageSource(), Prices.simulatorDefaults(), judge),
+        OfflineRun run = new OfflineRun(client, new CaseScorer(passages(options), Prices.simulatorDefaults(), judge),
                 Integer.parseInt(options.getOrDefault("concurrency", "4")));
 
         ProgressBar progress = new ProgressBar(err, set.name());
@@ -174,7 +177,7 @@ public final class EvaluationCommand {
         if (options.containsKey("record")) {
             RecordedAnswers.write(Path.of(options.get("record")), "Recorded by the evaluation command: set "
                     + set.name() + " v" + set.version() + ", model " + model + ". " + options.getOrDefault("note", ""),
-                    recorded);
+                    recorded, new PassageSource());
             out.println("Fixture written to " + options.get("record"));
         }
         Path reportPath = Path.of(options.getOrDefault("out", "evaluation/target/evaluation-reports/" + set.name() + ".json"));
@@ -193,7 +196,7 @@ public final class EvaluationCommand {
         ChatClient client = options.containsKey("record") ? RecordedAnswers.recording(gateway, recorded) : gateway;
         ProgressBar progress = new ProgressBar(err, "red team");
         Instant started = Instant.now();
-        Scorecard scorecard = new RedTeamRun(client, new DefenceCheck(new PassageSource())).run(suite, model,
+        Scorecard scorecard = new RedTeamRun(client, new DefenceCheck(passages(options))).run(suite, model,
                 (probe, defended, done, total) -> progress.update(done, total,
                         probe.id() + (defended ? " defended" : " FINDING")));
         long onlineWait = Long.parseLong(options.getOrDefault("online-wait-seconds", "5"));
@@ -208,7 +211,7 @@ public final class EvaluationCommand {
         if (options.containsKey("record")) {
             RecordedAnswers.write(Path.of(options.get("record")), "Recorded by the evaluation command: red-team suite "
                     + suite.name() + " v" + suite.version() + ", model " + model + ". " + options.getOrDefault("note", ""),
-                    recorded);
+                    recorded, new PassageSource());
         }
         Path reportPath = Path.of(options.getOrDefault("out", "evaluation/target/evaluation-reports/redteam.json"));
         Files.createDirectories(reportPath.toAbsolutePath().getParent());
@@ -216,6 +219,12 @@ public final class EvaluationCommand {
         out.println("Report written to " + reportPath);
         boolean findings = scorecard.probes().stream().anyMatch(p -> !p.defended());
         return findings && Boolean.parseBoolean(options.getOrDefault("fail-on-finding", "false")) ? GATE_FAILED : PASSED;
+    }
+
+    /** The docs on the classpath, or the passages a recording saved ({@code --passages}). */
+    private static PassageSource passages(Map<String, String> options) {
+        return options.containsKey("passages") ? SavedPassages.readFrom(Path.of(options.get("passages")))
+                : new PassageSource();
     }
 
     private static GatewayChatClient gateway(Map<String, String> options) {

@@ -1,5 +1,8 @@
 package dev.genaiplatform.evaluation.runs;
 
+import dev.genaiplatform.evaluation.scoring.CitedPassage;
+import dev.genaiplatform.evaluation.scoring.PassageSource;
+import dev.genaiplatform.evaluation.scoring.SavedPassages;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -15,7 +18,9 @@ import java.util.List;
  * Record and replay of real platform answers. {@link #recording} wraps a client and keeps, per call, the
  * request that was sent (model, messages, tools, seed) and the response as the gateway returned it (status and
  * body); {@link #write} saves them as a fixture. Tests replay a fixture from an HTTP server, so the whole client
- * path (HTTP, parsing, scoring) runs on real answers without the platform.
+ * path (HTTP, parsing, scoring) runs on real answers without the platform. The fixture also saves the text of
+ * every passage the answers cite ({@code passages}, see {@link SavedPassages}), so it can be scored after the docs
+ * it cites have changed.
  */
 public final class RecordedAnswers {
 
@@ -41,7 +46,8 @@ public final class RecordedAnswers {
         };
     }
 
-    public static void write(Path file, String description, List<ObjectNode> exchanges) throws IOException {
+    public static void write(Path file, String description, List<ObjectNode> exchanges, PassageSource corpus)
+            throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("description", description);
         ArrayNode list = root.putArray("exchanges");
@@ -49,8 +55,20 @@ public final class RecordedAnswers {
         sorted.sort(java.util.Comparator.comparing(e -> e.path("caseId").asString() + "#"
                 + e.at("/request/seed").asInt()));
         sorted.forEach(list::add);
+        root.set("passages", SavedPassages.capture(cited(sorted), corpus));
         Files.createDirectories(file.toAbsolutePath().getParent());
         JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
+    }
+
+    private static List<CitedPassage> cited(List<ObjectNode> exchanges) {
+        List<CitedPassage> cited = new ArrayList<>();
+        for (ObjectNode exchange : exchanges) {
+            for (JsonNode citation : exchange.path("body").path("citations")) {
+                cited.add(new CitedPassage(citation.path("index").asInt(), citation.path("documentPath").asString(""),
+                        citation.path("startOffset").asInt(), citation.path("endOffset").asInt()));
+            }
+        }
+        return cited;
     }
 
     private static JsonNode readOrText(String body) {

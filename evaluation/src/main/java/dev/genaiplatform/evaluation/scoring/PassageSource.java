@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The text of a cited passage, read from the same corpus retrieval ingests (the {@code docs} artifact, on the
  * classpath under {@code platform-docs/}). Citations carry offsets, not text; reading the passage here checks the
  * answer against what the document really says, not against what the platform claims it said.
+ * {@link SavedPassages} reads them from a recording instead, for answers recorded against older docs.
  */
 public class PassageSource {
 
@@ -23,6 +24,11 @@ public class PassageSource {
         return document(passage.documentPath()).filter(text -> passage.startOffset() >= 0
                         && passage.startOffset() <= passage.endOffset() && passage.endOffset() <= text.length())
                 .map(text -> text.substring(passage.startOffset(), passage.endOffset()));
+    }
+
+    /** Whether the corpus has a document at this path (a citation of anything else is made up). */
+    public boolean contains(String documentPath) {
+        return document(documentPath).isPresent();
     }
 
     protected Optional<String> document(String path) {

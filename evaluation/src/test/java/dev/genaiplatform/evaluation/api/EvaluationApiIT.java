@@ -7,6 +7,8 @@ import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.evaluation.events.CompletionEventStore;
 import dev.genaiplatform.evaluation.events.CompletionEvents;
 import dev.genaiplatform.evaluation.safety.GuardrailVerdictStore;
+import dev.genaiplatform.evaluation.scoring.PassageSource;
+import dev.genaiplatform.evaluation.scoring.SavedPassages;
 import dev.genaiplatform.evaluation.support.Http;
 import dev.genaiplatform.evaluation.support.ReplayGateway;
 import dev.genaiplatform.evaluation.support.TestDatabase;
@@ -15,6 +17,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -41,6 +46,16 @@ import static org.awaitility.Awaitility.await;
 class EvaluationApiIT {
 
     private static final ReplayGateway GATEWAY = new ReplayGateway("ci-smoke.sim-small.json");
+
+    /** Runs score the replayed answers against the passages saved with them, not against today's docs. */
+    @TestConfiguration
+    static class SavedPassagesOfTheFixture {
+        @Bean
+        @Primary
+        PassageSource savedPassages() {
+            return SavedPassages.readFrom(ReplayGateway.fixture("ci-smoke.sim-small.json"));
+        }
+    }
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {

@@ -26,7 +26,8 @@ class EvaluationCommandIT {
     @Test
     void theCommittedBaselinePassesOnTheAnswersItWasWrittenFrom() throws Exception {
         try (ReplayGateway gateway = new ReplayGateway("ci-smoke.sim-small.json")) {
-            Outcome outcome = run(gateway, "--set", "ci-smoke", "--baseline", baseline("ci-smoke"));
+            Outcome outcome = run(gateway, "--set", "ci-smoke", "--baseline", baseline("ci-smoke"),
+                    "--passages", ReplayGateway.fixture("ci-smoke.sim-small.json").toString());
             assertThat(outcome.exit()).as(outcome.out()).isZero();
             assertThat(outcome.out()).contains("Regression gate: PASS").contains("quality (gate)")
                     .contains("citation recall");
@@ -38,7 +39,8 @@ class EvaluationCommandIT {
     @Test
     void aWorsePromptFailsTheGateWithAPerQuestionReport() throws Exception {
         try (ReplayGateway gateway = new ReplayGateway("ci-smoke.sim-small.worse-prompt.json")) {
-            Outcome outcome = run(gateway, "--set", "ci-smoke", "--baseline", baseline("ci-smoke"));
+            Outcome outcome = run(gateway, "--set", "ci-smoke", "--baseline", baseline("ci-smoke"),
+                    "--passages", ReplayGateway.fixture("ci-smoke.sim-small.worse-prompt.json").toString());
             assertThat(outcome.exit()).as(outcome.out()).isEqualTo(EvaluationCommand.GATE_FAILED);
             assertThat(outcome.out()).contains("Regression gate: FAIL").contains("Worse:")
                     .contains("then:").contains("now:");
@@ -69,6 +71,7 @@ class EvaluationCommandIT {
         try (ReplayGateway gateway = new ReplayGateway("redteam.sim-small.json")) {
             String[] args = {"redteam", "--gateway", gateway.url().toString(), "--api-key", "k",
                     "--out", temp.resolve("redteam.json").toString(), "--fail-on-finding", "true",
+                    "--passages", ReplayGateway.fixture("redteam.sim-small.json").toString(),
                     "--online-wait-seconds", "0"};
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int exit = EvaluationCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -100,11 +103,12 @@ class EvaluationCommandIT {
         judge.start();
         try (ReplayGateway gateway = new ReplayGateway("ci-smoke.sim-small.json")) {
             Outcome outcome = run(gateway, "--set", "ci-smoke", "--judge-url",
-                    "http://127.0.0.1:" + judge.getAddress().getPort() + "/v1", "--judge-model", "judge-test");
+                    "http://127.0.0.1:" + judge.getAddress().getPort() + "/v1", "--judge-model", "judge-test",
+                    "--passages", ReplayGateway.fixture("ci-smoke.sim-small.json").toString());
             assertThat(outcome.exit()).as(outcome.err()).isZero();
             assertThat(outcome.out()).contains("groundedness (judge)    0.500")
                     .containsPattern("judge agreement\\s+0\\.000  mean \\|judge - offline\\| 0\\.500 over 3 answers");
-            // one judge call per answered question, each carrying the cited passages' text from the corpus
+            // one judge call per answered question, each carrying the cited passages' text as saved with the answers
             assertThat(prompts).hasSize(3).allSatisfy(p -> assertThat(p).contains("\"model\":\"judge-test\"")
                     .contains("Passages:").contains("[1] "));
         } finally {

@@ -88,6 +88,7 @@ class RedTeamOnlineIT {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int exit = EvaluationCommand.run(new String[]{"redteam", "--gateway", gateway.url().toString(),
                             "--api-key", "k", "--out", temp.resolve("redteam.json").toString(),
+                            "--passages", ReplayGateway.fixture("redteam.sim-small.json").toString(),
                             "--online-wait-seconds", "3"},
                     new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));

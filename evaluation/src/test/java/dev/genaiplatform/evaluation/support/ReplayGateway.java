@@ -3,6 +3,7 @@ package dev.genaiplatform.evaluation.support;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.genaiplatform.evaluation.runs.RecordedAnswers;
+import dev.genaiplatform.evaluation.scoring.SavedPassages;
 import tools.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +52,22 @@ public final class ReplayGateway implements AutoCloseable {
         server.createContext("/v1/chat/completions", this::answer);
         server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
+    }
+
+    /**
+     * The fixture file on the test classpath. Pass it as {@code --passages} (or read it with
+     * {@link SavedPassages#readFrom}) so cited passages are scored as they read when the answers were recorded.
+     */
+    public static Path fixture(String name) {
+        try {
+            var url = ReplayGateway.class.getResource("/fixtures/" + name);
+            if (url == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            return Path.of(url.toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     public URI url() {

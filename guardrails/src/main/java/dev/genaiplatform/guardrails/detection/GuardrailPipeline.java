@@ -4,6 +4,7 @@ import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Verdict;
+import dev.genaiplatform.guardrails.moderation.ModerationCategory;
 import dev.genaiplatform.guardrails.policy.Action;
 import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
 import dev.genaiplatform.guardrails.policy.OwaspCategory;
@@ -30,9 +31,11 @@ import java.util.TreeMap;
  *       before anything is scanned.</li>
  *   <li>The policy's detectors run in the configured order. Spans that rewrite text and overlap: the earlier
  *       detector wins.</li>
- *   <li>Scores (the injection classifier) count when at or above the policy's threshold.</li>
+ *   <li>Scores (the injection and moderation classifiers) count when at or above the policy's threshold for
+ *       them.</li>
  *   <li>Each finding gets the policy's action for its category. Any BLOCK makes the verdict BLOCKED (nothing is
- *       forwarded); any MASK, REDACT or PSEUDONYMISE makes it REDACTED with the texts rewritten; else ALLOWED.</li>
+ *       forwarded); any MASK, REDACT or PSEUDONYMISE makes it REDACTED with the texts rewritten; else ALLOWED.
+ *       A WARN changes nothing but puts the category's message in {@code reason} for the client to show.</li>
  * </ol>
  */
 public final class GuardrailPipeline {
@@ -73,13 +76,20 @@ public final class GuardrailPipeline {
         List<Detection.Span> rewrites = new ArrayList<>();
         boolean block = false;
         for (Detection detection : detections) {
-            if (detection instanceof Detection.Score score) {
+            if (!(detection instanceof Detection.Score score)) {
+                continue;
+            }
+            boolean injection = score.category().equals(OwaspCategory.PROMPT_INJECTION_CATEGORY);
+            if (injection) {
                 injectionScore = injectionScore == null ? score.score() : Math.max(injectionScore, score.score());
-                if (score.score() >= namedPolicy.policy().injectionThreshold()) {
-                    CheckedText text = texts.get(score.textIndex());
-                    findings.add(new Finding(score.detector(), score.category(), text.messageIndex(), -1, -1, text.field()));
-                    block |= namedPolicy.policy().actionFor(score.category()) == Action.BLOCK;
-                }
+            }
+            double threshold = injection ? namedPolicy.policy().injectionThreshold()
+                    : namedPolicy.policy().moderationThreshold();
+            // a rule span of the same category in the same text already reports it, with positions
+            if (score.score() >= threshold && (injection || !hasSpan(detections, score))) {
+                CheckedText text = texts.get(score.textIndex());
+                findings.add(new Finding(score.detector(), score.category(), text.messageIndex(), -1, -1, text.field()));
+                block |= namedPolicy.policy().actionFor(score.category()) == Action.BLOCK;
             }
         }
         for (Detection.Span span : keptSpans(detections, namedPolicy)) {
@@ -99,13 +109,30 @@ public final class GuardrailPipeline {
             return outcome(blocked(command, findings, blockReason(findings, namedPolicy), injectionScore),
                     namedPolicy, started);
         }
+        String warning = warning(findings, namedPolicy);
         if (rewrites.isEmpty()) {
             CheckedInput.Rebuilt same = input.rebuild(index -> texts.get(index).text());
-            return outcome(reply(command, Verdict.ALLOWED, same, findings, injectionScore), namedPolicy, started);
+            return outcome(reply(command, Verdict.ALLOWED, same, findings, warning, injectionScore), namedPolicy,
+                    started);
         }
         CheckedInput.Rebuilt rewritten = input.rebuild(index -> rewrite(texts.get(index).text(),
                 rewrites.stream().filter(span -> span.textIndex() == index).toList(), namedPolicy, placeholders));
-        return outcome(reply(command, Verdict.REDACTED, rewritten, findings, injectionScore), namedPolicy, started);
+        return outcome(reply(command, Verdict.REDACTED, rewritten, findings, warning, injectionScore), namedPolicy,
+                started);
+    }
+
+    private static boolean hasSpan(List<Detection> detections, Detection.Score score) {
+        return detections.stream().anyMatch(detection -> detection instanceof Detection.Span span
+                && span.textIndex() == score.textIndex() && span.category().equals(score.category()));
+    }
+
+    /** The message of the first finding whose action is WARN (what the client shows next to the answer); else null. */
+    private static String warning(List<Finding> findings, NamedPolicy namedPolicy) {
+        return findings.stream().filter(finding -> namedPolicy.policy().actionFor(finding.category()) == Action.WARN)
+                .map(finding -> ModerationCategory.of(finding.category()).map(ModerationCategory::userMessage)
+                        .orElse("This request contains " + finding.category().toLowerCase(Locale.ROOT).replace('_', ' ')
+                                + "; it was sent as it is."))
+                .findFirst().orElse(null);
     }
 
     private static String blockReason(List<Finding> findings, NamedPolicy namedPolicy) {
@@ -117,6 +144,12 @@ public final class GuardrailPipeline {
         }
         if (categories.contains(OwaspCategory.PROMPT_INJECTION_CATEGORY)) {
             return "The request looks like an attempt to override the assistant's instructions, so it was not sent to the model.";
+        }
+        for (String category : categories) {
+            var moderation = ModerationCategory.of(category);
+            if (moderation.isPresent()) {
+                return moderation.get().userMessage();
+            }
         }
         return "The request contains data this platform's policy does not allow to reach a model ("
                 + String.join(", ", categories).toLowerCase(Locale.ROOT).replace('_', ' ') + ").";
@@ -173,8 +206,8 @@ public final class GuardrailPipeline {
     }
 
     private static InputCheckedReply reply(CheckInputCommand command, Verdict verdict, CheckedInput.Rebuilt parts,
-                                           List<Finding> findings, Double injectionScore) {
-        return new InputCheckedReply(command.requestId(), verdict, parts.messages(), List.copyOf(findings), null,
+                                           List<Finding> findings, String warning, Double injectionScore) {
+        return new InputCheckedReply(command.requestId(), verdict, parts.messages(), List.copyOf(findings), warning,
                 parts.tools(), parts.responseFormatSchema(), parts.stop(), parts.user(), injectionScore);
     }
 

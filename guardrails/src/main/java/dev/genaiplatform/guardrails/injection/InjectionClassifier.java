@@ -46,8 +46,13 @@ public final class InjectionClassifier {
         this.bias = bias;
     }
 
-    /** The shipped model. */
+    /** The shipped model, with its own MiniLM. */
     public static InjectionClassifier load() {
+        return load(new AllMiniLmL6V2QuantizedEmbeddingModel());
+    }
+
+    /** The shipped weights over an embedding model shared with other classifiers (it must be all-MiniLM-L6-v2). */
+    public static InjectionClassifier load(EmbeddingModel embeddings) {
         try (InputStream in = InjectionClassifier.class.getResourceAsStream(WEIGHTS_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(WEIGHTS_RESOURCE + " is not on the classpath");
@@ -59,7 +64,7 @@ public final class InjectionClassifier {
             for (int i = 1; i < lines.length; i++) {
                 weights[i - 1] = Double.parseDouble(lines[i]);
             }
-            return new InjectionClassifier(new AllMiniLmL6V2QuantizedEmbeddingModel(), weights, bias);
+            return new InjectionClassifier(embeddings, weights, bias);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -93,7 +98,7 @@ public final class InjectionClassifier {
     }
 
     /** Overlapping word windows covering the text, at most {@value #MAX_WINDOWS}. */
-    static List<String> windows(String text) {
+    public static List<String> windows(String text) {
         String[] words = text.trim().split("\\s+");
         if (words.length == 0 || words[0].isEmpty()) {
             return List.of();

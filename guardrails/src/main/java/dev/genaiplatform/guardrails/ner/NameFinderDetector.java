@@ -45,13 +45,28 @@ public final class NameFinderDetector implements InputDetector {
     private final Queue<NameFinderME> finders = new ConcurrentLinkedQueue<>();
     private final TokenNameFinderModel model;
     private final NameLexicon lexicon = NameLexicon.load();
+    private final boolean contextRules;
 
     public NameFinderDetector() {
-        this(load());
+        this(load(), true);
+    }
+
+    /**
+     * @param contextRules the name rules of this wave ({@link NameLexicon}, and address spans that hold names, see
+     *                     {@link #withoutNamesInAddresses}); false reproduces the previous wave, for measuring
+     *                     both side by side ({@code PiiEvaluation})
+     */
+    public NameFinderDetector(boolean contextRules) {
+        this(load(), contextRules);
     }
 
     public NameFinderDetector(TokenNameFinderModel model) {
+        this(model, true);
+    }
+
+    private NameFinderDetector(TokenNameFinderModel model, boolean contextRules) {
         this.model = model;
+        this.contextRules = contextRules;
     }
 
     private static TokenNameFinderModel load() {
@@ -100,13 +115,65 @@ public final class NameFinderDetector implements InputDetector {
         finally {
             finders.offer(finder);
         }
-        return withLexiconNames(text, tokens, spans);
+        return withLexiconNames(text, tokens, contextRules ? withoutNamesInAddresses(text, tokens, spans) : spans);
+    }
+
+    /** Words of a street address in the languages the generator covers; compounds end in some of them. */
+    private static final Set<String> STREET_WORDS = Set.of("street", "st", "st.", "road", "rd", "rd.", "avenue", "ave",
+            "ave.", "lane", "drive", "way", "court", "place", "square", "boulevard", "blvd", "apt", "apt.", "suite",
+            "box", "po", "u", "ul", "str", "strasse", "straße", "gasse", "weg", "rue", "via", "calle", "avenida", "rua",
+            "plein", "straat", "vej", "gade", "utca", "ulica", "katu", "gatan", "vägen", "veien", "highway", "hwy");
+    private static final List<String> STREET_SUFFIXES = List.of("straße", "strasse", "gasse", "weg", "vej", "gade",
+            "gatan", "straat", "katu", "vägen", "veien", "utca");
+
+    private static boolean streetWord(String token) {
+        String lower = token.toLowerCase(Locale.ROOT);
+        return STREET_WORDS.contains(lower) || STREET_SUFFIXES.stream().anyMatch(lower::endsWith);
+    }
+
+    /**
+     * The model sometimes takes a list of first names, or a name on the line above an address, for a street
+     * address. A {@code STREET_ADDRESS} span with a known first name and no street word is dropped (the lexicon
+     * then finds the names); one whose first line is a known first name and capitalised words without digits is
+     * split into that name ({@code PERSON}) and the address below it.
+     */
+    private List<EntitySpan> withoutNamesInAddresses(String text, List<TextTokens.Token> tokens, List<EntitySpan> spans) {
+        List<EntitySpan> kept = new ArrayList<>();
+        for (EntitySpan span : spans) {
+            if (!span.category().equals("STREET_ADDRESS")) {
+                kept.add(span);
+                continue;
+            }
+            String inside = text.substring(span.start(), span.end());
+            List<TextTokens.Token> spanTokens = tokens.stream()
+                    .filter(token -> token.start() >= span.start() && token.end() <= span.end()).toList();
+            boolean hasFirstName = spanTokens.stream().anyMatch(token -> lexicon.isFirstName(token.text()));
+            if (hasFirstName && spanTokens.stream().noneMatch(token -> streetWord(token.text()))) {
+                continue;
+            }
+            int newline = inside.indexOf('\n');
+            if (newline > 0 && !spanTokens.isEmpty() && lexicon.isFirstName(spanTokens.getFirst().text())
+                    && inside.substring(0, newline).codePoints().noneMatch(Character::isDigit)) {
+                int nameEnd = span.start() + inside.substring(0, newline).stripTrailing().length();
+                int addressStart = span.start() + newline;
+                while (addressStart < span.end() && Character.isWhitespace(text.charAt(addressStart))) {
+                    addressStart++;
+                }
+                kept.add(new EntitySpan("PERSON", span.start(), nameEnd));
+                if (addressStart < span.end()) {
+                    kept.add(new EntitySpan("STREET_ADDRESS", addressStart, span.end()));
+                }
+                continue;
+            }
+            kept.add(span);
+        }
+        return kept;
     }
 
     /** Adds the lexicon's names where the model found nothing; in text order. */
     private List<EntitySpan> withLexiconNames(String text, List<TextTokens.Token> tokens, List<EntitySpan> spans) {
         List<EntitySpan> all = new ArrayList<>(spans);
-        for (int[] name : lexicon.find(text, tokens)) {
+        for (int[] name : lexicon.find(text, tokens, contextRules)) {
             int start = tokens.get(name[0]).start();
             int end = tokens.get(name[1]).end();
             if (spans.stream().noneMatch(span -> span.start() < end && start < span.end())) {
@@ -114,7 +181,22 @@ public final class NameFinderDetector implements InputDetector {
             }
         }
         all.sort(java.util.Comparator.comparingInt(EntitySpan::start));
-        return all;
+        return contextRules ? joinedNames(text, all) : all;
+    }
+
+    /** Two names separated only by spaces on one line are one name ("Hannah" "Kowalczyk" → "Hannah Kowalczyk"). */
+    private static List<EntitySpan> joinedNames(String text, List<EntitySpan> sorted) {
+        List<EntitySpan> joined = new ArrayList<>();
+        for (EntitySpan span : sorted) {
+            EntitySpan last = joined.isEmpty() ? null : joined.getLast();
+            if (last != null && last.category().equals("PERSON") && span.category().equals("PERSON")
+                    && last.end() <= span.start() && text.substring(last.end(), span.start()).matches(" {1,2}")) {
+                joined.set(joined.size() - 1, new EntitySpan("PERSON", last.start(), span.end()));
+            } else {
+                joined.add(span);
+            }
+        }
+        return joined;
     }
 
     private static final Set<String> TITLES = Set.of("dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "prof.",

@@ -19,8 +19,17 @@ import java.util.stream.Collectors;
  *   <li>a capitalised known first name alone, when it does not start a sentence or line, is not followed by another
  *       capitalised word, and does not follow a word that introduces a place ({@code in}, {@code to}...).</li>
  * </ul>
- * What it does NOT catch: names absent from the lists, lower-case names, a lone name at the start of a sentence
- * or line. What it gets wrong: first names that are also places or words in context ("Paris", "Hope").
+ * With context rules on (the shipped setting; off reproduces the previous wave for measurement):
+ * <ul>
+ *   <li>a known first name followed by any capitalised word that is not a place, street or organisation word
+ *       ("Gregory Kudryashov": surnames are far more varied than any list);</li>
+ *   <li>a lone known first name at the start of a sentence or line when what follows reads like a person: a
+ *       speaker's colon, a possessive, a comma, or a lower-case word ("Scott is…", "Mary: hello"), unless the
+ *       name is also a common English word ("May I…", "Will you…", "Grant access…").</li>
+ * </ul>
+ * What it does NOT catch: names absent from the lists, lower-case names, a lone surname. What it gets wrong:
+ * first names that are also places or words in context ("Paris", "Hope"), a first name before a capitalised
+ * word that is not a surname ("Jordan Peak" when the peak is not listed as a place word).
  */
 final class NameLexicon {
 
@@ -29,6 +38,26 @@ final class NameLexicon {
             "august", "september", "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
             "friday", "saturday", "sunday", "summer", "winter", "spring", "autumn", "christmas", "easter", "god", "lord");
     private static final Set<String> PLACE_WORDS = Set.of("in", "to", "from", "at", "near", "into", "via", "of");
+    /** Capitalised words after a first name that make it a place or an organisation, not a person. */
+    static final Set<String> NOT_SURNAMES = Set.of("street", "st", "st.", "road", "rd", "rd.", "avenue", "ave",
+            "ave.", "lane", "drive", "way", "court", "place", "square", "park", "parks", "pass", "boulevard", "blvd",
+            "station", "river", "lake", "mount", "hill", "bay", "beach", "bridge", "island", "valley", "union",
+            "university", "college", "school", "hospital", "church", "hall", "centre", "center", "orchestra", "band",
+            "inc", "inc.", "ltd", "ltd.", "llc", "corp", "company", "group", "bank", "technologies", "partners",
+            "associates", "markets", "investments", "foundation", "institute", "city", "county", "state", "village",
+            "town", "airport", "hotel", "restaurant", "museum", "stadium", "apt", "apt.", "suite", "box", "tv");
+    /** First names that are also common English words: at a sentence start they are more likely the word. */
+    private static final Set<String> WORD_NAMES = Set.of("will", "may", "june", "mark", "bill", "grant", "hope",
+            "faith", "joy", "rose", "art", "chase", "drew", "pat", "sue", "jack", "bob", "frank", "rich", "sky",
+            "dawn", "iris", "ivy", "lily", "amber", "ruby", "crystal", "bud", "cliff", "dean", "don", "earl", "guy",
+            "hunter", "jay", "king", "lane", "ray", "rod", "sandy", "skip", "sunny", "star", "summer", "autumn",
+            "winter", "april", "august", "destiny", "harmony", "honey", "justice", "liberty", "major", "miles",
+            "page", "penny", "river", "rocky", "royal", "sterling", "storm", "taylor", "victoria", "wade", "walker",
+            "young", "love", "precious", "trinity", "angel", "hero", "china", "india", "paris", "london", "georgia",
+            "virginia", "carolina", "florence", "sydney", "austin", "dallas", "houston", "jordan", "kent", "lincoln",
+            "madison", "phoenix", "savannah", "aurora", "brook", "brooke", "carol", "charity", "constance", "ernest",
+            "felicity", "gene", "glen", "heath", "holly", "iva", "lee", "marina", "max", "nick", "norm", "olive",
+            "patience", "pearl", "reed", "robin", "russell", "sage", "sherry", "tad", "tony", "white", "wood");
 
     private final Set<String> firstNames;
     private final Set<String> lastNames;
@@ -42,8 +71,18 @@ final class NameLexicon {
         return new NameLexicon(read("/ner/first-names.txt"), read("/ner/last-names.txt"));
     }
 
-    /** Token ranges {@code [first, last]} of {@code tokens} (of {@code text}) that name a person. */
-    List<int[]> find(String text, List<TextTokens.Token> tokens) {
+    /** Whether {@code word} is capitalised and a known first name. */
+    boolean isFirstName(String word) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        return capitalised(word) && firstNames.contains(lower) && !NOT_NAMES.contains(lower);
+    }
+
+    /**
+     * Token ranges {@code [first, last]} of {@code tokens} (of {@code text}) that name a person.
+     *
+     * @param contextRules the rules of this wave (see the class comment); false for the previous behaviour
+     */
+    List<int[]> find(String text, List<TextTokens.Token> tokens, boolean contextRules) {
         List<int[]> names = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
             String word = tokens.get(i).text();
@@ -70,15 +109,41 @@ final class NameLexicon {
                 i = end + 1;
                 continue;
             }
-            boolean startsSentence = i == 0 || tokens.get(i - 1).text().matches("[.!?:;\"“(]")
+            if (contextRules && end + 1 < tokens.size() && capitalised(tokens.get(end + 1).text())
+                    && plausibleSurname(tokens.get(end + 1).text())) {
+                names.add(new int[] {i, end + 1});
+                i = end + 1;
+                continue;
+            }
+            boolean startsSentence = i == 0 || tokens.get(i - 1).text().matches("[.!?:;\"“(>]")
                     || text.substring(tokens.get(i - 1).end(), tokens.get(i).start()).indexOf('\n') >= 0;
             boolean followedByCapital = i + 1 < tokens.size() && capitalised(tokens.get(i + 1).text());
             boolean afterPlaceWord = i > 0 && PLACE_WORDS.contains(tokens.get(i - 1).text().toLowerCase(Locale.ROOT));
             if (!startsSentence && !followedByCapital && !afterPlaceWord) {
                 names.add(new int[] {i, i});
+            } else if (contextRules && startsSentence && !followedByCapital && !WORD_NAMES.contains(lower)
+                    && readsLikeAPerson(tokens, i)) {
+                names.add(new int[] {i, i});
             }
         }
         return names;
+    }
+
+    /** A capitalised word that can be a surname: not a place, street or organisation word, not a common word. */
+    private static boolean plausibleSurname(String word) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        return !NOT_SURNAMES.contains(lower) && !NameFinderDetector.commonWords().contains(lower)
+                && !NOT_NAMES.contains(lower) && word.codePoints().noneMatch(Character::isDigit);
+    }
+
+    /** After a name at a sentence start: a speaker's colon, a possessive, a comma, or a lower-case word. */
+    private static boolean readsLikeAPerson(List<TextTokens.Token> tokens, int i) {
+        if (i + 1 >= tokens.size()) {
+            return false;
+        }
+        String next = tokens.get(i + 1).text();
+        return next.equals(":") || next.equals(",") || next.equals("'") || next.equals("’")
+                || Character.isLowerCase(next.codePointAt(0));
     }
 
     private static boolean capitalised(String word) {

@@ -8,7 +8,10 @@ import dev.genaiplatform.guardrails.detection.NonOverlappingSpans;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
 import dev.genaiplatform.guardrails.pii.PiiSpan;
+import dev.genaiplatform.guardrails.moderation.ModerationCategory;
+import dev.genaiplatform.guardrails.moderation.ModerationDetector;
 import dev.genaiplatform.guardrails.policy.Action;
+import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
 import dev.genaiplatform.guardrails.policy.OwaspCategory;
 import dev.genaiplatform.guardrails.policy.PolicyResolver.NamedPolicy;
 
@@ -30,16 +33,22 @@ import java.util.UUID;
  * wrapped for spotlighting: {@code <<untrusted-data id=N>> ... <</untrusted-data id=N>>} with a random id, so
  * the data cannot close the block itself (delimiter look-alikes inside are neutralised).
  *
- * <p>Moderation (violence, self-harm, hate...) is NOT checked: no offline model exists and none was built here.
+ * <p>Answers are also moderated when the policy runs {@code moderation} ({@link ModerationDetector}: rules and the
+ * classifier over the window): a category whose action is BLOCK stops the stream with the category's message;
+ * WARN lets the window through with the message in {@code reason}. Retrieved chunks and tool results are not
+ * moderated (documents may discuss crime and violence); they are scanned for injection.
  */
 public final class OutputChecker {
 
     private final PiiDetector pii;
     private final PromptInjectionDetector injection;
+    private final ModerationDetector moderation;
 
-    public OutputChecker(PiiDetector pii, PromptInjectionDetector injection) {
+    /** @param moderation null to never moderate answers */
+    public OutputChecker(PiiDetector pii, PromptInjectionDetector injection, ModerationDetector moderation) {
         this.pii = pii;
         this.injection = injection;
+        this.moderation = moderation;
     }
 
     public OutputCheckedReply check(CheckOutputCommand command, NamedPolicy policy) {
@@ -73,15 +82,38 @@ public final class OutputChecker {
                 }
             }
         }
+        ModerationCategory blockingHarm = null;
+        ModerationCategory warningHarm = null;
+        if (moderation != null && policy.policy().runs(GuardrailPolicy.MODERATION)) {
+            ModerationDetector.Assessment assessment = moderation.assess(text);
+            for (ModerationCategory category : assessment.flagged(policy.policy().moderationThreshold())) {
+                List<ModerationDetector.Assessment.Span> spans = assessment.spans().stream()
+                        .filter(span -> span.category() == category).toList();
+                if (spans.isEmpty()) {
+                    findings.add(finding(ModerationDetector.NAME, category.name(), -1, -1, command.offset(), source));
+                }
+                spans.forEach(span -> findings.add(finding(ModerationDetector.NAME, category.name(), span.start(),
+                        span.end(), command.offset(), source)));
+                Action action = policy.policy().actionFor(category.name());
+                if (action == Action.BLOCK && blockingHarm == null) {
+                    blockingHarm = category;
+                }
+                if (action == Action.WARN && warningHarm == null) {
+                    warningHarm = category;
+                }
+            }
+        }
         findings.sort(Comparator.comparingInt(Finding::start));
-        if (block) {
-            return new OutputCheckedReply(command.requestId(), source, Verdict.BLOCKED, "", findings,
-                    reason(blocking), null);
+        if (block || blockingHarm != null) {
+            String reason = blocking.isEmpty() && blockingHarm != null ? blockingHarm.userMessage() : reason(blocking);
+            return new OutputCheckedReply(command.requestId(), source, Verdict.BLOCKED, "", findings, reason, null);
         }
+        String warning = warningHarm == null ? null : warningHarm.userMessage();
         if (masks.isEmpty()) {
-            return new OutputCheckedReply(command.requestId(), source, Verdict.ALLOWED, text, findings, null, null);
+            return new OutputCheckedReply(command.requestId(), source, Verdict.ALLOWED, text, findings, warning, null);
         }
-        return new OutputCheckedReply(command.requestId(), source, Verdict.REDACTED, mask(text, masks), findings, null, null);
+        return new OutputCheckedReply(command.requestId(), source, Verdict.REDACTED, mask(text, masks), findings,
+                warning, null);
     }
 
     private OutputCheckedReply checkUntrusted(CheckOutputCommand command, String text, String source, NamedPolicy policy) {

@@ -10,6 +10,11 @@ public enum Action {
     REDACT,
     /** Replace the span with a stable placeholder, {@code <CATEGORY_n>}, the same for the same value in one request. */
     PSEUDONYMISE,
+    /**
+     * Let it through unchanged, with a message the client shows the user (the reply's {@code reason}), e.g.
+     * where to find help when someone writes about hurting themselves.
+     */
+    WARN,
     /** Refuse the whole request. */
     BLOCK
 }

@@ -1,5 +1,7 @@
 package dev.genaiplatform.guardrails.policy;
 
+import dev.genaiplatform.guardrails.moderation.ModerationCategory;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,16 +19,24 @@ import java.util.Set;
  *                           {@code PROMPT_INJECTION: BLOCK}); keys are category names, case-insensitive
  * @param injectionThreshold the classifier score in [0, 1] at or above which a text counts as an injection;
  *                           a rule hit always counts
+ * @param moderationThreshold the moderation classifier's score in [0, 1] at or above which a text counts as
+ *                           harmful in a category (a rule hit always counts); default 0.5
  */
 public record GuardrailPolicy(Set<String> detectors, Action defaultAction, Map<String, Action> actions,
-                              double injectionThreshold) {
+                              double injectionThreshold, Double moderationThreshold) {
 
     public static final String PII = "pii";
     public static final String NER = "ner";
     public static final String INJECTION = "injection";
+    public static final String MODERATION = "moderation";
+    public static final double DEFAULT_MODERATION_THRESHOLD = 0.5;
 
     public GuardrailPolicy {
-        detectors = detectors == null ? Set.of(PII, NER, INJECTION) : Set.copyOf(detectors);
+        detectors = detectors == null ? Set.of(PII, NER, INJECTION, MODERATION) : Set.copyOf(detectors);
+        moderationThreshold = moderationThreshold == null ? DEFAULT_MODERATION_THRESHOLD : moderationThreshold;
+        if (moderationThreshold <= 0 || moderationThreshold > 1) {
+            throw new IllegalArgumentException("moderation-threshold must be in (0, 1], was " + moderationThreshold);
+        }
         defaultAction = defaultAction == null ? Action.MASK : defaultAction;
         actions = actions == null ? Map.of() : Map.copyOf(actions);
         if (injectionThreshold <= 0 || injectionThreshold > 1) {
@@ -44,6 +54,10 @@ public record GuardrailPolicy(Set<String> detectors, Action defaultAction, Map<S
                 return entry.getValue();
             }
         }
-        return category.equals(OwaspCategory.PROMPT_INJECTION_CATEGORY) ? Action.BLOCK : defaultAction;
+        if (category.equals(OwaspCategory.PROMPT_INJECTION_CATEGORY)) {
+            return Action.BLOCK;
+        }
+        // harmful content is never masked: without an explicit action, the category's own (block, or warn)
+        return ModerationCategory.of(category).map(ModerationCategory::defaultAction).orElse(defaultAction);
     }
 }

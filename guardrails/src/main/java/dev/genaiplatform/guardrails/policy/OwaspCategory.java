@@ -1,5 +1,7 @@
 package dev.genaiplatform.guardrails.policy;
 
+import dev.genaiplatform.guardrails.moderation.ModerationCategory;
+
 import java.util.Set;
 
 /**
@@ -21,8 +23,15 @@ public final class OwaspCategory {
     private static final Set<String> CONSUMPTION = Set.of("INPUT_TOO_LARGE");
     private static final Set<String> LEAKAGE = Set.of("SYSTEM_PROMPT_LEAK");
 
-    /** The OWASP risk of a finding category; personal data and secrets are sensitive information. */
+    /**
+     * The OWASP risk of a finding category; personal data and secrets are sensitive information. Harmful content
+     * has no OWASP entry: its label is the MLCommons hazard ({@link ModerationCategory#taxonomyLabel()}).
+     */
     public static String of(String category) {
+        var moderation = ModerationCategory.of(category);
+        if (moderation.isPresent()) {
+            return moderation.get().taxonomyLabel();
+        }
         if (INJECTION.contains(category)) {
             return PROMPT_INJECTION;
         }

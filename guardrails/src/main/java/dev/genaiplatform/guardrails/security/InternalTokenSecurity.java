@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -58,6 +59,9 @@ public class InternalTokenSecurity {
         return http
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/**").permitAll()
+                        // erasing a conversation's pseudonyms is a chat action (the orchestrator, for the user)
+                        .requestMatchers(HttpMethod.DELETE, "/api/guardrails/conversations/*/pseudonyms")
+                        .hasAnyAuthority("SCOPE_" + InternalToken.SCOPE_CHAT, "SCOPE_" + InternalToken.SCOPE_EVALUATION)
                         .requestMatchers("/api/guardrails/**").hasAuthority("SCOPE_" + InternalToken.SCOPE_EVALUATION)
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(server -> server.jwt(jwt -> { })

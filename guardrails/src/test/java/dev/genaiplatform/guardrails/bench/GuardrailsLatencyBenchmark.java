@@ -6,7 +6,10 @@ import dev.genaiplatform.guardrails.detection.CheckedText;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
 import dev.genaiplatform.guardrails.detection.InputDetector;
 import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
+import dev.genaiplatform.guardrails.moderation.ModerationClassifier;
+import dev.genaiplatform.guardrails.moderation.ModerationDetector;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
 import dev.genaiplatform.guardrails.ner.NameFinderDetector;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
@@ -14,6 +17,7 @@ import dev.genaiplatform.guardrails.policy.Action;
 import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
 import dev.genaiplatform.guardrails.policy.PolicyResolver.NamedPolicy;
 import dev.genaiplatform.guardrails.size.InputSizeDetector;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.util.Arrays;
@@ -44,13 +48,20 @@ public final class GuardrailsLatencyBenchmark {
         PiiDetector pii = new PiiDetector();
         NameFinderDetector ner = new NameFinderDetector();
         PromptInjectionDetector rules = new PromptInjectionDetector(null);
-        PromptInjectionDetector classifier = new PromptInjectionDetector(InjectionClassifier.load());
+        var miniLm = new AllMiniLmL6V2QuantizedEmbeddingModel();
+        PromptInjectionDetector classifier = new PromptInjectionDetector(InjectionClassifier.load(miniLm));
+        ModerationDetector moderationRules = new ModerationDetector(null, null);
+        ModerationDetector moderation = new ModerationDetector(ModerationClassifier.load(miniLm), null);
         List<List<CheckedText>> texts = PROMPTS.stream()
                 .map(prompt -> List.of(new CheckedText(0, "messages[0].content", prompt, "user"))).toList();
-        var pipeline = new GuardrailPipeline(new InputSizeDetector(32_000), List.of(pii, ner, classifier),
-                new SimpleMeterRegistry());
-        var policy = new NamedPolicy("default", new GuardrailPolicy(Set.of("pii", "ner", "injection"), Action.MASK,
-                Map.of(), 0.5));
+        // as the service wires it: one MiniLM behind RecentEmbeddings (capacity 2 here, so only the second
+        // classifier's read of the same message hits, never an earlier iteration's)
+        var shared = new RecentEmbeddings(miniLm, 2);
+        var pipeline = new GuardrailPipeline(new InputSizeDetector(32_000), List.of(pii, ner,
+                new PromptInjectionDetector(InjectionClassifier.load(shared)),
+                new ModerationDetector(ModerationClassifier.load(shared), null)), new SimpleMeterRegistry());
+        var policy = new NamedPolicy("default", new GuardrailPolicy(Set.of("pii", "ner", "injection", "moderation"), Action.MASK,
+                Map.of(), 0.5, null));
 
         System.out.printf(Locale.ROOT, "%d prompts of %d to %d characters, %d iterations each check, one thread%n%n",
                 PROMPTS.size(), PROMPTS.stream().mapToInt(String::length).min().orElse(0),
@@ -62,6 +73,8 @@ public final class GuardrailsLatencyBenchmark {
         measure("ner (names, places, addresses)", iterations, texts, ner::detect);
         measure("injection: normalise + decode + rules", iterations, texts, rules::detect);
         measure("injection: + MiniLM classifier", iterations, texts, classifier::detect);
+        measure("moderation: normalise + rules", iterations, texts, moderationRules::detect);
+        measure("moderation: + MiniLM classifier", iterations, texts, moderation::detect);
         measure("whole input pipeline", iterations, texts, batch -> pipeline.check(
                 new CheckInputCommand("bench", List.of(new ChatMessage("user", batch.getFirst().text()))), policy,
                 Placeholders.perRequest()));

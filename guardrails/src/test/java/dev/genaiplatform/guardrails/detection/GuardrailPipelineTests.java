@@ -29,7 +29,7 @@ class GuardrailPipelineTests {
             List.of(new PiiDetector()), meters);
 
     private static NamedPolicy policy(Action defaultAction, Map<String, Action> actions) {
-        return new NamedPolicy("test", new GuardrailPolicy(Set.of("pii"), defaultAction, actions, 0.5));
+        return new NamedPolicy("test", new GuardrailPolicy(Set.of("pii"), defaultAction, actions, 0.5, null));
     }
 
     private static final NamedPolicy MASK = policy(Action.MASK, Map.of());
@@ -140,7 +140,7 @@ class GuardrailPipelineTests {
         InputDetector second = fixed("second", new Detection.Span("second", "B", 0, 4, 8),
                 new Detection.Span("second", "B", 0, 8, 10));
         var twoDetectors = new GuardrailPipeline(new InputSizeDetector(100), List.of(first, second), meters);
-        var both = new NamedPolicy("both", new GuardrailPolicy(Set.of("first", "second"), Action.MASK, Map.of(), 0.5));
+        var both = new NamedPolicy("both", new GuardrailPolicy(Set.of("first", "second"), Action.MASK, Map.of(), 0.5, null));
 
         InputCheckedReply reply = twoDetectors.check(new CheckInputCommand("r8",
                 List.of(new ChatMessage("user", "0123456789"))), both, Placeholders.perRequest()).reply();
@@ -152,7 +152,7 @@ class GuardrailPipelineTests {
     void aScoreAtTheThresholdCountsAndIsReported() {
         InputDetector scorer = fixed("injection", new Detection.Score("injection", "PROMPT_INJECTION", 0, 0.5));
         var withScores = new GuardrailPipeline(new InputSizeDetector(100), List.of(scorer), meters);
-        var policy = new NamedPolicy("p", new GuardrailPolicy(Set.of("injection"), Action.MASK, Map.of(), 0.5));
+        var policy = new NamedPolicy("p", new GuardrailPolicy(Set.of("injection"), Action.MASK, Map.of(), 0.5, null));
 
         var outcome = withScores.check(new CheckInputCommand("r9", List.of(new ChatMessage("user", "x"))), policy,
                 Placeholders.perRequest());

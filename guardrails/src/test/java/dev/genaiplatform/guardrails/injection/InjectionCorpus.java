@@ -11,10 +11,10 @@ import java.util.Random;
  * prompts innocently) in the same carriers. Written for this project; no public jailbreak corpus is copied.
  * Deterministic for a seed.
  */
-final class InjectionCorpus {
+public final class InjectionCorpus {
 
     /** One prompt: its text, whether it is an attack, and its family (for grouped splits). */
-    record Example(String text, boolean attack, String family) {
+    public record Example(String text, boolean attack, String family) {
     }
 
     static final List<String> FAMILIES = List.of("instruction-override", "system-prompt-extraction",
@@ -140,12 +140,12 @@ final class InjectionCorpus {
 
     private final Random random;
 
-    InjectionCorpus(long seed) {
+    public InjectionCorpus(long seed) {
         this.random = new Random(seed);
     }
 
     /** {@code perFamily} attacks per family and {@code benign} benign prompts, shuffled. */
-    List<Example> generate(int perFamily, int benign) {
+    public List<Example> generate(int perFamily, int benign) {
         List<Example> examples = new ArrayList<>();
         for (int f = 0; f < FAMILIES.size(); f++) {
             for (int i = 0; i < perFamily; i++) {

@@ -163,7 +163,7 @@ public final class InjectionTrainer {
         return rules.assess(row.text()).spans().isEmpty() ? 0 : 1;
     }
 
-    private static LogisticRegression fit(List<Row> rows) {
+    static LogisticRegression fit(List<Row> rows) {
         return LogisticRegression.train(rows.stream().map(Row::features).toList(), rows.stream().map(Row::attack).toList());
     }
 
@@ -222,7 +222,7 @@ public final class InjectionTrainer {
         }
     }
 
-    private static List<Row> embed(InjectionClassifier classifier, List<InjectionCorpus.Example> examples) {
+    static List<Row> embed(InjectionClassifier classifier, List<InjectionCorpus.Example> examples) {
         Map<String, float[]> cache = new HashMap<>();
         List<Row> rows = new ArrayList<>(examples.size());
         for (InjectionCorpus.Example example : examples) {

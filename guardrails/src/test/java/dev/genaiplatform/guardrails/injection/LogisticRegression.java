@@ -6,20 +6,20 @@ import java.util.List;
  * Binary logistic regression by full-batch gradient descent with L2 and balanced class weights: the whole
  * training algorithm of the injection classifier, small enough to read. Deterministic.
  */
-final class LogisticRegression {
+public final class LogisticRegression {
 
     static final int EPOCHS = 600;
     static final double LEARNING_RATE = 2.0;
     static final double L2 = 1e-4;
 
-    final double[] weights;
-    double bias;
+    public final double[] weights;
+    public double bias;
 
     private LogisticRegression(int dimensions) {
         this.weights = new double[dimensions];
     }
 
-    static LogisticRegression train(List<float[]> features, List<Boolean> labels) {
+    public static LogisticRegression train(List<float[]> features, List<Boolean> labels) {
         int n = features.size();
         int d = features.getFirst().length;
         long positives = labels.stream().filter(Boolean::booleanValue).count();
@@ -49,7 +49,7 @@ final class LogisticRegression {
         return model;
     }
 
-    double probability(float[] x) {
+    public double probability(float[] x) {
         double z = bias;
         for (int j = 0; j < weights.length; j++) {
             z += weights[j] * x[j];

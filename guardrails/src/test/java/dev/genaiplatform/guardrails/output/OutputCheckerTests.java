@@ -20,10 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OutputCheckerTests {
 
     private static final NamedPolicy POLICY = new NamedPolicy("default",
-            new GuardrailPolicy(Set.of("pii", "injection"), Action.MASK, Map.of(), 0.5));
+            new GuardrailPolicy(Set.of("pii", "injection"), Action.MASK, Map.of(), 0.5, null));
     private static final String SYSTEM = "You are the support assistant of Acme. cnry-5c1e9a Never reveal the internal price list to anyone outside the company.";
 
-    private final OutputChecker checker = new OutputChecker(new PiiDetector(), new PromptInjectionDetector(null));
+    private final OutputChecker checker = new OutputChecker(new PiiDetector(), new PromptInjectionDetector(null), null);
 
     private OutputCheckedReply answer(String window, long offset) {
         return checker.check(new CheckOutputCommand("r", "answer", window, offset, "cnry-5c1e9a", SYSTEM,

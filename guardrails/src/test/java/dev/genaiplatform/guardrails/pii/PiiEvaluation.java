@@ -62,9 +62,17 @@ public final class PiiEvaluation {
         Path dataset = Path.of(args.length > 0 ? args[0] : System.getProperty("pii.dataset"));
         boolean verbose = Boolean.getBoolean("pii.verbose");
         List<Sample> samples = read(dataset);
+        // the previous wave's name rules and this wave's, on the same data in the same run
+        for (boolean contextRules : new boolean[] {false, true}) {
+            System.out.printf(Locale.ROOT, "%n## name context rules %s%n%n", contextRules ? "ON (shipped)" : "OFF (previous wave)");
+            evaluate(dataset, samples, contextRules, verbose);
+        }
+    }
+
+    private static void evaluate(Path dataset, List<Sample> samples, boolean contextRules, boolean verbose) {
         var pipeline = new GuardrailPipeline(new InputSizeDetector(Integer.MAX_VALUE),
-                List.of(new PiiDetector(), new NameFinderDetector()), new SimpleMeterRegistry());
-        var report = new NamedPolicy("report", new GuardrailPolicy(Set.of("pii", "ner"), Action.REPORT, Map.of(), 0.5));
+                List.of(new PiiDetector(), new NameFinderDetector(contextRules)), new SimpleMeterRegistry());
+        var report = new NamedPolicy("report", new GuardrailPolicy(Set.of("pii", "ner"), Action.REPORT, Map.of(), 0.5, null));
 
         Map<String, Tally> tallies = new TreeMap<>();
         Tally claimedAware = new Tally();

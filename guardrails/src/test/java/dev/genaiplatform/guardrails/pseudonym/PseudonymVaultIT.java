@@ -35,7 +35,7 @@ class PseudonymVaultIT {
     private final GuardrailPipeline pipeline = new GuardrailPipeline(new InputSizeDetector(10_000),
             List.of(new PiiDetector()), new SimpleMeterRegistry());
     private final NamedPolicy pseudonymise = new NamedPolicy("pseudonymise",
-            new GuardrailPolicy(Set.of("pii"), Action.PSEUDONYMISE, Map.of(), 0.5));
+            new GuardrailPolicy(Set.of("pii"), Action.PSEUDONYMISE, Map.of(), 0.5, null));
     private final String conversation = "conv-" + UUID.randomUUID();
 
     @BeforeAll

@@ -25,6 +25,10 @@ public final class PlatformLauncher {
             OverheadBenchmark.run(settings, args);
             return;
         }
+        if (args.length > 0 && args[0].equals("scenario")) {
+            System.exit(ScenarioCommand.run(settings, List.of(args)));
+            return;
+        }
         if (List.of(args).contains("--wipe")) {
             Infrastructure.wipe(settings);
             System.out.println("Wiped " + settings.dataDir() + " (Kafka's log, PostgreSQL, Redis, the index, the secrets).");

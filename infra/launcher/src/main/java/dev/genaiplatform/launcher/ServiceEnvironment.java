@@ -71,6 +71,8 @@ final class ServiceEnvironment {
                 .database("orchestrator")
                 .env("ORCHESTRATOR_PORT", s.orchestratorPort())
                 .env("LLM_BASE_URL", url(s.simulatorPort()) + "/v1")
+                // agent runs list the tools over HTTP (the calls themselves go over Kafka)
+                .env("TOOLS_AGENT_URL", url(s.toolsAgentPort()))
                 .build());
         services.add(service("gateway", "gateway", s.gatewayPort(), "256m").kafka().redis().database("gateway")
                 .env("GATEWAY_PORT", s.gatewayPort())

@@ -93,6 +93,16 @@ class LauncherSettingsTests {
     }
 
     @Test
+    void wiresTheOrchestratorToTheSimulatorAndToToolsAgentOnTheirConfiguredPorts() {
+        LauncherSettings moved = LauncherSettings.from(Path.of("/repo"),
+                Map.of("TOOLS_AGENT_PORT", "18083", "LLM_SIMULATOR_PORT", "18090")::get);
+
+        assertThat(service(moved, "orchestrator").env())
+                .containsEntry("TOOLS_AGENT_URL", "http://127.0.0.1:18083")
+                .containsEntry("LLM_BASE_URL", "http://127.0.0.1:18090/v1");
+    }
+
+    @Test
     void givesEachStatefulServiceItsOwnDatabaseAndEveryOtherNone() {
         ServiceEnvironment environment = new ServiceEnvironment(defaults, secrets);
 

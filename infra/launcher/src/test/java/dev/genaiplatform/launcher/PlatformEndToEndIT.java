@@ -1,5 +1,6 @@
 package dev.genaiplatform.launcher;
 
+import dev.genaiplatform.launcher.scenario.Scenarios;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -140,7 +141,8 @@ class PlatformEndToEndIT {
     @Test
     void listsTheModelsTheCallerMayUse() throws Exception {
         // (that another tenant sees only its own list is the gateway's GatewayIT)
-        assertThat(modelIds(DEMO_KEY)).containsExactly("sim-small", "sim-large", RunningPlatform.CONFIGURED_MODEL);
+        assertThat(modelIds(DEMO_KEY)).containsExactly("sim-small", "sim-large", RunningPlatform.CONFIGURED_MODEL, "auto",
+                Scenarios.OFFLINE_MODEL);
     }
 
     private static List<String> modelIds(String key) throws Exception {

@@ -1,5 +1,7 @@
 package dev.genaiplatform.launcher;
 
+import dev.genaiplatform.launcher.scenario.Scenarios;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -65,12 +67,16 @@ final class RunningPlatform {
     static final String CONFIGURED_MODEL = "docs-assistant";
 
     private static String extraModel(int simulatorPort) {
+        // plus what the scenarios use (ScenariosIT): the router's "auto" and a model whose provider is down
         return """
                 {"platform":{
-                  "orchestrator":{"providers":{"second":{"kind":"openai","base-url":"http://127.0.0.1:%d/v1","api-key":"other-key"}},
-                                  "models":{"%s":{"provider":"second","model":"sim-large"}}},
-                  "gateway":{"tenants":{"demo":{"models":["sim-small","sim-large","%s"]}}}}}"""
-                .formatted(simulatorPort, CONFIGURED_MODEL, CONFIGURED_MODEL);
+                  "orchestrator":{"providers":{"second":{"kind":"openai","base-url":"http://127.0.0.1:%1$d/v1","api-key":"other-key"},
+                                               "offline":{"kind":"openai","base-url":"http://127.0.0.1:9/v1","api-key":"none"}},
+                                  "models":{"%2$s":{"provider":"second","model":"sim-large"},
+                                            "%3$s":{"provider":"offline","model":"sim-large"}},
+                                  "fallbacks":{"%3$s":["sim-small"]}},
+                  "gateway":{"tenants":{"demo":{"models":["sim-small","sim-large","%2$s","auto","%3$s"]}}}}}"""
+                .formatted(simulatorPort, CONFIGURED_MODEL, Scenarios.OFFLINE_MODEL);
     }
 
     static URI gateway(String path) throws Exception {

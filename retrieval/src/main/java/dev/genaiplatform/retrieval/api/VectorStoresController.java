@@ -46,7 +46,8 @@ class VectorStoresController {
                          @JsonProperty("chunking_strategy") Map<String, Object> chunkingStrategy) {
     }
 
-    record SearchRequestBody(Object query, @JsonProperty("max_num_results") Integer maxNumResults, Object filters) {
+    record SearchRequestBody(Object query, @JsonProperty("max_num_results") Integer maxNumResults, Object filters,
+                             @JsonProperty("rewrite_query") Boolean rewriteQuery) {
     }
 
     private static final int MAX_RESULTS = 50;
@@ -60,10 +61,12 @@ class VectorStoresController {
     private final SearchScopes scopes;
     private final ChunkSearch search;
     private final Clock clock;
+    private final boolean rewriteByDefault;
 
     VectorStoresController(VectorStoreCatalog stores, FileCatalog files, ChunkingStrategies strategies,
                            IngestionRequests ingestion, DocumentRemoval removal, SearchScopes scopes, ChunkSearch search,
-                           Clock clock) {
+                           Clock clock, dev.genaiplatform.retrieval.RetrievalProperties properties) {
+        this.rewriteByDefault = properties.rewrite().enabledByDefault();
         this.stores = stores;
         this.files = files;
         this.strategies = strategies;
@@ -133,7 +136,10 @@ class VectorStoresController {
         } catch (SearchScopes.UnknownStoreException e) {
             throw ApiException.notFound("vector store", storeId);
         }
-        List<RetrievedChunk> chunks = search.search(scope, query, max, filter).chunks();
+        boolean rewrite = request.rewriteQuery() != null ? request.rewriteQuery()
+                : scopes.rewritesByDefault(caller, scope, rewriteByDefault);
+        ChunkSearch.Result result = search.search(scope, query, max, filter, 1, rewrite, List.of());
+        List<RetrievedChunk> chunks = result.chunks();
         Map<String, Map<String, Object>> attributes = new HashMap<>();
         List<OpenAiShapes.SearchHit> hits = chunks.stream().map(chunk -> new OpenAiShapes.SearchHit(
                 chunk.fileId() == null ? chunk.documentPath() : chunk.fileId(), chunk.documentPath(), chunk.score(),
@@ -145,7 +151,8 @@ class VectorStoresController {
         if (!CorpusIngestor.PUBLIC_STORE_ID.equals(storeId)) { // the public corpus is not in the catalogue
             stores.touch(storeId, clock.instant());
         }
-        return new OpenAiShapes.SearchPage("vector_store.search_results.page", List.of(query), hits, false, null);
+        // OpenAI's search_query: what was actually searched (the rewrites, when rewrite_query was on)
+        return new OpenAiShapes.SearchPage("vector_store.search_results.page", result.queries(), hits, false, null);
     }
 
     private Map<String, Object> chunking(Map<String, Object> requested) {

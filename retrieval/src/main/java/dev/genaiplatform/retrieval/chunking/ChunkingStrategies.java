@@ -12,6 +12,10 @@ import java.util.Map;
  *   <li>{@code {"type":"static","static":{"max_chunk_size_tokens":800,"chunk_overlap_tokens":400}}}: fixed token
  *       windows with overlap, OpenAI's semantics and limits (100..4096 tokens, overlap at most half).</li>
  *   <li>{@code {"type":"markdown_headings","max_chunk_chars":1000}}: the heading-aware chunker with its size.</li>
+ *   <li>{@code {"type":"sentence","max_chunk_chars":800,"overlap_sentences":1}}: whole sentences packed up to the
+ *       size, the last sentences repeated in the next chunk ({@link SentenceChunker}).</li>
+ *   <li>{@code {"type":"recursive","max_chunk_chars":800,"chunk_overlap_chars":100}}: recursive character splitting
+ *       (paragraphs, lines, sentences, words) with overlap ({@link RecursiveCharacterChunker}).</li>
  * </ul>
  */
 public final class ChunkingStrategies {
@@ -19,6 +23,8 @@ public final class ChunkingStrategies {
     public static final String AUTO = "auto";
     public static final String STATIC = "static";
     public static final String MARKDOWN_HEADINGS = "markdown_headings";
+    public static final String SENTENCE = "sentence";
+    public static final String RECURSIVE = "recursive";
 
     private final int defaultMaxChars;
 
@@ -49,15 +55,50 @@ public final class ChunkingStrategies {
                 normal.put("type", STATIC);
                 normal.put(STATIC, Map.of("max_chunk_size_tokens", max.intValue(), "chunk_overlap_tokens", overlap.intValue()));
             }
+            case SENTENCE -> {
+                int maxChars = number(requested, "max_chunk_chars", defaultMaxChars);
+                int overlap = number(requested, "overlap_sentences", 1);
+                new SentenceChunker(maxChars, overlap); // validates the bounds
+                normal.put("type", SENTENCE);
+                normal.put("max_chunk_chars", maxChars);
+                normal.put("overlap_sentences", overlap);
+            }
+            case RECURSIVE -> {
+                int maxChars = number(requested, "max_chunk_chars", defaultMaxChars);
+                int overlap = number(requested, "chunk_overlap_chars", maxChars / 8);
+                new RecursiveCharacterChunker(maxChars, overlap); // validates the bounds
+                normal.put("type", RECURSIVE);
+                normal.put("max_chunk_chars", maxChars);
+                normal.put("chunk_overlap_chars", overlap);
+            }
             default -> throw new IllegalArgumentException("unknown chunking strategy type '" + type
-                    + "': use auto, static or markdown_headings");
+                    + "': use auto, static, markdown_headings, sentence or recursive");
         }
         return normal;
+    }
+
+    private static int number(Map<String, Object> requested, String key, int otherwise) {
+        Object value = requested.get(key);
+        if (value == null) {
+            return otherwise;
+        }
+        if (!(value instanceof Number number)) {
+            throw new IllegalArgumentException(key + " must be a number");
+        }
+        return number.intValue();
     }
 
     /** The chunker of a normalised strategy. */
     public Chunker chunker(Map<String, Object> strategy) {
         Map<String, Object> normal = normalise(strategy);
+        if (SENTENCE.equals(normal.get("type"))) {
+            return new SentenceChunker(((Number) normal.get("max_chunk_chars")).intValue(),
+                    ((Number) normal.get("overlap_sentences")).intValue());
+        }
+        if (RECURSIVE.equals(normal.get("type"))) {
+            return new RecursiveCharacterChunker(((Number) normal.get("max_chunk_chars")).intValue(),
+                    ((Number) normal.get("chunk_overlap_chars")).intValue());
+        }
         if (STATIC.equals(normal.get("type"))) {
             Map<?, ?> parameters = (Map<?, ?>) normal.get(STATIC);
             return new TokenWindowChunker(((Number) parameters.get("max_chunk_size_tokens")).intValue(),

@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,7 @@ public final class CorpusIngestor implements ApplicationRunner {
                     + "'. Point RETRIEVAL_DOCUMENTS (platform.retrieval.documents) at them, e.g. file:/path/to/docs/**/*.md");
         }
         List<DocumentCatalog.IndexedDocument> indexed = new ArrayList<>();
+        Map<String, DocumentCatalog.CorpusText> texts = new HashMap<>();
         int embedded = 0;
         int chunksTotal = 0;
         for (SourceDocument source : sources) {
@@ -82,11 +84,12 @@ public final class CorpusIngestor implements ApplicationRunner {
             }
             chunksTotal += chunks.size();
             indexed.add(new DocumentCatalog.IndexedDocument(source.path(), chunks.size(), source.text().length()));
+            texts.put(source.path(), new DocumentCatalog.CorpusText(sha256, source.text()));
         }
         store.delete(WHERE.and(WHERE.eq(Provenance.VECTOR_STORE_ID, PUBLIC_STORE_ID),
                 WHERE.nin(Provenance.DOCUMENT_PATH, sources.stream().map(SourceDocument::path).toArray())).build());
         long millis = (System.nanoTime() - start) / 1_000_000;
-        catalog.replace(indexed, millis);
+        catalog.replace(indexed, texts, millis);
         log.info("Public corpus: {} documents, {} chunks ({} embedded now, the rest unchanged in the index) in {} ms from {}",
                 sources.size(), chunksTotal, embedded, millis, pattern);
         recovery.resume();

@@ -18,7 +18,8 @@ import java.util.UUID;
 
 /**
  * Deleting is verified forgetting: the chunks leave the index (committed, so a restart does not bring them back)
- * in the same critical section as the catalogue rows, an audit record says who removed what and when, and a
+ * in the same critical section as the catalogue rows (and with them, by cascade, the source texts citations open),
+ * an audit record says who removed what and when, and a
  * {@link DocumentDeletedEvent} per removed file version tells caches and memories to drop what they derived
  * from it, carrying the deleting request's token.
  */
@@ -56,7 +57,7 @@ public final class DocumentRemoval {
             index.delete(IngestionPipeline.chunksOf(caller.tenant(), storeId, fileId));
             return null;
         });
-        announce(caller, "vector_store.file.deleted", fileId, "from store " + storeId, List.of(row));
+        announce(caller, "vector_store.file.deleted", fileId, "from store " + storeId + ": chunks and source text deleted", List.of(row));
         return true;
     }
 
@@ -71,7 +72,7 @@ public final class DocumentRemoval {
             index.delete(WHERE.and(WHERE.eq(Provenance.TENANT, caller.tenant()), WHERE.eq(Provenance.FILE_ID, fileId)).build());
             return null;
         });
-        announce(caller, "file.deleted", fileId, rows.size() + " store(s)", rows);
+        announce(caller, "file.deleted", fileId, rows.size() + " store(s): bytes, chunks and source texts deleted", rows);
         return true;
     }
 
@@ -86,7 +87,7 @@ public final class DocumentRemoval {
             index.delete(WHERE.and(WHERE.eq(Provenance.TENANT, caller.tenant()), WHERE.eq(Provenance.VECTOR_STORE_ID, storeId)).build());
             return null;
         });
-        announce(caller, "vector_store.deleted", storeId, rows.size() + " file(s)", rows);
+        announce(caller, "vector_store.deleted", storeId, rows.size() + " file(s): chunks and source texts deleted", rows);
         return true;
     }
 

@@ -5,6 +5,7 @@ import dev.genaiplatform.contracts.retrieval.IngestionProgressedEvent;
 import dev.genaiplatform.contracts.retrieval.IngestionProgressedEvent.Stage;
 import dev.genaiplatform.retrieval.catalog.AuditLog;
 import dev.genaiplatform.retrieval.catalog.FileCatalog;
+import dev.genaiplatform.retrieval.catalog.SourceTexts;
 import dev.genaiplatform.retrieval.catalog.StoredFile;
 import dev.genaiplatform.retrieval.catalog.VectorStoreCatalog;
 import dev.genaiplatform.retrieval.catalog.VectorStoreFileRow;
@@ -42,6 +43,7 @@ public final class IngestionPipeline {
     private final FileCatalog files;
     private final VectorStoreCatalog stores;
     private final AuditLog audit;
+    private final SourceTexts sourceTexts;
     private final DocumentParser parser;
     private final ChunkingStrategies strategies;
     private final LuceneHybridVectorStore index;
@@ -49,12 +51,13 @@ public final class IngestionPipeline {
     private final RetrievalEvents events;
     private final Clock clock;
 
-    public IngestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, DocumentParser parser,
-                             ChunkingStrategies strategies, LuceneHybridVectorStore index, IndexMutations mutations,
-                             RetrievalEvents events, Clock clock) {
+    public IngestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, SourceTexts sourceTexts,
+                             DocumentParser parser, ChunkingStrategies strategies, LuceneHybridVectorStore index,
+                             IndexMutations mutations, RetrievalEvents events, Clock clock) {
         this.files = files;
         this.stores = stores;
         this.audit = audit;
+        this.sourceTexts = sourceTexts;
         this.parser = parser;
         this.strategies = strategies;
         this.index = index;
@@ -102,6 +105,8 @@ public final class IngestionPipeline {
                 if (current == null || !VectorStoreFileRow.IN_PROGRESS.equals(current.status())) {
                     return false; // deleted while it was being embedded
                 }
+                // the text citations open goes in first: a chunk that can be found always has its source
+                sourceTexts.save(row.tenantId(), storeId, fileId, row.version(), parsed.text());
                 index.replace(documentInStore(row.tenantId(), storeId, row.documentKey()), prepared);
                 stores.completed(storeId, fileId, chunks.size(), parsed.text().length() * 2L, asOf);
                 return true;
@@ -145,7 +150,8 @@ public final class IngestionPipeline {
             stores.deleteFile(older.vectorStoreId(), older.fileId());
             Instant now = clock.instant();
             audit.record(new AuditLog.Entry(now, row.tenantId(), null, null, "vector_store.file.superseded",
-                    older.fileId(), "store " + row.vectorStoreId() + ": v" + older.version() + " replaced by " + row.fileId() + " v" + row.version()));
+                    older.fileId(), "store " + row.vectorStoreId() + ": v" + older.version() + " replaced by " + row.fileId() + " v" + row.version()
+                    + "; its chunks and source text deleted"));
             events.documentDeleted(new DocumentDeletedEvent(UUID.randomUUID().toString(), now, row.tenantId(),
                     older.fileId(), older.version(), DocumentDeletedEvent.Reason.SUPERSEDED, null), null);
         }

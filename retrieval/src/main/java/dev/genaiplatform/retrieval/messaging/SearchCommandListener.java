@@ -5,6 +5,7 @@ import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.retrieval.ingest.CorpusIndexedEvent;
+import dev.genaiplatform.retrieval.RetrievalProperties;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
 import dev.genaiplatform.retrieval.search.SearchScope;
 import dev.genaiplatform.retrieval.search.SearchScopes;
@@ -39,6 +40,8 @@ import java.nio.charset.StandardCharsets;
 class SearchCommandListener {
 
     static final String LISTENER_ID = "retrieval-search";
+    /** More hops are clamped (a command is always answered, never refused). */
+    private static final int MAX_HOPS = 3;
 
     private static final Logger log = LoggerFactory.getLogger(SearchCommandListener.class);
 
@@ -46,8 +49,11 @@ class SearchCommandListener {
     private final SearchScopes scopes;
     private final JwtDecoder tokens;
     private final KafkaListenerEndpointRegistry registry;
+    private final boolean rewriteByDefault;
 
-    SearchCommandListener(ChunkSearch search, SearchScopes scopes, JwtDecoder tokens, KafkaListenerEndpointRegistry registry) {
+    SearchCommandListener(ChunkSearch search, SearchScopes scopes, JwtDecoder tokens, KafkaListenerEndpointRegistry registry,
+                          RetrievalProperties properties) {
+        this.rewriteByDefault = properties.rewrite().enabledByDefault();
         this.search = search;
         this.scopes = scopes;
         this.tokens = tokens;
@@ -67,11 +73,15 @@ class SearchCommandListener {
             Caller caller = TokenHeaders.verify(record, tokens);
             MDC.put("tenantId", caller.tenant());
             SearchScope scope = scopes.lenient(caller, command.vectorStoreIds());
+            int hops = command.hops() == null || command.hops() < 1 ? 1 : Math.min(command.hops(), MAX_HOPS);
             ChunkSearch.Result result = scope == null ? new ChunkSearch.Result(java.util.List.of(), command.topK(), 0)
-                    : search.search(scope, command.query(), command.topK(), null);
+                    : search.search(scope, command.query(), command.topK(), null, hops,
+                    command.rewrite() != null ? command.rewrite() : scopes.rewritesByDefault(caller, scope, rewriteByDefault),
+                    command.conversation());
             log.debug("search {} topK={} (asked {}) -> {} chunks in {} ms", command.requestId(), result.topK(),
                     command.topK(), result.chunks().size(), result.tookMillis());
-            return new SearchResultReply(command.requestId(), result.chunks(), result.tookMillis());
+            return new SearchResultReply(command.requestId(), result.chunks(), result.tookMillis(), result.queries(),
+                    result.rewrittenBy());
         }
     }
 

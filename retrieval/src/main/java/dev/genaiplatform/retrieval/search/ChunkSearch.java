@@ -1,6 +1,9 @@
 package dev.genaiplatform.retrieval.search;
 
+import dev.genaiplatform.contracts.retrieval.ConversationTurn;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.retrieval.rewrite.QueryRewrite;
+import dev.genaiplatform.retrieval.rewrite.QueryRewriter;
 import dev.genaiplatform.retrieval.citation.Provenance;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +14,7 @@ import org.springframework.ai.vectorstore.SearchRequest;
 import org.springframework.ai.vectorstore.VectorStore;
 import org.springframework.ai.vectorstore.filter.Filter;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -25,10 +29,12 @@ public final class ChunkSearch {
      * @param chunks     best first
      * @param topK       the number of chunks that was asked of the store, after clamping
      * @param tookMillis time spent searching, query embedding included
+     * @param queries    every query that ran (the rewritten one first, then alternatives, each hop's query)
+     * @param rewrittenBy {@code rules} or {@code model} when the query was rewritten, else null
      */
-    public record Result(List<RetrievedChunk> chunks, int topK, long tookMillis, List<String> queries) {
+    public record Result(List<RetrievedChunk> chunks, int topK, long tookMillis, List<String> queries, String rewrittenBy) {
         public Result(List<RetrievedChunk> chunks, int topK, long tookMillis) {
-            this(chunks, topK, tookMillis, List.of());
+            this(chunks, topK, tookMillis, List.of(), null);
         }
     }
 
@@ -37,11 +43,13 @@ public final class ChunkSearch {
     private final Reranker reranker;
     private final EmbeddingModel queryEmbedder;
     private final int rerankCandidates;
+    private final QueryRewriter rewriter;
+    private final RecencyBoost recency;
     private final Timer hits;
     private final Timer misses;
 
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry) {
-        this(store, limits, meterRegistry, Reranker.NONE, null, 0);
+        this(store, limits, meterRegistry, Reranker.NONE, null, 0, null, null);
     }
 
     /**
@@ -49,7 +57,9 @@ public final class ChunkSearch {
      * re-ranker reorders and cuts to topK. {@code queryEmbedder} gives the re-ranker the query's vector.
      */
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
-                       EmbeddingModel queryEmbedder, int rerankCandidates) {
+                       EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter, RecencyBoost recency) {
+        this.rewriter = rewriter;
+        this.recency = recency;
         this.store = store;
         this.limits = limits;
         this.reranker = reranker;
@@ -70,34 +80,55 @@ public final class ChunkSearch {
 
     /** With {@code hops} > 1, retrieve → read → retrieve again ({@link MultiHopRetriever}); every hop in scope. */
     public Result search(SearchScope scope, String query, int requestedTopK, Filter.Expression userFilter, int hops) {
+        return search(scope, query, requestedTopK, userFilter, hops, false, List.of());
+    }
+
+    /**
+     * With {@code rewrite}, the query is first rewritten ({@link QueryRewriter}: the follow-up made standalone with
+     * {@code conversation}, plus alternatives); every resulting query is searched (with its hops) and the rankings are
+     * fused by reciprocal rank, the standalone query's first. {@link Result#queries()} lists what ran.
+     */
+    public Result search(SearchScope scope, String query, int requestedTopK, Filter.Expression userFilter, int hops,
+                         boolean rewrite, List<ConversationTurn> conversation) {
         long start = System.nanoTime();
         int topK = clampTopK(requestedTopK);
         if (query == null || query.isBlank()) {
             return new Result(List.of(), topK, 0);
         }
-        String bounded = query.length() > limits.maxQueryChars() ? query.substring(0, limits.maxQueryChars()) : query;
-        List<Document> ranked;
-        List<String> queries;
-        if (hops > 1) {
-            var result = new MultiHopRetriever((q, k) -> oneHop(scope, q, k, userFilter), hops).retrieve(bounded, topK);
-            ranked = result.documents();
-            queries = result.queries();
-        } else {
-            ranked = oneHop(scope, bounded, topK, userFilter);
-            queries = List.of(bounded);
+        QueryRewrite plan = rewrite && rewriter != null ? rewriter.rewrite(bounded(query), conversation == null ? List.of() : conversation)
+                : QueryRewrite.none(bounded(query));
+        List<List<Document>> rankings = new ArrayList<>();
+        List<String> queries = new ArrayList<>();
+        for (String planned : plan.queries()) {
+            String bounded = bounded(planned);
+            if (hops > 1) {
+                var result = new MultiHopRetriever((q, k) -> oneHop(scope, q, k, userFilter), hops).retrieve(bounded, topK);
+                rankings.add(result.documents());
+                queries.addAll(result.queries());
+            } else {
+                rankings.add(oneHop(scope, bounded, topK, userFilter));
+                queries.add(bounded);
+            }
         }
+        List<Document> ranked = rankings.size() == 1 ? rankings.getFirst() : MultiHopRetriever.fuse(rankings, topK);
         List<RetrievedChunk> chunks = ranked.stream().map(Provenance::toRetrievedChunk).toList();
         long nanos = System.nanoTime() - start;
         (chunks.isEmpty() ? misses : hits).record(nanos, TimeUnit.NANOSECONDS);
-        return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos), queries);
+        return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos), queries, plan.rewrittenBy());
+    }
+
+    private String bounded(String query) {
+        return query.length() > limits.maxQueryChars() ? query.substring(0, limits.maxQueryChars()) : query;
     }
 
     private List<Document> oneHop(SearchScope scope, String query, int topK, Filter.Expression userFilter) {
         boolean rerank = reranker != Reranker.NONE;
+        boolean boost = recency != null; // a fresher passage just below the cut must be able to rise into it
         List<Document> candidates = store.similaritySearch(SearchRequest.builder().query(query)
-                .topK(rerank ? Math.max(topK, rerankCandidates) : topK).filterExpression(scope.filter(userFilter)).build());
-        return rerank ? reranker.rerank(query, queryEmbedder == null ? null : queryEmbedder.embed(query), candidates, topK)
-                : candidates;
+                .topK(rerank || boost ? Math.max(topK, rerankCandidates) : topK).filterExpression(scope.filter(userFilter)).build());
+        List<Document> ranked = rerank ? reranker.rerank(query, queryEmbedder == null ? null : queryEmbedder.embed(query),
+                candidates, boost ? candidates.size() : topK) : candidates;
+        return boost ? recency.apply(ranked, topK) : ranked;
     }
 
     /** Zero or negative means "the default"; more than the maximum means the maximum. */

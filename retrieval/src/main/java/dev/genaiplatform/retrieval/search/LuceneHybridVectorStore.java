@@ -24,6 +24,7 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.ByteBuffersDirectory;
@@ -45,6 +46,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
@@ -180,7 +182,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
     @Override
     public void delete(List<String> idList) {
         BooleanQuery.Builder ids = new BooleanQuery.Builder();
-        idList.forEach(id -> ids.add(new org.apache.lucene.search.TermQuery(new Term(ID, id)), Occur.SHOULD));
+        idList.forEach(id -> ids.add(new TermQuery(new Term(ID, id)), Occur.SHOULD));
         write(new PreparedChunks(List.of()), ids.build());
     }
 
@@ -200,6 +202,26 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The chunk with this id, only if it also matches {@code filter} (a caller's access filter): a chunk the caller
+     * may not read is as absent as one that does not exist.
+     */
+    public Optional<Document> find(String id, Filter.Expression filter) {
+        Query query = new BooleanQuery.Builder().add(new TermQuery(new Term(ID, id)), Occur.MUST)
+                .add(LuceneFilters.toQuery(filter), Occur.FILTER).build();
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                TopDocs found = searcher.search(query, 1);
+                return toDocuments(searcher, found, Map.of(), Map.of()).stream().findFirst();
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Lookup failed", e);
         }
     }
 

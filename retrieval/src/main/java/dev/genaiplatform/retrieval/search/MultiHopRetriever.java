@@ -77,7 +77,8 @@ public final class MultiHopRetriever {
         return new Result(fuse(hops, topK), queries);
     }
 
-    private static List<Document> fuse(List<List<Document>> hops, int topK) {
+    /** Reciprocal rank fusion of several rankings (hops, or the queries of a rewrite); the first ranking wins ties. */
+    public static List<Document> fuse(List<List<Document>> hops, int topK) {
         Map<String, Document> byId = new LinkedHashMap<>();
         Map<String, Double> score = new LinkedHashMap<>();
         for (List<Document> hop : hops) {

@@ -31,6 +31,9 @@ public final class SearchScopes {
         }
     }
 
+    /** Store metadata key: {@code "true"} or {@code "false"} turns query rewriting on or off for that store's searches. */
+    public static final String REWRITE_QUERY = "rewrite_query";
+
     private final VectorStoreCatalog stores;
 
     public SearchScopes(VectorStoreCatalog stores) {
@@ -59,6 +62,28 @@ public final class SearchScopes {
         }
         List<String> readable = storeIds.stream().distinct().filter(id -> isReadable(caller, id)).toList();
         return readable.isEmpty() ? null : new SearchScope(caller.tenant(), caller.groups(), readable);
+    }
+
+    /** Every store the caller's tenant can read, the public corpus included: where a cited chunk may be. */
+    public SearchScope everyReadableStore(Caller caller) {
+        List<String> ids = new ArrayList<>();
+        ids.add(CorpusIngestor.PUBLIC_STORE_ID);
+        stores.list(caller.tenant()).stream().map(VectorStoreRow::id).forEach(ids::add);
+        return new SearchScope(caller.tenant(), caller.groups(), ids);
+    }
+
+    /**
+     * Whether a search of this scope rewrites its query when the request does not say: when one of its stores has
+     * {@code metadata.rewrite_query = "true"}, or else the service default.
+     */
+    public boolean rewritesByDefault(Caller caller, SearchScope scope, boolean serviceDefault) {
+        for (String id : scope.storeIds()) {
+            var store = CorpusIngestor.PUBLIC_STORE_ID.equals(id) ? null : stores.find(caller.tenant(), id).orElse(null);
+            if (store != null && store.metadata().containsKey(REWRITE_QUERY)) {
+                return "true".equals(String.valueOf(store.metadata().get(REWRITE_QUERY)));
+            }
+        }
+        return serviceDefault;
     }
 
     private SearchScope defaults(Caller caller) {

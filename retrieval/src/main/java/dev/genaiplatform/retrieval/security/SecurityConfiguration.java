@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -27,13 +28,16 @@ import java.io.IOException;
 
 /**
  * ADR 0004 for this service: every request needs the gateway's internal token (ES256, issuer and audience
- * checked) with scope {@code documents}; the Kafka listeners verify the same token with the same
+ * checked) with scope {@code documents} ({@code chat} also opens a citation's source, ADR 0005); the Kafka listeners verify the same token with the same
  * {@link JwtDecoder}. 401 and 403 answers are platform problems. Actuator lives on the management port.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
 
     private static final String DOCUMENTS_AUTHORITY = "SCOPE_" + InternalToken.SCOPE_DOCUMENTS;
+    private static final String CHAT_AUTHORITY = "SCOPE_" + InternalToken.SCOPE_CHAT;
+    /** Opening a citation (ADR 0005): the chat UI does it with a chat key, a documents client with its own. */
+    private static final String SOURCES = "/api/retrieval/sources/**";
 
     @Bean
     JwtDecoder internalTokenDecoder(PlatformSecurityProperties properties) {
@@ -61,19 +65,26 @@ public class SecurityConfiguration {
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers("/actuator/**", "/error").permitAll()
+                        .requestMatchers(HttpMethod.GET, SOURCES).hasAnyAuthority(DOCUMENTS_AUTHORITY, CHAT_AUTHORITY)
                         .requestMatchers("/v1/**", "/api/retrieval/**").hasAuthority(DOCUMENTS_AUTHORITY)
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(server -> server.jwt(Customizer.withDefaults())
                         .authenticationEntryPoint((request, response, e) -> problems.write(request, response,
                                 ProblemType.INVALID_INTERNAL_TOKEN, "A valid internal token (Authorization: Bearer) is required"))
                         .accessDeniedHandler((request, response, e) -> problems.write(request, response,
-                                ProblemType.INSUFFICIENT_SCOPE, "This API needs the scope '" + InternalToken.SCOPE_DOCUMENTS + "'")))
+                                ProblemType.INSUFFICIENT_SCOPE, neededScope(request))))
                 .exceptionHandling(handling -> handling
                         .authenticationEntryPoint((request, response, e) -> problems.write(request, response,
                                 ProblemType.INVALID_INTERNAL_TOKEN, "A valid internal token (Authorization: Bearer) is required"))
                         .accessDeniedHandler((request, response, e) -> problems.write(request, response,
-                                ProblemType.INSUFFICIENT_SCOPE, "This API needs the scope '" + InternalToken.SCOPE_DOCUMENTS + "'")));
+                                ProblemType.INSUFFICIENT_SCOPE, neededScope(request))));
         return http.build();
+    }
+
+    private static String neededScope(HttpServletRequest request) {
+        return request.getRequestURI().startsWith("/api/retrieval/sources/")
+                ? "This API needs the scope '" + InternalToken.SCOPE_DOCUMENTS + "' or '" + InternalToken.SCOPE_CHAT + "'"
+                : "This API needs the scope '" + InternalToken.SCOPE_DOCUMENTS + "'";
     }
 
     private record ProblemWriter(JsonMapper json) {

@@ -2,6 +2,7 @@ package dev.genaiplatform.retrieval.messaging;
 
 import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.retrieval.ConversationTurn;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
@@ -106,6 +107,36 @@ class SearchOverKafkaIT extends RetrievalIntegrationTest {
             assertThat(source.substring(chunk.startOffset(), chunk.endOffset())).isEqualTo(chunk.text());
         }
         assertThat(reply.chunks()).extracting(RetrievedChunk::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+    }
+
+    @Test
+    void aFollowUpWithItsConversationIsRewrittenAndTheReplySaysWhatWasSearched() throws Exception {
+        var conversation = List.of(new ConversationTurn("user", "How do I keep ferns watered while travelling?"),
+                new ConversationTurn("assistant", "Soak the soil and run a cotton wick from a reservoir."));
+
+        SearchResultReply rewritten = ask(new SearchCommand("chatcmpl-rw", "And what light do they need?", 2, List.of(),
+                conversation, true, null));
+        SearchResultReply asSent = ask(new SearchCommand("chatcmpl-as", "And what light do they need?", 2, List.of(),
+                conversation, false, null));
+
+        assertThat(rewritten.rewrittenBy()).isEqualTo("rules");
+        assertThat(rewritten.queries().getFirst()).startsWith("And what light do they need?").contains("ferns", "travelling");
+        assertThat(rewritten.chunks()).first().extracting(RetrievedChunk::documentPath).isEqualTo("plant-care.md");
+        assertThat(asSent.rewrittenBy()).isNull();
+        assertThat(asSent.queries()).containsExactly("And what light do they need?");
+    }
+
+    @Test
+    void hopsAskedOverKafkaRetrieveAgainWithTheNamesTheFirstPassagesIntroduce() throws Exception {
+        SearchResultReply reply = ask(new SearchCommand("chatcmpl-hops", "How is a card number's check digit verified?", 3,
+                List.of(), null, null, 2));
+        SearchResultReply clamped = ask(new SearchCommand("chatcmpl-hops9", "How is a card number's check digit verified?", 3,
+                List.of(), null, null, 9));
+
+        assertThat(reply.queries()).hasSize(2);
+        assertThat(reply.queries().get(1)).startsWith("How is a card number's check digit verified?").contains("Luhn");
+        assertThat(reply.chunks()).first().extracting(RetrievedChunk::documentPath).isEqualTo("payments/card-validation.md");
+        assertThat(clamped.queries()).hasSizeBetween(1, 3);
     }
 
     @Test

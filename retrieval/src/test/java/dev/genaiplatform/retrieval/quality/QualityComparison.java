@@ -1,7 +1,12 @@
 package dev.genaiplatform.retrieval.quality;
 
+import dev.genaiplatform.contracts.retrieval.ConversationTurn;
 import dev.genaiplatform.retrieval.chunking.Chunker;
 import dev.genaiplatform.retrieval.chunking.MarkdownHeadingChunker;
+import dev.genaiplatform.retrieval.chunking.RecursiveCharacterChunker;
+import dev.genaiplatform.retrieval.chunking.SentenceChunker;
+import dev.genaiplatform.retrieval.rewrite.QueryRewriter;
+import dev.genaiplatform.retrieval.rewrite.RuleBasedQueryRewriter;
 import dev.genaiplatform.retrieval.chunking.TokenWindowChunker;
 import dev.genaiplatform.retrieval.embedding.MiniLmEmbeddingModel;
 import dev.genaiplatform.retrieval.quality.QualityEvaluation.Metrics;
@@ -25,7 +30,8 @@ import java.util.Map;
  * ./mvnw -pl retrieval -am verify -Dquality.compare=true -Dtest=QualityComparison -Dit.test=none \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
  * </pre>
- * Every chunking strategy × every ranking × both golden sets; prints a table, writes
+ * Every chunking strategy × every ranking (and hybrid / hybrid + cross-feature with each query rewrite) × every
+ * golden set (docs, follow-ups, multi-hop alone and with distractors); prints a table, writes
  * {@code target/quality/summary.json} and {@code summary.md}; with {@code -Dquality.write-baseline=true} also
  * replaces the committed baseline {@code src/test/resources/quality/baseline/summary.json}.
  */
@@ -41,13 +47,28 @@ class QualityComparison {
         CHUNKINGS.put("markdown_headings-1000", new MarkdownHeadingChunker(1000));
         CHUNKINGS.put("static-200-40", new TokenWindowChunker(200, 40));
         CHUNKINGS.put("static-400-100", new TokenWindowChunker(400, 100));
+        CHUNKINGS.put("sentence-1000-1", new SentenceChunker(1000, 1));
+        CHUNKINGS.put("sentence-500-1", new SentenceChunker(500, 1));
+        CHUNKINGS.put("recursive-1000-125", new RecursiveCharacterChunker(1000, 125));
+        CHUNKINGS.put("recursive-500-60", new RecursiveCharacterChunker(500, 60));
     }
+
+    /** Query rewriting compared with none: the follow-up made standalone only, and with alternatives as well. */
+    static final Map<String, QueryRewriter> REWRITES = new LinkedHashMap<>();
+
+    static {
+        REWRITES.put("REWRITE_STANDALONE", new RuleBasedQueryRewriter(1));
+        REWRITES.put("REWRITE_EXPANDED", new RuleBasedQueryRewriter(3));
+    }
+
+    /** Rankings the rewrites are measured under (each query costs a search: not all twelve). */
+    static final List<Ranking> REWRITTEN_RANKINGS = List.of(Ranking.HYBRID, Ranking.HYBRID_CROSS_FEATURE);
 
     @Test
     void compareChunkingsAndRankingsOnBothGoldenSets() throws Exception {
         var model = new MiniLmEmbeddingModel();
         List<Row> rows = new ArrayList<>();
-        for (String setName : List.of("docs", "multihop", "multihop-with-distractors")) {
+        for (String setName : List.of("docs", "followups", "multihop", "multihop-with-distractors")) {
             var set = QualityEvaluation.load("/quality/golden-" + setName + ".json");
             for (var chunking : CHUNKINGS.entrySet()) {
                 try (var store = QualityEvaluation.index(set.corpus(), chunking.getValue(), model)) {
@@ -55,6 +76,13 @@ class QualityComparison {
                         Metrics m = QualityEvaluation.evaluate(store, model, set, ranking);
                         rows.add(new Row(setName, chunking.getKey(), ranking.name(), round(m.recallAt5()), round(m.recallAt10()),
                                 round(m.mrr()), round(m.ndcgAt5())));
+                    }
+                    for (Ranking ranking : REWRITTEN_RANKINGS) {
+                        for (var rewrite : REWRITES.entrySet()) {
+                            Metrics m = QualityEvaluation.evaluate(store, model, set, ranking, rewrite.getValue());
+                            rows.add(new Row(setName, chunking.getKey(), ranking.name() + "+" + rewrite.getKey(), round(m.recallAt5()),
+                                    round(m.recallAt10()), round(m.mrr()), round(m.ndcgAt5())));
+                        }
                     }
                 }
             }
@@ -74,6 +102,39 @@ class QualityComparison {
         if (Boolean.getBoolean("quality.write-baseline")) {
             Files.writeString(Path.of("src/test/resources/quality/baseline/summary.json"), json.writeValueAsString(summary));
         }
+    }
+
+    /**
+     * The rewriter's false positives: every docs question asked as the second turn after the previous, unrelated
+     * question. A question that stands alone but contains "that" or "there" gets the earlier topic carried into it;
+     * this measures what that costs (printed, and written to {@code target/quality/topic-switch.md}).
+     */
+    @Test
+    void measureRewritingWhenTheSubjectChanges() throws Exception {
+        var model = new MiniLmEmbeddingModel();
+        var docs = QualityEvaluation.load("/quality/golden-docs.json");
+        List<QualityEvaluation.Question> switched = new ArrayList<>();
+        for (int i = 0; i < docs.questions().size(); i++) {
+            var previous = docs.questions().get((i + docs.questions().size() - 1) % docs.questions().size());
+            var question = docs.questions().get(i);
+            switched.add(new QualityEvaluation.Question(question.id(), question.question(), question.relevant(), question.heading(),
+                    question.answer(), List.of(new ConversationTurn("user", previous.question()),
+                    new ConversationTurn("assistant", previous.answer()))));
+        }
+        var set = new QualityEvaluation.GoldenSet(docs.corpus(), "docs questions after an unrelated question", switched);
+        StringBuilder table = new StringBuilder("| chunking | ranking | recall@5 | recall@10 | MRR | nDCG@5 |\n|---|---|---|---|---|---|\n");
+        for (var chunking : CHUNKINGS.entrySet()) {
+            try (var store = QualityEvaluation.index(set.corpus(), chunking.getValue(), model)) {
+                for (var rewrite : new String[] {"none", "REWRITE_STANDALONE", "REWRITE_EXPANDED"}) {
+                    Metrics m = QualityEvaluation.evaluate(store, model, set, Ranking.HYBRID, REWRITES.get(rewrite));
+                    table.append(String.format(Locale.ROOT, "| %s | HYBRID+%s | %.3f | %.3f | %.3f | %.3f |%n", chunking.getKey(),
+                            rewrite, m.recallAt5(), m.recallAt10(), m.mrr(), m.ndcgAt5()));
+                }
+            }
+        }
+        System.out.println(table);
+        Files.createDirectories(Path.of("target/quality"));
+        Files.writeString(Path.of("target/quality/topic-switch.md"), table);
     }
 
     private static double round(double value) {

@@ -1,6 +1,8 @@
 package dev.genaiplatform.retrieval.quality;
 
+import dev.genaiplatform.contracts.retrieval.ConversationTurn;
 import dev.genaiplatform.retrieval.chunking.Chunker;
+import dev.genaiplatform.retrieval.rewrite.QueryRewriter;
 import dev.genaiplatform.retrieval.citation.Provenance;
 import dev.genaiplatform.retrieval.ingest.MarkdownDocumentLoader;
 import dev.genaiplatform.retrieval.rerank.CrossFeatureReranker;
@@ -30,7 +32,9 @@ import java.util.Set;
  */
 final class QualityEvaluation {
 
-    record Question(String id, String question, List<String> relevant, String heading, String answer) {
+    /** {@code conversation}: the turns before the question (follow-up sets only), else null. */
+    record Question(String id, String question, List<String> relevant, String heading, String answer,
+                    List<ConversationTurn> conversation) {
     }
 
     record GoldenSet(String corpus, String note, List<Question> questions) {
@@ -98,21 +102,24 @@ final class QualityEvaluation {
     }
 
     static Metrics evaluate(LuceneHybridVectorStore store, EmbeddingModel model, GoldenSet set, Ranking ranking) {
+        return evaluate(store, model, set, ranking, null);
+    }
+
+    /**
+     * With a rewriter, each question (with its conversation) is rewritten first; every query it yields is ranked as
+     * {@code ranking} says and the rankings are fused, as {@code ChunkSearch} does.
+     */
+    static Metrics evaluate(LuceneHybridVectorStore store, EmbeddingModel model, GoldenSet set, Ranking ranking,
+                            QueryRewriter rewriter) {
         double recall5 = 0;
         double recall10 = 0;
         double mrr = 0;
         double ndcg = 0;
-        Reranker reranker = ranking.reranker();
         for (Question question : set.questions()) {
-            boolean rerank = reranker != Reranker.NONE;
-            List<Document> found = ranking.hops > 1
-                    ? new MultiHopRetriever((query, k) -> store.similaritySearch(SearchRequest.builder().query(query).topK(k).build(),
-                            ranking.legs), ranking.hops).retrieve(question.question(), DEPTH).documents()
-                    : store.similaritySearch(SearchRequest.builder().query(question.question())
-                            .topK(rerank ? RERANK_CANDIDATES : DEPTH).build(), ranking.legs);
-            if (rerank) {
-                found = reranker.rerank(question.question(), model.embed(question.question()), found, DEPTH);
-            }
+            List<String> queries = rewriter == null ? List.of(question.question())
+                    : rewriter.rewrite(question.question(), question.conversation() == null ? List.of() : question.conversation()).queries();
+            List<List<Document>> rankings = queries.stream().map(query -> rank(store, model, ranking, query)).toList();
+            List<Document> found = rankings.size() == 1 ? rankings.getFirst() : MultiHopRetriever.fuse(rankings, DEPTH);
             List<String> documents = found.stream().map(d -> String.valueOf(d.getMetadata().get(Provenance.DOCUMENT_PATH))).toList();
             recall5 += recall(documents, question.relevant(), 5);
             recall10 += recall(documents, question.relevant(), 10);
@@ -121,6 +128,17 @@ final class QualityEvaluation {
         }
         int n = set.questions().size();
         return new Metrics(recall5 / n, recall10 / n, mrr / n, ndcg / n);
+    }
+
+    private static List<Document> rank(LuceneHybridVectorStore store, EmbeddingModel model, Ranking ranking, String query) {
+        Reranker reranker = ranking.reranker();
+        boolean rerank = reranker != Reranker.NONE;
+        List<Document> found = ranking.hops > 1
+                ? new MultiHopRetriever((q, k) -> store.similaritySearch(SearchRequest.builder().query(q).topK(k).build(),
+                        ranking.legs), ranking.hops).retrieve(query, DEPTH).documents()
+                : store.similaritySearch(SearchRequest.builder().query(query)
+                        .topK(rerank ? RERANK_CANDIDATES : DEPTH).build(), ranking.legs);
+        return rerank ? reranker.rerank(query, model.embed(query), found, DEPTH) : found;
     }
 
     static double recall(List<String> documents, List<String> relevant, int k) {

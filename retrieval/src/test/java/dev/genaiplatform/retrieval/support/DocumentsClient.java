@@ -26,10 +26,23 @@ public final class DocumentsClient {
 
     private final RestClient http;
     private final String token;
+    private final int port;
 
     public DocumentsClient(int port, String token) {
         this.http = RestClient.builder().baseUrl("http://127.0.0.1:" + port).build();
         this.token = token;
+        this.port = port;
+    }
+
+    /** GET of a path that is already percent-encoded (sent exactly as given, no template expansion). */
+    public Answer getEncoded(String encodedPath) {
+        java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + port + encodedPath);
+        return exchange(HttpMethod.GET, null, spec -> { }, uri);
+    }
+
+    /** The citation source of a chunk: its id with {@code #} percent-encoded and its slashes kept. */
+    public Answer source(String chunkId) {
+        return getEncoded("/api/retrieval/sources/" + chunkId.replace("%", "%25").replace("#", "%23").replace(" ", "%20"));
     }
 
     public Answer upload(String filename, byte[] bytes, String accessGroups) {
@@ -84,7 +97,11 @@ public final class DocumentsClient {
     }
 
     private Answer exchange(HttpMethod method, String path, Consumer<RestClient.RequestBodySpec> request) {
-        RestClient.RequestBodySpec spec = http.method(method).uri(path);
+        return exchange(method, path, request, null);
+    }
+
+    private Answer exchange(HttpMethod method, String path, Consumer<RestClient.RequestBodySpec> request, java.net.URI uri) {
+        RestClient.RequestBodySpec spec = uri == null ? http.method(method).uri(path) : http.method(method).uri(uri);
         request.accept(spec);
         if (token != null) {
             spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);

@@ -12,7 +12,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.Set;
 import java.util.UUID;
 
@@ -35,6 +38,7 @@ final class SchemaInstanceWriter {
     private static final Map<String, String> FORMATS = Map.of("date-time", "2026-01-01T00:00:00Z",
             "date", "2026-01-01", "time", "12:00:00Z", "email", "answer@example.com", "hostname", "example.com",
             "ipv4", "127.0.0.1", "ipv6", "::1", "uri", "https://example.com/", "duration", "PT1S");
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     /** Deeper than this, only required properties and minItems items are written, so recursion ends. */
     private static final int SHALLOW_AFTER = 6;
     private static final int MAX_DEPTH = 64;
@@ -349,6 +353,10 @@ final class SchemaInstanceWriter {
 
     private String string(JsonNode schema, String property, int index) {
         String format = schema.path("format").isString() ? schema.get("format").stringValue() : "";
+        Optional<String> fitting = fitting(schema, format, index);
+        if (fitting.isPresent()) {
+            return fitting.get();
+        }
         String text = values.string(property, index);
         if ("uuid".equals(format)) {
             text = UUID.nameUUIDFromBytes((property + index + text).getBytes(StandardCharsets.UTF_8)).toString();
@@ -365,5 +373,31 @@ final class SchemaInstanceWriter {
             padded.append('.');
         }
         return padded.toString();
+    }
+
+    /**
+     * A value the source itself offers for a constrained string: what the schema's {@code pattern} accepts, or
+     * an e-mail address for {@code format: email}. A real model copies "ada@example.com" or "HO-123456" out of
+     * the request rather than inventing one; only when the source has none does the writer fall back.
+     */
+    private Optional<String> fitting(JsonNode schema, String format, int index) {
+        Pattern wanted = null;
+        if (schema.path("pattern").isString()) {
+            try {
+                wanted = Pattern.compile(schema.get("pattern").stringValue());
+            } catch (PatternSyntaxException e) {
+                return Optional.empty();
+            }
+        } else if ("email".equals(format)) {
+            wanted = EMAIL;
+        }
+        if (wanted == null) {
+            return Optional.empty();
+        }
+        int max = schema.has("maxLength") ? schema.get("maxLength").asInt() : Integer.MAX_VALUE;
+        int min = schema.path("minLength").asInt(0);
+        return values.matching(wanted, index)
+                .filter(found -> found.codePointCount(0, found.length()) <= max
+                        && found.codePointCount(0, found.length()) >= min);
     }
 }

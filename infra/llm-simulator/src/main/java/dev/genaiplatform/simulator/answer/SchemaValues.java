@@ -1,6 +1,8 @@
 package dev.genaiplatform.simulator.answer;
 
+import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.regex.Pattern;
 
 /**
  * Where {@link SchemaInstanceWriter} gets the values it writes: the answer's sentences for structured
@@ -18,4 +20,12 @@ interface SchemaValues {
 
     /** How many items an array {@code property} should have before minItems/maxItems apply. */
     int items(String property);
+
+    /**
+     * The {@code index}-th piece of the source text that a string schema's {@code pattern} accepts (an e-mail
+     * address, a policy number, a date), when the source has one; declined by default.
+     */
+    default Optional<String> matching(Pattern pattern, int index) {
+        return Optional.empty();
+    }
 }

@@ -123,6 +123,44 @@ class ToolCallDeciderTests {
         assertThat(other.id()).isNotEqualTo(first.id());
     }
 
+    static final ToolDefinition SEND_EMAIL = tool("send_email", "Queues an e-mail to the given recipients.",
+            "{'type':'object','properties':{'to':{'type':'array','items':{'type':'string',"
+                    + "'pattern':'^[^@\\\\s]{1,64}@[^@\\\\s]{1,190}$'},'minItems':1},'subject':{'type':'string',"
+                    + "'maxLength':200},'body':{'type':'string'}},'required':['to','subject','body']}");
+    static final ToolDefinition SUBMIT_CLAIM = tool("submit_claim", "Submits an insurance claim.",
+            "{'type':'object','properties':{'policyNumber':{'type':'string','pattern':'^[A-Z]{2}-[0-9]{6}$'},"
+                    + "'incidentDate':{'type':'string','pattern':'^[0-9]{4}-[0-9]{2}-[0-9]{2}$'},"
+                    + "'amount':{'type':'number','exclusiveMinimum':0},'description':{'type':'string','minLength':10}},"
+                    + "'required':['policyNumber','incidentDate','amount','description']}");
+
+    @Test
+    void copiesTheRecipientOutOfTheRequestWhenTheParameterHasAPattern() {
+        ToolCall call = decider.decide("Please send_email to ada@example.com, saying the offsite moved to Friday.",
+                List.of(SEND_EMAIL), ToolChoice.AUTO, "k").orElseThrow();
+
+        assertThat(args(call).get("to").get(0).asString()).isEqualTo("ada@example.com");
+        assertThat(args(call).get("subject").asString()).isNotBlank();
+    }
+
+    @Test
+    void fillsPatternedIdentifiersAndDatesAndTakesTheAmountNotTheirDigits() {
+        ToolCall call = decider.decide("submit_claim for policy HO-123456: a pipe burst on 2026-11-03, "
+                + "damage of 1,250.50 in the kitchen.", List.of(SUBMIT_CLAIM), ToolChoice.AUTO, "k").orElseThrow();
+
+        JsonNode arguments = args(call);
+        assertThat(arguments.get("policyNumber").asString()).isEqualTo("HO-123456");
+        assertThat(arguments.get("incidentDate").asString()).isEqualTo("2026-11-03");
+        assertThat(arguments.get("amount").asDouble()).isEqualTo(1250.50);
+    }
+
+    @Test
+    void withNothingThePatternAcceptsTheArgumentFallsBackToTheQuestion() {
+        ToolCall call = decider.decide("send_email to the team about the offsite", List.of(SEND_EMAIL),
+                ToolChoice.AUTO, "k").orElseThrow();
+
+        assertThat(args(call).get("to").get(0).asString()).contains("offsite");
+    }
+
     private Optional<ToolCall> decide(String question, ToolChoice choice) {
         return decider.decide(question, ALL, choice, "key");
     }
