@@ -2,6 +2,14 @@ package dev.genaiplatform.orchestrator;
 
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
+import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
+import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
+import dev.genaiplatform.orchestrator.answer.AnswerKindRules;
+import dev.genaiplatform.orchestrator.answer.AnswerKindSettings;
+import dev.genaiplatform.orchestrator.experiment.ExperimentAssigner;
+import dev.genaiplatform.orchestrator.experiment.ExperimentSettings;
+import dev.genaiplatform.orchestrator.guardrails.OutputCheckSettings;
+import dev.genaiplatform.orchestrator.prompt.PromptPreambles;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
@@ -50,7 +58,8 @@ import java.util.Map;
  * request/reply and events.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(OrchestratorProperties.class)
+@EnableConfigurationProperties({OrchestratorProperties.class, OutputCheckSettings.class, AnswerKindSettings.class,
+        ExperimentSettings.class})
 class OrchestratorConfiguration {
 
     // ---- the model ---------------------------------------------------------------------------------
@@ -72,8 +81,34 @@ class OrchestratorConfiguration {
     @Bean
     GroundedPromptBuilder groundedPromptBuilder(OrchestratorProperties properties, TokenCounter tokens) {
         OrchestratorProperties.Prompt prompt = properties.prompt();
-        return new GroundedPromptBuilder(prompt.systemTemplate(), prompt.passageTemplate(), tokens,
-                prompt.maxContextTokens(), prompt.maxPromptTokens());
+        GroundedPromptBuilder builder = new GroundedPromptBuilder(prompt.systemTemplate(), prompt.passageTemplate(),
+                tokens, prompt.maxContextTokens(), prompt.maxPromptTokens());
+        prompt.versions().forEach(builder::withVersion);
+        return builder;
+    }
+
+    @Bean
+    PromptPreambles promptPreambles() {
+        return new PromptPreambles();
+    }
+
+    @Bean
+    AnswerKindRules answerKindRules(AnswerKindSettings settings) {
+        return new AnswerKindRules(settings);
+    }
+
+    /** Every arm's prompt version must exist: a typo would otherwise silently answer with the default. */
+    @Bean
+    ExperimentAssigner experimentAssigner(ExperimentSettings settings, OrchestratorProperties properties) {
+        for (ExperimentSettings.Arm arm : settings.arms()) {
+            String version = arm.promptVersion();
+            if (settings.enabled() && version != null && !version.equals(properties.prompt().version())
+                    && !properties.prompt().versions().containsKey(version)) {
+                throw new IllegalStateException("platform.orchestrator.experiment arm " + arm.name()
+                        + " names prompt version " + version + ", which platform.orchestrator.prompt.versions lacks");
+            }
+        }
+        return new ExperimentAssigner(settings);
     }
 
     // ---- resilience, routing, caches --------------------------------------------------------------
@@ -182,6 +217,13 @@ class OrchestratorConfiguration {
         return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.RETRIEVAL_SEARCH_RESULT, kafka);
     }
 
+    @Bean
+    ReplyingKafkaTemplate<String, CheckOutputCommand, OutputCheckedReply> outputCheckRequests(
+            ProducerFactory<String, CheckOutputCommand> producerFactory,
+            ConcurrentKafkaListenerContainerFactory<String, OutputCheckedReply> containerFactory, KafkaProperties kafka) {
+        return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.GUARDRAILS_OUTPUT_CHECKED, kafka);
+    }
+
     /** Readiness waits until the reply consumers own their partitions, so no early reply is missed. */
     @Bean
     ReplyChannels replyChannels(List<ReplyingKafkaTemplate<?, ?, ?>> templates) {
@@ -194,6 +236,8 @@ class OrchestratorConfiguration {
         return new KafkaAdmin.NewTopics(
                 TopicBuilder.name(Topics.GUARDRAILS_CHECK_INPUT).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.GUARDRAILS_INPUT_CHECKED).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.GUARDRAILS_CHECK_OUTPUT).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.GUARDRAILS_OUTPUT_CHECKED).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.RETRIEVAL_SEARCH).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.RETRIEVAL_SEARCH_RESULT).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.CHAT_COMPLETION_RECORDED).partitions(3).replicas(1).build(),

@@ -172,11 +172,13 @@ public record OrchestratorProperties(
             @DefaultValue("2000") int maxContextTokens,
             @DefaultValue("6000") int maxPromptTokens,
             @DefaultValue("1024") int answerReserve,
-            @DefaultValue("grounded-answer@1") String version,
+            @DefaultValue("grounded-answer@v1") String version,
             @DefaultValue("classpath:prompts/structured-output-repair.st") Resource repairTemplate,
-            @DefaultValue("2") int structuredOutputRepairs) {
+            @DefaultValue("2") int structuredOutputRepairs,
+            Map<String, Resource> versions) {
 
         public Prompt {
+            versions = versions == null ? Map.of() : Map.copyOf(versions);
             if (maxContextTokens < 1 || maxContextTokens >= maxPromptTokens) {
                 throw new IllegalArgumentException(
                         "platform.orchestrator.prompt.max-context-tokens must be positive and smaller than max-prompt-tokens");

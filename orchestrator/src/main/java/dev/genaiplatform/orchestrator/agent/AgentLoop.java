@@ -52,6 +52,7 @@ class AgentLoop {
     private final PriceTable prices;
     private final AgentSettings settings;
     private final ExecutorService executor;
+    private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     AgentLoop(AgentRunStore store, RunSteps steps, ToolCalls tools, ChatProviders providers,
               ResilientModelCalls modelCalls, PriceTable prices, AgentSettings settings, ExecutorService executor) {
@@ -67,7 +68,20 @@ class AgentLoop {
 
     /** Drives a run on a virtual thread of its own until it ends or parks. */
     void launch(String runId, RunToken token) {
-        this.executor.execute(() -> drive(runId, token));
+        this.active.add(runId);
+        this.executor.execute(() -> {
+            try {
+                drive(runId, token);
+            }
+            finally {
+                this.active.remove(runId);
+            }
+        });
+    }
+
+    /** The runs this instance is working on right now (their heartbeats say they are alive). */
+    java.util.Set<String> activeRuns() {
+        return java.util.Set.copyOf(this.active);
     }
 
     /** What acting on one tool call led to. */

@@ -1,5 +1,7 @@
 package dev.genaiplatform.orchestrator.agent;
 
+import dev.genaiplatform.contracts.problem.ProblemType;
+
 import dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent;
 import dev.genaiplatform.orchestrator.problem.Problems;
 import dev.genaiplatform.orchestrator.security.Caller;
@@ -34,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @RestController
 class AgentRunController {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentRunController.class);
 
     private final AgentRuns runs;
     private final AgentSettings settings;
@@ -101,10 +105,20 @@ class AgentRunController {
                 .map(step -> ServerSentEvent.builder(step).id(Long.toString(step.seq())).event(step.type()).build());
     }
 
+    /** tools-agent (or another dependency) did not answer: 503, never a 500. */
+    @ExceptionHandler(dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException ex,
+                                              ServerWebExchange exchange) {
+        log.warn("Agent API: {}", ex.getMessage());
+        return refused(new AgentException(ProblemType.DEPENDENCY_UNAVAILABLE, "The " + ex.dependency()
+                + " service did not answer. Retry shortly.", null), exchange);
+    }
+
     @ExceptionHandler(AgentException.class)
     ResponseEntity<ProblemDetail> refused(AgentException ex, ServerWebExchange exchange) {
-        return ResponseEntity.status(ex.type().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(ex.type(), ex.getMessage(), ex.param(), exchange.getRequest().getPath().value()));
+        ProblemDetail problem = Problems.of(ex.type(), ex.getMessage(), ex.param(), exchange.getRequest().getPath().value());
+        ex.properties().forEach(problem::setProperty);
+        return ResponseEntity.status(ex.type().status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     private static RunToken token(Jwt jwt) {

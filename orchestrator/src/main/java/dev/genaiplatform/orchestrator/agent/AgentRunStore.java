@@ -69,6 +69,26 @@ class AgentRunStore {
                 .update() == 1;
     }
 
+    /** This instance is still working on these runs. */
+    void heartbeat(java.util.Collection<String> runIds) {
+        if (runIds.isEmpty()) {
+            return;
+        }
+        this.jdbc.sql("update agent_runs set heartbeat_at = now() where status = 'RUNNING' and id in (:ids)"
+                        .replace(":ids", bindMarkers(runIds.size())))
+                .params(new java.util.ArrayList<Object>(runIds))
+                .update();
+    }
+
+    /** RUNNING runs nobody has vouched for in {@code quietFor}: their process died (or lost the database). */
+    List<String> silentRunning(java.time.Duration quietFor) {
+        return this.jdbc.sql("""
+                        select id from agent_runs where status = 'RUNNING'
+                        and coalesce(heartbeat_at, updated_at) < now() - make_interval(secs => ?)""")
+                .params(quietFor.toMillis() / 1000.0)
+                .query(String.class).list();
+    }
+
     /** Moves a run from one of {@code from} to {@code to}; false when it was no longer in any of them. */
     boolean transition(String runId, List<RunStatus> from, RunStatus to, String errorCode, String errorMessage,
                        String answer) {

@@ -33,8 +33,12 @@ class AgentRuns {
     private final AgentSettings settings;
     private final String systemPrompt;
 
+    private final GoalCheck goalCheck;
+
     AgentRuns(AgentRunStore store, AgentLoop loop, RunSteps steps, ToolCatalog catalog, ToolCalls tools,
-              ChatProviders providers, ModelRouter router, AgentSettings settings, String systemPrompt) {
+              ChatProviders providers, ModelRouter router, AgentSettings settings, String systemPrompt,
+              GoalCheck goalCheck) {
+        this.goalCheck = goalCheck;
         this.store = store;
         this.loop = loop;
         this.steps = steps;
@@ -50,8 +54,21 @@ class AgentRuns {
         if (request.goal() == null || request.goal().isBlank()) {
             throw new AgentException(ProblemType.MISSING_REQUIRED_PARAMETER, "A run needs a goal.", "goal");
         }
+        List<dev.genaiplatform.contracts.guardrails.ChatMessage> conversation = new ArrayList<>();
+        for (AgentRunRequest.Message message : request.messages() == null ? List.<AgentRunRequest.Message>of()
+                : request.messages()) {
+            if (!"user".equals(message.role()) && !"assistant".equals(message.role())) {
+                throw new AgentException(ProblemType.INVALID_VALUE, "A conversation message's role is 'user' or "
+                        + "'assistant'.", "messages");
+            }
+            conversation.add(new dev.genaiplatform.contracts.guardrails.ChatMessage(message.role(), message.content()));
+        }
         String model = model(caller, request.model());
         AgentRun.Budget budget = budget(request.limits());
+        // guardrails before anything leaves this service: a blocked goal starts nothing (not even a call to
+        // tools-agent); a masked one reaches the model masked
+        List<dev.genaiplatform.contracts.guardrails.ChatMessage> checkedConversation =
+                this.goalCheck.check(caller, conversation, request.goal());
         List<String> names = request.tools() == null ? List.of() : request.tools().stream().distinct().toList();
         List<AgentRun.ToolSpec> offered = new ArrayList<>();
         if (!names.isEmpty()) {
@@ -70,15 +87,10 @@ class AgentRuns {
             }
         }
         Transcript transcript = new Transcript(List.of(Transcript.Turn.of("system", this.systemPrompt)));
-        for (AgentRunRequest.Message message : request.messages() == null ? List.<AgentRunRequest.Message>of()
-                : request.messages()) {
-            if (!"user".equals(message.role()) && !"assistant".equals(message.role())) {
-                throw new AgentException(ProblemType.INVALID_VALUE, "A conversation message's role is 'user' or "
-                        + "'assistant'.", "messages");
-            }
-            transcript = transcript.with(Transcript.Turn.of(message.role(), message.content()));
+        for (dev.genaiplatform.contracts.guardrails.ChatMessage checked
+                : this.goalCheck.check(caller, conversation, request.goal())) {
+            transcript = transcript.with(Transcript.Turn.of(checked.role(), checked.content()));
         }
-        transcript = transcript.with(Transcript.Turn.of("user", request.goal()));
         Instant now = Instant.now();
         AgentRun run = new AgentRun(UUID.randomUUID().toString(), caller.tenantId(),
                 caller.userId() != null ? caller.userId() : caller.keyId(), request.goal(), model, offered,

@@ -51,7 +51,7 @@ import java.util.concurrent.Executors;
  * and decisions are read as bytes and parsed into the contract records here, so they need no type headers.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AgentSettings.class)
+@EnableConfigurationProperties({AgentSettings.class, InterruptedRuns.Settings.class})
 class AgentRunsConfiguration {
 
     /**
@@ -123,9 +123,17 @@ class AgentRunsConfiguration {
     }
 
     @Bean
+    InterruptedRuns interruptedRuns(AgentRunStore store, AgentLoop loop, RunSteps steps,
+                                    InterruptedRuns.Settings settings) {
+        return new InterruptedRuns(store, loop, steps, settings);
+    }
+
+    @Bean
     AgentRuns agentRuns(AgentRunStore store, AgentLoop loop, RunSteps steps, ToolCatalog catalog, ToolCalls tools,
-                        ChatProviders providers, ModelRouter router, AgentSettings settings) {
-        return new AgentRuns(store, loop, steps, catalog, tools, providers, router, settings, systemPrompt(settings));
+                        ChatProviders providers, ModelRouter router, AgentSettings settings,
+                        dev.genaiplatform.orchestrator.guardrails.GuardrailsClient guardrails) {
+        return new AgentRuns(store, loop, steps, catalog, tools, providers, router, settings, systemPrompt(settings),
+                new GoalCheck(guardrails));
     }
 
     @Bean

@@ -66,6 +66,22 @@ final class AnswerEvents {
         return events;
     }
 
+    /**
+     * The error event after text went out, carrying what the client needs to show the text so far as a partial
+     * answer: the citations in it and the {@code platform} trace ({@code answerKind: partial}).
+     */
+    ServerSentEvent<String> error(ChatCompletionException problem, List<dev.genaiplatform.orchestrator.citation.Citation> citations,
+                                  PlatformMetadata metadata) {
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("error", Map.of(
+                "message", problem.getMessage(),
+                "type", problem.type().kind().wireName(),
+                "code", problem.type().code()));
+        event.put("citations", citations);
+        event.put("platform", metadata);
+        return event(event);
+    }
+
     /** The error event OpenAI sends when a stream fails midway: a stream never just stops. */
     ServerSentEvent<String> error(ChatCompletionException problem) {
         return event(Map.of("error", Map.of(

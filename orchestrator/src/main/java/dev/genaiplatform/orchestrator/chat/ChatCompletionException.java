@@ -8,6 +8,7 @@ import dev.genaiplatform.orchestrator.provider.ChatProviders.UnknownModelExcepti
 import dev.genaiplatform.orchestrator.resilience.ModelCallFailedException;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Why a chat request did not get an answer, and what the client is told: one {@link ProblemType} of the
@@ -20,6 +21,7 @@ public class ChatCompletionException extends RuntimeException {
     private final String param;
     private final Duration retryAfter;
     private String requestId;
+    private List<PlatformMetadata.FindingTrace> findings;
 
     public ChatCompletionException(ProblemType type, String detail, String param, Duration retryAfter, Throwable cause) {
         super(detail, cause);
@@ -70,8 +72,20 @@ public class ChatCompletionException extends RuntimeException {
     }
 
     static ChatCompletionException inputBlocked(String reason) {
-        return new ChatCompletionException(ProblemType.INPUT_BLOCKED,
+        return inputBlocked(reason, List.of());
+    }
+
+    /** A 400 {@code input_blocked} whose problem body names what guardrails found ({@code findings}, no text). */
+    static ChatCompletionException inputBlocked(String reason, List<PlatformMetadata.FindingTrace> findings) {
+        ChatCompletionException blocked = new ChatCompletionException(ProblemType.INPUT_BLOCKED,
                 reason != null ? reason : "The input was blocked by the platform's guardrails.", null);
+        blocked.findings = List.copyOf(findings);
+        return blocked;
+    }
+
+    /** What guardrails found, for an {@code input_blocked} problem; null for other problems. */
+    List<PlatformMetadata.FindingTrace> findings() {
+        return this.findings;
     }
 
     static ChatCompletionException modelNotAllowed(String model) {

@@ -1,10 +1,15 @@
 package dev.genaiplatform.orchestrator.chat;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
-import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
-import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
-import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.orchestrator.answer.AnswerKindRules;
+import dev.genaiplatform.orchestrator.citation.Citation;
+import dev.genaiplatform.orchestrator.citation.CitationExtractor;
+import dev.genaiplatform.orchestrator.experiment.ExperimentAssigner;
+import dev.genaiplatform.orchestrator.guardrails.OutputGuard;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import dev.genaiplatform.orchestrator.budget.PriceTable;
@@ -14,18 +19,13 @@ import dev.genaiplatform.orchestrator.cache.StoredAnswer;
 import dev.genaiplatform.orchestrator.chat.RequestTrace.Stage;
 import dev.genaiplatform.orchestrator.citation.GroundingCheck;
 import dev.genaiplatform.orchestrator.events.CompletionEventPublisher;
-import dev.genaiplatform.orchestrator.guardrails.GuardrailsClient;
 import dev.genaiplatform.orchestrator.memory.ConversationMemory;
 import dev.genaiplatform.orchestrator.memory.ModelSummariser;
-import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.orchestrator.prompt.GroundedPrompt;
-import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
 import dev.genaiplatform.orchestrator.prompt.TokenCounter;
-import dev.genaiplatform.orchestrator.prompt.Turn;
 import dev.genaiplatform.orchestrator.provider.ChatProviders;
 import dev.genaiplatform.orchestrator.provider.ChatProviders.ResolvedModel;
 import dev.genaiplatform.orchestrator.resilience.ResilientModelCalls;
-import dev.genaiplatform.orchestrator.retrieval.RetrievalClient;
 import dev.genaiplatform.orchestrator.routing.ModelRouter;
 import dev.genaiplatform.orchestrator.routing.ModelRouter.RoutingInput;
 import dev.genaiplatform.orchestrator.routing.RouteDecision;
@@ -78,6 +78,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Steps 1 to 5 run before the response starts, so their failures are plain problem+json answers; the model is
  * always asked to stream, and one {@link AnswerAccumulator} builds both the streamed and the whole answer.
  *
+ * Steps 3 to 5 (guardrails, retrieval, answer kind, prompt) are {@link PromptPreparation}; the answer's trace is
+ * built by {@link AnswerTraces}; a stream's output checks are {@link AnswerOutputCheck}.
+ *
  * <p>The code blocks while it waits for Kafka replies: it runs on a virtual thread (see
  * {@code OrchestratorConfiguration}), where waiting is cheap and the code reads in the order things happen.
  */
@@ -86,9 +89,7 @@ class ChatCompletionService {
 
     private static final Logger log = LoggerFactory.getLogger(ChatCompletionService.class);
 
-    private final GuardrailsClient guardrails;
-    private final RetrievalClient retrieval;
-    private final GroundedPromptBuilder promptBuilder;
+    private final PromptPreparation preparation;
     private final ChatProviders providers;
     private final ResilientModelCalls modelCalls;
     private final ModelRouter router;
@@ -106,17 +107,21 @@ class ChatCompletionService {
     private final ConversationMemory memory;
     private final ModelSummariser summariser;
     private final QuestionEmbedder embedder;
+    private final OutputGuard outputGuard;
+    private final ExperimentAssigner experiments;
 
-    ChatCompletionService(GuardrailsClient guardrails, RetrievalClient retrieval, GroundedPromptBuilder promptBuilder,
-                          ChatProviders providers, ResilientModelCalls modelCalls, ModelRouter router,
+    /** Output checks wait for Kafka replies; they run here, never on a stream's own thread. */
+    private static final Scheduler CHECKS = Schedulers.fromExecutor(
+            java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("output-check-", 0).factory()));
+
+    ChatCompletionService(PromptPreparation preparation, ChatProviders providers, ResilientModelCalls modelCalls, ModelRouter router,
                           ExactAnswerCache cache, SemanticAnswerCache semanticCache, QuestionEmbedder embedder,
                           ConversationMemory memory,
                           TenantSpend spend, PriceTable prices, TokenCounter tokens,
                           CompletionEventPublisher events, OrchestratorProperties properties, MeterRegistry meters,
-                          ObjectProvider<Tracer> tracer, JsonMapper json) {
-        this.guardrails = guardrails;
-        this.retrieval = retrieval;
-        this.promptBuilder = promptBuilder;
+                          ObjectProvider<Tracer> tracer, JsonMapper json, OutputGuard outputGuard,
+                          ExperimentAssigner experiments) {
+        this.preparation = preparation;
         this.providers = providers;
         this.modelCalls = modelCalls;
         this.router = router;
@@ -133,6 +138,8 @@ class ChatCompletionService {
         this.meters = meters;
         this.tracer = tracer;
         this.json = json;
+        this.outputGuard = outputGuard;
+        this.experiments = experiments;
         try {
             this.schemaRepair = new SchemaRepair(new JsonSchemaCheck(json),
                     properties.prompt().repairTemplate().getContentAsString(StandardCharsets.UTF_8),
@@ -144,8 +151,30 @@ class ChatCompletionService {
         }
     }
 
-    /** What the client asked besides the body: headers the controller read. */
-    record Options(boolean cacheBypass, String conversationId, String experimentArm) {
+    /**
+     * What the client asked besides the body: headers the controller read.
+     *
+     * @param experimentOverride {@code X-Platform-Experiment-Arm}, only from a caller with scope {@code evaluation}
+     */
+    record Options(boolean cacheBypass, String conversationId, String experimentOverride) {
+    }
+
+    private void assignExperiment(RequestTrace trace, Caller caller, Options options) {
+        try {
+            this.experiments.assign(caller.tenantId(), caller.userId(), options.conversationId(), trace.requestId,
+                    options.experimentOverride()).ifPresent(arm -> {
+                        trace.experimentArm = arm.label();
+                        if (arm.promptVersion() != null) {
+                            trace.promptVersion = arm.promptVersion();
+                        }
+                        trace.experiment = new PlatformMetadata.Experiment(arm.experiment(), arm.arm(),
+                                trace.promptVersion);
+                    });
+        }
+        catch (ExperimentAssigner.UnknownArmException unknown) {
+            throw new ChatCompletionException(ProblemType.INVALID_HEADER, unknown.getMessage(),
+                    PlatformHttpHeaders.EXPERIMENT_ARM, null, unknown);
+        }
     }
 
     Answer begin(ChatCompletionRequest request, Caller caller, Options options) {
@@ -153,13 +182,14 @@ class ChatCompletionService {
         trace.token = caller.token();
         trace.userId = caller.userId();
         trace.conversationId = options.conversationId();
-        trace.experimentArm = options.experimentArm();
         trace.promptVersion = this.properties.prompt().version();
         trace.retrievalSettings = Map.of("topK", Integer.toString(this.properties.retrieval().topK()),
                 "vectorStoreIds", String.join(",", request.vectorStoreIds()));
         try {
             // 1. Which model: the caller's token says which it may use; "auto" asks the router.
             request.validate();
+            // 1a. Which arm of the prompt experiment, if one runs (the prompt version is part of every cache key).
+            assignExperiment(trace, caller, options);
             RouteDecision route = trace.time(Stage.ROUTE, () -> route(request, caller));
             trace.routeRule = route.rule();
             tagSpan(route);
@@ -215,9 +245,9 @@ class ChatCompletionService {
                            List<ResolvedModel> chain, String cacheKey, ExactAnswerCache.Flight flight,
                            SemanticProbe semantic, ConversationMemory.Remembered remembered, String conversationId) {
         CompletableFuture<Optional<StoredAnswer>> stored = new CompletableFuture<>();
-        GroundedPrompt prompt;
+        PromptPreparation.Prepared prepared;
         try {
-            prompt = prepare(request, caller, trace, chain.getFirst(), remembered);
+            prepared = this.preparation.prepare(request, caller, trace, chain.getFirst(), remembered, conversationId);
         }
         catch (RuntimeException failure) {
             if (flight != null) {
@@ -225,10 +255,25 @@ class ChatCompletionService {
             }
             throw failure;
         }
+        if (!(prepared.decision() instanceof AnswerKindRules.Answer)) {
+            // 5b. A clarifying question or an honest "I don't know": no model call, nothing cached.
+            if (flight != null) {
+                this.cache.abandon(flight);
+            }
+            return withoutModel(request, trace, route, prepared.decision());
+        }
+        GroundedPrompt prompt = prepared.prompt();
         AtomicReference<AnswerAccumulator> current =
                 new AtomicReference<>(new AnswerAccumulator(prompt, this.tokens));
         AnswerEvents writer = new AnswerEvents(trace.requestId, trace.created, request.model(), this.json);
+        // 7b. Guardrails see the answer before the user does: whole, or window by window while it streams.
+        AnswerOutputCheck output = this.outputGuard.settings().enabled()
+                ? new AnswerOutputCheck((text, offset) -> this.outputGuard.checkAnswer(caller, prepared.answerContext(),
+                text, offset), this.outputGuard.settings().windowChars(), this.outputGuard.settings().lookBehindChars())
+                : null;
         AtomicBoolean committed = new AtomicBoolean(false);
+        AtomicBoolean emitted = new AtomicBoolean(false);
+        StringBuilder shownText = new StringBuilder();
         long modelStart = System.nanoTime();
         Flux<ChatResponse> answer = this.modelCalls.stream(chain, model -> {
                     trace.servedModel = model.name();
@@ -240,31 +285,41 @@ class ChatCompletionService {
                 PlatformHttpHeaders.ROUTE, route.header(),
                 PlatformHttpHeaders.CACHE, trace.cache);
 
-        Runnable onSuccess = () -> {
-            trace.stageTook(Stage.MODEL, System.nanoTime() - modelStart);
-            StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+        // What every successful answer ends with: usage, cost, caches, memory. `done` is the model's answer,
+        // `shown` what the user got after the output checks (masked or restored, or the block notice).
+        java.util.function.BiConsumer<StoredAnswer, StoredAnswer> settle = (done, shown) -> {
+            trace.stageTook(Stage.MODEL, System.nanoTime() - modelStart - (output == null ? 0 : output.nanos()));
             trace.tokens(done.promptTokens() + trace.repairPromptTokens,
                     done.completionTokens() + trace.repairCompletionTokens);
-            trace.finishReason(done.finishReason());
+            trace.finishReason(shown.finishReason());
             trace.costUsd = this.prices.costUsd(trace.servedModel, done.promptTokens() + trace.repairPromptTokens,
                     done.completionTokens() + trace.repairCompletionTokens);
+            trace.note(Stage.MODEL, done.finishReason(), trace.servedModel, trace.costUsd);
+            if (output != null) {
+                trace.stageTook(Stage.OUTPUT_CHECKS, output.nanos());
+                trace.outputCheck = AnswerTraces.output(output);
+                trace.note(Stage.OUTPUT_CHECKS, trace.outputCheck.decision(), output.checks() + " checks");
+            }
             if (trace.costUsd != null) {
                 this.spend.add(trace.tenantId, trace.costUsd);
             }
+            boolean blocked = output != null && output.blocked();
             if (flight != null) {
-                boolean cacheable = "stop".equals(done.finishReason()) || "tool_calls".equals(done.finishReason());
-                this.cache.complete(flight, done, trace.tenantId, cacheable);
+                boolean cacheable = !blocked
+                        && ("stop".equals(shown.finishReason()) || "tool_calls".equals(shown.finishReason()));
+                this.cache.complete(flight, shown, trace.tenantId, cacheable);
             }
-            else if (cacheKey != null && ("stop".equals(done.finishReason()))) {
-                this.cache.put(cacheKey, done, trace.tenantId);
+            else if (cacheKey != null && !blocked && "stop".equals(shown.finishReason())) {
+                this.cache.put(cacheKey, shown, trace.tenantId);
             }
-            if (remembered != null && done.toolCalls().isEmpty()) {
+            if (remembered != null && done.toolCalls().isEmpty() && !blocked) {
+                // the model's own words: pseudonyms stay pseudonyms in what the next prompt sees
                 remember(caller, conversationId, trace.question, done.answer());
             }
-            if (semantic != null && "stop".equals(done.finishReason())) {
-                this.semanticCache.store(semantic.scope(), trace.tenantId, semantic.question(), semantic.vector(), done);
+            if (semantic != null && !blocked && "stop".equals(shown.finishReason())) {
+                this.semanticCache.store(semantic.scope(), trace.tenantId, semantic.question(), semantic.vector(), shown);
             }
-            stored.complete(Optional.of(done));
+            stored.complete(Optional.of(shown));
         };
         Runnable onFailure = () -> {
             if (flight != null) {
@@ -287,14 +342,15 @@ class ChatCompletionService {
                     trace.structuredOutput = this.schemaRepair.hold(schema, trace.modelRequest, deadline(caller),
                             trace, prompt, current);
                 }
-                onSuccess.run();
-                StoredAnswer done = stored.join().orElseThrow();
+                StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+                StoredAnswer shown = shownWhole(done, output, trace);
+                settle.accept(done, shown);
                 String serverTiming = trace.serverTiming();
-                finish(trace, outcome(done));
+                finish(trace, outcome(shown, trace));
                 Map<String, String> withTiming = new LinkedHashMap<>(headers);
                 withTiming.put(PlatformHttpHeaders.SERVER_TIMING, serverTiming);
-                return new Answer(ChatCompletionResponse.of(trace.requestId, trace.created, request.model(), done,
-                        metadata(trace, route, prompt)), null, withTiming, stored);
+                return new Answer(ChatCompletionResponse.of(trace.requestId, trace.created, request.model(), shown,
+                        AnswerTraces.metadata(trace, route, prompt, shown.citations())), null, withTiming, stored);
             }
             catch (RuntimeException failure) {
                 onFailure.run();
@@ -303,38 +359,122 @@ class ChatCompletionService {
         }
 
         Flux<ServerSentEvent<String>> events = answer
-                .concatMapIterable(response -> {
+                // output checks wait for Kafka replies: they run on virtual threads, never on the stream's thread
+                .concatMap(response -> Mono.fromCallable(() -> {
                     AnswerAccumulator.Piece piece = current.get().accept(response);
                     if (piece.isEmpty()) {
                         return List.<ServerSentEvent<String>>of();
                     }
-                    committed.set(true);
+                    committed.set(true);   // the model produced text: no retry from here on
+                    String text = piece.text() == null || output == null ? piece.text() : output.accept(piece.text());
+                    AnswerAccumulator.Piece released = new AnswerAccumulator.Piece(text, piece.toolCalls());
+                    if (released.isEmpty()) {
+                        return List.<ServerSentEvent<String>>of();
+                    }
+                    emitted.set(true);
                     trace.firstToken();
-                    return writer.piece(piece);
-                })
-                .concatWith(Flux.defer(() -> {
-                    onSuccess.run();
-                    StoredAnswer done = stored.join().orElseThrow();
+                    if (text != null) {
+                        shownText.append(text);
+                    }
+                    return writer.piece(released);
+                }).subscribeOn(CHECKS))
+                .takeUntil(ignored -> output != null && output.blocked())
+                .concatMapIterable(list -> list)
+                .concatWith(Mono.fromCallable(() -> {
+                    List<ServerSentEvent<String>> closing = new ArrayList<>();
+                    String tail = output == null || output.blocked() ? "" : output.finish();
+                    if (!tail.isEmpty()) {
+                        closing.addAll(writer.piece(new AnswerAccumulator.Piece(tail, List.of())));
+                        shownText.append(tail);
+                        emitted.set(true);
+                        trace.firstToken();
+                    }
+                    StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+                    StoredAnswer shown = output == null ? done : output.blocked() ? blocked(done, output, trace)
+                            : withText(done, shownText.toString());
+                    settle.accept(done, shown);
                     ModelRequest.ResponseFormat format = trace.modelRequest.responseFormat();
                     if (format != null && format.jsonSchema()) {
                         // A streamed answer is already with the client: it is checked and reported, not repaired.
-                        trace.structuredOutput = this.schemaRepair.checkOnly(format.schema(), done.answer());
+                        trace.structuredOutput = this.schemaRepair.checkOnly(format.schema(), shown.answer());
                     }
-                    return Flux.fromIterable(writer.closing(done, request.includeUsage(), metadata(trace, route, prompt)));
-                }))
-                .doOnComplete(() -> finish(trace, outcome(stored.join().orElse(null))))
+                    closing.addAll(writer.closing(shown, request.includeUsage(),
+                            AnswerTraces.metadata(trace, route, prompt, shown.citations())));
+                    return closing;
+                }).subscribeOn(CHECKS).flatMapIterable(list -> list))
+                .doOnComplete(() -> finish(trace, outcome(stored.join().orElse(null), trace)))
                 .onErrorResume(failure -> {
                     onFailure.run();
                     ChatCompletionException problem = fail(trace, failure);
                     // Nothing sent yet: the status is not committed, so the client still gets problem+json.
-                    // Once tokens went out the status is 200, so the failure travels as an error event.
-                    return committed.get() ? Flux.just(writer.error(problem)) : Flux.error(problem);
+                    if (!emitted.get()) {
+                        return Flux.error(problem);
+                    }
+                    // Once text went out the status is 200: the failure travels as an error event, which carries
+                    // the trace of the partial answer (ADR 0005: answerKind partial; the text so far stands).
+                    trace.answerKind = PlatformMetadata.PARTIAL;
+                    List<Citation> citations = CitationExtractor.extract(shownText.toString(), prompt.passages());
+                    return Flux.just(writer.error(problem, citations,
+                            AnswerTraces.metadata(trace, route, prompt, citations)));
                 })
                 .doOnCancel(() -> {
                     onFailure.run();
                     finish(trace, Outcome.FAILED);
                 });
         return new Answer(null, events, headers, stored);
+    }
+
+    /** A non-streamed answer after the output check: as the user may see it, or the block notice. */
+    private static StoredAnswer shownWhole(StoredAnswer done, AnswerOutputCheck output, RequestTrace trace) {
+        if (output == null || done.answer().isEmpty()) {
+            return done;
+        }
+        String released = output.whole(done.answer());
+        return released == null ? blocked(done, output, trace) : withText(done, released);
+    }
+
+    /** What the user gets when the output check stopped the answer: the reason, {@code content_filter}. */
+    private static StoredAnswer blocked(StoredAnswer done, AnswerOutputCheck output, RequestTrace trace) {
+        trace.answerKind = PlatformMetadata.BLOCKED;
+        String reason = output.blockedBy().reason() != null ? output.blockedBy().reason()
+                : "The answer was stopped by the platform's guardrails.";
+        return new StoredAnswer(done.requestId(), reason, List.of(), "content_filter", done.promptTokens(),
+                done.completionTokens(), List.of(), done.servedModel(), done.documents(), done.chunkIds());
+    }
+
+    private static StoredAnswer withText(StoredAnswer done, String text) {
+        return text.equals(done.answer()) ? done : new StoredAnswer(done.requestId(), text, done.toolCalls(),
+                done.finishReason(), done.promptTokens(), done.completionTokens(), done.citations(),
+                done.servedModel(), done.documents(), done.chunkIds());
+    }
+
+    /** A clarifying question or an abstention, decided before any model call: free, and said plainly. */
+    private Answer withoutModel(ChatCompletionRequest request, RequestTrace trace, RouteDecision route,
+                                AnswerKindRules.Decision decision) {
+        String text = switch (decision) {
+            case AnswerKindRules.Clarify clarify -> {
+                trace.answerKind = PlatformMetadata.CLARIFYING_QUESTION;
+                trace.clarification = new PlatformMetadata.Clarification(clarify.question(), clarify.options());
+                yield clarify.question();
+            }
+            case AnswerKindRules.Abstain abstain -> {
+                trace.answerKind = PlatformMetadata.ABSTAINED;
+                yield abstain.message();
+            }
+            case AnswerKindRules.Answer ignored -> throw new IllegalStateException("an answer needs the model");
+        };
+        trace.costUsd = 0.0;
+        trace.firstToken();
+        trace.finishReason("stop");
+        StoredAnswer answer = new StoredAnswer(trace.requestId, text, List.of(), "stop", 0, 0, List.of(), null,
+                List.of(), List.of());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(PlatformHttpHeaders.ROUTE, route.header());
+        headers.put(PlatformHttpHeaders.CACHE, trace.cache);
+        headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
+        PlatformMetadata metadata = AnswerTraces.metadata(trace, route, null, List.of());
+        finish(trace, Outcome.NO_ANSWER);
+        return Answer.of(answer, request, trace.requestId, trace.created, metadata, headers, this.json);
     }
 
     /** A cached answer, whole or replayed as a stream; no guardrails, retrieval or model call. */
@@ -345,13 +485,13 @@ class ChatCompletionService {
         trace.costUsd = 0.0;
         trace.firstToken();
         trace.finishReason(hit.finishReason());
-        PlatformMetadata metadata = new PlatformMetadata(new PlatformMetadata.Route(route.requested(), hit.servedModel(),
-                route.model(), route.rule(), route.complexity()), kind, List.of(), null, 0.0, null);
+        trace.note(Stage.CACHE, kind, null);
+        PlatformMetadata metadata = AnswerTraces.metadata(trace, route, null, hit.citations());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put(PlatformHttpHeaders.ROUTE, route.header());
         headers.put(PlatformHttpHeaders.CACHE, kind);
         headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
-        finish(trace, outcome(hit));
+        finish(trace, outcome(hit, trace));
         return Answer.of(hit, request, trace.requestId, trace.created, metadata, headers, this.json);
     }
 
@@ -420,117 +560,6 @@ class ChatCompletionService {
         return names.stream().map(this.providers::resolve).toList();
     }
 
-    /** Steps 3 to 5: everything before the model call. */
-    private GroundedPrompt prepare(ChatCompletionRequest request, Caller caller, RequestTrace trace,
-                                   ResolvedModel model, ConversationMemory.Remembered remembered) {
-        // 3. Guardrails check everything the model will read: messages, tool calls, tools, schema, stop, user.
-        InputCheckedReply check = trace.time(Stage.GUARDRAILS,
-                () -> this.guardrails.check(caller, trace.requestId, request.checkCommand(trace.requestId)));
-        trace.verdict(check.verdict());
-        List<ChatMessage> conversation = forwardableMessages(check, request);
-        trace.modelRequest = checkedModelRequest(request.modelRequest(), check);
-        List<Turn> turns = turns(request, conversation);
-        if (remembered != null) {
-            List<Turn> withHistory = new ArrayList<>(remembered.asTurns());
-            withHistory.addAll(turns);
-            turns = withHistory;
-        }
-
-        // 4. Retrieval searches with the (possibly redacted) question, in the vector stores the client named.
-        String question = lastUserMessage(conversation);
-        trace.question = question;
-        List<Turn> promptTurns = turns;
-        List<RetrievedChunk> chunks = trace.time(Stage.RETRIEVAL,
-                () -> this.retrieval.search(caller, trace.requestId, question, request.vectorStoreIds()));
-
-        // 5. The prompt, within the chosen model's window, keeping room for the answer and the tool definitions.
-        int answerReserve = request.modelRequest().answerTokenLimit() != null
-                ? request.modelRequest().answerTokenLimit() : this.properties.prompt().answerReserve();
-        GroundedPromptBuilder.Window window = new GroundedPromptBuilder.Window(model.contextWindow(), answerReserve,
-                this.tokens.count(request.toolsText()));
-        GroundedPrompt prompt = trace.time(Stage.PROMPT, () -> this.promptBuilder.build(promptTurns, chunks, window));
-        trace.promptPassages(prompt.passageIds());
-        log.info("Request {} (tenant {}): verdict {}, {} of {} passages in the prompt, ~{} prompt tokens, {} turns dropped",
-                trace.requestId, trace.tenantId, check.verdict(), prompt.passages().size(), chunks.size(),
-                prompt.promptTokens(), prompt.droppedMessages());
-        return prompt;
-    }
-
-    /**
-     * What may travel further: the redacted messages when guardrails masked something, never the originals.
-     * Fails closed: a verdict without a usable body is treated as guardrails being unavailable.
-     */
-    private static List<ChatMessage> forwardableMessages(InputCheckedReply check, ChatCompletionRequest request) {
-        boolean hasMessages = check.messages() != null && !check.messages().isEmpty();
-        return switch (check.verdict()) {
-            case BLOCKED -> throw ChatCompletionException.inputBlocked(check.reason());
-            case ALLOWED -> hasMessages ? check.messages() : request.conversation();
-            case REDACTED -> {
-                if (!hasMessages) {
-                    throw new DependencyUnavailableException("guardrails",
-                            "guardrails redacted the input but sent no messages", null);
-                }
-                yield check.messages();
-            }
-            case null -> throw new DependencyUnavailableException("guardrails", "guardrails sent no verdict", null);
-        };
-    }
-
-    /**
-     * The client's tools, schema, stop sequences and user as guardrails let them through: when they masked
-     * something there (an address in a tool description, say), the model gets the masked text, never the original.
-     * Parts guardrails did not echo back stay as the client sent them.
-     */
-    static ModelRequest checkedModelRequest(ModelRequest original, InputCheckedReply check) {
-        List<org.springframework.ai.tool.definition.ToolDefinition> tools = original.tools();
-        List<dev.genaiplatform.contracts.guardrails.ToolDefinition> checkedTools = check.tools();
-        if (checkedTools != null && checkedTools.size() == tools.size() && !tools.isEmpty()) {
-            List<org.springframework.ai.tool.definition.ToolDefinition> masked = new ArrayList<>();
-            for (int i = 0; i < tools.size(); i++) {
-                var checked = checkedTools.get(i);
-                masked.add(org.springframework.ai.tool.definition.ToolDefinition.builder()
-                        .name(tools.get(i).name()) // the name the model must call back; guardrails block odd names
-                        .description(checked.description() != null ? checked.description() : tools.get(i).description())
-                        .inputSchema(checked.parametersSchema() != null ? checked.parametersSchema() : tools.get(i).inputSchema())
-                        .build());
-            }
-            tools = masked;
-        }
-        ModelRequest.ResponseFormat format = original.responseFormat();
-        if (format != null && format.jsonSchema() && check.responseFormatSchema() != null) {
-            format = new ModelRequest.ResponseFormat(format.type(), check.responseFormatSchema(), format.strict());
-        }
-        List<String> stop = check.stop() != null && check.stop().size() == original.stop().size() ? check.stop() : original.stop();
-        String user = original.user() != null && check.user() != null ? check.user() : original.user();
-        return new ModelRequest(original.temperature(), original.topP(), original.maxTokens(),
-                original.maxCompletionTokens(), stop, original.seed(), user, tools, original.toolChoice(),
-                original.parallelToolCalls(), format);
-    }
-
-    /** Guardrails answer with one message per message sent; anything else is a broken reply: fail closed. */
-    private static List<Turn> turns(ChatCompletionRequest request, List<ChatMessage> checked) {
-        try {
-            return request.turns(checked);
-        }
-        catch (IllegalStateException mismatch) {
-            throw new DependencyUnavailableException("guardrails", mismatch.getMessage(), null);
-        }
-    }
-
-    private static String lastUserMessage(List<ChatMessage> conversation) {
-        for (int i = conversation.size() - 1; i >= 0; i--) {
-            if ("user".equals(conversation.get(i).role())) {
-                return conversation.get(i).content();
-            }
-        }
-        return conversation.getLast().content();
-    }
-
-    private PlatformMetadata metadata(RequestTrace trace, RouteDecision route, GroundedPrompt prompt) {
-        return new PlatformMetadata(new PlatformMetadata.Route(route.requested(), trace.servedModel, route.model(),
-                route.rule(), route.complexity()), trace.cache, List.copyOf(trace.attempts), prompt.budget(),
-                trace.costUsd, null, trace.structuredOutput);
-    }
 
     private ConversationMemory.Remembered remembered(Caller caller, String conversationId) {
         try {
@@ -580,11 +609,15 @@ class ChatCompletionService {
 
     /**
      * A turn where the model calls the client's tools is {@code ANSWERED}: the model did what was asked, and
-     * the grounded answer comes in the client's next request, which is recorded on its own.
+     * the grounded answer comes in the client's next request, which is recorded on its own. An answer the output
+     * checks stopped is {@code REFUSED_BY_GUARDRAILS}.
      */
-    static Outcome outcome(StoredAnswer answer) {
+    static Outcome outcome(StoredAnswer answer, RequestTrace trace) {
         if (answer == null) {
             return Outcome.FAILED;
+        }
+        if (PlatformMetadata.BLOCKED.equals(trace.answerKind)) {
+            return Outcome.REFUSED_BY_GUARDRAILS;
         }
         return !answer.toolCalls().isEmpty() ? Outcome.ANSWERED : GroundingCheck.outcomeOf(answer.citations());
     }

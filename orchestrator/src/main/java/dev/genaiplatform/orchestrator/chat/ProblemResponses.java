@@ -47,6 +47,9 @@ class ProblemResponses {
         if (ex.requestId() != null) {
             body.setProperty("requestId", ex.requestId());
         }
+        if (ex.findings() != null) {
+            body.setProperty("findings", ex.findings());
+        }
         return response.contentType(MediaType.APPLICATION_PROBLEM_JSON).body(body);
     }
 

@@ -30,7 +30,7 @@ final class RequestTrace {
     /** The stages of the flow, in the order they run; the names appear in Server-Timing and metrics. */
     enum Stage {
         ROUTE("route"), MEMORY("memory"), CACHE("cache"), SEMANTIC_CACHE("semantic-cache"), GUARDRAILS("guardrails"), RETRIEVAL("retrieval"), PROMPT("prompt"),
-        MODEL("model");
+        MODEL("model"), OUTPUT_CHECKS("output-checks");
 
         final String metricName;
 
@@ -48,6 +48,7 @@ final class RequestTrace {
 
     private final long startNanos = System.nanoTime();
     private final Map<Stage, Long> stageNanos = new EnumMap<>(Stage.class);
+    private final Map<Stage, StageNote> stageNotes = new EnumMap<>(Stage.class);
     private Verdict verdict;
     private List<String> chunkIds = List.of();
     private int promptTokens;
@@ -77,6 +78,20 @@ final class RequestTrace {
     /** Set once the completion event went out: one event per request, whatever happens after. */
     volatile boolean finished;
     final List<String> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** ADR 0005: what kind of answer this is ({@link PlatformMetadata#ANSWER} until decided otherwise). */
+    String answerKind = PlatformMetadata.ANSWER;
+    PlatformMetadata.Clarification clarification;
+    PlatformMetadata.Experiment experiment;
+    /** The query retrieval searched with, and every passage it returned after the untrusted-data check. */
+    String retrievalQuery;
+    List<dev.genaiplatform.orchestrator.guardrails.OutputGuard.ScreenedPassage> screenedPassages = List.of();
+    Map<String, Double> passageRelevance = Map.of();
+    PlatformMetadata.GuardrailSummary inputCheck;
+    PlatformMetadata.GuardrailSummary outputCheck;
+
+    /** What a stage came to, for the answer's {@code stages}. */
+    record StageNote(String outcome, String detail, Double costUsd) {
+    }
 
     RequestTrace(String tenantId, String model, boolean streamed) {
         this.tenantId = tenantId;
@@ -97,6 +112,31 @@ final class RequestTrace {
 
     void stageTook(Stage stage, long nanos) {
         this.stageNanos.put(stage, nanos);
+    }
+
+    /** Adds time to a stage that runs in pieces (the output checks of a stream's windows). */
+    void addStageTime(Stage stage, long nanos) {
+        this.stageNanos.merge(stage, nanos, Long::sum);
+    }
+
+    void note(Stage stage, String outcome, String detail) {
+        note(stage, outcome, detail, null);
+    }
+
+    void note(Stage stage, String outcome, String detail, Double costUsd) {
+        this.stageNotes.put(stage, new StageNote(outcome, detail, costUsd));
+    }
+
+    /** Every stage that ran, in the order of the flow, with its time and what it came to. */
+    List<PlatformMetadata.StageTrace> stages() {
+        List<PlatformMetadata.StageTrace> stages = new ArrayList<>();
+        this.stageNanos.forEach((stage, nanos) -> {
+            StageNote note = this.stageNotes.get(stage);
+            stages.add(new PlatformMetadata.StageTrace(stage.metricName, Math.round(nanos / 100_000.0) / 10.0,
+                    note == null ? null : note.costUsd(), note == null ? null : note.outcome(),
+                    note == null ? null : note.detail()));
+        });
+        return stages;
     }
 
     Map<Stage, Long> stageNanos() {

@@ -23,9 +23,15 @@ import java.util.Map;
  * @param promptTokens    estimated prompt size in tokens
  * @param droppedMessages how many older messages were left out to fit the budget
  * @param budget          where the tokens went, against the model's window
+ * @param instructions    the system message without the passages: what must not leak into an answer
  */
 public record GroundedPrompt(String systemText, List<Turn> conversation, List<RetrievedChunk> passages,
-                             int promptTokens, int droppedMessages, TokenBudget budget) {
+                             int promptTokens, int droppedMessages, TokenBudget budget, String instructions) {
+
+    public GroundedPrompt(String systemText, List<Turn> conversation, List<RetrievedChunk> passages,
+                          int promptTokens, int droppedMessages, TokenBudget budget) {
+        this(systemText, conversation, passages, promptTokens, droppedMessages, budget, null);
+    }
 
     public GroundedPrompt(String systemText, List<Turn> conversation, List<RetrievedChunk> passages,
                           int promptTokens, int droppedMessages) {

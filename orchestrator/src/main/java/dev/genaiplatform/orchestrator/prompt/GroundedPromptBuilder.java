@@ -41,6 +41,7 @@ public final class GroundedPromptBuilder {
 
     private final StTemplateRenderer renderer = StTemplateRenderer.builder().build();
     private final String systemTemplate;
+    private final Map<String, String> versions = new java.util.HashMap<>();
     private final String passageTemplate;
     private final TokenCounter tokens;
     private final int maxContextTokens;
@@ -56,6 +57,30 @@ public final class GroundedPromptBuilder {
     }
 
     /**
+     * Adds a named prompt version (e.g. {@code grounded-answer@v2}) that {@link Options#version} may pick; a name
+     * not added here gets the default template.
+     */
+    public GroundedPromptBuilder withVersion(String version, Resource systemTemplate) {
+        this.versions.put(version, read(systemTemplate));
+        return this;
+    }
+
+    public boolean knowsVersion(String version) {
+        return this.versions.containsKey(version);
+    }
+
+    /**
+     * Per-request choices.
+     *
+     * @param version  the prompt version (an A/B arm's); null or unknown: the default template
+     * @param preamble lines put before the instructions (the canary, the untrusted-data rule); never after the
+     *                 passages, because a passage runs to the end of the system message
+     */
+    public record Options(String version, String preamble) {
+        public static final Options DEFAULT = new Options(null, null);
+    }
+
+    /**
      * @param conversation  the client's messages after guardrails, oldest first; the last one is the question
      * @param rankedChunks  retrieval results, best first
      */
@@ -68,6 +93,16 @@ public final class GroundedPromptBuilder {
      * tool definitions, and never more than {@code max-prompt-tokens}.
      */
     public GroundedPrompt build(List<Turn> conversation, List<RetrievedChunk> rankedChunks, Window window) {
+        return build(conversation, rankedChunks, window, Options.DEFAULT);
+    }
+
+    /** The same with a prompt version and a preamble. */
+    public GroundedPrompt build(List<Turn> conversation, List<RetrievedChunk> rankedChunks, Window window,
+                                Options options) {
+        String template = options.version() != null ? this.versions.getOrDefault(options.version(), this.systemTemplate)
+                : this.systemTemplate;
+        String preamble = options.preamble() == null || options.preamble().isBlank() ? ""
+                : options.preamble().strip() + "\n";
         int promptLimit = window == null ? this.maxPromptTokens
                 : Math.min(this.maxPromptTokens, window.contextWindow() - window.answerReserve() - window.toolTokens());
         List<RetrievedChunk> passages = new ArrayList<>();
@@ -84,13 +119,8 @@ public final class GroundedPromptBuilder {
             contextTokens += cost;
         }
 
-        String systemText = PromptTemplate.builder()
-                .template(this.systemTemplate)
-                .renderer(this.renderer)
-                .variables(Map.of("context", String.join(PASSAGE_SEPARATOR, renderedPassages)))
-                .build()
-                .render()
-                .stripTrailing();
+        String systemText = preamble + render(template, String.join(PASSAGE_SEPARATOR, renderedPassages));
+        String instructions = preamble + render(template, "");
         int fixedTokens = this.tokens.countMessage(systemText) + REPLY_PRIMING_TOKENS;
 
         List<Turn> kept = fitConversation(conversation, promptLimit - fixedTokens, promptLimit);
@@ -102,7 +132,17 @@ public final class GroundedPromptBuilder {
                 promptLimit, rankedChunks.size() - passages.size(), conversation.size() - kept.size(),
                 TokenBudget.STRATEGY);
         return new GroundedPrompt(systemText, kept, List.copyOf(passages), fixedTokens + conversationTokens,
-                conversation.size() - kept.size(), budget);
+                conversation.size() - kept.size(), budget, instructions);
+    }
+
+    private String render(String template, String context) {
+        return PromptTemplate.builder()
+                .template(template)
+                .renderer(this.renderer)
+                .variables(Map.of("context", context))
+                .build()
+                .render()
+                .stripTrailing();
     }
 
     /**

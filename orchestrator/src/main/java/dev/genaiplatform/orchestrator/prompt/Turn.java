@@ -32,7 +32,7 @@ public record Turn(String role, String content, List<ToolCall> toolCalls, String
     public record ToolCall(String id, String name, String arguments) {
     }
 
-    boolean isToolResult() {
+    public boolean isToolResult() {
         return "tool".equals(this.role);
     }
 

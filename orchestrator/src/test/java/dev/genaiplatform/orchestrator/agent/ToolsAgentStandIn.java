@@ -4,6 +4,11 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.guardrails.ChatMessage;
+import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
+import dev.genaiplatform.contracts.guardrails.Finding;
+import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
+import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.contracts.tools.DecideToolApprovalCommand;
 import dev.genaiplatform.contracts.tools.InvokeToolCommand;
 import dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent;
@@ -86,7 +91,8 @@ final class ToolsAgentStandIn implements AutoCloseable {
                 ConsumerConfig.GROUP_ID_CONFIG, "tools-agent-stand-in",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
                 new ByteArrayDeserializer());
-        this.consumer.subscribe(List.of(Topics.TOOLS_INVOKE, Topics.TOOLS_CALL_STATUS, Topics.TOOLS_DECIDE_APPROVAL));
+        this.consumer.subscribe(List.of(Topics.TOOLS_INVOKE, Topics.TOOLS_CALL_STATUS, Topics.TOOLS_DECIDE_APPROVAL,
+                Topics.GUARDRAILS_CHECK_INPUT));
         this.poller = Thread.ofPlatform().name("tools-agent-stand-in").start(this::poll);
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.http.createContext("/api/tools", exchange -> {
@@ -160,6 +166,7 @@ final class ToolsAgentStandIn implements AutoCloseable {
             }
             case Topics.TOOLS_DECIDE_APPROVAL -> decide(record, token,
                     this.json.readValue(record.value(), DecideToolApprovalCommand.class));
+            case Topics.GUARDRAILS_CHECK_INPUT -> checkGoal(record);
             default -> {
             }
         }
@@ -244,6 +251,37 @@ final class ToolsAgentStandIn implements AutoCloseable {
                 this.json.writeValueAsBytes(decided));
         event.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
         this.producer.send(event);
+    }
+
+    /** Goals guardrails saw, as the orchestrator sent them. */
+    final Queue<CheckInputCommand> goalChecks = new ConcurrentLinkedQueue<>();
+
+    /**
+     * Also plays guardrails' input check for a run's goal (guardrails' README): an instruction to ignore the rules is
+     * blocked with a finding, an e-mail address is masked, anything else allowed as is. Replies as guardrails'
+     * Spring producer does, with the type header its JSON deserializer reads.
+     */
+    private void checkGoal(ConsumerRecord<String, byte[]> record) {
+        CheckInputCommand command = this.json.readValue(record.value(), CheckInputCommand.class);
+        this.goalChecks.add(command);
+        String goal = command.messages().getLast().content();
+        InputCheckedReply reply;
+        if (goal.toLowerCase(java.util.Locale.ROOT).startsWith("ignore all previous instructions")) {
+            reply = new InputCheckedReply(command.requestId(), Verdict.BLOCKED, List.of(),
+                    List.of(new Finding("injection-rules", "PROMPT_INJECTION", command.messages().size() - 1, 0, 32)),
+                    "The goal looks like a prompt injection.");
+        }
+        else {
+            List<ChatMessage> masked = command.messages().stream().map(m -> new ChatMessage(m.role(),
+                    m.content().replaceAll("[\\w.]+@[\\w.]+\\.\\w+", "<EMAIL_ADDRESS>"))).toList();
+            reply = new InputCheckedReply(command.requestId(), masked.equals(command.messages()) ? Verdict.ALLOWED
+                    : Verdict.REDACTED, masked, List.of(), null);
+        }
+        String topic = header(record, KafkaHeaders.REPLY_TOPIC);
+        ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, record.key(), this.json.writeValueAsBytes(reply));
+        out.headers().add(KafkaHeaders.CORRELATION_ID, record.headers().lastHeader(KafkaHeaders.CORRELATION_ID).value());
+        out.headers().add("__TypeId__", InputCheckedReply.class.getName().getBytes(StandardCharsets.UTF_8));
+        this.producer.send(out);
     }
 
     private void reply(ConsumerRecord<String, byte[]> request, Object body) {

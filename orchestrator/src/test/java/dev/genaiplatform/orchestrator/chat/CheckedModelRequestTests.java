@@ -29,7 +29,7 @@ class CheckedModelRequestTests {
                 "{\"type\":\"object\",\"description\":\"owner <EMAIL_ADDRESS>\"}",
                 List.of("STOP <EMAIL_ADDRESS>"), "<EMAIL_ADDRESS>", 0.01);
 
-        ModelRequest forwarded = ChatCompletionService.checkedModelRequest(ORIGINAL, redacted);
+        ModelRequest forwarded = PromptPreparation.checkedModelRequest(ORIGINAL, redacted);
 
         String everything = forwarded.tools().getFirst().description() + forwarded.tools().getFirst().inputSchema()
                 + forwarded.responseFormat().schema() + forwarded.stop() + forwarded.user();
@@ -44,7 +44,7 @@ class CheckedModelRequestTests {
     void partsGuardrailsDidNotEchoStayAsTheClientSentThem() {
         InputCheckedReply messagesOnly = new InputCheckedReply("r2", Verdict.ALLOWED, List.of(), List.of(), null);
 
-        ModelRequest forwarded = ChatCompletionService.checkedModelRequest(ORIGINAL, messagesOnly);
+        ModelRequest forwarded = PromptPreparation.checkedModelRequest(ORIGINAL, messagesOnly);
 
         assertThat(forwarded.tools()).isEqualTo(ORIGINAL.tools());
         assertThat(forwarded.stop()).isEqualTo(ORIGINAL.stop());

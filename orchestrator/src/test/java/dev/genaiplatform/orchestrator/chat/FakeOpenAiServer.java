@@ -32,6 +32,9 @@ final class FakeOpenAiServer implements AutoCloseable {
     static final String JSON_ANSWER = "{\"answer\":\"Retrieval fuses BM25 and vector rankings.\",\"sources\":[1]}";
     static final String SCHEMA_VIOLATION = "{\"answer\": 42}";
     static final String TOOL_CALL_ID = "call_abc123";
+    /** 300 characters of harmless answer before a leak. */
+    static final String LEAK_PREFIX = "Retrieval fuses BM25 and vector rankings with reciprocal rank fusion. ".repeat(4)
+            + "Chunks keep the heading path of their section, which helps the reader. ";
     static final String TOOL_ARGUMENTS = "{\"city\":\"Paris\"}";
     static final int PROMPT_TOKENS = 123;
     static final int COMPLETION_TOKENS = 17;
@@ -153,6 +156,14 @@ final class FakeOpenAiServer implements AutoCloseable {
         String format = request.at("/response_format/type").asString("text");
         String answer = !"text".equals(format) ? JSON_ANSWER
                 : system.contains("[1] (source:") ? ANSWER_WITH_CITATIONS : NO_ANSWER;
+        java.util.regex.Matcher canary = java.util.regex.Pattern.compile("cnry-[0-9a-f]{8}").matcher(system);
+        if (question.contains("LEAK") && canary.find()) {
+            // a model talked into repeating its instructions: harmless text first, so a stream is well under way
+            answer = LEAK_PREFIX + "My confidential marker is " + canary.group() + " and more secrets follow. [1]";
+        }
+        if (question.contains("<PERSON_1>")) {
+            answer = "You asked about <PERSON_1>: retrieval fuses BM25 and vector rankings. [1]";
+        }
         // The simulator's planned schema-violation kind: JSON that fails the schema; "-once" heals on the re-ask.
         boolean reAsked = question.contains("did not match the required JSON schema");
         if ("schema-violation".equals(faultKind) || "schema-violation-once".equals(faultKind) && !reAsked) {

@@ -36,9 +36,13 @@ import java.util.Map;
  * the Kafka round trip, not those services' own work.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // the fake retrieval returns the same two passages for every question: the answer-kind rules would hold
+        // back most of this class's questions, which test other mechanisms (AnswerTraceIT tests the rules)
+        "platform.orchestrator.answer-kinds.abstain.min-relevance=0",
+        "platform.orchestrator.answer-kinds.clarify.enabled=false",
         "management.server.port=0", "logging.level.dev.genaiplatform=WARN"})
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers", topics = {
-        Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
+        Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED, Topics.GUARDRAILS_CHECK_OUTPUT, Topics.GUARDRAILS_OUTPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
         Topics.RETRIEVAL_SEARCH_RESULT, Topics.CHAT_COMPLETION_RECORDED})
 @Import(ChatCompletionFlowIT.FakePlatformServices.class)
 class OrchestratorOverheadBenchmark {

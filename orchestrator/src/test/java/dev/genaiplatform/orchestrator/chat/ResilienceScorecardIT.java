@@ -36,6 +36,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code docs/resilience-scorecard.md} is this test in words.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // the fake retrieval returns the same two passages for every question: the answer-kind rules would hold
+        // back most of this class's questions, which test other mechanisms (AnswerTraceIT tests the rules)
+        "platform.orchestrator.answer-kinds.abstain.min-relevance=0",
+        "platform.orchestrator.answer-kinds.clarify.enabled=false",
+        // output checks in windows of 24 characters: a short test answer still streams in several pieces
+        "platform.orchestrator.output-checks.window-chars=24",
         "platform.orchestrator.cache.enabled=false",
         "platform.orchestrator.resilience.first-token-timeout=3s",
         "platform.orchestrator.resilience.idle-timeout=3s",
@@ -44,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "platform.orchestrator.resilience.sliding-window=1000",
         "management.server.port=0"})
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers", topics = {
-        Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
+        Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED, Topics.GUARDRAILS_CHECK_OUTPUT, Topics.GUARDRAILS_OUTPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
         Topics.RETRIEVAL_SEARCH_RESULT, Topics.CHAT_COMPLETION_RECORDED})
 @Import(ChatCompletionFlowIT.FakePlatformServices.class)
 class ResilienceScorecardIT {

@@ -1,0 +1,70 @@
+package dev.genaiplatform.orchestrator.answer;
+
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The content words of a text: lower-cased, split at anything that is not a letter or digit, without English
+ * function words, each reduced by a few suffix rules ("passages" and "passage" match, "ranking" and "rank"). Crude
+ * on purpose: deterministic, explainable, microseconds; it does not know synonyms ("change" never matches
+ * "update") or other languages.
+ */
+public final class ContentTerms {
+
+    static final Set<String> STOP_WORDS = Set.of(
+            "a", "an", "the", "and", "or", "but", "if", "then", "else", "of", "to", "in", "on", "at", "by", "for",
+            "with", "from", "into", "about", "as", "is", "are", "was", "were", "be", "been", "being", "am", "do",
+            "does", "did", "doing", "done", "have", "has", "had", "having", "can", "could", "should", "would", "will",
+            "shall", "may", "might", "must", "what", "which", "who", "whom", "whose", "when", "where", "why", "how",
+            "i", "me", "my", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "it", "its", "they",
+            "them", "their", "this", "that", "these", "those", "there", "here", "not", "no", "yes", "so", "than",
+            "too", "very", "just", "also", "any", "all", "some", "each", "every", "more", "most", "other", "such",
+            "only", "own", "same", "up", "down", "out", "over", "under", "again", "once", "please", "tell", "explain",
+            "describe", "show", "give", "get", "know", "want", "need", "like", "use", "used", "using", "work", "works",
+            "thing", "things", "way", "ways", "one", "ones");
+
+    private ContentTerms() {
+    }
+
+    public static Set<String> of(String text) {
+        Set<String> terms = new LinkedHashSet<>();
+        if (text == null) {
+            return terms;
+        }
+        for (String word : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (word.length() < 2 || STOP_WORDS.contains(word)) {
+                continue;
+            }
+            terms.add(stem(word));
+        }
+        return terms;
+    }
+
+    /** The share of {@code question}'s terms that {@code passage} contains; 0 when the question has none. */
+    public static double overlap(Set<String> question, Set<String> passage) {
+        if (question.isEmpty()) {
+            return 0;
+        }
+        long shared = question.stream().filter(passage::contains).count();
+        return (double) shared / question.size();
+    }
+
+    /** Plural first, then "-ing" / "-ed": "rankings" becomes "ranking", then "rank". */
+    static String stem(String word) {
+        String stem = word;
+        if (stem.length() > 4 && stem.endsWith("ies")) {
+            stem = stem.substring(0, stem.length() - 3) + "y";
+        }
+        else if (stem.length() > 3 && stem.endsWith("s") && !stem.endsWith("ss")) {
+            stem = stem.substring(0, stem.length() - 1);
+        }
+        if (stem.length() > 5 && stem.endsWith("ing")) {
+            stem = stem.substring(0, stem.length() - 3);
+        }
+        else if (stem.length() > 4 && stem.endsWith("ed")) {
+            stem = stem.substring(0, stem.length() - 2);
+        }
+        return stem;
+    }
+}

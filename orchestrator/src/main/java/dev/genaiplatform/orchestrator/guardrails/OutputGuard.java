@@ -1,0 +1,130 @@
+package dev.genaiplatform.orchestrator.guardrails;
+
+import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
+import dev.genaiplatform.contracts.guardrails.Finding;
+import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
+import dev.genaiplatform.contracts.guardrails.Verdict;
+import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.orchestrator.OrchestratorProperties;
+import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
+import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
+import dev.genaiplatform.orchestrator.security.Caller;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Asks guardrails about text that did not come from the client, over {@value Topics#GUARDRAILS_CHECK_OUTPUT} and
+ * {@value Topics#GUARDRAILS_OUTPUT_CHECKED}: retrieved passages before they go into a prompt (indirect injection),
+ * and the model's answer, whole or window by window, before the user sees it (leaks of the system prompt or its
+ * canary, exfiltration links, PII; pseudonyms restored). Fails closed: no verdict, no text.
+ */
+@Component
+public class OutputGuard {
+
+    private final KafkaRequestReply<CheckOutputCommand, OutputCheckedReply> requestReply;
+    private final OutputCheckSettings settings;
+
+    OutputGuard(ReplyingKafkaTemplate<String, CheckOutputCommand, OutputCheckedReply> template,
+                OrchestratorProperties properties, OutputCheckSettings settings) {
+        this.requestReply = new KafkaRequestReply<>(template, "guardrails", Topics.GUARDRAILS_CHECK_OUTPUT,
+                properties.guardrails().timeout());
+        this.settings = settings;
+    }
+
+    public OutputCheckSettings settings() {
+        return this.settings;
+    }
+
+    /**
+     * A retrieved passage after the untrusted-data check.
+     *
+     * @param chunk    the passage to put in the prompt (its text fenced when {@code fenced}); the original when dropped
+     * @param dropped  guardrails blocked it: it carries instructions and stays out of the prompt
+     * @param fenced   its text is wrapped in guardrails' untrusted-data delimiters
+     * @param flagged  guardrails found something in it (dropped or fenced)
+     * @param findings what was found, without text
+     * @param injectionScore the injection score of the passage
+     */
+    public record ScreenedPassage(RetrievedChunk chunk, boolean dropped, boolean fenced, boolean flagged,
+                                  List<Finding> findings, Double injectionScore) {
+
+        static ScreenedPassage unchecked(RetrievedChunk chunk) {
+            return new ScreenedPassage(chunk, false, false, false, List.of(), null);
+        }
+    }
+
+    /** Checks every passage, concurrently (one Kafka round trip of wall time, not one per passage). */
+    public List<ScreenedPassage> screen(Caller caller, String requestId, List<RetrievedChunk> passages) {
+        if (!this.settings.enabled() || !this.settings.screenPassages() || passages.isEmpty()) {
+            return passages.stream().map(ScreenedPassage::unchecked).toList();
+        }
+        List<ScreenedPassage> screened = new ArrayList<>(passages.size());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<OutputCheckedReply>> replies = passages.stream()
+                    .map(chunk -> threads.submit(() -> this.requestReply.ask(caller.token(), caller.tenantId(),
+                            requestId, new CheckOutputCommand(requestId, CheckOutputCommand.SOURCE_RETRIEVED_CHUNK,
+                                    chunk.text() == null ? "" : chunk.text(), 0, null, null, List.of(), null, null))))
+                    .toList();
+            for (int i = 0; i < passages.size(); i++) {
+                screened.add(screened(passages.get(i), await(replies.get(i))));
+            }
+        }
+        return screened;
+    }
+
+    private ScreenedPassage screened(RetrievedChunk chunk, OutputCheckedReply reply) {
+        List<Finding> findings = reply.findings() == null ? List.of() : reply.findings();
+        boolean flagged = !findings.isEmpty() || reply.verdict() != Verdict.ALLOWED;
+        if (reply.verdict() == Verdict.BLOCKED) {
+            return new ScreenedPassage(chunk, true, false, true, findings, reply.injectionScore());
+        }
+        boolean fence = (flagged || this.settings.spotlight() == OutputCheckSettings.Spotlight.ALL)
+                && reply.text() != null && !reply.text().isBlank();
+        RetrievedChunk used = !fence ? chunk : new RetrievedChunk(chunk.chunkId(), chunk.documentPath(),
+                chunk.heading(), chunk.startOffset(), chunk.endOffset(), reply.text(), chunk.score(), chunk.fileId(),
+                chunk.fileVersion(), chunk.title(), chunk.asOf());
+        return new ScreenedPassage(used, false, fence, flagged, findings, reply.injectionScore());
+    }
+
+    /**
+     * What the answer's reader may see of a piece of it.
+     *
+     * @param canary       the canary planted in this request's system prompt
+     * @param instructions the system prompt's instructions (not the passages: an answer quoting a passage is fine)
+     * @param vaultId      the conversation whose pseudonyms to restore (the request id when there is none)
+     */
+    public record AnswerContext(String requestId, String canary, String instructions, String vaultId) {
+    }
+
+    /** Checks {@code text}, which starts at {@code offset} of the whole answer. */
+    public OutputCheckedReply checkAnswer(Caller caller, AnswerContext context, String text, long offset) {
+        return this.requestReply.ask(caller.token(), caller.tenantId(), context.requestId(),
+                new CheckOutputCommand(context.requestId(), CheckOutputCommand.SOURCE_ANSWER, text, offset,
+                        context.canary(), context.instructions(), this.settings.allowedDomains(), context.vaultId(),
+                        null));
+    }
+
+    private static OutputCheckedReply await(Future<OutputCheckedReply> reply) {
+        try {
+            return reply.get();
+        }
+        catch (ExecutionException ex) {
+            if (ex.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new DependencyUnavailableException("guardrails", "guardrails could not check a passage", ex);
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new DependencyUnavailableException("guardrails", "passage check was interrupted", ex);
+        }
+    }
+}
