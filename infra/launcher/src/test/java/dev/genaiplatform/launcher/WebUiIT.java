@@ -132,7 +132,7 @@ class WebUiIT {
     void theTracePanelShowsTheStagesAndTheRetrievedPassages() {
         useKey(RunningPlatform.DEMO_KEY);
         // a question no other test asks: an answer from the cache has no retrieval stage to show
-        ask("Which checks does the guardrails service run on a streamed answer?");
+        ask("How does the gateway limit request rates?");
         Locator trace = page.locator(".turn.assistant details.trace").last();
         assertThat(trace).isVisible();
         trace.locator("summary").click();
