@@ -29,6 +29,7 @@ import dev.genaiplatform.gateway.token.InternalTokenFilter;
 import dev.genaiplatform.gateway.token.InternalTokenIssuer;
 import dev.genaiplatform.gateway.token.SigningKeyHandler;
 import dev.genaiplatform.gateway.token.SigningKeyRing;
+import dev.genaiplatform.gateway.ui.WebUi;
 import dev.genaiplatform.gateway.validation.ChatRequestValidationFilter;
 import dev.genaiplatform.gateway.validation.ChatRequestValidator;
 import dev.genaiplatform.gateway.validation.RequestSizeLimitFilter;
@@ -64,7 +65,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * in its metadata. What runs before them is the list in {@link FilterOrder}: WebFilters for every request
  * (request id, canonical path, API key, rate limit), then global filters bound to the matched route (scope,
  * size, chat validation, concurrent streams, internal token). The gateway answers a few paths itself
- * ({@link #gatewayRoutes}); {@code /} stays free for the web UI.
+ * ({@link #gatewayRoutes}), the web UI's files among them ({@link WebUi}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PlatformGatewayProperties.class)
@@ -184,6 +185,7 @@ class GatewayConfiguration {
         TenantAdminHandler admin = new TenantAdminHandler(store, revocations);
         return RouterFunctions.route()
             .GET("/v1/models", models::list)
+            .add(WebUi.routes())
             .GET(InternalToken.JWKS_PATH, signingKeys::jwks)
             .add(RouterFunctions.route()
                 .POST("/api/admin/signing-keys/rotate", signingKeys::rotate)

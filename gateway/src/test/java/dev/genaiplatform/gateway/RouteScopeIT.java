@@ -41,6 +41,8 @@ class RouteScopeIT extends GatewayTestSupport {
                 Arguments.of(HttpMethod.POST, "/api/evaluation/feedback/req-1", CHAT_ONLY_KEY, null),
                 Arguments.of(HttpMethod.GET, "/api/evaluation/runs", ACME_KEY, CHAT_ONLY_KEY),
                 Arguments.of(HttpMethod.GET, "/api/retrieval/documents", DEMO_KEY, ACME_KEY),
+                // a chat user opens a cited passage (ADR 0005) without the documents scope
+                Arguments.of(HttpMethod.GET, "/api/retrieval/sources/chunk-1", CHAT_ONLY_KEY, ADMIN_KEY),
                 Arguments.of(HttpMethod.GET, "/api/tools/catalog", ACME_KEY, CHAT_ONLY_KEY),
                 Arguments.of(HttpMethod.POST, "/api/tools/invoke", DEMO_KEY, ADMIN_KEY));
     }

@@ -11,6 +11,7 @@ import dev.genaiplatform.gateway.FilterOrder;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.ClientProperties;
 import dev.genaiplatform.gateway.observability.SampledLog;
 import dev.genaiplatform.gateway.problem.Problems;
+import dev.genaiplatform.gateway.ui.WebUi;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.LoggerFactory;
@@ -25,8 +26,8 @@ import org.springframework.web.server.WebFilterChain;
 
 /**
  * Maps {@code Authorization: Bearer <key>} to an {@link ApiKey}. Every path needs a key except the few
- * public ones ({@link #PUBLIC_PATHS}, compared with the canonical path, which is the only spelling that
- * gets this far). On success the key is removed from the request: no service behind the gateway sees it,
+ * public ones ({@link #PUBLIC_PATHS} and the web UI's files, {@link WebUi#isPublic}), compared with the canonical
+ * path, which is the only spelling that gets this far. On success the key is removed from the request: no service behind the gateway sees it,
  * they get the internal token instead.
  *
  * <p>Failures are throttled per client address ({@link FailedAuthenticationThrottle}): past the limit every
@@ -73,7 +74,7 @@ public final class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String path = exchange.getRequest().getPath().value();
-        if (PUBLIC_PATHS.contains(path) || isActuator(path)) {
+        if (PUBLIC_PATHS.contains(path) || isActuator(path) || WebUi.isPublic(exchange.getRequest().getMethod(), path)) {
             return chain.filter(exchange);
         }
         String address = clientAddress(exchange);
