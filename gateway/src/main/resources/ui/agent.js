@@ -41,7 +41,8 @@ function describeStep(step) {
 
 function drawApprovals(runId, approvals, container) {
   container.replaceChildren(...approvals.map((approval) => {
-    if (approval.status !== 'pending') {
+    // statuses are upper case on the wire, like the run's own (PENDING, APPROVED, DENIED, EXPIRED, CANCELLED)
+    if (approval.status !== 'PENDING') {
       return el('p', {}, `Tool ${approval.tool}: ${approval.status}${approval.decidedBy ? ` by ${approval.decidedBy}` : ''}`);
     }
     const decide = (decision) => async () => {

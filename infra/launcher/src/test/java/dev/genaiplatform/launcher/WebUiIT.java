@@ -346,12 +346,15 @@ class WebUiIT {
     @Test
     void anAgentRunShowsItsStepsAndWaitsForApproval() {
         useKey(RunningPlatform.DEMO_KEY);
-        page.locator("#goal").fill("Send an e-mail to ops@example.com saying the nightly build is green.");
-        page.locator("#agent-tools").fill("send_email");
+        // a sensitive tool whose arguments the simulator can fill from the goal and guardrails leave unmasked
+        // (an e-mail address would reach the model as a placeholder), so the run parks for a human
+        page.locator("#goal").fill("Use submit_claim for policy HO-123456: a pipe burst on 2026-11-03 and flooded "
+                + "the kitchen. Claimed amount: 1250");
+        page.locator("#agent-tools").fill("submit_claim");
         page.locator("#agent-form button[type=submit]").click();
         assertThat(page.locator("#agent-run")).containsText("run.started");
         Locator approve = page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-                new Page.GetByRoleOptions().setName("Approve send_email"));
+                new Page.GetByRoleOptions().setName("Approve submit_claim"));
         try {
             assertThat(approve).isVisible();
         } catch (AssertionError noApproval) {
