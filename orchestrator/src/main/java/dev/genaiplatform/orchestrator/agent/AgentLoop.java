@@ -152,7 +152,8 @@ class AgentLoop {
                 AssistantMessage answer = think(run, progress);
                 if (!answer.hasToolCalls()) {
                     save(runId, progress);
-                    finish(run, progress, RunStatus.SUCCEEDED, null, null, answer.getText());
+                    finish(run, progress, RunStatus.SUCCEEDED, null, null, answer.getText(),
+                            forTheUser(run, token, answer.getText()));
                     return;
                 }
                 String stepId = "step-" + progress.steps;
@@ -416,12 +417,28 @@ class AgentLoop {
 
     private void end(AgentRun run, Progress progress, Ended ended) {
         save(run.id(), progress);
-        finish(run, progress, ended.status(), ended.code(), ended.message(), null);
+        finish(run, progress, ended.status(), ended.code(), ended.message(), null, null);
     }
 
-    private void finish(AgentRun run, Progress progress, RunStatus status, String code, String message, String answer) {
+    /**
+     * The answer as the run's user reads it: placeholders restored from the run's vault, as chat answers are. If
+     * guardrails cannot be asked, the answer keeps its placeholders rather than fail a finished run.
+     */
+    private String forTheUser(AgentRun run, RunToken token, String answer) {
+        try {
+            return this.pseudonyms.restoreText(token.value(), run.tenantId(), run.id() + "/answer", run.id(), answer);
+        }
+        catch (DependencyUnavailableException noVault) {
+            log.warn("Run {}: guardrails did not answer; the answer keeps its placeholders", run.id());
+            return answer;
+        }
+    }
+
+    /** Ends the run: {@code shown} is the answer for the user, {@code answer} the model's, for the step log. */
+    private void finish(AgentRun run, Progress progress, RunStatus status, String code, String message, String answer,
+                        String shown) {
         this.store.inTransaction(() -> {
-            if (!this.store.transition(run.id(), List.of(RunStatus.RUNNING), status, code, message, answer)) {
+            if (!this.store.transition(run.id(), List.of(RunStatus.RUNNING), status, code, message, shown)) {
                 return false;
             }
             Map<String, Object> detail = new LinkedHashMap<>();

@@ -79,15 +79,7 @@ final class ToolArgumentPseudonyms {
      * no question to guardrails. Arguments that are not JSON go as they are (tools-agent refuses them).
      */
     Restored restore(String token, String tenantId, String requestId, String vaultId, String argumentsJson) {
-        Matcher matcher = PLACEHOLDER.matcher(argumentsJson);
-        Map<String, String> values = new LinkedHashMap<>();
-        while (matcher.find()) {
-            String placeholder = matcher.group();
-            if (!values.containsKey(placeholder)) {
-                values.put(placeholder, this.vault.valueOf(token, tenantId, requestId, vaultId, placeholder));
-            }
-        }
-        values.entrySet().removeIf(entry -> entry.getValue() == null || entry.getValue().equals(entry.getKey()));
+        Map<String, String> values = values(token, tenantId, requestId, vaultId, argumentsJson);
         if (values.isEmpty()) {
             return Restored.unchanged(argumentsJson);
         }
@@ -99,6 +91,32 @@ final class ToolArgumentPseudonyms {
             return Restored.unchanged(argumentsJson);
         }
         return new Restored(this.json.writeValueAsString(replaced(tree, values)), Map.copyOf(values));
+    }
+
+    /** The run's final answer for the user: its placeholders restored (the step log keeps them). */
+    String restoreText(String token, String tenantId, String requestId, String vaultId, String text) {
+        if (text == null) {
+            return null;
+        }
+        String restored = text;
+        for (Map.Entry<String, String> entry : values(token, tenantId, requestId, vaultId, text).entrySet()) {
+            restored = restored.replace(entry.getKey(), entry.getValue());
+        }
+        return restored;
+    }
+
+    /** Placeholder → value for each distinct placeholder in {@code text} that the vault knows; one question each. */
+    private Map<String, String> values(String token, String tenantId, String requestId, String vaultId, String text) {
+        Matcher matcher = PLACEHOLDER.matcher(text);
+        Map<String, String> values = new LinkedHashMap<>();
+        while (matcher.find()) {
+            String placeholder = matcher.group();
+            if (!values.containsKey(placeholder)) {
+                values.put(placeholder, this.vault.valueOf(token, tenantId, requestId, vaultId, placeholder));
+            }
+        }
+        values.entrySet().removeIf(entry -> entry.getValue() == null || entry.getValue().equals(entry.getKey()));
+        return values;
     }
 
     /** Replaces placeholders in string values only, so a value is JSON-escaped by the writer, never spliced in. */

@@ -268,6 +268,9 @@ class AgentRunsIT {
         // the tool echoed the address back: the model reads the placeholder again
         assertThat(modelSaw).doesNotContain("jane.doe@example.com").contains("<EMAIL_ADDRESS_1>", "sent");
         assertThat(run.path("steps").toString()).doesNotContain("jane.doe@example.com");
+        // the user gets the answer with the address back, as a chat answer gets it
+        assertThat(run.path("answer").asString()).contains("jane.doe@example.com").doesNotContain("<EMAIL_ADDRESS_1>");
+        assertThat(step(run, "run.succeeded").path("detail").path("answer").asString()).contains("<EMAIL_ADDRESS_1>");
         assertThat(get("/api/agent/runs/" + runId + "/events", token, 200)).doesNotContain("jane.doe@example.com");
     }
 

@@ -69,6 +69,14 @@ class ToolArgumentPseudonymsTests {
     }
 
     @Test
+    void anAnswerGetsItsPlaceholdersBackForTheUser() {
+        assertThat(this.pseudonyms.restoreText("t", "acme", "r", "run-1", "Sent to <EMAIL_ADDRESS_1>, <EMAIL_ADDRESS_9>."))
+                .isEqualTo("Sent to jane.doe@example.com, <EMAIL_ADDRESS_9>.");
+        assertThat(this.pseudonyms.restoreText("t", "acme", "r", "run-1", "No placeholder.")).isEqualTo("No placeholder.");
+        assertThat(this.asked).containsExactly("run-1 <EMAIL_ADDRESS_1>", "run-1 <EMAIL_ADDRESS_9>");
+    }
+
+    @Test
     void argumentsThatAreNotJsonGoAsTheyAre() {
         ToolArgumentPseudonyms.Restored restored = this.pseudonyms.restore("t", "acme", "r", "run-1",
                 "to <EMAIL_ADDRESS_1>");
