@@ -1,7 +1,6 @@
 package dev.genaiplatform.launcher;
 
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -21,16 +20,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Agent runs through the whole platform, as a client drives them: the gateway admits the demo key (scope
  * {@code agent}), the orchestrator asks the real guardrails about the goal and runs the loop, the real simulator
- * decides the tool calls, and the real tools-agent checks its policy, keeps its ledger and runs the tool.
- *
- * <p>Not here, and why: the approval path (a sensitive tool waits, a human approves over HTTP, the run completes).
- * By the two services' documented rules (not yet observed here: the runs stop earlier, see the disabled test), the
- * real simulator and tools-agent cannot reach the approval: tools-agent validates arguments against the
- * tool's schema before parking a call, and the simulator fills string parameters with the whole message without
- * honouring {@code pattern}, so {@code send_email}'s {@code to} (an array of addresses matching a pattern) and
- * {@code submit_claim}'s {@code policyNumber} and {@code incidentDate} fail as INVALID_ARGUMENTS. Besides, guardrails'
- * default policy masks an e-mail address in the goal, so the model can only pass {@code <EMAIL_ADDRESS>} on.
- * {@code orchestrator/.../AgentRunsIT} tests the approval path against a stand-in that follows tools-agent's contract.
+ * decides the tool calls, and the real tools-agent checks its policy, keeps its ledger, parks a sensitive call for a
+ * human and runs the tool once it is approved.
  */
 class AgentRunEndToEndIT {
 
@@ -43,11 +34,6 @@ class AgentRunEndToEndIT {
     }
 
     @Test
-    @Disabled("Two things outside the orchestrator stop it (2026-12-06): the launcher starts the orchestrator without "
-            + "TOOLS_AGENT_URL (ServiceEnvironment), so on the test's random ports it asks 127.0.0.1:8083; with that set "
-            + "locally, tools-agent answers GET /api/tools with 401 invalid_internal_token for the gateway's token, "
-            + "because its JwtDecoder (ToolsAgentConfiguration.jwtDecoder) names no algorithm and so expects RS256, "
-            + "while the gateway signs ES256 (every other service sets .jwsAlgorithm(ES256)). Enable once both are fixed.")
     void aCalculatorRunCallsTheRealToolInToolsAgentAndAnswersWithItsResult() throws Exception {
         HttpResponse<String> started = send("POST", "/api/agent/runs", Map.of(
                 "goal", "Use the calculator: what is 12 * 7?", "tools", List.of("calculator"), "model", "sim-small"));
@@ -62,6 +48,40 @@ class AgentRunEndToEndIT {
                 "run.succeeded");
         JsonNode toolCall = step(run, "tool.called");
         assertThat(toolCall.path("detail").toString()).contains("calculator", "12 * 7");
+    }
+
+    @Test
+    void aSensitiveToolWaitsForAHumanApprovesItOverHttpAndTheRunCompletesWithTheToolsResult() throws Exception {
+        HttpResponse<String> started = send("POST", "/api/agent/runs", Map.of(
+                // (no currency word after the amount: guardrails' NER once took "1250 euros" for a street address)
+                "goal", "Use submit_claim for policy HO-123456: a pipe burst on 2026-11-03 and flooded the kitchen. "
+                        + "Claimed amount: 1250",
+                "tools", List.of("submit_claim"), "model", "sim-small"));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String runId = JSON.readTree(started.body()).path("id").asString();
+
+        JsonNode parked = awaitEnd(runId);
+        assertThat(parked.path("status").asString()).as(parked.toString()).isEqualTo("WAITING_APPROVAL");
+        JsonNode approval = parked.path("approvals").get(0);
+        assertThat(approval.path("tool").asString()).isEqualTo("submit_claim");
+        assertThat(approval.path("arguments").asString()).contains("HO-123456", "2026-11-03", "1250");
+        String key = step(parked, "tool.called").path("detail").path("idempotencyKey").asString();
+        HttpResponse<String> beforeDecision = send("GET", "/api/tools/calls/" + key, null);
+        assertThat(beforeDecision.body()).as("the tool has not run before the approval").contains("PENDING_APPROVAL");
+
+        HttpResponse<String> decided = send("POST", "/api/agent/runs/" + runId + "/approvals/"
+                + approval.path("approvalId").asString(), Map.of("decision", "approve", "reason", "receipt checked"));
+        assertThat(decided.statusCode()).as(decided.body()).isEqualTo(200);
+        assertThat(JSON.readTree(decided.body()).path("decision").asString()).isEqualToIgnoringCase("approve");
+
+        JsonNode run = awaitEnd(runId);
+        assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+        assertThat(types(run.path("steps"))).containsSubsequence("tool.called", "approval.requested",
+                "approval.decided", "model.called", "run.succeeded");
+        assertThat(run.path("steps").toString()).contains("SUBMITTED", "claimId");
+        HttpResponse<String> ledger = send("GET", "/api/tools/calls/" + key, null);
+        assertThat(ledger.statusCode()).as(ledger.body()).isEqualTo(200);
+        assertThat(ledger.body()).as("tools-agent's ledger holds the call's outcome").contains("COMPLETED", "SUBMITTED");
     }
 
     @Test
@@ -89,7 +109,7 @@ class AgentRunEndToEndIT {
         return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
             HttpResponse<String> response = send("GET", "/api/agent/runs/" + runId, null);
             return JSON.readTree(response.body());
-        }, run -> !List.of("RUNNING", "").contains(run.path("status").asString()));
+        }, run -> !List.of("RUNNING", "PENDING", "").contains(run.path("status").asString()));
     }
 
     private static List<String> types(JsonNode steps) {

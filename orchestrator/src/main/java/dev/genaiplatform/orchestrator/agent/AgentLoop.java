@@ -52,10 +52,12 @@ class AgentLoop {
     private final PriceTable prices;
     private final AgentSettings settings;
     private final ExecutorService executor;
+    private final ToolArgumentPseudonyms pseudonyms;
     private final java.util.Set<String> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     AgentLoop(AgentRunStore store, RunSteps steps, ToolCalls tools, ChatProviders providers,
-              ResilientModelCalls modelCalls, PriceTable prices, AgentSettings settings, ExecutorService executor) {
+              ResilientModelCalls modelCalls, PriceTable prices, AgentSettings settings, ExecutorService executor,
+              ToolArgumentPseudonyms pseudonyms) {
         this.store = store;
         this.steps = steps;
         this.tools = tools;
@@ -64,6 +66,7 @@ class AgentLoop {
         this.prices = prices;
         this.settings = settings;
         this.executor = executor;
+        this.pseudonyms = pseudonyms;
     }
 
     /** Drives a run on a virtual thread of its own until it ends or parks. */
@@ -149,7 +152,8 @@ class AgentLoop {
                 AssistantMessage answer = think(run, progress);
                 if (!answer.hasToolCalls()) {
                     save(runId, progress);
-                    finish(run, progress, RunStatus.SUCCEEDED, null, null, answer.getText());
+                    finish(run, progress, RunStatus.SUCCEEDED, null, null, answer.getText(),
+                            forTheUser(run, token, answer.getText()));
                     return;
                 }
                 String stepId = "step-" + progress.steps;
@@ -240,32 +244,50 @@ class AgentLoop {
                     .toList() + "\"}");
         }
         String key = run.id() + ":" + call.stepId() + ":" + call.id();
-        InvokeToolCommand command = new InvokeToolCommand(run.id() + "/" + call.stepId(), call.name(),
-                call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments(), run.id(),
-                call.stepId(), key, provenance(run, transcript));
+        String requestId = run.id() + "/" + call.stepId();
+        ToolArgumentPseudonyms.Restored restored;
+        try {
+            restored = restore(run, token.value(), requestId, call);
+        }
+        catch (DependencyUnavailableException noVault) {
+            return new Ended(RunStatus.FAILED, "dependency_unavailable", "Guardrails did not answer when the "
+                    + "pseudonyms of tool call '" + call.name() + "' were to be restored; it was not sent.");
+        }
+        InvokeToolCommand command = new InvokeToolCommand(requestId, call.name(), restored.argumentsJson(), run.id(),
+                call.stepId(), key, provenance(run.goal(), transcript));
         Observation span = this.steps.start(run.id(), StepType.TOOL_CALLED, call.stepId());
         ToolInvokedReply reply = send(run, token, command);
-        Map<String, Object> detail = toolDetail(call, key, reply);
+        Map<String, Object> detail = toolDetail(call, key, reply, restored);
         this.steps.finish(span, run.id(), StepType.TOOL_CALLED, call.stepId(), detail, 0, BigDecimal.ZERO);
-        reply = settle(run, token, command, reply);
+        reply = settle(run, token, command, call, restored, reply);
         if (needsReconciling(reply)) {
             return new Ended(RunStatus.FAILED, "tool_unresolved", "What became of tool call " + key + " is still "
                     + "unknown after " + this.settings.reconcileAttempts() + " reconciliations; it was not resent.");
         }
         return switch (reply.status()) {
             case PENDING_APPROVAL -> {
+                // the step log shows the goal as guardrails let the model see it (masked), not as the user typed it
                 this.steps.record(run.id(), StepType.APPROVAL_REQUESTED, call.stepId(), approvalDetail(call, reply,
-                        command.provenance()));
+                        provenance(transcript.lastUserText(), transcript)));
                 yield new Parked(new PendingApproval(reply.approvalId(), run.id(), run.tenantId(), call.stepId(),
                         call.id(), call.name(), command.argumentsJson(), key, "PENDING", reply.approvalExpiresAt(),
                         null, null, null));
             }
             case APPROVAL_DENIED -> new Ended(RunStatus.DENIED, "approval_denied",
-                    "A human denied tool call '" + call.name() + "': " + reply.error());
+                    "A human denied tool call '" + call.name() + "': " + restored.pseudonymise(reply.error()));
             case APPROVAL_EXPIRED -> new Ended(RunStatus.FAILED, "approval_expired",
                     "Nobody decided on tool call '" + call.name() + "' before its approval expired.");
-            default -> new Answered(toolContent(reply));
+            default -> new Answered(restored.pseudonymise(toolContent(reply)));
         };
+    }
+
+    /**
+     * The call's arguments as the tool must get them: placeholders restored from the run's pseudonym vault (the run
+     * id). The model's arguments, with placeholders, stay in the transcript and the step log.
+     */
+    ToolArgumentPseudonyms.Restored restore(AgentRun run, String token, String requestId, Transcript.Call call) {
+        String arguments = call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments();
+        return this.pseudonyms.restore(token, run.tenantId(), requestId, run.id(), arguments);
     }
 
     /** Sends (or resends, with the same key) a call; null when no reply came in time. */
@@ -283,7 +305,8 @@ class AgentLoop {
      * call before doing anything else: completed or parked calls are taken as they are; only a call the ledger never
      * ran is resent, with the same key, so a side effect never happens twice.
      */
-    private ToolInvokedReply settle(AgentRun run, RunToken token, InvokeToolCommand command, ToolInvokedReply reply) {
+    private ToolInvokedReply settle(AgentRun run, RunToken token, InvokeToolCommand command, Transcript.Call call,
+                                    ToolArgumentPseudonyms.Restored restored, ToolInvokedReply reply) {
         for (int attempt = 1; needsReconciling(reply) && attempt <= this.settings.reconcileAttempts(); attempt++) {
             ToolCallStatusReport report;
             try {
@@ -308,8 +331,8 @@ class AgentLoop {
                     Observation span = this.steps.start(run.id(), StepType.TOOL_RETRIED, command.stepId());
                     ToolInvokedReply resent = send(run, token, command);
                     this.steps.finish(span, run.id(), StepType.TOOL_RETRIED, command.stepId(), toolDetail(
-                            new Transcript.Call(null, command.toolName(), command.argumentsJson(), command.stepId()),
-                            command.idempotencyKey(), resent), 0, BigDecimal.ZERO);
+                            new Transcript.Call(null, call.name(), call.arguments(), call.stepId()),
+                            command.idempotencyKey(), resent, restored), 0, BigDecimal.ZERO);
                     yield resent;
                 }
             };
@@ -334,9 +357,9 @@ class AgentLoop {
     }
 
     /** Where the instruction for a call came from: the user's goal, and the tool result the model read just before. */
-    private static List<InstructionSource> provenance(AgentRun run, Transcript transcript) {
+    private static List<InstructionSource> provenance(String goal, Transcript transcript) {
         List<InstructionSource> sources = new ArrayList<>();
-        sources.add(new InstructionSource("user_message", "goal", excerpt(run.goal())));
+        sources.add(new InstructionSource("user_message", "goal", excerpt(goal)));
         Transcript.Turn lastResult = transcript.turns().stream()
                 .filter(turn -> "tool".equals(turn.role()))
                 .reduce((first, second) -> second).orElse(null);
@@ -346,7 +369,9 @@ class AgentLoop {
         return sources;
     }
 
-    private static Map<String, Object> toolDetail(Transcript.Call call, String key, ToolInvokedReply reply) {
+    /** The step's detail: the model's arguments (placeholders, not the restored values) and the tool's reply. */
+    private static Map<String, Object> toolDetail(Transcript.Call call, String key, ToolInvokedReply reply,
+                                                  ToolArgumentPseudonyms.Restored restored) {
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("tool", call.name());
         if (call.id() != null) {
@@ -359,10 +384,10 @@ class AgentLoop {
             detail.put("tookMillis", reply.tookMillis());
             detail.put("replayed", reply.replayed());
             if (reply.error() != null) {
-                detail.put("error", reply.error());
+                detail.put("error", restored.pseudonymise(reply.error()));
             }
             if (reply.resultJson() != null) {
-                detail.put("result", excerpt(reply.resultJson()));
+                detail.put("result", excerpt(restored.pseudonymise(reply.resultJson())));
             }
         }
         return detail;
@@ -392,12 +417,28 @@ class AgentLoop {
 
     private void end(AgentRun run, Progress progress, Ended ended) {
         save(run.id(), progress);
-        finish(run, progress, ended.status(), ended.code(), ended.message(), null);
+        finish(run, progress, ended.status(), ended.code(), ended.message(), null, null);
     }
 
-    private void finish(AgentRun run, Progress progress, RunStatus status, String code, String message, String answer) {
+    /**
+     * The answer as the run's user reads it: placeholders restored from the run's vault, as chat answers are. If
+     * guardrails cannot be asked, the answer keeps its placeholders rather than fail a finished run.
+     */
+    private String forTheUser(AgentRun run, RunToken token, String answer) {
+        try {
+            return this.pseudonyms.restoreText(token.value(), run.tenantId(), run.id() + "/answer", run.id(), answer);
+        }
+        catch (DependencyUnavailableException noVault) {
+            log.warn("Run {}: guardrails did not answer; the answer keeps its placeholders", run.id());
+            return answer;
+        }
+    }
+
+    /** Ends the run: {@code shown} is the answer for the user, {@code answer} the model's, for the step log. */
+    private void finish(AgentRun run, Progress progress, RunStatus status, String code, String message, String answer,
+                        String shown) {
         this.store.inTransaction(() -> {
-            if (!this.store.transition(run.id(), List.of(RunStatus.RUNNING), status, code, message, answer)) {
+            if (!this.store.transition(run.id(), List.of(RunStatus.RUNNING), status, code, message, shown)) {
                 return false;
             }
             Map<String, Object> detail = new LinkedHashMap<>();

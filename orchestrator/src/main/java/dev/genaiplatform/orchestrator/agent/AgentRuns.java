@@ -1,6 +1,7 @@
 package dev.genaiplatform.orchestrator.agent;
 
 import dev.genaiplatform.contracts.problem.ProblemType;
+import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.contracts.tools.DecideToolApprovalCommand;
 import dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent;
 import dev.genaiplatform.contracts.tools.ToolInvokedReply;
@@ -67,8 +68,10 @@ class AgentRuns {
         AgentRun.Budget budget = budget(request.limits());
         // guardrails before anything leaves this service: a blocked goal starts nothing (not even a call to
         // tools-agent); a masked one reaches the model masked
+        // the run id names its pseudonym vault: placeholders in tool calls are restored from it
+        String runId = UUID.randomUUID().toString();
         List<dev.genaiplatform.contracts.guardrails.ChatMessage> checkedConversation =
-                this.goalCheck.check(caller, conversation, request.goal());
+                this.goalCheck.check(caller, conversation, request.goal(), runId);
         List<String> names = request.tools() == null ? List.of() : request.tools().stream().distinct().toList();
         List<AgentRun.ToolSpec> offered = new ArrayList<>();
         if (!names.isEmpty()) {
@@ -87,12 +90,11 @@ class AgentRuns {
             }
         }
         Transcript transcript = new Transcript(List.of(Transcript.Turn.of("system", this.systemPrompt)));
-        for (dev.genaiplatform.contracts.guardrails.ChatMessage checked
-                : this.goalCheck.check(caller, conversation, request.goal())) {
+        for (dev.genaiplatform.contracts.guardrails.ChatMessage checked : checkedConversation) {
             transcript = transcript.with(Transcript.Turn.of(checked.role(), checked.content()));
         }
         Instant now = Instant.now();
-        AgentRun run = new AgentRun(UUID.randomUUID().toString(), caller.tenantId(),
+        AgentRun run = new AgentRun(runId, caller.tenantId(),
                 caller.userId() != null ? caller.userId() : caller.keyId(), request.goal(), model, offered,
                 transcript, budget, RunStatus.RUNNING, null, null, null, 0, 0, BigDecimal.ZERO, 0, now, now);
         this.store.create(run);
@@ -211,8 +213,8 @@ class AgentRuns {
             return true;
         }
         AgentRun run = this.store.find(approval.runId()).orElseThrow();
-        Transcript transcript = run.transcript().with(new Transcript.Turn("tool", AgentLoop.toolContent(outcome),
-                List.of(), approval.toolCallId(), approval.toolName()));
+        Transcript transcript = run.transcript().with(new Transcript.Turn("tool", observed(run, token, approval,
+                outcome), List.of(), approval.toolCallId(), approval.toolName()));
         if (!this.store.transition(run.id(), parked, RunStatus.RUNNING, null, null, null)) {
             return true;
         }
@@ -222,6 +224,30 @@ class AgentRuns {
                 approval.approvalId(), "status", "RUNNING", "actingAs", String.valueOf(decided.decidedBy())));
         this.loop.launch(run.id(), token);
         return true;
+    }
+
+    /**
+     * The approved call's result as the model may read it: values restored from the run's pseudonym vault for the
+     * tool are turned back into their placeholders. If guardrails cannot say which values those are, the result is
+     * withheld from the model rather than shown unmasked.
+     */
+    private String observed(AgentRun run, RunToken token, PendingApproval approval, ToolInvokedReply outcome) {
+        String content = AgentLoop.toolContent(outcome);
+        Transcript.Call call = run.transcript().turns().stream()
+                .flatMap(turn -> turn.toolCalls().stream())
+                .filter(candidate -> approval.toolCallId().equals(candidate.id()))
+                .findFirst().orElse(null);
+        if (call == null) {
+            return content;
+        }
+        try {
+            return this.loop.restore(run, token.value(), run.id() + "/" + approval.stepId() + "/resume", call)
+                    .pseudonymise(content);
+        }
+        catch (DependencyUnavailableException noVault) {
+            return "{\"status\":\"" + outcome.status().name() + "\",\"note\":\"The tool ran; its result is withheld "
+                    + "because guardrails could not be asked to mask the values it may contain.\"}";
+        }
     }
 
     private String model(Caller caller, String requested) {

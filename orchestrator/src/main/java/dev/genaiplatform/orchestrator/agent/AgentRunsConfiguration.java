@@ -118,8 +118,11 @@ class AgentRunsConfiguration {
     @Bean
     AgentLoop agentLoop(AgentRunStore store, RunSteps steps, ToolCalls tools, ChatProviders providers,
                         ResilientModelCalls modelCalls, PriceTable prices, AgentSettings settings,
-                        ExecutorService agentRunExecutor) {
-        return new AgentLoop(store, steps, tools, providers, modelCalls, prices, settings, agentRunExecutor);
+                        ExecutorService agentRunExecutor, dev.genaiplatform.orchestrator.guardrails.OutputGuard guard,
+                        JsonMapper json) {
+        // placeholders in tool arguments are restored by guardrails from the run's vault, as answers are
+        return new AgentLoop(store, steps, tools, providers, modelCalls, prices, settings, agentRunExecutor,
+                new ToolArgumentPseudonyms(guard::restorePlaceholder, json));
     }
 
     @Bean

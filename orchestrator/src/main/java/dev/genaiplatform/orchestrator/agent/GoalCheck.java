@@ -28,14 +28,18 @@ final class GoalCheck {
         this.guardrails = guardrails;
     }
 
-    /** The conversation and goal as the model may see them (the goal last). */
-    List<ChatMessage> check(Caller caller, List<ChatMessage> conversation, String goal) {
+    /**
+     * The conversation and goal as the model may see them (the goal last). {@code vaultId} (the run id) names the
+     * pseudonym vault: under a pseudonymising policy the placeholders are stable for the run and restorable.
+     */
+    List<ChatMessage> check(Caller caller, List<ChatMessage> conversation, String goal, String vaultId) {
         List<ChatMessage> messages = new ArrayList<>(conversation);
         messages.add(new ChatMessage("user", goal));
         String requestId = "agent-run-check-" + UUID.randomUUID();
         InputCheckedReply reply;
         try {
-            reply = this.guardrails.check(caller, requestId, new CheckInputCommand(requestId, messages));
+            reply = this.guardrails.check(caller, requestId, new CheckInputCommand(requestId, messages, null,
+                    null, null, null, null, vaultId));
         }
         catch (DependencyUnavailableException unavailable) {
             throw new AgentException(ProblemType.DEPENDENCY_UNAVAILABLE,

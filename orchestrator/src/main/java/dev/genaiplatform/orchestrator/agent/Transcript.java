@@ -51,6 +51,16 @@ record Transcript(List<Turn> turns) {
         return new Transcript(more);
     }
 
+    /** The last user turn's text as the model reads it (the goal, after guardrails), or "" when there is none. */
+    String lastUserText() {
+        for (int i = this.turns.size() - 1; i >= 0; i--) {
+            if ("user".equals(this.turns.get(i).role())) {
+                return this.turns.get(i).content();
+            }
+        }
+        return "";
+    }
+
     /** The calls of the last assistant turn that no tool turn answers yet: what the loop must do next. */
     List<Call> unansweredCalls() {
         for (int i = this.turns.size() - 1; i >= 0; i--) {

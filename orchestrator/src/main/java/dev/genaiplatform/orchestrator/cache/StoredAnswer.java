@@ -31,6 +31,16 @@ public record StoredAnswer(String requestId, String answer, List<ToolCallText> t
         chunkIds = chunkIds == null ? List.of() : List.copyOf(chunkIds);
     }
 
+    /**
+     * The same answer as served to another request: a cache hit is a new completion with its own id, and an
+     * idempotent replay of that request must give that id back, not the id of the request that computed it.
+     */
+    public StoredAnswer servedAs(String servingRequestId) {
+        return servingRequestId.equals(this.requestId) ? this : new StoredAnswer(servingRequestId, this.answer,
+                this.toolCalls, this.finishReason, this.promptTokens, this.completionTokens, this.citations,
+                this.servedModel, this.documents, this.chunkIds);
+    }
+
     /** One tool call: id, function name, arguments as JSON text. */
     public record ToolCallText(String id, String name, String arguments) {
     }

@@ -497,7 +497,9 @@ class ChatCompletionService {
         headers.put(PlatformHttpHeaders.CACHE, kind);
         headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
         finish(trace, outcome(hit, trace));
-        return Answer.of(hit, request, trace.requestId, trace.created, metadata, headers, this.json);
+        // handed to the idempotency store under this request's id, so a replay repeats this response exactly
+        return Answer.of(hit.servedAs(trace.requestId), request, trace.requestId, trace.created, metadata, headers,
+                this.json);
     }
 
     /**

@@ -112,6 +112,20 @@ public class OutputGuard {
                         null));
     }
 
+    /**
+     * The value a pseudonym placeholder stands for in the vault {@code vaultId}, asked the way answers get theirs
+     * back: an output check of the placeholder alone, which guardrails restores from the vault. The placeholder
+     * itself when the vault holds no value for it (or guardrails blocked the check). Runs whether or not output
+     * checks are enabled: a tool needs the real value, not a placeholder.
+     */
+    public String restorePlaceholder(String token, String tenantId, String requestId, String vaultId,
+                                     String placeholder) {
+        OutputCheckedReply reply = this.requestReply.ask(token, tenantId, requestId, new CheckOutputCommand(requestId,
+                CheckOutputCommand.SOURCE_ANSWER, placeholder, 0, null, null, List.of(), vaultId, null));
+        boolean restored = reply.verdict() != Verdict.BLOCKED && reply.text() != null && !reply.text().isBlank();
+        return restored ? reply.text() : placeholder;
+    }
+
     private static OutputCheckedReply await(Future<OutputCheckedReply> reply) {
         try {
             return reply.get();

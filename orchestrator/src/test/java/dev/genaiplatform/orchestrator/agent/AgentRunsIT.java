@@ -53,6 +53,7 @@ import static org.awaitility.Awaitility.await;
  * same broker and database, as a restart does.
  */
 @EmbeddedKafka(partitions = 3, topics = {Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED,
+        Topics.GUARDRAILS_CHECK_OUTPUT, Topics.GUARDRAILS_OUTPUT_CHECKED,
         Topics.TOOLS_INVOKE, Topics.TOOLS_INVOKED, Topics.TOOLS_CALL_STATUS,
         Topics.TOOLS_CALL_STATUS_REPORTED, Topics.TOOLS_DECIDE_APPROVAL, Topics.TOOLS_APPROVAL_DECIDED})
 class AgentRunsIT {
@@ -238,6 +239,39 @@ class AgentRunsIT {
                 .isEqualTo("Summarise what jane.doe@example.com asked for"));
         assertThat(model.requests.subList(modelCalls, model.requests.size()).toString())
                 .doesNotContain("jane.doe@example.com").contains("<EMAIL_ADDRESS>");
+    }
+
+    @Test
+    void placeholdersInAToolCallAreRestoredForTheToolAndTheRealValueNeverReachesTheModelOrTheStepLog() throws Exception {
+        String tenant = ToolsAgentStandIn.PSEUDONYMISING_TENANT;
+        String token = TestTokens.builder(tenant).scope("agent").user("alice@" + tenant).sign();
+        int modelCalls = model.requests.size();
+        String runId = post("/api/agent/runs", token, Map.of("goal", "send_email to jane.doe@example.com: the "
+                + "release is out", "tools", List.of("send_email"), "model", "sim-small"), 202).path("id").asString();
+
+        JsonNode parked = awaitStatus(runId, token, "WAITING_APPROVAL");
+        assertThat(tools.goalChecks).anySatisfy(check -> assertThat(check.conversationId()).isEqualTo(runId));
+        InvokeToolCommand sent = tools.commands.stream().filter(c -> runId.equals(c.runId())).findFirst().orElseThrow();
+        assertThat(sent.argumentsJson()).contains("jane.doe@example.com").doesNotContain("<EMAIL_ADDRESS_1>");
+        assertThat(tools.outputChecks).anySatisfy(check -> assertThat(check.conversationId()).isEqualTo(runId));
+        // the approver sees what will be sent; the step log keeps what the model wrote
+        assertThat(parked.path("approvals").get(0).path("arguments").asString()).contains("jane.doe@example.com");
+        assertThat(step(parked, "tool.called").path("detail").path("arguments").asString())
+                .contains("<EMAIL_ADDRESS_1>");
+
+        String approver = TestTokens.builder(tenant).scope("agent").user("bob@" + tenant).sign();
+        post("/api/agent/runs/" + runId + "/approvals/" + parked.path("approvals").get(0).path("approvalId")
+                .asString(), approver, Map.of("decision", "approve", "reason", "right address"), 200);
+
+        JsonNode run = awaitStatus(runId, token, "SUCCEEDED");
+        String modelSaw = model.requests.subList(modelCalls, model.requests.size()).toString();
+        // the tool echoed the address back: the model reads the placeholder again
+        assertThat(modelSaw).doesNotContain("jane.doe@example.com").contains("<EMAIL_ADDRESS_1>", "sent");
+        assertThat(run.path("steps").toString()).doesNotContain("jane.doe@example.com");
+        // the user gets the answer with the address back, as a chat answer gets it
+        assertThat(run.path("answer").asString()).contains("jane.doe@example.com").doesNotContain("<EMAIL_ADDRESS_1>");
+        assertThat(step(run, "run.succeeded").path("detail").path("answer").asString()).contains("<EMAIL_ADDRESS_1>");
+        assertThat(get("/api/agent/runs/" + runId + "/events", token, 200)).doesNotContain("jane.doe@example.com");
     }
 
     @Test

@@ -6,6 +6,8 @@ import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
+import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
+import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Verdict;
@@ -92,7 +94,7 @@ final class ToolsAgentStandIn implements AutoCloseable {
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(),
                 new ByteArrayDeserializer());
         this.consumer.subscribe(List.of(Topics.TOOLS_INVOKE, Topics.TOOLS_CALL_STATUS, Topics.TOOLS_DECIDE_APPROVAL,
-                Topics.GUARDRAILS_CHECK_INPUT));
+                Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_CHECK_OUTPUT));
         this.poller = Thread.ofPlatform().name("tools-agent-stand-in").start(this::poll);
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.http.createContext("/api/tools", exchange -> {
@@ -166,7 +168,8 @@ final class ToolsAgentStandIn implements AutoCloseable {
             }
             case Topics.TOOLS_DECIDE_APPROVAL -> decide(record, token,
                     this.json.readValue(record.value(), DecideToolApprovalCommand.class));
-            case Topics.GUARDRAILS_CHECK_INPUT -> checkGoal(record);
+            case Topics.GUARDRAILS_CHECK_INPUT -> checkGoal(record, token);
+            case Topics.GUARDRAILS_CHECK_OUTPUT -> restore(record, token);
             default -> {
             }
         }
@@ -211,6 +214,13 @@ final class ToolsAgentStandIn implements AutoCloseable {
         };
     }
 
+    /** What the e-mail tool answers: sent, echoing the address it sent to when the arguments hold one. */
+    private String sentTo(InvokeToolCommand command) {
+        java.util.regex.Matcher address = java.util.regex.Pattern.compile("[\\w.]+@[\\w.]+\\.\\w+")
+                .matcher(this.json.readTree(command.argumentsJson()).path("to").asString());
+        return address.find() ? "{\"sent\":true,\"to\":\"" + address.group() + "\"}" : "{\"sent\":true}";
+    }
+
     private ToolInvokedReply succeeded(InvokeToolCommand command, String result) {
         this.executions.computeIfAbsent(command.toolName(), name -> new AtomicInteger()).incrementAndGet();
         return new ToolInvokedReply(command.requestId(), command.toolName(), Status.SUCCEEDED, result, null, 3,
@@ -238,7 +248,7 @@ final class ToolsAgentStandIn implements AutoCloseable {
         pending.decision()[0] = decision.decision().name();
         InvokeToolCommand command = pending.command();
         ToolInvokedReply outcome = decision.decision() == DecideToolApprovalCommand.Decision.APPROVE
-                ? succeeded(command, "{\"sent\":true}")
+                ? succeeded(command, sentTo(command))
                 : new ToolInvokedReply(command.requestId(), command.toolName(), Status.APPROVAL_DENIED, null,
                         "denied: " + decision.reason(), 0, command.idempotencyKey(), "call-" + command.idempotencyKey(),
                         decision.approvalId(), null, false);
@@ -261,8 +271,9 @@ final class ToolsAgentStandIn implements AutoCloseable {
      * blocked with a finding, an e-mail address is masked, anything else allowed as is. Replies as guardrails'
      * Spring producer does, with the type header its JSON deserializer reads.
      */
-    private void checkGoal(ConsumerRecord<String, byte[]> record) {
+    private void checkGoal(ConsumerRecord<String, byte[]> record, String token) {
         CheckInputCommand command = this.json.readValue(record.value(), CheckInputCommand.class);
+        String tenant = claim(token, "tenant");
         this.goalChecks.add(command);
         String goal = command.messages().getLast().content();
         InputCheckedReply reply;
@@ -270,6 +281,13 @@ final class ToolsAgentStandIn implements AutoCloseable {
             reply = new InputCheckedReply(command.requestId(), Verdict.BLOCKED, List.of(),
                     List.of(new Finding("injection-rules", "PROMPT_INJECTION", command.messages().size() - 1, 0, 32)),
                     "The goal looks like a prompt injection.");
+        }
+        else if (PSEUDONYMISING_TENANT.equals(tenant) && command.conversationId() != null) {
+            // the 'pseudonymise' policy: a numbered placeholder, its value kept in the conversation's vault
+            List<ChatMessage> masked = command.messages().stream().map(m -> new ChatMessage(m.role(),
+                    pseudonymise(tenant + "/" + command.conversationId(), m.content()))).toList();
+            reply = new InputCheckedReply(command.requestId(), masked.equals(command.messages()) ? Verdict.ALLOWED
+                    : Verdict.REDACTED, masked, List.of(), null);
         }
         else {
             List<ChatMessage> masked = command.messages().stream().map(m -> new ChatMessage(m.role(),
@@ -281,6 +299,52 @@ final class ToolsAgentStandIn implements AutoCloseable {
         ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, record.key(), this.json.writeValueAsBytes(reply));
         out.headers().add(KafkaHeaders.CORRELATION_ID, record.headers().lastHeader(KafkaHeaders.CORRELATION_ID).value());
         out.headers().add("__TypeId__", InputCheckedReply.class.getName().getBytes(StandardCharsets.UTF_8));
+        this.producer.send(out);
+    }
+
+    /** The tenant whose guardrails policy pseudonymises (reversible placeholders), as guardrails' 'pseudonymise'. */
+    static final String PSEUDONYMISING_TENANT = "vaulted";
+
+    /** Pseudonym vaults by tenant and conversation: placeholder → value. */
+    final Map<String, Map<String, String>> vaults = new ConcurrentHashMap<>();
+
+    /** Output checks asked of guardrails (placeholders to restore). */
+    final Queue<CheckOutputCommand> outputChecks = new ConcurrentLinkedQueue<>();
+
+    private String pseudonymise(String vault, String text) {
+        java.util.regex.Matcher email = java.util.regex.Pattern.compile("[\\w.]+@[\\w.]+\\.\\w+").matcher(text);
+        Map<String, String> values = this.vaults.computeIfAbsent(vault, v -> new ConcurrentHashMap<>());
+        StringBuilder out = new StringBuilder();
+        while (email.find()) {
+            String value = email.group();
+            String placeholder = values.entrySet().stream().filter(e -> e.getValue().equals(value))
+                    .map(Map.Entry::getKey).findFirst()
+                    .orElseGet(() -> {
+                        String issued = "<EMAIL_ADDRESS_" + (values.size() + 1) + ">";
+                        values.put(issued, value);
+                        return issued;
+                    });
+            email.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(placeholder));
+        }
+        return email.appendTail(out).toString();
+    }
+
+    /** Plays guardrails' output check of an answer: placeholders restored from the token tenant's vault. */
+    private void restore(ConsumerRecord<String, byte[]> record, String token) {
+        CheckOutputCommand command = this.json.readValue(record.value(), CheckOutputCommand.class);
+        this.outputChecks.add(command);
+        Map<String, String> values = this.vaults.getOrDefault(claim(token, "tenant") + "/" + command.conversationId(),
+                Map.of());
+        String text = command.text();
+        for (Map.Entry<String, String> entry : values.entrySet()) {
+            text = text.replace(entry.getKey(), entry.getValue());
+        }
+        OutputCheckedReply reply = new OutputCheckedReply(command.requestId(), command.source(), Verdict.ALLOWED, text,
+                List.of(), null, null);
+        ProducerRecord<String, byte[]> out = new ProducerRecord<>(header(record, KafkaHeaders.REPLY_TOPIC),
+                record.key(), this.json.writeValueAsBytes(reply));
+        out.headers().add(KafkaHeaders.CORRELATION_ID, record.headers().lastHeader(KafkaHeaders.CORRELATION_ID).value());
+        out.headers().add("__TypeId__", OutputCheckedReply.class.getName().getBytes(StandardCharsets.UTF_8));
         this.producer.send(out);
     }
 

@@ -248,6 +248,25 @@ class PlatformEdgeIT {
     }
 
     @Test
+    void aReplayOfARequestAnsweredFromTheCacheReturnsThatResponsesIdNotTheCachedAnswersOriginalId() throws Exception {
+        String body = chat("sim-small", "Cached, then idempotent " + UUID.randomUUID());
+        String computedId = this.json.readTree(send(body, TestTokens.chat("acme")).body()).get("id").asString();
+        String key = UUID.randomUUID().toString();
+
+        HttpResponse<String> first = send(body, TestTokens.chat("acme"), "Idempotency-Key", key);
+        HttpResponse<String> replayed = send(body, TestTokens.chat("acme"), "Idempotency-Key", key);
+
+        assertThat(first.headers().firstValue("X-Platform-Cache")).hasValue("hit");
+        String firstId = this.json.readTree(first.body()).get("id").asString();
+        assertThat(firstId).isNotEqualTo(computedId);
+        assertThat(replayed.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        JsonNode replay = this.json.readTree(replayed.body());
+        assertThat(replay.get("id").asString()).isEqualTo(firstId);
+        assertThat(replay.at("/choices/0/message/content").asString())
+                .isEqualTo(this.json.readTree(first.body()).at("/choices/0/message/content").asString());
+    }
+
+    @Test
     void anIdempotencyKeyReusedWithAnotherBodyIs422AndAMalformedKeyIs400() throws Exception {
         String key = UUID.randomUUID().toString();
         send(chat("sim-small", "first body"), TestTokens.chat("acme"), "Idempotency-Key", key);
