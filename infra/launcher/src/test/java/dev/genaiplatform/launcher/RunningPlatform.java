@@ -19,6 +19,8 @@ final class RunningPlatform {
 
     static final String DEMO_KEY = "e2e-demo-key";
     static final String BURST_KEY = "e2e-burst-key";
+    /** The same tiny bucket for the browser tests, so their 429 never drains PlatformEndToEndIT's exact burst. */
+    static final String UI_BURST_KEY = "e2e-ui-burst-key";
 
     private static LauncherSettings settings;
 
@@ -44,7 +46,13 @@ final class RunningPlatform {
                             "--platform.gateway.tenants.burst.models[0]=sim-small",
                             "--platform.gateway.tenants.burst.rate-limit.replenish-rate=1",
                             "--platform.gateway.tenants.burst.rate-limit.burst-capacity=300",
-                            "--platform.gateway.tenants.burst.rate-limit.requested-tokens=100")));
+                            "--platform.gateway.tenants.burst.rate-limit.requested-tokens=100",
+                            "--platform.gateway.tenants.uiburst.keys.uiburst.api-key=" + UI_BURST_KEY,
+                            "--platform.gateway.tenants.uiburst.keys.uiburst.scopes[0]=chat",
+                            "--platform.gateway.tenants.uiburst.models[0]=sim-small",
+                            "--platform.gateway.tenants.uiburst.rate-limit.replenish-rate=1",
+                            "--platform.gateway.tenants.uiburst.rate-limit.burst-capacity=300",
+                            "--platform.gateway.tenants.uiburst.rate-limit.requested-tokens=100")));
             Platform platform = Platform.start(wanted, line -> System.out.println("[e2e] " + line));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 platform.close();

@@ -234,7 +234,7 @@ class WebUiIT {
 
     @Test
     void aRateLimitedRequestSaysWhenToTryAgainAndTheConversationIsKept() {
-        useKey(RunningPlatform.BURST_KEY);
+        useKey(RunningPlatform.UI_BURST_KEY);
         // the burst key's bucket holds three requests and refills one every 100 s (listing the models took one)
         Pattern tooMany = Pattern.compile("Too many requests: .*Try again in \\d+ s\\.");
         for (int attempt = 0; attempt < 4 && page.locator("[data-kind=rate-limit]").count() == 0; attempt++) {
