@@ -34,6 +34,8 @@ class RouteScopeIT extends GatewayTestSupport {
         return Stream.of(
                 Arguments.of(HttpMethod.POST, "/v1/batches", CHAT_ONLY_KEY, null),
                 Arguments.of(HttpMethod.GET, "/v1/batches/batch_1", CHAT_ONLY_KEY, null),
+                Arguments.of(HttpMethod.DELETE, "/v1/conversations/conv-1", CHAT_ONLY_KEY, null),
+                Arguments.of(HttpMethod.DELETE, "/v1/users/ada/conversations", CHAT_ONLY_KEY, null),
                 Arguments.of(HttpMethod.GET, "/v1/files", DEMO_KEY, ACME_KEY),
                 Arguments.of(HttpMethod.DELETE, "/v1/files/file-1", DEMO_KEY, CHAT_ONLY_KEY),
                 Arguments.of(HttpMethod.POST, "/v1/vector_stores/vs_1/search", DEMO_KEY, ACME_KEY),

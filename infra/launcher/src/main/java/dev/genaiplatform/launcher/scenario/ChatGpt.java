@@ -90,8 +90,8 @@ final class ChatGpt implements Scenario {
             report.saw("GET /api/evaluation/experiments/grounded-answer", ScenarioContext.brief(ab.text(), 300));
             report.fact("abReport", true);
         } else {
-            report.notYet("an A/B report: no completion was recorded in an experiment arm (the orchestrator does not "
-                    + "assign arms in this build); the report endpoint answered " + ab.status());
+            report.notYet("an A/B report: no completion was recorded in an experiment arm yet (the orchestrator assigns "
+                    + "arms only with EXPERIMENT_ENABLED=true); the report endpoint answered " + ab.status());
         }
 
         report.step("Forget the conversation");

@@ -57,11 +57,13 @@ final class HarmlessHelpful implements Scenario {
             Gateway.Reply check = context.gateway().post("/api/guardrails/check", Map.of("text", text));
             report.saw(check.at("/verdict").asString(), String.format("injectionScore %.2f, %s  \"%s\"",
                     check.at("/injectionScore").asDouble(), check.at("/owaspCategories"), ScenarioContext.brief(text, 50)));
-            if (check.json().has("moderation")) {
-                report.saw("moderation", check.at("/moderation"));
-            }
+            // moderation's findings carry detector "moderation" and the hazard category (violence, self-harm, ...)
+            check.at("/findings").values().forEach(finding -> {
+                if ("moderation".equals(finding.path("detector").asString())) {
+                    report.saw("moderation", finding.path("category").asString());
+                }
+            });
         }
-        report.notYet("moderation categories (violence, self-harm, hate) unless the check answer above shows them");
 
         report.step("The online view: guardrail verdicts per OWASP category, as evaluation stores them");
         Gateway.Reply rates = context.gateway().get("/api/evaluation/safety-rates?bucket=hour");
