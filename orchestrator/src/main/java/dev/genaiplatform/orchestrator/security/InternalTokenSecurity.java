@@ -6,7 +6,7 @@ import dev.genaiplatform.orchestrator.problem.Problems;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
@@ -72,7 +72,11 @@ public class InternalTokenSecurity {
         ProblemDetail body = Problems.of(type, detail, null, exchange.getRequest().getPath().value());
         exchange.getResponse().setStatusCode(HttpStatusCode.valueOf(type.status()));
         exchange.getResponse().getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        DataBuffer buffer = exchange.getResponse().bufferFactory().wrap(json.writeValueAsBytes(Problems.members(body)));
-        return exchange.getResponse().writeWith(Mono.just(buffer));
+        byte[] bytes = json.writeValueAsBytes(Problems.members(body));
+        // read and drop the refused request's body first: left unread on a kept-alive connection, its bytes can
+        // stall the next request that connection carries (seen as a client timeout right after a 401)
+        return exchange.getRequest().getBody().doOnNext(DataBufferUtils::release)
+                .then(Mono.defer(() -> exchange.getResponse()
+                        .writeWith(Mono.just(exchange.getResponse().bufferFactory().wrap(bytes)))));
     }
 }

@@ -45,11 +45,16 @@ public final class TestTokens {
                 byte[] body = new JWKSet(KEY.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
                 server.createContext(InternalToken.JWKS_PATH, exchange -> {
                     exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    // one connection per fetch: this server drops keep-alive connections idle for 30 s, and a
+                    // decoder refetching the set later (a token with an unknown key) must not pick such a dead one
+                    // from its pool and wait on it
+                    exchange.getResponseHeaders().add("Connection", "close");
                     exchange.sendResponseHeaders(200, body.length);
                     try (OutputStream out = exchange.getResponseBody()) {
                         out.write(body);
                     }
                 });
+                server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
                 server.start();
                 jwksUri = "http://127.0.0.1:" + server.getAddress().getPort() + InternalToken.JWKS_PATH;
             }
