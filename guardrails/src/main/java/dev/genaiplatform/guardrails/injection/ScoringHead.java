@@ -1,14 +1,20 @@
 package dev.genaiplatform.guardrails.injection;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * What turns one MiniLM embedding into the probability of an injection. Two shapes, both trained in this
  * repository ({@code InjectionTrainer}) and read from {@code injection/classifier.txt}: a logistic regression
- * (the first two waves) and a network with one hidden layer of tanh units (shipped since the third wave: it
- * caught more attacks of families it never saw at the same false-positive rate; numbers in the README).
+ * (the first two waves), a network with one hidden layer of tanh units, and the mean of both (shipped since the
+ * third wave: it caught more attacks of families it never saw at the same false-positive rate; numbers in the
+ * README).
  */
 public sealed interface ScoringHead {
+
+    /** The probability in [0, 1] that an embedding is an injection. */
 
     double probability(float[] features);
 
@@ -53,31 +59,71 @@ public sealed interface ScoringHead {
         }
     }
 
+    /** The mean of several heads' probabilities: a linear and a non-linear head disagree in different places. */
+    record Mean(List<ScoringHead> heads) implements ScoringHead {
+
+        public Mean {
+            heads = List.copyOf(heads);
+        }
+
+        @Override
+        public double probability(float[] x) {
+            return heads.stream().mapToDouble(head -> head.probability(x)).average().orElse(0);
+        }
+    }
+
     /**
-     * Reads the weights file: comment lines start with {@code #}. Linear: the bias, then one weight per line.
-     * Two-layer: a line {@code two-layer <hidden> <inputs>}, then per hidden unit its bias and its weights on one
-     * line, then the output bias and the output weights on one line (numbers separated by spaces).
+     * Reads the weights file; lines starting with {@code #} are comments, numbers are separated by spaces.
+     * <ul>
+     *   <li>{@code linear <inputs>}, then one line: the bias and the weights;</li>
+     *   <li>{@code two-layer <hidden> <inputs>}, then per hidden unit a line with its bias and weights, then a line
+     *       with the output bias and the output weights;</li>
+     *   <li>{@code mean <k>}, then k heads;</li>
+     *   <li>the first waves' file: the bias, then one weight per line (a linear head).</li>
+     * </ul>
      */
     static ScoringHead parse(String text) {
-        String[] lines = text.lines().filter(line -> !line.startsWith("#") && !line.isBlank()).toArray(String[]::new);
-        if (lines[0].startsWith("two-layer")) {
-            String[] shape = lines[0].trim().split("\\s+");
-            int hiddenUnits = Integer.parseInt(shape[1]);
-            double[][] hidden = new double[hiddenUnits][];
-            double[] hiddenBias = new double[hiddenUnits];
-            for (int h = 0; h < hiddenUnits; h++) {
-                double[] numbers = numbers(lines[1 + h]);
-                hiddenBias[h] = numbers[0];
-                hidden[h] = Arrays.copyOfRange(numbers, 1, numbers.length);
+        List<String> lines = text.lines().filter(line -> !line.startsWith("#") && !line.isBlank()).map(String::trim).toList();
+        if (!Character.isLetter(lines.getFirst().charAt(0))) {
+            double[] weights = lines.stream().skip(1).mapToDouble(Double::parseDouble).toArray();
+            return new Linear(weights, Double.parseDouble(lines.getFirst()));
+        }
+        Iterator<String> remaining = lines.iterator();
+        ScoringHead head = read(remaining);
+        if (remaining.hasNext()) {
+            throw new IllegalArgumentException("unexpected lines after the scoring head");
+        }
+        return head;
+    }
+
+    private static ScoringHead read(Iterator<String> lines) {
+        String[] shape = lines.next().split("\\s+");
+        return switch (shape[0]) {
+            case "linear" -> {
+                double[] numbers = numbers(lines.next());
+                yield new Linear(Arrays.copyOfRange(numbers, 1, numbers.length), numbers[0]);
             }
-            double[] output = numbers(lines[1 + hiddenUnits]);
-            return new TwoLayer(hidden, hiddenBias, Arrays.copyOfRange(output, 1, output.length), output[0]);
-        }
-        double[] weights = new double[lines.length - 1];
-        for (int i = 1; i < lines.length; i++) {
-            weights[i - 1] = Double.parseDouble(lines[i].trim());
-        }
-        return new Linear(weights, Double.parseDouble(lines[0].trim()));
+            case "two-layer" -> {
+                int hiddenUnits = Integer.parseInt(shape[1]);
+                double[][] hidden = new double[hiddenUnits][];
+                double[] hiddenBias = new double[hiddenUnits];
+                for (int h = 0; h < hiddenUnits; h++) {
+                    double[] numbers = numbers(lines.next());
+                    hiddenBias[h] = numbers[0];
+                    hidden[h] = Arrays.copyOfRange(numbers, 1, numbers.length);
+                }
+                double[] output = numbers(lines.next());
+                yield new TwoLayer(hidden, hiddenBias, Arrays.copyOfRange(output, 1, output.length), output[0]);
+            }
+            case "mean" -> {
+                List<ScoringHead> heads = new ArrayList<>();
+                for (int k = Integer.parseInt(shape[1]); k > 0; k--) {
+                    heads.add(read(lines));
+                }
+                yield new Mean(heads);
+            }
+            default -> throw new IllegalArgumentException("unknown scoring head " + shape[0]);
+        };
     }
 
     private static double[] numbers(String line) {

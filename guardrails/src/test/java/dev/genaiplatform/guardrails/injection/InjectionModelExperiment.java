@@ -36,6 +36,9 @@ public final class InjectionModelExperiment {
         List<InjectionTrainer.Row> benignTrain = benign.subList(0, benign.size() * 4 / 5);
         List<InjectionTrainer.Row> benignTest = new ArrayList<>(benign.subList(benign.size() * 4 / 5, benign.size()));
         benignTest.addAll(data.get("devNormal"));
+        List<InjectionTrainer.Row> contact = data.get("contact");
+        List<InjectionTrainer.Row> contactTrain = contact.subList(0, contact.size() * 4 / 5);
+        benignTest.addAll(contact.subList(contact.size() * 4 / 5, contact.size())); // every candidate meets them in test
         List<InjectionTrainer.Row> attacks = Stream.concat(generated.stream().filter(InjectionTrainer.Row::attack),
                 data.get("devAttacks").stream()).toList();
         List<String> families = attacks.stream().map(InjectionTrainer.Row::family).distinct().sorted().toList();
@@ -43,21 +46,19 @@ public final class InjectionModelExperiment {
 
         Map<String, Candidate> candidates = new LinkedHashMap<>();
         candidates.put("logistic regression (shipped)", train -> {
-            LogisticRegression model = InjectionTrainer.fit(train);
+            LogisticRegression model = InjectionTrainer.fitLinear(train);
             return row -> model.probability(row.features());
         });
         candidates.put("two-layer, 16 hidden", network(16, InjectionTrainer.SEED, TwoLayerNetwork.L2));
         candidates.put("two-layer, 16 hidden, other seed", network(16, InjectionTrainer.SEED + 1, TwoLayerNetwork.L2));
-        candidates.put("two-layer, 16 hidden, L2 1e-3", network(16, InjectionTrainer.SEED, 1e-3));
-        candidates.put("mean of logistic regression and two-layer", train -> {
-            LogisticRegression linear = InjectionTrainer.fit(train);
+        Candidate mean = train -> {
+            LogisticRegression linear = InjectionTrainer.fitLinear(train);
             var net = network(16, InjectionTrainer.SEED, TwoLayerNetwork.L2).apply(train);
             return row -> (linear.probability(row.features()) + net.apply(row)) / 2;
-        });
-        candidates.put("two-layer, 16 hidden, or a rule hit", train -> {
-            var net = network(16, InjectionTrainer.SEED, TwoLayerNetwork.L2).apply(train);
-            return row -> rules.assess(row.text()).spans().isEmpty() ? net.apply(row) : 1.0;
-        });
+        };
+        candidates.put("mean of logistic regression and two-layer", mean);
+        candidates.put("logistic regression + contact-detail negatives", withContact(candidates.get("logistic regression (shipped)"), contactTrain));
+        candidates.put("mean + contact-detail negatives", withContact(mean, contactTrain));
 
         System.out.printf(Locale.ROOT, "%d attacks in %d families, %d benign train, %d benign test%n%n", attacks.size(),
                 families.size(), benignTrain.size(), benignTest.size());
@@ -124,6 +125,26 @@ public final class InjectionModelExperiment {
                             / (double) s.length, threshold));
         }
         System.out.println(roleplayLine);
+        StringBuilder contactLine = new StringBuilder("| the four ContactDetailsTests prompts (trained on all) |");
+        List<InjectionTrainer.Row> probes = InjectionTrainer.embed(new InjectionClassifier(
+                new AllMiniLmL6V2QuantizedEmbeddingModel(), new double[384], 0), InjectionNegativesExperiment.CONTACT_DETAILS.stream()
+                .map(text -> new InjectionCorpus.Example(text, false, "probe")).toList());
+        for (Candidate candidate : candidates.values()) {
+            Function<InjectionTrainer.Row, Double> scorer = candidate.apply(all);
+            StringBuilder scores = new StringBuilder();
+            probes.forEach(row -> scores.append(String.format(Locale.ROOT, " %.2f", scorer.apply(row))));
+            contactLine.append(scores).append(" |");
+        }
+        System.out.println(contactLine);
+    }
+
+    /** The same candidate, trained with the benign contact-detail prompts added. */
+    private static Candidate withContact(Candidate candidate, List<InjectionTrainer.Row> contactTrain) {
+        return train -> {
+            List<InjectionTrainer.Row> more = new ArrayList<>(train);
+            more.addAll(contactTrain);
+            return candidate.apply(more);
+        };
     }
 
     private static Candidate network(int hidden, long seed, double l2) {
@@ -138,22 +159,26 @@ public final class InjectionModelExperiment {
     @SuppressWarnings("unchecked")
     static Map<String, List<InjectionTrainer.Row>> rows() throws IOException, ClassNotFoundException {
         Path cache = InjectionTrainer.moduleDir().resolve("target/injection-rows.bin");
+        Map<String, List<InjectionTrainer.Row>> rows = new LinkedHashMap<>();
         if (Files.exists(cache)) {
             try (var in = new ObjectInputStream(Files.newInputStream(cache))) {
                 Map<String, List<Object[]>> raw = (Map<String, List<Object[]>>) in.readObject();
-                Map<String, List<InjectionTrainer.Row>> rows = new LinkedHashMap<>();
                 raw.forEach((key, list) -> rows.put(key, list.stream().map(o -> new InjectionTrainer.Row((String) o[0],
                         (Boolean) o[1], (String) o[2], (float[]) o[3])).toList()));
+            }
+            if (rows.containsKey("contact")) {
                 return rows;
             }
         }
         var classifier = new InjectionClassifier(new AllMiniLmL6V2QuantizedEmbeddingModel(), new double[384], 0);
         Path dev = InjectionTrainer.devSet();
-        Map<String, List<InjectionTrainer.Row>> rows = new LinkedHashMap<>();
-        rows.put("generated", InjectionTrainer.embed(classifier, new InjectionCorpus(InjectionTrainer.SEED).generate(180, 1400)));
-        rows.put("devAttacks", dev == null ? List.of() : InjectionTrainer.embed(classifier, InjectionTrainer.devAttacks(dev)));
-        rows.put("devNormal", dev == null ? List.of() : InjectionTrainer.embed(classifier, InjectionTrainer.devNormal(dev)));
-        rows.put("roleplay", dev == null ? List.of() : InjectionTrainer.embed(classifier, InjectionTrainer.roleplay(dev)));
+        if (!rows.containsKey("generated")) {
+            rows.put("generated", InjectionTrainer.embed(classifier, new InjectionCorpus(InjectionTrainer.SEED).generate(180, 1400)));
+            rows.put("devAttacks", dev == null ? List.of() : InjectionTrainer.embed(classifier, InjectionTrainer.devAttacks(dev)));
+            rows.put("devNormal", dev == null ? List.of() : InjectionTrainer.embed(classifier, InjectionTrainer.devNormal(dev)));
+            rows.put("roleplay", dev == null ? List.of() : InjectionTrainer.embed(classifier, InjectionTrainer.roleplay(dev)));
+        }
+        rows.put("contact", InjectionTrainer.embed(classifier, new InjectionCorpus(InjectionTrainer.SEED + 3).contactDetails(300)));
         Map<String, List<Object[]>> raw = new LinkedHashMap<>();
         rows.forEach((key, list) -> raw.put(key, new ArrayList<>(list.stream()
                 .map(row -> new Object[] {row.text(), row.attack(), row.family(), row.features()}).toList())));
