@@ -82,7 +82,7 @@ public sealed interface ScoringHead {
      *   <li>the first waves' file: the bias, then one weight per line (a linear head).</li>
      * </ul>
      */
-    static ScoringHead parse(String text) {
+    public static ScoringHead parse(String text) {
         List<String> lines = text.lines().filter(line -> !line.startsWith("#") && !line.isBlank()).map(String::trim).toList();
         if (!Character.isLetter(lines.getFirst().charAt(0))) {
             double[] weights = lines.stream().skip(1).mapToDouble(Double::parseDouble).toArray();

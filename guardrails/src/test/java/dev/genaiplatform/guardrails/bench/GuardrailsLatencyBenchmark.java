@@ -83,11 +83,29 @@ public final class GuardrailsLatencyBenchmark {
         var linear = new PromptInjectionDetector(new InjectionClassifier(miniLm, new ScoringHead.Linear(new double[384], 0)));
         measure("injection: + MiniLM, previous head (logistic regression)", iterations, texts, linear::detect);
         measure("injection: + MiniLM classifier", iterations, texts, classifier::detect);
+        // the heads alone, on one embedding: what the third wave's head adds to each window, whatever the load
+        float[] embedding = miniLm.embed(PROMPTS.getFirst()).content().vector();
+        ScoringHead previousHead = new ScoringHead.Linear(new double[384], 0);
+        ScoringHead shippedHead = shippedHead();
+        double[] sink = new double[1];
+        measure("injection head alone, one window: logistic regression", iterations * 10, texts,
+                batch -> sink[0] += previousHead.probability(embedding));
+        measure("injection head alone, one window: shipped (mean of linear and 16-unit network)", iterations * 10, texts,
+                batch -> sink[0] += shippedHead.probability(embedding));
         measure("moderation: normalise + rules", iterations, texts, moderationRules::detect);
         measure("moderation: + MiniLM classifier", iterations, texts, moderation::detect);
         measure("whole input pipeline", iterations, texts, batch -> pipeline.check(
                 new CheckInputCommand("bench", List.of(new ChatMessage("user", batch.getFirst().text()))), policy,
                 Placeholders.perRequest()));
+    }
+
+    private static ScoringHead shippedHead() {
+        try (var in = InjectionClassifier.class.getResourceAsStream(InjectionClassifier.WEIGHTS_RESOURCE)) {
+            return ScoringHead.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void measure(String name, int iterations, List<List<CheckedText>> texts,

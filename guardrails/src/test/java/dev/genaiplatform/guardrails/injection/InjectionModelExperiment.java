@@ -17,13 +17,18 @@ import java.util.stream.Stream;
 
 /**
  * One question, measured in one run on the same rows: does a different classifier over the same MiniLM
- * embeddings raise family-held-out TPR at 1 % / 2 % FPR? Candidates side by side: the shipped logistic
- * regression, a small two-layer network, and the logistic regression with the rules' verdict as a score floor.
+ * embeddings raise family-held-out TPR at 1 % / 2 % FPR? Candidates side by side: the previous wave's logistic
+ * regression, a small two-layer network (two seeds), the mean of both (what {@link InjectionTrainer#fit} ships), and
+ * the logistic regression and the mean trained with benign contact-detail prompts as well (one fifth of those
+ * prompts are test negatives for every candidate).
  * Same splits as {@link InjectionTrainer} (train without a family, test its attacks against held-out benign
  * prompts). Ships nothing. A {@code main}, run by hand (README); embeddings are cached in
  * {@code target/injection-rows.bin} so a rerun costs seconds.
  */
 public final class InjectionModelExperiment {
+
+    /** Candidates whose name starts so are trained with the benign contact-detail prompts too. */
+    private static final String CONTACT = "+ contact-detail negatives: ";
 
     /** A scorer trained on rows, scoring one row. */
     interface Candidate extends Function<List<InjectionTrainer.Row>, Function<InjectionTrainer.Row, Double>> {
@@ -52,13 +57,12 @@ public final class InjectionModelExperiment {
         candidates.put("two-layer, 16 hidden", network(16, InjectionTrainer.SEED, TwoLayerNetwork.L2));
         candidates.put("two-layer, 16 hidden, other seed", network(16, InjectionTrainer.SEED + 1, TwoLayerNetwork.L2));
         Candidate mean = train -> {
-            LogisticRegression linear = InjectionTrainer.fitLinear(train);
-            var net = network(16, InjectionTrainer.SEED, TwoLayerNetwork.L2).apply(train);
-            return row -> (linear.probability(row.features()) + net.apply(row)) / 2;
+            ScoringHead head = InjectionTrainer.fit(train);
+            return row -> head.probability(row.features());
         };
         candidates.put("mean of logistic regression and two-layer", mean);
-        candidates.put("logistic regression + contact-detail negatives", withContact(candidates.get("logistic regression (shipped)"), contactTrain));
-        candidates.put("mean + contact-detail negatives", withContact(mean, contactTrain));
+        candidates.put(CONTACT + "logistic regression", candidates.get("logistic regression (shipped)"));
+        candidates.put(CONTACT + "mean (shipped now: InjectionTrainer)", mean);
 
         System.out.printf(Locale.ROOT, "%d attacks in %d families, %d benign train, %d benign test%n%n", attacks.size(),
                 families.size(), benignTrain.size(), benignTest.size());
@@ -76,11 +80,16 @@ public final class InjectionModelExperiment {
         for (String family : families) {
             List<InjectionTrainer.Row> train = new ArrayList<>(benignTrain);
             attacks.stream().filter(row -> !row.family().equals(family)).forEach(train::add);
+            // the trainer's order: benign, contact-detail prompts, attacks
+            List<InjectionTrainer.Row> trainWithContact = new ArrayList<>(benignTrain);
+            trainWithContact.addAll(contactTrain);
+            attacks.stream().filter(row -> !row.family().equals(family)).forEach(trainWithContact::add);
             List<InjectionTrainer.Row> familyAttacks = attacks.stream().filter(row -> row.family().equals(family)).toList();
             StringBuilder line = new StringBuilder("| " + family + " |");
             int c = 0;
-            for (Candidate candidate : candidates.values()) {
-                Function<InjectionTrainer.Row, Double> scorer = candidate.apply(train);
+            for (var entry : candidates.entrySet()) {
+                Function<InjectionTrainer.Row, Double> scorer = entry.getValue()
+                        .apply(entry.getKey().startsWith(CONTACT) ? trainWithContact : train);
                 double[] positive = familyAttacks.stream().mapToDouble(scorer::apply).toArray();
                 double[] negative = benignTest.stream().mapToDouble(scorer::apply).toArray();
                 double tpr1 = InjectionTrainer.tprAt(positive, negative, 0.01);
@@ -115,8 +124,11 @@ public final class InjectionModelExperiment {
         all.addAll(data.get("devNormal"));
         StringBuilder roleplayLine = new StringBuilder("| role-play FPR @ 0.6 / 0.9 / @ the pooled 2 % threshold (trained on all) |");
         int c = 0;
-        for (Candidate candidate : candidates.values()) {
-            Function<InjectionTrainer.Row, Double> scorer = candidate.apply(all);
+        List<InjectionTrainer.Row> allWithContact = new ArrayList<>(all);
+        allWithContact.addAll(contact);
+        for (var entry : candidates.entrySet()) {
+            Function<InjectionTrainer.Row, Double> scorer = entry.getValue()
+                    .apply(entry.getKey().startsWith(CONTACT) ? allWithContact : all);
             double[] s = data.get("roleplay").stream().mapToDouble(scorer::apply).toArray();
             double[] n = pooled.get(c++).stream().filter(r -> r[1] == 0).mapToDouble(r -> r[0]).sorted().toArray();
             double threshold = n[n.length - 1 - (int) Math.floor(0.02 * n.length)];
@@ -129,22 +141,14 @@ public final class InjectionModelExperiment {
         List<InjectionTrainer.Row> probes = InjectionTrainer.embed(new InjectionClassifier(
                 new AllMiniLmL6V2QuantizedEmbeddingModel(), new double[384], 0), InjectionNegativesExperiment.CONTACT_DETAILS.stream()
                 .map(text -> new InjectionCorpus.Example(text, false, "probe")).toList());
-        for (Candidate candidate : candidates.values()) {
-            Function<InjectionTrainer.Row, Double> scorer = candidate.apply(all);
+        for (var entry : candidates.entrySet()) {
+            Function<InjectionTrainer.Row, Double> scorer = entry.getValue()
+                    .apply(entry.getKey().startsWith(CONTACT) ? allWithContact : all);
             StringBuilder scores = new StringBuilder();
             probes.forEach(row -> scores.append(String.format(Locale.ROOT, " %.2f", scorer.apply(row))));
             contactLine.append(scores).append(" |");
         }
         System.out.println(contactLine);
-    }
-
-    /** The same candidate, trained with the benign contact-detail prompts added. */
-    private static Candidate withContact(Candidate candidate, List<InjectionTrainer.Row> contactTrain) {
-        return train -> {
-            List<InjectionTrainer.Row> more = new ArrayList<>(train);
-            more.addAll(contactTrain);
-            return candidate.apply(more);
-        };
     }
 
     private static Candidate network(int hidden, long seed, double l2) {
