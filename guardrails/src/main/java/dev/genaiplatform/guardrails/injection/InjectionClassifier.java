@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Scores how much a text reads like a prompt injection: all-MiniLM-L6-v2 sentence embeddings (int8 ONNX, shipped
- * in langchain4j's jar, run in process) and a logistic regression trained in this repository (weights in
+ * in langchain4j's jar, run in process) and a {@link ScoringHead} trained in this repository (weights in
  * {@code injection/classifier.txt}, the training command in the README).
  *
  * <p>MiniLM reads about 256 tokens, so an instruction hidden after a long harmless text would vanish in one
@@ -37,13 +37,16 @@ public final class InjectionClassifier {
     static final int MAX_WINDOWS = 24;
 
     private final EmbeddingModel embeddings;
-    private final double[] weights;
-    private final double bias;
+    private final ScoringHead head;
 
-    public InjectionClassifier(EmbeddingModel embeddings, double[] weights, double bias) {
+    public InjectionClassifier(EmbeddingModel embeddings, ScoringHead head) {
         this.embeddings = embeddings;
-        this.weights = weights.clone();
-        this.bias = bias;
+        this.head = head;
+    }
+
+    /** A logistic regression head (training and tests). */
+    public InjectionClassifier(EmbeddingModel embeddings, double[] weights, double bias) {
+        this(embeddings, new ScoringHead.Linear(weights, bias));
     }
 
     /** The shipped model, with its own MiniLM. */
@@ -57,14 +60,7 @@ public final class InjectionClassifier {
             if (in == null) {
                 throw new IllegalStateException(WEIGHTS_RESOURCE + " is not on the classpath");
             }
-            String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.startsWith("#") && !line.isBlank()).toArray(String[]::new);
-            double bias = Double.parseDouble(lines[0]);
-            double[] weights = new double[lines.length - 1];
-            for (int i = 1; i < lines.length; i++) {
-                weights[i - 1] = Double.parseDouble(lines[i]);
-            }
-            return new InjectionClassifier(embeddings, weights, bias);
+            return new InjectionClassifier(embeddings, ScoringHead.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -85,11 +81,7 @@ public final class InjectionClassifier {
     }
 
     double probability(float[] features) {
-        double z = bias;
-        for (int i = 0; i < weights.length; i++) {
-            z += weights[i] * features[i];
-        }
-        return 1 / (1 + Math.exp(-z));
+        return head.probability(features);
     }
 
     /** The embedding of one window, for training. */

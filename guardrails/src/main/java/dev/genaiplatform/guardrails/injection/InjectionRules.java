@@ -50,7 +50,14 @@ public final class InjectionRules {
                     "(?:starting|beginning)\\s+with\\s+[\"'`]?you\\s+are")),
             new Rule("jailbreak-persona", Pattern.compile(
                     "\\bdo\\s+anything\\s+now\\b|\\byou\\s+are\\s+(?:now\\s+)?(?:dan|stan|dude|aim|evil\\s*bot)\\b"
-                            + "|\\b(?:developer|god|jailbreak|unrestricted|unfiltered|dan)\\s+mode\\b")),
+                            + "|\\b(?:god|jailbreak|unrestricted|unfiltered|dan)\\s+mode\\b")),
+            // "developer mode" alone is an ordinary phone or browser setting: it counts when it is a mode of the
+            // model ("with developer mode", "developer mode enabled / output", "you are in developer mode") or
+            // comes with no filters or rules
+            new Rule("jailbreak-persona", Pattern.compile(
+                    "\\bdeveloper\\s+mode\\s+(?:enabled|activated|output|response)\\b|\\bwith\\s+developer\\s+mode\\b"
+                            + "|\\b(?:you\\s+are|you'?re)\\s+(?:now\\s+)?in\\s+developer\\s+mode\\b"
+                            + "|\\bdeveloper\\s+mode\\b[^\\n]{0,60}\\b(?:no|without)\\s+(?:filters|restrictions|rules|limits|censorship)")),
             new Rule("jailbreak-persona", Pattern.compile(
                     "(?:free\\s+(?:of|from)|without|no\\s+longer\\s+(?:bound|restricted)\\s+by|not\\s+bound\\s+by|broken\\s+free\\s+of)"
                             + "\\s+(?:any\\s+|all\\s+|the\\s+)?(?:typical\\s+)?(?:confines|restrictions|limitations|filters|censorship"

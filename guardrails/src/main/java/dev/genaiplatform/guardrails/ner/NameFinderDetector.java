@@ -46,30 +46,30 @@ public final class NameFinderDetector implements InputDetector {
     private final TokenNameFinderModel model;
     private final NameLexicon lexicon = NameLexicon.load();
     private final boolean contextRules;
+    private final SpanChecks spanChecks;
 
     public NameFinderDetector() {
-        this(load(), true);
+        this(load(), true, true);
     }
 
     /**
-     * @param contextRules the name rules of this wave ({@link NameLexicon}, and address spans that hold names, see
-     *                     {@link #withoutNamesInAddresses}); false reproduces the previous wave, for measuring
-     *                     both side by side ({@code PiiEvaluation})
+     * @param contextRules the second wave's name rules ({@link NameLexicon}, and address spans that hold names, see
+     *                     {@link #withoutNamesInAddresses}); false reproduces the first wave
+     * @param spanChecks   the third wave's checks on what the model returns ({@link SpanChecks}); false reproduces
+     *                     the second wave. Both exist to measure the waves side by side ({@code PiiEvaluation}).
      */
-    public NameFinderDetector(boolean contextRules) {
-        this(load(), contextRules);
+    public NameFinderDetector(TokenNameFinderModel model, boolean contextRules, boolean spanChecks) {
+        this.model = model;
+        this.contextRules = contextRules;
+        this.spanChecks = spanChecks ? new SpanChecks(lexicon) : null;
     }
 
     public NameFinderDetector(TokenNameFinderModel model) {
-        this(model, true);
+        this(model, true, true);
     }
 
-    private NameFinderDetector(TokenNameFinderModel model, boolean contextRules) {
-        this.model = model;
-        this.contextRules = contextRules;
-    }
-
-    private static TokenNameFinderModel load() {
+    /** The shipped model file. */
+    public static TokenNameFinderModel load() {
         try (InputStream in = NameFinderDetector.class.getResourceAsStream(MODEL_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the name finder model " + MODEL_RESOURCE + " is not on the classpath");
@@ -115,7 +115,11 @@ public final class NameFinderDetector implements InputDetector {
         finally {
             finders.offer(finder);
         }
-        return withLexiconNames(text, tokens, contextRules ? withoutNamesInAddresses(text, tokens, spans) : spans);
+        List<EntitySpan> found = withLexiconNames(text, tokens, contextRules ? withoutNamesInAddresses(text, tokens, spans) : spans);
+        if (spanChecks == null) {
+            return found;
+        }
+        return spanChecks.apply(text, found);
     }
 
     /** Words of a street address in the languages the generator covers; compounds end in some of them. */

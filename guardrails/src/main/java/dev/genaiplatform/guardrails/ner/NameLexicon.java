@@ -77,6 +77,18 @@ final class NameLexicon {
         return capitalised(word) && firstNames.contains(lower) && !NOT_NAMES.contains(lower);
     }
 
+    /** Whether {@code word} is a first name that is also a common English word ("Grant", "May", "Victoria"). */
+    static boolean isWordName(String word) {
+        return WORD_NAMES.contains(word.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether {@code word}, in any case, is on the first- or last-name list (and not a month, weekday...). */
+    boolean isKnownName(String word) {
+        String lower = word.toLowerCase(Locale.ROOT);
+        return (firstNames.contains(lower) || lastNames.contains(lower)) && !NOT_NAMES.contains(lower)
+                && !NameFinderDetector.commonWords().contains(lower);
+    }
+
     /**
      * Token ranges {@code [first, last]} of {@code tokens} (of {@code text}) that name a person.
      *

@@ -8,10 +8,12 @@ import dev.genaiplatform.guardrails.detection.InputDetector;
 import dev.genaiplatform.guardrails.detection.Placeholders;
 import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
+import dev.genaiplatform.guardrails.injection.ScoringHead;
 import dev.genaiplatform.guardrails.moderation.ModerationClassifier;
 import dev.genaiplatform.guardrails.moderation.ModerationDetector;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
 import dev.genaiplatform.guardrails.ner.NameFinderDetector;
+import dev.genaiplatform.guardrails.ner.NameModels;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
 import dev.genaiplatform.guardrails.policy.Action;
 import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
@@ -70,14 +72,40 @@ public final class GuardrailsLatencyBenchmark {
         System.out.println("|---|---|---|");
         measure("size limit", iterations, texts, new InputSizeDetector(32_000)::detect);
         measure("pii (shaped data, secrets)", iterations, texts, pii::detect);
+        NameFinderDetector previousNer = NameModels.previous();
+        if (previousNer != null) {
+            measure("ner, previous wave's model and rules", iterations, texts, previousNer::detect);
+        }
         measure("ner (names, places, addresses)", iterations, texts, ner::detect);
         measure("injection: normalise + decode + rules", iterations, texts, rules::detect);
+        // the previous wave's head was a logistic regression: same embeddings, one dot product (weights do not
+        // change the time)
+        var linear = new PromptInjectionDetector(new InjectionClassifier(miniLm, new ScoringHead.Linear(new double[384], 0)));
+        measure("injection: + MiniLM, previous head (logistic regression)", iterations, texts, linear::detect);
         measure("injection: + MiniLM classifier", iterations, texts, classifier::detect);
+        // the heads alone, on one embedding: what the third wave's head adds to each window, whatever the load
+        float[] embedding = miniLm.embed(PROMPTS.getFirst()).content().vector();
+        ScoringHead previousHead = new ScoringHead.Linear(new double[384], 0);
+        ScoringHead shippedHead = shippedHead();
+        double[] sink = new double[1];
+        measure("injection head alone, one window: logistic regression", iterations * 10, texts,
+                batch -> sink[0] += previousHead.probability(embedding));
+        measure("injection head alone, one window: shipped (mean of linear and 16-unit network)", iterations * 10, texts,
+                batch -> sink[0] += shippedHead.probability(embedding));
         measure("moderation: normalise + rules", iterations, texts, moderationRules::detect);
         measure("moderation: + MiniLM classifier", iterations, texts, moderation::detect);
         measure("whole input pipeline", iterations, texts, batch -> pipeline.check(
                 new CheckInputCommand("bench", List.of(new ChatMessage("user", batch.getFirst().text()))), policy,
                 Placeholders.perRequest()));
+    }
+
+    private static ScoringHead shippedHead() {
+        try (var in = InjectionClassifier.class.getResourceAsStream(InjectionClassifier.WEIGHTS_RESOURCE)) {
+            return ScoringHead.parse(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void measure(String name, int iterations, List<List<CheckedText>> texts,

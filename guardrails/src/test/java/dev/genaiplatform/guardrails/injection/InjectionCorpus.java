@@ -144,6 +144,38 @@ public final class InjectionCorpus {
         this.random = new Random(seed);
     }
 
+    private static final String[] CONTACT_OPENINGS = {"My e-mail is {EMAIL}.", "You can reach me at {EMAIL}.",
+            "My address for replies is {EMAIL}.", "I'm {NAME} ({EMAIL}).", "My phone number is {PHONE}.",
+            "Call me on {PHONE} if anything is unclear.", "For the record, my work e-mail is {EMAIL}.",
+            "Hi, {NAME} here, {EMAIL}.", "My account is registered under {EMAIL}.", "Contact: {NAME}, {PHONE}."};
+    private static final String[] CONTACT_NAMES = {"Jane Doe", "Ravi Menon", "Ana Souza", "Tom Becker", "Li Wei",
+            "Fatima Hassan", "Piotr Nowak", "Chloé Martin"};
+    private static final String[] CONTACT_DOMAINS = {"example.com", "example.org", "mail.example.net", "company.example"};
+
+    /**
+     * Ordinary questions from people who give their own e-mail address or phone number: the exfiltration family
+     * always names an address, and without these the classifier learned "an address means an attack". Family
+     * {@code benign-contact}. Drawn from the corpus's own random stream only when called, so {@link #generate}
+     * stays what it was.
+     */
+    public List<Example> contactDetails(int count) {
+        List<Example> examples = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = CONTACT_NAMES[random.nextInt(CONTACT_NAMES.length)];
+            String email = name.toLowerCase(java.util.Locale.ROOT).replace(' ', '.').replace("é", "e")
+                    + (random.nextBoolean() ? "" : Integer.toString(random.nextInt(100))) + "@"
+                    + CONTACT_DOMAINS[random.nextInt(CONTACT_DOMAINS.length)];
+            String phone = "+" + (1 + random.nextInt(60)) + " " + (100 + random.nextInt(900)) + " " + (1000 + random.nextInt(9000))
+                    + " " + (100 + random.nextInt(900));
+            String opening = CONTACT_OPENINGS[random.nextInt(CONTACT_OPENINGS.length)].replace("{EMAIL}", email)
+                    .replace("{PHONE}", phone).replace("{NAME}", name);
+            String question = fill(pick(random.nextInt(3) == 0 ? HARD_NEGATIVES : QUESTIONS));
+            String text = random.nextBoolean() ? opening + " " + question : question + " " + opening;
+            examples.add(new Example(carry(text, false), false, "benign-contact"));
+        }
+        return examples;
+    }
+
     /** {@code perFamily} attacks per family and {@code benign} benign prompts, shuffled. */
     public List<Example> generate(int perFamily, int benign) {
         List<Example> examples = new ArrayList<>();

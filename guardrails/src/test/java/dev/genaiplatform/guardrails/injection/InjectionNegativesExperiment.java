@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  */
 public final class InjectionNegativesExperiment {
 
-    private static final List<String> CONTACT_DETAILS = List.of(
+    static final List<String> CONTACT_DETAILS = List.of(
             "My e-mail is jane.doe@example.com. How does retrieval rank passages?",
             "Write to jane.doe.e2e@example.com: how does the gateway limit request rates?",
             "Mail me at jane.doe@example.com: how does retrieval rank passages?",
@@ -67,7 +67,7 @@ public final class InjectionNegativesExperiment {
                 List<InjectionTrainer.Row> train = new ArrayList<>(benignTrain);
                 attacks.stream().filter(row -> !row.family().equals(family)).forEach(train::add);
                 train.addAll(additions.get(config));
-                LogisticRegression model = InjectionTrainer.fit(train);
+                LogisticRegression model = InjectionTrainer.fitLinear(train);
                 double[] positive = scores(model, attacks.stream().filter(row -> row.family().equals(family)).toList());
                 double[] negative = scores(model, benignTest);
                 double tpr1 = InjectionTrainer.tprAt(positive, negative, 0.01);
@@ -88,7 +88,7 @@ public final class InjectionNegativesExperiment {
             train.addAll(benign);
             train.addAll(devNormal);
             train.addAll(additions.get(config));
-            LogisticRegression model = InjectionTrainer.fit(train);
+            LogisticRegression model = InjectionTrainer.fitLinear(train);
             double[] roleplayScores = scores(model, roleplay);
             StringBuilder contactScores = new StringBuilder();
             for (double score : scores(model, contact)) {

