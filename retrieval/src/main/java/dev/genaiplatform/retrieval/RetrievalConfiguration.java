@@ -36,7 +36,9 @@ import dev.genaiplatform.retrieval.ingest.DocumentCatalog;
 import dev.genaiplatform.retrieval.ingest.MarkdownDocumentLoader;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.PgVectorChunkIndex;
 import dev.genaiplatform.retrieval.search.RecencyBoost;
 import dev.genaiplatform.retrieval.search.SearchLimits;
 import io.micrometer.core.instrument.Gauge;
@@ -60,6 +62,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,12 +96,18 @@ class RetrievalConfiguration {
         return new MiniLmEmbeddingModel();
     }
 
+    /** The chunk index, by configuration ({@code platform.retrieval.store.type}): Lucene on disk, or pgvector. */
     @Bean
-    LuceneHybridVectorStore vectorStore(EmbeddingModel embeddingModel, RetrievalProperties properties) throws IOException {
+    ChunkIndex vectorStore(EmbeddingModel embeddingModel, RetrievalProperties properties, DataSource dataSource) throws IOException {
+        HybridSearchSettings settings = new HybridSearchSettings(properties.minCandidates(), properties.candidatesPerResult(),
+                properties.rrfK(), EMBEDDING_BATCH_SIZE);
+        if (properties.store().pgvector()) {
+            return new PgVectorChunkIndex(dataSource, embeddingModel, settings, properties.store().pgvectorTable(),
+                    properties.store().pgvectorEfSearch());
+        }
         Path folder = Path.of(properties.indexDir());
         Files.createDirectories(folder);
-        return new LuceneHybridVectorStore(embeddingModel, new HybridSearchSettings(properties.minCandidates(),
-                properties.candidatesPerResult(), properties.rrfK(), EMBEDDING_BATCH_SIZE), FSDirectory.open(folder));
+        return new LuceneHybridVectorStore(embeddingModel, settings, FSDirectory.open(folder));
     }
 
     @Bean
@@ -124,7 +133,7 @@ class RetrievalConfiguration {
     }
 
     @Bean
-    CitationSources citationSources(LuceneHybridVectorStore index, SearchScopes scopes, SourceTexts sourceTexts,
+    CitationSources citationSources(ChunkIndex index, SearchScopes scopes, SourceTexts sourceTexts,
                                     DocumentCatalog corpus, FileCatalog files, DocumentParser parser) {
         return new CitationSources(index, scopes, sourceTexts, corpus, files, parser);
     }
@@ -163,19 +172,19 @@ class RetrievalConfiguration {
 
     @Bean
     IngestionPipeline ingestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, SourceTexts sourceTexts,
-                                        DocumentParser parser, ChunkingStrategies strategies, LuceneHybridVectorStore index,
+                                        DocumentParser parser, ChunkingStrategies strategies, ChunkIndex index,
                                         IndexMutations mutations, RetrievalEvents events, Clock clock) {
         return new IngestionPipeline(files, stores, audit, sourceTexts, parser, strategies, index, mutations, events, clock);
     }
 
     @Bean
     DocumentRemoval documentRemoval(FileCatalog files, VectorStoreCatalog stores, AuditLog audit,
-                                    LuceneHybridVectorStore index, IndexMutations mutations, RetrievalEvents events, Clock clock) {
+                                    ChunkIndex index, IndexMutations mutations, RetrievalEvents events, Clock clock) {
         return new DocumentRemoval(files, stores, audit, index, mutations, events, clock);
     }
 
     @Bean
-    IngestionRecovery ingestionRecovery(VectorStoreCatalog stores, LuceneHybridVectorStore index, RetrievalEvents events,
+    IngestionRecovery ingestionRecovery(VectorStoreCatalog stores, ChunkIndex index, RetrievalEvents events,
                                         Clock clock) {
         return new IngestionRecovery(stores, index, events, clock);
     }
@@ -202,7 +211,7 @@ class RetrievalConfiguration {
 
     @Bean
     CorpusIngestor corpusIngestor(RetrievalProperties properties, MarkdownDocumentLoader loader,
-                                  MarkdownHeadingChunker chunker, LuceneHybridVectorStore store,
+                                  MarkdownHeadingChunker chunker, ChunkIndex store,
                                   DocumentCatalog catalog, IngestionRecovery recovery, ApplicationEventPublisher events,
                                   Clock clock) {
         return new CorpusIngestor(properties.documents(), loader, chunker, store, catalog, recovery, events, clock);
@@ -247,7 +256,7 @@ class RetrievalConfiguration {
     }
 
     @Bean
-    ChunkSearch chunkSearch(LuceneHybridVectorStore store, RetrievalProperties properties, MeterRegistry meterRegistry,
+    ChunkSearch chunkSearch(ChunkIndex store, RetrievalProperties properties, MeterRegistry meterRegistry,
                             Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter, Clock clock) {
         return new ChunkSearch(store,
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),

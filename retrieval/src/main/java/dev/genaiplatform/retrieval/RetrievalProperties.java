@@ -37,6 +37,7 @@ import java.util.List;
  * @param recencyHalfLife     when set, fresher file versions rank higher: a passage's score is scaled by
  *                            {@code 0.5 + 0.5 × 2^(-age / half-life)} (never below half). Unset (the default): off.
  *                            Env RETRIEVAL_RECENCY_HALF_LIFE, e.g. {@code 30d}.
+ * @param store               where chunks are indexed, see {@link Store}.
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -53,7 +54,8 @@ public record RetrievalProperties(
         @DefaultValue("20971520") long maxFileBytes,
         @DefaultValue Rerank rerank,
         @DefaultValue Rewrite rewrite,
-        java.time.Duration recencyHalfLife) {
+        java.time.Duration recencyHalfLife,
+        @DefaultValue Store store) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -68,6 +70,28 @@ public record RetrievalProperties(
         require(recencyHalfLife == null || (!recencyHalfLife.isNegative() && !recencyHalfLife.isZero()),
                 "recency-half-life must be positive when set");
         excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
+    }
+
+    /**
+     * @param type            {@code lucene} (the default: an embedded index in {@code index-dir}, BM25 + HNSW, one writer
+     *                        per folder) or {@code pgvector} (a table in the service's own PostgreSQL, which must have
+     *                        the {@code vector} extension or let the service create it: HNSW with cosine distance +
+     *                        PostgreSQL full-text search, shared by every instance). Env RETRIEVAL_STORE.
+     * @param pgvectorTable   the chunk table, created at start-up when missing. Env RETRIEVAL_PGVECTOR_TABLE.
+     * @param pgvectorEfSearch HNSW's {@code ef_search} per search (raised to the leg's candidate count; with
+     *                        {@code iterative_scan} a filtered search scans on until enough rows pass).
+     *                        Env RETRIEVAL_PGVECTOR_EF_SEARCH.
+     */
+    public record Store(@DefaultValue("lucene") String type, @DefaultValue("retrieval_chunks") String pgvectorTable,
+                        @DefaultValue("100") int pgvectorEfSearch) {
+        public Store {
+            require(List.of("lucene", "pgvector").contains(type), "store.type must be lucene or pgvector");
+            require(pgvectorEfSearch >= 1 && pgvectorEfSearch <= 1000, "store.pgvector-ef-search must be between 1 and 1000");
+        }
+
+        public boolean pgvector() {
+            return "pgvector".equals(type);
+        }
     }
 
     /**
