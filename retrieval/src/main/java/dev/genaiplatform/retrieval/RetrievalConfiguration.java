@@ -23,6 +23,8 @@ import dev.genaiplatform.retrieval.rerank.Reranker;
 import dev.genaiplatform.retrieval.search.SearchScopes;
 import org.springframework.web.client.RestClient;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import dev.genaiplatform.retrieval.rewrite.HypotheticalAnswers;
+import dev.genaiplatform.retrieval.rewrite.ModelHypotheticalAnswers;
 import dev.genaiplatform.retrieval.rewrite.ModelQueryRewriter;
 import dev.genaiplatform.retrieval.rewrite.QueryRewriter;
 import dev.genaiplatform.retrieval.rewrite.RuleBasedQueryRewriter;
@@ -255,13 +257,30 @@ class RetrievalConfiguration {
         return new ModelQueryRewriter(http, rewrite.model(), rewrite.maxQueries(), rules, meterRegistry);
     }
 
+    /** HyDE's passage writer: a chat model behind an OpenAI-compatible endpoint, called only by searches that ask. */
+    @Bean
+    HypotheticalAnswers hypotheticalAnswers(RetrievalProperties properties, MeterRegistry meterRegistry) {
+        RetrievalProperties.Hyde hyde = properties.hyde();
+        var requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(hyde.timeout()).build());
+        requests.setReadTimeout(hyde.timeout());
+        RestClient http = RestClient.builder().baseUrl(hyde.baseUrl()).requestFactory(requests)
+                .defaultHeaders(headers -> {
+                    if (hyde.apiKey() != null && !hyde.apiKey().isBlank()) {
+                        headers.setBearerAuth(hyde.apiKey());
+                    }
+                }).build();
+        return new ModelHypotheticalAnswers(http, hyde.model(), hyde.maxChars(), meterRegistry);
+    }
+
     @Bean
     ChunkSearch chunkSearch(ChunkIndex store, RetrievalProperties properties, MeterRegistry meterRegistry,
-                            Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter, Clock clock) {
+                            Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter, Clock clock,
+                            HypotheticalAnswers hypotheticalAnswers) {
         return new ChunkSearch(store,
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),
                 meterRegistry, reranker, embeddingModel, properties.rerank().candidates(), queryRewriter,
-                properties.recencyHalfLife() == null ? null : new RecencyBoost(properties.recencyHalfLife(), clock));
+                properties.recencyHalfLife() == null ? null : new RecencyBoost(properties.recencyHalfLife(), clock),
+                hypotheticalAnswers);
     }
 
     @Bean

@@ -38,6 +38,7 @@ import java.util.List;
  *                            {@code 0.5 + 0.5 × 2^(-age / half-life)} (never below half). Unset (the default): off.
  *                            Env RETRIEVAL_RECENCY_HALF_LIFE, e.g. {@code 30d}.
  * @param store               where chunks are indexed, see {@link Store}.
+ * @param hyde                hypothetical document embeddings, see {@link Hyde}.
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -55,7 +56,8 @@ public record RetrievalProperties(
         @DefaultValue Rerank rerank,
         @DefaultValue Rewrite rewrite,
         java.time.Duration recencyHalfLife,
-        @DefaultValue Store store) {
+        @DefaultValue Store store,
+        @DefaultValue Hyde hyde) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -91,6 +93,25 @@ public record RetrievalProperties(
 
         public boolean pgvector() {
             return "pgvector".equals(type);
+        }
+    }
+
+    /**
+     * @param enabledByDefault search with HyDE when neither the request ({@code hyde}) nor a searched store's metadata
+     *                         ({@code hyde}) says. Each such search costs one model call. Env RETRIEVAL_HYDE.
+     * @param baseUrl          the model endpoint ({@code /chat/completions} is appended). Env RETRIEVAL_HYDE_BASE_URL, else LLM_BASE_URL.
+     * @param apiKey           its key (Bearer), from the environment only. Env RETRIEVAL_HYDE_API_KEY, else LLM_API_KEY.
+     * @param model            the model that writes the passage. Env RETRIEVAL_HYDE_MODEL.
+     * @param timeout          how long a search waits for the passage before going on without it. Env RETRIEVAL_HYDE_TIMEOUT.
+     * @param maxChars         a longer passage is cut to this length before it is embedded.
+     */
+    public record Hyde(@DefaultValue("false") boolean enabledByDefault, @DefaultValue("http://127.0.0.1:8090/v1") String baseUrl,
+                       String apiKey, @DefaultValue("sim-small") String model, @DefaultValue("5s") java.time.Duration timeout,
+                       @DefaultValue("1200") int maxChars) {
+        public Hyde {
+            require(baseUrl != null && !baseUrl.isBlank(), "hyde.base-url is required");
+            require(timeout != null && !timeout.isNegative() && !timeout.isZero(), "hyde.timeout must be positive");
+            require(maxChars >= 100, "hyde.max-chars must be at least 100");
         }
     }
 
