@@ -30,13 +30,15 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * OpenAI's Files API for the caller's tenant: upload (multipart, {@code file} + {@code purpose}), list, get, content,
  * delete. The platform adds an optional {@code access_groups} form field (comma separated): only callers whose token
  * names one of those groups will find the file's chunks. Uploading the same bytes with the same name, purpose and
- * groups again returns the existing file.
+ * groups again returns the existing file. Files with purpose {@code batch} are OpenAI Batch API input: {@code .jsonl}
+ * only, stored as uploaded, served back unchanged by {@code /content} and never added to a vector store.
  */
 @RestController
 @RequestMapping("/v1/files")
@@ -44,6 +46,8 @@ class FilesController {
 
     private static final Set<String> PURPOSES = Set.of("assistants", "user_data", "batch", "fine-tune", "vision", "evals");
     private static final int MAX_GROUPS = 32;
+    static final String BATCH_PURPOSE = "batch";
+    private static final MediaType JSON_LINES = MediaType.parseMediaType("application/jsonl");
 
     private final FileCatalog files;
     private final DocumentRemoval removal;
@@ -75,14 +79,32 @@ class FilesController {
             throw new ApiException(ProblemType.REQUEST_TOO_LARGE, "The file is " + file.getSize()
                     + " bytes; the limit is " + properties.maxFileBytes(), "file");
         }
-        if (!DocumentParser.supports(filename)) {
-            throw new ApiException(ProblemType.UNSUPPORTED_FILE_TYPE, "'" + filename
-                    + "' is not a supported type: upload .md, .markdown, .txt, .html, .htm or .pdf", "file");
-        }
+        checkType(filename, purpose);
         byte[] bytes = file.getBytes();
         StoredFile candidate = new StoredFile("file-" + Ids.random(), caller.tenant(), filename, purpose, bytes.length,
                 sha256(bytes), groups(accessGroups), clock.instant());
         return toObject(files.insertOrGet(candidate, bytes, caller.keyId()));
+    }
+
+    /**
+     * Batch API input ({@code purpose=batch}) is a {@code .jsonl} file kept byte for byte for the orchestrator's batch
+     * lane, never parsed nor indexed here; every other purpose is a document and must be a type the parser reads.
+     */
+    private static void checkType(String filename, String purpose) {
+        boolean jsonLines = isJsonLines(filename);
+        if (BATCH_PURPOSE.equals(purpose) && !jsonLines) {
+            throw new ApiException(ProblemType.UNSUPPORTED_FILE_TYPE, "'" + filename
+                    + "' is not a .jsonl file: Batch API input (purpose 'batch') must be JSON Lines", "file");
+        }
+        if (!BATCH_PURPOSE.equals(purpose) && !DocumentParser.supports(filename)) {
+            throw new ApiException(ProblemType.UNSUPPORTED_FILE_TYPE, "'" + filename
+                    + "' is not a supported type: upload .md, .markdown, .txt, .html, .htm or .pdf"
+                    + (jsonLines ? " (.jsonl only with purpose 'batch')" : ""), "file");
+        }
+    }
+
+    static boolean isJsonLines(String filename) {
+        return filename.toLowerCase(Locale.ROOT).endsWith(".jsonl");
     }
 
     @GetMapping
@@ -102,7 +124,8 @@ class FilesController {
     @GetMapping("/{fileId}/content")
     ResponseEntity<byte[]> content(@PathVariable String fileId) {
         StoredFile file = find(fileId);
-        MediaType type = MediaTypeFactory.getMediaType(file.filename()).orElse(MediaType.APPLICATION_OCTET_STREAM);
+        MediaType type = isJsonLines(file.filename()) ? JSON_LINES
+                : MediaTypeFactory.getMediaType(file.filename()).orElse(MediaType.APPLICATION_OCTET_STREAM);
         return ResponseEntity.ok().contentType(type)
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
                         .filename(file.filename(), StandardCharsets.UTF_8).build().toString())

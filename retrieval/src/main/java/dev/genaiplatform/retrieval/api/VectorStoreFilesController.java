@@ -150,9 +150,15 @@ class VectorStoreFilesController {
                 counts.inProgress() > 0 ? "in_progress" : "completed", counts(counts));
     }
 
+    /** The caller's file, if it is a document: Batch API input is kept for the batch lane and never indexed. */
     static StoredFile file(FileCatalog files, Caller caller, String fileId) {
-        return files.find(caller.tenant(), fileId).orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND,
+        StoredFile file = files.find(caller.tenant(), fileId).orElseThrow(() -> new ApiException(ProblemType.NOT_FOUND,
                 "No file found with id '" + fileId + "'", "file_id"));
+        if (FilesController.BATCH_PURPOSE.equals(file.purpose()) || FilesController.isJsonLines(file.filename())) {
+            throw new ApiException(ProblemType.INVALID_VALUE, "File '" + fileId + "' is Batch API input (purpose 'batch'):"
+                    + " it is kept for batches and cannot be added to a vector store", "file_id");
+        }
+        return file;
     }
 
     private Map<String, Object> chunking(VectorStoreRow store, Map<String, Object> requested) {

@@ -45,7 +45,15 @@ public final class DocumentsClient {
         return getEncoded("/api/retrieval/sources/" + chunkId.replace("%", "%25").replace("#", "%23").replace(" ", "%20"));
     }
 
+    /** A raw HTTP answer: status, content type and the body's exact bytes. */
+    public record RawAnswer(int status, String contentType, byte[] body) {
+    }
+
     public Answer upload(String filename, byte[] bytes, String accessGroups) {
+        return upload(filename, bytes, accessGroups, "assistants");
+    }
+
+    public Answer upload(String filename, byte[] bytes, String accessGroups, String purpose) {
         var form = new LinkedMultiValueMap<String, Object>();
         form.add("file", new ByteArrayResource(bytes) {
             @Override
@@ -53,11 +61,22 @@ public final class DocumentsClient {
                 return filename;
             }
         });
-        form.add("purpose", "assistants");
+        form.add("purpose", purpose);
         if (accessGroups != null) {
             form.add("access_groups", accessGroups);
         }
         return exchange(HttpMethod.POST, "/v1/files", spec -> spec.contentType(MediaType.MULTIPART_FORM_DATA).body(form));
+    }
+
+    /** GET answering the body's bytes unread (for file content). */
+    public RawAnswer getBytes(String path) {
+        RestClient.RequestHeadersSpec<?> spec = http.get().uri(path);
+        if (token != null) {
+            spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        }
+        return spec.exchange((req, response) -> new RawAnswer(response.getStatusCode().value(),
+                response.getHeaders().getContentType() == null ? "" : response.getHeaders().getContentType().toString(),
+                response.getBody().readAllBytes()));
     }
 
     public Answer post(String path, Object body) {
