@@ -59,11 +59,17 @@ final class BatchLane implements Scenario {
         Gateway.Reply created = context.gateway().post("/v1/batches", Map.of("input_file_id", file.at("/id").asString(),
                 "endpoint", "/v1/chat/completions", "completion_window", "24h",
                 "metadata", Map.of("scenario", "batch-lane")));
-        if (!created.ok()) {
+        if (created.status() == 429) {
             // admission control: the batch queue is already longer than max-queue-wait
-            report.saw("refused", created.status() + " " + ScenarioContext.problemCode(created) + ", Retry-After "
+            report.saw("shed", created.status() + " " + ScenarioContext.problemCode(created) + ", Retry-After "
                     + created.header("Retry-After") + " s");
             report.fact("batchStatus", "shed");
+            return;
+        }
+        if (!created.ok()) {
+            report.saw("refused", created.status() + " " + ScenarioContext.problemCode(created) + ": "
+                    + ScenarioContext.brief(created.at("/detail").asString(""), 160));
+            report.fact("batchStatus", "refused " + created.status());
             return;
         }
         String batchId = created.at("/id").asString();
