@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -112,16 +113,15 @@ class BatchLaneIT {
     void runsEveryValidLineOnceAndPutsEachBrokenLineInTheErrorFileWithItsReason() throws Exception {
         String token = TestTokens.builder("acme").models("sim-small", "auto").sign();
         String file = upload("acme", String.join("\n",
-                line("q1", "sim-small", "How does retrieval rank passages?"),
+                line("q1", "sim-small", "How does retrieval rank passages? (all)"),
                 "{not json",
-                line("q2", "sim-small", "How are chunks kept?"),
+                line("q2", "sim-small", "How are chunks kept? (all)"),
                 line("q1", "sim-small", "A second line with the same custom_id"),
                 "{\"custom_id\":\"wrong-url\",\"method\":\"POST\",\"url\":\"/v1/embeddings\",\"body\":{}}",
                 line("not-allowed", "sim-large", "A model this key may not use"),
                 "{\"custom_id\":\"no-messages\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"sim-small\"}}",
                 "",
-                line("q3", "auto", "How does retrieval fuse rankings?")) + "\n");
-        long modelCalls = MODEL.requests().size();
+                line("q3", "auto", "How does retrieval fuse rankings? (all)")) + "\n");
 
         HttpResponse<String> created = send("POST", "/v1/batches", token, Map.of("input_file_id", file,
                 "endpoint", "/v1/chat/completions", "completion_window", "24h", "metadata", Map.of("job", "nightly")));
@@ -142,7 +142,11 @@ class BatchLaneIT {
         assertThat(done.path("request_counts").path("failed").asInt()).isEqualTo(5);
         assertThat(done.path("completed_at").isNumber()).isTrue();
         assertThat(done.path("finalizing_at").isNumber()).isTrue();
-        assertThat(MODEL.requests().size() - modelCalls).isEqualTo(3);
+        // each valid line called the model once; no broken one did
+        assertThat(MODEL.requests().stream().map(r -> r.path("messages").get(r.path("messages").size() - 1)
+                .path("content").asString()).filter(q -> q.endsWith("(all)")).toList()).containsExactlyInAnyOrder(
+                "How does retrieval rank passages? (all)", "How are chunks kept? (all)",
+                "How does retrieval fuse rankings? (all)");
 
         String outputFile = done.path("output_file_id").asString();
         assertThat(outputFile).isEqualTo("file-batch-" + id.substring(6) + "-output");
@@ -161,8 +165,8 @@ class BatchLaneIT {
         assertThat(first.path("response").path("body").path("citations")).hasSize(2);
         assertThat(first.path("error").isNull()).isTrue();
         // the same pipeline as interactive chat: guardrails saw each question
-        assertThat(this.standIns.checkedQuestions).contains("How does retrieval rank passages?",
-                "How are chunks kept?", "How does retrieval fuse rankings?");
+        assertThat(this.standIns.checkedQuestions).contains("How does retrieval rank passages? (all)",
+                "How are chunks kept? (all)", "How does retrieval fuse rankings? (all)");
 
         List<JsonNode> errors = jsonl(send("GET", "/v1/files/" + done.path("error_file_id").asString() + "/content",
                 token, null));
@@ -230,6 +234,33 @@ class BatchLaneIT {
         assertThat(this.standIns.inputCheckTokens).doesNotContain(shortLived);
     }
 
+    @Test
+    void aBatchPastItsCompletionWindowExpiresWithItsUnfinishedLinesInTheErrorFile(@Autowired JdbcClient jdbc,
+                                                                                  @Autowired BatchSweeper sweeper)
+            throws Exception {
+        // its lines park (no live token to act with), then the window is moved into the past
+        String shortLived = TestTokens.builder("hooli").expiresAt(Instant.now().plusSeconds(10)).sign();
+        String id = create(shortLived, upload("hooli", String.join("\n",
+                line("a", "sim-small", "How are chunks kept?"), line("b", "sim-small", "How are chunks kept?"))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
+                "select count(*) from batch_lines where batch_id = ? and status = 'waiting_for_token'")
+                .param(id).query(Integer.class).single() == 2);
+        jdbc.sql("update batches set expires_at = now() - interval '1 minute' where id = ?").param(id).update();
+
+        sweeper.sweep();
+
+        // a poll with a fresh token now finds nothing to run: the lines expired
+        JsonNode batch = JSON.readTree(send("GET", "/v1/batches/" + id, token("hooli"), null).body());
+        assertThat(batch.path("status").asString()).isEqualTo("expired");
+        assertThat(batch.path("expired_at").isNumber()).isTrue();
+        assertThat(batch.path("request_counts").path("failed").asInt()).isEqualTo(2);
+        List<JsonNode> errors = jsonl(send("GET", "/v1/files/" + batch.path("error_file_id").asString() + "/content",
+                token("hooli"), null));
+        assertThat(errors).extracting(l -> l.path("error").path("code").asString())
+                .containsExactly("batch_expired", "batch_expired");
+        assertThat(errors).extracting(l -> l.path("custom_id").asString()).containsExactly("a", "b");
+    }
+
     // ---- admission control, cancel, tenants -------------------------------------------------------------
 
     @Test
@@ -264,8 +295,9 @@ class BatchLaneIT {
         assertThat(slowCalls).isLessThan(6);
         assertThat(send("POST", "/v1/batches/" + slow + "/cancel", token, null).statusCode()).isEqualTo(200);
 
-        // the queue is empty again: batches are admitted
-        assertThat(create(token, upload("acme", line("after", "sim-small", "How are chunks kept?")))).startsWith("batch_");
+        // the queue is empty again: batches are admitted (and run, before the next test counts model calls)
+        String after = create(token, upload("acme", line("after", "sim-small", "How are chunks kept?")));
+        awaitStatus(after, token, "completed");
     }
 
     @Test
@@ -293,6 +325,9 @@ class BatchLaneIT {
         String token = token("umbrella");
         String older = create(token, upload("umbrella", line("a", "sim-small", "How are chunks kept?")));
         String newer = create(token, upload("umbrella", line("b", "sim-small", "How are chunks kept?")));
+
+        awaitStatus(older, token, "completed");
+        awaitStatus(newer, token, "completed");   // their model calls are over before another test counts calls
 
         JsonNode first = JSON.readTree(send("GET", "/v1/batches?limit=1", token, null).body());
         assertThat(first.path("object").asString()).isEqualTo("list");
