@@ -18,7 +18,9 @@ import java.util.Map;
  * @param concurrency     consumer threads (lines in flight per instance; at most the topic's partitions)
  * @param lineTimeout     the deadline of one line's trip through the pipeline
  * @param maxAttempts     tries of a line that failed for a reason waiting may fix (503, 429), then it is an error
- * @param retryBackoff    wait before such a line is tried again
+ * @param retryBackoff    wait before such a line is tried again, doubled at each take up to {@code retry-backoff-cap}
+ *                        (a provider's longer {@code Retry-After} wins, up to the cap too)
+ * @param retryBackoffCap longest wait between two takes of a line (the consumer pauses its partitions that long)
  * @param claimLease      a line claimed longer ago than this by an instance that died is taken over
  * @param maxQueueWait    admission control: new batches are refused (429 + Retry-After) while the batch queue's wait
  *                        is longer than this
@@ -34,8 +36,9 @@ public record BatchSettings(
         Rate defaultRate,
         @DefaultValue("2") int concurrency,
         @DefaultValue("60s") Duration lineTimeout,
-        @DefaultValue("3") int maxAttempts,
+        @DefaultValue("5") int maxAttempts,
         @DefaultValue("2s") Duration retryBackoff,
+        @DefaultValue("30s") Duration retryBackoffCap,
         @DefaultValue("5m") Duration claimLease,
         @DefaultValue("10m") Duration maxQueueWait,
         @DefaultValue("15s") Duration tokenMargin,

@@ -149,8 +149,7 @@ final class BatchWorker implements AcknowledgingMessageListener<String, byte[]> 
                     && line.attempts() + 1 < this.settings.maxAttempts() -> {
                 this.store.release(batch.id(), index, claimId, BatchLine.QUEUED);
                 this.meters.counter("platform.batch.lines.retried").increment();
-                ack.nack(refused.retryAfter() != null && refused.retryAfter().compareTo(this.settings.retryBackoff()) > 0
-                        ? refused.retryAfter() : this.settings.retryBackoff());
+                ack.nack(backoff(this.settings, line.attempts() + 1, refused.retryAfter()));
                 return;
             }
             case ChatPipeline.Refused refused -> finish(batch, line, claimId, BatchLine.FAILED,
@@ -158,6 +157,15 @@ final class BatchWorker implements AcknowledgingMessageListener<String, byte[]> 
         }
         this.store.finalizeIfDone(batch.id());
         ack.acknowledge();
+    }
+
+    /** Exponential: {@code retry-backoff} after the first take, doubled after each, capped; a longer Retry-After wins. */
+    static Duration backoff(BatchSettings settings, int takes, Duration retryAfter) {
+        Duration wait = settings.retryBackoff().multipliedBy(1L << Math.min(takes - 1, 20));
+        if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
+            wait = retryAfter;
+        }
+        return wait.compareTo(settings.retryBackoffCap()) > 0 ? settings.retryBackoffCap() : wait;
     }
 
     private void finish(Batch batch, BatchLine line, String claimId, String status, ObjectNode response) {

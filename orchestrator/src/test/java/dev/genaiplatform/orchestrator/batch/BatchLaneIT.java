@@ -200,6 +200,37 @@ class BatchLaneIT {
     }
 
     @Test
+    void aLineTheProviderRefusesForAWhileIsTakenAgainAfterABackoffAndAnswered() throws Exception {
+        String token = token("acme");
+        String question = "How does retrieval rank passages? (retried)";
+        double retried = counter("platform.batch.lines.retried");
+        MODEL.fault("sim-slow", "unavailable");   // 503 + Retry-After: the line is handed back, not failed
+        try {
+            String id = create(token, upload("acme", line("flaky", "sim-slow", question)));
+            // the first take failed and gave the line back; only a later take can succeed
+            await().atMost(Duration.ofSeconds(30)).until(() -> counter("platform.batch.lines.retried") > retried);
+            MODEL.fault("sim-slow", null);
+
+            JsonNode done = awaitStatus(id, token, "completed");
+
+            assertThat(done.path("request_counts").path("completed").asInt()).isEqualTo(1);
+            assertThat(asked(question)).isGreaterThan(1);
+            List<JsonNode> output = jsonl(send("GET", "/v1/files/" + done.path("output_file_id").asString()
+                    + "/content", token, null));
+            assertThat(output).singleElement().satisfies(l -> assertThat(l.at("/response/status_code").asInt())
+                    .isEqualTo(200));
+        }
+        finally {
+            MODEL.fault("sim-slow", null);
+        }
+    }
+
+    private static long asked(String question) {
+        return MODEL.requests().stream().filter(r -> question.equals(
+                r.path("messages").get(r.path("messages").size() - 1).path("content").asString())).count();
+    }
+
+    @Test
     void aRecordWithoutAValidTokenOfTheBatchsTenantGoesToTheDeadLetterTopicAndRunsNothing() throws Exception {
         String token = token("acme");
         String id = create(token, upload("acme", line("one", "sim-small", "How does retrieval rank passages?")));
