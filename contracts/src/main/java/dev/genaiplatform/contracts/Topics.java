@@ -66,6 +66,11 @@ public final class Topics {
 
     /** {@link dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent}: one finished chat request, for evaluation. */
     public static final String CHAT_COMPLETION_RECORDED = "chat.completion-recorded.v1";
+    /**
+     * {@link dev.genaiplatform.contracts.chat.BatchLineQueuedCommand}: one line of an accepted batch, waiting for its
+     * provider's capacity (orchestrator to orchestrator; keyed by {@code <batch id>:<line index>}).
+     */
+    public static final String CHAT_BATCH_LINE_QUEUED = "chat.batch-line-queued.v1";
 
     /** {@link dev.genaiplatform.contracts.gateway.ApiKeyRevokedEvent}: every gateway instance drops the key at once. */
     public static final String GATEWAY_API_KEY_REVOKED = "gateway.api-key-revoked.v1";
@@ -78,7 +83,7 @@ public final class Topics {
             RETRIEVAL_INGESTION_REQUESTED, RETRIEVAL_INGESTION_PROGRESSED,
             TOOLS_INVOKE, TOOLS_INVOKED, TOOLS_CALL_STATUS, TOOLS_CALL_STATUS_REPORTED,
             TOOLS_APPROVAL_REQUESTED, TOOLS_DECIDE_APPROVAL, TOOLS_APPROVAL_DECIDED, TOOLS_TOOL_CALLED,
-            CHAT_COMPLETION_RECORDED,
+            CHAT_COMPLETION_RECORDED, CHAT_BATCH_LINE_QUEUED,
             GATEWAY_API_KEY_REVOKED);
 
     private static final String DEAD_LETTER_SUFFIX = ".dlt";

@@ -60,6 +60,7 @@ class WireFormatTests {
             Map.entry(Topics.TOOLS_APPROVAL_DECIDED, ToolApprovalDecidedEvent.class),
             Map.entry(Topics.TOOLS_TOOL_CALLED, ToolCalledEvent.class),
             Map.entry(Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class),
+            Map.entry(Topics.CHAT_BATCH_LINE_QUEUED, dev.genaiplatform.contracts.chat.BatchLineQueuedCommand.class),
             Map.entry(Topics.GATEWAY_API_KEY_REVOKED, ApiKeyRevokedEvent.class));
 
     private final JsonMapper json = JsonMapper.builder()

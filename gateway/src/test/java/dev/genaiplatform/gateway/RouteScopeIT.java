@@ -36,6 +36,10 @@ class RouteScopeIT extends GatewayTestSupport {
                 Arguments.of(HttpMethod.GET, "/v1/batches/batch_1", CHAT_ONLY_KEY, null),
                 Arguments.of(HttpMethod.DELETE, "/v1/conversations/conv-1", CHAT_ONLY_KEY, null),
                 Arguments.of(HttpMethod.DELETE, "/v1/users/ada/conversations", CHAT_ONLY_KEY, null),
+                // a batch's output and error files live in the orchestrator: scope chat, unlike every other file
+                Arguments.of(HttpMethod.GET, "/v1/files/file-batch-6f1c2a9e-output", CHAT_ONLY_KEY, ADMIN_KEY),
+                Arguments.of(HttpMethod.GET, "/v1/files/file-batch-6f1c2a9e-errors/content", CHAT_ONLY_KEY, ADMIN_KEY),
+                Arguments.of(HttpMethod.GET, "/v1/files/file-abc/content", DEMO_KEY, CHAT_ONLY_KEY),
                 Arguments.of(HttpMethod.GET, "/v1/files", DEMO_KEY, ACME_KEY),
                 Arguments.of(HttpMethod.DELETE, "/v1/files/file-1", DEMO_KEY, CHAT_ONLY_KEY),
                 Arguments.of(HttpMethod.POST, "/v1/vector_stores/vs_1/search", DEMO_KEY, ACME_KEY),

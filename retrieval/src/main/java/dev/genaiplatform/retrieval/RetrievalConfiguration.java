@@ -23,6 +23,8 @@ import dev.genaiplatform.retrieval.rerank.Reranker;
 import dev.genaiplatform.retrieval.search.SearchScopes;
 import org.springframework.web.client.RestClient;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import dev.genaiplatform.retrieval.rewrite.HypotheticalAnswers;
+import dev.genaiplatform.retrieval.rewrite.ModelHypotheticalAnswers;
 import dev.genaiplatform.retrieval.rewrite.ModelQueryRewriter;
 import dev.genaiplatform.retrieval.rewrite.QueryRewriter;
 import dev.genaiplatform.retrieval.rewrite.RuleBasedQueryRewriter;
@@ -36,7 +38,9 @@ import dev.genaiplatform.retrieval.ingest.DocumentCatalog;
 import dev.genaiplatform.retrieval.ingest.MarkdownDocumentLoader;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.PgVectorChunkIndex;
 import dev.genaiplatform.retrieval.search.RecencyBoost;
 import dev.genaiplatform.retrieval.search.SearchLimits;
 import io.micrometer.core.instrument.Gauge;
@@ -60,6 +64,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.FixedBackOff;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,12 +98,18 @@ class RetrievalConfiguration {
         return new MiniLmEmbeddingModel();
     }
 
+    /** The chunk index, by configuration ({@code platform.retrieval.store.type}): Lucene on disk, or pgvector. */
     @Bean
-    LuceneHybridVectorStore vectorStore(EmbeddingModel embeddingModel, RetrievalProperties properties) throws IOException {
+    ChunkIndex vectorStore(EmbeddingModel embeddingModel, RetrievalProperties properties, DataSource dataSource) throws IOException {
+        HybridSearchSettings settings = new HybridSearchSettings(properties.minCandidates(), properties.candidatesPerResult(),
+                properties.rrfK(), EMBEDDING_BATCH_SIZE);
+        if (properties.store().pgvector()) {
+            return new PgVectorChunkIndex(dataSource, embeddingModel, settings, properties.store().pgvectorTable(),
+                    properties.store().pgvectorEfSearch());
+        }
         Path folder = Path.of(properties.indexDir());
         Files.createDirectories(folder);
-        return new LuceneHybridVectorStore(embeddingModel, new HybridSearchSettings(properties.minCandidates(),
-                properties.candidatesPerResult(), properties.rrfK(), EMBEDDING_BATCH_SIZE), FSDirectory.open(folder));
+        return new LuceneHybridVectorStore(embeddingModel, settings, FSDirectory.open(folder));
     }
 
     @Bean
@@ -124,7 +135,7 @@ class RetrievalConfiguration {
     }
 
     @Bean
-    CitationSources citationSources(LuceneHybridVectorStore index, SearchScopes scopes, SourceTexts sourceTexts,
+    CitationSources citationSources(ChunkIndex index, SearchScopes scopes, SourceTexts sourceTexts,
                                     DocumentCatalog corpus, FileCatalog files, DocumentParser parser) {
         return new CitationSources(index, scopes, sourceTexts, corpus, files, parser);
     }
@@ -163,19 +174,19 @@ class RetrievalConfiguration {
 
     @Bean
     IngestionPipeline ingestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, SourceTexts sourceTexts,
-                                        DocumentParser parser, ChunkingStrategies strategies, LuceneHybridVectorStore index,
+                                        DocumentParser parser, ChunkingStrategies strategies, ChunkIndex index,
                                         IndexMutations mutations, RetrievalEvents events, Clock clock) {
         return new IngestionPipeline(files, stores, audit, sourceTexts, parser, strategies, index, mutations, events, clock);
     }
 
     @Bean
     DocumentRemoval documentRemoval(FileCatalog files, VectorStoreCatalog stores, AuditLog audit,
-                                    LuceneHybridVectorStore index, IndexMutations mutations, RetrievalEvents events, Clock clock) {
+                                    ChunkIndex index, IndexMutations mutations, RetrievalEvents events, Clock clock) {
         return new DocumentRemoval(files, stores, audit, index, mutations, events, clock);
     }
 
     @Bean
-    IngestionRecovery ingestionRecovery(VectorStoreCatalog stores, LuceneHybridVectorStore index, RetrievalEvents events,
+    IngestionRecovery ingestionRecovery(VectorStoreCatalog stores, ChunkIndex index, RetrievalEvents events,
                                         Clock clock) {
         return new IngestionRecovery(stores, index, events, clock);
     }
@@ -202,7 +213,7 @@ class RetrievalConfiguration {
 
     @Bean
     CorpusIngestor corpusIngestor(RetrievalProperties properties, MarkdownDocumentLoader loader,
-                                  MarkdownHeadingChunker chunker, LuceneHybridVectorStore store,
+                                  MarkdownHeadingChunker chunker, ChunkIndex store,
                                   DocumentCatalog catalog, IngestionRecovery recovery, ApplicationEventPublisher events,
                                   Clock clock) {
         return new CorpusIngestor(properties.documents(), loader, chunker, store, catalog, recovery, events, clock);
@@ -246,13 +257,30 @@ class RetrievalConfiguration {
         return new ModelQueryRewriter(http, rewrite.model(), rewrite.maxQueries(), rules, meterRegistry);
     }
 
+    /** HyDE's passage writer: a chat model behind an OpenAI-compatible endpoint, called only by searches that ask. */
     @Bean
-    ChunkSearch chunkSearch(LuceneHybridVectorStore store, RetrievalProperties properties, MeterRegistry meterRegistry,
-                            Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter, Clock clock) {
+    HypotheticalAnswers hypotheticalAnswers(RetrievalProperties properties, MeterRegistry meterRegistry) {
+        RetrievalProperties.Hyde hyde = properties.hyde();
+        var requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder().connectTimeout(hyde.timeout()).build());
+        requests.setReadTimeout(hyde.timeout());
+        RestClient http = RestClient.builder().baseUrl(hyde.baseUrl()).requestFactory(requests)
+                .defaultHeaders(headers -> {
+                    if (hyde.apiKey() != null && !hyde.apiKey().isBlank()) {
+                        headers.setBearerAuth(hyde.apiKey());
+                    }
+                }).build();
+        return new ModelHypotheticalAnswers(http, hyde.model(), hyde.maxChars(), meterRegistry);
+    }
+
+    @Bean
+    ChunkSearch chunkSearch(ChunkIndex store, RetrievalProperties properties, MeterRegistry meterRegistry,
+                            Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter, Clock clock,
+                            HypotheticalAnswers hypotheticalAnswers) {
         return new ChunkSearch(store,
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),
                 meterRegistry, reranker, embeddingModel, properties.rerank().candidates(), queryRewriter,
-                properties.recencyHalfLife() == null ? null : new RecencyBoost(properties.recencyHalfLife(), clock));
+                properties.recencyHalfLife() == null ? null : new RecencyBoost(properties.recencyHalfLife(), clock),
+                hypotheticalAnswers);
     }
 
     @Bean

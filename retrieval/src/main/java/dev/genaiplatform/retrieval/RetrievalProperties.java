@@ -37,6 +37,8 @@ import java.util.List;
  * @param recencyHalfLife     when set, fresher file versions rank higher: a passage's score is scaled by
  *                            {@code 0.5 + 0.5 × 2^(-age / half-life)} (never below half). Unset (the default): off.
  *                            Env RETRIEVAL_RECENCY_HALF_LIFE, e.g. {@code 30d}.
+ * @param store               where chunks are indexed, see {@link Store}.
+ * @param hyde                hypothetical document embeddings, see {@link Hyde}.
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -53,7 +55,9 @@ public record RetrievalProperties(
         @DefaultValue("20971520") long maxFileBytes,
         @DefaultValue Rerank rerank,
         @DefaultValue Rewrite rewrite,
-        java.time.Duration recencyHalfLife) {
+        java.time.Duration recencyHalfLife,
+        @DefaultValue Store store,
+        @DefaultValue Hyde hyde) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -68,6 +72,47 @@ public record RetrievalProperties(
         require(recencyHalfLife == null || (!recencyHalfLife.isNegative() && !recencyHalfLife.isZero()),
                 "recency-half-life must be positive when set");
         excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
+    }
+
+    /**
+     * @param type            {@code lucene} (the default: an embedded index in {@code index-dir}, BM25 + HNSW, one writer
+     *                        per folder) or {@code pgvector} (a table in the service's own PostgreSQL, which must have
+     *                        the {@code vector} extension or let the service create it: HNSW with cosine distance +
+     *                        PostgreSQL full-text search, shared by every instance). Env RETRIEVAL_STORE.
+     * @param pgvectorTable   the chunk table, created at start-up when missing. Env RETRIEVAL_PGVECTOR_TABLE.
+     * @param pgvectorEfSearch HNSW's {@code ef_search} per search (raised to the leg's candidate count; with
+     *                        {@code iterative_scan} a filtered search scans on until enough rows pass).
+     *                        Env RETRIEVAL_PGVECTOR_EF_SEARCH.
+     */
+    public record Store(@DefaultValue("lucene") String type, @DefaultValue("retrieval_chunks") String pgvectorTable,
+                        @DefaultValue("100") int pgvectorEfSearch) {
+        public Store {
+            require(List.of("lucene", "pgvector").contains(type), "store.type must be lucene or pgvector");
+            require(pgvectorEfSearch >= 1 && pgvectorEfSearch <= 1000, "store.pgvector-ef-search must be between 1 and 1000");
+        }
+
+        public boolean pgvector() {
+            return "pgvector".equals(type);
+        }
+    }
+
+    /**
+     * @param enabledByDefault search with HyDE when neither the request ({@code hyde}) nor a searched store's metadata
+     *                         ({@code hyde}) says. Each such search costs one model call. Env RETRIEVAL_HYDE.
+     * @param baseUrl          the model endpoint ({@code /chat/completions} is appended). Env RETRIEVAL_HYDE_BASE_URL, else LLM_BASE_URL.
+     * @param apiKey           its key (Bearer), from the environment only. Env RETRIEVAL_HYDE_API_KEY, else LLM_API_KEY.
+     * @param model            the model that writes the passage. Env RETRIEVAL_HYDE_MODEL.
+     * @param timeout          how long a search waits for the passage before going on without it. Env RETRIEVAL_HYDE_TIMEOUT.
+     * @param maxChars         a longer passage is cut to this length before it is embedded.
+     */
+    public record Hyde(@DefaultValue("false") boolean enabledByDefault, @DefaultValue("http://127.0.0.1:8090/v1") String baseUrl,
+                       String apiKey, @DefaultValue("sim-small") String model, @DefaultValue("5s") java.time.Duration timeout,
+                       @DefaultValue("1200") int maxChars) {
+        public Hyde {
+            require(baseUrl != null && !baseUrl.isBlank(), "hyde.base-url is required");
+            require(timeout != null && !timeout.isNegative() && !timeout.isZero(), "hyde.timeout must be positive");
+            require(maxChars >= 100, "hyde.max-chars must be at least 100");
+        }
     }
 
     /**

@@ -73,6 +73,8 @@ final class ServiceEnvironment {
                 .env("LLM_BASE_URL", url(s.simulatorPort()) + "/v1")
                 // agent runs list the tools over HTTP (the calls themselves go over Kafka)
                 .env("TOOLS_AGENT_URL", url(s.toolsAgentPort()))
+                // batches read their input file from retrieval's /v1/files over HTTP
+                .env("RETRIEVAL_URL", url(s.retrievalPort()))
                 .build());
         services.add(service("gateway", "gateway", s.gatewayPort(), "256m").kafka().redis().database("gateway")
                 .env("GATEWAY_PORT", s.gatewayPort())

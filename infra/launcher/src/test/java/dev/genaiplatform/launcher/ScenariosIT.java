@@ -49,7 +49,7 @@ class ScenariosIT {
         assertThat(Scenarios.all()).extracting(Scenario::name).containsExactly("phone-llm", "kv-cache", "rag-project",
                 "hardest-problem", "chatgpt", "chatbot", "enterprise-search", "llm-training", "claude-chat",
                 "harmless-helpful", "batching-review", "math-model", "agent-system", "document-uploads", "doctor-billing",
-                "claims-pipeline", "recommender");
+                "claims-pipeline", "recommender", "batch-lane");
     }
 
     @Test

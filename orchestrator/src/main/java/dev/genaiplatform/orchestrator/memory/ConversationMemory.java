@@ -7,6 +7,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -18,6 +19,10 @@ import java.util.regex.Pattern;
  *
  * <p>A conversation belongs to the tenant (and end user, when known) that started it; anyone else gets "not found",
  * never its content. Deleting a conversation, or every conversation of a user, removes turns, summary and index.
+ *
+ * <p>With {@code memory.facts.enabled}, what a user states about themself ({@link UserFacts}) is kept per tenant and
+ * user across conversations and put in front of every conversation of that user; deleting a conversation deletes the
+ * facts it gave, deleting the user's conversations deletes them all.
  */
 public final class ConversationMemory {
 
@@ -44,12 +49,23 @@ public final class ConversationMemory {
         return id != null && VALID_ID.matcher(id).matches();
     }
 
-    /** What is remembered: a summary of older turns (empty if none) and the recent turns, oldest first. */
-    public record Remembered(String summary, List<Turn> turns) {
+    /**
+     * What is remembered: a summary of older turns (empty if none), the recent turns, oldest first, and the user's
+     * long-term facts (empty unless {@code memory.facts.enabled} and the request names a user).
+     */
+    public record Remembered(String summary, List<Turn> turns, List<String> facts) {
 
-        /** As turns for the prompt: the summary as a system turn, then the recent turns. */
+        public Remembered(String summary, List<Turn> turns) {
+            this(summary, turns, List.of());
+        }
+
+        /** As turns for the prompt: the user's facts and the summary as system turns, then the recent turns. */
         public List<Turn> asTurns() {
             List<Turn> all = new ArrayList<>();
+            if (!this.facts.isEmpty()) {
+                all.add(Turn.text("system", "What the user said about themself in earlier conversations (use it only "
+                        + "where it helps): " + String.join(" ", this.facts)));
+            }
             if (!this.summary.isEmpty()) {
                 all.add(Turn.text("system", "Summary of the earlier conversation: " + this.summary));
             }
@@ -84,7 +100,7 @@ public final class ConversationMemory {
         List<Turn> turns = stored == null ? List.of() : stored.stream()
                 .map(value -> this.json.readValue(value, StoredTurn.class))
                 .map(turn -> Turn.text(turn.role(), turn.content())).toList();
-        return new Remembered(summary == null ? "" : summary, turns);
+        return new Remembered(summary == null ? "" : summary, turns, facts(tenantId, userId));
     }
 
     /** Remembers one exchange, before the answer is returned, so the next request sees it. */
@@ -93,6 +109,59 @@ public final class ConversationMemory {
                 this.json.writeValueAsString(new StoredTurn("user", question)),
                 this.json.writeValueAsString(new StoredTurn("assistant", answer)));
         touch(tenantId, conversationId);
+        if (this.settings.facts().enabled()) {
+            rememberFacts(tenantId, conversationId, question);
+        }
+    }
+
+    // ---- long-term facts per user --------------------------------------------------------------------------
+
+    /** Where a fact came from: deleting that conversation deletes the fact too. */
+    private record StoredFact(String text, String conversationId) {
+    }
+
+    /**
+     * Keeps the facts the user stated in this question, under the conversation's user (a conversation without a user
+     * keeps none: facts belong to a person, not to a key). A newer statement for a slot replaces the older one.
+     */
+    private void rememberFacts(String tenantId, String conversationId, String question) {
+        Map<String, String> stated = UserFacts.extract(question);
+        String owner = this.redis.opsForValue().get(PREFIX + "owner:" + conversationId);
+        String userId = owner == null ? "" : owner.substring(owner.indexOf('\n') + 1);
+        if (stated.isEmpty() || userId.isEmpty()) {
+            return;
+        }
+        String factsKey = factsKey(tenantId, userId);
+        Map<String, String> values = new java.util.HashMap<>();
+        stated.forEach((slot, text) -> values.put(slot, this.json.writeValueAsString(new StoredFact(text, conversationId))));
+        this.redis.opsForHash().putAll(factsKey, values);
+        this.redis.expire(factsKey, this.settings.facts().ttl());
+    }
+
+    /** The user's facts as sentences, in slot order; empty without a user or when facts are off. */
+    private List<String> facts(String tenantId, String userId) {
+        if (!this.settings.facts().enabled() || userId == null) {
+            return List.of();
+        }
+        Map<Object, Object> stored = this.redis.opsForHash().entries(factsKey(tenantId, userId));
+        return new java.util.TreeMap<>(stored).values().stream()
+                .map(value -> this.json.readValue((String) value, StoredFact.class).text())
+                .limit(this.settings.facts().maxFacts()).toList();
+    }
+
+    /** Drops the facts a deleted conversation gave. */
+    private void forgetFactsOf(String tenantId, String userId, String conversationId) {
+        String factsKey = factsKey(tenantId, userId);
+        Map<Object, Object> stored = this.redis.opsForHash().entries(factsKey);
+        stored.forEach((slot, value) -> {
+            if (conversationId.equals(this.json.readValue((String) value, StoredFact.class).conversationId())) {
+                this.redis.opsForHash().delete(factsKey, slot);
+            }
+        });
+    }
+
+    private static String factsKey(String tenantId, String userId) {
+        return PREFIX + "facts:" + tenantId + ":" + userId;
     }
 
     /**
@@ -132,6 +201,7 @@ public final class ConversationMemory {
         String ownerUser = owner.substring(owner.indexOf('\n') + 1);
         if (!ownerUser.isEmpty()) {
             this.redis.opsForSet().remove(userIndex(tenantId, ownerUser), conversationId);
+            forgetFactsOf(tenantId, ownerUser, conversationId);
         }
         return true;
     }
@@ -142,7 +212,7 @@ public final class ConversationMemory {
         if (ids != null) {
             ids.forEach(id -> erase(tenantId, id));
         }
-        this.redis.delete(userIndex(tenantId, userId));
+        this.redis.delete(List.of(userIndex(tenantId, userId), factsKey(tenantId, userId)));
         return ids == null ? 0 : ids.size();
     }
 

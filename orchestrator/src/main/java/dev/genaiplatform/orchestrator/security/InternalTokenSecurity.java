@@ -50,7 +50,8 @@ public class InternalTokenSecurity {
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .authorizeExchange(exchanges -> exchanges
                         .pathMatchers("/actuator/**").permitAll()
-                        .pathMatchers("/v1/chat/completions", "/v1/conversations/**", "/v1/users/**")
+                        .pathMatchers("/v1/chat/completions", "/v1/conversations/**", "/v1/users/**",
+                                "/v1/batches", "/v1/batches/**", "/v1/files/**")
                         .hasAuthority("SCOPE_" + InternalToken.SCOPE_CHAT)
                         .pathMatchers("/api/agent/**").hasAuthority("SCOPE_" + InternalToken.SCOPE_AGENT)
                         .anyExchange().authenticated())

@@ -44,6 +44,28 @@ public final class InternalTokenVerification {
         return decoder;
     }
 
+    /**
+     * For records of asynchronous work this service accepted earlier (batch lines): signature, {@code iss},
+     * {@code aud} and {@code tenant} as always, but not {@code exp}. Such work was authorised when it was accepted
+     * (ADR 0004, consequences); the token proves the record was produced for a request the gateway admitted, and
+     * the consumer binds it to the stored work (same tenant and key). Acting on it needs a live token.
+     */
+    public static JwtDecoder acceptedWorkDecoder(String jwkSetUri) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri)
+                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
+                .build();
+        OAuth2TokenValidator<Jwt> audience = jwt -> jwt.getAudience() != null
+                && jwt.getAudience().contains(InternalToken.AUDIENCE)
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "wrong audience", null));
+        OAuth2TokenValidator<Jwt> tenant = jwt -> StringUtils.hasText(jwt.getClaimAsString(InternalToken.CLAIM_TENANT))
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "no tenant claim", null));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                new org.springframework.security.oauth2.jwt.JwtIssuerValidator(InternalToken.ISSUER), audience, tenant));
+        return decoder;
+    }
+
     /** The blocking twin, for Kafka listeners. */
     public static JwtDecoder decoder(String jwkSetUri) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri)

@@ -23,9 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * tools and does not end with a tool result gets a call of the first tool ({@link #TOOL_ARGUMENTS}), streamed
  * in pieces as OpenAI does; a request with a JSON {@code response_format} gets {@link #JSON_ANSWER}.
  */
-final class FakeOpenAiServer implements AutoCloseable {
+public final class FakeOpenAiServer implements AutoCloseable {
 
-    static final String ANSWER_WITH_CITATIONS =
+    public static final String ANSWER_WITH_CITATIONS =
             "Retrieval fuses BM25 and vector rankings with reciprocal rank fusion. [1] "
                     + "Chunks keep the heading path of their section. [2]";
     static final String NO_ANSWER = "I don't know. The provided context does not answer that question.";
@@ -44,7 +44,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> faults = new java.util.concurrent.ConcurrentHashMap<>();
 
-    FakeOpenAiServer() throws IOException {
+    public FakeOpenAiServer() throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         // one virtual thread per exchange: a hung answer must not hold the others
         this.server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
@@ -52,7 +52,7 @@ final class FakeOpenAiServer implements AutoCloseable {
         this.server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + this.server.getAddress().getPort() + "/v1";
     }
 
@@ -60,7 +60,7 @@ final class FakeOpenAiServer implements AutoCloseable {
      * Every request for {@code model} fails as the simulator's fault kind does ({@code docs/fault-kinds.md}), e.g.
      * {@code server-error}, {@code unavailable=1}, {@code stream-cut}; {@code null} clears it.
      */
-    void fault(String model, String kind) {
+    public void fault(String model, String kind) {
         if (kind == null) {
             this.faults.remove(model);
         }
@@ -79,7 +79,7 @@ final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /** Every request body received so far, oldest first. */
-    List<JsonNode> requests() {
+    public List<JsonNode> requests() {
         return this.requests;
     }
 

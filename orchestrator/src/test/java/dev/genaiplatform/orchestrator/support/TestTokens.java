@@ -105,6 +105,12 @@ public final class TestTokens {
             return this;
         }
 
+        /** A token that is still valid but expires at this instant (e.g. too soon to act with). */
+        public Builder expiresAt(Instant expires) {
+            this.expires = expires;
+            return this;
+        }
+
         public Builder expired() {
             this.expires = Instant.now().minusSeconds(600);
             return this;

@@ -49,9 +49,10 @@ class RetrievalController {
      * @param hops         1..3
      * @param rewrite      rewrite the query (null: the stores' or the service's default)
      * @param conversation earlier turns, oldest first, for making a follow-up stand alone
+     * @param hyde         also search a model-written hypothetical answer (null: the stores' or the service's default)
      */
     record SearchRequestBody(String query, Integer k, List<String> stores, Integer hops, Boolean rewrite,
-                             List<ConversationTurn> conversation) {
+                             List<ConversationTurn> conversation, Boolean hyde) {
     }
 
     private static final int MAX_TURNS = 50;
@@ -61,10 +62,12 @@ class RetrievalController {
     private final SearchScopes scopes;
     private final CitationSources sources;
     private final boolean rewriteByDefault;
+    private final boolean hydeByDefault;
 
     RetrievalController(ChunkSearch search, DocumentCatalog catalog, SearchScopes scopes, CitationSources sources,
                         RetrievalProperties properties) {
         this.rewriteByDefault = properties.rewrite().enabledByDefault();
+        this.hydeByDefault = properties.hyde().enabledByDefault();
         this.search = search;
         this.catalog = catalog;
         this.scopes = scopes;
@@ -79,8 +82,9 @@ class RetrievalController {
     @GetMapping("/search")
     SearchResponse search(@RequestParam String q, @RequestParam(required = false) Integer k,
                           @RequestParam(name = "store", required = false) List<String> stores,
-                          @RequestParam(required = false) Integer hops, @RequestParam(required = false) Boolean rewrite) {
-        return search(new SearchRequestBody(q, k, stores, hops, rewrite, List.of()), "q");
+                          @RequestParam(required = false) Integer hops, @RequestParam(required = false) Boolean rewrite,
+                          @RequestParam(required = false) Boolean hyde) {
+        return search(new SearchRequestBody(q, k, stores, hops, rewrite, List.of(), hyde), "q");
     }
 
     /** The same search with the conversation before the question, so a follow-up can be rewritten to stand alone. */
@@ -115,7 +119,8 @@ class RetrievalController {
             throw ApiException.notFound("vector store", e.storeId());
         }
         boolean rewrite = request.rewrite() != null ? request.rewrite() : scopes.rewritesByDefault(Caller.current(), scope, rewriteByDefault);
-        ChunkSearch.Result result = search.search(scope, q, topK, null, hops == null ? 1 : hops, rewrite, request.conversation());
+        boolean hyde = request.hyde() != null ? request.hyde() : scopes.hydeByDefault(Caller.current(), scope, hydeByDefault);
+        ChunkSearch.Result result = search.search(scope, q, topK, null, hops == null ? 1 : hops, rewrite, request.conversation(), hyde);
         return new SearchResponse(result.topK(), result.chunks(), result.tookMillis(), result.queries(), result.rewrittenBy());
     }
 

@@ -47,7 +47,7 @@ class VectorStoresController {
     }
 
     record SearchRequestBody(Object query, @JsonProperty("max_num_results") Integer maxNumResults, Object filters,
-                             @JsonProperty("rewrite_query") Boolean rewriteQuery) {
+                             @JsonProperty("rewrite_query") Boolean rewriteQuery, Boolean hyde) {
     }
 
     private static final int MAX_RESULTS = 50;
@@ -62,11 +62,13 @@ class VectorStoresController {
     private final ChunkSearch search;
     private final Clock clock;
     private final boolean rewriteByDefault;
+    private final boolean hydeByDefault;
 
     VectorStoresController(VectorStoreCatalog stores, FileCatalog files, ChunkingStrategies strategies,
                            IngestionRequests ingestion, DocumentRemoval removal, SearchScopes scopes, ChunkSearch search,
                            Clock clock, dev.genaiplatform.retrieval.RetrievalProperties properties) {
         this.rewriteByDefault = properties.rewrite().enabledByDefault();
+        this.hydeByDefault = properties.hyde().enabledByDefault();
         this.stores = stores;
         this.files = files;
         this.strategies = strategies;
@@ -138,7 +140,8 @@ class VectorStoresController {
         }
         boolean rewrite = request.rewriteQuery() != null ? request.rewriteQuery()
                 : scopes.rewritesByDefault(caller, scope, rewriteByDefault);
-        ChunkSearch.Result result = search.search(scope, query, max, filter, 1, rewrite, List.of());
+        boolean hyde = request.hyde() != null ? request.hyde() : scopes.hydeByDefault(caller, scope, hydeByDefault);
+        ChunkSearch.Result result = search.search(scope, query, max, filter, 1, rewrite, List.of(), hyde);
         List<RetrievedChunk> chunks = result.chunks();
         Map<String, Map<String, Object>> attributes = new HashMap<>();
         List<OpenAiShapes.SearchHit> hits = chunks.stream().map(chunk -> new OpenAiShapes.SearchHit(

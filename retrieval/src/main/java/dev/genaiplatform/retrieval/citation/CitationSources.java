@@ -8,7 +8,7 @@ import dev.genaiplatform.retrieval.catalog.StoredFile;
 import dev.genaiplatform.retrieval.ingest.CorpusIngestor;
 import dev.genaiplatform.retrieval.ingest.DocumentCatalog;
 import dev.genaiplatform.retrieval.ingest.DocumentParser;
-import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import dev.genaiplatform.retrieval.search.SearchScopes;
 import dev.genaiplatform.retrieval.security.Caller;
 import org.slf4j.Logger;
@@ -29,14 +29,14 @@ public final class CitationSources {
 
     private static final Logger log = LoggerFactory.getLogger(CitationSources.class);
 
-    private final LuceneHybridVectorStore index;
+    private final ChunkIndex index;
     private final SearchScopes scopes;
     private final SourceTexts sourceTexts;
     private final DocumentCatalog corpus;
     private final FileCatalog files;
     private final DocumentParser parser;
 
-    public CitationSources(LuceneHybridVectorStore index, SearchScopes scopes, SourceTexts sourceTexts,
+    public CitationSources(ChunkIndex index, SearchScopes scopes, SourceTexts sourceTexts,
                            DocumentCatalog corpus, FileCatalog files, DocumentParser parser) {
         this.index = index;
         this.scopes = scopes;

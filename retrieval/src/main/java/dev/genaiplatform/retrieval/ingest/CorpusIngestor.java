@@ -3,7 +3,7 @@ package dev.genaiplatform.retrieval.ingest;
 import dev.genaiplatform.retrieval.chunking.Chunk;
 import dev.genaiplatform.retrieval.chunking.MarkdownHeadingChunker;
 import dev.genaiplatform.retrieval.citation.Provenance;
-import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.document.Document;
@@ -43,14 +43,14 @@ public final class CorpusIngestor implements ApplicationRunner {
     private final String pattern;
     private final MarkdownDocumentLoader loader;
     private final MarkdownHeadingChunker chunker;
-    private final LuceneHybridVectorStore store;
+    private final ChunkIndex store;
     private final DocumentCatalog catalog;
     private final IngestionRecovery recovery;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     public CorpusIngestor(String pattern, MarkdownDocumentLoader loader, MarkdownHeadingChunker chunker,
-                          LuceneHybridVectorStore store, DocumentCatalog catalog, IngestionRecovery recovery,
+                          ChunkIndex store, DocumentCatalog catalog, IngestionRecovery recovery,
                           ApplicationEventPublisher events, Clock clock) {
         this.pattern = pattern;
         this.loader = loader;

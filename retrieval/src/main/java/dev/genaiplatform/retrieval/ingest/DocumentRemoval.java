@@ -7,7 +7,7 @@ import dev.genaiplatform.retrieval.catalog.VectorStoreCatalog;
 import dev.genaiplatform.retrieval.catalog.VectorStoreFileRow;
 import dev.genaiplatform.retrieval.citation.Provenance;
 import dev.genaiplatform.retrieval.messaging.RetrievalEvents;
-import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import dev.genaiplatform.retrieval.security.Caller;
 import org.springframework.ai.vectorstore.filter.FilterExpressionBuilder;
 
@@ -30,12 +30,12 @@ public final class DocumentRemoval {
     private final FileCatalog files;
     private final VectorStoreCatalog stores;
     private final AuditLog audit;
-    private final LuceneHybridVectorStore index;
+    private final ChunkIndex index;
     private final IndexMutations mutations;
     private final RetrievalEvents events;
     private final Clock clock;
 
-    public DocumentRemoval(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, LuceneHybridVectorStore index,
+    public DocumentRemoval(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, ChunkIndex index,
                            IndexMutations mutations, RetrievalEvents events, Clock clock) {
         this.files = files;
         this.stores = stores;

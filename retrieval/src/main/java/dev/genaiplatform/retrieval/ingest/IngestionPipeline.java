@@ -13,7 +13,7 @@ import dev.genaiplatform.retrieval.chunking.Chunk;
 import dev.genaiplatform.retrieval.chunking.ChunkingStrategies;
 import dev.genaiplatform.retrieval.citation.Provenance;
 import dev.genaiplatform.retrieval.messaging.RetrievalEvents;
-import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.document.Document;
@@ -46,13 +46,13 @@ public final class IngestionPipeline {
     private final SourceTexts sourceTexts;
     private final DocumentParser parser;
     private final ChunkingStrategies strategies;
-    private final LuceneHybridVectorStore index;
+    private final ChunkIndex index;
     private final IndexMutations mutations;
     private final RetrievalEvents events;
     private final Clock clock;
 
     public IngestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, SourceTexts sourceTexts,
-                             DocumentParser parser, ChunkingStrategies strategies, LuceneHybridVectorStore index,
+                             DocumentParser parser, ChunkingStrategies strategies, ChunkIndex index,
                              IndexMutations mutations, RetrievalEvents events, Clock clock) {
         this.files = files;
         this.stores = stores;

@@ -4,7 +4,7 @@ import dev.genaiplatform.contracts.retrieval.IngestionRequestedEvent;
 import dev.genaiplatform.retrieval.catalog.VectorStoreCatalog;
 import dev.genaiplatform.retrieval.catalog.VectorStoreFileRow;
 import dev.genaiplatform.retrieval.messaging.RetrievalEvents;
-import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +22,11 @@ public final class IngestionRecovery {
     private static final Logger log = LoggerFactory.getLogger(IngestionRecovery.class);
 
     private final VectorStoreCatalog stores;
-    private final LuceneHybridVectorStore index;
+    private final ChunkIndex index;
     private final RetrievalEvents events;
     private final Clock clock;
 
-    public IngestionRecovery(VectorStoreCatalog stores, LuceneHybridVectorStore index, RetrievalEvents events, Clock clock) {
+    public IngestionRecovery(VectorStoreCatalog stores, ChunkIndex index, RetrievalEvents events, Clock clock) {
         this.stores = stores;
         this.index = index;
         this.events = events;

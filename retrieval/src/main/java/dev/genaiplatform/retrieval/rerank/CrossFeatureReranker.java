@@ -1,7 +1,7 @@
 package dev.genaiplatform.retrieval.rerank;
 
 import dev.genaiplatform.retrieval.citation.Provenance;
-import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
@@ -72,7 +72,7 @@ public final class CrossFeatureReranker implements Reranker {
         Set<String> heading = new HashSet<>(terms(String.valueOf(candidate.getMetadata().getOrDefault(Provenance.HEADING, ""))));
         double coverage = distinct.isEmpty() ? 0 : distinct.stream().filter(passageSet::contains).count() / (double) distinct.size();
         double headingShare = distinct.isEmpty() ? 0 : distinct.stream().filter(heading::contains).count() / (double) distinct.size();
-        double semantic = candidate.getMetadata().get(LuceneHybridVectorStore.EMBEDDING) instanceof float[] v && queryVector != null
+        double semantic = candidate.getMetadata().get(ChunkIndex.EMBEDDING) instanceof float[] v && queryVector != null
                 ? Math.max(0, dot(queryVector, v)) : 0;
         boolean lexical = candidate.getMetadata().containsKey("lexicalRank");
         boolean vector = candidate.getMetadata().containsKey("vectorRank");

@@ -1,6 +1,6 @@
 package dev.genaiplatform.retrieval.rerank;
 
-import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import org.springframework.ai.document.Document;
 
 import java.util.ArrayList;
@@ -62,8 +62,8 @@ public final class MaximalMarginalRelevance implements Reranker {
     }
 
     private static double cosine(Document a, Document b) {
-        if (!(a.getMetadata().get(LuceneHybridVectorStore.EMBEDDING) instanceof float[] x)
-                || !(b.getMetadata().get(LuceneHybridVectorStore.EMBEDDING) instanceof float[] y) || x.length != y.length) {
+        if (!(a.getMetadata().get(ChunkIndex.EMBEDDING) instanceof float[] x)
+                || !(b.getMetadata().get(ChunkIndex.EMBEDDING) instanceof float[] y) || x.length != y.length) {
             return 0;
         }
         double dot = 0;

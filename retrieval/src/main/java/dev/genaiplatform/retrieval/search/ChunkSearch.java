@@ -2,6 +2,7 @@ package dev.genaiplatform.retrieval.search;
 
 import dev.genaiplatform.contracts.retrieval.ConversationTurn;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.retrieval.rewrite.HypotheticalAnswers;
 import dev.genaiplatform.retrieval.rewrite.QueryRewrite;
 import dev.genaiplatform.retrieval.rewrite.QueryRewriter;
 import dev.genaiplatform.retrieval.citation.Provenance;
@@ -45,6 +46,7 @@ public final class ChunkSearch {
     private final int rerankCandidates;
     private final QueryRewriter rewriter;
     private final RecencyBoost recency;
+    private final HypotheticalAnswers hypotheticals;
     private final Timer hits;
     private final Timer misses;
 
@@ -58,6 +60,14 @@ public final class ChunkSearch {
      */
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
                        EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter, RecencyBoost recency) {
+        this(store, limits, meterRegistry, reranker, queryEmbedder, rerankCandidates, rewriter, recency, null);
+    }
+
+    /** With {@code hypotheticals} (may be null), searches that ask for HyDE also search a hypothetical answer. */
+    public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
+                       EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter, RecencyBoost recency,
+                       HypotheticalAnswers hypotheticals) {
+        this.hypotheticals = hypotheticals;
         this.rewriter = rewriter;
         this.recency = recency;
         this.store = store;
@@ -90,6 +100,17 @@ public final class ChunkSearch {
      */
     public Result search(SearchScope scope, String query, int requestedTopK, Filter.Expression userFilter, int hops,
                          boolean rewrite, List<ConversationTurn> conversation) {
+        return search(scope, query, requestedTopK, userFilter, hops, rewrite, conversation, false);
+    }
+
+    /**
+     * With {@code hyde}, a model also writes the passage that would answer the (standalone) question; its embedding
+     * is searched (the vector leg alone, in the same scope) and that ranking is fused with the query's own, so a bad
+     * passage can add candidates but not remove the query's. The passage is listed in {@link Result#queries()}, last,
+     * and {@code rewrittenBy} gains {@code hyde}. Costs one model call; without a passage the search goes on as without.
+     */
+    public Result search(SearchScope scope, String query, int requestedTopK, Filter.Expression userFilter, int hops,
+                         boolean rewrite, List<ConversationTurn> conversation, boolean hyde) {
         long start = System.nanoTime();
         int topK = clampTopK(requestedTopK);
         if (query == null || query.isBlank()) {
@@ -110,11 +131,20 @@ public final class ChunkSearch {
                 queries.add(bounded);
             }
         }
+        String rewrittenBy = plan.rewrittenBy();
+        if (hyde && hypotheticals != null) {
+            var passage = hypotheticals.write(plan.standalone());
+            if (passage.isPresent()) {
+                rankings.add(vectorsOnly(scope, bounded(passage.get()), topK, userFilter));
+                queries.add(bounded(passage.get()));
+                rewrittenBy = rewrittenBy == null ? "hyde" : rewrittenBy + "+hyde";
+            }
+        }
         List<Document> ranked = rankings.size() == 1 ? rankings.getFirst() : MultiHopRetriever.fuse(rankings, topK);
         List<RetrievedChunk> chunks = ranked.stream().map(Provenance::toRetrievedChunk).toList();
         long nanos = System.nanoTime() - start;
         (chunks.isEmpty() ? misses : hits).record(nanos, TimeUnit.NANOSECONDS);
-        return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos), queries, plan.rewrittenBy());
+        return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos), queries, rewrittenBy);
     }
 
     private String bounded(String query) {
@@ -129,6 +159,13 @@ public final class ChunkSearch {
         List<Document> ranked = rerank ? reranker.rerank(query, queryEmbedder == null ? null : queryEmbedder.embed(query),
                 candidates, boost ? candidates.size() : topK) : candidates;
         return boost ? recency.apply(ranked, topK) : ranked;
+    }
+
+    /** The nearest neighbours of a text's embedding (a hypothetical answer has no terms worth matching lexically). */
+    private List<Document> vectorsOnly(SearchScope scope, String text, int topK, Filter.Expression userFilter) {
+        SearchRequest request = SearchRequest.builder().query(text).topK(topK).filterExpression(scope.filter(userFilter)).build();
+        return store instanceof ChunkIndex index ? index.similaritySearch(request, ChunkIndex.Legs.VECTOR_ONLY)
+                : store.similaritySearch(request);
     }
 
     /** Zero or negative means "the default"; more than the maximum means the maximum. */

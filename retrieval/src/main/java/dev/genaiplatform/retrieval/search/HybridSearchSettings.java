@@ -1,7 +1,7 @@
 package dev.genaiplatform.retrieval.search;
 
 /**
- * How {@link LuceneHybridVectorStore} searches.
+ * How a {@link ChunkIndex} searches (both implementations).
  *
  * @param minCandidates       each leg fetches at least this many candidates
  * @param candidatesPerResult each leg fetches {@code max(minCandidates, candidatesPerResult * topK)}
@@ -10,7 +10,7 @@ package dev.genaiplatform.retrieval.search;
  */
 public record HybridSearchSettings(int minCandidates, int candidatesPerResult, int rrfK, int embeddingBatchSize) {
 
-    int candidates(int topK) {
+    public int candidates(int topK) {
         return Math.max(minCandidates, candidatesPerResult * topK);
     }
 }

@@ -31,10 +31,8 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.util.QueryBuilder;
 import org.springframework.ai.document.Document;
-import org.springframework.ai.document.MetadataMode;
 import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.vectorstore.SearchRequest;
-import org.springframework.ai.vectorstore.VectorStore;
 import org.springframework.ai.vectorstore.filter.Filter;
 
 import java.io.Closeable;
@@ -51,7 +49,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 
 /**
- * A Spring AI {@link VectorStore} on an embedded Lucene index that searches two ways at once and fuses them:
+ * A {@link ChunkIndex} (a Spring AI {@code VectorStore}) on an embedded Lucene index that searches two ways at once and fuses them:
  * BM25 over the analysed text (exact terms, names, error codes) and k-nearest-neighbour over MiniLM vectors
  * (paraphrases that share no word with the passage), combined with {@link ReciprocalRankFusion}.
  *
@@ -73,7 +71,7 @@ import java.util.function.IntConsumer;
  * ({@link ByteBuffersDirectory}) for tests. Writes are committed one file at a time: Lucene's commit is atomic,
  * so after a crash the index holds whole files only.
  */
-public final class LuceneHybridVectorStore implements VectorStore, Closeable {
+public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
 
     static final String ID = "id";
     /** Heading path + text, analysed for BM25, not stored. */
@@ -81,10 +79,8 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
     /** The passage as returned, stored only. */
     static final String TEXT = "text";
     static final String VECTOR = "embedding";
-    static final String LEXICAL_RANK = "lexicalRank";
-    static final String VECTOR_RANK = "vectorRank";
-    /** Metadata key of a result's unit vector (float[]), for re-rankers; not part of any wire record. */
-    public static final String EMBEDDING = "embedding";
+    /** Metadata key of a result's unit vector (float[]), for re-rankers: {@link ChunkIndex#EMBEDDING}. */
+    public static final String EMBEDDING = ChunkIndex.EMBEDDING;
     private static final String METADATA_PREFIX = "meta.";
 
     private final EmbeddingModel embeddingModel;
@@ -123,33 +119,8 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
     }
 
     @Override
-    public void add(List<Document> documents) {
-        write(prepare(documents, done -> { }), null);
-    }
-
-    /**
-     * Embeds the documents (the slow part, outside any lock), reporting how many are done after each batch.
-     * Nothing is visible to searches until {@link #replace} publishes the result.
-     */
     public PreparedChunks prepare(List<Document> documents, IntConsumer progress) {
-        List<org.apache.lucene.document.Document> prepared = new ArrayList<>(documents.size());
-        for (int from = 0; from < documents.size(); from += settings.embeddingBatchSize()) {
-            List<Document> batch = documents.subList(from, Math.min(documents.size(), from + settings.embeddingBatchSize()));
-            List<String> contents = batch.stream().map(d -> d.getFormattedContent(MetadataMode.EMBED)).toList();
-            List<float[]> vectors = embeddingModel.embed(contents);
-            for (int i = 0; i < batch.size(); i++) {
-                prepared.add(toLucene(batch.get(i), contents.get(i), unitLength(vectors.get(i))));
-            }
-            progress.accept(prepared.size());
-        }
-        return new PreparedChunks(prepared);
-    }
-
-    /** Embedded chunks waiting to be published by {@link #replace}. */
-    public record PreparedChunks(List<org.apache.lucene.document.Document> documents) {
-        public int size() {
-            return documents.size();
-        }
+        return ChunkIndex.embed(embeddingModel, settings.embeddingBatchSize(), documents, progress);
     }
 
     /**
@@ -157,6 +128,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
      * one refresh: a concurrent search sees the old chunks or the new ones, never both and never neither, and a
      * crash keeps the last commit, never half of one.
      */
+    @Override
     public void replace(Filter.Expression remove, PreparedChunks chunks) {
         write(chunks, remove == null ? null : LuceneFilters.toQuery(remove));
     }
@@ -167,8 +139,8 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
             if (remove != null) {
                 writer.deleteDocuments(remove);
             }
-            for (var document : chunks.documents()) {
-                writer.updateDocument(new Term(ID, document.get(ID)), document);
+            for (PreparedChunk chunk : chunks.chunks()) {
+                writer.updateDocument(new Term(ID, chunk.document().getId()), toLucene(chunk.document(), chunk.content(), chunk.vector()));
             }
             writer.commit();
             searchers.maybeRefreshBlocking();
@@ -191,7 +163,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         write(new PreparedChunks(List.of()), LuceneFilters.toQuery(filterExpression));
     }
 
-    /** How many chunks match the filter. */
+    @Override
     public int count(Filter.Expression filterExpression) {
         try {
             IndexSearcher searcher = searchers.acquire();
@@ -209,6 +181,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
      * The chunk with this id, only if it also matches {@code filter} (a caller's access filter): a chunk the caller
      * may not read is as absent as one that does not exist.
      */
+    @Override
     public Optional<Document> find(String id, Filter.Expression filter) {
         Query query = new BooleanQuery.Builder().add(new TermQuery(new Term(ID, id)), Occur.MUST)
                 .add(LuceneFilters.toQuery(filter), Occur.FILTER).build();
@@ -225,16 +198,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         }
     }
 
-    /** Which legs a search runs: both fused (the service's way), or one alone (for measuring what each adds). */
-    public enum Legs {
-        HYBRID, LEXICAL_ONLY, VECTOR_ONLY
-    }
-
     @Override
-    public List<Document> similaritySearch(SearchRequest request) {
-        return similaritySearch(request, Legs.HYBRID);
-    }
-
     public List<Document> similaritySearch(SearchRequest request, Legs legs) {
         String query = request.getQuery();
         int topK = request.getTopK();
@@ -243,7 +207,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         }
         Query filter = request.hasFilterExpression() ? LuceneFilters.toQuery(request.getFilterExpression()) : null;
         int candidates = settings.candidates(topK);
-        float[] queryVector = legs == Legs.LEXICAL_ONLY ? null : unitLength(embeddingModel.embed(query));
+        float[] queryVector = legs == Legs.LEXICAL_ONLY ? null : ChunkIndex.unitLength(embeddingModel.embed(query));
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
@@ -260,7 +224,7 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         }
     }
 
-    /** How many chunks the index holds. */
+    @Override
     public int size() {
         try {
             IndexSearcher searcher = searchers.acquire();
@@ -383,22 +347,6 @@ public final class LuceneHybridVectorStore implements VectorStore, Closeable {
         }
         values.add(added);
         return values;
-    }
-
-    private static float[] unitLength(float[] vector) {
-        double sum = 0;
-        for (float v : vector) {
-            sum += v * v;
-        }
-        if (sum == 0 || Math.abs(sum - 1) < 1e-6) {
-            return vector;
-        }
-        float scale = (float) (1 / Math.sqrt(sum));
-        float[] unit = new float[vector.length];
-        for (int i = 0; i < vector.length; i++) {
-            unit[i] = vector[i] * scale;
-        }
-        return unit;
     }
 
     @Override

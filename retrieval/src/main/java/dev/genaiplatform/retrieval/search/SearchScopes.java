@@ -33,6 +33,8 @@ public final class SearchScopes {
 
     /** Store metadata key: {@code "true"} or {@code "false"} turns query rewriting on or off for that store's searches. */
     public static final String REWRITE_QUERY = "rewrite_query";
+    /** Store metadata key: {@code "true"} searches the store with HyDE unless the request says otherwise. */
+    public static final String HYDE = "hyde";
 
     private final VectorStoreCatalog stores;
 
@@ -77,10 +79,19 @@ public final class SearchScopes {
      * {@code metadata.rewrite_query = "true"}, or else the service default.
      */
     public boolean rewritesByDefault(Caller caller, SearchScope scope, boolean serviceDefault) {
+        return storeFlag(caller, scope, REWRITE_QUERY, serviceDefault);
+    }
+
+    /** Whether a search of this scope uses HyDE when the request does not say: {@code metadata.hyde}, else the default. */
+    public boolean hydeByDefault(Caller caller, SearchScope scope, boolean serviceDefault) {
+        return storeFlag(caller, scope, HYDE, serviceDefault);
+    }
+
+    private boolean storeFlag(Caller caller, SearchScope scope, String key, boolean serviceDefault) {
         for (String id : scope.storeIds()) {
             var store = CorpusIngestor.PUBLIC_STORE_ID.equals(id) ? null : stores.find(caller.tenant(), id).orElse(null);
-            if (store != null && store.metadata().containsKey(REWRITE_QUERY)) {
-                return "true".equals(String.valueOf(store.metadata().get(REWRITE_QUERY)));
+            if (store != null && store.metadata().containsKey(key)) {
+                return "true".equals(String.valueOf(store.metadata().get(key)));
             }
         }
         return serviceDefault;

@@ -10,7 +10,7 @@ import dev.genaiplatform.retrieval.rerank.MaximalMarginalRelevance;
 import dev.genaiplatform.retrieval.rerank.Reranker;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
-import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore.Legs;
+import dev.genaiplatform.retrieval.search.ChunkIndex.Legs;
 import dev.genaiplatform.retrieval.search.MultiHopRetriever;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.EmbeddingModel;

@@ -3,7 +3,7 @@ package dev.genaiplatform.launcher.scenario;
 import java.util.List;
 import java.util.Optional;
 
-/** The seventeen questions of the guide's section 3, in the guide's order. */
+/** The seventeen questions of the guide's section 3, in the guide's order, then the platform's own demos. */
 public final class Scenarios {
 
     /**
@@ -16,7 +16,8 @@ public final class Scenarios {
         return List.of(new PhoneLlm(), new KvCache(), new RagProject(), new HardestProblem(), new ChatGpt(),
                 new Chatbot(), new EnterpriseSearch(), new LlmTraining(), new ClaudeChat(), new HarmlessHelpful(),
                 new BatchingReview(), new MathModel(), new AgentSystem(), new DocumentUploads(), new DoctorBilling(),
-                new ClaimsPipeline(), new Recommender());
+                new ClaimsPipeline(), new Recommender(),
+                new BatchLane());
     }
 
     public static Optional<Scenario> named(String name) {

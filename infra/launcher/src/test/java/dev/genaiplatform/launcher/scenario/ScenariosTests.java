@@ -12,7 +12,7 @@ class ScenariosTests {
 
     @Test
     void namesTheSeventeenQuestionsOnceEachWithAQuestion() {
-        assertThat(Scenarios.all()).hasSize(17);
+        assertThat(Scenarios.all()).hasSize(18);
         assertThat(Scenarios.all()).extracting(Scenario::name).doesNotHaveDuplicates()
                 .allMatch(name -> name.matches("[a-z0-9-]+"));
         assertThat(Scenarios.all()).allSatisfy(s -> assertThat(s.question()).matches("[A-Z].{10,}[.?)]"));

@@ -1,0 +1,52 @@
+package dev.genaiplatform.orchestrator.batch;
+
+import dev.genaiplatform.contracts.problem.ProblemType;
+import dev.genaiplatform.orchestrator.chat.ChatCompletionException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Sheds new batch work when the batch queue is already long: a new batch is refused with 429 {@code overloaded} and a
+ * {@code Retry-After} while the queue's wait is above {@code max-queue-wait}. The wait is the larger of what is
+ * measured (how long the oldest queued line has waited) and what is coming (lines queued per provider divided by the
+ * rate batch work may send that provider). Interactive requests are never shed here: they do not queue.
+ */
+final class AdmissionControl {
+
+    private final BatchStore store;
+    private final ProviderBuckets buckets;
+    private final Duration maxWait;
+
+    AdmissionControl(BatchStore store, ProviderBuckets buckets, Duration maxWait) {
+        this.store = store;
+        this.buckets = buckets;
+        this.maxWait = maxWait;
+    }
+
+    /** The batch queue's wait as a new line would see it. */
+    Duration queueWait() {
+        Duration waited = this.store.oldestQueued().map(oldest -> Duration.between(oldest, Instant.now()))
+                .filter(wait -> !wait.isNegative()).orElse(Duration.ZERO);
+        Duration ahead = Duration.ZERO;
+        for (Map.Entry<String, Integer> queued : this.store.queuedByProvider().entrySet()) {
+            Duration drain = Duration.ofMillis((long) Math.ceil(queued.getValue() * 1000
+                    / this.buckets.rate(queued.getKey())));
+            ahead = drain.compareTo(ahead) > 0 ? drain : ahead;
+        }
+        return waited.compareTo(ahead) > 0 ? waited : ahead;
+    }
+
+    /** Throws the 429 when a new batch must wait; the client is told to come back when the wait is under the bar. */
+    void admit() {
+        Duration wait = queueWait();
+        if (wait.compareTo(this.maxWait) > 0) {
+            Duration retryAfter = wait.minus(this.maxWait);
+            throw new ChatCompletionException(ProblemType.OVERLOADED,
+                    "The batch queue is " + wait.toSeconds() + " s long (more than " + this.maxWait.toSeconds()
+                            + " s); new batches are refused until it drains. Interactive requests are not affected.",
+                    null, retryAfter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : retryAfter, null);
+        }
+    }
+}

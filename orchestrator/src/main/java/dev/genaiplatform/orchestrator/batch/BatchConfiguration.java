@@ -1,0 +1,121 @@
+package dev.genaiplatform.orchestrator.batch;
+
+import dev.genaiplatform.contracts.Topics;
+import dev.genaiplatform.orchestrator.chat.ChatPipeline;
+import dev.genaiplatform.orchestrator.security.InternalTokenVerification;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.Map;
+
+/**
+ * The batch lane's beans, kept beside it so its internals stay package-private: the store, the input-file reader, the
+ * work queue and its consumers (group {@code orchestrator-batch}: each line is run by one instance), admission control
+ * and the sweep.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(BatchSettings.class)
+class BatchConfiguration {
+
+    static final String CONSUMER_GROUP = "orchestrator-batch";
+
+    @Bean
+    BatchStore batchStore(JdbcClient jdbc, JdbcTemplate template, JsonMapper json, PlatformTransactionManager transactions) {
+        return new BatchStore(jdbc, template, json, new TransactionTemplate(transactions));
+    }
+
+    @Bean
+    ProviderBuckets batchProviderBuckets(BatchSettings settings) {
+        return new ProviderBuckets(settings);
+    }
+
+    @Bean
+    ActingTokens batchActingTokens(BatchSettings settings) {
+        return new ActingTokens(settings.tokenMargin());
+    }
+
+    /** Raw bytes with explicit headers: the records carry the token, and need no type headers. */
+    @Bean
+    KafkaTemplate<String, byte[]> batchRecords(KafkaProperties kafka) {
+        KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+                kafka.buildProducerProperties(), new StringSerializer(), new ByteArraySerializer()));
+        template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
+        return template;
+    }
+
+    @Bean
+    Batches batches(BatchStore store, ChatPipeline pipeline, KafkaTemplate<String, byte[]> batchRecords,
+                    ProviderBuckets buckets, ActingTokens tokens, BatchSettings settings, JsonMapper json,
+                    ObjectProvider<ObservationRegistry> observations) {
+        InputFiles files = new InputFiles(RestClient.builder()
+                .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP)), settings);
+        return new Batches(store, files, new InputLines(pipeline, json), new WorkQueue(batchRecords, json),
+                new AdmissionControl(store, buckets, settings.maxQueueWait()), tokens, settings);
+    }
+
+    @Bean
+    BatchWorker batchWorker(BatchStore store, ChatPipeline pipeline, ProviderBuckets buckets, ActingTokens tokens,
+                            KafkaTemplate<String, byte[]> batchRecords, BatchSettings settings, JsonMapper json,
+                            MeterRegistry meters, @Value("${platform.security.jwk-set-uri}") String jwkSetUri) {
+        return new BatchWorker(store, pipeline, buckets, tokens, InternalTokenVerification.acceptedWorkDecoder(jwkSetUri),
+                batchRecords, settings, json, meters);
+    }
+
+    /** Manual acknowledgement: a line waiting for its provider's capacity is handed back to the broker (nack). */
+    @Bean
+    ConcurrentMessageListenerContainer<String, byte[]> batchLineContainer(BatchWorker worker, KafkaProperties kafka,
+                                                                          BatchSettings settings) {
+        Map<String, Object> consumer = kafka.buildConsumerProperties();
+        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, CONSUMER_GROUP);
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // a line may take a while (slow provider, line timeout): one record per poll keeps the poll interval safe
+        consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
+        ContainerProperties properties = new ContainerProperties(Topics.CHAT_BATCH_LINE_QUEUED);
+        properties.setMessageListener(worker);
+        properties.setAckMode(ContainerProperties.AckMode.MANUAL_IMMEDIATE);
+        properties.setObservationEnabled(kafka.getListener().isObservationEnabled());
+        ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
+                new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(), new ByteArrayDeserializer()),
+                properties);
+        container.setConcurrency(settings.concurrency());
+        container.setBeanName("orchestrator-batch-lines");
+        return container;
+    }
+
+    @Bean
+    BatchSweeper batchSweeper(BatchStore store, Batches batches, BatchSettings settings) {
+        return new BatchSweeper(store, batches, settings);
+    }
+
+    @Bean
+    KafkaAdmin.NewTopics batchTopics() {
+        return new KafkaAdmin.NewTopics(
+                TopicBuilder.name(Topics.CHAT_BATCH_LINE_QUEUED).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.deadLetter(Topics.CHAT_BATCH_LINE_QUEUED)).partitions(1).replicas(1).build());
+    }
+}

@@ -1,0 +1,291 @@
+package dev.genaiplatform.retrieval.search;
+
+import org.springframework.ai.document.Document;
+import org.springframework.ai.embedding.EmbeddingModel;
+import org.springframework.ai.vectorstore.SearchRequest;
+import org.springframework.ai.vectorstore.filter.Filter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.sql.DataSource;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntConsumer;
+import java.util.regex.Pattern;
+
+/**
+ * The chunk index in PostgreSQL with pgvector: the store to scale out with, since every instance of the service
+ * reads and writes the same table (Lucene's index is one writer's folder).
+ *
+ * <p>One row per chunk: the passage, the text both legs index, the full metadata ({@code jsonb}, types kept), the
+ * string metadata as {@code keywords} ({@code jsonb}, every key an array, GIN-indexed: {@link SqlFilters}), the unit
+ * vector ({@code vector(n)}, HNSW with cosine distance) and a generated {@code tsvector} (GIN).
+ *
+ * <p>The legs: kNN over the HNSW index, and PostgreSQL full-text search ranked by {@code ts_rank_cd} (any of the
+ * query's stemmed terms, like the Lucene leg's OR query). That is <em>not</em> BM25 (no inverse document frequency,
+ * no length saturation), but it keeps a search, a write and a delete inside one database and one transaction, which
+ * is the point of this store; the two rankings are fused by reciprocal rank exactly as on Lucene.
+ *
+ * <p>The access filter is a WHERE clause of both legs. A filtered HNSW scan in pgvector visits only
+ * {@code hnsw.ef_search} candidates and would return fewer than k when the filter is selective, so each search sets
+ * {@code hnsw.iterative_scan = relaxed_order} (pgvector 0.8) and scans on until enough rows pass; results are re-sorted
+ * by distance afterwards. Both legs and the row fetch run in one REPEATABLE READ transaction, so a search sees
+ * one snapshot: a concurrent {@link #replace} (one transaction: delete, then insert) is seen whole or not at all.
+ */
+public final class PgVectorChunkIndex implements ChunkIndex {
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<LinkedHashMap<String, Object>> METADATA = new TypeReference<>() {
+    };
+
+    private final EmbeddingModel embeddingModel;
+    private final HybridSearchSettings settings;
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate writes;
+    private final TransactionTemplate reads;
+    private final String table;
+    private final int efSearch;
+
+    /**
+     * @param table    the chunk table, created with its indexes when missing (and the {@code vector} extension, which
+     *                 needs a role allowed to create it, or a database where it already exists)
+     * @param efSearch HNSW candidates per scan step ({@code hnsw.ef_search}); raised to the leg's candidate count
+     */
+    public PgVectorChunkIndex(DataSource dataSource, EmbeddingModel embeddingModel, HybridSearchSettings settings,
+                              String table, int efSearch) {
+        if (!IDENTIFIER.matcher(table).matches()) {
+            throw new IllegalArgumentException("pgvector table must be a plain lower-case SQL name, not '" + table + "'");
+        }
+        this.embeddingModel = embeddingModel;
+        this.settings = settings;
+        this.jdbc = new JdbcTemplate(dataSource);
+        DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
+        this.writes = new TransactionTemplate(transactions);
+        this.reads = new TransactionTemplate(transactions);
+        this.reads.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.reads.setReadOnly(true);
+        this.table = table;
+        this.efSearch = efSearch;
+        createSchema(embeddingModel.dimensions());
+    }
+
+    private void createSchema(int dimensions) {
+        jdbc.execute("create extension if not exists vector");
+        jdbc.execute("create table if not exists " + table + " ("
+                + "id text primary key, text text not null, content text not null, metadata jsonb not null, "
+                + "keywords jsonb not null, embedding vector(" + dimensions + ") not null, "
+                + "tsv tsvector generated always as (to_tsvector('english', content)) stored)");
+        jdbc.execute("create index if not exists " + table + "_hnsw on " + table + " using hnsw (embedding vector_cosine_ops)");
+        jdbc.execute("create index if not exists " + table + "_tsv on " + table + " using gin (tsv)");
+        jdbc.execute("create index if not exists " + table + "_keywords on " + table + " using gin (keywords jsonb_path_ops)");
+    }
+
+    @Override
+    public PreparedChunks prepare(List<Document> documents, IntConsumer progress) {
+        return ChunkIndex.embed(embeddingModel, settings.embeddingBatchSize(), documents, progress);
+    }
+
+    @Override
+    public void replace(Filter.Expression remove, PreparedChunks chunks) {
+        writes.executeWithoutResult(status -> {
+            if (remove != null) {
+                SqlFilters.Condition where = SqlFilters.toCondition(remove, "keywords");
+                jdbc.update("delete from " + table + " where " + where.sql(), where.parameters().toArray());
+            }
+            List<Object[]> rows = chunks.chunks().stream().map(PgVectorChunkIndex::row).toList();
+            jdbc.batchUpdate("insert into " + table + " (id, text, content, metadata, keywords, embedding) "
+                    + "values (?, ?, ?, cast(? as jsonb), cast(? as jsonb), cast(? as vector)) on conflict (id) do update set "
+                    + "text = excluded.text, content = excluded.content, metadata = excluded.metadata, "
+                    + "keywords = excluded.keywords, embedding = excluded.embedding", rows);
+        });
+    }
+
+    @Override
+    public void delete(List<String> ids) {
+        writes.executeWithoutResult(status -> jdbc.update(connection -> {
+            var statement = connection.prepareStatement("delete from " + table + " where id = any(?)");
+            statement.setArray(1, connection.createArrayOf("text", ids.toArray()));
+            return statement;
+        }));
+    }
+
+    @Override
+    public void delete(Filter.Expression filter) {
+        replace(filter, new PreparedChunks(List.of()));
+    }
+
+    @Override
+    public int count(Filter.Expression filter) {
+        SqlFilters.Condition where = SqlFilters.toCondition(filter, "keywords");
+        Integer count = jdbc.queryForObject("select count(*) from " + table + " where " + where.sql(), Integer.class,
+                where.parameters().toArray());
+        return count == null ? 0 : count;
+    }
+
+    @Override
+    public int size() {
+        Integer count = jdbc.queryForObject("select count(*) from " + table, Integer.class);
+        return count == null ? 0 : count;
+    }
+
+    @Override
+    public Optional<Document> find(String id, Filter.Expression filter) {
+        SqlFilters.Condition where = SqlFilters.toCondition(filter, "keywords");
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(id);
+        parameters.addAll(where.parameters());
+        return jdbc.query("select id, text, metadata, cast(embedding as real[]) as vector from " + table
+                + " where id = ? and " + where.sql(), (rs, n) -> document(rs, 0), parameters.toArray()).stream().findFirst();
+    }
+
+    @Override
+    public List<Document> similaritySearch(SearchRequest request, Legs legs) {
+        String query = request.getQuery();
+        int topK = request.getTopK();
+        if (query == null || query.isBlank() || topK < 1) {
+            return List.of();
+        }
+        SqlFilters.Condition where = request.hasFilterExpression()
+                ? SqlFilters.toCondition(request.getFilterExpression(), "keywords")
+                : new SqlFilters.Condition("true", List.of());
+        int candidates = settings.candidates(topK);
+        String queryVector = legs == Legs.LEXICAL_ONLY ? null : vectorLiteral(ChunkIndex.unitLength(embeddingModel.embed(query)));
+        return reads.execute(status -> {
+            List<String> lexical = legs == Legs.VECTOR_ONLY ? List.of() : lexical(query, where, candidates);
+            List<String> semantic = legs == Legs.LEXICAL_ONLY ? List.of()
+                    : semantic(queryVector, where, candidates, request.getSimilarityThreshold());
+            return fuse(topK, lexical, semantic);
+        });
+    }
+
+    private List<String> lexical(String query, SqlFilters.Condition where, int candidates) {
+        // the query's stemmed lexemes OR-ed (no query syntax: user text can never be a syntax error)
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(query);
+        parameters.addAll(where.parameters());
+        parameters.add(candidates);
+        return jdbc.queryForList("with q as (select to_tsquery('simple', coalesce(string_agg('''' || replace(lexeme, '''', '''''')"
+                + " || '''', ' | '), '')) as terms from unnest(tsvector_to_array(to_tsvector('english', ?))) as lexeme"
+                + " where position(chr(92) in lexeme) = 0)"
+                + " select id from " + table + ", q where tsv @@ q.terms and " + where.sql()
+                + " order by ts_rank_cd(tsv, q.terms) desc, id limit ?", String.class, parameters.toArray());
+    }
+
+    private List<String> semantic(String vector, SqlFilters.Condition where, int candidates, double threshold) {
+        jdbc.queryForObject("select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
+                (rs, n) -> null, String.valueOf(Math.min(1000, Math.max(efSearch, candidates))));
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(vector);
+        parameters.addAll(where.parameters());
+        parameters.add(candidates);
+        // Lucene's DOT_PRODUCT score on unit vectors is (1 + cosine) / 2 = 1 - distance / 2: the same threshold scale
+        return jdbc.query("with nearest as materialized (select id, embedding <=> cast(? as vector) as distance from " + table
+                + " where " + where.sql() + " order by distance limit ?) select id, distance from nearest order by distance",
+                (rs, n) -> 1 - rs.getDouble("distance") / 2 >= threshold ? rs.getString("id") : null, parameters.toArray())
+                .stream().filter(java.util.Objects::nonNull).toList();
+    }
+
+    /** Reciprocal rank fusion by id, then the winners' rows in fused order with each leg's rank in their metadata. */
+    private List<Document> fuse(int topK, List<String> lexical, List<String> semantic) {
+        Map<String, Integer> lexicalRanks = ranks(lexical);
+        Map<String, Integer> vectorRanks = ranks(semantic);
+        Map<String, Double> scores = new HashMap<>();
+        lexicalRanks.forEach((id, rank) -> scores.merge(id, 1.0 / (settings.rrfK() + rank), Double::sum));
+        vectorRanks.forEach((id, rank) -> scores.merge(id, 1.0 / (settings.rrfK() + rank), Double::sum));
+        List<String> winners = scores.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(topK).map(Map.Entry::getKey).toList();
+        if (winners.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Document> rows = new HashMap<>();
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("select id, text, metadata, cast(embedding as real[]) as vector from "
+                    + table + " where id = any(?)");
+            statement.setArray(1, connection.createArrayOf("text", winners.toArray()));
+            return statement;
+        }, rs -> {
+            Document row = document(rs, 0);
+            rows.put(row.getId(), row);
+        });
+        List<Document> fused = new ArrayList<>(winners.size());
+        for (String id : winners) {
+            Document row = rows.get(id);
+            Map<String, Object> metadata = new LinkedHashMap<>(row.getMetadata());
+            if (lexicalRanks.containsKey(id)) {
+                metadata.put(LEXICAL_RANK, lexicalRanks.get(id));
+            }
+            if (vectorRanks.containsKey(id)) {
+                metadata.put(VECTOR_RANK, vectorRanks.get(id));
+            }
+            fused.add(Document.builder().id(id).text(row.getText()).metadata(metadata).score(scores.get(id)).build());
+        }
+        return fused;
+    }
+
+    private static Map<String, Integer> ranks(List<String> ids) {
+        Map<String, Integer> ranks = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            ranks.putIfAbsent(ids.get(i), i + 1);
+        }
+        return ranks;
+    }
+
+    private static Document document(ResultSet rs, double score) throws SQLException {
+        Map<String, Object> metadata = JSON.readValue(rs.getString("metadata"), METADATA);
+        float[] vector = floats(rs.getArray("vector"));
+        if (vector != null) {
+            metadata.put(EMBEDDING, vector);
+        }
+        return Document.builder().id(rs.getString("id")).text(rs.getString("text")).metadata(metadata).score(score).build();
+    }
+
+    private static float[] floats(Array array) throws SQLException {
+        if (array == null) {
+            return null;
+        }
+        Object[] values = (Object[]) array.getArray();
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = ((Number) values[i]).floatValue();
+        }
+        return floats;
+    }
+
+    private static Object[] row(PreparedChunk chunk) {
+        Document document = chunk.document();
+        Map<String, List<String>> keywords = new LinkedHashMap<>();
+        document.getMetadata().forEach((key, value) -> {
+            switch (value) {
+                case String text -> keywords.put(key, List.of(text));
+                case List<?> values -> keywords.put(key, values.stream().map(String::valueOf).toList());
+                default -> { } // numbers and the rest are returned, not filtered on (as on Lucene)
+            }
+        });
+        return new Object[] {document.getId(), document.getText() == null ? "" : document.getText(), chunk.content(),
+                JSON.writeValueAsString(document.getMetadata()), JSON.writeValueAsString(keywords), vectorLiteral(chunk.vector())};
+    }
+
+    private static String vectorLiteral(float[] vector) {
+        StringBuilder literal = new StringBuilder(vector.length * 12).append('[');
+        for (int i = 0; i < vector.length; i++) {
+            if (i > 0) {
+                literal.append(',');
+            }
+            literal.append(vector[i]);
+        }
+        return literal.append(']').toString();
+    }
+}
