@@ -29,6 +29,8 @@ import dev.genaiplatform.gateway.token.InternalTokenFilter;
 import dev.genaiplatform.gateway.token.InternalTokenIssuer;
 import dev.genaiplatform.gateway.token.SigningKeyHandler;
 import dev.genaiplatform.gateway.token.SigningKeyRing;
+import dev.genaiplatform.gateway.token.SharedSigningKeyRing;
+import dev.genaiplatform.gateway.token.SigningKeys;
 import dev.genaiplatform.gateway.ui.WebUi;
 import dev.genaiplatform.gateway.validation.ChatRequestValidationFilter;
 import dev.genaiplatform.gateway.validation.ChatRequestValidator;
@@ -163,23 +165,36 @@ class GatewayConfiguration {
         return new TokenBudgetFilter(new BudgetLedger(redis), properties.budget(), meters, Clock.systemUTC());
     }
 
-    /** Keys rotate on schedule; never twice within a token's life (deadline + skew), or live tokens would fail. */
+    /**
+     * Keys rotate on schedule; never twice within a token's life (deadline + skew), or live tokens would fail.
+     * With a key-encryption secret every instance shares one ring in PostgreSQL (after Flyway); without, this
+     * instance keeps its own in memory.
+     */
     @Bean
-    SigningKeyRing signingKeyRing(PlatformGatewayProperties properties, HttpClientProperties httpClient) {
-        return new SigningKeyRing(properties.token().rotationInterval(),
-                httpClient.getResponseTimeout().plus(properties.token().expirySkew()), Clock.systemUTC());
+    @DependsOn("flywayInitializer")
+    SigningKeys signingKeys(PlatformGatewayProperties properties, HttpClientProperties httpClient, DataSource dataSource,
+            PlatformTransactionManager transactions) {
+        PlatformGatewayProperties.TokenProperties token = properties.token();
+        java.time.Duration longestTokenLife = httpClient.getResponseTimeout().plus(token.expirySkew());
+        if (token.sharedKeys()) {
+            return new SharedSigningKeyRing(JdbcClient.create(dataSource), new TransactionTemplate(transactions),
+                    token.keyEncryptionSecret(), token.rotationInterval(), longestTokenLife, token.refreshInterval());
+        }
+        org.slf4j.LoggerFactory.getLogger(GatewayConfiguration.class).info("Signing keys are this instance's own, in "
+                + "memory (no platform.gateway.token.key-encryption-secret): run one gateway instance, or set it");
+        return new SigningKeyRing(token.rotationInterval(), longestTokenLife, Clock.systemUTC());
     }
 
     /** A request's deadline is the gateway's own response timeout: past it the gateway has given up anyway. */
     @Bean
-    InternalTokenFilter internalTokenFilter(SigningKeyRing keys, PlatformGatewayProperties properties,
+    InternalTokenFilter internalTokenFilter(SigningKeys keys, PlatformGatewayProperties properties,
             HttpClientProperties httpClient) {
         return new InternalTokenFilter(new InternalTokenIssuer(keys, httpClient.getResponseTimeout(),
                 properties.token().expirySkew(), Clock.systemUTC()));
     }
 
     @Bean
-    RouterFunction<ServerResponse> gatewayRoutes(SigningKeyRing keys, ApiKeyStore store, ApiKeyRevocations revocations) {
+    RouterFunction<ServerResponse> gatewayRoutes(SigningKeys keys, ApiKeyStore store, ApiKeyRevocations revocations) {
         ModelListHandler models = new ModelListHandler();
         SigningKeyHandler signingKeys = new SigningKeyHandler(keys);
         TenantAdminHandler admin = new TenantAdminHandler(store, revocations);

@@ -87,6 +87,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "platform.gateway.client.read-timeout=5s",
         "platform.gateway.client.request-timeout=8s",
         "platform.gateway.token.expiry-skew=1s",
+        // every instance in these tests shares one signing-key ring in PostgreSQL, as replicas in production do
+        "platform.gateway.token.key-encryption-secret=" + GatewayTestSupport.SIGNING_KEY_SECRET,
+        "platform.gateway.token.refresh-interval=200ms",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
         "platform.gateway.upstream-idle-timeout=3s" })
 @EmbeddedKafka(partitions = 1, topics = Topics.GATEWAY_API_KEY_REVOKED,
@@ -94,6 +97,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 abstract class GatewayTestSupport {
 
     static final String DEMO_KEY = "demo-test-key";
+
+    /** Seals the shared signing keys; a test value, the launcher generates the real one. */
+    static final String SIGNING_KEY_SECRET = "test-signing-key-secret-0123456789abcdef";
 
     static final String ADMIN_KEY = "admin-test-key";
 
