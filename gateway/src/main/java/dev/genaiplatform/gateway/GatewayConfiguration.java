@@ -194,10 +194,11 @@ class GatewayConfiguration {
     }
 
     @Bean
-    RouterFunction<ServerResponse> gatewayRoutes(SigningKeys keys, ApiKeyStore store, ApiKeyRevocations revocations) {
+    RouterFunction<ServerResponse> gatewayRoutes(SigningKeys keys, ApiKeyStore store, ApiKeyRevocations revocations,
+            ApiKeyCache cache, PlatformGatewayProperties properties) {
         ModelListHandler models = new ModelListHandler();
         SigningKeyHandler signingKeys = new SigningKeyHandler(keys);
-        TenantAdminHandler admin = new TenantAdminHandler(store, revocations);
+        TenantAdminHandler admin = new TenantAdminHandler(store, revocations, cache, properties.budget());
         return RouterFunctions.route()
             .GET("/v1/models", models::list)
             .add(WebUi.routes())
@@ -205,6 +206,8 @@ class GatewayConfiguration {
             .add(RouterFunctions.route()
                 .POST("/api/admin/signing-keys/rotate", signingKeys::rotate)
                 .POST("/api/admin/tenants", admin::createTenant)
+                .GET("/api/admin/tenants/{tenant}", admin::getTenant)
+                .PUT("/api/admin/tenants/{tenant}/limits", admin::updateLimits)
                 .GET("/api/admin/tenants/{tenant}/keys", admin::listKeys)
                 .POST("/api/admin/tenants/{tenant}/keys", admin::issueKey)
                 .POST("/api/admin/keys/{id}/rotate", admin::rotateKey)

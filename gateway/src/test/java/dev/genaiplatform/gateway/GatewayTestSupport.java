@@ -83,6 +83,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "platform.gateway.tenants.pricey.keys.app.api-key=" + GatewayTestSupport.PRICEY_KEY,
         "platform.gateway.tenants.pricey.keys.app.scopes=chat",
         "platform.gateway.budget.tenants.pricey.cost-per-month=0.001",
+        // the operator's key: the admin tests make many calls in a row
+        "platform.gateway.tenants.platform.rate-limit.replenish-rate=1000",
+        "platform.gateway.tenants.platform.rate-limit.burst-capacity=2000",
         "platform.gateway.client.max-concurrent-streams=1",
         "platform.gateway.client.read-timeout=5s",
         "platform.gateway.client.request-timeout=8s",
