@@ -150,13 +150,19 @@ public final class TenantAdminHandler {
         if (tenant.budget().costPerMonthMicros() == null) {
             inherited.add("cost_per_month");
         }
-        BigDecimal cost = tenant.budget().costPerMonthMicros() != null
-                ? BigDecimal.valueOf(tenant.budget().costPerMonthMicros(), 6).stripTrailingZeros()
-                : BigDecimal.valueOf(effective.costPerMonth()).stripTrailingZeros();
+        BigDecimal cost = plain(tenant.budget().costPerMonthMicros() != null
+                ? BigDecimal.valueOf(tenant.budget().costPerMonthMicros(), 6)
+                : BigDecimal.valueOf(effective.costPerMonth()));
         return new TenantView(tenant.id(), record.models(),
                 new RateLimitView(limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens(), requestsPerMinute,
                         limit.burst()),
                 new BudgetView(effective.tokensPerMinute(), effective.tokensPerDay(), cost, inherited));
+    }
+
+    /** 100, not 1E+2: a JSON reader shows it as written. */
+    private static BigDecimal plain(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     private static Mono<byte[]> body(ServerRequest request) {
