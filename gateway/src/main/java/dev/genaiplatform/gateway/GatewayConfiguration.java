@@ -13,6 +13,8 @@ import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.ClientProperties;
 import dev.genaiplatform.gateway.models.ModelListHandler;
 import dev.genaiplatform.gateway.observability.RequestIdFilter;
+import dev.genaiplatform.gateway.observability.TraceIdFilter;
+import dev.genaiplatform.gateway.observability.UntrustedTraceContext;
 import dev.genaiplatform.gateway.problem.ProblemDetailExceptionHandler;
 import dev.genaiplatform.gateway.ratelimit.ApiKeyRateLimitFilter;
 import dev.genaiplatform.gateway.ratelimit.ConcurrentStreamLimitFilter;
@@ -113,6 +115,17 @@ class GatewayConfiguration {
     @Bean
     RequestIdFilter requestIdFilter() {
         return new RequestIdFilter();
+    }
+
+    @Bean
+    TraceIdFilter traceIdFilter() {
+        return new TraceIdFilter();
+    }
+
+    /** Applied to the whole HTTP handler by WebHttpHandlerBuilder, before the server observation starts. */
+    @Bean
+    UntrustedTraceContext untrustedTraceContext() {
+        return new UntrustedTraceContext();
     }
 
     @Bean

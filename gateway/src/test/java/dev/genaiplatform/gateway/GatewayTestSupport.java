@@ -87,6 +87,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "platform.gateway.tenants.platform.rate-limit.replenish-rate=1000",
         "platform.gateway.tenants.platform.rate-limit.burst-capacity=2000",
         "platform.gateway.client.max-concurrent-streams=1",
+        // every request traced, as the launcher's test runs do (production samples 10 %)
+        "management.tracing.sampling.probability=1.0",
         "platform.gateway.client.read-timeout=5s",
         "platform.gateway.client.request-timeout=8s",
         "platform.gateway.token.expiry-skew=1s",
