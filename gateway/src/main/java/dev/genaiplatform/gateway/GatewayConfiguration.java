@@ -10,6 +10,7 @@ import dev.genaiplatform.gateway.admin.TenantAdminHandler;
 import dev.genaiplatform.gateway.budget.BudgetLedger;
 import dev.genaiplatform.gateway.budget.TokenBudgetFilter;
 import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
+import dev.genaiplatform.gateway.messaging.TenantLimitChanges;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.ClientProperties;
 import dev.genaiplatform.gateway.models.ModelListHandler;
 import dev.genaiplatform.gateway.observability.RequestIdFilter;
@@ -101,6 +102,11 @@ class GatewayConfiguration {
     @Bean
     ApiKeyRevocations apiKeyRevocations(ApiKeyCache cache, KafkaTemplate<String, Object> kafka) {
         return new ApiKeyRevocations(cache, kafka);
+    }
+
+    @Bean
+    TenantLimitChanges tenantLimitChanges(ApiKeyCache cache, KafkaTemplate<String, Object> kafka) {
+        return new TenantLimitChanges(cache, kafka);
     }
 
     /** A configured key whose value changed replaced the old one at start: tell the other instances. */
@@ -208,10 +214,10 @@ class GatewayConfiguration {
 
     @Bean
     RouterFunction<ServerResponse> gatewayRoutes(SigningKeys keys, ApiKeyStore store, ApiKeyRevocations revocations,
-            ApiKeyCache cache, PlatformGatewayProperties properties) {
+            TenantLimitChanges limitChanges, PlatformGatewayProperties properties) {
         ModelListHandler models = new ModelListHandler();
         SigningKeyHandler signingKeys = new SigningKeyHandler(keys);
-        TenantAdminHandler admin = new TenantAdminHandler(store, revocations, cache, properties.budget());
+        TenantAdminHandler admin = new TenantAdminHandler(store, revocations, limitChanges, properties.budget());
         return RouterFunctions.route()
             .GET("/v1/models", models::list)
             .add(WebUi.routes())

@@ -54,7 +54,7 @@ class AdminApiFuzzIT {
 
     @BeforeContainer
     static void start() {
-        broker = new EmbeddedKafkaKraftBroker(1, 1, Topics.GATEWAY_API_KEY_REVOKED);
+        broker = new EmbeddedKafkaKraftBroker(1, 1, Topics.GATEWAY_API_KEY_REVOKED, Topics.GATEWAY_TENANT_LIMITS_CHANGED);
         broker.afterPropertiesSet();
         gateway = new SecondGateway(broker.getBrokersAsString(),
                 "--platform.gateway.tenants.platform.rate-limit.replenish-rate=100000",

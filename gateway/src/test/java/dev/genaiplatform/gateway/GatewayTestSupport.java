@@ -97,7 +97,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "platform.gateway.token.refresh-interval=200ms",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
         "platform.gateway.upstream-idle-timeout=3s" })
-@EmbeddedKafka(partitions = 1, topics = Topics.GATEWAY_API_KEY_REVOKED,
+@EmbeddedKafka(partitions = 1, topics = { Topics.GATEWAY_API_KEY_REVOKED, Topics.GATEWAY_TENANT_LIMITS_CHANGED },
         bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 abstract class GatewayTestSupport {
 

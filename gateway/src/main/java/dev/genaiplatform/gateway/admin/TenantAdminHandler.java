@@ -12,9 +12,9 @@ import dev.genaiplatform.gateway.PlatformGatewayProperties.BudgetProperties;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.TenantBudget;
 import dev.genaiplatform.gateway.budget.TenantBudgets;
 import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
+import dev.genaiplatform.gateway.messaging.TenantLimitChanges;
 import dev.genaiplatform.gateway.problem.Problems;
 import dev.genaiplatform.gateway.tenant.ApiKey;
-import dev.genaiplatform.gateway.tenant.ApiKeyCache;
 import dev.genaiplatform.gateway.tenant.ApiKeyStore;
 import dev.genaiplatform.gateway.tenant.ApiKeyStore.IssuedKey;
 import dev.genaiplatform.gateway.tenant.ApiKeyStore.TenantRecord;
@@ -30,9 +30,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * The admin API for tenants, their limits and their keys (scope {@code admin}, under {@code /api/admin}). Bodies
  * are read strictly ({@link AdminRequests}) and refused whole before anything is written. A key is shown once, in
  * the answer that issues it; listings show ids, names, scopes and models only. Revoking (or rotating) takes effect
- * on this instance at once and on every other within about a second ({@link ApiKeyRevocations}); a change of a
- * tenant's limits takes effect here at once and on other instances when their key cache entries expire
- * ({@code key-cache-ttl}).
+ * on this instance at once and on every other within about a second ({@link ApiKeyRevocations}), and so does a
+ * change of a tenant's limits ({@link TenantLimitChanges}).
  */
 public final class TenantAdminHandler {
 
@@ -40,14 +39,15 @@ public final class TenantAdminHandler {
 
     private final ApiKeyRevocations revocations;
 
-    private final ApiKeyCache cache;
+    private final TenantLimitChanges limitChanges;
 
     private final BudgetProperties budgets;
 
-    public TenantAdminHandler(ApiKeyStore store, ApiKeyRevocations revocations, ApiKeyCache cache, BudgetProperties budgets) {
+    public TenantAdminHandler(ApiKeyStore store, ApiKeyRevocations revocations, TenantLimitChanges limitChanges,
+            BudgetProperties budgets) {
         this.store = store;
         this.revocations = revocations;
-        this.cache = cache;
+        this.limitChanges = limitChanges;
         this.budgets = budgets;
     }
 
@@ -83,7 +83,7 @@ public final class TenantAdminHandler {
                 return blocking(() -> store.updateLimits(tenant, change.rateLimit(), change.budget()));
             }))
             .flatMap(updated -> updated.map(record -> {
-                cache.evictTenant(tenant);
+                limitChanges.changed(tenant, actor(request));
                 return ServerResponse.ok().bodyValue(view(record));
             }).orElseGet(() -> Mono.error(noTenant(tenant))));
     }
