@@ -74,6 +74,8 @@ public final class Topics {
 
     /** {@link dev.genaiplatform.contracts.gateway.ApiKeyRevokedEvent}: every gateway instance drops the key at once. */
     public static final String GATEWAY_API_KEY_REVOKED = "gateway.api-key-revoked.v1";
+    /** {@link dev.genaiplatform.contracts.gateway.TenantLimitsChangedEvent}: every gateway instance rereads the tenant's limits. */
+    public static final String GATEWAY_TENANT_LIMITS_CHANGED = "gateway.tenant-limits-changed.v1";
 
     /** Topics that carry commands or events; each has a dead-letter twin, see {@link #deadLetter(String)}. */
     public static final List<String> ALL = List.of(
@@ -84,7 +86,8 @@ public final class Topics {
             TOOLS_INVOKE, TOOLS_INVOKED, TOOLS_CALL_STATUS, TOOLS_CALL_STATUS_REPORTED,
             TOOLS_APPROVAL_REQUESTED, TOOLS_DECIDE_APPROVAL, TOOLS_APPROVAL_DECIDED, TOOLS_TOOL_CALLED,
             CHAT_COMPLETION_RECORDED, CHAT_BATCH_LINE_QUEUED,
-            GATEWAY_API_KEY_REVOKED);
+            GATEWAY_API_KEY_REVOKED,
+            GATEWAY_TENANT_LIMITS_CHANGED);
 
     private static final String DEAD_LETTER_SUFFIX = ".dlt";
 

@@ -1,7 +1,9 @@
 package dev.genaiplatform.contracts;
 
+import dev.genaiplatform.contracts.chat.BatchLineQueuedCommand;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.contracts.gateway.ApiKeyRevokedEvent;
+import dev.genaiplatform.contracts.gateway.TenantLimitsChangedEvent;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
 import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
@@ -60,8 +62,9 @@ class WireFormatTests {
             Map.entry(Topics.TOOLS_APPROVAL_DECIDED, ToolApprovalDecidedEvent.class),
             Map.entry(Topics.TOOLS_TOOL_CALLED, ToolCalledEvent.class),
             Map.entry(Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class),
-            Map.entry(Topics.CHAT_BATCH_LINE_QUEUED, dev.genaiplatform.contracts.chat.BatchLineQueuedCommand.class),
-            Map.entry(Topics.GATEWAY_API_KEY_REVOKED, ApiKeyRevokedEvent.class));
+            Map.entry(Topics.CHAT_BATCH_LINE_QUEUED, BatchLineQueuedCommand.class),
+            Map.entry(Topics.GATEWAY_API_KEY_REVOKED, ApiKeyRevokedEvent.class),
+            Map.entry(Topics.GATEWAY_TENANT_LIMITS_CHANGED, TenantLimitsChangedEvent.class));
 
     private final JsonMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

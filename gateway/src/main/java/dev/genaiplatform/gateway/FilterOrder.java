@@ -14,6 +14,9 @@ public final class FilterOrder {
     /** Gives every request an id first, so that even a 404 or a 401 can be traced. */
     public static final int REQUEST_ID = -500;
 
+    /** Right after the request id: the trace id goes on every answer, a 404 for a strange path included. */
+    public static final int TRACE_ID = -490;
+
     public static final int CANONICAL_PATH = -450;
 
     public static final int AUTHENTICATION = -400;

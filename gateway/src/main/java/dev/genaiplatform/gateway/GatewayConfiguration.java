@@ -10,9 +10,12 @@ import dev.genaiplatform.gateway.admin.TenantAdminHandler;
 import dev.genaiplatform.gateway.budget.BudgetLedger;
 import dev.genaiplatform.gateway.budget.TokenBudgetFilter;
 import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
+import dev.genaiplatform.gateway.messaging.TenantLimitChanges;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.ClientProperties;
 import dev.genaiplatform.gateway.models.ModelListHandler;
 import dev.genaiplatform.gateway.observability.RequestIdFilter;
+import dev.genaiplatform.gateway.observability.TraceIdFilter;
+import dev.genaiplatform.gateway.observability.UntrustedTraceContext;
 import dev.genaiplatform.gateway.problem.ProblemDetailExceptionHandler;
 import dev.genaiplatform.gateway.ratelimit.ApiKeyRateLimitFilter;
 import dev.genaiplatform.gateway.ratelimit.ConcurrentStreamLimitFilter;
@@ -29,6 +32,8 @@ import dev.genaiplatform.gateway.token.InternalTokenFilter;
 import dev.genaiplatform.gateway.token.InternalTokenIssuer;
 import dev.genaiplatform.gateway.token.SigningKeyHandler;
 import dev.genaiplatform.gateway.token.SigningKeyRing;
+import dev.genaiplatform.gateway.token.SharedSigningKeyRing;
+import dev.genaiplatform.gateway.token.SigningKeys;
 import dev.genaiplatform.gateway.ui.WebUi;
 import dev.genaiplatform.gateway.validation.ChatRequestValidationFilter;
 import dev.genaiplatform.gateway.validation.ChatRequestValidator;
@@ -99,6 +104,11 @@ class GatewayConfiguration {
         return new ApiKeyRevocations(cache, kafka);
     }
 
+    @Bean
+    TenantLimitChanges tenantLimitChanges(ApiKeyCache cache, KafkaTemplate<String, Object> kafka) {
+        return new TenantLimitChanges(cache, kafka);
+    }
+
     /** A configured key whose value changed replaced the old one at start: tell the other instances. */
     @Bean
     ApplicationRunner announceReplacedKeys(SeededKeys seeded, ApiKeyRevocations revocations) {
@@ -111,6 +121,17 @@ class GatewayConfiguration {
     @Bean
     RequestIdFilter requestIdFilter() {
         return new RequestIdFilter();
+    }
+
+    @Bean
+    TraceIdFilter traceIdFilter() {
+        return new TraceIdFilter();
+    }
+
+    /** Applied to the whole HTTP handler by WebHttpHandlerBuilder, before the server observation starts. */
+    @Bean
+    UntrustedTraceContext untrustedTraceContext() {
+        return new UntrustedTraceContext();
     }
 
     @Bean
@@ -163,26 +184,40 @@ class GatewayConfiguration {
         return new TokenBudgetFilter(new BudgetLedger(redis), properties.budget(), meters, Clock.systemUTC());
     }
 
-    /** Keys rotate on schedule; never twice within a token's life (deadline + skew), or live tokens would fail. */
+    /**
+     * Keys rotate on schedule; never twice within a token's life (deadline + skew), or live tokens would fail.
+     * With a key-encryption secret every instance shares one ring in PostgreSQL (after Flyway); without, this
+     * instance keeps its own in memory.
+     */
     @Bean
-    SigningKeyRing signingKeyRing(PlatformGatewayProperties properties, HttpClientProperties httpClient) {
-        return new SigningKeyRing(properties.token().rotationInterval(),
-                httpClient.getResponseTimeout().plus(properties.token().expirySkew()), Clock.systemUTC());
+    @DependsOn("flywayInitializer")
+    SigningKeys signingKeys(PlatformGatewayProperties properties, HttpClientProperties httpClient, DataSource dataSource,
+            PlatformTransactionManager transactions) {
+        PlatformGatewayProperties.TokenProperties token = properties.token();
+        java.time.Duration longestTokenLife = httpClient.getResponseTimeout().plus(token.expirySkew());
+        if (token.sharedKeys()) {
+            return new SharedSigningKeyRing(JdbcClient.create(dataSource), new TransactionTemplate(transactions),
+                    token.keyEncryptionSecret(), token.rotationInterval(), longestTokenLife, token.refreshInterval());
+        }
+        org.slf4j.LoggerFactory.getLogger(GatewayConfiguration.class).info("Signing keys are this instance's own, in "
+                + "memory (no platform.gateway.token.key-encryption-secret): run one gateway instance, or set it");
+        return new SigningKeyRing(token.rotationInterval(), longestTokenLife, Clock.systemUTC());
     }
 
     /** A request's deadline is the gateway's own response timeout: past it the gateway has given up anyway. */
     @Bean
-    InternalTokenFilter internalTokenFilter(SigningKeyRing keys, PlatformGatewayProperties properties,
+    InternalTokenFilter internalTokenFilter(SigningKeys keys, PlatformGatewayProperties properties,
             HttpClientProperties httpClient) {
         return new InternalTokenFilter(new InternalTokenIssuer(keys, httpClient.getResponseTimeout(),
                 properties.token().expirySkew(), Clock.systemUTC()));
     }
 
     @Bean
-    RouterFunction<ServerResponse> gatewayRoutes(SigningKeyRing keys, ApiKeyStore store, ApiKeyRevocations revocations) {
+    RouterFunction<ServerResponse> gatewayRoutes(SigningKeys keys, ApiKeyStore store, ApiKeyRevocations revocations,
+            TenantLimitChanges limitChanges, PlatformGatewayProperties properties) {
         ModelListHandler models = new ModelListHandler();
         SigningKeyHandler signingKeys = new SigningKeyHandler(keys);
-        TenantAdminHandler admin = new TenantAdminHandler(store, revocations);
+        TenantAdminHandler admin = new TenantAdminHandler(store, revocations, limitChanges, properties.budget());
         return RouterFunctions.route()
             .GET("/v1/models", models::list)
             .add(WebUi.routes())
@@ -190,6 +225,8 @@ class GatewayConfiguration {
             .add(RouterFunctions.route()
                 .POST("/api/admin/signing-keys/rotate", signingKeys::rotate)
                 .POST("/api/admin/tenants", admin::createTenant)
+                .GET("/api/admin/tenants/{tenant}", admin::getTenant)
+                .PUT("/api/admin/tenants/{tenant}/limits", admin::updateLimits)
                 .GET("/api/admin/tenants/{tenant}/keys", admin::listKeys)
                 .POST("/api/admin/tenants/{tenant}/keys", admin::issueKey)
                 .POST("/api/admin/keys/{id}/rotate", admin::rotateKey)
@@ -208,6 +245,13 @@ class GatewayConfiguration {
      * While Redis is unreachable Lettuce would queue each rate-limit check until the command timeout,
      * adding that timeout to every request; rejecting at once lets the fail-open (or fail-closed)
      * decision happen without delay. Lettuce keeps reconnecting in the background.
+     *
+     * <p>Lettuce's replies arrive on the one event-loop thread of its one connection, and a reactive chain goes on
+     * where its last signal came from: everything after the rate-limit check (validation, the budget script,
+     * signing the token, forwarding) runs on that thread. {@code publishOnScheduler(true)} would spread it over
+     * Lettuce's computation pool; measured side by side on 2 cores it bought 10 % more throughput at 32
+     * connections and cost 0.7 ms of sequential p50 (a thread hop per Redis reply), so it stays off here. On a
+     * gateway with more cores, where that one thread becomes the ceiling, switch it on.
      */
     @Bean
     LettuceClientOptionsBuilderCustomizer rejectRedisCommandsWhileDisconnected() {

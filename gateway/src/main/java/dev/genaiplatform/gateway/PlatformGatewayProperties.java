@@ -53,9 +53,27 @@ public record PlatformGatewayProperties(
      * @param rotationInterval how often the signing key is replaced ({@code rotation-interval}, default
      *     24h; 0 = only on {@code POST /api/admin/signing-keys/rotate}). The previous key stays in the JWK set
      *     until the next rotation, so tokens it signed still verify
+     * @param keyEncryptionSecret the secret that seals the private signing keys stored in PostgreSQL
+     *     ({@code key-encryption-secret}, env {@code GATEWAY_SIGNING_KEY_SECRET}, at least 32 characters). Set: every
+     *     instance on the database shares one key ring (the same secret on each). Empty: each instance keeps its own
+     *     ring in memory, which is only right for a single instance
+     * @param refreshInterval how often an instance rereads the shared ring ({@code refresh-interval}, default 5s):
+     *     bounds how long after a rotation on another instance this one still signs with the key before it
      */
     public record TokenProperties(@DefaultValue("60s") Duration expirySkew,
-            @DefaultValue("24h") Duration rotationInterval) {
+            @DefaultValue("24h") Duration rotationInterval, String keyEncryptionSecret,
+            @DefaultValue("5s") Duration refreshInterval) {
+
+        public boolean sharedKeys() {
+            return keyEncryptionSecret != null && !keyEncryptionSecret.isBlank();
+        }
+
+        /** Never print the secret, not even into a startup failure message. */
+        @Override
+        public String toString() {
+            return "TokenProperties[expirySkew=" + expirySkew + ", rotationInterval=" + rotationInterval
+                    + ", sharedKeys=" + sharedKeys() + ", refreshInterval=" + refreshInterval + "]";
+        }
     }
 
     /**

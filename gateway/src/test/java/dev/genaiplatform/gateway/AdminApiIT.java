@@ -107,6 +107,26 @@ class AdminApiIT extends GatewayTestSupport {
         System.out.printf("revocation reached the second instance after %d ms%n", (System.nanoTime() - revokedAt) / 1_000_000);
     }
 
+    @Test
+    void aChangeOfATenantsLimitsReachesAnotherGatewayInstanceThroughTheEvent() {
+        WebTestClient other = secondInstance();
+        createTenant("hooli");
+        String key = (String) issue("hooli", "{\"name\":\"app\",\"scopes\":[\"chat\"]}").get("key");
+        String chat = "{\"model\":\"sim-small\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        // the other instance now holds the key, and with it the tenant's limits, in its ten-minute cache
+        other.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+            .contentType(MediaType.APPLICATION_JSON).bodyValue(chat).exchange().expectStatus().isOk();
+
+        long changedAt = System.nanoTime();
+        admin().put().uri("/api/admin/tenants/hooli/limits").contentType(MediaType.APPLICATION_JSON)
+            .bodyValue("{\"budget\":{\"tokens_per_day\":50}}").exchange().expectStatus().isOk();
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> other.post()
+            .uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+            .contentType(MediaType.APPLICATION_JSON).bodyValue(chat).exchange().returnResult(String.class)
+            .getStatus().value() == 429);
+        System.out.printf("limit change reached the second instance after %d ms%n", (System.nanoTime() - changedAt) / 1_000_000);
+    }
+
     private WebTestClient secondInstance() {
         if (secondInstance == null) {
             secondInstance = new SecondGateway(broker.getBrokersAsString(), "--platform.gateway.key-cache-ttl=10m").awaitListening();

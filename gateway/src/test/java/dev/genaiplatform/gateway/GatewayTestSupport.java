@@ -83,17 +83,28 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "platform.gateway.tenants.pricey.keys.app.api-key=" + GatewayTestSupport.PRICEY_KEY,
         "platform.gateway.tenants.pricey.keys.app.scopes=chat",
         "platform.gateway.budget.tenants.pricey.cost-per-month=0.001",
+        // the operator's key: the admin tests make many calls in a row
+        "platform.gateway.tenants.platform.rate-limit.replenish-rate=1000",
+        "platform.gateway.tenants.platform.rate-limit.burst-capacity=2000",
         "platform.gateway.client.max-concurrent-streams=1",
+        // every request traced, as the launcher's test runs do (production samples 10 %)
+        "management.tracing.sampling.probability=1.0",
         "platform.gateway.client.read-timeout=5s",
         "platform.gateway.client.request-timeout=8s",
         "platform.gateway.token.expiry-skew=1s",
+        // every instance in these tests shares one signing-key ring in PostgreSQL, as replicas in production do
+        "platform.gateway.token.key-encryption-secret=" + GatewayTestSupport.SIGNING_KEY_SECRET,
+        "platform.gateway.token.refresh-interval=200ms",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
         "platform.gateway.upstream-idle-timeout=3s" })
-@EmbeddedKafka(partitions = 1, topics = Topics.GATEWAY_API_KEY_REVOKED,
+@EmbeddedKafka(partitions = 1, topics = { Topics.GATEWAY_API_KEY_REVOKED, Topics.GATEWAY_TENANT_LIMITS_CHANGED },
         bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 abstract class GatewayTestSupport {
 
     static final String DEMO_KEY = "demo-test-key";
+
+    /** Seals the shared signing keys; a test value, the launcher generates the real one. */
+    static final String SIGNING_KEY_SECRET = "test-signing-key-secret-0123456789abcdef";
 
     static final String ADMIN_KEY = "admin-test-key";
 

@@ -32,8 +32,15 @@ final class SecondGateway implements AutoCloseable {
                 // the same tenant configuration as the test's own gateway: every instance seeds the shared database
                 "--platform.gateway.tenants.demo.models=sim-small",
                 "--PLATFORM_DEMO_API_KEY=" + GatewayTestSupport.DEMO_KEY,
-                "--PLATFORM_ADMIN_API_KEY=" + GatewayTestSupport.ADMIN_KEY));
-        arguments.addAll(List.of(extraArguments));
+                "--PLATFORM_ADMIN_API_KEY=" + GatewayTestSupport.ADMIN_KEY,
+                "--platform.gateway.token.key-encryption-secret=" + GatewayTestSupport.SIGNING_KEY_SECRET,
+                "--platform.gateway.token.refresh-interval=200ms"));
+        // an extra argument replaces the default of the same name (two would be joined into "a,b")
+        for (String extra : extraArguments) {
+            String name = extra.substring(0, extra.indexOf('=') + 1);
+            arguments.removeIf(argument -> argument.startsWith(name));
+            arguments.add(extra);
+        }
         context = new SpringApplicationBuilder(GatewayApplication.class).run(arguments.toArray(String[]::new));
     }
 

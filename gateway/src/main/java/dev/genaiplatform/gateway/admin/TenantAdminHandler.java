@@ -1,20 +1,23 @@
 package dev.genaiplatform.gateway.admin;
 
+import java.math.BigDecimal;
 import java.net.URI;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.genaiplatform.contracts.problem.ProblemType;
-import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.gateway.PlatformGatewayProperties.BudgetProperties;
+import dev.genaiplatform.gateway.PlatformGatewayProperties.TenantBudget;
+import dev.genaiplatform.gateway.budget.TenantBudgets;
 import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
+import dev.genaiplatform.gateway.messaging.TenantLimitChanges;
 import dev.genaiplatform.gateway.problem.Problems;
 import dev.genaiplatform.gateway.tenant.ApiKey;
 import dev.genaiplatform.gateway.tenant.ApiKeyStore;
 import dev.genaiplatform.gateway.tenant.ApiKeyStore.IssuedKey;
+import dev.genaiplatform.gateway.tenant.ApiKeyStore.TenantRecord;
 import dev.genaiplatform.gateway.tenant.Tenant;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -24,83 +27,93 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The admin API for tenants and keys (scope {@code admin}, under {@code /api/admin}). A key is shown once, in
- * the answer that issues it; listings show ids, names, scopes and models only. Revoking (or rotating) takes
- * effect on this instance at once and on every other within about a second ({@link ApiKeyRevocations}).
+ * The admin API for tenants, their limits and their keys (scope {@code admin}, under {@code /api/admin}). Bodies
+ * are read strictly ({@link AdminRequests}) and refused whole before anything is written. A key is shown once, in
+ * the answer that issues it; listings show ids, names, scopes and models only. Revoking (or rotating) takes effect
+ * on this instance at once and on every other within about a second ({@link ApiKeyRevocations}), and so does a
+ * change of a tenant's limits ({@link TenantLimitChanges}).
  */
 public final class TenantAdminHandler {
-
-    private static final Pattern TENANT_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
-
-    private static final Pattern KEY_ID = Pattern.compile("[0-9a-f]{16}");
-
-    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
-
-    private static final Pattern NAME = Pattern.compile("[\\p{Alnum} ._:@-]{1,128}");
 
     private final ApiKeyStore store;
 
     private final ApiKeyRevocations revocations;
 
-    public TenantAdminHandler(ApiKeyStore store, ApiKeyRevocations revocations) {
+    private final TenantLimitChanges limitChanges;
+
+    private final BudgetProperties budgets;
+
+    public TenantAdminHandler(ApiKeyStore store, ApiKeyRevocations revocations, TenantLimitChanges limitChanges,
+            BudgetProperties budgets) {
         this.store = store;
         this.revocations = revocations;
+        this.limitChanges = limitChanges;
+        this.budgets = budgets;
     }
 
     /** {@code POST /api/admin/tenants}: 201, or 409 if the id is taken. */
     public Mono<ServerResponse> createTenant(ServerRequest request) {
-        return request.bodyToMono(NewTenant.class).switchIfEmpty(Mono.error(() -> invalid("body", "a JSON object is required")))
-            .flatMap(body -> {
-                String id = require(body.id(), TENANT_ID, "id");
-                List<String> models = models(body.models(), "models");
-                RateLimitBody limit = body.rateLimit();
-                if (limit == null || limit.replenishRate() == null || limit.burstCapacity() == null) {
-                    throw Problems.exception(ProblemType.MISSING_REQUIRED_PARAMETER,
-                            "rate_limit.replenish_rate and rate_limit.burst_capacity are required.", "rate_limit");
+        return body(request).map(AdminRequests::newTenant).flatMap(tenant -> blocking(() -> store.createTenant(tenant.id(),
+                tenant.models(), tenant.rateLimit(), tenant.budget()))
+            .flatMap(created -> created
+                    ? ServerResponse.created(URI.create("/api/admin/tenants/" + tenant.id())).bodyValue(view(
+                            new TenantRecord(new Tenant(tenant.id(), tenant.rateLimit(), tenant.budget()), tenant.models())))
+                    : Mono.error(Problems.exception(ProblemType.CONFLICT, "Tenant '" + tenant.id() + "' exists already."))));
+    }
+
+    /** {@code GET /api/admin/tenants/{tenant}}: models, rate limit and the budgets in force. */
+    public Mono<ServerResponse> getTenant(ServerRequest request) {
+        String tenant = AdminRequests.pathId(request.pathVariable("tenant"), AdminRequests.TENANT_ID, "tenant");
+        return blocking(() -> store.tenant(tenant)).flatMap(found -> found
+            .map(record -> ServerResponse.ok().bodyValue(view(record)))
+            .orElseGet(() -> Mono.error(noTenant(tenant))));
+    }
+
+    /**
+     * {@code PUT /api/admin/tenants/{tenant}/limits}: {@code rate_limit} replaces the bucket, each {@code budget}
+     * member present replaces that limit ({@code null}: back to configuration). 200 with the tenant as it is now.
+     */
+    public Mono<ServerResponse> updateLimits(ServerRequest request) {
+        String tenant = AdminRequests.pathId(request.pathVariable("tenant"), AdminRequests.TENANT_ID, "tenant");
+        return body(request).map(AdminRequests::limitsChange)
+            .flatMap(change -> blocking(() -> store.tenant(tenant)).flatMap(found -> {
+                if (found.isEmpty()) {
+                    return Mono.error(noTenant(tenant));
                 }
-                int requested = limit.requestedTokens() == null ? 1 : limit.requestedTokens();
-                if (limit.replenishRate() < 1 || limit.burstCapacity() < limit.replenishRate() || requested < 1
-                        || requested > limit.burstCapacity()) {
-                    throw invalid("rate_limit", "needs replenish_rate >= 1, burst_capacity >= replenish_rate and "
-                            + "requested_tokens between 1 and burst_capacity");
-                }
-                Tenant.RateLimit rateLimit = new Tenant.RateLimit(limit.replenishRate(), limit.burstCapacity(), requested);
-                return blocking(() -> store.createTenant(id, models, rateLimit)).flatMap(created -> created
-                        ? ServerResponse.created(URI.create("/api/admin/tenants/" + id))
-                            .bodyValue(new TenantView(id, models, body.rateLimit()))
-                        : Mono.error(Problems.exception(ProblemType.CONFLICT, "Tenant '" + id + "' exists already.")));
-            });
+                return blocking(() -> store.updateLimits(tenant, change.rateLimit(), change.budget()));
+            }))
+            .flatMap(updated -> updated.map(record -> {
+                limitChanges.changed(tenant, actor(request));
+                return ServerResponse.ok().bodyValue(view(record));
+            }).orElseGet(() -> Mono.error(noTenant(tenant))));
     }
 
     /** {@code GET /api/admin/tenants/{tenant}/keys}. */
     public Mono<ServerResponse> listKeys(ServerRequest request) {
-        String tenant = require(request.pathVariable("tenant"), TENANT_ID, "tenant");
+        String tenant = AdminRequests.pathId(request.pathVariable("tenant"), AdminRequests.TENANT_ID, "tenant");
         return blocking(() -> store.keys(tenant)).flatMap(keys -> ServerResponse.ok().bodyValue(new KeyList(keys)));
     }
 
     /** {@code POST /api/admin/tenants/{tenant}/keys}: 201 with the key, shown this once. */
     public Mono<ServerResponse> issueKey(ServerRequest request) {
-        String tenant = require(request.pathVariable("tenant"), TENANT_ID, "tenant");
-        return request.bodyToMono(NewKey.class).switchIfEmpty(Mono.error(() -> invalid("body", "a JSON object is required")))
-            .flatMap(body -> {
-                String name = require(body.name(), NAME, "name");
-                Set<String> scopes = scopes(body.scopes());
-                List<String> models = models(body.models(), "models");
-                return blocking(() -> store.tenantModels(tenant)).flatMap(tenantModels -> {
-                    if (tenantModels.isEmpty()) {
-                        return Mono.error(Problems.exception(ProblemType.NOT_FOUND, "No tenant '" + tenant + "'."));
-                    }
-                    if (!tenantModels.get().containsAll(models)) {
-                        return Mono.error(invalid("models", "must be a subset of the tenant's models " + tenantModels.get()));
-                    }
-                    return blocking(() -> store.issue(tenant, name, scopes, models)).flatMap(TenantAdminHandler::created);
-                });
-            });
+        String tenant = AdminRequests.pathId(request.pathVariable("tenant"), AdminRequests.TENANT_ID, "tenant");
+        return body(request).map(AdminRequests::newKey)
+            .flatMap(key -> blocking(() -> store.tenantModels(tenant)).flatMap(tenantModels -> {
+                if (tenantModels.isEmpty()) {
+                    return Mono.error(noTenant(tenant));
+                }
+                if (!tenantModels.get().containsAll(key.models())) {
+                    return Mono.error(AdminRequests.invalid("models", "must be a subset of the tenant's models "
+                            + tenantModels.get()));
+                }
+                return blocking(() -> store.issue(tenant, key.name(), key.scopes(), key.models()))
+                    .flatMap(TenantAdminHandler::created);
+            }));
     }
 
     /** {@code POST /api/admin/keys/{id}/rotate}: a new key with the same settings; the old one is revoked. */
     public Mono<ServerResponse> rotateKey(ServerRequest request) {
-        String keyId = require(request.pathVariable("id"), KEY_ID, "id");
+        String keyId = AdminRequests.pathId(request.pathVariable("id"), AdminRequests.KEY_ID, "id");
         return blocking(() -> store.rotate(keyId)).flatMap(issued -> issued
             .map(key -> {
                 revocations.revoked(new ApiKeyStore.RevokedKey(keyId, key.tenantId()), actor(request));
@@ -111,13 +124,53 @@ public final class TenantAdminHandler {
 
     /** {@code DELETE /api/admin/keys/{id}}: 204. */
     public Mono<ServerResponse> revokeKey(ServerRequest request) {
-        String keyId = require(request.pathVariable("id"), KEY_ID, "id");
+        String keyId = AdminRequests.pathId(request.pathVariable("id"), AdminRequests.KEY_ID, "id");
         return blocking(() -> store.revoke(keyId)).flatMap(revoked -> revoked
             .map(key -> {
                 revocations.revoked(key, actor(request));
                 return ServerResponse.noContent().build();
             })
             .orElseGet(() -> Mono.error(Problems.exception(ProblemType.NOT_FOUND, "No active key '" + keyId + "'."))));
+    }
+
+    private TenantView view(TenantRecord record) {
+        Tenant tenant = record.tenant();
+        Tenant.RateLimit limit = tenant.rateLimit();
+        double perMinute = limit.requestsPerMinute();
+        Number requestsPerMinute = perMinute == Math.rint(perMinute) ? (Number) (long) perMinute
+                : BigDecimal.valueOf(perMinute).setScale(3, java.math.RoundingMode.HALF_UP);
+        TenantBudget effective = TenantBudgets.effective(budgets, tenant);
+        List<String> inherited = new ArrayList<>();
+        if (tenant.budget().tokensPerMinute() == null) {
+            inherited.add("tokens_per_minute");
+        }
+        if (tenant.budget().tokensPerDay() == null) {
+            inherited.add("tokens_per_day");
+        }
+        if (tenant.budget().costPerMonthMicros() == null) {
+            inherited.add("cost_per_month");
+        }
+        BigDecimal cost = plain(tenant.budget().costPerMonthMicros() != null
+                ? BigDecimal.valueOf(tenant.budget().costPerMonthMicros(), 6)
+                : BigDecimal.valueOf(effective.costPerMonth()));
+        return new TenantView(tenant.id(), record.models(),
+                new RateLimitView(limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens(), requestsPerMinute,
+                        limit.burst()),
+                new BudgetView(effective.tokensPerMinute(), effective.tokensPerDay(), cost, inherited));
+    }
+
+    /** 100, not 1E+2: a JSON reader shows it as written. */
+    private static BigDecimal plain(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
+    }
+
+    private static Mono<byte[]> body(ServerRequest request) {
+        return request.bodyToMono(byte[].class).defaultIfEmpty(new byte[0]);
+    }
+
+    private static RuntimeException noTenant(String tenant) {
+        return Problems.exception(ProblemType.NOT_FOUND, "No tenant '" + tenant + "'.");
     }
 
     private static Mono<ServerResponse> created(IssuedKey key) {
@@ -132,57 +185,20 @@ public final class TenantAdminHandler {
         return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
     }
 
-    private static String require(String value, Pattern pattern, String param) {
-        if (value == null) {
-            throw Problems.exception(ProblemType.MISSING_REQUIRED_PARAMETER, "Missing required parameter: '" + param + "'.", param);
-        }
-        if (!pattern.matcher(value).matches()) {
-            throw invalid(param, "must match " + pattern.pattern());
-        }
-        return value;
+    /** A tenant as the admin API shows it: its rate limit both ways, and the budgets in force. */
+    record TenantView(String id, List<String> models, @JsonProperty("rate_limit") RateLimitView rateLimit,
+            BudgetView budget) {
     }
 
-    private static Set<String> scopes(List<String> scopes) {
-        if (scopes == null || scopes.isEmpty()) {
-            throw Problems.exception(ProblemType.MISSING_REQUIRED_PARAMETER,
-                    "A key needs at least one scope of " + InternalToken.ALL_SCOPES + ".", "scopes");
-        }
-        for (int i = 0; i < scopes.size(); i++) {
-            if (!InternalToken.ALL_SCOPES.contains(scopes.get(i))) {
-                throw invalid("scopes[" + i + "]", "must be one of " + InternalToken.ALL_SCOPES);
-            }
-        }
-        return new LinkedHashSet<>(scopes);
+    record RateLimitView(@JsonProperty("replenish_rate") int replenishRate,
+            @JsonProperty("burst_capacity") long burstCapacity, @JsonProperty("requested_tokens") int requestedTokens,
+            @JsonProperty("requests_per_minute") Number requestsPerMinute, long burst) {
     }
 
-    private static List<String> models(List<String> models, String param) {
-        if (models == null) {
-            return List.of();
-        }
-        for (int i = 0; i < models.size(); i++) {
-            if (models.get(i) == null || !MODEL.matcher(models.get(i)).matches()) {
-                throw invalid(param + "[" + i + "]", "must match " + MODEL.pattern());
-            }
-        }
-        return List.copyOf(new LinkedHashSet<>(models));
-    }
-
-    private static RuntimeException invalid(String param, String rule) {
-        return Problems.exception(ProblemType.INVALID_VALUE, "Invalid '" + param + "': " + rule + ".", param);
-    }
-
-    record NewTenant(String id, List<String> models, @JsonProperty("rate_limit") RateLimitBody rateLimit) {
-    }
-
-    record RateLimitBody(@JsonProperty("replenish_rate") Integer replenishRate,
-            @JsonProperty("burst_capacity") Long burstCapacity,
-            @JsonProperty("requested_tokens") Integer requestedTokens) {
-    }
-
-    record TenantView(String id, List<String> models, @JsonProperty("rate_limit") RateLimitBody rateLimit) {
-    }
-
-    record NewKey(String name, List<String> scopes, List<String> models) {
+    /** @param inherited the limits that come from configuration (or its defaults), not from the tenant itself */
+    record BudgetView(@JsonProperty("tokens_per_minute") long tokensPerMinute,
+            @JsonProperty("tokens_per_day") long tokensPerDay, @JsonProperty("cost_per_month") BigDecimal costPerMonth,
+            List<String> inherited) {
     }
 
     record KeyList(List<ApiKeyStore.KeyView> data) {

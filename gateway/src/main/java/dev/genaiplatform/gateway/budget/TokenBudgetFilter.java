@@ -75,7 +75,7 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
             return chain.filter(exchange);
         }
         ApiKey key = ApiKey.of(exchange);
-        TenantBudget budget = budgets.of(key.tenant().id());
+        TenantBudget budget = TenantBudgets.effective(budgets, key.tenant());
         ModelPrice price = budgets.prices().getOrDefault(request.model(), new ModelPrice(0, 0));
         long prompt = estimator.promptTokens(request.request());
         long completion = estimator.completionTokens(request.request());

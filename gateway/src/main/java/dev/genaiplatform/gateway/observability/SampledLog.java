@@ -26,12 +26,26 @@ public final class SampledLog {
 
     /** Logs {@code message} (an SLF4J pattern whose last {@code {}} receives the suppressed count) at INFO. */
     public void info(String message, Object... arguments) {
+        log(false, message, arguments);
+    }
+
+    /** As {@link #info}, at WARN: for failures an operator must act on. */
+    public void warn(String message, Object... arguments) {
+        log(true, message, arguments);
+    }
+
+    private void log(boolean warn, String message, Object... arguments) {
         long now = System.nanoTime();
         long allowed = nextAllowed.get();
         if ((allowed == Long.MIN_VALUE || now - allowed >= 0) && nextAllowed.compareAndSet(allowed, now + intervalNanos)) {
             Object[] withCount = java.util.Arrays.copyOf(arguments, arguments.length + 1);
             withCount[arguments.length] = suppressed.getAndSet(0);
-            log.info(message, withCount);
+            if (warn) {
+                log.warn(message, withCount);
+            }
+            else {
+                log.info(message, withCount);
+            }
         }
         else {
             suppressed.incrementAndGet();

@@ -45,6 +45,11 @@ public final class ApiKeyCache {
         byHash.values().removeIf(entry -> entry.key().id().equals(keyId));
     }
 
+    /** Drops every key of a tenant whose limits changed; their next use reads the new limits. */
+    public void evictTenant(String tenantId) {
+        byHash.values().removeIf(entry -> entry.key().tenant().id().equals(tenantId));
+    }
+
     private record Entry(ApiKey key, long loadedAt) {
     }
 }

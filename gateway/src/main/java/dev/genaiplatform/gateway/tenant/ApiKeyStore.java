@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -45,7 +46,8 @@ public final class ApiKeyStore {
     public Optional<ApiKey> findActiveByHash(String sha256Hex) {
         return jdbc.sql("""
                 select k.id, k.scopes, k.models, t.id as tenant_id, t.models as tenant_models,
-                       t.replenish_rate, t.burst_capacity, t.requested_tokens
+                       t.replenish_rate, t.burst_capacity, t.requested_tokens,
+                       t.tokens_per_minute, t.tokens_per_day, t.cost_per_month_micros
                 from api_key k join tenant t on t.id = k.tenant_id
                 where k.key_sha256 = ? and k.revoked_at is null""")
             .param(sha256Hex)
@@ -98,12 +100,53 @@ public final class ApiKeyStore {
     }
 
     /** @return false if the tenant exists already */
-    public boolean createTenant(String id, List<String> models, Tenant.RateLimit limit) {
+    public boolean createTenant(String id, List<String> models, Tenant.RateLimit limit, Tenant.Budget budget) {
         return jdbc.sql("""
-                insert into tenant (id, models, replenish_rate, burst_capacity, requested_tokens)
-                values (?, string_to_array(?, ','), ?, ?, ?) on conflict (id) do nothing""")
-            .params(id, String.join(",", models), limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens())
+                insert into tenant (id, models, replenish_rate, burst_capacity, requested_tokens,
+                                    tokens_per_minute, tokens_per_day, cost_per_month_micros)
+                values (?, string_to_array(?, ','), ?, ?, ?, ?, ?, ?) on conflict (id) do nothing""")
+            .params(id, String.join(",", models), limit.replenishRate(), limit.burstCapacity(), limit.requestedTokens(),
+                    budget.tokensPerMinute(), budget.tokensPerDay(), budget.costPerMonthMicros())
             .update() == 1;
+    }
+
+    /** A tenant with its models, rate limit and own budgets. */
+    public Optional<TenantRecord> tenant(String id) {
+        return jdbc.sql("""
+                select id as tenant_id, models, replenish_rate, burst_capacity, requested_tokens,
+                       tokens_per_minute, tokens_per_day, cost_per_month_micros from tenant where id = ?""")
+            .param(id)
+            .query((rs, row) -> new TenantRecord(tenant(rs), strings(rs.getArray("models"))))
+            .optional();
+    }
+
+    /**
+     * Changes a tenant's limits in one statement: the rate limit if given, and each budget column named in
+     * {@code budget} (a null value clears it: back to configuration).
+     *
+     * @return the tenant as it is now, or empty if there is no such tenant
+     */
+    public Optional<TenantRecord> updateLimits(String id, Tenant.RateLimit rateLimit, Map<BudgetColumn, Long> budget) {
+        List<String> assignments = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        if (rateLimit != null) {
+            assignments.add("replenish_rate = ?, burst_capacity = ?, requested_tokens = ?");
+            values.addAll(List.of(rateLimit.replenishRate(), rateLimit.burstCapacity(), rateLimit.requestedTokens()));
+        }
+        budget.forEach((column, value) -> {
+            assignments.add(column.column() + " = ?");
+            values.add(value);
+        });
+        if (assignments.isEmpty()) {
+            return tenant(id);
+        }
+        values.add(id);
+        return jdbc.sql("update tenant set " + String.join(", ", assignments) + """
+                 where id = ? returning id as tenant_id, models, replenish_rate, burst_capacity, requested_tokens,
+                                        tokens_per_minute, tokens_per_day, cost_per_month_micros""")
+            .params(values)
+            .query((rs, row) -> new TenantRecord(tenant(rs), strings(rs.getArray("models"))))
+            .optional();
     }
 
     public Optional<List<String>> tenantModels(String tenantId) {
@@ -150,9 +193,15 @@ public final class ApiKeyStore {
             .list();
     }
 
+    private static Tenant tenant(ResultSet rs) throws SQLException {
+        return new Tenant(rs.getString("tenant_id"), new Tenant.RateLimit(rs.getInt("replenish_rate"),
+                rs.getLong("burst_capacity"), rs.getInt("requested_tokens")),
+                new Tenant.Budget(rs.getObject("tokens_per_minute", Long.class), rs.getObject("tokens_per_day", Long.class),
+                        rs.getObject("cost_per_month_micros", Long.class)));
+    }
+
     private static ApiKey apiKey(ResultSet rs) throws SQLException {
-        Tenant tenant = new Tenant(rs.getString("tenant_id"), new Tenant.RateLimit(rs.getInt("replenish_rate"),
-                rs.getLong("burst_capacity"), rs.getInt("requested_tokens")));
+        Tenant tenant = tenant(rs);
         List<String> models = strings(rs.getArray("models"));
         return new ApiKey(rs.getString("id"), tenant, new LinkedHashSet<>(strings(rs.getArray("scopes"))),
                 models.isEmpty() ? strings(rs.getArray("tenant_models")) : models);
@@ -184,6 +233,25 @@ public final class ApiKeyStore {
     }
 
     public record RevokedKey(String id, String tenantId) {
+    }
+
+    /** A tenant as stored: its limits and its models. */
+    public record TenantRecord(Tenant tenant, List<String> models) {
+    }
+
+    /** The budget columns the admin API may set (a fixed list: column names are never taken from a request). */
+    public enum BudgetColumn {
+        TOKENS_PER_MINUTE("tokens_per_minute"), TOKENS_PER_DAY("tokens_per_day"), COST_PER_MONTH_MICROS("cost_per_month_micros");
+
+        private final String column;
+
+        BudgetColumn(String column) {
+            this.column = column;
+        }
+
+        String column() {
+            return column;
+        }
     }
 
     /** What the admin API shows of a key: never the key, never its hash. */

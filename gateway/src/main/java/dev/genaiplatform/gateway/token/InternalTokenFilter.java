@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.gateway.FilterOrder;
+import dev.genaiplatform.gateway.observability.RequestIdFilter;
 import dev.genaiplatform.gateway.tenant.ApiKey;
 import reactor.core.publisher.Mono;
 
@@ -43,9 +44,11 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
         ApiKey key = ApiKey.of(exchange);
         HttpHeaders sent = exchange.getRequest().getHeaders();
         String user = sent.getFirst(PlatformHttpHeaders.USER_ID);
-        String token = issuer.issue(key, sent.getFirst(PlatformHttpHeaders.REQUEST_ID),
-                user != null && SANE_USER.matcher(user).matches() ? user : null);
+        String requestId = RequestIdFilter.requestId(exchange);
+        String token = issuer.issue(key, requestId, user != null && SANE_USER.matcher(user).matches() ? user : null);
+        // The one rewrite of the forwarded request's headers: the client's key is replaced by the token here.
         return chain.filter(exchange.mutate().request(r -> r.headers(h -> {
+            h.set(PlatformHttpHeaders.REQUEST_ID, requestId);
             h.remove(TENANT_HEADER);
             if (!key.hasScope(InternalToken.SCOPE_EVALUATION)) {
                 h.remove(PlatformHttpHeaders.EXPERIMENT_ARM);

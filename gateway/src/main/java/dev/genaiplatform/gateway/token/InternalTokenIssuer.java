@@ -21,7 +21,7 @@ import dev.genaiplatform.gateway.tenant.ApiKey;
  */
 public final class InternalTokenIssuer {
 
-    private final SigningKeyRing keys;
+    private final SigningKeys keys;
 
     private final Duration deadline;
 
@@ -35,7 +35,7 @@ public final class InternalTokenIssuer {
      * @param deadline how long a request may take: the gateway's response timeout
      * @param expirySkew how long past the deadline the token still verifies
      */
-    public InternalTokenIssuer(SigningKeyRing keys, Duration deadline, Duration expirySkew, Clock clock) {
+    public InternalTokenIssuer(SigningKeys keys, Duration deadline, Duration expirySkew, Clock clock) {
         this.keys = keys;
         this.deadline = deadline;
         this.expirySkew = expirySkew;

@@ -21,9 +21,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  */
 public final class SigningKeyHandler {
 
-    private final SigningKeyRing keys;
+    private final SigningKeys keys;
 
-    public SigningKeyHandler(SigningKeyRing keys) {
+    public SigningKeyHandler(SigningKeys keys) {
         this.keys = keys;
     }
 

@@ -25,11 +25,12 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
  *
  * <p>Rotation happens on its own every {@code rotation-interval} (checked when a token is signed, no timer
  * thread) or on demand. Two rotations closer together than the longest token lifetime would drop the key of
- * tokens still in use, so {@link #rotate()} refuses that. Keys live in memory only: private keys never
- * touch a disk, and a restarted gateway starts a fresh ring (tokens in flight are signed by keys the
- * services can no longer fetch; see the README's Limits).
+ * tokens still in use, so {@link #rotate()} refuses that. Keys live in this instance's memory only: private
+ * keys never touch a disk, and a restarted gateway starts a fresh ring (tokens in flight are signed by keys the
+ * services can no longer fetch). Used when no key-encryption secret is configured; with one, every instance
+ * shares one ring in PostgreSQL ({@link SharedSigningKeyRing}).
  */
-public final class SigningKeyRing {
+public final class SigningKeyRing implements SigningKeys {
 
     private final Clock clock;
 
@@ -51,6 +52,7 @@ public final class SigningKeyRing {
     }
 
     /** The key to sign with now, rotating first if the interval has passed. */
+    @Override
     public ECKey signingKey() {
         Ring current = ring;
         if (!rotationInterval.isZero() && !clock.instant().isBefore(current.rotatedAt().plus(rotationInterval))) {
@@ -67,6 +69,7 @@ public final class SigningKeyRing {
      * @return the id of the key that signs from now on
      * @throws TooEarlyException if the last rotation is more recent than the longest token lifetime
      */
+    @Override
     public synchronized String rotate() {
         Duration since = Duration.between(ring.rotatedAt(), clock.instant());
         if (since.compareTo(minimumInterval) < 0) {
@@ -77,6 +80,7 @@ public final class SigningKeyRing {
     }
 
     /** The public halves of the previous, current and next keys. */
+    @Override
     public JWKSet publicKeys() {
         Ring current = ring;
         List<JWK> keys = new ArrayList<>(3);
@@ -94,7 +98,7 @@ public final class SigningKeyRing {
         }
     }
 
-    private static ECKey generate() {
+    static ECKey generate() {
         try {
             return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
                 .keyID(UUID.randomUUID().toString()).generate();
@@ -116,7 +120,7 @@ public final class SigningKeyRing {
 
         private final Duration wait;
 
-        TooEarlyException(Duration wait) {
+        public TooEarlyException(Duration wait) {
             super("The signing key was rotated less than one token lifetime ago; retry in " + wait.toSeconds() + " s");
             this.wait = wait;
         }

@@ -9,12 +9,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -24,21 +28,25 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Not a test: what the gateway adds to a request, measured against the same trivial upstream called directly,
  * in the same run. Starts Redis, PostgreSQL, a JDK HTTP server answering a fixed chat completion (with usage)
- * and the gateway with every check on (API key, canonical path, rate limit, scope, size, chat validation,
- * budget reservation and reconciliation, internal token). Then, alternating direct and gateway:
+ * and one or more gateways with every check on (API key, canonical path, rate limit, scope, size, chat validation,
+ * budget reservation and reconciliation, internal token), each in a JVM of its own so that its CPU time can be
+ * read and two builds (before and after a change) can be measured side by side under the same machine load.
+ * Then:
  * <ol>
- *   <li>sequential: one request at a time, p50/p90/p99 latency of each and the difference;</li>
- *   <li>throughput: 32 client threads, closed loop, requests per second and p50/p99.</li>
+ *   <li>sequential: one request at a time, interleaved over direct and every gateway, p50/p90/p99 of each and
+ *       what each gateway adds;</li>
+ *   <li>throughput: 32 client threads, closed loop, requests per second, p50/p99, and the gateway process's CPU
+ *       time per request.</li>
  * </ol>
- * Arguments: sequential requests (default 5000), seconds per throughput run (default 15). The README gives the
- * command. Kafka is not started (the revocation listener stays off): it plays no part in a request.
+ * Arguments: sequential requests (default 5000), seconds per throughput run (default 15), then any number of
+ * {@code label=classpath-file} (default: one gateway, {@code gateway}, from this JVM's own classpath). Each
+ * gateway gets a database of its own. {@code -Dbench.jfr=<label>} records a JFR profile of that gateway into
+ * {@code target/<label>.jfr}. Kafka is not started (the revocation listener stays off): it plays no part in a
+ * request.
  */
 public final class GatewayBenchmark {
 
@@ -53,6 +61,14 @@ public final class GatewayBenchmark {
     public static void main(String[] args) throws Exception {
         int sequential = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        Map<String, String> builds = new LinkedHashMap<>();
+        for (int i = 2; i < args.length; i++) {
+            String[] labelAndFile = args[i].split("=", 2);
+            builds.put(labelAndFile[0], Files.readString(Path.of(labelAndFile[1])).trim());
+        }
+        if (builds.isEmpty()) {
+            builds.put("gateway", System.getProperty("java.class.path"));
+        }
 
         HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         upstream.createContext("/", exchange -> {
@@ -74,55 +90,112 @@ public final class GatewayBenchmark {
             .port(redisPort).setting("save \"\"").setting("appendonly no").build();
         redis.start();
         EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
-            connection.createStatement().execute("create database gateway");
-        }
-        ConfigurableApplicationContext gateway = new SpringApplicationBuilder(GatewayApplication.class).run(
-                "--server.port=0", "--management.server.port=0",
-                "--logging.level.root=WARN",
-                "--spring.data.redis.port=" + redisPort,
-                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "gateway"),
-                "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-                "--spring.kafka.listener.auto-startup=false",
-                "--ORCHESTRATOR_URL=http://127.0.0.1:" + upstream.getAddress().getPort(),
-                "--PLATFORM_DEMO_API_KEY=bench-key",
-                "--platform.gateway.tenants.demo.rate-limit.replenish-rate=100000",
-                "--platform.gateway.tenants.demo.rate-limit.burst-capacity=200000",
-                "--platform.gateway.budget.defaults.tokens-per-minute=1000000000",
-                "--platform.gateway.budget.defaults.tokens-per-day=1000000000",
-                "--platform.gateway.budget.defaults.cost-per-month=1000000",
-                "--platform.gateway.budget.prices.sim-small.input=0.15",
-                "--platform.gateway.budget.prices.sim-small.output=0.6",
-                "--platform.gateway.client.max-failed-authentications=1000000");
-        String viaGateway = "http://127.0.0.1:" + ((WebServerApplicationContext) gateway).getWebServer().getPort()
-                + "/v1/chat/completions";
+        Map<String, Gateway> gateways = new LinkedHashMap<>();
         try {
-            System.out.printf(Locale.ROOT, "cores: %d, JVM: %s%n", Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.version"));
+            for (Map.Entry<String, String> build : builds.entrySet()) {
+                gateways.put(build.getKey(), Gateway.start(build.getKey(), build.getValue(), postgres, redisPort,
+                        upstream.getAddress().getPort()));
+            }
+            System.out.printf(Locale.ROOT, "cores: %d, JVM: %s, load average at start: %.1f%n",
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             sequential(client, direct, 2000);
-            sequential(client, viaGateway, 2000);
-            long[] directTimes = new long[sequential];
-            long[] gatewayTimes = new long[sequential];
-            for (int i = 0; i < sequential; i++) { // interleaved, so drift in machine load hits both alike
-                directTimes[i] = once(client, direct);
-                gatewayTimes[i] = once(client, viaGateway);
+            for (Gateway gateway : gateways.values()) {
+                sequential(client, gateway.url(), 2000);
             }
-            report("sequential, direct ", directTimes, 0);
-            report("sequential, gateway", gatewayTimes, 0);
-            System.out.printf(Locale.ROOT, "added latency: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n",
-                    (pct(gatewayTimes, 50) - pct(directTimes, 50)) / 1e6, (pct(gatewayTimes, 90) - pct(directTimes, 90)) / 1e6,
-                    (pct(gatewayTimes, 99) - pct(directTimes, 99)) / 1e6);
+            long[] directTimes = new long[sequential];
+            Map<String, long[]> gatewayTimes = new LinkedHashMap<>();
+            gateways.keySet().forEach(label -> gatewayTimes.put(label, new long[sequential]));
+            for (int i = 0; i < sequential; i++) { // interleaved, so drift in machine load hits all alike
+                directTimes[i] = once(client, direct);
+                for (Map.Entry<String, Gateway> gateway : gateways.entrySet()) {
+                    gatewayTimes.get(gateway.getKey())[i] = once(client, gateway.getValue().url());
+                }
+            }
+            report("sequential, direct", directTimes, 0, null);
+            for (Map.Entry<String, long[]> times : gatewayTimes.entrySet()) {
+                long[] through = times.getValue();
+                report("sequential, " + times.getKey(), through, 0, null);
+                System.out.printf(Locale.ROOT, "  added by %s: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n", times.getKey(),
+                        (pct(through, 50) - pct(directTimes, 50)) / 1e6, (pct(through, 90) - pct(directTimes, 90)) / 1e6,
+                        (pct(through, 99) - pct(directTimes, 99)) / 1e6);
+            }
             concurrent(direct, 32, 3);
-            concurrent(viaGateway, 32, 3);
-            report("32 connections, direct ", concurrent(direct, 32, seconds), seconds);
-            report("32 connections, gateway", concurrent(viaGateway, 32, seconds), seconds);
+            report("32 connections, direct", concurrent(direct, 32, seconds), seconds, null);
+            for (Map.Entry<String, Gateway> gateway : gateways.entrySet()) {
+                concurrent(gateway.getValue().url(), 32, 3);
+                Duration cpuBefore = gateway.getValue().cpu();
+                long[] times = concurrent(gateway.getValue().url(), 32, seconds);
+                Duration cpu = gateway.getValue().cpu().minus(cpuBefore);
+                report("32 connections, " + gateway.getKey(), times, seconds, cpu);
+            }
         }
         finally {
-            gateway.close();
+            gateways.values().forEach(Gateway::stop);
             postgres.close();
             redis.stop();
             upstream.stop(0);
+        }
+    }
+
+    /** A gateway in a JVM of its own, on the shared Redis and PostgreSQL (a database per gateway). */
+    private record Gateway(Process process, String url) {
+
+        static Gateway start(String label, String classpath, EmbeddedPostgres postgres, int redisPort, int upstreamPort)
+                throws Exception {
+            String database = "gateway_" + label.replaceAll("[^a-z0-9]", "_");
+            try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+                connection.createStatement().execute("create database " + database);
+            }
+            int port = freePort();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED"));
+            if (label.equals(System.getProperty("bench.jfr"))) {
+                command.add("-XX:StartFlightRecording=filename=target/" + label + ".jfr,settings=profile,delay=30s");
+            }
+            command.addAll(List.of("-cp", classpath, GatewayApplication.class.getName(),
+                    "--server.port=" + port, "--management.server.port=0",
+                    "--logging.level.root=WARN",
+                    "--spring.data.redis.port=" + redisPort,
+                    "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", database),
+                    "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
+                    "--spring.kafka.listener.auto-startup=false",
+                    "--ORCHESTRATOR_URL=http://127.0.0.1:" + upstreamPort,
+                    "--PLATFORM_DEMO_API_KEY=bench-key",
+                    "--platform.gateway.tenants.demo.rate-limit.replenish-rate=100000",
+                    "--platform.gateway.tenants.demo.rate-limit.burst-capacity=200000",
+                    "--platform.gateway.budget.defaults.tokens-per-minute=1000000000",
+                    "--platform.gateway.budget.defaults.tokens-per-day=1000000000",
+                    "--platform.gateway.budget.defaults.cost-per-month=1000000",
+                    "--platform.gateway.budget.prices.sim-small.input=0.15",
+                    "--platform.gateway.budget.prices.sim-small.output=0.6",
+                    "--platform.gateway.client.max-failed-authentications=1000000"));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(new java.io.File("target/bench-" + label + ".log")).start();
+            Gateway gateway = new Gateway(process, "http://127.0.0.1:" + port + "/v1/chat/completions");
+            HttpClient probe = HttpClient.newHttpClient();
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (true) {
+                try {
+                    once(probe, gateway.url());
+                    return gateway;
+                }
+                catch (IOException | IllegalStateException notYet) {
+                    if (!process.isAlive() || System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Gateway " + label + " did not start; see target/bench-" + label + ".log");
+                    }
+                    Thread.sleep(500);
+                }
+            }
+        }
+
+        Duration cpu() {
+            return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+        }
+
+        void stop() {
+            process.destroy();
         }
     }
 
@@ -174,12 +247,14 @@ public final class GatewayBenchmark {
         return perThread.stream().flatMap(List::stream).mapToLong(Long::longValue).toArray();
     }
 
-    private static void report(String name, long[] times, int seconds) {
+    private static void report(String name, long[] times, int seconds, Duration cpu) {
         Arrays.sort(times);
         String rate = seconds > 0 ? String.format(Locale.ROOT, ", %.0f requests/s", times.length / (double) seconds) : "";
-        System.out.printf(Locale.ROOT, "%s: n=%d, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms%s%n", name,
+        String perRequest = cpu == null ? "" : String.format(Locale.ROOT, ", gateway CPU %.3f ms/request",
+                cpu.toNanos() / 1e6 / times.length);
+        System.out.printf(Locale.ROOT, "%s: n=%d, p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms%s%s%n", name,
                 times.length, pct(times, 50) / 1e6, pct(times, 90) / 1e6, pct(times, 99) / 1e6,
-                times[times.length - 1] / 1e6, rate);
+                times[times.length - 1] / 1e6, rate, perRequest);
     }
 
     private static double pct(long[] times, double percentile) {

@@ -1,0 +1,26 @@
+package dev.genaiplatform.gateway.token;
+
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+
+/**
+ * The gateway's token-signing keys as the request path and the JWK set endpoint see them: the key to sign with
+ * now, and the public halves of the previous, current and next keys. Two implementations: {@link SigningKeyRing}
+ * (one instance, in memory) and {@link SharedSigningKeyRing} (every instance on one database).
+ */
+public interface SigningKeys {
+
+    /** The key to sign with now; never blocks on I/O (it is called for every forwarded request). */
+    ECKey signingKey();
+
+    /** The public halves of the previous (if any), current and next keys. */
+    JWKSet publicKeys();
+
+    /**
+     * Signs with the next key from now on.
+     *
+     * @return the id of the key that signs from now on
+     * @throws SigningKeyRing.TooEarlyException if the last rotation is more recent than the longest token lifetime
+     */
+    String rotate();
+}
