@@ -199,8 +199,11 @@ public final class PgVectorChunkIndex implements ChunkIndex {
             return jdbc.query(sql, PgVectorChunkIndex::fusedRow, parameters.toArray());
         }
         return searches.execute(status -> {
-            // local to this transaction: a filtered HNSW scan goes on until enough rows pass (pgvector 0.8)
-            jdbc.query("select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
+            // local to this transaction: a filtered HNSW scan goes on until enough rows pass (pgvector 0.8), and the
+            // statement is planned with its values: a generic plan (pgjdbc prepares a statement after 5 runs) cannot
+            // see the LIMIT or the filter's selectivity and falls back to an exact scan and sort of every row in scope
+            jdbc.query("select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),"
+                            + " set_config('plan_cache_mode', 'force_custom_plan', true)",
                     (RowCallbackHandler) rs -> { }, String.valueOf(Math.min(1000, Math.max(efSearch, candidates))));
             return jdbc.query(sql, PgVectorChunkIndex::fusedRow, parameters.toArray());
         });
