@@ -47,15 +47,15 @@ public final class PgVectorChunkIndex implements ChunkIndex {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A leg that is not run: an empty ranking of the same shape. */
+    private static final String NO_LEXICAL_RANKING = "select null::text as id, null::bigint as rank where false";
+    private static final String NO_NEIGHBOURS = "select null::text as id, null::float8 as distance where false";
     private static final TypeReference<LinkedHashMap<String, Object>> METADATA = new TypeReference<>() {
     };
 
     private final EmbeddingModel embeddingModel;
     private final HybridSearchSettings settings;
     private final JdbcTemplate jdbc;
-    private static final String NO_LEXICAL_RANKING = "select null::text as id, null::bigint as rank where false";
-    private static final String NO_NEIGHBOURS = "select null::text as id, null::float8 as distance where false";
-
     private final TransactionTemplate writes;
     private final TransactionTemplate searches;
     private final String table;
