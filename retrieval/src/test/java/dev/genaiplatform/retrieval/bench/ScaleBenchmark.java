@@ -80,6 +80,7 @@ public final class ScaleBenchmark {
             try (var store = new LuceneHybridVectorStore(model, new HybridSearchSettings(50, 5, 60, 32), FSDirectory.open(ingestDir))) {
                 ingest("lucene", store, passages, ingestChunks);
             }
+            deleteRecursively(ingestDir);
         }
         HikariDataSource pool = null;
         if (pgvector) {
@@ -105,6 +106,7 @@ public final class ScaleBenchmark {
                     build("lucene", store, documents);
                     measure("lucene", store, size);
                 }
+                deleteRecursively(dir);
             }
             if (pgvector) {
                 var store = new PgVectorChunkIndex(pool, nearReal, new HybridSearchSettings(50, 5, 60, 256), "chunks_" + size, 100);
@@ -114,6 +116,14 @@ public final class ScaleBenchmark {
         }
         if (pool != null) {
             pool.close();
+        }
+    }
+
+    private static void deleteRecursively(Path folder) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 
