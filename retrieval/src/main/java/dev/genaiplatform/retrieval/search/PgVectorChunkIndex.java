@@ -5,8 +5,8 @@ import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.ai.vectorstore.SearchRequest;
 import org.springframework.ai.vectorstore.filter.Filter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +16,6 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,18 +34,22 @@ import java.util.regex.Pattern;
  * <p>The legs: kNN over the HNSW index, and PostgreSQL full-text search ranked by {@code ts_rank_cd} (any of the
  * query's stemmed terms, like the Lucene leg's OR query). That is <em>not</em> BM25 (no inverse document frequency,
  * no length saturation), but it keeps a search, a write and a delete inside one database and one transaction, which
- * is the point of this store; the two rankings are fused by reciprocal rank exactly as on Lucene.
+ * is the point of this store; the two rankings are fused by reciprocal rank (in SQL) as on Lucene.
  *
  * <p>The access filter is a WHERE clause of both legs. A filtered HNSW scan in pgvector visits only
  * {@code hnsw.ef_search} candidates and would return fewer than k when the filter is selective, so each search sets
  * {@code hnsw.iterative_scan = relaxed_order} (pgvector 0.8) and scans on until enough rows pass; results are re-sorted
- * by distance afterwards. Both legs and the row fetch run in one REPEATABLE READ transaction, so a search sees
- * one snapshot: a concurrent {@link #replace} (one transaction: delete, then insert) is seen whole or not at all.
+ * by distance afterwards. Both legs, the reciprocal rank fusion and the row fetch are one SQL statement, so a search
+ * is one round trip and sees one snapshot: a concurrent {@link #replace} (one transaction: delete, then insert) is
+ * seen whole or not at all.
  */
 public final class PgVectorChunkIndex implements ChunkIndex {
 
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** A leg that is not run: an empty ranking of the same shape. */
+    private static final String NO_LEXICAL_RANKING = "select null::text as id, null::bigint as rank where false";
+    private static final String NO_NEIGHBOURS = "select null::text as id, null::float8 as distance where false";
     private static final TypeReference<LinkedHashMap<String, Object>> METADATA = new TypeReference<>() {
     };
 
@@ -54,7 +57,7 @@ public final class PgVectorChunkIndex implements ChunkIndex {
     private final HybridSearchSettings settings;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate writes;
-    private final TransactionTemplate reads;
+    private final TransactionTemplate searches;
     private final String table;
     private final int efSearch;
 
@@ -73,9 +76,7 @@ public final class PgVectorChunkIndex implements ChunkIndex {
         this.jdbc = new JdbcTemplate(dataSource);
         DataSourceTransactionManager transactions = new DataSourceTransactionManager(dataSource);
         this.writes = new TransactionTemplate(transactions);
-        this.reads = new TransactionTemplate(transactions);
-        this.reads.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
-        this.reads.setReadOnly(true);
+        this.searches = new TransactionTemplate(transactions);
         this.table = table;
         this.efSearch = efSearch;
         createSchema(embeddingModel.dimensions());
@@ -161,86 +162,65 @@ public final class PgVectorChunkIndex implements ChunkIndex {
                 ? SqlFilters.toCondition(request.getFilterExpression(), "keywords")
                 : new SqlFilters.Condition("true", List.of());
         int candidates = settings.candidates(topK);
-        String queryVector = legs == Legs.LEXICAL_ONLY ? null : vectorLiteral(ChunkIndex.unitLength(embeddingModel.embed(query)));
-        return reads.execute(status -> {
-            List<String> lexical = legs == Legs.VECTOR_ONLY ? List.of() : lexical(query, where, candidates);
-            List<String> semantic = legs == Legs.LEXICAL_ONLY ? List.of()
-                    : semantic(queryVector, where, candidates, request.getSimilarityThreshold());
-            return fuse(topK, lexical, semantic);
-        });
-    }
-
-    private List<String> lexical(String query, SqlFilters.Condition where, int candidates) {
-        // the query's stemmed lexemes OR-ed (no query syntax: user text can never be a syntax error)
         List<Object> parameters = new ArrayList<>();
-        parameters.add(query);
-        parameters.addAll(where.parameters());
-        parameters.add(candidates);
-        return jdbc.queryForList("with q as (select to_tsquery('simple', coalesce(string_agg('''' || replace(lexeme, '''', '''''')"
-                + " || '''', ' | '), '')) as terms from unnest(tsvector_to_array(to_tsvector('english', ?))) as lexeme"
-                + " where position(chr(92) in lexeme) = 0)"
-                + " select id from " + table + ", q where tsv @@ q.terms and " + where.sql()
-                + " order by ts_rank_cd(tsv, q.terms) desc, id limit ?", String.class, parameters.toArray());
-    }
-
-    private List<String> semantic(String vector, SqlFilters.Condition where, int candidates, double threshold) {
-        jdbc.queryForObject("select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)",
-                (rs, n) -> null, String.valueOf(Math.min(1000, Math.max(efSearch, candidates))));
-        List<Object> parameters = new ArrayList<>();
-        parameters.add(vector);
-        parameters.addAll(where.parameters());
-        parameters.add(candidates);
+        String lexical = NO_LEXICAL_RANKING;
+        if (legs != Legs.VECTOR_ONLY) {
+            // the query's stemmed lexemes OR-ed (no query syntax: user text can never be a syntax error)
+            lexical = "select id, row_number() over (order by ts_rank_cd(tsv, q.terms) desc, id) as rank from " + table
+                    + ", (select to_tsquery('simple', coalesce(string_agg('''' || replace(lexeme, '''', '''''') || '''', ' | '), ''))"
+                    + " as terms from unnest(tsvector_to_array(to_tsvector('english', ?))) as lexeme where position(chr(92) in lexeme) = 0) q"
+                    + " where tsv @@ q.terms and " + where.sql() + " order by rank limit ?";
+            parameters.add(query);
+            parameters.addAll(where.parameters());
+            parameters.add(candidates);
+        }
+        String nearest = NO_NEIGHBOURS;
+        if (legs != Legs.LEXICAL_ONLY) {
+            nearest = "select id, embedding <=> cast(? as vector) as distance from " + table + " where " + where.sql()
+                    + " order by distance limit ?";
+            parameters.add(vectorLiteral(ChunkIndex.unitLength(embeddingModel.embed(query))));
+            parameters.addAll(where.parameters());
+            parameters.add(candidates);
+        }
         // Lucene's DOT_PRODUCT score on unit vectors is (1 + cosine) / 2 = 1 - distance / 2: the same threshold scale
-        return jdbc.query("with nearest as materialized (select id, embedding <=> cast(? as vector) as distance from " + table
-                + " where " + where.sql() + " order by distance limit ?) select id, distance from nearest order by distance",
-                (rs, n) -> 1 - rs.getDouble("distance") / 2 >= threshold ? rs.getString("id") : null, parameters.toArray())
-                .stream().filter(java.util.Objects::nonNull).toList();
-    }
-
-    /** Reciprocal rank fusion by id, then the winners' rows in fused order with each leg's rank in their metadata. */
-    private List<Document> fuse(int topK, List<String> lexical, List<String> semantic) {
-        Map<String, Integer> lexicalRanks = ranks(lexical);
-        Map<String, Integer> vectorRanks = ranks(semantic);
-        Map<String, Double> scores = new HashMap<>();
-        lexicalRanks.forEach((id, rank) -> scores.merge(id, 1.0 / (settings.rrfK() + rank), Double::sum));
-        vectorRanks.forEach((id, rank) -> scores.merge(id, 1.0 / (settings.rrfK() + rank), Double::sum));
-        List<String> winners = scores.entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(topK).map(Map.Entry::getKey).toList();
-        if (winners.isEmpty()) {
-            return List.of();
+        parameters.add(request.getSimilarityThreshold());
+        parameters.add(settings.rrfK());
+        parameters.add(settings.rrfK());
+        parameters.add(topK);
+        // both legs, the fusion and the rows in one statement: one round trip, one snapshot (never half of a replace)
+        String sql = "with lexical as (" + lexical + "), nearest as materialized (" + nearest + "),"
+                + " semantic as (select id, row_number() over (order by distance, id) as rank from nearest where 1 - distance / 2 >= ?),"
+                + " fused as (select coalesce(l.id, s.id) as id, l.rank as lexical_rank, s.rank as vector_rank,"
+                + " coalesce(1.0 / (? + l.rank), 0) + coalesce(1.0 / (? + s.rank), 0) as score"
+                + " from lexical l full outer join semantic s on l.id = s.id order by score desc, id limit ?)"
+                + " select f.id, f.lexical_rank, f.vector_rank, f.score, c.text, c.metadata, cast(c.embedding as real[]) as vector"
+                + " from fused f join " + table + " c on c.id = f.id order by f.score desc, f.id";
+        if (legs == Legs.LEXICAL_ONLY) {
+            return jdbc.query(sql, PgVectorChunkIndex::fusedRow, parameters.toArray());
         }
-        Map<String, Document> rows = new HashMap<>();
-        jdbc.query(connection -> {
-            var statement = connection.prepareStatement("select id, text, metadata, cast(embedding as real[]) as vector from "
-                    + table + " where id = any(?)");
-            statement.setArray(1, connection.createArrayOf("text", winners.toArray()));
-            return statement;
-        }, rs -> {
-            Document row = document(rs, 0);
-            rows.put(row.getId(), row);
+        return searches.execute(status -> {
+            // local to this transaction: a filtered HNSW scan goes on until enough rows pass (pgvector 0.8), and the
+            // statement is planned with its values: a generic plan (pgjdbc prepares a statement after 5 runs) cannot
+            // see the LIMIT or the filter's selectivity and falls back to an exact scan and sort of every row in scope
+            jdbc.query("select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true),"
+                            + " set_config('plan_cache_mode', 'force_custom_plan', true)",
+                    (RowCallbackHandler) rs -> { }, String.valueOf(Math.min(1000, Math.max(efSearch, candidates))));
+            return jdbc.query(sql, PgVectorChunkIndex::fusedRow, parameters.toArray());
         });
-        List<Document> fused = new ArrayList<>(winners.size());
-        for (String id : winners) {
-            Document row = rows.get(id);
-            Map<String, Object> metadata = new LinkedHashMap<>(row.getMetadata());
-            if (lexicalRanks.containsKey(id)) {
-                metadata.put(LEXICAL_RANK, lexicalRanks.get(id));
-            }
-            if (vectorRanks.containsKey(id)) {
-                metadata.put(VECTOR_RANK, vectorRanks.get(id));
-            }
-            fused.add(Document.builder().id(id).text(row.getText()).metadata(metadata).score(scores.get(id)).build());
-        }
-        return fused;
     }
 
-    private static Map<String, Integer> ranks(List<String> ids) {
-        Map<String, Integer> ranks = new HashMap<>();
-        for (int i = 0; i < ids.size(); i++) {
-            ranks.putIfAbsent(ids.get(i), i + 1);
+    private static Document fusedRow(ResultSet rs, int rowNum) throws SQLException {
+        Document row = document(rs, rs.getDouble("score"));
+        Map<String, Object> metadata = new LinkedHashMap<>(row.getMetadata());
+        long lexicalRank = rs.getLong("lexical_rank");
+        if (!rs.wasNull()) {
+            metadata.put(LEXICAL_RANK, (int) lexicalRank);
         }
-        return ranks;
+        long vectorRank = rs.getLong("vector_rank");
+        if (!rs.wasNull()) {
+            metadata.put(VECTOR_RANK, (int) vectorRank);
+        }
+        return Document.builder().id(row.getId()).text(row.getText()).metadata(metadata).score(row.getScore()).build();
     }
 
     private static Document document(ResultSet rs, double score) throws SQLException {

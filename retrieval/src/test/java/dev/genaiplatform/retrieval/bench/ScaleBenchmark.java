@@ -2,7 +2,12 @@ package dev.genaiplatform.retrieval.bench;
 
 import dev.genaiplatform.retrieval.citation.Provenance;
 import dev.genaiplatform.retrieval.embedding.MiniLmEmbeddingModel;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
+import dev.genaiplatform.retrieval.search.ChunkIndex.Legs;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
+import dev.genaiplatform.retrieval.search.PgVectorChunkIndex;
+import dev.genaiplatform.retrieval.support.PgVectorPostgres;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
 import dev.genaiplatform.retrieval.search.SearchScope;
 import org.apache.lucene.store.FSDirectory;
@@ -25,18 +30,20 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Not a test: the two numbers of issue item 14, on the index the service uses (Lucene on disk, access filter on
- * every search).
+ * Not a test: the numbers of issue item 14 on both chunk indexes (Lucene on disk, and pgvector in a private
+ * PostgreSQL 15 cluster when pgvector is installed), access filter on every search.
  * <ol>
  *   <li>Ingestion: {@code ingestChunks} real passages embedded by MiniLM and indexed (prepare + atomic replace +
  *       commit, as the pipeline does), in chunks/s.</li>
- *   <li>Hybrid search latency at each corpus size: p50/p99 of 1,000 searches (query embedding + BM25 + kNN + RRF,
- *       tenant/store/group filter in both legs, topK 4). Embedding 100k chunks with MiniLM would take ~15 minutes
+ *   <li>Search latency at each corpus size for kNN alone, BM25 (or PostgreSQL full text) alone and hybrid: p50/p99
+ *       of 500 searches each (query embedding included, tenant/store/group filter inside, topK 4). Embedding 100k chunks with MiniLM would take ~15 minutes
  *       on two cores, so the large indexes hold real passage texts (with a random suffix so no two are equal) and
  *       vectors that are real MiniLM vectors of those passages plus small noise: the HNSW graph and the BM25
  *       postings have the size and shape of a real corpus; queries are embedded for real.</li>
  * </ol>
- * Arguments: sizes (default {@code 10000,100000}), ingest chunks (default 1000). Command in the README.
+ * Arguments: sizes (default {@code 10000,100000}), ingest chunks (default 1000), stores (default
+ * {@code lucene,pgvector}). Nothing is committed: the corpus is generated from the docs snapshot at run time and the
+ * indexes live in temporary folders and a temporary cluster. Command in the README.
  */
 public final class ScaleBenchmark {
 
@@ -48,22 +55,41 @@ public final class ScaleBenchmark {
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = Arrays.stream((args.length > 0 ? args[0] : "10000,100000").split(",")).map(Integer::parseInt).toList();
         int ingestChunks = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        List<String> stores = Arrays.asList((args.length > 2 ? args[2] : "lucene,pgvector").split(","));
+        boolean pgvector = stores.contains("pgvector") && PgVectorPostgres.unavailableReason() == null;
+        if (stores.contains("pgvector") && !pgvector) {
+            System.out.println(PgVectorPostgres.unavailableReason());
+        }
         MiniLmEmbeddingModel model = new MiniLmEmbeddingModel();
         List<String> passages = passages();
-        System.out.printf(Locale.ROOT, "%d distinct passages from docs-snapshot%n", passages.size());
+        System.out.printf(Locale.ROOT, "%d distinct passages from docs-snapshot; load average %.1f%n", passages.size(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
-        Path ingestDir = Files.createTempDirectory("bench-ingest-");
-        try (var store = new LuceneHybridVectorStore(model, new HybridSearchSettings(50, 5, 60, 32), FSDirectory.open(ingestDir))) {
-            List<Document> documents = documents(passages, ingestChunks, new Random(1));
-            store.add(documents.subList(0, 32)); // warm-up
-            long start = System.nanoTime();
-            for (int from = 0; from < documents.size(); from += 100) { // files of 100 chunks each
-                List<Document> file = documents.subList(from, Math.min(documents.size(), from + 100));
-                store.replace(null, store.prepare(file, done -> { }));
+        long[] embedding = new long[500];
+        for (int i = 0; i < embedding.length + 100; i++) {
+            long t = System.nanoTime();
+            model.embed(QUERIES.get(i % QUERIES.size()) + " " + i);
+            if (i >= 100) {
+                embedding[i - 100] = System.nanoTime() - t;
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "ingestion: %d chunks embedded + indexed + committed in %.1f s = %.0f chunks/s%n",
-                    documents.size(), seconds, documents.size() / seconds);
+        }
+        report("query embedding alone", embedding);
+
+        if (stores.contains("lucene")) {
+            Path ingestDir = Files.createTempDirectory("bench-ingest-");
+            try (var store = new LuceneHybridVectorStore(model, new HybridSearchSettings(50, 5, 60, 32), FSDirectory.open(ingestDir))) {
+                ingest("lucene", store, passages, ingestChunks);
+            }
+            deleteRecursively(ingestDir);
+        }
+        HikariDataSource pool = null;
+        if (pgvector) {
+            pool = new HikariDataSource();
+            pool.setJdbcUrl(PgVectorPostgres.newDatabase());
+            pool.setUsername("postgres");
+            pool.setMaximumPoolSize(4);
+            ingest("pgvector", new PgVectorChunkIndex(pool, model, new HybridSearchSettings(50, 5, 60, 32), "ingest_chunks", 100),
+                    passages, ingestChunks);
         }
 
         Map<String, float[]> realVectors = new HashMap<>();
@@ -72,34 +98,84 @@ public final class ScaleBenchmark {
             realVectors.put(passages.get(i), embedded.get(i));
         }
         for (int size : sizes) {
-            Path dir = Files.createTempDirectory("bench-" + size + "-");
             EmbeddingModel nearReal = new NoisyCopies(model, realVectors, new Random(size));
-            try (var store = new LuceneHybridVectorStore(nearReal, new HybridSearchSettings(50, 5, 60, 256), FSDirectory.open(dir))) {
-                long start = System.nanoTime();
-                List<Document> documents = documents(passages, size, new Random(size));
-                for (int from = 0; from < documents.size(); from += 10_000) {
-                    store.add(documents.subList(from, Math.min(documents.size(), from + 10_000)));
+            List<Document> documents = documents(passages, size, new Random(size));
+            if (stores.contains("lucene")) {
+                Path dir = Files.createTempDirectory("bench-" + size + "-");
+                try (var store = new LuceneHybridVectorStore(nearReal, new HybridSearchSettings(50, 5, 60, 256), FSDirectory.open(dir))) {
+                    build("lucene", store, documents);
+                    measure("lucene", store, size);
                 }
-                System.out.printf(Locale.ROOT, "%,d chunks indexed (vectors precomputed) in %.1f s%n", store.size(), (System.nanoTime() - start) / 1e9);
-                SearchScope scope = new SearchScope("tenant-0", List.of("finance"), List.of("vs_0", "vs_1"));
-                for (int i = 0; i < 200; i++) {
-                    search(store, scope, i);
-                }
-                long[] nanos = new long[1000];
-                for (int i = 0; i < nanos.length; i++) {
-                    long t = System.nanoTime();
-                    search(store, scope, i);
-                    nanos[i] = System.nanoTime() - t;
-                }
-                Arrays.sort(nanos);
-                System.out.printf(Locale.ROOT, "%,d chunks: hybrid search (embedding + BM25 + kNN + RRF, access filter) p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                        size, q(nanos, 0.5), q(nanos, 0.9), q(nanos, 0.99), nanos[nanos.length - 1] / 1e6);
+                deleteRecursively(dir);
+            }
+            if (pgvector) {
+                var store = new PgVectorChunkIndex(pool, nearReal, new HybridSearchSettings(50, 5, 60, 256), "chunks_" + size, 100);
+                build("pgvector", store, documents);
+                measure("pgvector", store, size);
+            }
+        }
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    private static void deleteRecursively(Path folder) throws java.io.IOException {
+        try (Stream<Path> paths = Files.walk(folder)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
             }
         }
     }
 
-    private static void search(LuceneHybridVectorStore store, SearchScope scope, int i) {
-        store.similaritySearch(SearchRequest.builder().query(QUERIES.get(i % QUERIES.size())).topK(4).filterExpression(scope.filter(null)).build());
+    /** Files of 100 real passages each, embedded by MiniLM and published as the pipeline does (prepare + replace). */
+    private static void ingest(String name, ChunkIndex store, List<String> passages, int count) {
+        List<Document> documents = documents(passages, count, new Random(1));
+        store.add(documents.subList(0, 32)); // warm-up
+        long start = System.nanoTime();
+        for (int from = 0; from < documents.size(); from += 100) {
+            List<Document> file = documents.subList(from, Math.min(documents.size(), from + 100));
+            store.replace(null, store.prepare(file, done -> { }));
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf(Locale.ROOT, "%s ingestion: %d chunks embedded + indexed + committed in %.1f s = %.0f chunks/s%n",
+                name, documents.size(), seconds, documents.size() / seconds);
+    }
+
+    private static void build(String name, ChunkIndex store, List<Document> documents) {
+        long start = System.nanoTime();
+        for (int from = 0; from < documents.size(); from += 10_000) {
+            store.add(documents.subList(from, Math.min(documents.size(), from + 10_000)));
+        }
+        System.out.printf(Locale.ROOT, "%s: %,d chunks indexed (vectors precomputed) in %.1f s%n", name, store.size(),
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** p50/p99 of 500 searches per leg (after 100 warm-ups): query embedding included, access filter on. */
+    private static void measure(String name, ChunkIndex store, int size) {
+        SearchScope scope = new SearchScope("tenant-0", List.of("finance"), List.of("vs_0", "vs_1"));
+        for (Legs legs : List.of(Legs.VECTOR_ONLY, Legs.LEXICAL_ONLY, Legs.HYBRID)) {
+            for (int i = 0; i < 100; i++) {
+                search(store, scope, i, legs);
+            }
+            long[] nanos = new long[500];
+            for (int i = 0; i < nanos.length; i++) {
+                long t = System.nanoTime();
+                search(store, scope, i, legs);
+                nanos[i] = System.nanoTime() - t;
+            }
+            report(String.format(Locale.ROOT, "%s %,d chunks %s", name, size, legs), nanos);
+        }
+    }
+
+    private static void report(String what, long[] nanos) {
+        Arrays.sort(nanos);
+        System.out.printf(Locale.ROOT, "%s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                what, q(nanos, 0.5), q(nanos, 0.9), q(nanos, 0.99), nanos[nanos.length - 1] / 1e6);
+    }
+
+    private static void search(ChunkIndex store, SearchScope scope, int i, Legs legs) {
+        store.similaritySearch(SearchRequest.builder().query(QUERIES.get(i % QUERIES.size())).topK(4)
+                .filterExpression(scope.filter(null)).build(), legs);
     }
 
     /** Chunks spread over 4 tenants, 2 stores each, a quarter restricted to a group. */

@@ -10,6 +10,7 @@ import dev.genaiplatform.retrieval.rerank.MaximalMarginalRelevance;
 import dev.genaiplatform.retrieval.rerank.Reranker;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.ChunkIndex;
 import dev.genaiplatform.retrieval.search.ChunkIndex.Legs;
 import dev.genaiplatform.retrieval.search.MultiHopRetriever;
 import org.springframework.ai.document.Document;
@@ -92,16 +93,21 @@ final class QualityEvaluation {
 
     /** The corpus under {@code quality/<corpus>/} ({@code a+b}: both folders), chunked and indexed in memory. */
     static LuceneHybridVectorStore index(String corpus, Chunker chunker, EmbeddingModel model) {
-        var loader = new MarkdownDocumentLoader(new PathMatchingResourcePatternResolver(), List.of());
-        var sources = java.util.Arrays.stream(corpus.split("\\+"))
-                .flatMap(folder -> loader.load("classpath*:quality/" + folder + "/**/*.md").stream()).toList();
         var store = new LuceneHybridVectorStore(model, new HybridSearchSettings(50, 5, 60, 32));
-        store.add(sources.stream().flatMap(source -> chunker.chunk(source.path(), source.text()).stream())
-                .map(Provenance::toDocument).toList());
+        fill(store, corpus, chunker);
         return store;
     }
 
-    static Metrics evaluate(LuceneHybridVectorStore store, EmbeddingModel model, GoldenSet set, Ranking ranking) {
+    /** Chunks the corpus under {@code quality/<corpus>/} into {@code store}. */
+    static void fill(ChunkIndex store, String corpus, Chunker chunker) {
+        var loader = new MarkdownDocumentLoader(new PathMatchingResourcePatternResolver(), List.of());
+        var sources = java.util.Arrays.stream(corpus.split("\\+"))
+                .flatMap(folder -> loader.load("classpath*:quality/" + folder + "/**/*.md").stream()).toList();
+        store.add(sources.stream().flatMap(source -> chunker.chunk(source.path(), source.text()).stream())
+                .map(Provenance::toDocument).toList());
+    }
+
+    static Metrics evaluate(ChunkIndex store, EmbeddingModel model, GoldenSet set, Ranking ranking) {
         return evaluate(store, model, set, ranking, null);
     }
 
@@ -109,7 +115,7 @@ final class QualityEvaluation {
      * With a rewriter, each question (with its conversation) is rewritten first; every query it yields is ranked as
      * {@code ranking} says and the rankings are fused, as {@code ChunkSearch} does.
      */
-    static Metrics evaluate(LuceneHybridVectorStore store, EmbeddingModel model, GoldenSet set, Ranking ranking,
+    static Metrics evaluate(ChunkIndex store, EmbeddingModel model, GoldenSet set, Ranking ranking,
                             QueryRewriter rewriter) {
         double recall5 = 0;
         double recall10 = 0;
@@ -130,7 +136,7 @@ final class QualityEvaluation {
         return new Metrics(recall5 / n, recall10 / n, mrr / n, ndcg / n);
     }
 
-    private static List<Document> rank(LuceneHybridVectorStore store, EmbeddingModel model, Ranking ranking, String query) {
+    private static List<Document> rank(ChunkIndex store, EmbeddingModel model, Ranking ranking, String query) {
         Reranker reranker = ranking.reranker();
         boolean rerank = reranker != Reranker.NONE;
         List<Document> found = ranking.hops > 1

@@ -2,6 +2,7 @@ package dev.genaiplatform.retrieval.search;
 
 import dev.genaiplatform.retrieval.citation.Provenance;
 import dev.genaiplatform.retrieval.embedding.MiniLmEmbeddingModel;
+import dev.genaiplatform.retrieval.search.ChunkIndex.Legs;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.EmbeddingModel;
@@ -13,8 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import dev.genaiplatform.retrieval.search.ChunkIndex.Legs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,13 +1,13 @@
 package dev.genaiplatform.retrieval.search;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.genaiplatform.retrieval.search.ChunkIndex.Legs;
 import dev.genaiplatform.retrieval.support.PgVectorPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.ai.document.Document;
 import org.springframework.jdbc.core.JdbcTemplate;
-import dev.genaiplatform.retrieval.search.ChunkIndex.Legs;
 
 import java.util.List;
 
