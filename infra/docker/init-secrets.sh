@@ -52,6 +52,8 @@ done
 printf '%s' "$admin_key" > "$dir/services/gateway/PLATFORM_ADMIN_API_KEY"
 printf '%s' "$evaluation_key" > "$dir/services/gateway/PLATFORM_EVALUATION_API_KEY"
 printf '%s' "$evaluation_key" > "$dir/services/evaluation/PLATFORM_EVALUATION_API_KEY"
+# seals the gateway replicas' shared signing keys in PostgreSQL; must never change for an existing database
+printf '%s' "$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')" > "$dir/services/gateway/GATEWAY_SIGNING_KEY_SECRET"
 
 chown -R 999:999 "$dir/redis" "$dir/postgres"
 chown -R 1000:1000 "$dir/kafka"

@@ -38,3 +38,8 @@ if ! exists platform-api-keys; then
     --from-literal=admin="$admin" --from-literal=evaluation="gp-evaluation-$(random)"
   echo "Admin API key (shown once): $admin"
 fi
+# seals the gateway replicas' shared signing keys in PostgreSQL (every replica signs with the same ring); never
+# change it for an existing database: the gateway would refuse to start
+if ! exists gateway-signing; then
+  kubectl -n "$ns" create secret generic gateway-signing --from-literal=secret="$(random)$(random)"
+fi
