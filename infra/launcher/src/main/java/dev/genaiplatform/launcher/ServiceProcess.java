@@ -183,10 +183,6 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    ServiceSpec spec() {
-        return spec;
-    }
-
     /** Asks the JVM to stop (SIGTERM: Spring shuts down gracefully), and kills it if it does not. */
     @Override
     public void close() {
