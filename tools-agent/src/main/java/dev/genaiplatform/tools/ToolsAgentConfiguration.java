@@ -281,7 +281,7 @@ class ToolsAgentConfiguration {
     ToolRunner toolRunner(ToolCallLedger ledger, PlatformTransactionManager transactions, ExecutorService toolWorkers,
                           JsonMapper json, ToolsAgentProperties properties) {
         return new ToolRunner(ledger, new TransactionTemplate(transactions), toolWorkers, json, properties.timeout(),
-                properties.lockWait());
+                properties.lockWait(), properties.holdBeforeCommit());
     }
 
     @Bean

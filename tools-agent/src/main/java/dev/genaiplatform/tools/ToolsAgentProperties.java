@@ -26,6 +26,11 @@ import java.util.Map;
  * @param mcpServers      {@code platform.tools.mcp-servers.<name>.*}: external MCP servers whose tools are offered here
  *                        as {@code <name>__<tool>}, under the same policy and ledger (url, endpoint, authorization, tier,
  *                        timeout). Default none
+ * @param holdBeforeCommit {@code platform.tools.hold-before-commit.[<tool>]}: fault injection for crash tests only.
+ *                        The named tool's attempt waits this long after its side effect is written and before it
+ *                        commits, so a test can kill a process while the call is deterministically in flight
+ *                        (infra/launcher's AgentKillMidCallIT). Keep it below {@code timeout}. Default none; a
+ *                        service with a hold logs a warning at start-up
  */
 @ConfigurationProperties("platform.tools")
 record ToolsAgentProperties(@DefaultValue("classpath:tool-policy.yml") Resource policyLocation,
@@ -34,9 +39,11 @@ record ToolsAgentProperties(@DefaultValue("classpath:tool-policy.yml") Resource 
                             @DefaultValue("1h") Duration approvalTtl,
                             @DefaultValue("30s") Duration sweepInterval,
                             @DefaultValue("5s") Duration retrievalTimeout,
-                            Map<String, RemoteMcpServers.Server> mcpServers) {
+                            Map<String, RemoteMcpServers.Server> mcpServers,
+                            Map<String, Duration> holdBeforeCommit) {
 
     ToolsAgentProperties {
         mcpServers = mcpServers == null ? Map.of() : Map.copyOf(mcpServers);
+        holdBeforeCommit = holdBeforeCommit == null ? Map.of() : Map.copyOf(holdBeforeCommit);
     }
 }

@@ -149,6 +149,49 @@ final class Platform implements AutoCloseable {
         return 0;
     }
 
+    /**
+     * Kills one service the hard way (SIGKILL), for crash tests: the rest of the platform keeps running, and
+     * {@link #restart} brings the service back with the same environment, ports and data.
+     */
+    void kill(String name) throws InterruptedException {
+        ServiceProcess service = service(name);
+        service.kill();
+        services.remove(service);
+        log.accept(String.format("  %-13s killed (SIGKILL, pid %d)", name, service.pid()));
+    }
+
+    /** Starts a service that {@link #kill} stopped, exactly as the platform first started it, and waits until ready. */
+    void restart(String name) throws Exception {
+        if (running(name)) {
+            throw new IllegalStateException(name + " is still running: kill it first");
+        }
+        ServiceSpec spec = infrastructure.environment().services().stream()
+                .filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No service " + name));
+        // keep the killed process's log for whoever reads what happened
+        Path logs = settings.stateDir().resolve("logs");
+        Path previous = logs.resolve(name + ".log");
+        if (Files.exists(previous)) {
+            Files.move(previous, logs.resolve(name + ".before-restart-" + System.currentTimeMillis() + ".log"));
+        }
+        long t0 = System.nanoTime();
+        ServiceProcess service = ServiceProcess.start(spec, settings.home(), settings.stateDir(),
+                settings.aheadOfTimeCache());
+        services.add(service);
+        service.awaitReady();
+        log.accept(String.format("  %-13s restarted, ready in %.1f s (pid %d)", name, (System.nanoTime() - t0) / 1e9,
+                service.pid()));
+    }
+
+    boolean running(String name) {
+        return services().stream().anyMatch(s -> s.name().equals(name));
+    }
+
+    private ServiceProcess service(String name) {
+        return services().stream().filter(s -> s.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("No running service " + name));
+    }
+
     /** Stops everything in reverse order of start: the gateway stops taking requests first. */
     @Override
     public void close() {

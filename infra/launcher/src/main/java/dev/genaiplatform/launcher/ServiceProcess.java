@@ -172,6 +172,17 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the JVM at once (SIGKILL: no shutdown hook, no graceful stop, open transactions and connections simply
+     * vanish), as a crash or an OOM killer would, and waits until it is gone.
+     */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(spec.name() + " (pid " + process.pid() + ") did not die on SIGKILL");
+        }
+    }
+
     /** Asks the JVM to stop (SIGTERM: Spring shuts down gracefully), and kills it if it does not. */
     @Override
     public void close() {

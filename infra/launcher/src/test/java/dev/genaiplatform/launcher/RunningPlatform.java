@@ -99,7 +99,7 @@ final class RunningPlatform {
     static final int MANAGEMENT_OFFSET = 1000;
 
     /** Free ports whose partner {@code port + MANAGEMENT_OFFSET} is free too. */
-    private static int[] freePorts(int count) throws IOException {
+    static int[] freePorts(int count) throws IOException {
         List<ServerSocket> sockets = new ArrayList<>();
         List<Integer> ports = new ArrayList<>();
         try {

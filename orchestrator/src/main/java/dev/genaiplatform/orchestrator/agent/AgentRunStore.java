@@ -89,14 +89,20 @@ class AgentRunStore {
                 .query(String.class).list();
     }
 
-    /** Moves a run from one of {@code from} to {@code to}; false when it was no longer in any of them. */
+    /**
+     * Moves a run from one of {@code from} to {@code to}; false when it was no longer in any of them. A move to
+     * RUNNING (a resume) also renews the heartbeat: a run parked for longer than {@code stale-after} would otherwise
+     * look dead to {@link InterruptedRuns} in the moment between this update and its loop starting to vouch for it
+     * (seen in AgentKillMidCallIT: a resumed run ended {@code interrupted} half a second after it resumed).
+     */
     boolean transition(String runId, List<RunStatus> from, RunStatus to, String errorCode, String errorMessage,
                        String answer) {
         return this.jdbc.sql("""
                         update agent_runs set status = ?, error_code = coalesce(?, error_code),
-                            error_message = coalesce(?, error_message), answer = coalesce(?, answer), updated_at = now()
+                            error_message = coalesce(?, error_message), answer = coalesce(?, answer), updated_at = now(),
+                            heartbeat_at = case when status <> 'RUNNING' and ? then now() else heartbeat_at end
                         where id = ? and status in (:from)""".replace(":from", bindMarkers(from.size())))
-                .params(listOf(to.name(), errorCode, errorMessage, answer, runId, from))
+                .params(listOf(to.name(), errorCode, errorMessage, answer, to == RunStatus.RUNNING, runId, from))
                 .update() == 1;
     }
 
@@ -206,8 +212,9 @@ class AgentRunStore {
         return String.join(", ", java.util.Collections.nCopies(count, "?"));
     }
 
-    private static List<Object> listOf(Object a, Object b, Object c, Object d, Object e, List<RunStatus> from) {
-        List<Object> values = new java.util.ArrayList<>(java.util.Arrays.asList(a, b, c, d, e));
+    private static List<Object> listOf(Object a, Object b, Object c, Object d, Object e, Object f,
+                                       List<RunStatus> from) {
+        List<Object> values = new java.util.ArrayList<>(java.util.Arrays.asList(a, b, c, d, e, f));
         from.forEach(status -> values.add(status.name()));
         return values;
     }

@@ -175,7 +175,8 @@ class AgentRuns {
      */
     boolean resume(ToolApprovalDecidedEvent decided, RunToken token, String via) {
         PendingApproval approval = this.store.approval(decided.approvalId()).orElse(null);
-        if (approval == null || decided.outcome() == null) {
+        if (approval == null || decided.outcome() == null || !isFinal(decided.outcome().status())) {
+            // no outcome yet (the approved call still runs): the event that carries it will resume the run
             return false;
         }
         ToolInvokedReply outcome = decided.outcome();
@@ -224,6 +225,11 @@ class AgentRuns {
                 approval.approvalId(), "status", "RUNNING", "actingAs", String.valueOf(decided.decidedBy())));
         this.loop.launch(run.id(), token);
         return true;
+    }
+
+    /** Statuses that are not the tool's answer yet, and must never reach the model as if they were. */
+    private static boolean isFinal(ToolInvokedReply.Status status) {
+        return status != ToolInvokedReply.Status.PENDING_APPROVAL && status != ToolInvokedReply.Status.IN_PROGRESS;
     }
 
     /**

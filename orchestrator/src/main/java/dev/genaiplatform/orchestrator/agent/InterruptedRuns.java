@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.context.SmartLifecycle;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -26,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * {@code RUNNING} and stops (every save is conditional on the status).
  *
  * <p>Side effects: a tool call the dead process had sent stays in tools-agent's ledger under its idempotency key; a
- * new run gets new keys, so nothing is repeated by this, and nothing is retried.
+ * new run gets new keys, so nothing is repeated by this, and nothing is retried. The ended run names those calls and
+ * their keys (message and {@code run.failed} step), so a reader can look up their real outcome in the ledger.
  */
 final class InterruptedRuns implements SmartLifecycle {
 
@@ -71,14 +73,19 @@ final class InterruptedRuns implements SmartLifecycle {
             if (this.loop.activeRuns().contains(runId)) {
                 continue;   // ours and alive (its heartbeat was written a moment ago)
             }
+            List<Map<String, String>> inFlight = inFlightToolCalls(runId);
             boolean ended = this.store.inTransaction(() -> {
                 if (!this.store.transition(runId, List.of(RunStatus.RUNNING), RunStatus.FAILED, "interrupted",
                         "The orchestrator working on this run stopped; no token survives a restart, so the run "
-                                + "cannot go on. Start a new run.", null)) {
+                                + "cannot go on. Start a new run." + inFlightNote(inFlight), null)) {
                     return false;
                 }
-                this.steps.record(runId, StepType.RUN_FAILED, null, Map.of("status", "FAILED", "error", "interrupted",
-                        "silentFor", ">" + this.settings.staleAfter().toSeconds() + "s"));
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("status", "FAILED");
+                detail.put("error", "interrupted");
+                detail.put("silentFor", ">" + this.settings.staleAfter().toSeconds() + "s");
+                detail.put("inFlightToolCalls", inFlight);
+                this.steps.record(runId, StepType.RUN_FAILED, null, detail);
                 return true;
             });
             if (ended) {
@@ -86,6 +93,26 @@ final class InterruptedRuns implements SmartLifecycle {
                         this.settings.staleAfter().toSeconds());
             }
         }
+    }
+
+    /**
+     * The tool calls the model had asked for and the dead process had not seen answered: each may have run in
+     * tools-agent. Without a token this instance cannot ask what became of them, so the run names them by idempotency
+     * key; whoever reads the run asks tools-agent's ledger ({@code GET /api/tools/calls/{key}}) with their own token.
+     */
+    private List<Map<String, String>> inFlightToolCalls(String runId) {
+        return this.store.find(runId).map(run -> run.transcript().unansweredCalls().stream()
+                .map(call -> Map.of("tool", call.name(), "idempotencyKey", runId + ":" + call.stepId() + ":" + call.id()))
+                .toList()).orElse(List.of());
+    }
+
+    private static String inFlightNote(List<Map<String, String>> inFlight) {
+        if (inFlight.isEmpty()) {
+            return "";
+        }
+        return " Tool call(s) in flight when it stopped, not resent: " + inFlight.stream()
+                .map(call -> call.get("tool") + " (idempotency key " + call.get("idempotencyKey") + ")").toList()
+                + "; what became of each is in tools-agent's ledger: GET /api/tools/calls/{key}.";
     }
 
     @Override

@@ -298,6 +298,26 @@ class AgentRunsIT {
         assertThat(awaitStatus(live, token, "SUCCEEDED").path("answer").asString()).contains("7");
     }
 
+    @Test
+    void aRunResumedAfterAParkLongerThanStaleAfterIsNotTakenForDeadBeforeItsLoopVouchesForIt() throws Exception {
+        String token = agentToken("acme");
+        String runId = post("/api/agent/runs", token, Map.of("goal", "send_email to the team: the release is out",
+                "tools", List.of("send_email"), "model", "sim-small"), 202).path("id").asString();
+        awaitStatus(runId, token, "WAITING_APPROVAL");
+        // a human took ten minutes: the heartbeat written while the run last worked is that old
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestPostgres.jdbcUrl(), "postgres", "postgres")) {
+            db.createStatement().executeUpdate("update agent_runs set heartbeat_at = now() - interval '10 minutes' "
+                    + "where id = '" + runId + "'");
+        }
+        AgentRunStore store = app.getBean(AgentRunStore.class);
+
+        // the resume's status change, before its loop starts: the moment a heartbeat beat could fall into
+        assertThat(store.transition(runId, List.of(RunStatus.WAITING_APPROVAL), RunStatus.RUNNING, null, null, null))
+                .isTrue();
+        assertThat(store.silentRunning(java.time.Duration.ofSeconds(2))).as("found by AgentKillMidCallIT: a resumed "
+                + "run was ended 'interrupted' half a second after it resumed").doesNotContain(runId);
+    }
+
     // ---- approvals ----------------------------------------------------------------------------------
 
     @Test

@@ -88,9 +88,17 @@ public final class ApprovalDesk {
                     + "that asked for the call.");
         }
         String reason = command.reason() == null ? "" : command.reason().strip();
-        Result early = transactions.execute(tx -> record(entry.callId(), command, reason, approver));
-        if (early != null) {
-            return early;
+        // a recorded decision never changes: a repeat (a redelivery after a crash, a second click) is answered without
+        // the row lock, which an attempt running the approved call may hold for as long as the tool runs
+        if (entry.decision() != null && !entry.decision().equals(command.decision().name())) {
+            return refused(command, Refusal.CONFLICT, "Approval " + command.approvalId() + " was already decided: "
+                    + entry.decision() + ".");
+        }
+        if (entry.decision() == null) {
+            Result early = transactions.execute(tx -> record(entry.callId(), command, reason, approver));
+            if (early != null) {
+                return early;
+            }
         }
         LedgerEntry decided = runIfApproved(entry.callId(), approver);
         ToolApprovalDecidedEvent event = decidedEvent(command.approvalId(), decided, true, null);
@@ -140,6 +148,13 @@ public final class ApprovalDesk {
         Caller requester = new Caller(entry.tenant(), entry.keyId(), approver == null ? Set.of() : approver.scopes(),
                 entry.endUser(), entry.requestedRid(), approver == null ? null : approver.token());
         ToolRunner.Attempt attempt = runner.run(callId, tool.get(), requester, Set.of(State.APPROVED));
+        // another attempt holds the row (the sweep, after a crash, races the redelivered decision): wait for its
+        // outcome, so that this decision's reply and event, the ones carrying the approver's token that lets the
+        // orchestrator resume the run, hold the result rather than a bare "approved"
+        long giveUpAt = System.nanoTime() + runner.timeout().toNanos();
+        while (attempt.status() == Status.IN_PROGRESS && System.nanoTime() < giveUpAt) {
+            attempt = runner.run(callId, tool.get(), requester, Set.of(State.APPROVED));
+        }
         LedgerEntry after = ledger.findById(callId).orElseThrow();
         if (attempt.ranNow()) {
             events.toolCalled(new ToolCalledEvent(callId.toString(), after.runId(), after.stepId(),
@@ -197,7 +212,10 @@ public final class ApprovalDesk {
     private ToolApprovalDecidedEvent decidedEvent(String approvalId, LedgerEntry entry, boolean accepted, String message) {
         return new ToolApprovalDecidedEvent(approvalId, entry.runId(), entry.stepId(),
                 entry.decision() == null ? null : Decision.valueOf(entry.decision()), entry.decisionReason(),
-                entry.decidedBy(), entry.decidedAt(), entry.reply(null, false), accepted, message);
+                entry.decidedBy(), entry.decidedAt(),
+                // only a finished call has an outcome: an approved call still running (or left to the sweep) has none
+                // yet, and a reader must not take its interim status for the tool's answer
+                entry.state() == State.COMPLETED ? entry.reply(null, false) : null, accepted, message);
     }
 
     /** The tenant and user a ledger entry acts for, without a live token. */

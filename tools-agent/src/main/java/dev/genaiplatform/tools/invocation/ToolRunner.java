@@ -16,6 +16,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
@@ -47,15 +48,29 @@ public final class ToolRunner {
     private final JsonMapper json;
     private final Duration timeout;
     private final Duration lockWait;
+    private final Map<String, Duration> holdBeforeCommit;
 
     public ToolRunner(ToolCallLedger ledger, TransactionTemplate transactions, ExecutorService workers, JsonMapper json,
                       Duration timeout, Duration lockWait) {
+        this(ledger, transactions, workers, json, timeout, lockWait, Map.of());
+    }
+
+    /**
+     * @param holdBeforeCommit fault injection for crash tests only: per tool, how long an attempt waits between writing
+     *                         its side effect and committing it (see {@code platform.tools.hold-before-commit})
+     */
+    public ToolRunner(ToolCallLedger ledger, TransactionTemplate transactions, ExecutorService workers, JsonMapper json,
+                      Duration timeout, Duration lockWait, Map<String, Duration> holdBeforeCommit) {
         this.ledger = ledger;
         this.transactions = transactions;
         this.workers = workers;
         this.json = json;
         this.timeout = timeout;
         this.lockWait = lockWait;
+        this.holdBeforeCommit = Map.copyOf(holdBeforeCommit);
+        this.holdBeforeCommit.forEach((tool, hold) -> log.warn("Fault injection is on: every call of tool '{}' holds "
+                + "its transaction open for {} before it commits (platform.tools.hold-before-commit; tests only)",
+                tool, hold));
     }
 
     /** How an attempt ended. {@code entry} is the ledger row after it (null for TIMED_OUT and IN_PROGRESS). */
@@ -79,6 +94,7 @@ public final class ToolRunner {
             if (outcome.status() != Status.SUCCEEDED) {
                 tx.rollbackToSavepoint(savepoint);
             }
+            holdIfConfigured(tool.name(), callId);
             if (cancelled.get() || workers.isShutdown()) {
                 // timed out, or the service is stopping: nothing of this attempt commits, the row stays runnable
                 throw new CancellationException("attempt abandoned: roll back");
@@ -112,6 +128,26 @@ public final class ToolRunner {
             }
             log.warn("Tool call {} failed outside the tool", callId, e.getCause());
             return new Attempt(Status.FAILED, null, false, "Tool '" + tool.name() + "' could not be run.");
+        }
+    }
+
+    /** The longest one attempt may run before it is cancelled. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The side effect is written, not committed: a crash test kills a process in this window. */
+    private void holdIfConfigured(String toolName, UUID callId) {
+        Duration hold = holdBeforeCommit.get(toolName);
+        if (hold == null) {
+            return;
+        }
+        log.info("Tool call {} ({}) holds before commit for {}", callId, toolName, hold);
+        try {
+            Thread.sleep(hold);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while held before commit: roll back");
         }
     }
 

@@ -75,7 +75,27 @@ public final class ToolCallLedger {
      */
     public LedgerEntry lock(UUID callId, Duration wait) {
         jdbc.execute("set local lock_timeout = " + Math.max(1, wait.toMillis()));
-        return one("select " + COLUMNS + " from tool_call where call_id = ? for update", callId).orElseThrow();
+        try {
+            return one("select " + COLUMNS + " from tool_call where call_id = ? for update", callId).orElseThrow();
+        } catch (org.springframework.dao.DataAccessException e) {
+            // Spring leaves PostgreSQL's lock timeout (SQLState 55P03) uncategorised here; callers tell "another
+            // attempt holds the row" (IN_PROGRESS) from a real failure by this type. Found by AgentKillMidCallIT: a
+            // redelivered approval that met a running attempt answered FAILED instead of waiting for its outcome
+            if (isLockTimeout(e)) {
+                throw new org.springframework.dao.CannotAcquireLockException(
+                        "Tool call " + callId + " is held by another attempt", e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isLockTimeout(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** True when an attempt holds the row right now (a status query must not wait for it). */
