@@ -33,6 +33,8 @@ final class PlatformSecrets {
     static final String ADMIN_API_KEY = "platform.admin.api-key";
     /** The key the evaluation service calls the gateway with (scope {@code evaluation}). */
     static final String EVALUATION_API_KEY = "platform.evaluation.api-key";
+    /** Seals the gateway's signing keys in its database, so every gateway instance signs with one key ring. */
+    static final String GATEWAY_SIGNING_KEY_SECRET = "gateway.signing-key.secret";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 

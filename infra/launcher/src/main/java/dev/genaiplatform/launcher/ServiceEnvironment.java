@@ -86,6 +86,7 @@ final class ServiceEnvironment {
                 .env("PLATFORM_DEMO_API_KEY", s.demoApiKey())
                 .env("PLATFORM_ADMIN_API_KEY", secrets.get(PlatformSecrets.ADMIN_API_KEY))
                 .env("PLATFORM_EVALUATION_API_KEY", secrets.get(PlatformSecrets.EVALUATION_API_KEY))
+                .env("GATEWAY_SIGNING_KEY_SECRET", secrets.get(PlatformSecrets.GATEWAY_SIGNING_KEY_SECRET))
                 .build());
         return services;
     }

@@ -242,7 +242,8 @@ class DeploymentManifestsTests {
                 "SPRING_DATA_REDIS_PASSWORD", "spring.data.redis.password",
                 "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG", "spring.kafka.properties.sasl.jaas.config",
                 "PLATFORM_ADMIN_API_KEY", "PLATFORM_ADMIN_API_KEY",
-                "PLATFORM_EVALUATION_API_KEY", "PLATFORM_EVALUATION_API_KEY");
+                "PLATFORM_EVALUATION_API_KEY", "PLATFORM_EVALUATION_API_KEY",
+                "GATEWAY_SIGNING_KEY_SECRET", "GATEWAY_SIGNING_KEY_SECRET");
         Set<String> launcherOnly = Set.of("POSTGRES_PORT", "RETRIEVAL_DOCUMENTS", "GATEWAY_PORT", "ORCHESTRATOR_PORT",
                 "RETRIEVAL_PORT", "TOOLS_AGENT_PORT", "GUARDRAILS_PORT", "EVALUATION_PORT", "LLM_SIMULATOR_PORT");
         for (ServiceSpec spec : new ServiceEnvironment(LauncherSettings.from(HOME, name -> null),
