@@ -5,7 +5,6 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,13 +95,7 @@ public final class SharedSigningKeyRing implements SigningKeys, AutoCloseable {
     @Override
     public JWKSet publicKeys() {
         Ring current = ring;
-        List<JWK> keys = new ArrayList<>(3);
-        keys.add(current.current().toPublicJWK());
-        keys.add(current.next().toPublicJWK());
-        if (current.previous() != null) {
-            keys.add(current.previous().toPublicJWK());
-        }
-        return new JWKSet(keys);
+        return SigningKeys.publicSet(current.previous(), current.current(), current.next());
     }
 
     @Override

@@ -3,15 +3,12 @@ package dev.genaiplatform.gateway.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
@@ -83,13 +80,7 @@ public final class SigningKeyRing implements SigningKeys {
     @Override
     public JWKSet publicKeys() {
         Ring current = ring;
-        List<JWK> keys = new ArrayList<>(3);
-        keys.add(current.current().toPublicJWK());
-        keys.add(current.next().toPublicJWK());
-        if (current.previous() != null) {
-            keys.add(current.previous().toPublicJWK());
-        }
-        return new JWKSet(keys);
+        return SigningKeys.publicSet(current.previous(), current.current(), current.next());
     }
 
     private synchronized void rotateIfStill(Ring seen) {

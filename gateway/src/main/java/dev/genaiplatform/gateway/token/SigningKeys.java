@@ -1,7 +1,11 @@
 package dev.genaiplatform.gateway.token;
 
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The gateway's token-signing keys as the request path and the JWK set endpoint see them: the key to sign with
@@ -23,4 +27,15 @@ public interface SigningKeys {
      * @throws SigningKeyRing.TooEarlyException if the last rotation is more recent than the longest token lifetime
      */
     String rotate();
+
+    /** The JWK set verifiers fetch: public halves only, the previous key while tokens it signed may still live. */
+    static JWKSet publicSet(ECKey previous, ECKey current, ECKey next) {
+        List<JWK> keys = new ArrayList<>(3);
+        keys.add(current.toPublicJWK());
+        keys.add(next.toPublicJWK());
+        if (previous != null) {
+            keys.add(previous.toPublicJWK());
+        }
+        return new JWKSet(keys);
+    }
 }
