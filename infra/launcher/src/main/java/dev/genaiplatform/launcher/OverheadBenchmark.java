@@ -53,6 +53,9 @@ final class OverheadBenchmark {
                             URI.create("http://127.0.0.1:" + settings.gatewayPort() + "/v1/chat/completions"))
                     .header("Authorization", "Bearer " + settings.demoApiKey())
                     .header("Content-Type", "application/json")
+                    // the same question every time: without this the exact cache answers every repeat, and the
+                    // benchmark would measure a cache hit instead of the pipeline
+                    .header("Cache-Control", "no-cache")
                     .POST(HttpRequest.BodyPublishers.ofString(platformBody)).build();
 
             // the simulator gets the prompt the orchestrator would build, so both answers cost the same to make
