@@ -36,10 +36,12 @@ final class OverheadBenchmark {
         LauncherSettings settings = base
                 .withServiceEnv(Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
                         "SIM_INSPECTION_ENABLED", "true"))
-                // the demo tenant's rate limit would otherwise be what we measure
+                // the demo tenant's rate limit and token budget would otherwise be what we measure
                 .withServiceArgs(Map.of("gateway", List.of(
                         "--platform.gateway.tenants.demo.rate-limit.replenish-rate=100000",
-                        "--platform.gateway.tenants.demo.rate-limit.burst-capacity=100000")));
+                        "--platform.gateway.tenants.demo.rate-limit.burst-capacity=100000",
+                        "--platform.gateway.budget.defaults.tokens-per-minute=1000000000",
+                        "--platform.gateway.budget.defaults.tokens-per-day=1000000000")));
 
         System.out.println("Starting a fresh platform for the benchmark...");
         try (Platform platform = Platform.start(settings, System.out::println)) {
