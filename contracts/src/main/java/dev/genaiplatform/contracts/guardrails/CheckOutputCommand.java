@@ -21,6 +21,9 @@ import java.util.List;
  *                       data in the URL count as exfiltration
  * @param conversationId the conversation whose pseudonyms to restore in an answer; null for none
  * @param policy         the policy name; null for the tenant's
+ * @param texts          untrusted sources only: several texts (the passages of one search, say) checked one by one
+ *                       in a single round trip, {@code text} then null; the reply's {@code items} holds one
+ *                       verdict per text, in order. Null for a single text.
  */
 public record CheckOutputCommand(
         String requestId,
@@ -31,7 +34,19 @@ public record CheckOutputCommand(
         String systemPrompt,
         List<String> allowedDomains,
         String conversationId,
-        String policy) {
+        String policy,
+        List<String> texts) {
+
+    /** A check of one text. */
+    public CheckOutputCommand(String requestId, String source, String text, long offset, String canary,
+                              String systemPrompt, List<String> allowedDomains, String conversationId, String policy) {
+        this(requestId, source, text, offset, canary, systemPrompt, allowedDomains, conversationId, policy, null);
+    }
+
+    /** Several untrusted texts of one source, each checked on its own, in one round trip. */
+    public static CheckOutputCommand untrusted(String requestId, String source, List<String> texts, String policy) {
+        return new CheckOutputCommand(requestId, source, null, 0, null, null, List.of(), null, policy, List.copyOf(texts));
+    }
 
     public static final String SOURCE_ANSWER = "answer";
     public static final String SOURCE_RETRIEVED_CHUNK = "retrieved-chunk";

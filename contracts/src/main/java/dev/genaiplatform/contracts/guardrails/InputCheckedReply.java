@@ -19,11 +19,24 @@ import java.util.List;
  * @param user                 the {@code user} field to forward, null when none or blocked
  * @param injectionScore       the prompt-injection score in [0, 1] (the highest over all checked texts); null
  *                             when the policy does not run the injection check
+ * @param questionEmbedding    the embedding of the last user message as forwarded, when guardrails computed
+ *                             exactly that one for its classifiers (so retrieval need not embed it again); null
+ *                             otherwise
  */
 public record InputCheckedReply(String requestId, Verdict verdict, List<ChatMessage> messages,
                                 List<Finding> findings, String reason,
                                 List<ToolDefinition> tools, String responseFormatSchema, List<String> stop,
-                                String user, Double injectionScore) {
+                                String user, Double injectionScore,
+                                dev.genaiplatform.contracts.retrieval.TextEmbedding questionEmbedding) {
+
+    /** A verdict without a question embedding. */
+    public InputCheckedReply(String requestId, Verdict verdict, List<ChatMessage> messages,
+                             List<Finding> findings, String reason,
+                             List<ToolDefinition> tools, String responseFormatSchema, List<String> stop,
+                             String user, Double injectionScore) {
+        this(requestId, verdict, messages, findings, reason, tools, responseFormatSchema, stop, user, injectionScore,
+                null);
+    }
 
     /** A verdict about messages alone. */
     public InputCheckedReply(String requestId, Verdict verdict, List<ChatMessage> messages,

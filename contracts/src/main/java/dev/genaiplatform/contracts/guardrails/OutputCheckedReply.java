@@ -23,7 +23,16 @@ import java.util.List;
  * @param reason         a sentence a user may see: when blocked, why; when allowed or redacted, a warning to
  *                       show beside the answer (a policy action WARN); null when there is nothing to show
  * @param injectionScore the injection score of untrusted data; null for answers
+ * @param items          for a command with {@code texts}: one verdict per text, in order (each with its own text,
+ *                       findings and score; {@code verdict} above is then the strictest of them); null otherwise
  */
 public record OutputCheckedReply(String requestId, String source, Verdict verdict, String text,
-                                 List<Finding> findings, String reason, Double injectionScore) {
+                                 List<Finding> findings, String reason, Double injectionScore,
+                                 List<OutputCheckedReply> items) {
+
+    /** The verdict about one text. */
+    public OutputCheckedReply(String requestId, String source, Verdict verdict, String text,
+                              List<Finding> findings, String reason, Double injectionScore) {
+        this(requestId, source, verdict, text, findings, reason, injectionScore, null);
+    }
 }

@@ -15,9 +15,18 @@ import java.util.List;
  * @param rewrite   rewrite the query (follow-up → standalone, plus alternative phrasings searched together); null
  *                  means the stores' or the service's default
  * @param hops      retrieve → read → retrieve again up to this many times (1 to 3); null or 0 means one search
+ * @param queryEmbedding the query's embedding if an earlier step computed it (guardrails' classifier, the semantic
+ *                       cache); retrieval uses it only when model and text match its own, else embeds the query
  */
 public record SearchCommand(String requestId, String query, int topK, List<String> vectorStoreIds,
-                            List<ConversationTurn> conversation, Boolean rewrite, Integer hops) {
+                            List<ConversationTurn> conversation, Boolean rewrite, Integer hops,
+                            TextEmbedding queryEmbedding) {
+
+    /** A search without a precomputed query embedding. */
+    public SearchCommand(String requestId, String query, int topK, List<String> vectorStoreIds,
+                         List<ConversationTurn> conversation, Boolean rewrite, Integer hops) {
+        this(requestId, query, topK, vectorStoreIds, conversation, rewrite, hops, null);
+    }
 
     /** A search of the given stores, as the service's defaults say. */
     public SearchCommand(String requestId, String query, int topK, List<String> vectorStoreIds) {
