@@ -15,6 +15,9 @@ import java.util.Objects;
  */
 public record TextEmbedding(String model, String text, float[] vector) {
 
+    /** The name every service gives the offline model they share: all-MiniLM-L6-v2, int8 ONNX, 384 dimensions. */
+    public static final String MINILM_L6_V2_Q = "all-MiniLM-L6-v2-q";
+
     /** Whether this is the embedding of {@code expectedText} by {@code expectedModel}, usable instead of a new one. */
     public boolean matches(String expectedModel, String expectedText) {
         return this.vector != null && this.vector.length > 0 && Objects.equals(this.model, expectedModel)
