@@ -29,7 +29,7 @@ import java.io.IOException;
 /**
  * ADR 0004 for this service: every request needs the gateway's internal token (ES256, issuer and audience
  * checked) with scope {@code documents} ({@code chat} also opens a citation's source, ADR 0005); the Kafka listeners verify the same token with the same
- * {@link JwtDecoder}. 401 and 403 answers are platform problems. Actuator lives on the management port.
+ * {@link JwtDecoder}, which verifies each distinct token once ({@link CachingJwtDecoder}). 401 and 403 answers are platform problems. Actuator lives on the management port.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -44,7 +44,7 @@ public class SecurityConfiguration {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
                 .jwsAlgorithm(SignatureAlgorithm.ES256).build();
         decoder.setJwtValidator(internalTokenValidator());
-        return decoder;
+        return new CachingJwtDecoder(decoder); // each request's token is verified once, not on every record and call
     }
 
     /** Expiry and not-before (with Spring's default skew), issuer, audience, and a tenant to act for. */
