@@ -77,7 +77,7 @@ class SearchCommandListener {
             ChunkSearch.Result result = scope == null ? new ChunkSearch.Result(java.util.List.of(), command.topK(), 0)
                     : search.search(scope, command.query(), command.topK(), null, hops,
                     command.rewrite() != null ? command.rewrite() : scopes.rewritesByDefault(caller, scope, rewriteByDefault),
-                    command.conversation());
+                    command.conversation(), false, command.queryEmbedding());
             log.debug("search {} topK={} (asked {}) -> {} chunks in {} ms", command.requestId(), result.topK(),
                     command.topK(), result.chunks().size(), result.tookMillis());
             return new SearchResultReply(command.requestId(), result.chunks(), result.tookMillis(), result.queries(),

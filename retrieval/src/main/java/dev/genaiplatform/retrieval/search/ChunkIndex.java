@@ -73,7 +73,16 @@ public interface ChunkIndex extends VectorStore {
     /** The chunk with this id only if it also matches {@code filter}: a chunk the caller may not read is absent. */
     Optional<Document> find(String id, Filter.Expression filter);
 
-    List<Document> similaritySearch(SearchRequest request, Legs legs);
+    /**
+     * A search whose query vector was computed already ({@code queryVector}, unit length, the embedding of
+     * {@code request.getQuery()} by this index's model), so one search embeds its query once even when a re-ranker
+     * needs the vector too; null means "embed the query here".
+     */
+    List<Document> similaritySearch(SearchRequest request, Legs legs, float[] queryVector);
+
+    default List<Document> similaritySearch(SearchRequest request, Legs legs) {
+        return similaritySearch(request, legs, null);
+    }
 
     @Override
     default List<Document> similaritySearch(SearchRequest request) {

@@ -2,6 +2,7 @@ package dev.genaiplatform.retrieval.search;
 
 import dev.genaiplatform.contracts.retrieval.ConversationTurn;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import dev.genaiplatform.retrieval.rewrite.HypotheticalAnswers;
 import dev.genaiplatform.retrieval.rewrite.QueryRewrite;
 import dev.genaiplatform.retrieval.rewrite.QueryRewriter;
@@ -16,6 +17,8 @@ import org.springframework.ai.vectorstore.VectorStore;
 import org.springframework.ai.vectorstore.filter.Filter;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -56,7 +59,7 @@ public final class ChunkSearch {
 
     /**
      * With a second stage: the store is asked for {@code max(topK, rerankCandidates)} fused candidates, which the
-     * re-ranker reorders and cuts to topK. {@code queryEmbedder} gives the re-ranker the query's vector.
+     * re-ranker reorders and cuts to topK. {@code queryEmbedder} (the index's model) embeds each query once for both the vector leg and the re-ranker.
      */
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
                        EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter, RecencyBoost recency) {
@@ -111,11 +114,23 @@ public final class ChunkSearch {
      */
     public Result search(SearchScope scope, String query, int requestedTopK, Filter.Expression userFilter, int hops,
                          boolean rewrite, List<ConversationTurn> conversation, boolean hyde) {
+        return search(scope, query, requestedTopK, userFilter, hops, rewrite, conversation, hyde, null);
+    }
+
+    /**
+     * With {@code queryEmbedding} (may be null), an embedding an earlier step computed (guardrails' classifier): used
+     * for the query when it is MiniLM's embedding of exactly the query as bounded here, ignored otherwise. Either way
+     * each distinct text of one search is embedded at most once, the vector serving the store's vector leg and the
+     * re-ranker alike.
+     */
+    public Result search(SearchScope scope, String query, int requestedTopK, Filter.Expression userFilter, int hops,
+                         boolean rewrite, List<ConversationTurn> conversation, boolean hyde, TextEmbedding queryEmbedding) {
         long start = System.nanoTime();
         int topK = clampTopK(requestedTopK);
         if (query == null || query.isBlank()) {
             return new Result(List.of(), topK, 0);
         }
+        QueryVectors vectors = new QueryVectors(bounded(query), queryEmbedding);
         QueryRewrite plan = rewrite && rewriter != null ? rewriter.rewrite(bounded(query), conversation == null ? List.of() : conversation)
                 : QueryRewrite.none(bounded(query));
         List<List<Document>> rankings = new ArrayList<>();
@@ -123,11 +138,11 @@ public final class ChunkSearch {
         for (String planned : plan.queries()) {
             String bounded = bounded(planned);
             if (hops > 1) {
-                var result = new MultiHopRetriever((q, k) -> oneHop(scope, q, k, userFilter), hops).retrieve(bounded, topK);
+                var result = new MultiHopRetriever((q, k) -> oneHop(scope, q, k, userFilter, vectors), hops).retrieve(bounded, topK);
                 rankings.add(result.documents());
                 queries.addAll(result.queries());
             } else {
-                rankings.add(oneHop(scope, bounded, topK, userFilter));
+                rankings.add(oneHop(scope, bounded, topK, userFilter, vectors));
                 queries.add(bounded);
             }
         }
@@ -135,7 +150,7 @@ public final class ChunkSearch {
         if (hyde && hypotheticals != null) {
             var passage = hypotheticals.write(plan.standalone());
             if (passage.isPresent()) {
-                rankings.add(vectorsOnly(scope, bounded(passage.get()), topK, userFilter));
+                rankings.add(vectorsOnly(scope, bounded(passage.get()), topK, userFilter, vectors));
                 queries.add(bounded(passage.get()));
                 rewrittenBy = rewrittenBy == null ? "hyde" : rewrittenBy + "+hyde";
             }
@@ -151,21 +166,45 @@ public final class ChunkSearch {
         return query.length() > limits.maxQueryChars() ? query.substring(0, limits.maxQueryChars()) : query;
     }
 
-    private List<Document> oneHop(SearchScope scope, String query, int topK, Filter.Expression userFilter) {
+    private List<Document> oneHop(SearchScope scope, String query, int topK, Filter.Expression userFilter, QueryVectors vectors) {
         boolean rerank = reranker != Reranker.NONE;
         boolean boost = recency != null; // a fresher passage just below the cut must be able to rise into it
-        List<Document> candidates = store.similaritySearch(SearchRequest.builder().query(query)
-                .topK(rerank || boost ? Math.max(topK, rerankCandidates) : topK).filterExpression(scope.filter(userFilter)).build());
-        List<Document> ranked = rerank ? reranker.rerank(query, queryEmbedder == null ? null : queryEmbedder.embed(query),
-                candidates, boost ? candidates.size() : topK) : candidates;
+        SearchRequest request = SearchRequest.builder().query(query)
+                .topK(rerank || boost ? Math.max(topK, rerankCandidates) : topK).filterExpression(scope.filter(userFilter)).build();
+        float[] vector = store instanceof ChunkIndex || rerank ? vectors.of(query) : null;
+        List<Document> candidates = store instanceof ChunkIndex index ? index.similaritySearch(request, ChunkIndex.Legs.HYBRID, vector)
+                : store.similaritySearch(request);
+        List<Document> ranked = rerank ? reranker.rerank(query, vector, candidates, boost ? candidates.size() : topK) : candidates;
         return boost ? recency.apply(ranked, topK) : ranked;
     }
 
     /** The nearest neighbours of a text's embedding (a hypothetical answer has no terms worth matching lexically). */
-    private List<Document> vectorsOnly(SearchScope scope, String text, int topK, Filter.Expression userFilter) {
+    private List<Document> vectorsOnly(SearchScope scope, String text, int topK, Filter.Expression userFilter, QueryVectors vectors) {
         SearchRequest request = SearchRequest.builder().query(text).topK(topK).filterExpression(scope.filter(userFilter)).build();
-        return store instanceof ChunkIndex index ? index.similaritySearch(request, ChunkIndex.Legs.VECTOR_ONLY)
+        return store instanceof ChunkIndex index ? index.similaritySearch(request, ChunkIndex.Legs.VECTOR_ONLY, vectors.of(text))
                 : store.similaritySearch(request);
+    }
+
+    /**
+     * The unit vectors of one search's texts, each embedded at most once: the query's serves the vector leg and the
+     * re-ranker, and a rewrite or a hop that repeats a text reuses it. Seeded with a handed-on embedding only when it is
+     * this service's model's embedding of exactly that text (and of its size), so a stale or foreign vector is ignored.
+     * Without a model of its own (tests) it returns null and the store embeds.
+     */
+    private final class QueryVectors {
+        private final Map<String, float[]> byText = new HashMap<>();
+
+        QueryVectors(String query, TextEmbedding handedOn) {
+            if (queryEmbedder != null && handedOn != null && handedOn.matches(TextEmbedding.MINILM_L6_V2_Q, query)
+                    && handedOn.vector().length == queryEmbedder.dimensions()) {
+                byText.put(query, ChunkIndex.unitLength(handedOn.vector()));
+            }
+        }
+
+        float[] of(String text) {
+            return queryEmbedder == null ? null
+                    : byText.computeIfAbsent(text, t -> ChunkIndex.unitLength(queryEmbedder.embed(t)));
+        }
     }
 
     /** Zero or negative means "the default"; more than the maximum means the maximum. */

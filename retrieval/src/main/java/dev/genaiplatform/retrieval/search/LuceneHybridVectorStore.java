@@ -199,7 +199,7 @@ public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
     }
 
     @Override
-    public List<Document> similaritySearch(SearchRequest request, Legs legs) {
+    public List<Document> similaritySearch(SearchRequest request, Legs legs, float[] vector) {
         String query = request.getQuery();
         int topK = request.getTopK();
         if (query == null || query.isBlank() || topK < 1) {
@@ -207,7 +207,8 @@ public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
         }
         Query filter = request.hasFilterExpression() ? LuceneFilters.toQuery(request.getFilterExpression()) : null;
         int candidates = settings.candidates(topK);
-        float[] queryVector = legs == Legs.LEXICAL_ONLY ? null : ChunkIndex.unitLength(embeddingModel.embed(query));
+        float[] queryVector = legs == Legs.LEXICAL_ONLY ? null
+                : vector != null ? vector : ChunkIndex.unitLength(embeddingModel.embed(query));
         try {
             IndexSearcher searcher = searchers.acquire();
             try {

@@ -152,7 +152,7 @@ public final class PgVectorChunkIndex implements ChunkIndex {
     }
 
     @Override
-    public List<Document> similaritySearch(SearchRequest request, Legs legs) {
+    public List<Document> similaritySearch(SearchRequest request, Legs legs, float[] vector) {
         String query = request.getQuery();
         int topK = request.getTopK();
         if (query == null || query.isBlank() || topK < 1) {
@@ -178,7 +178,7 @@ public final class PgVectorChunkIndex implements ChunkIndex {
         if (legs != Legs.LEXICAL_ONLY) {
             nearest = "select id, embedding <=> cast(? as vector) as distance from " + table + " where " + where.sql()
                     + " order by distance limit ?";
-            parameters.add(vectorLiteral(ChunkIndex.unitLength(embeddingModel.embed(query))));
+            parameters.add(vectorLiteral(vector != null ? vector : ChunkIndex.unitLength(embeddingModel.embed(query))));
             parameters.addAll(where.parameters());
             parameters.add(candidates);
         }
