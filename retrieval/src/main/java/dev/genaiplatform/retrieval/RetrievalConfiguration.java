@@ -94,8 +94,10 @@ class RetrievalConfiguration {
     }
 
     @Bean
-    EmbeddingModel embeddingModel() {
-        return new MiniLmEmbeddingModel();
+    EmbeddingModel embeddingModel(RetrievalProperties properties) {
+        var embedding = properties.embedding();
+        return new MiniLmEmbeddingModel(new MiniLmEmbeddingModel.Threads(embedding.intraOpThreads(), embedding.spinning(),
+                embedding.parallelism() == 0 ? Runtime.getRuntime().availableProcessors() : embedding.parallelism()));
     }
 
     /** The chunk index, by configuration ({@code platform.retrieval.store.type}): Lucene on disk, or pgvector. */

@@ -39,6 +39,7 @@ import java.util.List;
  *                            Env RETRIEVAL_RECENCY_HALF_LIFE, e.g. {@code 30d}.
  * @param store               where chunks are indexed, see {@link Store}.
  * @param hyde                hypothetical document embeddings, see {@link Hyde}.
+ * @param embedding           how the in-process MiniLM model uses threads, see {@link Embedding}.
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -57,7 +58,8 @@ public record RetrievalProperties(
         @DefaultValue Rewrite rewrite,
         java.time.Duration recencyHalfLife,
         @DefaultValue Store store,
-        @DefaultValue Hyde hyde) {
+        @DefaultValue Hyde hyde,
+        @DefaultValue Embedding embedding) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -72,6 +74,22 @@ public record RetrievalProperties(
         require(recencyHalfLife == null || (!recencyHalfLife.isNegative() && !recencyHalfLife.isZero()),
                 "recency-half-life must be positive when set");
         excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
+    }
+
+    /**
+     * @param intraOpThreads ONNX Runtime threads per inference (the calling thread and n - 1 workers). 2 cost the same
+     *                       CPU as 1 and cut latency on two busy cores (README, Speed). Env RETRIEVAL_EMBEDDING_INTRA_OP_THREADS.
+     * @param spinning       let idle ONNX Runtime workers busy-wait for work (ONNX Runtime's own default, faster by a
+     *                       hair on idle dedicated cores, CPU burnt for nothing on shared ones). Env RETRIEVAL_EMBEDDING_SPINNING.
+     * @param parallelism    texts of one ingestion batch embedded at once; 0 means one per core. Env
+     *                       RETRIEVAL_EMBEDDING_PARALLELISM.
+     */
+    public record Embedding(@DefaultValue("2") int intraOpThreads, @DefaultValue("false") boolean spinning,
+                            @DefaultValue("0") int parallelism) {
+        public Embedding {
+            require(intraOpThreads >= 1, "embedding.intra-op-threads must be at least 1");
+            require(parallelism >= 0, "embedding.parallelism must be 0 (one per core) or more");
+        }
     }
 
     /**

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class MiniLmEmbeddingModelTests {
 
-    // The ONNX session is static inside langchain4j's model class: every instance in this JVM shares it.
+    // One ONNX session per thread setting, shared by every instance in this JVM.
     private static final EmbeddingModel MODEL = new MiniLmEmbeddingModel();
 
     @Test
@@ -45,6 +45,25 @@ class MiniLmEmbeddingModelTests {
 
         assertThat(dot(batch.get(1), alone)).isCloseTo(1.0, within(1e-4));
         assertThat(dot(batch.get(0), alone)).isLessThan(0.9);
+    }
+
+    @Test
+    void everyThreadSettingGivesTheVectorsOfLangchain4jsDefaultSession() {
+        var reference = new dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel();
+        String text = "Consumers commit offsets after processing a batch of records.";
+        float[] expected = reference.embed(text).content().vector();
+
+        for (var threads : List.of(new MiniLmEmbeddingModel.Threads(1, false, 1), new MiniLmEmbeddingModel.Threads(2, false, 2),
+                new MiniLmEmbeddingModel.Threads(2, true, 2))) {
+            float[] vector = new MiniLmEmbeddingModel(threads).embed(text);
+            assertThat(dot(vector, expected)).as(threads.toString()).isCloseTo(1.0, within(1e-5));
+        }
+    }
+
+    @Test
+    void refusesAThreadSettingWithoutThreads() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MiniLmEmbeddingModel.Threads(0, false, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static double dot(float[] a, float[] b) {
