@@ -6,6 +6,7 @@ import dev.genaiplatform.contracts.retrieval.ConversationTurn;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -107,6 +108,26 @@ class SearchOverKafkaIT extends RetrievalIntegrationTest {
             assertThat(source.substring(chunk.startOffset(), chunk.endOffset())).isEqualTo(chunk.text());
         }
         assertThat(reply.chunks()).extracting(RetrievedChunk::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+    }
+
+    @Test
+    void aHandedOnQueryEmbeddingGivesTheSameAnswerWhenItMatchesAndIsIgnoredWhenItDoesNot() throws Exception {
+        String query = "How is a card number's check digit verified?";
+        var model = new dev.genaiplatform.retrieval.embedding.MiniLmEmbeddingModel();
+        var matching = new TextEmbedding(TextEmbedding.MINILM_L6_V2_Q, query, model.embed(query));
+        var foreign = new TextEmbedding(TextEmbedding.MINILM_L6_V2_Q, "sourdough starter", model.embed("sourdough starter"));
+
+        List<String> plain = chunkIds(ask(new SearchCommand("chatcmpl-emb0", query, 3, List.of(), null, null, null, null)));
+        List<String> handedOn = chunkIds(ask(new SearchCommand("chatcmpl-emb1", query, 3, List.of(), null, null, null, matching)));
+        List<String> ignored = chunkIds(ask(new SearchCommand("chatcmpl-emb2", query, 3, List.of(), null, null, null, foreign)));
+
+        assertThat(plain).first().isEqualTo("payments/card-validation.md#0");
+        assertThat(handedOn).isEqualTo(plain);
+        assertThat(ignored).isEqualTo(plain);
+    }
+
+    private static List<String> chunkIds(SearchResultReply reply) {
+        return reply.chunks().stream().map(RetrievedChunk::chunkId).toList();
     }
 
     @Test
