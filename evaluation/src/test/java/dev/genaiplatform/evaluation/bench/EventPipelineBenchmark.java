@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
  * travel.
  *
  * <p>Arguments: requests per second (default 50), seconds (default 20), then {@code label=classpath-file} per
- * build (default: this JVM's classpath as {@code this}). Linux only ({@code /proc}).
+ * build (default: this JVM's classpath as {@code this}). {@code -Dbench.sampling=1.0} traces every record (the
+ * services' own default without a gateway in front); the default 0.1 is the gateway's share. Linux only
+ * ({@code /proc}).
  */
 public final class EventPipelineBenchmark {
 
@@ -77,6 +79,9 @@ public final class EventPipelineBenchmark {
                 ProducerConfig.LINGER_MS_CONFIG, 1), new StringSerializer(), new ByteArraySerializer())) {
             for (var build : builds.entrySet()) {
                 services.add(Service.start(build.getKey(), build.getValue(), postgres, broker.getBrokersAsString()));
+            }
+            for (Service s : services) {
+                s.awaitStarted();
             }
             System.out.println("warm-up: 300 requests");
             publish(producer, 300, 100);
@@ -192,18 +197,26 @@ public final class EventPipelineBenchmark {
                     "--spring.kafka.bootstrap-servers=" + brokers,
                     "--spring.kafka.consumer.group-id=evaluation-" + label,
                     "--platform.security.jwk-set-uri=" + TestTokens.jwkSetUri(),
+                    // records from the platform carry the gateway's sampling decision (10 % by default); these
+                    // carry no trace context, so the service's own sampler decides: give it the same share
+                    "--management.tracing.sampling.probability=" + System.getProperty("bench.sampling", "0.1"),
                     "--logging.level.root=WARN")
                     .redirectErrorStream(true).redirectOutput(log).start();
-            Service service = new Service(label, process, postgres, database);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            return new Service(label, process, postgres, database);
+        }
+
+        /** Started once Flyway has created the tables (the listeners start right after). */
+        void awaitStarted() throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (true) {
                 try {
-                    service.storedVerdicts();
-                    System.out.println(label + ": started (pid " + process.pid() + ", log " + log + ")");
-                    return service;
+                    storedVerdicts();
+                    System.out.println(label + ": started (pid " + process.pid() + ")");
+                    return;
                 } catch (SQLException notYetMigrated) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
-                        throw new IllegalStateException(label + " did not start; see " + log, notYetMigrated);
+                        throw new IllegalStateException(label + " did not start; see target/bench-" + label + ".log",
+                                notYetMigrated);
                     }
                     TimeUnit.MILLISECONDS.sleep(500);
                 }
