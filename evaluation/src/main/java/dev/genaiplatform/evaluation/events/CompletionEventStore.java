@@ -64,9 +64,7 @@ public class CompletionEventStore {
                         values""",
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)", 23,
                 events, one -> one.event().eventId(), CompletionEventStore::row);
-        for (int i = stored.size(); i < events.size(); i++) {
-            meters.recordDuplicate();
-        }
+        meters.recordDuplicates(events.size() - stored.size());
         stored.forEach(one -> meters.record(one.event(), one.tenant()));
         return stored.size();
     }
