@@ -16,6 +16,7 @@ import dev.genaiplatform.evaluation.runs.RunService;
 import dev.genaiplatform.evaluation.safety.GuardrailVerdictStore;
 import dev.genaiplatform.evaluation.scoring.PassageSource;
 import dev.genaiplatform.evaluation.messaging.InvalidCompletionEventException;
+import dev.genaiplatform.evaluation.security.CachingJwtDecoder;
 import dev.genaiplatform.evaluation.security.EventTokenVerifier;
 import dev.genaiplatform.evaluation.security.InternalTokens;
 import dev.genaiplatform.evaluation.security.ProblemSecurityHandlers;
@@ -80,9 +81,10 @@ class EvaluationConfiguration {
         return http.build();
     }
 
+    /** Each distinct token is verified once and remembered until its expiry (see {@link CachingJwtDecoder}). */
     @Bean
     JwtDecoder jwtDecoder(SecurityProperties properties) {
-        return InternalTokens.decoder(properties);
+        return new CachingJwtDecoder(InternalTokens.decoder(properties));
     }
 
     @Bean

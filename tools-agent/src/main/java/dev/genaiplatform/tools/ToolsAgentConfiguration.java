@@ -23,6 +23,7 @@ import dev.genaiplatform.tools.messaging.KafkaToolEvents;
 import dev.genaiplatform.tools.policy.ToolPolicy;
 import dev.genaiplatform.tools.registry.PlatformTool;
 import dev.genaiplatform.tools.registry.ToolRegistry;
+import dev.genaiplatform.tools.security.CachingJwtDecoder;
 import dev.genaiplatform.tools.security.KafkaTokenVerifier;
 import dev.genaiplatform.tools.security.ProblemWriter;
 import dev.genaiplatform.tools.shop.OrderStatusTool;
@@ -102,14 +103,17 @@ class ToolsAgentConfiguration {
 
     // --- who is calling ---------------------------------------------------------------------------------------
 
-    /** Verifies the gateway's internal tokens: signature from its JWK set, then issuer, audience and expiry. */
+    /**
+     * Verifies the gateway's internal tokens: signature from its JWK set, then issuer, audience and expiry; each
+     * distinct token once, remembered until its expiry (HTTP, MCP and Kafka share it: see {@link CachingJwtDecoder}).
+     */
     @Bean
     JwtDecoder jwtDecoder(SecurityProperties properties) {
         // the gateway signs with ES256; without naming it the decoder expects RS256 and refuses every token
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
                 .jwsAlgorithm(SignatureAlgorithm.ES256).build();
         decoder.setJwtValidator(internalTokenValidator());
-        return decoder;
+        return new CachingJwtDecoder(decoder);
     }
 
     /** Issuer, expiry, audience, and a tenant: a token that names no tenant cannot act for anyone. */

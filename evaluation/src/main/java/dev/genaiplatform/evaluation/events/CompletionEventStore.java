@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -45,39 +46,50 @@ public class CompletionEventStore {
      */
     public boolean store(ChatCompletionRecordedEvent event, String tenant) {
         validate(event);
-        RequestProvenance provenance = event.provenance();
-        int inserted = jdbc.sql("""
+        return storeAll(List.of(new TenantEvent<>(tenant, event))) == 1;
+    }
+
+    /**
+     * Stores a batch of events already {@linkplain #validate validated}, in one statement: the ids already stored
+     * (or repeated within the batch) are dropped and counted as duplicates, the others move the meters once.
+     *
+     * @return how many were new
+     */
+    public int storeAll(List<TenantEvent<ChatCompletionRecordedEvent>> events) {
+        List<TenantEvent<ChatCompletionRecordedEvent>> stored = BatchInsert.insertNew(jdbc, """
                         insert into completion_event (event_id, occurred_at, request_id, tenant_id, model, streamed,
                             prompt_tokens, completion_tokens, latency_millis, time_to_first_token_millis,
                             guardrail_verdict, outcome, finish_reason, prompt_version, served_model, route_rule, cache,
                             experiment_arm, conversation_id, user_id, retrieval_settings, retrieved_chunk_ids, cost_usd)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)
-                        on conflict (event_id) do nothing""")
-                .params(event.eventId(),
-                        Timestamp.from(event.occurredAt() == null ? java.time.Instant.now() : event.occurredAt()),
-                        event.requestId(), tenant, event.model(), event.streamed(),
-                        event.promptTokens(), event.completionTokens(), event.latencyMillis(),
-                        event.timeToFirstTokenMillis(),
-                        event.guardrailVerdict() == null ? null : event.guardrailVerdict().name(),
-                        event.outcome().name(), event.finishReason(),
-                        provenance == null ? null : provenance.promptVersion(),
-                        provenance == null ? null : provenance.servedModel(),
-                        provenance == null ? null : provenance.routeRule(),
-                        provenance == null ? null : provenance.cache(),
-                        provenance == null ? null : provenance.experimentArm(),
-                        provenance == null ? null : provenance.conversationId(),
-                        provenance == null ? null : provenance.userId(),
-                        provenance == null || provenance.retrievalSettings() == null ? null
-                                : JSON.writeValueAsString(provenance.retrievalSettings()),
-                        event.retrievedChunkIds() == null ? null : JSON.writeValueAsString(event.retrievedChunkIds()),
-                        event.costUsd())
-                .update();
-        if (inserted == 0) {
-            meters.recordDuplicate();
-            return false;
-        }
-        meters.record(event, tenant);
-        return true;
+                        values""",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?)", 23,
+                events, one -> one.event().eventId(), CompletionEventStore::row);
+        meters.recordDuplicates(events.size() - stored.size());
+        stored.forEach(one -> meters.record(one.event(), one.tenant()));
+        return stored.size();
+    }
+
+    private static List<Object> row(TenantEvent<ChatCompletionRecordedEvent> tenantEvent) {
+        ChatCompletionRecordedEvent event = tenantEvent.event();
+        RequestProvenance provenance = event.provenance();
+        return Arrays.asList(event.eventId(),
+                Timestamp.from(event.occurredAt() == null ? java.time.Instant.now() : event.occurredAt()),
+                event.requestId(), tenantEvent.tenant(), event.model(), event.streamed(),
+                event.promptTokens(), event.completionTokens(), event.latencyMillis(),
+                event.timeToFirstTokenMillis(),
+                event.guardrailVerdict() == null ? null : event.guardrailVerdict().name(),
+                event.outcome().name(), event.finishReason(),
+                provenance == null ? null : provenance.promptVersion(),
+                provenance == null ? null : provenance.servedModel(),
+                provenance == null ? null : provenance.routeRule(),
+                provenance == null ? null : provenance.cache(),
+                provenance == null ? null : provenance.experimentArm(),
+                provenance == null ? null : provenance.conversationId(),
+                provenance == null ? null : provenance.userId(),
+                provenance == null || provenance.retrievalSettings() == null ? null
+                        : JSON.writeValueAsString(provenance.retrievalSettings()),
+                event.retrievedChunkIds() == null ? null : JSON.writeValueAsString(event.retrievedChunkIds()),
+                event.costUsd());
     }
 
     /** Whether the tenant has a completion with this id (the chat completion id a client received). */
@@ -199,7 +211,10 @@ public class CompletionEventStore {
                 rs.getLong(prefix + "_p99"), rs.getLong(prefix + "_max"));
     }
 
-    private static void validate(ChatCompletionRecordedEvent event) {
+    /**
+     * @throws IllegalArgumentException naming what the event lacks for an aggregate (it is dead-lettered)
+     */
+    public static void validate(ChatCompletionRecordedEvent event) {
         if (event == null) {
             throw new IllegalArgumentException("no event (empty record value)");
         }

@@ -65,8 +65,8 @@ final class CompletionMeters {
         }
     }
 
-    void recordDuplicate() {
-        duplicates.increment();
+    void recordDuplicates(int count) {
+        duplicates.increment(count);
     }
 
     private Counter tokens(Tags tags, String kind) {

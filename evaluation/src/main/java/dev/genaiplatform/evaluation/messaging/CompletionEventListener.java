@@ -1,25 +1,27 @@
 package dev.genaiplatform.evaluation.messaging;
 
-import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.evaluation.events.CompletionEventStore;
+import dev.genaiplatform.evaluation.events.TenantEvent;
 import dev.genaiplatform.evaluation.security.EventTokenVerifier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
+
 /**
- * Every finished chat request, published by the orchestrator.
+ * Every finished chat request, published by the orchestrator, a poll at a time.
  *
  * <p>Each record must carry the gateway's internal token in {@code platform-auth} (ADR 0004); the event is
  * stored under the tenant that token names. A record without a valid token, whose body names another tenant,
  * or that is unreadable or invalid goes to {@code chat.completion-recorded.v1.dlt} with the reason and is never
- * stored. The offset is committed after {@link CompletionEventStore#store} returns (ack mode {@code record}),
- * so a crash in between redelivers the record and the event-id key drops the copy.
+ * stored. The accepted events of a poll are stored in one statement ({@link CompletionEventStore#storeAll}) and
+ * the offsets committed after it (ack mode {@code batch}), so a crash in between redelivers them and the
+ * event-id key drops the copies. {@link RecordBatch} keeps the failure rules record by record.
  */
 @Component
 class CompletionEventListener {
@@ -34,24 +36,28 @@ class CompletionEventListener {
         this.tokens = tokens;
     }
 
-    @KafkaListener(topics = Topics.CHAT_COMPLETION_RECORDED)
-    void onCompletionRecorded(ConsumerRecord<String, ChatCompletionRecordedEvent> record) {
+    @KafkaListener(topics = Topics.CHAT_COMPLETION_RECORDED, batch = "true")
+    void onCompletionsRecorded(List<ConsumerRecord<String, ChatCompletionRecordedEvent>> records) {
+        RecordBatch.process(records, this::accept, accepted -> {
+            int stored = store.storeAll(accepted);
+            log.debug("{} completion events: {} stored, {} dropped as duplicates", accepted.size(), stored,
+                    accepted.size() - stored);
+        });
+    }
+
+    /** The event under its verified tenant, or an {@link InvalidCompletionEventException} naming the reason. */
+    TenantEvent<ChatCompletionRecordedEvent> accept(ConsumerRecord<String, ChatCompletionRecordedEvent> record) {
         String tenant = RecordTokens.verifiedTenant(record, tokens);
-        try (var tenantContext = MDC.putCloseable("tenantId", tenant);
-             var request = MDC.putCloseable("requestId", RecordTokens.header(record, PlatformHeaders.REQUEST_ID))) {
-            ChatCompletionRecordedEvent event = record.value();
-            if (event != null && event.tenantId() != null && !tenant.equals(event.tenantId())) {
-                throw new InvalidCompletionEventException("event " + event.eventId() + " names tenant '"
-                        + event.tenantId() + "' but its token was issued for '" + tenant + "'", null);
-            }
-            boolean stored;
-            try {
-                stored = store.store(event, tenant);
-            } catch (IllegalArgumentException invalid) {
-                throw new InvalidCompletionEventException(invalid.getMessage(), invalid);
-            }
-            log.debug("completion event {} model={} outcome={} {}", event.eventId(), event.model(), event.outcome(),
-                    stored ? "stored" : "dropped as a duplicate");
+        ChatCompletionRecordedEvent event = record.value();
+        if (event != null && event.tenantId() != null && !tenant.equals(event.tenantId())) {
+            throw new InvalidCompletionEventException("event " + event.eventId() + " names tenant '"
+                    + event.tenantId() + "' but its token was issued for '" + tenant + "'", null);
         }
+        try {
+            CompletionEventStore.validate(event);
+        } catch (IllegalArgumentException invalid) {
+            throw new InvalidCompletionEventException(invalid.getMessage(), invalid);
+        }
+        return new TenantEvent<>(tenant, event);
     }
 }

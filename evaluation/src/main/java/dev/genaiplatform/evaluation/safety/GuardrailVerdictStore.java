@@ -1,12 +1,15 @@
 package dev.genaiplatform.evaluation.safety;
 
 import dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent;
+import dev.genaiplatform.evaluation.events.BatchInsert;
+import dev.genaiplatform.evaluation.events.TenantEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,23 +43,35 @@ public class GuardrailVerdictStore {
      */
     public boolean store(GuardrailVerdictRecordedEvent event, String tenant) {
         validate(event);
-        List<String> categories = OwaspCategories.shortIds(event.owaspCategories());
-        int inserted = jdbc.sql("""
+        return storeAll(List.of(new TenantEvent<>(tenant, event))) == 1;
+    }
+
+    /**
+     * Stores a batch of verdicts already {@linkplain #validate validated}, in one statement; ids already stored
+     * (or repeated within the batch) are dropped and counted as duplicates.
+     *
+     * @return how many were new
+     */
+    public int storeAll(List<TenantEvent<GuardrailVerdictRecordedEvent>> events) {
+        List<TenantEvent<GuardrailVerdictRecordedEvent>> stored = BatchInsert.insertNew(jdbc, """
                         insert into guardrail_verdict_event (event_id, occurred_at, request_id, tenant_id, stage, policy,
                             verdict, injection_score, finding_count, owasp_categories, took_micros)
-                        values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?)
-                        on conflict (event_id) do nothing""")
-                .params(event.eventId(), Timestamp.from(event.occurredAt() == null ? Instant.now() : event.occurredAt()),
-                        event.requestId(), tenant, event.stage(), event.policy(), event.verdict().name(),
-                        event.injectionScore(), event.findings() == null ? 0 : event.findings().size(),
-                        "{" + String.join(",", categories) + "}", event.tookMicros())
-                .update();
-        if (inserted == 0) {
-            duplicates.increment();
-            return false;
+                        values""", "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?)", 11,
+                events, one -> one.event().eventId(), GuardrailVerdictStore::row);
+        duplicates.increment(events.size() - stored.size());
+        for (TenantEvent<GuardrailVerdictRecordedEvent> one : stored) {
+            meters.record(one.event().stage(), one.event().verdict().name(),
+                    OwaspCategories.shortIds(one.event().owaspCategories()));
         }
-        meters.record(event.stage(), event.verdict().name(), categories);
-        return true;
+        return stored.size();
+    }
+
+    private static List<Object> row(TenantEvent<GuardrailVerdictRecordedEvent> tenantEvent) {
+        GuardrailVerdictRecordedEvent event = tenantEvent.event();
+        return Arrays.asList(event.eventId(), Timestamp.from(event.occurredAt() == null ? Instant.now() : event.occurredAt()),
+                event.requestId(), tenantEvent.tenant(), event.stage(), event.policy(), event.verdict().name(),
+                event.injectionScore(), event.findings() == null ? 0 : event.findings().size(),
+                "{" + String.join(",", OwaspCategories.shortIds(event.owaspCategories())) + "}", event.tookMicros());
     }
 
     /** Per bucket ({@code hour}, {@code day}, {@code week}), stage and category, newest first. */
@@ -119,7 +134,10 @@ public class GuardrailVerdictStore {
         return whole == 0 ? 0 : (double) part / whole;
     }
 
-    private static void validate(GuardrailVerdictRecordedEvent event) {
+    /**
+     * @throws IllegalArgumentException naming what the verdict lacks for a rate (it is dead-lettered)
+     */
+    public static void validate(GuardrailVerdictRecordedEvent event) {
         if (event == null) {
             throw new IllegalArgumentException("no event (empty record value)");
         }

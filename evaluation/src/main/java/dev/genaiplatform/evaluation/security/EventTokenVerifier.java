@@ -21,8 +21,12 @@ public class EventTokenVerifier {
 
     private final JwtDecoder decoder;
 
+    /**
+     * One request's token arrives on several records (its completion and every guardrail verdict): each distinct
+     * token is verified once and remembered until its expiry ({@link CachingJwtDecoder}).
+     */
     public EventTokenVerifier(SecurityProperties properties) {
-        this(InternalTokens.decoderIgnoringExpiry(properties));
+        this(new CachingJwtDecoder(InternalTokens.decoderIgnoringExpiry(properties)));
     }
 
     EventTokenVerifier(JwtDecoder decoderIgnoringExpiry) {

@@ -153,6 +153,32 @@ class GuardrailVerdictsIT {
     }
 
     @Test
+    void inOnePollTheGoodRecordsAroundBadOnesAreStoredOnceAndEachBadOneIsDeadLetteredOnce() throws Exception {
+        String tenant = "poll-" + UUID.randomUUID();
+        String token = TestTokens.token(tenant, "chat");
+        Instant now = Instant.now();
+        Map<String, Object> props = KafkaTestUtils.producerProps(broker);
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 6; i++) {
+                boolean noToken = i == 2;
+                byte[] value = json(verdict(tenant, "input", i == 4 ? null : Verdict.ALLOWED, null, now));
+                var record = new ProducerRecord<>(Topics.GUARDRAILS_VERDICT_RECORDED, tenant, value);
+                if (!noToken) {
+                    record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
+                }
+                producer.send(record); // no wait: the six land together, most likely in one poll
+            }
+            producer.flush();
+        }
+
+        await().atMost(PATIENCE).until(() -> get("/api/evaluation/safety-summary", tenant).json()
+                .get("checks").asLong() == 4);
+        assertThat(reasons(deadLettersFor(tenant, 2))).satisfiesExactly(
+                reason -> assertThat(reason).contains("no platform-auth header"),
+                reason -> assertThat(reason).contains("has no verdict"));
+    }
+
+    @Test
     void badPeriodsAndBucketsAreProblemsAndTheRatesNeedScopeEvaluation() {
         String base = "http://127.0.0.1:" + port;
         Map<String, String> evaluation = Http.bearer(TestTokens.token("acme", "evaluation"));

@@ -1,0 +1,78 @@
+package dev.genaiplatform.evaluation.messaging;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * What one poll of a topic becomes: every record checked in order, the accepted ones stored in one statement.
+ *
+ * <p>The guarantees of the record-at-a-time listener it replaced are kept, with the error handler's help. When a
+ * record must not be acted on (no valid token, unreadable, invalid) or cannot be checked now (the gateway's keys
+ * are unreachable), the records before it are stored first and the failure names it
+ * ({@link BatchListenerFailedException}): the error handler commits the offsets before it, dead-letters it (or, for
+ * a transient fault, retries it with back-off) and redelivers the rest. When storing fails (the database is down),
+ * the failure names the batch's first record, so nothing of the batch is committed and all of it comes back; the
+ * event-id key drops whatever had been stored already. Offsets are committed after the rows (ack mode {@code batch}).
+ */
+final class RecordBatch {
+
+    private static final LogAccessor LOG = new LogAccessor(RecordBatch.class);
+
+    private RecordBatch() {
+    }
+
+    /**
+     * @param accept     verifies and validates one record, returning what to store
+     * @param storeAll   stores the accepted ones, in order, in one go
+     */
+    static <V, T> void process(List<ConsumerRecord<String, V>> records, Function<ConsumerRecord<String, V>, T> accept,
+                               Consumer<List<T>> storeAll) {
+        List<T> accepted = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, V> record : records) {
+            T one;
+            try {
+                requireReadable(record);
+                one = accept.apply(record);
+            } catch (RuntimeException refused) {
+                store(records, accepted, storeAll);
+                throw new BatchListenerFailedException(refused.getMessage(), refused, record);
+            }
+            accepted.add(one);
+        }
+        store(records, accepted, storeAll);
+    }
+
+    /** A record the deserializer could not read arrives with a null value and the reason in a header. */
+    private static void requireReadable(ConsumerRecord<String, ?> record) {
+        if (record.value() != null) {
+            return;
+        }
+        DeserializationException unreadable = SerializationUtils.getExceptionFromHeader(record,
+                SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER, LOG);
+        if (unreadable != null) {
+            throw new InvalidCompletionEventException("the record is not readable: " + unreadable.getMessage(),
+                    unreadable);
+        }
+    }
+
+    private static <V, T> void store(List<ConsumerRecord<String, V>> records, List<T> accepted,
+                                     Consumer<List<T>> storeAll) {
+        if (accepted.isEmpty()) {
+            return;
+        }
+        try {
+            storeAll.accept(accepted);
+        } catch (RuntimeException failed) {
+            throw new BatchListenerFailedException("storing " + accepted.size() + " events failed: "
+                    + failed.getMessage(), failed, records.getFirst());
+        }
+    }
+}

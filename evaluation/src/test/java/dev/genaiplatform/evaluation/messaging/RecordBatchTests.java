@@ -1,0 +1,100 @@
+package dev.genaiplatform.evaluation.messaging;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.kafka.support.serializer.SerializationUtils;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A poll's records: the accepted ones before a refused record are stored before the failure names it, so the
+ * error handler can commit them, dead-letter it and redeliver the rest; a failed store names the first record.
+ */
+class RecordBatchTests {
+
+    private final List<List<String>> stores = new ArrayList<>();
+
+    @Test
+    void aCleanBatchIsStoredInOneGo() {
+        RecordBatch.process(records("a", "b", "c"), this::accept, stores::add);
+
+        assertThat(stores).containsExactly(List.of("a", "b", "c"));
+    }
+
+    @Test
+    void theRecordsBeforeARefusedOneAreStoredAndTheFailureNamesIt() {
+        var records = records("a", "b", "bad", "d");
+
+        assertThatThrownBy(() -> RecordBatch.process(records, this::accept, stores::add))
+                .isInstanceOfSatisfying(BatchListenerFailedException.class, failure -> {
+                    assertThat(failure.getRecord()).isSameAs(records.get(2));
+                    assertThat(failure.getCause()).isInstanceOf(InvalidCompletionEventException.class);
+                    assertThat(failure.getMessage()).contains("record bad is invalid");
+                });
+        assertThat(stores).containsExactly(List.of("a", "b"));
+    }
+
+    @Test
+    void aRefusedFirstRecordStoresNothing() {
+        var records = records("bad", "b");
+
+        assertThatThrownBy(() -> RecordBatch.process(records, this::accept, stores::add))
+                .isInstanceOfSatisfying(BatchListenerFailedException.class,
+                        failure -> assertThat(failure.getRecord()).isSameAs(records.get(0)));
+        assertThat(stores).isEmpty();
+    }
+
+    @Test
+    void aFailedStoreNamesTheFirstRecordSoTheWholeBatchComesBack() {
+        var records = records("a", "b");
+
+        assertThatThrownBy(() -> RecordBatch.process(records, this::accept, accepted -> {
+            throw new IllegalStateException("database down");
+        })).isInstanceOfSatisfying(BatchListenerFailedException.class, failure -> {
+            assertThat(failure.getRecord()).isSameAs(records.get(0));
+            assertThat(failure.getCause()).hasMessage("database down");
+        });
+    }
+
+    @Test
+    void anUnreadableRecordIsRefusedWithTheDeserializersReason() {
+        var unreadable = new ConsumerRecord<String, String>("topic", 0, 1, "key", null);
+        SerializationUtils.deserializationException(unreadable.headers(), "{not json".getBytes(StandardCharsets.UTF_8),
+                new DeserializationException("Unexpected character", "{not json".getBytes(StandardCharsets.UTF_8),
+                        false, new IllegalArgumentException("Unexpected character")), false);
+        var records = List.of(record(0, "a"), unreadable);
+
+        assertThatThrownBy(() -> RecordBatch.process(records, this::accept, stores::add))
+                .isInstanceOfSatisfying(BatchListenerFailedException.class, failure -> {
+                    assertThat(failure.getRecord()).isSameAs(unreadable);
+                    assertThat(failure.getMessage()).contains("not readable");
+                });
+        assertThat(stores).containsExactly(List.of("a"));
+    }
+
+    private String accept(ConsumerRecord<String, String> record) {
+        if ("bad".equals(record.value())) {
+            throw new InvalidCompletionEventException("record bad is invalid", null);
+        }
+        return record.value();
+    }
+
+    private static List<ConsumerRecord<String, String>> records(String... values) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            records.add(record(i, values[i]));
+        }
+        return records;
+    }
+
+    private static ConsumerRecord<String, String> record(long offset, String value) {
+        return new ConsumerRecord<>("topic", 0, offset, "key", value);
+    }
+}
