@@ -98,25 +98,38 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
     /** The complete events in what arrived so far, minus a dropped usage chunk; the incomplete rest waits. */
     private byte[] completeEvents(byte[] arrived) {
         byte[] all = concat(pending, arrived);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(all.length);
+        ByteArrayOutputStream out = null; // only when an event is dropped: otherwise the bytes pass as they came
         int start = 0;
+        int kept = 0;
         for (int end = indexOf(all, start); end >= 0; end = indexOf(all, start)) {
             int next = end + EVENT_END.length;
-            if (!isUsageChunk(all, start, end)) {
+            if (isUsageChunk(all, start, end)) {
+                if (out == null) {
+                    out = new ByteArrayOutputStream(all.length);
+                    out.write(all, 0, start);
+                }
+            }
+            else if (out != null) {
                 out.write(all, start, next - start);
+            }
+            else {
+                kept = next;
             }
             start = next;
         }
-        pending = Arrays.copyOfRange(all, start, all.length);
-        return out.size() == 0 ? null : out.toByteArray();
+        pending = start == all.length ? new byte[0] : Arrays.copyOfRange(all, start, all.length);
+        if (out != null) {
+            return out.size() == 0 ? null : out.toByteArray();
+        }
+        return kept == 0 ? null : kept == all.length ? all : Arrays.copyOf(all, kept);
     }
 
     /** Whether the event is the usage chunk (remembering its usage); only a dropped one returns true. */
     private boolean isUsageChunk(byte[] all, int start, int end) {
-        String event = new String(all, start, end - start, StandardCharsets.UTF_8);
-        if (!event.contains("\"usage\"")) {
-            return false;
+        if (!containsUsage(all, start, end)) {
+            return false; // a token event, nearly all of a stream: no copy, no decoding
         }
+        String event = new String(all, start, end - start, StandardCharsets.UTF_8);
         for (String line : event.split("\n")) {
             if (line.startsWith("data:")) {
                 Usage found = parseUsage(line.substring(5).trim().getBytes(StandardCharsets.UTF_8));
@@ -140,6 +153,21 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
         catch (JacksonException notJson) {
             return null;
         }
+    }
+
+    private static final byte[] USAGE_MEMBER = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean containsUsage(byte[] bytes, int start, int end) {
+        outer:
+        for (int i = start; i + USAGE_MEMBER.length <= end; i++) {
+            for (int j = 0; j < USAGE_MEMBER.length; j++) {
+                if (bytes[i + j] != USAGE_MEMBER[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static int indexOf(byte[] bytes, int from) {
