@@ -51,6 +51,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * gateway into {@code target/<label>.jfr}. {@code -Dbench.kafka=true} starts an embedded broker and lets the
  * gateway's two listeners poll it, as on the platform (otherwise they stay off: they play no part in a request).
  * {@code -Dbench.paced=<n>} sets the rate of the paced phase (default 7 requests/s, the platform benchmark's).
+ * {@code -Dbench.phases=} any of {@code streams,sequential,paced,throughput} (default the last three; paced and
+ * throughput need sequential, which warms up): {@code streams} measures what the gateway adds to each token of a
+ * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time.
  */
 public final class GatewayBenchmark {
 

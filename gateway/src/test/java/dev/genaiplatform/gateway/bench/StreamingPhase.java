@@ -1,8 +1,5 @@
 package dev.genaiplatform.gateway.bench;
 
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -79,32 +79,44 @@ final class StreamingPhase {
         return new Result(delays.stream().mapToLong(Long::longValue).sorted().toArray(), failed.get());
     }
 
+    /** One stream; a stream not finished within 60 s counts as failed (it never blocks the run). */
     private static boolean once(HttpClient client, String url, ConcurrentLinkedQueue<Long> delays) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
             .header("Authorization", "Bearer bench-key").header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
+        AtomicInteger tokens = new AtomicInteger();
+        AtomicBoolean done = new AtomicBoolean();
         try {
-            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                response.body().close();
-                return false;
-            }
-            int tokens = 0;
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    int at = line.indexOf("\"t\":");
-                    if (at >= 0) {
-                        delays.add(System.nanoTime() - Long.parseLong(line.substring(at + 4, line.lastIndexOf('}'))));
-                        tokens++;
-                    }
-                    else if (line.equals("data: [DONE]")) {
-                        return tokens == TOKENS;
-                    }
-                }
-            }
-            return false;
+            HttpResponse<Void> response = client.sendAsync(request, HttpResponse.BodyHandlers.fromLineSubscriber(
+                    new Flow.Subscriber<String>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription subscription) {
+                            subscription.request(Long.MAX_VALUE);
+                        }
+
+                        @Override
+                        public void onNext(String line) {
+                            int at = line.indexOf("\"t\":");
+                            if (at >= 0) {
+                                delays.add(System.nanoTime() - Long.parseLong(line.substring(at + 4, line.lastIndexOf('}'))));
+                                tokens.incrementAndGet();
+                            }
+                            else if (line.equals("data: [DONE]")) {
+                                done.set(true);
+                            }
+                        }
+
+                        @Override
+                        public void onError(Throwable failure) {
+                        }
+
+                        @Override
+                        public void onComplete() {
+                        }
+                    })).get(60, TimeUnit.SECONDS);
+            return response.statusCode() == 200 && done.get() && tokens.get() == TOKENS;
         }
-        catch (Exception e) {
+        catch (Exception failedOrHung) {
             return false;
         }
     }
