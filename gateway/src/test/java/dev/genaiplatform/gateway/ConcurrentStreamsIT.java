@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * cap this are opened for the test (the per-key stream cap, the door's bound, the key's rate and token budgets); the
  * proxy's connection pool is elastic (Spring Cloud Gateway's default: no cap) and the file-descriptor limit here is
  * 20,000 for about 8,000 sockets (client, gateway in and out, backend). How much the gateway adds between tokens is
- * measured in {@code StreamingBenchmark}, not here.
+ * measured in {@code GatewayBenchmark}'s streams phase ({@code StreamingPhase}), not here.
  */
 @TestPropertySource(properties = { "platform.gateway.client.max-concurrent-streams=10000",
         "platform.gateway.admission.max-waiting-chat=10000",
