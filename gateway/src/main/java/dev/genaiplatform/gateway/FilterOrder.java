@@ -17,6 +17,9 @@ public final class FilterOrder {
     /** Right after the request id: the trace id goes on every answer, a 404 for a strange path included. */
     public static final int TRACE_ID = -490;
 
+    /** Before anything that costs: a request beyond the instance's bound is shed with 503 at once. */
+    public static final int ADMISSION = -480;
+
     public static final int CANONICAL_PATH = -450;
 
     public static final int AUTHENTICATION = -400;

@@ -17,6 +17,7 @@ import dev.genaiplatform.gateway.observability.RequestIdFilter;
 import dev.genaiplatform.gateway.observability.TraceIdFilter;
 import dev.genaiplatform.gateway.observability.UntrustedTraceContext;
 import dev.genaiplatform.gateway.problem.ProblemDetailExceptionHandler;
+import dev.genaiplatform.gateway.ratelimit.AdmissionFilter;
 import dev.genaiplatform.gateway.ratelimit.ApiKeyRateLimitFilter;
 import dev.genaiplatform.gateway.ratelimit.ConcurrentStreamLimitFilter;
 import dev.genaiplatform.gateway.ratelimit.TenantRateLimiter;
@@ -132,6 +133,11 @@ class GatewayConfiguration {
     @Bean
     UntrustedTraceContext untrustedTraceContext() {
         return new UntrustedTraceContext();
+    }
+
+    @Bean
+    AdmissionFilter admissionFilter(PlatformGatewayProperties properties, MeterRegistry meters) {
+        return new AdmissionFilter(properties.admission(), meters);
     }
 
     @Bean

@@ -26,6 +26,7 @@ import org.springframework.util.unit.DataSize;
  *     ({@code key-cache-ttl}, default 30s): bounds how long a revocation whose event was lost still lets a key in
  * @param token the internal token the gateway signs for every request it forwards ({@code token.*})
  * @param client how long a client may take, and how often it may fail ({@code client.*})
+ * @param admission how many requests this instance lets wait for an answer before it sheds ({@code admission.*})
  * @param budget token and money budgets per tenant, and the price table they are counted with ({@code budget.*})
  * @param tenants the tenants, keyed by tenant id ({@code tenants.<id>.*})
  */
@@ -38,6 +39,7 @@ public record PlatformGatewayProperties(
         @DefaultValue("30s") Duration keyCacheTtl,
         @DefaultValue TokenProperties token,
         @DefaultValue ClientProperties client,
+        @DefaultValue AdmissionProperties admission,
         @DefaultValue BudgetProperties budget,
         Map<String, TenantProperties> tenants) {
 
@@ -97,6 +99,18 @@ public record PlatformGatewayProperties(
             @DefaultValue("20") int maxFailedAuthentications,
             @DefaultValue("60s") Duration failedAuthenticationWindow,
             @DefaultValue("16") int maxConcurrentStreams) {
+    }
+
+    /**
+     * Load shedding at the door, per instance: requests admitted and still waiting for their answer to begin.
+     *
+     * @param maxWaitingChat chat completions ({@code max-waiting-chat}, default 64): each one is a trip through
+     *     guardrails, retrieval and the model, the dear part of the platform
+     * @param maxWaitingOther every other request ({@code max-waiting-other}, default 256)
+     * @param retryAfter what the 503 tells the client to wait ({@code retry-after}, default 1s, whole seconds)
+     */
+    public record AdmissionProperties(@DefaultValue("64") int maxWaitingChat, @DefaultValue("256") int maxWaitingOther,
+            @DefaultValue("1s") Duration retryAfter) {
     }
 
     /**

@@ -37,6 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = { "platform.gateway.budget.defaults.tokens-per-day=" + BudgetConcurrencyIT.DAY_LIMIT,
         // strict: a reservation Redis cannot make in time is a 503, never an unbudgeted admission
         "platform.gateway.budget.fail-open=false", "spring.data.redis.timeout=2s",
+        // this test is about the budget under concurrency: the door admits the whole burst
+        "platform.gateway.admission.max-waiting-chat=2000",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=60s",
         "platform.gateway.upstream-idle-timeout=60s" })
 class BudgetConcurrencyIT extends GatewayTestSupport {
@@ -72,6 +74,7 @@ class BudgetConcurrencyIT extends GatewayTestSupport {
         List<Map<String, Object>> issued = List.of(issue(tenant, "one"), issue(tenant, "two"));
         List<String> keys = issued.stream().map(key -> (String) key.get("key")).toList();
         second = new SecondGateway(broker.getBrokersAsString(), "--platform.gateway.budget.defaults.tokens-per-day=" + DAY_LIMIT,
+                "--platform.gateway.admission.max-waiting-chat=2000",
                 "--platform.gateway.budget.fail-open=false", "--spring.data.redis.timeout=2s",
                 "--spring.cloud.gateway.server.webflux.httpclient.response-timeout=60s");
         ConnectionProvider connections = ConnectionProvider.builder("budget-test").maxConnections(1000)

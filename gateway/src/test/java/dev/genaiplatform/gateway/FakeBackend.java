@@ -12,7 +12,9 @@ import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -42,6 +44,11 @@ final class FakeBackend implements AutoCloseable {
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
     private final BlockingQueue<Boolean> nextEventAllowed = new LinkedBlockingQueue<>();
+
+    /** Requests with behaviour {@code hold} wait on this until the test releases them (or 30 s). */
+    private volatile CountDownLatch hold = new CountDownLatch(0);
+
+    private final AtomicInteger holding = new AtomicInteger();
 
     FakeBackend() {
         try {
@@ -77,6 +84,20 @@ final class FakeBackend implements AutoCloseable {
         nextEventAllowed.clear();
     }
 
+    /** From now on, requests with behaviour {@code hold} wait until {@link #releaseHeld()}. */
+    void holdRequests() {
+        hold = new CountDownLatch(1);
+    }
+
+    void releaseHeld() {
+        hold.countDown();
+    }
+
+    /** How many {@code hold} requests are waiting right now. */
+    int holding() {
+        return holding.get();
+    }
+
     /** Lets a stepwise stream send its next event. */
     void allowNextEvent() {
         nextEventAllowed.add(Boolean.TRUE);
@@ -96,6 +117,17 @@ final class FakeBackend implements AutoCloseable {
             String behaviour = String.valueOf(exchange.getRequestHeaders().getFirst(BEHAVIOUR)).toLowerCase(Locale.ROOT);
             switch (behaviour) {
                 case "stream-stepwise" -> streamStepwise(exchange);
+                case "stream-tokens" -> streamTokens(exchange);
+                case "hold" -> {
+                    holding.incrementAndGet();
+                    try {
+                        hold.await(30, TimeUnit.SECONDS);
+                    }
+                    finally {
+                        holding.decrementAndGet();
+                    }
+                    respond(exchange, 200, "application/json", "{\"id\":\"chatcmpl-held\",\"object\":\"chat.completion\"}");
+                }
                 case "stall" -> stall(exchange);
                 case "slow" -> pause(30);
                 case "problem" -> respond(exchange, 422, "application/problem+json", BACKEND_PROBLEM);
@@ -128,6 +160,37 @@ final class FakeBackend implements AutoCloseable {
             out.write(("data: " + STREAM_EVENTS.get(i) + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         }
+    }
+
+    /**
+     * A model answering token by token: {@value #TOKENS_HEADER} content chunks (default 20) each
+     * {@value #TOKEN_INTERVAL_HEADER} ms apart (default 20), then the usage chunk and {@code [DONE]}.
+     */
+    private static void streamTokens(HttpExchange exchange) throws IOException, InterruptedException {
+        int tokens = headerInt(exchange, TOKENS_HEADER, 20);
+        int intervalMillis = headerInt(exchange, TOKEN_INTERVAL_HEADER, 20);
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (int i = 0; i < tokens; i++) {
+            Thread.sleep(intervalMillis);
+            out.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t" + i + " \"}}]}\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+        for (String event : List.of(USAGE_EVENT, "[DONE]")) {
+            out.write(("data: " + event + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    static final String TOKENS_HEADER = "X-Fake-Tokens";
+
+    static final String TOKEN_INTERVAL_HEADER = "X-Fake-Token-Interval-Ms";
+
+    private static int headerInt(HttpExchange exchange, String name, int otherwise) {
+        String value = exchange.getRequestHeaders().getFirst(name);
+        return value == null ? otherwise : Integer.parseInt(value);
     }
 
     /** Content chunks, then the usage chunk OpenAI sends when include_usage is set (no choices), then [DONE]. */

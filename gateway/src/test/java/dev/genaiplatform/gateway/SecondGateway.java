@@ -33,6 +33,10 @@ final class SecondGateway implements AutoCloseable {
                 "--platform.gateway.tenants.demo.models=sim-small",
                 "--PLATFORM_DEMO_API_KEY=" + GatewayTestSupport.DEMO_KEY,
                 "--PLATFORM_ADMIN_API_KEY=" + GatewayTestSupport.ADMIN_KEY,
+                // as GatewayTestSupport: seeded with application.yml's 10/s, the shared database would leave the
+                // first context's admin key 10/s once its key cache reloads, and a later admin-heavy test gets 429s
+                "--platform.gateway.tenants.platform.rate-limit.replenish-rate=1000",
+                "--platform.gateway.tenants.platform.rate-limit.burst-capacity=2000",
                 "--platform.gateway.token.key-encryption-secret=" + GatewayTestSupport.SIGNING_KEY_SECRET,
                 "--platform.gateway.token.refresh-interval=200ms"));
         // an extra argument replaces the default of the same name (two would be joined into "a,b")

@@ -95,7 +95,8 @@ public final class BudgetLedger {
             ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
             long minuteIndex = now.getEpochSecond() / 60;
             long dayIndex = now.getEpochSecond() / 86_400;
-            String month = String.format("%04d%02d", utc.getYear(), utc.getMonthValue());
+            // yyyyMM without String.format (a format string parsed per request)
+            String month = utc.getYear() + (utc.getMonthValue() < 10 ? "0" : "") + utc.getMonthValue();
             String prefix = "budget:{" + tenant + "}:";
             return new Windows(prefix + "tokens:minute:" + minuteIndex, prefix + "tokens:day:" + dayIndex,
                     prefix + "usd-micros:month:" + month, prefix + "key:" + keyId + ":tokens:day:" + dayIndex,

@@ -96,6 +96,10 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
                         exchange.getResponse().getHeaders().set(PlatformHttpHeaders.BUDGET_WARNING, "budget-unavailable");
                         return Mono.empty();
                     });
+                    if (request.usageInjected()) { // the usage chunk the gateway asked for is still not the client's
+                        return chain.filter(exchange.mutate()
+                            .response(new UsageCapturingResponse(exchange.getResponse(), true, true)).build());
+                    }
                     return chain.filter(exchange);
                 }
                 Reservation made = reservation.get();

@@ -8,6 +8,8 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,12 +63,21 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
 
     @Override
     public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
-        return super.writeWith(stream ? events(Flux.from(body)) : copied(Flux.from(body)));
+        return super.writeWith(stream ? events(Flux.from(body)).concatWith(rest()) : copied(Flux.from(body)));
     }
 
+    /**
+     * Each part is what one socket read brought, which may end in the middle of an event: the incomplete rest waits
+     * for the next part and goes out only at the very end. (Sending it at the end of each part let a usage chunk
+     * split across two reads pass unrecognised: the client got it, and the reservation was never reconciled.)
+     */
     @Override
     public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
-        return super.writeAndFlushWith(Flux.from(body).map(part -> stream ? events(Flux.from(part)) : copied(Flux.from(part))));
+        if (!stream) {
+            return super.writeAndFlushWith(Flux.from(body).map(part -> copied(Flux.from(part))));
+        }
+        return super.writeAndFlushWith(Flux.from(body).<Publisher<DataBuffer>>map(part -> events(Flux.from(part)))
+            .concatWith(Mono.fromSupplier(this::rest)));
     }
 
     private Flux<DataBuffer> copied(Flux<? extends DataBuffer> body) {
@@ -88,35 +99,53 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
             buffer.read(bytes);
             DataBufferUtils.release(buffer);
             return Mono.justOrEmpty(completeEvents(bytes)).map(out -> bufferFactory().wrap(out));
-        }).concatWith(Mono.defer(() -> {
+        });
+    }
+
+    /** What is left after the last complete event (normally nothing), once the body has ended. */
+    private Mono<DataBuffer> rest() {
+        return Mono.defer(() -> {
             byte[] rest = pending;
             pending = new byte[0];
             return rest.length == 0 ? Mono.empty() : Mono.just(bufferFactory().wrap(rest));
-        }));
+        });
     }
 
     /** The complete events in what arrived so far, minus a dropped usage chunk; the incomplete rest waits. */
     private byte[] completeEvents(byte[] arrived) {
         byte[] all = concat(pending, arrived);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(all.length);
+        ByteArrayOutputStream out = null; // only when an event is dropped: otherwise the bytes pass as they came
         int start = 0;
+        int kept = 0;
         for (int end = indexOf(all, start); end >= 0; end = indexOf(all, start)) {
             int next = end + EVENT_END.length;
-            if (!isUsageChunk(all, start, end)) {
+            if (isUsageChunk(all, start, end)) {
+                if (out == null) {
+                    out = new ByteArrayOutputStream(all.length);
+                    out.write(all, 0, start);
+                }
+            }
+            else if (out != null) {
                 out.write(all, start, next - start);
+            }
+            else {
+                kept = next;
             }
             start = next;
         }
-        pending = Arrays.copyOfRange(all, start, all.length);
-        return out.size() == 0 ? null : out.toByteArray();
+        pending = start == all.length ? new byte[0] : Arrays.copyOfRange(all, start, all.length);
+        if (out != null) {
+            return out.size() == 0 ? null : out.toByteArray();
+        }
+        return kept == 0 ? null : kept == all.length ? all : Arrays.copyOf(all, kept);
     }
 
     /** Whether the event is the usage chunk (remembering its usage); only a dropped one returns true. */
     private boolean isUsageChunk(byte[] all, int start, int end) {
-        String event = new String(all, start, end - start, StandardCharsets.UTF_8);
-        if (!event.contains("\"usage\"")) {
-            return false;
+        if (!containsUsage(all, start, end)) {
+            return false; // a token event, nearly all of a stream: no copy, no decoding
         }
+        String event = new String(all, start, end - start, StandardCharsets.UTF_8);
         for (String line : event.split("\n")) {
             if (line.startsWith("data:")) {
                 Usage found = parseUsage(line.substring(5).trim().getBytes(StandardCharsets.UTF_8));
@@ -129,17 +158,44 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
         return false;
     }
 
-    private static Usage parseUsage(byte[] json) {
-        try {
-            JsonNode usage = JSON.readTree(json).path("usage");
-            if (!usage.isObject()) {
+    /**
+     * The top-level {@code usage} member, read with the streaming parser: every other member (the answer, the
+     * platform's trace of several kilobytes) is skipped token by token instead of being built into a tree.
+     */
+    static Usage parseUsage(byte[] json) {
+        try (JsonParser parser = JSON.createParser(json)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
-            return new Usage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+            for (JsonToken token = parser.nextToken(); token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
+                    JsonNode usage = parser.readValueAsTree();
+                    return new Usage(usage.path("prompt_tokens").asLong(0), usage.path("completion_tokens").asLong(0));
+                }
+                parser.skipChildren();
+            }
+            return null;
         }
         catch (JacksonException notJson) {
             return null;
         }
+    }
+
+    private static final byte[] USAGE_MEMBER = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+
+    private static boolean containsUsage(byte[] bytes, int start, int end) {
+        outer:
+        for (int i = start; i + USAGE_MEMBER.length <= end; i++) {
+            for (int j = 0; j < USAGE_MEMBER.length; j++) {
+                if (bytes[i + j] != USAGE_MEMBER[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static int indexOf(byte[] bytes, int from) {

@@ -23,10 +23,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.gateway.GatewayApplication;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import redis.embedded.RedisServer;
 import redis.embedded.core.ExecutableProvider;
+
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 
 /**
@@ -44,9 +47,13 @@ import redis.embedded.core.ExecutableProvider;
  * </ol>
  * Arguments: sequential requests (default 5000), seconds per throughput run (default 15), then any number of
  * {@code label=classpath-file} (default: one gateway, {@code gateway}, from this JVM's own classpath). Each
- * gateway gets a database of its own. {@code -Dbench.jfr=<label>} records a JFR profile of that gateway into
- * {@code target/<label>.jfr}. Kafka is not started (the revocation listener stays off): it plays no part in a
- * request.
+ * gateway gets a database of its own. {@code -Dbench.jfr=<label>} (or {@code all}) records a JFR profile of that
+ * gateway into {@code target/<label>.jfr}. {@code -Dbench.kafka=true} starts an embedded broker and lets the
+ * gateway's two listeners poll it, as on the platform (otherwise they stay off: they play no part in a request).
+ * {@code -Dbench.paced=<n>} sets the rate of the paced phase (default 7 requests/s, the platform benchmark's).
+ * {@code -Dbench.phases=} any of {@code streams,sequential,paced,throughput} (default the last three; paced and
+ * throughput need sequential, which warms up): {@code streams} measures what the gateway adds to each token of a
+ * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time.
  */
 public final class GatewayBenchmark {
 
@@ -70,10 +77,19 @@ public final class GatewayBenchmark {
             builds.put("gateway", System.getProperty("java.class.path"));
         }
 
+        EmbeddedKafkaKraftBroker kafka = null;
+        if (Boolean.getBoolean("bench.kafka")) { // the two revocation/limit listeners polling, as on the platform
+            kafka = new EmbeddedKafkaKraftBroker(1, 1, Topics.GATEWAY_API_KEY_REVOKED, Topics.GATEWAY_TENANT_LIMITS_CHANGED);
+            kafka.afterPropertiesSet();
+        }
+        String bootstrap = kafka == null ? null : kafka.getBrokersAsString();
         HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         upstream.createContext("/", exchange -> {
             try (exchange) {
-                exchange.getRequestBody().readAllBytes();
+                if (new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).contains("\"stream\":true")) {
+                    StreamingPhase.stream(exchange);
+                    return;
+                }
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, ANSWER.length);
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -94,12 +110,19 @@ public final class GatewayBenchmark {
         try {
             for (Map.Entry<String, String> build : builds.entrySet()) {
                 gateways.put(build.getKey(), Gateway.start(build.getKey(), build.getValue(), postgres, redisPort,
-                        upstream.getAddress().getPort()));
+                        upstream.getAddress().getPort(), bootstrap));
             }
             System.out.printf(Locale.ROOT, "cores: %d, JVM: %s, load average at start: %.1f%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            List<String> phases = List.of(System.getProperty("bench.phases", "sequential,paced,throughput").split(","));
+            if (phases.contains("streams")) {
+                streams(direct, gateways);
+            }
+            if (!phases.contains("sequential")) {
+                return;
+            }
             sequential(client, direct, 2000);
             for (Gateway gateway : gateways.values()) {
                 sequential(client, gateway.url(), 2000);
@@ -121,6 +144,12 @@ public final class GatewayBenchmark {
                         (pct(through, 50) - pct(directTimes, 50)) / 1e6, (pct(through, 90) - pct(directTimes, 90)) / 1e6,
                         (pct(through, 99) - pct(directTimes, 99)) / 1e6);
             }
+            if (phases.contains("paced")) {
+                idleAndPaced(client, gateways, Integer.getInteger("bench.paced", 7), 20);
+            }
+            if (!phases.contains("throughput")) {
+                return;
+            }
             concurrent(direct, 32, 3);
             report("32 connections, direct", concurrent(direct, 32, seconds), seconds, null);
             for (Map.Entry<String, Gateway> gateway : gateways.entrySet()) {
@@ -136,14 +165,90 @@ public final class GatewayBenchmark {
             postgres.close();
             redis.stop();
             upstream.stop(0);
+            if (kafka != null) {
+                kafka.destroy();
+            }
         }
+    }
+
+    /**
+     * Streamed answers, {@code -Dbench.streams=1,200} streams at a time (default 1 and 200): per-token delivery
+     * directly and through each gateway, and what the gateway adds. Each level runs direct, then each gateway.
+     */
+    private static void streams(String direct, Map<String, Gateway> gateways) throws Exception {
+        for (String level : System.getProperty("bench.streams", "1,200").split(",")) {
+            int concurrency = Integer.parseInt(level.trim());
+            int streams = Math.max(2 * concurrency, 50);
+            StreamingPhase.run(direct, Math.min(streams, 20), Math.min(concurrency, 20)); // warm-up
+            StreamingPhase.Result directResult = StreamingPhase.run(direct, streams, concurrency);
+            System.out.println(directResult.describe(concurrency + " streams at a time, direct"));
+            for (Map.Entry<String, Gateway> gateway : gateways.entrySet()) {
+                StreamingPhase.run(gateway.getValue().url(), Math.min(streams, 20), Math.min(concurrency, 20));
+                Duration cpuBefore = gateway.getValue().cpu();
+                StreamingPhase.Result through = StreamingPhase.run(gateway.getValue().url(), streams, concurrency);
+                Duration cpu = gateway.getValue().cpu().minus(cpuBefore);
+                System.out.println(through.describe(concurrency + " streams at a time, " + gateway.getKey()));
+                System.out.printf(Locale.ROOT, "  added per token by %s: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms; gateway CPU "
+                        + "%.3f ms per token%n", gateway.getKey(), through.pct(50) - directResult.pct(50),
+                        through.pct(90) - directResult.pct(90), through.pct(99) - directResult.pct(99),
+                        cpu.toNanos() / 1e6 / Math.max(1, through.delays().length));
+            }
+        }
+    }
+
+    /**
+     * What a gateway costs when it is not busy: CPU per second with no request at all (timers, pollers, JFR if on),
+     * then CPU per request at a paced rate like the whole platform's sequential benchmark (about 7 requests/s),
+     * where that idle cost is shared by few requests.
+     */
+    private static void idleAndPaced(HttpClient client, Map<String, Gateway> gateways, int perSecond, int seconds)
+            throws Exception {
+        Map<String, Duration> start = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> threads = new LinkedHashMap<>();
+        gateways.forEach((label, gateway) -> start.put(label, gateway.cpu()));
+        gateways.forEach((label, gateway) -> threads.put(label, gateway.threadCpu()));
+        Thread.sleep(seconds * 1000L);
+        gateways.forEach((label, gateway) -> System.out.printf(Locale.ROOT, "idle, %s: %.1f ms of CPU per second%s%n",
+                label, gateway.cpu().minus(start.get(label)).toNanos() / 1e6 / seconds,
+                busiest(threads.get(label), gateway.threadCpu(), seconds, "s")));
+        gateways.forEach((label, gateway) -> start.put(label, gateway.cpu()));
+        gateways.forEach((label, gateway) -> threads.put(label, gateway.threadCpu()));
+        int n = perSecond * seconds;
+        long next = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            for (Gateway gateway : gateways.values()) {
+                once(client, gateway.url());
+            }
+            next += 1_000_000_000L / perSecond;
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+        gateways.forEach((label, gateway) -> System.out.printf(Locale.ROOT,
+                "paced %d requests/s, %s: %.2f ms of CPU per request%s%n", perSecond, label,
+                gateway.cpu().minus(start.get(label)).toNanos() / 1e6 / n,
+                busiest(threads.get(label), gateway.threadCpu(), n, "request")));
+    }
+
+    /** The thread groups that used the most CPU between two readings, in ms per {@code unit}. */
+    private static String busiest(Map<String, Long> before, Map<String, Long> after, int units, String unit) {
+        StringBuilder out = new StringBuilder();
+        after.entrySet().stream()
+            .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+            .filter(e -> e.getValue() > 0)
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+            .limit(8)
+            .forEach(e -> out.append(String.format(Locale.ROOT, "%n    %-40s %.2f ms/%s", e.getKey(),
+                    e.getValue() * 10.0 / units, unit)));
+        return out.toString();
     }
 
     /** A gateway in a JVM of its own, on the shared Redis and PostgreSQL (a database per gateway). */
     private record Gateway(Process process, String url) {
 
-        static Gateway start(String label, String classpath, EmbeddedPostgres postgres, int redisPort, int upstreamPort)
-                throws Exception {
+        static Gateway start(String label, String classpath, EmbeddedPostgres postgres, int redisPort, int upstreamPort,
+                String kafkaBootstrap) throws Exception {
             String database = "gateway_" + label.replaceAll("[^a-z0-9]", "_");
             try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
                 connection.createStatement().execute("create database " + database);
@@ -151,7 +256,7 @@ public final class GatewayBenchmark {
             int port = freePort();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED"));
-            if (label.equals(System.getProperty("bench.jfr"))) {
+            if (label.equals(System.getProperty("bench.jfr")) || "all".equals(System.getProperty("bench.jfr"))) {
                 command.add("-XX:StartFlightRecording=filename=target/" + label + ".jfr,settings=profile,delay=30s");
             }
             command.addAll(List.of("-cp", classpath, GatewayApplication.class.getName(),
@@ -160,7 +265,8 @@ public final class GatewayBenchmark {
                     "--spring.data.redis.port=" + redisPort,
                     "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", database),
                     "--spring.datasource.username=postgres", "--spring.datasource.password=postgres",
-                    "--spring.kafka.listener.auto-startup=false",
+                    kafkaBootstrap == null ? "--spring.kafka.listener.auto-startup=false"
+                            : "--spring.kafka.bootstrap-servers=" + kafkaBootstrap,
                     "--ORCHESTRATOR_URL=http://127.0.0.1:" + upstreamPort,
                     "--PLATFORM_DEMO_API_KEY=bench-key",
                     "--platform.gateway.tenants.demo.rate-limit.replenish-rate=100000",
@@ -170,7 +276,9 @@ public final class GatewayBenchmark {
                     "--platform.gateway.budget.defaults.cost-per-month=1000000",
                     "--platform.gateway.budget.prices.sim-small.input=0.15",
                     "--platform.gateway.budget.prices.sim-small.output=0.6",
-                    "--platform.gateway.client.max-failed-authentications=1000000"));
+                    "--platform.gateway.client.max-failed-authentications=1000000",
+                    "--platform.gateway.client.max-concurrent-streams=100000",
+                    "--platform.gateway.admission.max-waiting-chat=100000"));
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(new java.io.File("target/bench-" + label + ".log")).start();
             Gateway gateway = new Gateway(process, "http://127.0.0.1:" + port + "/v1/chat/completions");
@@ -188,6 +296,29 @@ public final class GatewayBenchmark {
                     Thread.sleep(500);
                 }
             }
+        }
+
+        /** CPU ticks (10 ms) per thread-name group, from /proc (Linux only; empty elsewhere). */
+        Map<String, Long> threadCpu() {
+            Map<String, Long> ticks = new java.util.TreeMap<>();
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+                tasks.forEach(task -> {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                            .replaceAll("[0-9]+", "#");
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                    }
+                    catch (IOException | RuntimeException gone) {
+                        // the thread ended between the listing and the read
+                    }
+                });
+            }
+            catch (IOException notLinux) {
+                return ticks;
+            }
+            return ticks;
         }
 
         Duration cpu() {
