@@ -34,6 +34,7 @@ import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.web.reactive.config.BlockingExecutionConfigurer;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 
+import dev.genaiplatform.orchestrator.admission.AdmissionSettings;
 import dev.genaiplatform.orchestrator.budget.PriceTable;
 import dev.genaiplatform.orchestrator.budget.TenantSpend;
 import dev.genaiplatform.orchestrator.cache.DocumentDeletedListener;
@@ -59,7 +60,7 @@ import java.util.Map;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({OrchestratorProperties.class, OutputCheckSettings.class, AnswerKindSettings.class,
-        ExperimentSettings.class})
+        ExperimentSettings.class, AdmissionSettings.class})
 class OrchestratorConfiguration {
 
     // ---- the model ---------------------------------------------------------------------------------
