@@ -1,6 +1,9 @@
 package dev.genaiplatform.orchestrator.provider;
 
+import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import dev.genaiplatform.orchestrator.resilience.ResilientModelCalls;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
@@ -49,8 +52,14 @@ class ModelCallBenchmark {
             null, null);
 
     @Test
-    void measure(@Autowired ChatProviders providers, @Autowired ResilientModelCalls calls) throws Exception {
-        ChatProviders.ResolvedModel model = providers.resolve("sim-small");
+    void measure(@Autowired ChatProviders providers, @Autowired ResilientModelCalls calls,
+                 @Autowired OrchestratorProperties properties, @Autowired ObservationRegistry observations)
+            throws Exception {
+        // the application's provider: Spring AI's observations off (model-observations defaults to false)
+        ChatProviders.ResolvedModel unobserved = providers.resolve("sim-small");
+        // the same provider as before the cut, and as with model-observations=true: ChatClient, ChatModel and OkHttp
+        // observations (spans, timers) on every call
+        ChatProviders.ResolvedModel model = ChatProviders.create(properties, observations).resolve("sim-small");
         List<Message> messages = List.of(new SystemMessage(SYSTEM), new UserMessage(QUESTION));
         HttpClient http = HttpClient.newHttpClient();
         String body = """
@@ -72,13 +81,20 @@ class ModelCallBenchmark {
         };
         Supplier<Integer> springAi = () -> model.provider().prompt(model.modelId(), messages,
                 PLAIN, true).stream().chatResponse().collectList().block().size();
-        Supplier<Integer> resilient = () -> calls.stream(List.of(model), m -> m.provider().prompt(m.modelId(),
+        Supplier<Integer> springAiUnobserved = () -> unobserved.provider().prompt(unobserved.modelId(), messages,
+                PLAIN, true).stream().chatResponse().collectList().block().size();
+        // as inside a chat request: a current observation (the HTTP server span) that every operator carries along
+        Supplier<Integer> springAiInRequest = () -> Observation.createNotStarted("bench.request", observations)
+                .observe(springAi::get);
+        Supplier<Integer> resilient = () -> calls.stream(List.of(unobserved), m -> m.provider().prompt(m.modelId(),
                 messages, PLAIN, true).stream().chatResponse(), false,
                 Instant.now().plusSeconds(30), () -> false, (m, outcome) -> { }).collectList().block().size();
 
         for (int i = 0; i < 300; i++) {   // warm-up: JIT, connections
             direct.get();
             springAi.get();
+            springAiUnobserved.get();
+            springAiInRequest.get();
             resilient.get();
         }
         String jfr = System.getProperty("modelCall.jfr");
@@ -87,12 +103,14 @@ class ModelCallBenchmark {
             recording = new Recording(Configuration.getConfiguration("profile"));
             recording.start();
         }
-        long[][] nanos = new long[3][ROUNDS];
+        long[][] nanos = new long[5][ROUNDS];
         int chunks = 0;
         for (int i = 0; i < ROUNDS; i++) {
             chunks = time(direct, nanos[0], i);
             time(springAi, nanos[1], i);
             time(resilient, nanos[2], i);
+            time(springAiUnobserved, nanos[3], i);
+            time(springAiInRequest, nanos[4], i);
         }
         if (recording != null) {
             recording.dump(Path.of(jfr));
@@ -101,8 +119,10 @@ class ModelCallBenchmark {
         System.out.printf(Locale.ROOT, "%nModel call, %d streamed calls each way, alternating (%d chunks per answer)%n",
                 ROUNDS, chunks);
         report("straight to the simulator (JDK HttpClient)", nanos[0]);
-        report("Spring AI ChatClient + OpenAI SDK", nanos[1]);
-        report("... + resilience layer (breaker, bulkhead, timeouts)", nanos[2]);
+        report("Spring AI + SDK, observed (before; model-observations=true)", nanos[1]);
+        report("Spring AI + SDK, observed, inside a current observation", nanos[4]);
+        report("Spring AI + SDK, not observed (after; the default)", nanos[3]);
+        report("... not observed + resilience layer (breaker, bulkhead, timeouts)", nanos[2]);
     }
 
     private static int time(Supplier<Integer> call, long[] into, int i) {
@@ -115,7 +135,7 @@ class ModelCallBenchmark {
     private static void report(String what, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        System.out.printf(Locale.ROOT, "  %-55s p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms%n", what,
+        System.out.printf(Locale.ROOT, "  %-66s p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms%n", what,
                 sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 9 / 10] / 1e6,
                 sorted[sorted.length * 99 / 100] / 1e6);
     }
