@@ -49,7 +49,7 @@ public final class VerifiedTokenCache {
     /** The blocking decoder (Kafka records), verifying through {@code delegate} on a miss. */
     public JwtDecoder decoder(JwtDecoder delegate) {
         return token -> {
-            Jwt known = this.verified.getIfPresent(token);
+            Jwt known = known(token);
             if (known != null) {
                 return known;
             }
@@ -62,7 +62,7 @@ public final class VerifiedTokenCache {
     /** The reactive decoder (HTTP), verifying through {@code delegate} on a miss. */
     public ReactiveJwtDecoder reactiveDecoder(ReactiveJwtDecoder delegate) {
         return token -> {
-            Jwt known = this.verified.getIfPresent(token);
+            Jwt known = known(token);
             return known != null ? Mono.just(known) : delegate.decode(token).doOnNext(jwt -> remember(token, jwt));
         };
     }
@@ -70,6 +70,13 @@ public final class VerifiedTokenCache {
     public long size() {
         this.verified.cleanUp();
         return this.verified.estimatedSize();
+    }
+
+    /** The cached result for this exact token, if it has not expired (checked again: a clock can jump). */
+    private Jwt known(String token) {
+        Jwt known = this.verified.getIfPresent(token);
+        return known != null && known.getExpiresAt() != null && known.getExpiresAt().isAfter(this.clock.instant())
+                ? known : null;
     }
 
     private void remember(String token, Jwt jwt) {
