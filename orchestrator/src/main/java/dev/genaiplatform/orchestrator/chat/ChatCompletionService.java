@@ -2,6 +2,7 @@ package dev.genaiplatform.orchestrator.chat;
 
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
+import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import dev.genaiplatform.orchestrator.answer.AnswerKindRules;
 import dev.genaiplatform.orchestrator.citation.Citation;
 import dev.genaiplatform.orchestrator.citation.CitationExtractor;
@@ -250,7 +251,9 @@ class ChatCompletionService {
         CompletableFuture<Optional<StoredAnswer>> stored = new CompletableFuture<>();
         PromptPreparation.Prepared prepared;
         try {
-            prepared = this.preparation.prepare(request, caller, trace, chain.getFirst(), remembered, conversationId);
+            prepared = this.preparation.prepare(request, caller, trace, chain.getFirst(), remembered, conversationId,
+                    semantic == null ? null : new TextEmbedding(TextEmbedding.MINILM_L6_V2_Q, semantic.question(),
+                            semantic.vector()));
         }
         catch (RuntimeException failure) {
             if (flight != null) {

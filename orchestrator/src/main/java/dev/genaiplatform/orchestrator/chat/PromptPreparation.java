@@ -4,6 +4,7 @@ import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
+import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import dev.genaiplatform.orchestrator.answer.AnswerKindRules;
 import dev.genaiplatform.orchestrator.answer.ContentTerms;
@@ -72,9 +73,14 @@ class PromptPreparation {
                             OutputGuard.AnswerContext answerContext) {
     }
 
-    /** Steps 3 to 5: everything before the model call. */
-    Prepared prepare(ChatCompletionRequest request, Caller caller, RequestTrace trace,
-                             ResolvedModel model, ConversationMemory.Remembered remembered, String conversationId) {
+    /**
+     * Steps 3 to 5: everything before the model call.
+     *
+     * @param embedded the question's embedding if the semantic cache computed it (null otherwise), handed on to
+     *                 retrieval when its text is exactly the query searched for
+     */
+    Prepared prepare(ChatCompletionRequest request, Caller caller, RequestTrace trace, ResolvedModel model,
+                     ConversationMemory.Remembered remembered, String conversationId, TextEmbedding embedded) {
         // 3. Guardrails check everything the model will read: messages, tool calls, tools, schema, stop, user.
         // The vault id lets a pseudonymising policy give the same placeholders on every turn and restore them.
         String vaultId = conversationId != null ? conversationId : trace.requestId;
@@ -103,8 +109,10 @@ class PromptPreparation {
         trace.question = question;
         trace.retrievalQuery = question;
         List<Turn> promptTurns = turns;
+        TextEmbedding queryEmbedding = queryEmbedding(question, embedded, check.questionEmbedding());
         List<OutputGuard.ScreenedPassage> screened = trace.time(Stage.RETRIEVAL, () -> this.outputGuard.screen(caller,
-                trace.requestId, this.retrieval.search(caller, trace.requestId, question, request.vectorStoreIds())));
+                trace.requestId, this.retrieval.search(caller, trace.requestId, question, request.vectorStoreIds(),
+                        queryEmbedding)));
         trace.screenedPassages = screened;
         List<RetrievedChunk> chunks = AnswerTraces.usable(screened);
         Set<String> terms = ContentTerms.of(question);
@@ -148,6 +156,21 @@ class PromptPreparation {
         // when it does not know: that "leak" is the answer the prompt asks for.
         String watched = prompt.instructions().replace(this.answerKinds.abstainMessage(), "");
         return new Prepared(prompt, decision, new OutputGuard.AnswerContext(trace.requestId, canary, watched, vaultId));
+    }
+
+    /**
+     * The question's vector, if this request already has it for exactly the text retrieval will search for: the
+     * semantic cache's (computed here), else guardrails' (computed for its classifier). Null when neither matches,
+     * e.g. when guardrails masked the question after the semantic cache embedded the original; retrieval then
+     * embeds the query itself.
+     */
+    static TextEmbedding queryEmbedding(String query, TextEmbedding semanticCache, TextEmbedding guardrails) {
+        for (TextEmbedding candidate : new TextEmbedding[] {semanticCache, guardrails}) {
+            if (candidate != null && candidate.matches(TextEmbedding.MINILM_L6_V2_Q, query)) {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private static CheckInputCommand withVault(CheckInputCommand command, String vaultId) {

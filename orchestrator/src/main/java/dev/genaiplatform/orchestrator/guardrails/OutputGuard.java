@@ -15,10 +15,6 @@ import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Asks guardrails about text that did not come from the client, over {@value Topics#GUARDRAILS_CHECK_OUTPUT} and
@@ -61,21 +57,28 @@ public class OutputGuard {
         }
     }
 
-    /** Checks every passage, concurrently (one Kafka round trip of wall time, not one per passage). */
+    /**
+     * Checks every passage of one search in ONE round trip ({@link CheckOutputCommand#untrusted}): guardrails answer
+     * one verdict per passage in {@code items}, in order. Fails closed: a reply without a verdict, or whose items do
+     * not pair one to one with the passages (an older guardrails that reads only {@code text}, say), is treated as
+     * guardrails being unavailable, exactly as no reply at all.
+     */
     public List<ScreenedPassage> screen(Caller caller, String requestId, List<RetrievedChunk> passages) {
         if (!this.settings.enabled() || !this.settings.screenPassages() || passages.isEmpty()) {
             return passages.stream().map(ScreenedPassage::unchecked).toList();
         }
+        List<String> texts = passages.stream().map(chunk -> chunk.text() == null ? "" : chunk.text()).toList();
+        OutputCheckedReply reply = this.requestReply.ask(caller.token(), caller.tenantId(), requestId,
+                CheckOutputCommand.untrusted(requestId, CheckOutputCommand.SOURCE_RETRIEVED_CHUNK, texts, null));
+        List<OutputCheckedReply> items = reply.items();
+        if (reply.verdict() == null || items == null || items.size() != passages.size()
+                || items.stream().anyMatch(item -> item == null || item.verdict() == null)) {
+            throw new DependencyUnavailableException("guardrails", "guardrails answered "
+                    + (items == null ? "no" : items.size()) + " verdicts for " + passages.size() + " passages", null);
+        }
         List<ScreenedPassage> screened = new ArrayList<>(passages.size());
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<OutputCheckedReply>> replies = passages.stream()
-                    .map(chunk -> threads.submit(() -> this.requestReply.ask(caller.token(), caller.tenantId(),
-                            requestId, new CheckOutputCommand(requestId, CheckOutputCommand.SOURCE_RETRIEVED_CHUNK,
-                                    chunk.text() == null ? "" : chunk.text(), 0, null, null, List.of(), null, null))))
-                    .toList();
-            for (int i = 0; i < passages.size(); i++) {
-                screened.add(screened(passages.get(i), await(replies.get(i))));
-            }
+        for (int i = 0; i < passages.size(); i++) {
+            screened.add(screened(passages.get(i), items.get(i)));
         }
         return screened;
     }
@@ -124,21 +127,5 @@ public class OutputGuard {
                 CheckOutputCommand.SOURCE_ANSWER, placeholder, 0, null, null, List.of(), vaultId, null));
         boolean restored = reply.verdict() != Verdict.BLOCKED && reply.text() != null && !reply.text().isBlank();
         return restored ? reply.text() : placeholder;
-    }
-
-    private static OutputCheckedReply await(Future<OutputCheckedReply> reply) {
-        try {
-            return reply.get();
-        }
-        catch (ExecutionException ex) {
-            if (ex.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new DependencyUnavailableException("guardrails", "guardrails could not check a passage", ex);
-        }
-        catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            throw new DependencyUnavailableException("guardrails", "passage check was interrupted", ex);
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
 import dev.genaiplatform.orchestrator.security.Caller;
@@ -34,10 +35,13 @@ public class RetrievalClient {
      *
      * @param query          the question, already redacted by guardrails
      * @param vectorStoreIds the stores the client named (empty: the tenant's default)
+     * @param queryEmbedding the query's embedding if this request already computed it, else null; retrieval uses it
+     *                       only when its model and text match, so a wrong one costs time, never a result
      */
-    public List<RetrievedChunk> search(Caller caller, String requestId, String query, List<String> vectorStoreIds) {
+    public List<RetrievedChunk> search(Caller caller, String requestId, String query, List<String> vectorStoreIds,
+                                       TextEmbedding queryEmbedding) {
         SearchResultReply reply = this.requestReply.ask(caller.token(), caller.tenantId(), requestId,
-                new SearchCommand(requestId, query, this.topK, vectorStoreIds));
+                new SearchCommand(requestId, query, this.topK, vectorStoreIds, null, null, null, queryEmbedding));
         return reply.chunks() == null ? List.of() : reply.chunks();
     }
 }

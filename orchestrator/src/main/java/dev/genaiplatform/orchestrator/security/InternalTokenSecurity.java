@@ -29,15 +29,23 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableWebFluxSecurity
 public class InternalTokenSecurity {
 
+    /** Tokens verified once, on HTTP or Kafka, are not verified again until they expire (see the class). */
     @Bean
-    ReactiveJwtDecoder internalTokenDecoder(@Value("${platform.security.jwk-set-uri}") String jwkSetUri) {
-        return InternalTokenVerification.reactiveDecoder(jwkSetUri);
+    VerifiedTokenCache verifiedTokenCache() {
+        return VerifiedTokenCache.standard();
+    }
+
+    @Bean
+    ReactiveJwtDecoder internalTokenDecoder(@Value("${platform.security.jwk-set-uri}") String jwkSetUri,
+                                            VerifiedTokenCache verified) {
+        return verified.reactiveDecoder(InternalTokenVerification.reactiveDecoder(jwkSetUri));
     }
 
     /** For Kafka records: the same checks, blocking. */
     @Bean
-    JwtDecoder internalTokenRecordDecoder(@Value("${platform.security.jwk-set-uri}") String jwkSetUri) {
-        return InternalTokenVerification.decoder(jwkSetUri);
+    JwtDecoder internalTokenRecordDecoder(@Value("${platform.security.jwk-set-uri}") String jwkSetUri,
+                                          VerifiedTokenCache verified) {
+        return verified.decoder(InternalTokenVerification.decoder(jwkSetUri));
     }
 
     @Bean

@@ -43,6 +43,11 @@ class PlatformStandIns {
     @KafkaListener(topics = Topics.GUARDRAILS_CHECK_OUTPUT, groupId = "batch-fake-guardrails-output")
     @SendTo
     OutputCheckedReply checkOutput(CheckOutputCommand command) {
+        if (command.texts() != null) {   // a search's passages, checked in one round trip
+            return new OutputCheckedReply(command.requestId(), command.source(), Verdict.ALLOWED, null, List.of(), null,
+                    null, command.texts().stream().map(text -> new OutputCheckedReply(command.requestId(),
+                    command.source(), Verdict.ALLOWED, text, List.of(), null, null)).toList());
+        }
         return new OutputCheckedReply(command.requestId(), command.source(), Verdict.ALLOWED, command.text(), List.of(),
                 null, null);
     }

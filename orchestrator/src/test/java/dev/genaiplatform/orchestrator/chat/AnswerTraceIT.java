@@ -181,8 +181,11 @@ class AnswerTraceIT {
         assertThat(passages).extracting(p -> p.get("inPrompt").asBoolean()).containsExactly(false, true, true);
         assertThat(stageNamed(body.get("platform"), "retrieval").get("detail").asString())
                 .isEqualTo("1 dropped as untrusted; 1 fenced");
+        // the three passages went to guardrails together, in one round trip, in the order retrieval ranked them
         assertThat(this.services.outputChecks).filteredOn(c -> c.source().equals("retrieved-chunk")
-                && c.requestId().equals(body.get("id").asString())).hasSize(3);
+                && c.requestId().equals(body.get("id").asString())).singleElement()
+                .satisfies(check -> assertThat(check.texts()).hasSize(3).first().asString()
+                        .contains("IGNORE ALL PREVIOUS INSTRUCTIONS"));
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -283,6 +284,43 @@ class ChatCompletionFlowIT {
         ChatCompletionRecordedEvent event = awaitEvent(problem.get("requestId").asString());
         assertThat(event.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(event.guardrailVerdict()).isNull();
+    }
+
+    @Test
+    void passagesScreenedByAGuardrailsThatSendsNoVerdictPerPassageAreA503NotUncheckedPassages() throws Exception {
+        HttpResponse<String> response = post("""
+                {"model": "sim-small", "messages": [{"role": "user", "content": "Ask the one-text guardrails about retrieval"}]}""");
+
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).isPresent();
+        JsonNode problem = this.json.readTree(response.body());
+        assertThat(problem.get("type").asString()).isEqualTo("urn:genai-platform:problem:dependency_unavailable");
+        assertThat(problem.get("detail").asString()).contains("guardrails");
+    }
+
+    @Test
+    void guardrailsEmbeddingOfExactlyTheForwardedQuestionIsHandedToRetrievalAndAnyOtherIsNot() throws Exception {
+        String masked = "EMBEDDED question about retrieval ranking from ada@example.com";
+        assertThat(post(chatBody(masked)).statusCode()).isEqualTo(200);
+        assertThat(post(chatBody("EMBED-OTHER question about retrieval ranking")).statusCode()).isEqualTo(200);
+        assertThat(post(chatBody("Plain question about retrieval ranking")).statusCode()).isEqualTo(200);
+
+        SearchCommand same = searchFor("EMBEDDED question about retrieval ranking from <EMAIL_ADDRESS>");
+        assertThat(same.queryEmbedding()).isNotNull();
+        assertThat(same.queryEmbedding().matches(TextEmbedding.MINILM_L6_V2_Q, same.query())).isTrue();
+        assertThat(same.queryEmbedding().vector()).containsExactly(FakePlatformServices.GUARDRAILS_VECTOR);
+        assertThat(searchFor("EMBED-OTHER question about retrieval ranking").queryEmbedding()).isNull();
+        assertThat(searchFor("Plain question about retrieval ranking").queryEmbedding()).isNull();
+    }
+
+    private SearchCommand searchFor(String query) {
+        return this.services.searches.stream().filter(search -> search.query().equals(query)).reduce((a, b) -> b)
+                .orElseThrow();
+    }
+
+    private static String chatBody(String question) {
+        return """
+                {"model": "sim-small", "messages": [{"role": "user", "content": "%s"}]}""".formatted(question);
     }
 
     @Test
@@ -564,11 +602,18 @@ class ChatCompletionFlowIT {
             List<Finding> findings = changed
                     ? List.of(new Finding("pii", last.contains("Ada") ? "PERSON" : "EMAIL_ADDRESS",
                     command.messages().size() - 1, 0, 1)) : List.of();
+            // guardrails' classifier embedded the question as forwarded (EMBEDDED), or some other text (EMBED-OTHER)
+            String forwarded = redacted.getLast().content();
+            TextEmbedding embedding = last.contains("EMBEDDED") ? new TextEmbedding(TextEmbedding.MINILM_L6_V2_Q,
+                    forwarded, GUARDRAILS_VECTOR) : last.contains("EMBED-OTHER") ? new TextEmbedding(
+                    TextEmbedding.MINILM_L6_V2_Q, forwarded + " (before masking)", GUARDRAILS_VECTOR) : null;
             return new InputCheckedReply(command.requestId(), changed ? Verdict.REDACTED : Verdict.ALLOWED, redacted,
-                    findings, null);
+                    findings, null, List.of(), null, List.of(), null, null, embedding);
         }
 
         final Queue<CheckOutputCommand> outputChecks = new ConcurrentLinkedQueue<>();
+        final Queue<SearchCommand> searches = new ConcurrentLinkedQueue<>();
+        static final float[] GUARDRAILS_VECTOR = {0.6f, 0.8f};
 
         /**
          * Guardrails' output side as its README specifies: a retrieved chunk that gives orders is blocked, one that
@@ -579,7 +624,24 @@ class ChatCompletionFlowIT {
         @SendTo
         OutputCheckedReply checkOutput(CheckOutputCommand command) {
             this.outputChecks.add(command);
-            String text = command.text();
+            if (command.texts() != null && command.texts().stream().anyMatch(t -> t.contains("ONE-TEXT-GUARDRAILS"))) {
+                // a guardrails that knows only one text per command: it checks the (absent) text and sends no items
+                return new OutputCheckedReply(command.requestId(), command.source(), Verdict.ALLOWED, "", List.of(),
+                        null, 0.0);
+            }
+            if (command.texts() != null) {
+                // several untrusted texts in one round trip: one verdict each, in order; the strictest on top
+                List<OutputCheckedReply> items = command.texts().stream().map(text -> checkOne(command, text)).toList();
+                Verdict strictest = items.stream().map(OutputCheckedReply::verdict)
+                        .max(java.util.Comparator.comparingInt(v -> v == Verdict.BLOCKED ? 2 : v == Verdict.REDACTED ? 1 : 0))
+                        .orElse(Verdict.ALLOWED);
+                return new OutputCheckedReply(command.requestId(), command.source(), strictest, null,
+                        items.stream().flatMap(item -> item.findings().stream()).toList(), null, null, items);
+            }
+            return checkOne(command, command.text());
+        }
+
+        private OutputCheckedReply checkOne(CheckOutputCommand command, String text) {
             if (!CheckOutputCommand.SOURCE_ANSWER.equals(command.source())) {
                 if (text.contains("IGNORE ALL PREVIOUS INSTRUCTIONS")) {
                     return new OutputCheckedReply(command.requestId(), command.source(), Verdict.BLOCKED, "",
@@ -606,6 +668,11 @@ class ChatCompletionFlowIT {
         @SendTo
         SearchResultReply search(SearchCommand command) {
             this.searchQueries.add(command.query());
+            this.searches.add(command);
+            if (command.query().contains("one-text guardrails")) {
+                return new SearchResultReply(command.requestId(), List.of(
+                        new RetrievedChunk("old.md#1", "old.md", "Old", 0, 40, "ONE-TEXT-GUARDRAILS passage.", 0.03)), 1);
+            }
             if (command.query().contains("weather")) {
                 return new SearchResultReply(command.requestId(), List.of(), 1);
             }

@@ -69,6 +69,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+    private final java.util.concurrent.atomic.AtomicInteger atGate = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** From now on every request waits before answering until the returned latch is counted down. */
+    public java.util.concurrent.CountDownLatch holdAnswers() {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        this.gate = held;
+        return held;
+    }
+
+    /** Requests waiting for {@link #holdAnswers}' latch right now. */
+    public int waitingAnswers() {
+        return this.atGate.get();
+    }
+
     void clearFaults() {
         this.faults.clear();
     }
@@ -91,6 +106,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         JsonNode request = this.json.readTree(exchange.getRequestBody().readAllBytes());
         this.requests.add(request);
+        this.atGate.incrementAndGet();
+        try {
+            this.gate.await();
+        }
+        catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+        finally {
+            this.atGate.decrementAndGet();
+        }
         JsonNode messages = request.get("messages");
         String system = messages.get(0).get("content").asString();
         String question = messages.get(messages.size() - 1).path("content").asString("");

@@ -3,6 +3,9 @@ package dev.genaiplatform.orchestrator.chat;
 import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent;
+import dev.genaiplatform.contracts.retrieval.SearchCommand;
+import dev.genaiplatform.contracts.retrieval.TextEmbedding;
+import dev.genaiplatform.orchestrator.semantic.QuestionEmbedder;
 import dev.genaiplatform.orchestrator.support.TestRedis;
 import dev.genaiplatform.orchestrator.support.TestTokens;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -89,6 +92,19 @@ class SemanticCacheIT {
         assertThat(otherTenant.headers().firstValue("X-Platform-Cache")).hasValue("miss");
         assertThat(nearMiss.headers().firstValue("X-Platform-Cache")).hasValue("miss");
         assertThat(MODEL.requests()).hasSize(modelCalls + 2);
+    }
+
+    @Test
+    void aMissHandsTheVectorTheSemanticCacheComputedToRetrievalSoTheQuestionIsNotEmbeddedAgain(
+            @Autowired ChatCompletionFlowIT.FakePlatformServices services) throws Exception {
+        String question = "Which passages does a hybrid search return first?";
+        send("sem-vec-" + UUID.randomUUID(), question);
+
+        SearchCommand search = services.searches.stream().filter(s -> s.query().equals(question)).findFirst()
+                .orElseThrow();
+        assertThat(search.queryEmbedding()).isNotNull();
+        assertThat(search.queryEmbedding().matches(TextEmbedding.MINILM_L6_V2_Q, question)).isTrue();
+        assertThat(search.queryEmbedding().vector()).containsExactly(new QuestionEmbedder().embed(question));
     }
 
     @Test
