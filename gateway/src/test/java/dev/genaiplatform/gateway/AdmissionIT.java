@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A burst of 500 chat requests at once against a backend that holds every request it gets (a slow pipeline):
- * the gateway admits its bound of 20, sheds every other one at once with 503 {@code overloaded} +
+ * the gateway admits its bound of 20, sheds every other one at once with 503 {@code service_busy} +
  * {@code Retry-After} as problem+json (none of them reaches the backend), and every admitted one completes when the
  * backend answers. Nothing is left hanging: every response arrives within the client's timeout, and the door opens
  * again afterwards.
@@ -66,8 +66,8 @@ class AdmissionIT extends GatewayTestSupport {
             assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
                     type -> assertThat(type).startsWith("application/problem+json"));
-            assertThat(response.body()).contains("\"type\":\"urn:genai-platform:problem:overloaded\"", "\"status\":503",
-                    "\"code\":\"overloaded\"");
+            assertThat(response.body()).contains("\"type\":\"urn:genai-platform:problem:service_busy\"", "\"status\":503",
+                    "\"code\":\"service_busy\"");
             assertThat(response.headers().firstValue("X-Request-Id")).isPresent();
         });
 

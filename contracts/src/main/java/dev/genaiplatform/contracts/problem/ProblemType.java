@@ -59,6 +59,8 @@ public enum ProblemType {
     INTERNAL_ERROR(500, "internal_error", ErrorKind.SERVER, "Internal error"),
     MODEL_FAILED(502, "model_failed", ErrorKind.SERVER, "The model provider failed"),
     UPSTREAM_FAILED(502, "upstream_failed", ErrorKind.SERVER, "Backend failed"),
+    /** Shed at the door: this instance has as many requests in flight as it may; the same answer for every key. */
+    SERVICE_BUSY(503, "service_busy", ErrorKind.SERVER, "Too many requests in flight; retry after the time given"),
     DEPENDENCY_UNAVAILABLE(503, "dependency_unavailable", ErrorKind.SERVER, "A platform dependency is unavailable"),
     MODEL_UNAVAILABLE(503, "model_unavailable", ErrorKind.SERVER, "No model could serve the request"),
     UPSTREAM_UNAVAILABLE(503, "upstream_unavailable", ErrorKind.SERVER, "Backend unavailable"),

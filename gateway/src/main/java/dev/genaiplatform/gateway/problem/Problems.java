@@ -25,16 +25,6 @@ public final class Problems {
         return exception(type, detail, null);
     }
 
-    /**
-     * The problem with another status than the type's own: the gateway's door answers {@code overloaded} with 503
-     * (the platform is busy, as OpenAI answers an overloaded engine), where the contract's type says 429.
-     */
-    public static ErrorResponseException exception(ProblemType type, HttpStatusCode status, String detail) {
-        ProblemDetail problem = problem(type, detail, null);
-        problem.setStatus(status.value());
-        return new ErrorResponseException(status, problem, null);
-    }
-
     /** @param param the request parameter at fault, as OpenAI names it (e.g. {@code messages[0].content}) */
     public static ErrorResponseException exception(ProblemType type, String detail, String param) {
         return new ErrorResponseException(HttpStatusCode.valueOf(type.status()), problem(type, detail, param), null);

@@ -16,7 +16,6 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -80,10 +79,10 @@ public final class AdmissionFilter implements WebFilter, Ordered {
         return chain.filter(exchange).doFinally(signal -> leave.run());
     }
 
-    /** 503, not 429: the platform is busy, not this caller over its limit; the same answer for every key. */
+    /** 503 {@code service_busy}, not 429: the platform is busy, not this caller over its limit; the same for every key. */
     private ErrorResponseException overloaded(Gate gate) {
         gate.rejected.increment();
-        ErrorResponseException problem = Problems.exception(ProblemType.OVERLOADED, HttpStatus.SERVICE_UNAVAILABLE,
+        ErrorResponseException problem = Problems.exception(ProblemType.SERVICE_BUSY,
                 "The gateway is at its limit of " + gate.limit + " " + gate.name + " requests waiting for an answer. "
                         + "Retry after " + retryAfterSeconds + " s.");
         problem.getHeaders().set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sheds chat requests at the door instead of timing them out inside. At most {@code max-in-flight} chat requests are
- * worked on at once; the next one is answered 429 {@code overloaded} with {@code Retry-After} straight away, before
+ * worked on at once; the next one is answered 503 {@code service_busy} with {@code Retry-After} straight away, before
  * anything is spent on it (not even the token check: this filter runs before security). Without the bound a burst is
  * accepted whole, every request asks guardrails and retrieval at once, their queues grow past the 5 s Kafka timeout,
  * and requests fail one by one with 503s deep in the pipeline after having cost everyone CPU.
@@ -82,7 +82,7 @@ public class ChatAdmission implements WebFilter, Ordered {
     }
 
     private Mono<Void> refuse(ServerWebExchange exchange) {
-        ProblemType type = ProblemType.OVERLOADED;
+        ProblemType type = ProblemType.SERVICE_BUSY;
         ProblemDetail body = Problems.of(type, "This orchestrator instance is already working on "
                 + this.settings.maxInFlight() + " chat requests; retry after the Retry-After delay.", null, CHAT_PATH);
         var response = exchange.getResponse();

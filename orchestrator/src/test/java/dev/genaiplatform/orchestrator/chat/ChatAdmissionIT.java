@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Shedding at the door: with {@code max-in-flight} 4 and the model holding every answer, a burst of 24 chat requests
- * gets 20 refusals (429 overloaded + Retry-After) while the 4 admitted ones are still waiting for the model, and all 4
+ * gets 20 refusals (503 service_busy + Retry-After) while the 4 admitted ones are still waiting for the model, and all 4
  * admitted ones complete once the model answers. Real Kafka, Redis and HTTP; guardrails and retrieval are stand-ins.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -89,12 +89,12 @@ class ChatAdmissionIT {
             List<HttpResponse<String>> refused = burst.stream().filter(CompletableFuture::isDone)
                     .map(CompletableFuture::join).toList();
             assertThat(refused).allSatisfy(response -> {
-                assertThat(response.statusCode()).isEqualTo(429);
+                assertThat(response.statusCode()).isEqualTo(503);
                 assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
                 assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
                 JsonNode problem = this.json.readTree(response.body());
-                assertThat(problem.get("type").asString()).isEqualTo("urn:genai-platform:problem:overloaded");
-                assertThat(problem.at("/error/code").asString()).isEqualTo("overloaded");
+                assertThat(problem.get("type").asString()).isEqualTo("urn:genai-platform:problem:service_busy");
+                assertThat(problem.at("/error/code").asString()).isEqualTo("service_busy");
             });
         }
         finally {
@@ -102,7 +102,7 @@ class ChatAdmissionIT {
         }
 
         List<HttpResponse<String>> admitted = burst.stream().map(CompletableFuture::join)
-                .filter(response -> response.statusCode() != 429).toList();
+                .filter(response -> response.statusCode() != 503).toList();
         assertThat(admitted).hasSize(BOUND).allSatisfy(response -> {
             assertThat(response.statusCode()).isEqualTo(200);
             // a whole answer, or a stream that ended with its finish chunk and [DONE]
