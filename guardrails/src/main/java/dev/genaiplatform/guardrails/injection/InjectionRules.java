@@ -21,7 +21,22 @@ public final class InjectionRules {
     public record Hit(String family, int start, int end) {
     }
 
-    private record Rule(String family, Pattern pattern) {
+    /**
+     * @param anyOf literals of which every match of {@code pattern} contains at least one (read off the pattern:
+     *              each alternative names one of them verbatim); a text that contains none cannot match, so the
+     *              regex does not run on it. {@code InjectionRulesPrefilterTests} checks the claim on every text
+     *              of the corpora.
+     */
+    private record Rule(String family, List<String> anyOf, Pattern pattern) {
+
+        boolean mayMatch(String text) {
+            for (String literal : anyOf) {
+                if (text.contains(literal)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static final String PRIOR = "(?:all |any |the |your |my |these |those |every |of )*"
@@ -30,59 +45,85 @@ public final class InjectionRules {
             + "|commands?|orders|constraints|restrictions|programming|guardrails|context)";
 
     private static final List<Rule> RULES = List.of(
-            new Rule("instruction-override", Pattern.compile(
+            new Rule("instruction-override",
+                    List.of("ignore", "disregard", "forget", "override", "bypass", "skip", "drop", "abandon", "discard", "neglect"),
+                    Pattern.compile(
                     "(?:ignore|disregard|forget|override|bypass|skip|drop|abandon|discard|neglect)\\s+(?:about\\s+)?"
                             + PRIOR + "\\s+" + RULES_NOUN)),
-            new Rule("instruction-override", Pattern.compile(
+            new Rule("instruction-override", List.of("ignore", "disregard", "forget"), Pattern.compile(
                     "(?:ignore|disregard|forget)\\s+(?:everything|all|anything)\\s+(?:you\\s+(?:were|have\\s+been)\\s+told"
                             + "|(?:said|written|stated)\\s+(?:above|before))")),
-            new Rule("instruction-override", Pattern.compile(
+            new Rule("instruction-override", List.of("instruction"), Pattern.compile(
                     "(?:new|updated|real|actual|revised)\\s+(?:system\\s+)?instructions?\\s*(?::|follow)")),
-            new Rule("system-prompt-extraction", Pattern.compile(
+            new Rule("system-prompt-extraction",
+                    List.of("prompt", "instruction", "message", "rules", "guidelines", "directives"),
+                    Pattern.compile(
                     "(?:reveal|show|print|display|output|repeat|recite|dump|leak|tell\\s+me|give\\s+me|write\\s+out|spell\\s+out"
                             + "|what\\s+(?:is|are|were))\\s+(?:me\\s+)?(?:your|the)\\s+(?:full\\s+|entire\\s+|exact\\s+|complete\\s+)?"
                             + "(?:system|initial|hidden|secret|original|developer|internal|first)\\s+"
                             + "(?:prompt|instructions?|message|rules|guidelines|directives)")),
-            new Rule("system-prompt-extraction", Pattern.compile(
+            new Rule("system-prompt-extraction", List.of("repeat", "print", "output", "copy"), Pattern.compile(
                     "(?:repeat|print|output|copy)\\s+(?:all\\s+)?(?:the\\s+)?(?:words|text|everything|lines)\\s+"
                             + "(?:above|before\\s+this|preceding|so\\s+far)")),
-            new Rule("system-prompt-extraction", Pattern.compile(
+            new Rule("system-prompt-extraction", List.of("starting", "beginning"), Pattern.compile(
                     "(?:starting|beginning)\\s+with\\s+[\"'`]?you\\s+are")),
-            new Rule("jailbreak-persona", Pattern.compile(
+            new Rule("jailbreak-persona", List.of("anything", "dan", "stan", "dude", "aim", "evil", "mode"), Pattern.compile(
                     "\\bdo\\s+anything\\s+now\\b|\\byou\\s+are\\s+(?:now\\s+)?(?:dan|stan|dude|aim|evil\\s*bot)\\b"
                             + "|\\b(?:god|jailbreak|unrestricted|unfiltered|dan)\\s+mode\\b")),
             // "developer mode" alone is an ordinary phone or browser setting: it counts when it is a mode of the
             // model ("with developer mode", "developer mode enabled / output", "you are in developer mode") or
             // comes with no filters or rules
-            new Rule("jailbreak-persona", Pattern.compile(
+            new Rule("jailbreak-persona", List.of("developer"), Pattern.compile(
                     "\\bdeveloper\\s+mode\\s+(?:enabled|activated|output|response)\\b|\\bwith\\s+developer\\s+mode\\b"
                             + "|\\b(?:you\\s+are|you'?re)\\s+(?:now\\s+)?in\\s+developer\\s+mode\\b"
                             + "|\\bdeveloper\\s+mode\\b[^\\n]{0,60}\\b(?:no|without)\\s+(?:filters|restrictions|rules|limits|censorship)")),
-            new Rule("jailbreak-persona", Pattern.compile(
+            new Rule("jailbreak-persona",
+                    List.of("confines", "restrictions", "limitations", "filters", "censorship", "rules", "guidelines", "policies"),
+                    Pattern.compile(
                     "(?:free\\s+(?:of|from)|without|no\\s+longer\\s+(?:bound|restricted)\\s+by|not\\s+bound\\s+by|broken\\s+free\\s+of)"
                             + "\\s+(?:any\\s+|all\\s+|the\\s+)?(?:typical\\s+)?(?:confines|restrictions|limitations|filters|censorship"
                             + "|rules|guidelines|policies)\\s+(?:of\\s+)?(?:ai|openai|anthropic|your\\s+(?:creators|developers|programming))")),
-            new Rule("refusal-suppression", Pattern.compile(
+            new Rule("refusal-suppression", List.of("refuse", "decline", "say", "apologi", "warnings", "disclaimers"), Pattern.compile(
                     "(?:never|do\\s+not|don'?t|must\\s+not)\\s+(?:refuse|decline|say\\s+(?:that\\s+)?you\\s+can'?t"
                             + "|apologi[sz]e|add\\s+(?:any\\s+)?(?:warnings|disclaimers))")),
-            new Rule("fake-delimiter", Pattern.compile(
+            new Rule("fake-delimiter", List.of("<", "inst]", "##"), Pattern.compile(
                     "<\\|?(?:im_start|im_end|system|endoftext)\\|?>|\\[/?inst\\]|<</?sys>>|</?(?:system|sys_prompt|instructions)>"
                             + "|^\\s*#{2,}\\s*(?:system|new\\s+instructions)\\b")),
-            new Rule("exfiltration", Pattern.compile(
+            new Rule("exfiltration", List.of("!["), Pattern.compile(
                     "!\\[[^\\]]{0,200}\\]\\(\\s*https?://[^)\\s]{1,500}[?&][^)\\s=]{1,100}=")));
 
     private InjectionRules() {
     }
 
-    /** Every rule hit in a normalised text. */
+    /**
+     * Every rule hit in a normalised text. A rule's regex runs only when the text contains one of its literals
+     * ({@link Rule#anyOf}): most texts (retrieved passages, ordinary questions) contain none of most rules'
+     * words, and a {@code String.contains} costs a fraction of a pass of re2j's NFA. The hits are exactly those
+     * of {@link #findWithoutPrefilter}.
+     */
     public static List<Hit> find(String normalised) {
         List<Hit> hits = new ArrayList<>();
         for (Rule rule : RULES) {
-            Matcher matcher = rule.pattern().matcher(normalised);
-            while (matcher.find()) {
-                hits.add(new Hit(rule.family(), matcher.start(), matcher.end()));
+            if (rule.mayMatch(normalised)) {
+                collect(rule, normalised, hits);
             }
         }
         return hits;
+    }
+
+    /** Every rule's regex over the whole text: the reference {@link #find} must equal (tests, benchmark). */
+    public static List<Hit> findWithoutPrefilter(String normalised) {
+        List<Hit> hits = new ArrayList<>();
+        for (Rule rule : RULES) {
+            collect(rule, normalised, hits);
+        }
+        return hits;
+    }
+
+    private static void collect(Rule rule, String normalised, List<Hit> hits) {
+        Matcher matcher = rule.pattern().matcher(normalised);
+        while (matcher.find()) {
+            hits.add(new Hit(rule.family(), matcher.start(), matcher.end()));
+        }
     }
 }
