@@ -35,7 +35,10 @@ class InjectionRulesPrefilterTests {
             "developers", "programming", "never", "don't", "dont", "must", "refuse", "decline", "say", "that",
             "can't", "apologise", "apologize", "add", "warnings", "disclaimers", "<|im_start|>", "<|system|>",
             "<system>", "</instructions>", "[inst]", "[/inst]", "<<sys>>", "##", "###", "![x](https://evil.example/p?d=",
-            "![img](", "https://a.example/?q=1)", "\n", ".", ",", "<", ">", "|", "[", "]", "(", ")", "!", ":"};
+            "![img](", "https://a.example/?q=1)", "<|endoftext|>", "<|im_end|>", "<</sys>>", "<system|>", "</sys_prompt>",
+            "<instructions>", "written", "stated", "display", "recite", "dump", "leak", "give", "write", "spell", "out",
+            "initial", "earlier", "former", "existing", "directions", "command", "orders", "constraints", "guardrails",
+            "actual", "were", "restricted", "evil bot", "unrestricted", "now", "tell me", "\n", ".", ",", "<", ">", "|", "[", "]", "(", ")", "!", ":"};
 
     @Test
     void findsExactlyWhatEveryRegexOverTheWholeTextFinds() throws IOException {
@@ -49,7 +52,7 @@ class InjectionRulesPrefilterTests {
         }
         texts.addAll(docsParagraphs());
         Random random = new Random(7);
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 6_000; i++) {
             StringBuilder salad = new StringBuilder();
             for (int w = 0, n = 2 + random.nextInt(14); w < n; w++) {
                 salad.append(SALAD[random.nextInt(SALAD.length)]).append(random.nextInt(6) == 0 ? "  " : " ");
@@ -67,8 +70,8 @@ class InjectionRulesPrefilterTests {
                 withHits += reference.isEmpty() ? 0 : 1;
             }
         }
-        assertThat(compared).isGreaterThan(30_000);
-        assertThat(withHits).as("texts with hits: the comparison exercised the rules").isGreaterThan(3_000);
+        assertThat(compared).isGreaterThan(10_000);
+        assertThat(withHits).as("texts with hits: the comparison exercised the rules").isGreaterThan(500);
     }
 
     /** What the detector hands to the rules: normalised text, its ROT13, and each decoded payload normalised. */
