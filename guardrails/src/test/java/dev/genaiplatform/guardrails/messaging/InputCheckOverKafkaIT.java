@@ -9,6 +9,7 @@ import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Verdict;
+import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -168,6 +169,7 @@ class InputCheckOverKafkaIT {
                 .isEqualTo("Mail me at <EMAIL_ADDRESS>: how does retrieval rank passages?");
         assertThat(reply.findings()).containsExactly(new Finding("pii", "EMAIL_ADDRESS", 1, 11, 31));
         assertThat(reply.injectionScore()).isLessThan(0.5);
+        assertThat(reply.questionEmbedding()).as("the masked question is not the text the classifiers read").isNull();
 
         ConsumerRecord<String, String> event = verdictEventOf("chatcmpl-1");
         assertThat(event.value()).contains("\"tenantId\":\"tenant-a\"").contains("\"verdict\":\"REDACTED\"")
@@ -245,6 +247,10 @@ class InputCheckOverKafkaIT {
                 List.of(new ChatMessage("user", "What is hybrid search?"))), TestTokens.token("tenant-a", "chat"));
 
         assertThat(reply.verdict()).isEqualTo(Verdict.ALLOWED);
+        // the classifiers embedded the question: its vector travels on, named for the exact text forwarded
+        assertThat(reply.questionEmbedding()).isNotNull();
+        assertThat(reply.questionEmbedding().matches(TextEmbedding.MINILM_L6_V2_Q, "What is hybrid search?")).isTrue();
+        assertThat(reply.questionEmbedding().vector()).hasSize(384);
         assertThat(deadLetters(records -> records.stream().anyMatch(record -> java.util.Arrays.equals(record.value(), garbage))))
                 .extracting(ConsumerRecord::value).anyMatch(value -> java.util.Arrays.equals(value, garbage));
     }
