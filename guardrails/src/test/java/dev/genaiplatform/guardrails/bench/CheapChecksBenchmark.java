@@ -9,6 +9,7 @@ import dev.genaiplatform.guardrails.injection.InjectionClassifier;
 import dev.genaiplatform.guardrails.injection.InjectionRules;
 import dev.genaiplatform.guardrails.injection.NormalisedText;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
+import dev.genaiplatform.guardrails.moderation.ModerationRules;
 import dev.genaiplatform.guardrails.output.OutputChecker;
 import dev.genaiplatform.guardrails.output.UntrustedVerdicts;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
@@ -111,6 +112,18 @@ public final class CheapChecksBenchmark {
             }
         }
         report("injection rules, per paragraph (normalised + ROT13 reading) (CPU)", before, after, paragraphs.size());
+        List<String> normalisedOnly = paragraphs.stream().map(text -> NormalisedText.of(text).text()).toList();
+        long[] moderationBefore = new long[rounds];
+        long[] moderationAfter = new long[rounds];
+        for (int round = -2; round < rounds; round++) {
+            long b = cpu(() -> normalisedOnly.forEach(text -> sink[0] += ModerationRules.findWithoutPrefilter(text).size()));
+            long a = cpu(() -> normalisedOnly.forEach(text -> sink[0] += ModerationRules.find(text).size()));
+            if (round >= 0) {
+                moderationBefore[round] = b;
+                moderationAfter[round] = a;
+            }
+        }
+        report("moderation rules, per paragraph (CPU)", moderationBefore, moderationAfter, paragraphs.size());
         PromptInjectionDetector rulesOnly = new PromptInjectionDetector(null);
         long[] assess = new long[rounds];
         for (int round = 0; round < rounds; round++) {
