@@ -33,6 +33,12 @@ final class DateOfBirthRecognizer implements PiiRecognizer {
         return PiiCategory.DATE_TIME;
     }
 
+    /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
+    @Override
+    public boolean mayFind(String text) {
+        return PiiRecognizer.hasAsciiDigit(text);
+    }
+
     @Override
     public List<PiiSpan> find(String text) {
         List<PiiSpan> spans = new ArrayList<>();

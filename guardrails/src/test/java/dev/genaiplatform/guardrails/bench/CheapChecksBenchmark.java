@@ -124,6 +124,23 @@ public final class CheapChecksBenchmark {
             }
         }
         report("moderation rules, per paragraph (CPU)", moderationBefore, moderationAfter, paragraphs.size());
+        // shaped PII runs on questions and answer windows: sentences of the docs, as windows of one or two sentences
+        List<String> sentences = paragraphs.stream().flatMap(text -> Stream.of(text.split("(?<=[.?!])\\s+")))
+                .filter(text -> text.length() >= 20).toList();
+        PiiDetector pii = new PiiDetector();
+        long[] piiBefore = new long[rounds];
+        long[] piiAfter = new long[rounds];
+        for (int round = -2; round < rounds; round++) {
+            long b = cpu(() -> sentences.forEach(text -> sink[0] += pii.findWithoutPrefilter(text).size()));
+            long a = cpu(() -> sentences.forEach(text -> sink[0] += pii.find(text).size()));
+            if (round >= 0) {
+                piiBefore[round] = b;
+                piiAfter[round] = a;
+            }
+        }
+        report("shaped PII, per docs sentence (" + sentences.size() + ", "
+                + sentences.stream().filter(text -> text.chars().noneMatch(Character::isDigit)).count()
+                + " without a digit) (CPU)", piiBefore, piiAfter, sentences.size());
         PromptInjectionDetector rulesOnly = new PromptInjectionDetector(null);
         long[] assess = new long[rounds];
         for (int round = 0; round < rounds; round++) {
