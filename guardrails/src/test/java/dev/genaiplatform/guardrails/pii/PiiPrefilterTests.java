@@ -59,7 +59,8 @@ class PiiPrefilterTests {
                 "rk_live_", "sk_test_", "eyJ", ".eyJ", "-----BEGIN RSA PRIVATE KEY-----", "api_key", "API-KEY", "Secret",
                 "TOKEN", "password", "PassPhrase", "passcode", "pwd", "access_key", "client-secret", " is ", "=", ":",
                 " ", "\"", "'", "abcdefgh", "ABCDEFGH", "12345678", "9f8e7d6c", "+/", "_", "-", "\u212A", "\u017F",
-                "RSSMRA85T10A562S", "RSSMRA", "85T10", "A562S", "::", "fe80::1", "2001:db8::", "0a1b2c3d4e5f"};
+                "RSSMRA85T10A562S", "RSSMRA", "85T10", "A562S", "::", "fe80::1", "2001:db8::", "0a1b2c3d4e5f", "Born", "DOB", "d.o.b", "BirthDay",
+                "Geburtsdatum", "née", "NASCITA", "nacido", "Naissance", "12/03/1985"};
         for (int i = 0; i < 20_000; i++) {
             StringBuilder text = new StringBuilder();
             for (int k = 0, n = 2 + random.nextInt(12); k < n; k++) {
@@ -72,9 +73,11 @@ class PiiPrefilterTests {
         for (String text : texts) {
             boolean[] gates = {SecretRecognizer.mayBeKnown(text), SecretRecognizer.mayHaveCue(text),
                     SecretRecognizer.mayBeTokenLike(text), PiiRecognizer.hasRun(text, 16, ""),
-                    text.indexOf(':') >= 0 && text.indexOf(':', text.indexOf(':') + 1) >= 0};
+                    text.indexOf(':') >= 0 && text.indexOf(':', text.indexOf(':') + 1) >= 0,
+                    DateOfBirthRecognizer.mayHaveCue(text)};
             com.google.re2j.Pattern[] patterns = {SecretRecognizer.KNOWN, SecretRecognizer.AFTER_CUE,
-                    SecretRecognizer.TOKEN_LIKE, EuropeanIdRecognizer.FISCAL_CODE, IpAddressRecognizer.V6};
+                    SecretRecognizer.TOKEN_LIKE, EuropeanIdRecognizer.FISCAL_CODE, IpAddressRecognizer.V6,
+                    DateOfBirthRecognizer.CUE};
             for (int k = 0; k < gates.length; k++) {
                 boolean found = patterns[k].matcher(text).find();
                 matched += found ? 1 : 0;
