@@ -2,6 +2,7 @@ package dev.genaiplatform.guardrails;
 
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
+import dev.genaiplatform.guardrails.detection.QuestionEmbeddings;
 import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
@@ -10,6 +11,7 @@ import dev.genaiplatform.guardrails.moderation.ModerationClassifier;
 import dev.genaiplatform.guardrails.moderation.ModerationDetector;
 import dev.genaiplatform.guardrails.ner.NameFinderDetector;
 import dev.genaiplatform.guardrails.output.OutputChecker;
+import dev.genaiplatform.guardrails.output.UntrustedVerdicts;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
 import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
@@ -65,8 +67,14 @@ class GuardrailsConfiguration {
      * the same normalised windows of a message, so the second reads them from {@link RecentEmbeddings}.
      */
     @Bean
-    EmbeddingModel miniLm() {
+    RecentEmbeddings miniLm() {
         return new RecentEmbeddings(new AllMiniLmL6V2QuantizedEmbeddingModel(), 256);
+    }
+
+    /** The last user message's embedding, handed on in the input check's reply when the classifiers computed it. */
+    @Bean
+    QuestionEmbeddings questionEmbeddings(RecentEmbeddings miniLm) {
+        return new QuestionEmbeddings(miniLm);
     }
 
     @Bean
@@ -88,9 +96,13 @@ class GuardrailsConfiguration {
         return new ModerationDetector(ModerationClassifier.load(miniLm), hosted);
     }
 
+    /**
+     * Verdicts of untrusted texts are remembered (by text hash, source and policy content): the same retrieved
+     * passages come back for many questions. 10,000 entries of a few hundred bytes each, for an hour at most.
+     */
     @Bean
     OutputChecker outputChecker(PiiDetector pii, PromptInjectionDetector injection, ModerationDetector moderation) {
-        return new OutputChecker(pii, injection, moderation);
+        return new OutputChecker(pii, injection, moderation, UntrustedVerdicts.bounded(10_000, Duration.ofHours(1)));
     }
 
     @Bean

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.guardrails.security.CachingJwtDecoder;
 import dev.genaiplatform.guardrails.security.InternalTokenSecurity;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -86,7 +87,7 @@ public final class TestTokens {
                     .withJwkSource(new ImmutableJWKSet<>(new JWKSet(GATEWAY_KEY.toPublicJWK())))
                     .jwsAlgorithm(SignatureAlgorithm.ES256).build();
             decoder.setJwtValidator(InternalTokenSecurity.validator());
-            return decoder;
+            return new CachingJwtDecoder(decoder);
         }
     }
 }

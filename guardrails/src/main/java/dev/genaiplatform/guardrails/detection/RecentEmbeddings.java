@@ -57,6 +57,13 @@ public final class RecentEmbeddings implements EmbeddingModel {
         return Response.from(List.of(embeddings));
     }
 
+    /** The remembered embedding of exactly {@code text}, without computing one; null when not remembered. */
+    public Embedding recall(String text) {
+        synchronized (recent) {
+            return recent.get(text);
+        }
+    }
+
     @Override
     public Response<Embedding> embed(String text) {
         return Response.from(embedAll(List.of(TextSegment.from(text))).content().getFirst());

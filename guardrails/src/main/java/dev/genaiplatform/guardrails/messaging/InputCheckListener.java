@@ -4,9 +4,11 @@ import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
+import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
 import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.QuestionEmbeddings;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
 import dev.genaiplatform.guardrails.security.KafkaTokenVerifier;
@@ -38,14 +40,16 @@ class InputCheckListener {
     private final KafkaTokenVerifier tokens;
     private final VerdictPublisher verdicts;
     private final PseudonymVault vault;
+    private final QuestionEmbeddings questionEmbeddings;
 
     InputCheckListener(GuardrailPipeline pipeline, PolicyResolver policies, KafkaTokenVerifier tokens,
-                       VerdictPublisher verdicts, PseudonymVault vault) {
+                       VerdictPublisher verdicts, PseudonymVault vault, QuestionEmbeddings questionEmbeddings) {
         this.pipeline = pipeline;
         this.policies = policies;
         this.tokens = tokens;
         this.verdicts = verdicts;
         this.vault = vault;
+        this.questionEmbeddings = questionEmbeddings;
     }
 
     @KafkaListener(topics = Topics.GUARDRAILS_CHECK_INPUT)
@@ -64,7 +68,11 @@ class InputCheckListener {
             log.info("Checked input: verdict={} policy={} findings={} injectionScore={} tookMicros={}",
                     outcome.reply().verdict(), outcome.policy(), outcome.reply().findings().size(),
                     outcome.reply().injectionScore(), outcome.tookMicros());
-            return outcome.reply();
+            InputCheckedReply reply = outcome.reply();
+            TextEmbedding question = questionEmbeddings.of(command, reply);
+            return question == null ? reply : new InputCheckedReply(reply.requestId(), reply.verdict(),
+                    reply.messages(), reply.findings(), reply.reason(), reply.tools(), reply.responseFormatSchema(),
+                    reply.stop(), reply.user(), reply.injectionScore(), question);
         }
     }
 }

@@ -19,6 +19,8 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Answers output checks (windows of streamed answers) and indirect-injection scans (retrieved chunks, tool
@@ -53,9 +55,31 @@ class OutputCheckListener {
                              @Header(name = PlatformHeaders.AUTHORIZATION, required = false) byte[] token) {
         Jwt verified = tokens.verify(token);
         String tenant = verified.getClaimAsString(InternalToken.CLAIM_TENANT);
-        long started = System.nanoTime();
+        String rawToken = new String(token, StandardCharsets.UTF_8);
         var policy = policies.resolve(command.policy(), tenant);
-        OutputCheckedReply reply = checker.check(command, policy);
+        if (command.texts() == null) {
+            return checkOne(command, policy, tenant, rawToken);
+        }
+        if (!OutputChecker.untrusted(command)) {
+            return OutputChecker.combine(command, List.of());
+        }
+        // several untrusted texts: each judged and recorded on its own (one verdict event per text, as if sent
+        // one by one, so evaluation's counts per stage keep their meaning), answered in one reply
+        long started = System.nanoTime();
+        List<OutputCheckedReply> items = new ArrayList<>(command.texts().size());
+        for (CheckOutputCommand single : OutputChecker.each(command)) {
+            items.add(checkOne(single, policy, tenant, rawToken));
+        }
+        OutputCheckedReply reply = OutputChecker.combine(command, items);
+        log.info("Checked {} {}s: verdict={} policy={} tookMicros={}", items.size(), reply.source(), reply.verdict(),
+                policy.name(), (System.nanoTime() - started) / 1_000);
+        return reply;
+    }
+
+    private OutputCheckedReply checkOne(CheckOutputCommand command, PolicyResolver.NamedPolicy policy, String tenant,
+                                        String rawToken) {
+        long started = System.nanoTime();
+        OutputCheckedReply reply = checker.checkOne(command, policy);
         if (CheckOutputCommand.SOURCE_ANSWER.equals(command.source()) && command.conversationId() != null
                 && !reply.text().isEmpty()) {
             reply = new OutputCheckedReply(reply.requestId(), reply.source(), reply.verdict(),
@@ -63,7 +87,7 @@ class OutputCheckListener {
                     reply.injectionScore());
         }
         long tookMicros = (System.nanoTime() - started) / 1_000;
-        verdicts.publishOutput(reply, policy.name(), tenant, new String(token, StandardCharsets.UTF_8), tookMicros);
+        verdicts.publishOutput(reply, policy.name(), tenant, rawToken, tookMicros);
         log.info("Checked {}: verdict={} policy={} findings={} tookMicros={}", reply.source(), reply.verdict(),
                 policy.name(), reply.findings().size(), tookMicros);
         return reply;

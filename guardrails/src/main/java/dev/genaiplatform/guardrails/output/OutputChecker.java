@@ -43,19 +43,93 @@ public final class OutputChecker {
     private final PiiDetector pii;
     private final PromptInjectionDetector injection;
     private final ModerationDetector moderation;
+    private final UntrustedVerdicts untrustedVerdicts;
 
-    /** @param moderation null to never moderate answers */
-    public OutputChecker(PiiDetector pii, PromptInjectionDetector injection, ModerationDetector moderation) {
+    /**
+     * @param moderation        null to never moderate answers
+     * @param untrustedVerdicts remembered verdicts of untrusted texts; {@link UntrustedVerdicts#none()} to judge
+     *                          every text afresh
+     */
+    public OutputChecker(PiiDetector pii, PromptInjectionDetector injection, ModerationDetector moderation,
+                         UntrustedVerdicts untrustedVerdicts) {
         this.pii = pii;
         this.injection = injection;
         this.moderation = moderation;
+        this.untrustedVerdicts = untrustedVerdicts;
     }
 
+    /** Without a verdict cache. */
+    public OutputChecker(PiiDetector pii, PromptInjectionDetector injection, ModerationDetector moderation) {
+        this(pii, injection, moderation, UntrustedVerdicts.none());
+    }
+
+    /**
+     * One text ({@code text}), or several untrusted texts ({@code texts}): then each is checked on its own and
+     * the reply holds one verdict per text in {@code items}; see {@link #combine}.
+     */
     public OutputCheckedReply check(CheckOutputCommand command, NamedPolicy policy) {
+        if (command.texts() == null) {
+            return checkOne(command, policy);
+        }
+        if (!untrusted(command)) {
+            return combine(command, List.of());
+        }
+        List<OutputCheckedReply> items = new ArrayList<>(command.texts().size());
+        for (CheckOutputCommand single : each(command)) {
+            items.add(checkOne(single, policy));
+        }
+        return combine(command, items);
+    }
+
+    /** A retrieved chunk or tool result (anything but an answer window). */
+    public static boolean untrusted(CheckOutputCommand command) {
+        return command.source() != null && !command.source().equals(CheckOutputCommand.SOURCE_ANSWER);
+    }
+
+    /** The single-text commands a command with {@code texts} stands for, in order. */
+    public static List<CheckOutputCommand> each(CheckOutputCommand command) {
+        return command.texts().stream().map(text -> new CheckOutputCommand(command.requestId(), command.source(),
+                text, 0, command.canary(), command.systemPrompt(), command.allowedDomains(), command.conversationId(),
+                command.policy())).toList();
+    }
+
+    /**
+     * The reply to a command with {@code texts}: {@code items} in order; the top-level verdict is the strictest
+     * (BLOCKED over REDACTED over ALLOWED), the score the highest, the text empty and the findings empty (each
+     * item has its own, at offsets of its own text); {@code reason} says how many were left out. Several answer
+     * windows in one command are not a thing: they are refused as BLOCKED, so a stream never runs unchecked.
+     */
+    public static OutputCheckedReply combine(CheckOutputCommand command, List<OutputCheckedReply> items) {
+        if (!untrusted(command)) {
+            String source = command.source() == null ? CheckOutputCommand.SOURCE_ANSWER : command.source();
+            return new OutputCheckedReply(command.requestId(), source, Verdict.BLOCKED, "", List.of(),
+                    "Answer windows are checked one at a time; several in one command were refused.", null, List.of());
+        }
+        String source = command.source();
+        Verdict strictest = Verdict.ALLOWED;
+        Double highest = null;
+        long blocked = 0;
+        for (OutputCheckedReply item : items) {
+            strictest = item.verdict().compareTo(strictest) > 0 ? item.verdict() : strictest;
+            if (item.injectionScore() != null) {
+                highest = highest == null ? item.injectionScore() : Math.max(highest, item.injectionScore());
+            }
+            blocked += item.verdict() == Verdict.BLOCKED ? 1 : 0;
+        }
+        String reason = blocked == 0 ? null : blocked + " of " + items.size() + " " + source.replace('-', ' ')
+                + "s carried instructions for the model and were left out.";
+        return new OutputCheckedReply(command.requestId(), source, strictest, "", List.of(), reason, highest,
+                List.copyOf(items));
+    }
+
+    /** One text. */
+    public OutputCheckedReply checkOne(CheckOutputCommand command, NamedPolicy policy) {
         String text = command.text() == null ? "" : command.text();
         String source = command.source() == null ? CheckOutputCommand.SOURCE_ANSWER : command.source();
         if (!source.equals(CheckOutputCommand.SOURCE_ANSWER)) {
-            return checkUntrusted(command, text, source, policy);
+            UntrustedVerdicts.Judgement judgement = untrustedVerdicts.judge(text, source, policy,
+                    () -> judgeUntrusted(text, source, policy));
+            return judgement.reply(command.requestId(), source, text);
         }
         List<Finding> findings = new ArrayList<>();
         List<LeakageDetectors.Leak> blocking = new ArrayList<>();
@@ -116,7 +190,8 @@ public final class OutputChecker {
                 warning, null);
     }
 
-    private OutputCheckedReply checkUntrusted(CheckOutputCommand command, String text, String source, NamedPolicy policy) {
+    /** What an untrusted text's verdict is; depends only on the text, its source and the policy. */
+    private UntrustedVerdicts.Judgement judgeUntrusted(String text, String source, NamedPolicy policy) {
         PromptInjectionDetector.Assessment assessment = injection.assess(text);
         List<Finding> findings = new ArrayList<>();
         for (int[] span : assessment.spans()) {
@@ -127,12 +202,11 @@ public final class OutputChecker {
             findings.add(finding(PromptInjectionDetector.NAME, OwaspCategory.PROMPT_INJECTION_CATEGORY, -1, -1, 0, source));
         }
         if (injected && policy.policy().actionFor(OwaspCategory.PROMPT_INJECTION_CATEGORY) == Action.BLOCK) {
-            return new OutputCheckedReply(command.requestId(), source, Verdict.BLOCKED, "", findings,
+            return new UntrustedVerdicts.Judgement(Verdict.BLOCKED, List.copyOf(findings),
                     "This " + source.replace('-', ' ') + " carries instructions for the model, so it was left out.",
                     assessment.score());
         }
-        return new OutputCheckedReply(command.requestId(), source, Verdict.ALLOWED, spotlight(text), findings, null,
-                assessment.score());
+        return new UntrustedVerdicts.Judgement(Verdict.ALLOWED, List.copyOf(findings), null, assessment.score());
     }
 
     /** Wraps untrusted data in delimiters with a random id; delimiter look-alikes inside lose their angle brackets. */

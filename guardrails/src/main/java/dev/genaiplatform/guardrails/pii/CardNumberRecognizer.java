@@ -28,6 +28,12 @@ final class CardNumberRecognizer implements PiiRecognizer {
         return PiiCategory.CREDIT_CARD;
     }
 
+    /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
+    @Override
+    public boolean mayFind(String text) {
+        return PiiRecognizer.hasAsciiDigit(text);
+    }
+
     @Override
     public List<PiiSpan> find(String text) {
         return NumberScanner.scan(CANDIDATE, text, PiiCategory.CREDIT_CARD, true, CardNumberRecognizer::isCardNumber);

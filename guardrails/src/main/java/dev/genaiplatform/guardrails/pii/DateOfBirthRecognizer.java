@@ -25,12 +25,34 @@ final class DateOfBirthRecognizer implements PiiRecognizer {
             + "|[0-9]{1,2}(?:st|nd|rd|th)? (?:of )?" + MONTH + ",? [0-9]{4}"
             + "|" + MONTH + " [0-9]{1,2}(?:st|nd|rd|th)?,? [0-9]{4}"
             + "|(?:1[89]|20)[0-9]{2}");
-    private static final Pattern CUE = Pattern.compile(
+    private static final List<String> CUE_LITERALS = List.of("born", "birth", "dob", "d.o.b", "geboren",
+            "geburtsdatum", "naissance", "nacid", "nascit");
+    static final Pattern CUE = Pattern.compile(
             "(?i)(born|birth|\\bdob\\b|d\\.o\\.b|birthday|geboren|geburtsdatum|\\bné|\\bnée|naissance|nacid|nascit)");
 
     @Override
     public PiiCategory category() {
         return PiiCategory.DATE_TIME;
+    }
+
+    /** Nothing to find without an ASCII digit (every date has one) or without a cue. */
+    @Override
+    public boolean mayFind(String text) {
+        return PiiRecognizer.hasAsciiDigit(text) && mayHaveCue(text);
+    }
+
+    /**
+     * Whether a {@link #CUE} may be in the text (a date counts only after one). The cue is case-insensitive and
+     * re2j folds a few non-ASCII letters into ASCII ones, so text with any non-ASCII character is always scanned.
+     */
+    static boolean mayHaveCue(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return true;
+            }
+        }
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        return CUE_LITERALS.stream().anyMatch(lower::contains);
     }
 
     @Override

@@ -25,7 +25,7 @@ final class EuropeanIdRecognizer implements PiiRecognizer {
     private static final String DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE";
     private static final Pattern DNI = Pattern.compile("(?i)[0-9]{8}[ -]?[a-z]");
     private static final Pattern NIE = Pattern.compile("(?i)[xyz][ -]?[0-9]{7}[ -]?[a-z]");
-    private static final Pattern FISCAL_CODE = Pattern.compile(
+    static final Pattern FISCAL_CODE = Pattern.compile(
             "(?i)[a-z]{6}[0-9lmnp-v]{2}[abcdehlmprst][0-9lmnp-v]{2}[a-z][0-9lmnp-v]{3}[a-z]");
     private static final Pattern BSN = Pattern.compile("[0-9]{9}|[0-9]{4}\\.[0-9]{2}\\.[0-9]{3}");
     private static final Pattern BSN_CUE = Pattern.compile("(?i)(bsn|burger ?service ?nummer|sofi ?nummer)");
@@ -41,10 +41,18 @@ final class EuropeanIdRecognizer implements PiiRecognizer {
     @Override
     public List<PiiSpan> find(String text) {
         List<PiiSpan> spans = new ArrayList<>();
-        scan(DNI, text, PiiCategory.ES_NIF, spans, EuropeanIdRecognizer::isSpanishId);
-        scan(NIE, text, PiiCategory.ES_NIF, spans, EuropeanIdRecognizer::isSpanishId);
-        scan(FISCAL_CODE, text, PiiCategory.IT_FISCAL_CODE, spans, EuropeanIdRecognizer::isFiscalCode);
-        scan(BSN, text, PiiCategory.NL_BSN, spans, EuropeanIdRecognizer::isBsn);
+        // DNI, NIE and BSN need an ASCII digit; a codice fiscale is a run of 16 letters and digits
+        boolean digits = PiiRecognizer.hasAsciiDigit(text);
+        if (digits) {
+            scan(DNI, text, PiiCategory.ES_NIF, spans, EuropeanIdRecognizer::isSpanishId);
+            scan(NIE, text, PiiCategory.ES_NIF, spans, EuropeanIdRecognizer::isSpanishId);
+        }
+        if (PiiRecognizer.hasRun(text, 16, "")) {
+            scan(FISCAL_CODE, text, PiiCategory.IT_FISCAL_CODE, spans, EuropeanIdRecognizer::isFiscalCode);
+        }
+        if (digits) {
+            scan(BSN, text, PiiCategory.NL_BSN, spans, EuropeanIdRecognizer::isBsn);
+        }
         return spans;
     }
 

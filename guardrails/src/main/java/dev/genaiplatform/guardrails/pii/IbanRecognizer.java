@@ -25,6 +25,12 @@ final class IbanRecognizer implements PiiRecognizer {
         return PiiCategory.IBAN_CODE;
     }
 
+    /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
+    @Override
+    public boolean mayFind(String text) {
+        return PiiRecognizer.hasAsciiDigit(text);
+    }
+
     @Override
     public List<PiiSpan> find(String text) {
         List<PiiSpan> spans = new ArrayList<>();

@@ -18,7 +18,7 @@ import java.util.List;
 final class IpAddressRecognizer implements PiiRecognizer {
 
     private static final Pattern V4 = Pattern.compile("[0-9]{1,3}(?:\\.[0-9]{1,3}){3}");
-    private static final Pattern V6 = Pattern.compile("(?i)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:]*");
+    static final Pattern V6 = Pattern.compile("(?i)[0-9a-f:]*:[0-9a-f:]*:[0-9a-f:]*");
 
     @Override
     public PiiCategory category() {
@@ -28,14 +28,16 @@ final class IpAddressRecognizer implements PiiRecognizer {
     @Override
     public List<PiiSpan> find(String text) {
         List<PiiSpan> spans = new ArrayList<>();
-        Matcher v4 = V4.matcher(text);
-        while (v4.find()) {
+        // v4 needs a digit, v6 two colons
+        Matcher v4 = PiiRecognizer.hasAsciiDigit(text) ? V4.matcher(text) : null;
+        while (v4 != null && v4.find()) {
             if (standsAlone(text, v4.start(), v4.end()) && octetsInRange(text.substring(v4.start(), v4.end()))) {
                 spans.add(new PiiSpan(PiiCategory.IP_ADDRESS, v4.start(), v4.end()));
             }
         }
-        Matcher v6 = V6.matcher(text);
-        while (v6.find()) {
+        int colon = text.indexOf(':');
+        Matcher v6 = colon >= 0 && text.indexOf(':', colon + 1) >= 0 ? V6.matcher(text) : null;
+        while (v6 != null && v6.find()) {
             if (Cues.isBoundary(text, v6.start() - 1) && Cues.isBoundary(text, v6.end())
                     && isIpv6(text.substring(v6.start(), v6.end()))) {
                 spans.add(new PiiSpan(PiiCategory.IP_ADDRESS, v6.start(), v6.end()));

@@ -63,6 +63,12 @@ final class PhoneNumberRecognizer implements PiiRecognizer {
      * No shorter prefixes: a phone candidate that runs on into more digit groups ("4111 1111 1111 1112") is one
      * longer number, not a phone number followed by something else.
      */
+    /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
+    @Override
+    public boolean mayFind(String text) {
+        return PiiRecognizer.hasAsciiDigit(text);
+    }
+
     @Override
     public List<PiiSpan> find(String text) {
         List<PiiSpan> spans = new ArrayList<>();

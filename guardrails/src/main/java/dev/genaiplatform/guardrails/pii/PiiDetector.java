@@ -52,11 +52,29 @@ public final class PiiDetector implements InputDetector {
         return detections;
     }
 
-    /** Every piece of PII in {@code text}: non-overlapping spans in text order. */
+    List<PiiRecognizer> recognizers() {
+        return recognizers;
+    }
+
+    /**
+     * Every piece of PII in {@code text}: non-overlapping spans in text order. Recognizers that cannot find
+     * anything in it ({@link PiiRecognizer#mayFind}: no digit, no {@code @}) are skipped.
+     */
     public List<PiiSpan> find(String text) {
+        return find(text, true);
+    }
+
+    /** Every recognizer over the text: the reference {@link #find} must equal (tests, benchmark). */
+    public List<PiiSpan> findWithoutPrefilter(String text) {
+        return find(text, false);
+    }
+
+    private List<PiiSpan> find(String text, boolean prefilter) {
         List<PiiSpan> candidates = new ArrayList<>();
         for (PiiRecognizer recognizer : recognizers) {
-            candidates.addAll(recognizer.find(text));
+            if (!prefilter || recognizer.mayFind(text)) {
+                candidates.addAll(recognizer.find(text));
+            }
         }
         candidates.sort(PRECEDENCE);
         NonOverlappingSpans accepted = new NonOverlappingSpans();

@@ -9,4 +9,43 @@ interface PiiRecognizer {
 
     /** Every span of this kind in {@code text}, in order; spans may overlap, the detector resolves that. */
     List<PiiSpan> find(String text);
+
+    /**
+     * False only when {@link #find} cannot find anything in {@code text} because every one of its patterns needs
+     * a character the text lacks (an ASCII digit, an {@code @}): the detector then skips the recognizer. Most
+     * questions and answer windows have no digits.
+     */
+    default boolean mayFind(String text) {
+        return true;
+    }
+
+    /**
+     * Whether {@code text} has a run of at least {@code length} characters that are ASCII letters, digits or one
+     * of {@code extra}. A non-ASCII character counts as part of a run: under {@code (?i)} re2j folds some of them
+     * into ASCII letters (the Kelvin sign reads as {@code k}, the long s as {@code s}), so a run is never missed.
+     */
+    static boolean hasRun(String text, int length, String extra) {
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean inRun = c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || extra.indexOf(c) >= 0;
+            run = inRun ? run + 1 : 0;
+            if (run >= length) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code text} has an ASCII digit, which every {@code [0-9]} pattern needs. */
+    static boolean hasAsciiDigit(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                return true;
+            }
+        }
+        return false;
+    }
 }

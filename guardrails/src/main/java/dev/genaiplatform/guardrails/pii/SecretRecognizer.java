@@ -22,7 +22,7 @@ import java.util.List;
  */
 final class SecretRecognizer implements PiiRecognizer {
 
-    private static final Pattern KNOWN = Pattern.compile(
+    static final Pattern KNOWN = Pattern.compile(
             "sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,200}"
                     + "|(?:AKIA|ASIA)[0-9A-Z]{16}"
                     + "|gh[pousr]_[A-Za-z0-9]{36,80}|github_pat_[A-Za-z0-9_]{22,200}"
@@ -32,11 +32,16 @@ final class SecretRecognizer implements PiiRecognizer {
                     + "|[rs]k_(?:live|test)_[A-Za-z0-9]{16,200}"
                     + "|eyJ[A-Za-z0-9_-]{8,1000}\\.eyJ[A-Za-z0-9_-]{8,1000}\\.[A-Za-z0-9_-]{8,1000}"
                     + "|-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[A-Za-z0-9+/=\\s]*(?:-----END [A-Z ]{0,40}PRIVATE KEY-----)?");
-    private static final Pattern AFTER_CUE = Pattern.compile(
+    static final Pattern AFTER_CUE = Pattern.compile(
             "(?i)(?:api[_-]?key|secret|token|password|passwd|pwd|passphrase|client[_-]?secret|access[_-]?key)"
                     + "[\"']?\\s{0,3}[:=]\\s{0,3}[\"']?([^\\s\"',;]{6,200})"
                     + "|(?i)(?:password|passphrase|passcode)\\s+is\\s+[\"']?([^\\s\"',;]{6,200})");
-    private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9+/_=-]{24,400}");
+    static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9+/_=-]{24,400}");
+    /** A literal of each alternative of {@link #KNOWN}: without one, that pattern cannot match. */
+    private static final List<String> KNOWN_LITERALS = List.of("sk-", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_",
+            "ghr_", "github_pat_", "glpat-", "xox", "AIza", "k_live_", "k_test_", "eyJ", "-----BEGIN ");
+    /** A lower-case literal of each cue of {@link #AFTER_CUE}, for ASCII text (see {@link #mayHaveCue}). */
+    private static final List<String> CUE_LITERALS = List.of("api", "secret", "token", "pass", "pwd", "access");
 
     @Override
     public PiiCategory category() {
@@ -45,24 +50,49 @@ final class SecretRecognizer implements PiiRecognizer {
 
     @Override
     public List<PiiSpan> find(String text) {
+        // each pattern runs only on text that could hold a match: they are the dearest of the shaped checks
         List<PiiSpan> spans = new ArrayList<>();
-        Matcher known = KNOWN.matcher(text);
-        while (known.find()) {
+        Matcher known = mayBeKnown(text) ? KNOWN.matcher(text) : null;
+        while (known != null && known.find()) {
             spans.add(new PiiSpan(PiiCategory.SECRET, known.start(), known.end()));
         }
-        Matcher cued = AFTER_CUE.matcher(text);
-        while (cued.find()) {
+        Matcher cued = mayHaveCue(text) ? AFTER_CUE.matcher(text) : null;
+        while (cued != null && cued.find()) {
             int group = cued.start(1) >= 0 ? 1 : 2;
             spans.add(new PiiSpan(PiiCategory.SECRET, cued.start(group), cued.end(group)));
         }
-        Matcher tokens = TOKEN_LIKE.matcher(text);
-        while (tokens.find()) {
+        Matcher tokens = mayBeTokenLike(text) ? TOKEN_LIKE.matcher(text) : null;
+        while (tokens != null && tokens.find()) {
             String token = text.substring(tokens.start(), tokens.end());
             if (Cues.isBoundary(text, tokens.start() - 1) && looksRandom(token)) {
                 spans.add(new PiiSpan(PiiCategory.SECRET, tokens.start(), tokens.end()));
             }
         }
         return spans;
+    }
+
+    /** Whether {@link #KNOWN} may match: one of its alternatives' literals is in the text. */
+    static boolean mayBeKnown(String text) {
+        return KNOWN_LITERALS.stream().anyMatch(text::contains);
+    }
+
+    /** Whether {@link #TOKEN_LIKE} may match: a run of 24 of its characters. */
+    static boolean mayBeTokenLike(String text) {
+        return PiiRecognizer.hasRun(text, 24, "+/_=-");
+    }
+
+    /**
+     * Whether a cue of {@link #AFTER_CUE} may be in the text. The pattern is case-insensitive, and re2j folds a few
+     * non-ASCII letters into ASCII ones, so text with any non-ASCII character is always scanned.
+     */
+    static boolean mayHaveCue(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return true;
+            }
+        }
+        String lower = text.toLowerCase(java.util.Locale.ROOT);
+        return CUE_LITERALS.stream().anyMatch(lower::contains);
     }
 
     static boolean looksRandom(String token) {

@@ -26,6 +26,12 @@ final class UsSsnRecognizer implements PiiRecognizer {
         return PiiCategory.US_SSN;
     }
 
+    /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
+    @Override
+    public boolean mayFind(String text) {
+        return PiiRecognizer.hasAsciiDigit(text);
+    }
+
     @Override
     public List<PiiSpan> find(String text) {
         return Stream.of(

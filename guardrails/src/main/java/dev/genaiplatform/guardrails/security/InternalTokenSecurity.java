@@ -36,13 +36,14 @@ public class InternalTokenSecurity {
 
     /**
      * Verifies ES256 signatures against the gateway's JWK set (fetched on first use and again on an unknown
-     * key id), and {@code iss}, {@code aud}, {@code exp}. The same decoder verifies the Kafka header.
+     * key id), and {@code iss}, {@code aud}, {@code exp}. The same decoder verifies the Kafka header. Each
+     * distinct token is verified once per process ({@link CachingJwtDecoder}).
      */
     @Bean
     JwtDecoder internalTokenDecoder(SecurityProperties properties) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri()).jwsAlgorithm(SignatureAlgorithm.ES256).build();
         decoder.setJwtValidator(validator());
-        return decoder;
+        return new CachingJwtDecoder(decoder);
     }
 
     /** What a valid internal token must say beside a good signature; public so tests build the same decoder. */
