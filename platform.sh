@@ -54,5 +54,13 @@ else
 fi
 
 # the launcher hosts the Kafka broker: a small heap is plenty for one partition-light broker
-exec "$JAVA_HOME/bin/java" -Xmx512m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED \
+launcher_options=(-Xmx512m -XX:+UseSerialGC)
+# PLATFORM_LEAN (default true): the same memory settings the launcher gives every service (infra/launcher/README.md)
+java_major=$(java_feature_version "$JAVA_HOME/bin/java"); java_major=${java_major%%.*}
+if [ "${PLATFORM_LEAN:-true}" != "false" ] && [ "$java_major" -ge 25 ]; then
+  export MALLOC_ARENA_MAX=2
+  launcher_options+=(-Xms32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseCompactObjectHeaders
+    -XX:TrimNativeHeapInterval=10000)
+fi
+exec "$JAVA_HOME/bin/java" "${launcher_options[@]}" --enable-native-access=ALL-UNNAMED \
   -jar infra/launcher/target/launcher-*-exec.jar "$@"

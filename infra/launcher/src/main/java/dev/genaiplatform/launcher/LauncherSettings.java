@@ -37,12 +37,17 @@ import java.util.function.Function;
  * @param demoApiKey          PLATFORM_DEMO_API_KEY: the demo tenant's key
  * @param serviceEnv          extra environment for every service (e.g. simulator delays)
  * @param serviceArgs         extra command-line arguments per service name
+ * @param lean                PLATFORM_LEAN: the memory and idle-CPU settings of {@link ServiceEnvironment} (small
+ *                            initial heaps, compact object headers, two malloc arenas, the simple compiler for light
+ *                            services, idle consumers polling less often); false: the JDK's and clients' defaults,
+ *                            to compare
  */
 record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControllerPort, int redisPort, int postgresPort,
                         int gatewayPort, int orchestratorPort, int retrievalPort, int toolsAgentPort,
                         int guardrailsPort, int evaluationPort, int simulatorPort, int managementPortOffset,
                         String bindAddress, String managementAddress, String tracingSamplingProbability,
-                        boolean aheadOfTimeCache, String demoApiKey, Map<String, String> serviceEnv, Map<String, List<String>> serviceArgs) {
+                        boolean aheadOfTimeCache, String demoApiKey, Map<String, String> serviceEnv, Map<String, List<String>> serviceArgs,
+                        boolean lean) {
 
     static LauncherSettings fromEnvironment(Path home) {
         return from(home, System::getenv);
@@ -63,7 +68,8 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 valueOf(env, "PLATFORM_MANAGEMENT_ADDRESS", "127.0.0.1"),
                 probabilityOf(env, "TRACING_SAMPLING_PROBABILITY", "0.1"),
                 !"false".equalsIgnoreCase(valueOf(env, "PLATFORM_AOT_CACHE", "true")),
-                valueOf(env, "PLATFORM_DEMO_API_KEY", "demo-local-key"), Map.of(), Map.of());
+                valueOf(env, "PLATFORM_DEMO_API_KEY", "demo-local-key"), Map.of(), Map.of(),
+                !"false".equalsIgnoreCase(valueOf(env, "PLATFORM_LEAN", "true")));
     }
 
     LauncherSettings withServiceEnv(Map<String, String> extraEnv) {
@@ -71,7 +77,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 orchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort, simulatorPort,
                 managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, aheadOfTimeCache, demoApiKey,
                 extraEnv,
-                serviceArgs);
+                serviceArgs, lean);
     }
 
     LauncherSettings withServiceArgs(Map<String, List<String>> args) {
@@ -79,7 +85,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 orchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort, simulatorPort,
                 managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, aheadOfTimeCache, demoApiKey,
                 serviceEnv,
-                args);
+                args, lean);
     }
 
     String bootstrapServers() {

@@ -28,6 +28,29 @@ import java.util.Map;
  */
 final class ServiceEnvironment {
 
+    /**
+     * JVM options of every service when {@link LauncherSettings#lean()} (JDK 25+; measured in the README, "Start and
+     * memory"). With {@code -Xmx} alone the serial collector commits the whole maximum at start (the JDK's initial
+     * heap is 1/64 of the machine's memory, more than any -Xmx here), a third of it young generation that every
+     * allocation cycle touches: a small initial heap and tight free ratios keep the committed heap close to the live
+     * data instead. Compact object headers (JEP 519, a product option since JDK 25): 8-byte headers, less heap for
+     * the same objects. Native memory the JVM frees (compiler arenas, inflaters) goes back to the OS every 10 s.
+     */
+    static final List<String> LEAN_JVM_OPTIONS = List.of("-Xms32m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30", "-XX:+UseCompactObjectHeaders", "-XX:TrimNativeHeapInterval=10000");
+    /**
+     * For services off the hot path of a chat request (the simulator stands in for a provider; tools-agent serves
+     * agent runs): only the quick C1 compiler, so no C2 compiler thread competes for two cores at start and no C2
+     * arenas stay resident. Their steady-state code is slower; measured in the README.
+     */
+    static final String QUICK_COMPILER_ONLY = "-XX:TieredStopAtLevel=1";
+    /**
+     * How long the broker may hold a consumer's fetch when nothing is there (Kafka's default 500 ms). A record that
+     * arrives completes the waiting fetch at once, so latency does not change; an idle consumer asks 4 times less
+     * often, and the platform has dozens of them.
+     */
+    static final String IDLE_FETCH_WAIT_MS = "2000";
+
     private final LauncherSettings settings;
     private final PlatformSecrets secrets;
 
@@ -51,7 +74,7 @@ final class ServiceEnvironment {
                 .env("RETRIEVAL_DOCUMENTS", docs)
                 .env("RETRIEVAL_INDEX_DIR", s.dataDir().resolve("retrieval-index").toAbsolutePath().toString())
                 .build());
-        services.add(service("llm-simulator", "infra/llm-simulator", s.simulatorPort(), "256m").modelProvider()
+        services.add(service("llm-simulator", "infra/llm-simulator", s.simulatorPort(), "256m").modelProvider().light()
                 .env("LLM_SIMULATOR_PORT", s.simulatorPort())
                 .build());
         // guardrails compiles large re2j patterns (names, places, id formats) recursively at start-up: the
@@ -59,7 +82,8 @@ final class ServiceEnvironment {
         services.add(service("guardrails", "guardrails", s.guardrailsPort(), "256m").jvm("-Xss2m").kafka().redis()
                 .env("GUARDRAILS_PORT", s.guardrailsPort())
                 .build());
-        services.add(service("tools-agent", "tools-agent", s.toolsAgentPort(), "256m").kafka().database("tools_agent")
+        services.add(service("tools-agent", "tools-agent", s.toolsAgentPort(), "256m").light().kafka()
+                .database("tools_agent")
                 .env("TOOLS_AGENT_PORT", s.toolsAgentPort())
                 .build());
         services.add(service("evaluation", "evaluation", s.evaluationPort(), "256m").kafka().database("evaluation")
@@ -138,6 +162,14 @@ final class ServiceEnvironment {
             return this;
         }
 
+        /** Off the hot path of a chat request: when lean, only the quick compiler. */
+        Row light() {
+            if (settings.lean()) {
+                jvmArgs.add(QUICK_COMPILER_ONLY);
+            }
+            return this;
+        }
+
         /** Not a platform service but the default model provider: no internal tokens, no broker. */
         Row modelProvider() {
             platformService = false;
@@ -154,6 +186,9 @@ final class ServiceEnvironment {
             // request/reply over loopback: send each record at once instead of waiting up to Kafka 4's 5 ms
             // default linger for a batch that, at these rates, never fills
             infrastructure.put("SPRING_KAFKA_PRODUCER_PROPERTIES_LINGER_MS", "0");
+            if (settings.lean()) {
+                infrastructure.put("SPRING_KAFKA_CONSUMER_PROPERTIES_FETCH_MAX_WAIT_MS", IDLE_FETCH_WAIT_MS);
+            }
             return this;
         }
 
@@ -191,10 +226,20 @@ final class ServiceEnvironment {
             if (platformService) {
                 env.put("PLATFORM_JWKS_URI", url(settings.gatewayPort()) + "/.well-known/jwks.json");
             }
+            List<String> options = new ArrayList<>();
+            if (settings.lean()) {
+                // glibc gives each thread that mallocs concurrently an arena of its own, up to 8 per core, and
+                // returns little of them: two are plenty for a JVM whose heap is not malloc'd
+                env.put("MALLOC_ARENA_MAX", "2");
+                if (Runtime.version().feature() >= 25) {
+                    options.addAll(LEAN_JVM_OPTIONS);
+                }
+            }
+            options.addAll(jvmArgs);
             env.putAll(infrastructure);
             env.putAll(settings.serviceEnv());
             env.putAll(own);
-            return new ServiceSpec(name, moduleDir, port, managementPort, heap, List.copyOf(jvmArgs), env,
+            return new ServiceSpec(name, moduleDir, port, managementPort, heap, List.copyOf(options), env,
                     settings.serviceArgs().getOrDefault(name, List.of()));
         }
     }

@@ -19,7 +19,11 @@ import java.util.stream.Stream;
  */
 final class ServiceProcess implements AutoCloseable {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    /**
+     * Generous: it costs nothing when a service starts in time, and a build machine shared with other builds (load
+     * average 30 on two cores) took 178 s to start retrieval and more than 180 s for tools-agent.
+     */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(360);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     /** A service that trained an ahead-of-time cache assembles it as it exits: tens of seconds on a busy machine. */
     private static final Duration TRAINING_STOP_TIMEOUT = Duration.ofSeconds(180);
@@ -43,19 +47,22 @@ final class ServiceProcess implements AutoCloseable {
         Path logDir = Files.createDirectories(stateDir.resolve("logs"));
         Path logFile = logDir.resolve(spec.name() + ".log");
 
+        List<String> options = new ArrayList<>();
+        options.add("-Xmx" + spec.maxHeap());
+        options.add("-Xss512k");
+        // small heaps on a small machine: the serial collector costs the least memory and no extra threads
+        options.add("-XX:+UseSerialGC");
+        options.add("--enable-native-access=ALL-UNNAMED");
+        // the embedding library phones home unless told it is offline: the platform talks only to loopback
+        options.add("-Dai.djl.offline=true");
+        options.add("-DOPT_OUT_TRACKING=true");
+        options.addAll(spec.jvmArgs());
+        StartupCache.Plan cache = StartupCache.plan(spec.name(), jar, stateDir, aheadOfTimeCache, options);
+
         List<String> command = new ArrayList<>();
         command.add(currentJava());
-        command.add("-Xmx" + spec.maxHeap());
-        command.add("-Xss512k");
-        // small heaps on a small machine: the serial collector costs the least memory and no extra threads
-        command.add("-XX:+UseSerialGC");
-        List<String> cache = startupCache(spec.name(), jar, stateDir, aheadOfTimeCache);
-        command.addAll(cache);
-        command.add("--enable-native-access=ALL-UNNAMED");
-        // the embedding library phones home unless told it is offline: the platform talks only to loopback
-        command.add("-Dai.djl.offline=true");
-        command.add("-DOPT_OUT_TRACKING=true");
-        command.addAll(spec.jvmArgs());
+        command.addAll(options);
+        command.addAll(cache.options());
         command.add("-jar");
         command.add(jar.toString());
         command.addAll(spec.extraArgs());
@@ -67,32 +74,7 @@ final class ServiceProcess implements AutoCloseable {
         builder.environment().putAll(spec.env());
         builder.environment().put("DJL_OFFLINE", "true");
         builder.environment().put("OPT_OUT_TRACKING", "true");
-        boolean trains = cache.stream().anyMatch(option -> option.startsWith("-XX:AOTCacheOutput="));
-        return new ServiceProcess(spec, logFile, builder.start(), trains);
-    }
-
-    /**
-     * What makes the next start faster. On JDK 25+ an ahead-of-time cache (JEP 514/515: classes loaded and
-     * linked, method profiles): a run without a current cache trains one, written when the service exits;
-     * a run with one starts from it. Measured for the simulator here (three runs each, a shared and busy
-     * machine): 12–19 s to ready from the cache against 23–31 s with class-data sharing. On JDK 21–24, or
-     * when switched off, the dynamic class-data-sharing archive (JDK 19+), which refreshes itself.
-     */
-    static List<String> startupCache(String name, Path jar, Path stateDir, boolean aheadOfTimeCache) throws IOException {
-        if (aheadOfTimeCache && Runtime.version().feature() >= 25) {
-            Path cache = Files.createDirectories(stateDir.resolve("aot")).resolve(name + ".aot");
-            boolean current = Files.exists(cache)
-                    && Files.getLastModifiedTime(cache).compareTo(Files.getLastModifiedTime(jar)) > 0;
-            // the JVM lists every class it cannot cache as a warning: thousands of lines in the service's log
-            if (current) {
-                return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=error");
-            }
-            // a cache from an older jar would be refused by the JVM anyway: train a new one during this run
-            Files.deleteIfExists(cache);
-            return List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error");
-        }
-        Path archive = Files.createDirectories(stateDir.resolve("cds")).resolve(name + ".jsa");
-        return List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive);
+        return new ServiceProcess(spec, logFile, builder.start(), cache.trains());
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.genaiplatform.launcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,8 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -37,6 +36,8 @@ import static org.awaitility.Awaitility.await;
  * {@code IN_PROGRESS}, which it does only while an attempt holds the row. This class starts a platform of its own
  * (the holds and the kills must not disturb the shared one of the other end-to-end classes).
  */
+// before any class starts the shared platform (junit-platform.properties): never two platforms at once
+@Order(1)
 class AgentKillMidCallIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -51,13 +52,8 @@ class AgentKillMidCallIT {
 
     @BeforeAll
     static void startPlatform() throws Exception {
-        Path home = Path.of(System.getProperty("platform.home", "../..")).toAbsolutePath().normalize();
-        int[] ports = RunningPlatform.freePorts(11);
-        Path dataDir = Files.createTempDirectory("platform-kill-data-");
-        settings = new LauncherSettings(home, dataDir, ports[0], ports[1], ports[2], ports[10], ports[3], ports[4],
-                ports[5], ports[6], ports[7], ports[8], ports[9], RunningPlatform.MANAGEMENT_OFFSET,
-                "127.0.0.1", "127.0.0.1", "0.1", false, DEMO_KEY,
-                Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
+        settings = RunningPlatform.freshSettings("platform-kill-data-", DEMO_KEY, "0.1",
+                simulatorPort -> Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
                         // the internal token lives as long as the gateway waits for a backend (plus a minute): long
                         // enough for a command redelivered after a restart to still carry a valid token
                         "GATEWAY_RESPONSE_TIMEOUT", "300s",

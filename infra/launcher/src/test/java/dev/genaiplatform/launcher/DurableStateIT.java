@@ -1,5 +1,6 @@
 package dev.genaiplatform.launcher;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -16,6 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * launcher (same data directory, new processes, same secrets), and {@code --wipe} removes it. Services
  * are not started: they keep their state in these three stores, so the stores are what must persist.
  */
+// before any class starts the shared platform (junit-platform.properties): never two platforms at once
+@Order(3)
 class DurableStateIT {
 
     private static final String TOPIC = "launcher.durable-state-test.v1";

@@ -3,6 +3,7 @@ package dev.genaiplatform.launcher;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -24,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The broker, Redis and PostgreSQL the launcher starts are real servers that real clients can use, and
  * that refuse clients without the generated credentials.
  */
+// before any class starts the shared platform (junit-platform.properties): never two platforms at once
+@Order(2)
 class EmbeddedInfrastructureIT {
 
     private static Infrastructure infrastructure;

@@ -155,6 +155,36 @@ class LauncherSettingsTests {
     }
 
     @Test
+    void leanByDefaultSmallHeapsTwoMallocArenasQuickCompilerForLightServicesAndIdleConsumersPollingLess() {
+        assertThat(defaults.lean()).isTrue();
+        assertThat(services(defaults)).allSatisfy(service -> {
+            assertThat(service.env()).containsEntry("MALLOC_ARENA_MAX", "2");
+            assertThat(service.jvmArgs()).containsAll(ServiceEnvironment.LEAN_JVM_OPTIONS);
+        });
+        assertThat(service(defaults, "llm-simulator").jvmArgs()).contains(ServiceEnvironment.QUICK_COMPILER_ONLY);
+        assertThat(service(defaults, "tools-agent").jvmArgs()).contains(ServiceEnvironment.QUICK_COMPILER_ONLY);
+        assertThat(service(defaults, "orchestrator").jvmArgs()).doesNotContain(ServiceEnvironment.QUICK_COMPILER_ONLY);
+        assertThat(services(defaults)).filteredOn(s -> s.env().containsKey("SPRING_KAFKA_BOOTSTRAP_SERVERS"))
+                .hasSize(6).allSatisfy(service -> assertThat(service.env())
+                        .containsEntry("SPRING_KAFKA_CONSUMER_PROPERTIES_FETCH_MAX_WAIT_MS", "2000"));
+        // guardrails' own stack size still comes after the shared options, so it wins
+        assertThat(service(defaults, "guardrails").jvmArgs()).endsWith("-Xss2m");
+    }
+
+    @Test
+    void leanSwitchedOffRunsEveryJvmWithTheDefaultsToCompare() {
+        LauncherSettings plain = LauncherSettings.from(home, Map.of("PLATFORM_LEAN", "false")::get);
+
+        assertThat(plain.lean()).isFalse();
+        assertThat(services(plain)).allSatisfy(service -> {
+            assertThat(service.env()).doesNotContainKeys("MALLOC_ARENA_MAX",
+                    "SPRING_KAFKA_CONSUMER_PROPERTIES_FETCH_MAX_WAIT_MS");
+            assertThat(service.jvmArgs()).doesNotContainAnyElementsOf(ServiceEnvironment.LEAN_JVM_OPTIONS)
+                    .doesNotContain(ServiceEnvironment.QUICK_COMPILER_ONLY);
+        });
+    }
+
+    @Test
     void findsTheRepositoryRootFromAFolderInsideIt() throws Exception {
         Path root = Files.createTempDirectory("platform-home");
         Files.createDirectories(root.resolve("infra/launcher/src"));

@@ -1,22 +1,16 @@
 package dev.genaiplatform.launcher;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -24,48 +18,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * One trace across every hop (issue 13 item 5): the platform started with OTLP export on, pointed at a collector in
- * this test ({@link OtlpTraceReceiver}), and every request sampled ({@code TRACING_SAMPLING_PROBABILITY=1.0}, a
- * launcher setting; the default stays 0.1). One chat completion through the gateway, with retrieval, and the trace
+ * One trace across every hop (issue 13 item 5): the shared platform ({@link RunningPlatform}) runs with OTLP export
+ * on, pointed at a collector in the test JVM ({@link OtlpTraceReceiver}), and every request sampled
+ * ({@code TRACING_SAMPLING_PROBABILITY=1.0}, a launcher setting; the default stays 0.1). One chat completion through
+ * the gateway, with retrieval (a question of its own, the cache bypassed, so the whole pipeline runs), and the trace
  * must hold spans of the gateway, the orchestrator, guardrails and retrieval (asked over Kafka) and evaluation (the
  * completion event, over Kafka). The simulator is not instrumented: the model call is the orchestrator's client span.
  */
 class OneTraceAcrossEveryHopIT {
 
-    private static final String KEY = "trace-demo-key";
     private static final List<String> SERVICES = List.of("gateway", "orchestrator", "guardrails", "retrieval",
             "evaluation");
 
     private static OtlpTraceReceiver collector;
-    private static LauncherSettings settings;
-    private static Platform platform;
 
     @BeforeAll
-    static void startPlatform() throws Exception {
-        collector = new OtlpTraceReceiver();
-        Path home = Path.of(System.getProperty("platform.home", "../..")).toAbsolutePath().normalize();
-        int[] ports = RunningPlatform.freePorts(11);
-        Path dataDir = Files.createTempDirectory("platform-trace-data-");
-        settings = new LauncherSettings(home, dataDir, ports[0], ports[1], ports[2], ports[10], ports[3], ports[4],
-                ports[5], ports[6], ports[7], ports[8], ports[9], RunningPlatform.MANAGEMENT_OFFSET,
-                "127.0.0.1", "127.0.0.1", "1.0", false, KEY,
-                Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
-                        "OTEL_EXPORT_ENABLED", "true", "OTEL_EXPORTER_OTLP_ENDPOINT", collector.endpoint()),
-                Map.of());
-        platform = Platform.start(settings, line -> System.out.println("[trace] " + line));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (platform != null) {
-            platform.close();
-        }
-        if (settings != null) {
-            Infrastructure.wipe(settings);
-        }
-        if (collector != null) {
-            collector.close();
-        }
+    static void platformRuns() throws Exception {
+        collector = RunningPlatform.collector();
     }
 
     @Test
@@ -75,14 +44,15 @@ class OneTraceAcrossEveryHopIT {
         String ours = HexFormat.of().formatHex(random, 0, 16);
         String traceparent = "00-" + ours + "-" + HexFormat.of().formatHex(random, 16, 24) + "-01";
 
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.gatewayPort()
-                        + "/v1/chat/completions"))
+        HttpRequest request = HttpRequest.newBuilder(RunningPlatform.gateway("/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + KEY)
+                .header("Authorization", "Bearer " + RunningPlatform.DEMO_KEY)
                 .header("Content-Type", "application/json")
                 .header("traceparent", traceparent)
+                .header("Cache-Control", "no-cache")
                 .POST(HttpRequest.BodyPublishers.ofString("""
-                        {"model":"sim-small","messages":[{"role":"user","content":"How does retrieval rank passages?"}]}"""))
+                        {"model":"sim-small","messages":[{"role":"user","content":"How does retrieval rank passages? (%s)"}]}"""
+                        .formatted(ours)))
                 .build();
         HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -92,7 +62,7 @@ class OneTraceAcrossEveryHopIT {
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(services(traceId))
-                        .as("services in trace %s; spans by trace: %s", traceId, summary())
+                        .as("services in trace %s; its spans: %s", traceId, summary(traceId))
                         .containsAll(SERVICES));
         System.out.println("[trace] " + traceId + ": " + collector.trace(traceId).stream()
                 .map(span -> span.service() + " " + span.name()).sorted().toList());
@@ -103,11 +73,10 @@ class OneTraceAcrossEveryHopIT {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** For a failure message: which services each trace holds. */
-    private static Map<String, Set<String>> summary() {
-        Map<String, Set<String>> byTrace = new TreeMap<>();
-        collector.spans().forEach(span -> byTrace.computeIfAbsent(span.traceId(), id -> new TreeSet<>())
-                .add(span.service() + ":" + span.name()));
-        return byTrace;
+    /** For a failure message: the trace's spans, and how many spans of other traces the collector holds. */
+    private static String summary(String traceId) {
+        Set<String> spans = collector.trace(traceId).stream().map(span -> span.service() + ":" + span.name())
+                .collect(Collectors.toCollection(TreeSet::new));
+        return spans + " (" + collector.spans().size() + " spans received in all)";
     }
 }

@@ -9,10 +9,11 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -28,8 +29,11 @@ final class OtlpTraceReceiver implements AutoCloseable {
     record Span(String service, String traceId, String spanId, String parentSpanId, String name, int kind) {
     }
 
+    /** The shared platform exports every request's spans for a whole test run: keep the newest this many. */
+    private static final int MAX_SPANS = 100_000;
+
     private final HttpServer server;
-    private final List<Span> spans = new CopyOnWriteArrayList<>();
+    private final Deque<Span> spans = new ArrayDeque<>();
 
     OtlpTraceReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -43,11 +47,13 @@ final class OtlpTraceReceiver implements AutoCloseable {
     }
 
     List<Span> spans() {
-        return List.copyOf(spans);
+        synchronized (spans) {
+            return List.copyOf(spans);
+        }
     }
 
     List<Span> trace(String traceId) {
-        return spans.stream().filter(span -> span.traceId().equals(traceId)).toList();
+        return spans().stream().filter(span -> span.traceId().equals(traceId)).toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -59,7 +65,13 @@ final class OtlpTraceReceiver implements AutoCloseable {
                 }
             }
             if (exchange.getRequestURI().getPath().endsWith("/v1/traces")) {
-                spans.addAll(decode(body));
+                List<Span> received = decode(body);
+                synchronized (spans) {
+                    spans.addAll(received);
+                    while (spans.size() > MAX_SPANS) {
+                        spans.removeFirst();
+                    }
+                }
             }
             exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
             exchange.sendResponseHeaders(200, -1);

@@ -1,16 +1,18 @@
 package dev.genaiplatform.launcher;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.net.URI;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,61 +31,44 @@ import static org.assertj.core.api.Assertions.assertThat;
  * what the client sees. The orchestrator does not forward {@code x-sim-fault}, so each fault is a simulator model of
  * its own ({@code sim-fault-<kind>}, a rule faulting every request to it) behind an orchestrator model
  * {@code fault-<kind>} whose fallback is {@code sim-small}, and {@code alone-<kind>} without a fallback. Each fault
- * model has its own provider, so one fault's failures never open another's circuit breaker. Its own platform: the
- * simulator's model list is replaced.
+ * model has its own provider, so one fault's failures never open another's circuit breaker. On the shared platform
+ * ({@link RunningPlatform}), as a tenant of its own ({@code scorecard}) whose models are these.
  */
 class ResilienceScorecardEndToEndIT {
 
+    @BeforeAll
+    static void platformRuns() throws Exception {
+        RunningPlatform.get();
+    }
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String KEY = "scorecard-demo-key";
+    private static final String KEY = RunningPlatform.SCORECARD_KEY;
     private static final List<String> KINDS = List.of("server-error", "bad-gateway", "unavailable", "rate-limit-storm",
             "hang", "context-length-exceeded", "slow-first-token", "stream-cut", "malformed-chunk", "content-filter",
             "length");
 
-    private static LauncherSettings settings;
-    private static Platform platform;
-
-    @BeforeAll
-    static void startPlatform() throws Exception {
-        Path home = Path.of(System.getProperty("platform.home", "../..")).toAbsolutePath().normalize();
-        int[] ports = RunningPlatform.freePorts(11);
-        Path dataDir = Files.createTempDirectory("platform-scorecard-data-");
-        settings = new LauncherSettings(home, dataDir, ports[0], ports[1], ports[2], ports[10], ports[3], ports[4],
-                ports[5], ports[6], ports[7], ports[8], ports[9], RunningPlatform.MANAGEMENT_OFFSET,
-                "127.0.0.1", "127.0.0.1", "0.1", false, KEY,
-                Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
-                        "SPRING_APPLICATION_JSON", configuration(ports[9])),
-                Map.of());
-        platform = Platform.start(settings, line -> System.out.println("[scorecard] " + line));
-    }
-
-    @AfterAll
-    static void stopPlatform() throws Exception {
-        if (platform != null) {
-            platform.close();
-        }
-        if (settings != null) {
-            Infrastructure.wipe(settings);
-        }
-    }
-
-    /** One JSON for the simulator (models, fault rules), the orchestrator (providers, models, fallbacks), the gateway. */
-    static String configuration(int simulatorPort) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode simulator = root.putObject("platform").putObject("simulator");
+    /**
+     * Adds the scorecard's models to the shared platform's configuration (see {@link RunningPlatform}): for the
+     * simulator, its own two models as its application.yml defines them (a list in this JSON replaces the yml's
+     * whole list; their {@code ${...}} placeholders still resolve from the simulator's environment), then one model
+     * and one fault rule per kind; for the orchestrator, one provider per kind and the models {@code fault-<kind>}
+     * and {@code alone-<kind>}; for the gateway, a tenant of the scorecard's own allowed all of them.
+     */
+    static void addFaultModels(ObjectNode root, int simulatorPort) {
+        ObjectNode platform = (ObjectNode) root.get("platform");
+        ObjectNode simulator = platform.putObject("simulator");
         ArrayNode models = simulator.putArray("models");
-        // the list replaces application.yml's: sim-small and sim-large again, with the test's instant timing
-        models.addObject().put("id", "sim-small").put("time-to-first-token", "0ms").put("inter-token-delay", "0ms");
-        models.addObject().put("id", "sim-large").put("context-window", 32768).put("time-to-first-token", "0ms")
-                .put("inter-token-delay", "0ms");
+        models.addAll((ArrayNode) JSON.valueToTree(simulatorModels()));
         ArrayNode rules = simulator.putObject("faults").putArray("rules");
-        ObjectNode orchestrator = ((ObjectNode) root.get("platform")).putObject("orchestrator");
-        ObjectNode providers = orchestrator.putObject("providers");
-        ObjectNode orchestratorModels = orchestrator.putObject("models");
-        ObjectNode fallbacks = orchestrator.putObject("fallbacks");
-        ArrayNode allowed = ((ObjectNode) root.get("platform")).putObject("gateway").putObject("tenants")
-                .putObject("demo").putArray("models");
+        ObjectNode orchestrator = object(platform, "orchestrator");
+        ObjectNode providers = object(orchestrator, "providers");
+        ObjectNode orchestratorModels = object(orchestrator, "models");
+        ObjectNode fallbacks = object(orchestrator, "fallbacks");
+        ObjectNode tenant = object(object(object(platform, "gateway"), "tenants"), "scorecard");
+        tenant.putObject("rate-limit").put("replenish-rate", 50).put("burst-capacity", 100);
+        tenant.putObject("keys").putObject("scorecard").put("api-key", KEY).putArray("scopes").add("chat");
+        ArrayNode allowed = tenant.putArray("models");
         allowed.add("sim-small").add("sim-large");
         for (String kind : KINDS) {
             String simModel = "sim-fault-" + kind;
@@ -103,7 +88,29 @@ class ResilienceScorecardEndToEndIT {
             }
             fallbacks.putArray("fault-" + kind).add("sim-small");
         }
-        return JSON.writeValueAsString(root);
+    }
+
+    /** The simulator's {@code platform.simulator.models} as its application.yml lists them. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> simulatorModels() {
+        Path yml = Path.of(System.getProperty("platform.home", "../.."))
+                .resolve("infra/llm-simulator/src/main/resources/application.yml");
+        try (InputStream in = Files.newInputStream(yml)) {
+            for (Object document : new Yaml().loadAll(in)) {
+                if (document instanceof Map<?, ?> map && map.get("platform") instanceof Map<?, ?> platform
+                        && platform.get("simulator") instanceof Map<?, ?> simulator
+                        && simulator.get("models") instanceof List<?> models) {
+                    return (List<Object>) models;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no platform.simulator.models in " + yml);
+    }
+
+    private static ObjectNode object(ObjectNode parent, String name) {
+        return parent.get(name) instanceof ObjectNode existing ? existing : parent.putObject(name);
     }
 
     // ---- faults the fallback absorbs ------------------------------------------------------------------
@@ -235,8 +242,7 @@ class ResilienceScorecardEndToEndIT {
         String question = "How does the gateway limit request rates? (scorecard " + UUID.randomUUID() + ")";
         String body = JSON.writeValueAsString(Map.of("model", model, "stream", stream,
                 "messages", List.of(Map.of("role", "user", "content", question))));
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + settings.gatewayPort()
-                        + "/v1/chat/completions"))
+        HttpRequest request = HttpRequest.newBuilder(RunningPlatform.gateway("/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(120))
                 .header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "application/json")
