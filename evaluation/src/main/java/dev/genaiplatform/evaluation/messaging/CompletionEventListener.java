@@ -5,6 +5,7 @@ import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.evaluation.events.CompletionEventStore;
 import dev.genaiplatform.evaluation.events.TenantEvent;
 import dev.genaiplatform.evaluation.security.EventTokenVerifier;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +31,13 @@ class CompletionEventListener {
 
     private final CompletionEventStore store;
     private final EventTokenVerifier tokens;
+    private final ObservationRegistry observations;
 
-    CompletionEventListener(CompletionEventStore store, EventTokenVerifier tokens) {
+    CompletionEventListener(CompletionEventStore store, EventTokenVerifier tokens,
+                            ObservationRegistry observations) {
         this.store = store;
         this.tokens = tokens;
+        this.observations = observations;
     }
 
     @KafkaListener(topics = Topics.CHAT_COMPLETION_RECORDED, batch = "true")
@@ -42,7 +46,7 @@ class CompletionEventListener {
             int stored = store.storeAll(accepted);
             log.debug("{} completion events: {} stored, {} dropped as duplicates", accepted.size(), stored,
                     accepted.size() - stored);
-        });
+        }, this.observations, "evaluation-completions");
     }
 
     /** The event under its verified tenant, or an {@link InvalidCompletionEventException} naming the reason. */

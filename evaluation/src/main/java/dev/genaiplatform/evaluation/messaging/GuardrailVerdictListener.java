@@ -5,6 +5,7 @@ import dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent;
 import dev.genaiplatform.evaluation.events.TenantEvent;
 import dev.genaiplatform.evaluation.safety.GuardrailVerdictStore;
 import dev.genaiplatform.evaluation.security.EventTokenVerifier;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +30,13 @@ class GuardrailVerdictListener {
 
     private final GuardrailVerdictStore store;
     private final EventTokenVerifier tokens;
+    private final ObservationRegistry observations;
 
-    GuardrailVerdictListener(GuardrailVerdictStore store, EventTokenVerifier tokens) {
+    GuardrailVerdictListener(GuardrailVerdictStore store, EventTokenVerifier tokens,
+                             ObservationRegistry observations) {
         this.store = store;
         this.tokens = tokens;
+        this.observations = observations;
     }
 
     @KafkaListener(topics = Topics.GUARDRAILS_VERDICT_RECORDED, batch = "true", properties = {
@@ -43,7 +47,7 @@ class GuardrailVerdictListener {
             int stored = store.storeAll(accepted);
             log.debug("{} guardrail verdicts: {} stored, {} dropped as duplicates", accepted.size(), stored,
                     accepted.size() - stored);
-        });
+        }, this.observations, "evaluation-verdicts");
     }
 
     /** The verdict under its verified tenant, or an {@link InvalidCompletionEventException} naming the reason. */

@@ -1,8 +1,11 @@
 package dev.genaiplatform.evaluation.messaging;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.micrometer.KafkaListenerObservation;
+import org.springframework.kafka.support.micrometer.KafkaRecordReceiverContext;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
@@ -10,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What one poll of a topic becomes: every record checked in order, the accepted ones stored in one statement.
@@ -21,6 +25,9 @@ import java.util.function.Function;
  * a transient fault, retries it with back-off) and redelivers the rest. When storing fails (the database is down),
  * the failure names the batch's first record, so nothing of the batch is committed and all of it comes back; the
  * event-id key drops whatever had been stored already. Offsets are committed after the rows (ack mode {@code batch}).
+ *
+ * <p>Spring Kafka observes only record-at-a-time listeners, so each record's check is observed here: its span continues
+ * the trace the record's {@code traceparent} header carries, and the request's one trace still reaches evaluation.
  */
 final class RecordBatch {
 
@@ -35,12 +42,18 @@ final class RecordBatch {
      */
     static <V, T> void process(List<ConsumerRecord<String, V>> records, Function<ConsumerRecord<String, V>, T> accept,
                                Consumer<List<T>> storeAll) {
+        process(records, accept, storeAll, ObservationRegistry.NOOP, "evaluation");
+    }
+
+    /** The same, each record's check observed as a Kafka "process" span in the record's own trace. */
+    static <V, T> void process(List<ConsumerRecord<String, V>> records, Function<ConsumerRecord<String, V>, T> accept,
+                               Consumer<List<T>> storeAll, ObservationRegistry observations, String listenerId) {
         List<T> accepted = new ArrayList<>(records.size());
         for (ConsumerRecord<String, V> record : records) {
             T one;
             try {
                 requireReadable(record);
-                one = accept.apply(record);
+                one = observed(record, observations, listenerId, () -> accept.apply(record));
             } catch (RuntimeException refused) {
                 store(records, accepted, storeAll);
                 throw new BatchListenerFailedException(refused.getMessage(), refused, record);
@@ -48,6 +61,17 @@ final class RecordBatch {
             accepted.add(one);
         }
         store(records, accepted, storeAll);
+    }
+
+    private static <T> T observed(ConsumerRecord<String, ?> record, ObservationRegistry observations, String listenerId,
+                                  Supplier<T> work) {
+        if (observations.isNoop()) {
+            return work.get();
+        }
+        return KafkaListenerObservation.LISTENER_OBSERVATION.observation(null,
+                KafkaListenerObservation.DefaultKafkaListenerObservationConvention.INSTANCE,
+                () -> new KafkaRecordReceiverContext(record, listenerId, null, "evaluation", () -> null), observations)
+                .observe(work);
     }
 
     /** A record the deserializer could not read arrives with a null value and the reason in a header. */

@@ -1,8 +1,12 @@
 package dev.genaiplatform.evaluation.messaging;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.micrometer.KafkaRecordReceiverContext;
 import org.springframework.kafka.support.serializer.DeserializationException;
 import org.springframework.kafka.support.serializer.SerializationUtils;
 
@@ -25,6 +29,29 @@ class RecordBatchTests {
     void aCleanBatchIsStoredInOneGo() {
         RecordBatch.process(records("a", "b", "c"), this::accept, stores::add);
 
+        assertThat(stores).containsExactly(List.of("a", "b", "c"));
+    }
+
+    @Test
+    void eachRecordIsObservedWithItselfAsTheCarrierSoItsSpanJoinsTheRecordsTrace() {
+        List<ConsumerRecord<?, ?>> observed = new ArrayList<>();
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public void onStart(Observation.Context context) {
+                observed.add(((KafkaRecordReceiverContext) context).getCarrier());
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context instanceof KafkaRecordReceiverContext;
+            }
+        });
+        var records = records("a", "b", "c");
+
+        RecordBatch.process(records, this::accept, stores::add, registry, "evaluation-test");
+
+        assertThat(observed).containsExactlyElementsOf(records);
         assertThat(stores).containsExactly(List.of("a", "b", "c"));
     }
 
