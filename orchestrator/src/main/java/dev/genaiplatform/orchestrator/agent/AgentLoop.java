@@ -282,8 +282,8 @@ class AgentLoop {
     }
 
     /**
-     * The call's arguments as the tool must get them: placeholders restored from the run's pseudonym vault (the run
-     * id). The model's arguments, with placeholders, stay in the transcript and the step log.
+     * The call's arguments as the tool must get them: pseudonyms restored from the run's pseudonym vault (the run
+     * id). The model's arguments, with pseudonyms, stay in the transcript and the step log.
      */
     ToolArgumentPseudonyms.Restored restore(AgentRun run, String token, String requestId, Transcript.Call call) {
         String arguments = call.arguments() == null || call.arguments().isBlank() ? "{}" : call.arguments();
@@ -369,7 +369,7 @@ class AgentLoop {
         return sources;
     }
 
-    /** The step's detail: the model's arguments (placeholders, not the restored values) and the tool's reply. */
+    /** The step's detail: the model's arguments (pseudonyms, not the restored values) and the tool's reply. */
     private static Map<String, Object> toolDetail(Transcript.Call call, String key, ToolInvokedReply reply,
                                                   ToolArgumentPseudonyms.Restored restored) {
         Map<String, Object> detail = new LinkedHashMap<>();
@@ -421,15 +421,15 @@ class AgentLoop {
     }
 
     /**
-     * The answer as the run's user reads it: placeholders restored from the run's vault, as chat answers are. If
-     * guardrails cannot be asked, the answer keeps its placeholders rather than fail a finished run.
+     * The answer as the run's user reads it: pseudonyms restored from the run's vault, as chat answers are. If
+     * guardrails cannot be asked, the answer keeps its pseudonyms rather than fail a finished run.
      */
     private String forTheUser(AgentRun run, RunToken token, String answer) {
         try {
             return this.pseudonyms.restoreText(token.value(), run.tenantId(), run.id() + "/answer", run.id(), answer);
         }
         catch (DependencyUnavailableException noVault) {
-            log.warn("Run {}: guardrails did not answer; the answer keeps its placeholders", run.id());
+            log.warn("Run {}: guardrails did not answer; the answer keeps its pseudonyms", run.id());
             return answer;
         }
     }

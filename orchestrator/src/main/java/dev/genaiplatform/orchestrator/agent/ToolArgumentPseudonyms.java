@@ -17,23 +17,23 @@ import java.util.regex.Pattern;
 
 /**
  * Pseudonyms in a tool call's arguments. A pseudonymising guardrails policy shows the model {@code <EMAIL_ADDRESS_1>}
- * instead of the address in the goal, so the model's tool calls carry placeholders; the tool needs the real value.
- * Just before a call goes to tools-agent, each placeholder in a string argument is replaced by its value from the
+ * instead of the address in the goal, so the model's tool calls carry pseudonyms; the tool needs the real value.
+ * Just before a call goes to tools-agent, each pseudonym in a string argument is replaced by its value from the
  * run's pseudonym vault (guardrails restores it, as it does for answers). Whatever the tool sends back passes
  * through {@link Restored#pseudonymise} before the model reads it, so the values never reach the model; the step
- * log keeps the model's own arguments, with placeholders.
+ * log keeps the model's own arguments, with pseudonyms.
  */
 final class ToolArgumentPseudonyms {
 
-    /** Guardrails' placeholder shape ({@code PseudonymVault.PLACEHOLDER}): {@code <CATEGORY_n>}. */
+    /** Guardrails' pseudonym shape ({@code PseudonymVault.PLACEHOLDER}): {@code <CATEGORY_n>}. */
     static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z][A-Z_]{1,40}_[0-9]{1,6}>");
 
-    /** Where a placeholder's value is kept: the run's vault in guardrails. */
+    /** Where a pseudonym's value is kept: the run's vault in guardrails. */
     @FunctionalInterface
     interface Vault {
 
-        /** The value, or the placeholder itself when the vault holds none. */
-        String valueOf(String token, String tenantId, String requestId, String vaultId, String placeholder);
+        /** The value, or the pseudonym itself when the vault holds none. */
+        String valueOf(String token, String tenantId, String requestId, String vaultId, String pseudonym);
     }
 
     private final Vault vault;
@@ -47,8 +47,8 @@ final class ToolArgumentPseudonyms {
     /**
      * The arguments as the tool must get them.
      *
-     * @param argumentsJson the model's arguments (JSON text, placeholders in its strings)
-     * @param values        placeholder → value, for each placeholder the vault knew
+     * @param argumentsJson the model's arguments (JSON text, pseudonyms in its strings)
+     * @param values        pseudonym → value, for each pseudonym the vault knew
      */
     record Restored(String argumentsJson, Map<String, String> values) {
 
@@ -56,7 +56,7 @@ final class ToolArgumentPseudonyms {
             return new Restored(argumentsJson, Map.of());
         }
 
-        /** {@code text} with every restored value turned back into its placeholder (longest value first). */
+        /** {@code text} with every restored value turned back into its pseudonym (longest value first). */
         String pseudonymise(String text) {
             if (text == null || this.values.isEmpty()) {
                 return text;
@@ -75,7 +75,7 @@ final class ToolArgumentPseudonyms {
     }
 
     /**
-     * Restores the placeholders of a call's arguments from the vault {@code vaultId} (the run id). No placeholder,
+     * Restores the pseudonyms of a call's arguments from the vault {@code vaultId} (the run id). No pseudonym,
      * no question to guardrails. Arguments that are not JSON go as they are (tools-agent refuses them).
      */
     Restored restore(String token, String tenantId, String requestId, String vaultId, String argumentsJson) {
@@ -93,7 +93,7 @@ final class ToolArgumentPseudonyms {
         return new Restored(this.json.writeValueAsString(replaced(tree, values)), Map.copyOf(values));
     }
 
-    /** The run's final answer for the user: its placeholders restored (the step log keeps them). */
+    /** The run's final answer for the user: its pseudonyms restored (the step log keeps them). */
     String restoreText(String token, String tenantId, String requestId, String vaultId, String text) {
         if (text == null) {
             return null;
@@ -105,21 +105,21 @@ final class ToolArgumentPseudonyms {
         return restored;
     }
 
-    /** Placeholder → value for each distinct placeholder in {@code text} that the vault knows; one question each. */
+    /** Placeholder → value for each distinct pseudonym in {@code text} that the vault knows; one question each. */
     private Map<String, String> values(String token, String tenantId, String requestId, String vaultId, String text) {
         Matcher matcher = PLACEHOLDER.matcher(text);
         Map<String, String> values = new LinkedHashMap<>();
         while (matcher.find()) {
-            String placeholder = matcher.group();
-            if (!values.containsKey(placeholder)) {
-                values.put(placeholder, this.vault.valueOf(token, tenantId, requestId, vaultId, placeholder));
+            String pseudonym = matcher.group();
+            if (!values.containsKey(pseudonym)) {
+                values.put(pseudonym, this.vault.valueOf(token, tenantId, requestId, vaultId, pseudonym));
             }
         }
         values.entrySet().removeIf(entry -> entry.getValue() == null || entry.getValue().equals(entry.getKey()));
         return values;
     }
 
-    /** Replaces placeholders in string values only, so a value is JSON-escaped by the writer, never spliced in. */
+    /** Replaces pseudonyms in string values only, so a value is JSON-escaped by the writer, never spliced in. */
     private JsonNode replaced(JsonNode node, Map<String, String> values) {
         if (node.isString()) {
             String text = node.asString();
