@@ -24,6 +24,12 @@ public final class PlatformHttpHeaders {
     public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     /** Request: the experiment arm override for evaluation runs (only honoured with scope evaluation). */
     public static final String EXPERIMENT_ARM = "X-Platform-Experiment-Arm";
+    /**
+     * Internal request header, gateway to orchestrator, on {@code POST /v1/batches} only: a batch grant (see
+     * {@code InternalToken.CLAIM_GRANT}) the orchestrator keeps with the batch so its lines run while nobody is
+     * calling. The gateway removes any client-sent value before adding its own.
+     */
+    public static final String BATCH_GRANT = "X-Platform-Batch-Grant";
     /** Response: the per-stage timings, standard {@code Server-Timing}. */
     public static final String SERVER_TIMING = "Server-Timing";
     /** Response on 429/503: seconds to wait, standard {@code Retry-After}. */

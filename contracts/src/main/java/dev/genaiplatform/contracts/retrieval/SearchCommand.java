@@ -17,10 +17,19 @@ import java.util.List;
  * @param hops      retrieve → read → retrieve again up to this many times (1 to 3); null or 0 means one search
  * @param queryEmbedding the query's embedding if an earlier step computed it (guardrails' classifier, the semantic
  *                       cache); retrieval uses it only when model and text match its own, else embeds the query
+ * @param hyde      also search with a hypothetical answer passage written by a model (HyDE); null means the stores'
+ *                  or the service's default
  */
 public record SearchCommand(String requestId, String query, int topK, List<String> vectorStoreIds,
                             List<ConversationTurn> conversation, Boolean rewrite, Integer hops,
-                            TextEmbedding queryEmbedding) {
+                            TextEmbedding queryEmbedding, Boolean hyde) {
+
+    /** A search whose HyDE setting is the stores' or the service's default. */
+    public SearchCommand(String requestId, String query, int topK, List<String> vectorStoreIds,
+                         List<ConversationTurn> conversation, Boolean rewrite, Integer hops,
+                         TextEmbedding queryEmbedding) {
+        this(requestId, query, topK, vectorStoreIds, conversation, rewrite, hops, queryEmbedding, null);
+    }
 
     /** A search without a precomputed query embedding. */
     public SearchCommand(String requestId, String query, int topK, List<String> vectorStoreIds,

@@ -51,6 +51,16 @@ public final class InternalToken {
      */
     public static final String CLAIM_DEADLINE = "deadline";
 
+    /**
+     * Claim: present only on a grant, a longer-lived token the gateway mints for work that outlives the request
+     * that started it; its value names the work ({@link #GRANT_BATCH}). A grant carries the same tenant, key,
+     * models and user as the request that asked for it, and its {@code exp} and {@code deadline} are the work's
+     * own end (a batch's completion window), not the request's.
+     */
+    public static final String CLAIM_GRANT = "grant";
+    /** {@link #CLAIM_GRANT} value: runs the lines of one batch (scope {@code chat} only) until its window closes. */
+    public static final String GRANT_BATCH = "batch";
+
     /** Key scopes. A key holds one or more; each API needs one. */
     public static final String SCOPE_CHAT = "chat";
     public static final String SCOPE_DOCUMENTS = "documents";
