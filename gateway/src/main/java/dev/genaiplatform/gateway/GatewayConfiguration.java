@@ -201,13 +201,17 @@ class GatewayConfiguration {
             PlatformTransactionManager transactions) {
         PlatformGatewayProperties.TokenProperties token = properties.token();
         java.time.Duration longestTokenLife = httpClient.getResponseTimeout().plus(token.expirySkew());
+        // a retired key stays published while a batch grant it signed may live (plus a request token's life, which
+        // covers instances that still sign with it until their next refresh)
+        java.time.Duration retiredKeyLife = properties.batch().grantLifetime().plus(longestTokenLife);
         if (token.sharedKeys()) {
             return new SharedSigningKeyRing(JdbcClient.create(dataSource), new TransactionTemplate(transactions),
-                    token.keyEncryptionSecret(), token.rotationInterval(), longestTokenLife, token.refreshInterval());
+                    token.keyEncryptionSecret(), token.rotationInterval(), longestTokenLife, retiredKeyLife,
+                    token.refreshInterval());
         }
         org.slf4j.LoggerFactory.getLogger(GatewayConfiguration.class).info("Signing keys are this instance's own, in "
                 + "memory (no platform.gateway.token.key-encryption-secret): run one gateway instance, or set it");
-        return new SigningKeyRing(token.rotationInterval(), longestTokenLife, Clock.systemUTC());
+        return new SigningKeyRing(token.rotationInterval(), longestTokenLife, retiredKeyLife, Clock.systemUTC());
     }
 
     /** A request's deadline is the gateway's own response timeout: past it the gateway has given up anyway. */
@@ -215,7 +219,7 @@ class GatewayConfiguration {
     InternalTokenFilter internalTokenFilter(SigningKeys keys, PlatformGatewayProperties properties,
             HttpClientProperties httpClient) {
         return new InternalTokenFilter(new InternalTokenIssuer(keys, httpClient.getResponseTimeout(),
-                properties.token().expirySkew(), Clock.systemUTC()));
+                properties.token().expirySkew(), properties.batch().grantLifetime(), Clock.systemUTC()));
     }
 
     @Bean

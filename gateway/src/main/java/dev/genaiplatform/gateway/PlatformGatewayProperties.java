@@ -28,6 +28,8 @@ import org.springframework.util.unit.DataSize;
  * @param client how long a client may take, and how often it may fail ({@code client.*})
  * @param admission how many requests this instance lets wait for an answer before it sheds ({@code admission.*})
  * @param budget token and money budgets per tenant, and the price table they are counted with ({@code budget.*})
+ * @param batch the batch lane's grant: how long the token the orchestrator runs a batch's lines with lives
+ *     ({@code batch.*})
  * @param tenants the tenants, keyed by tenant id ({@code tenants.<id>.*})
  */
 @ConfigurationProperties("platform.gateway")
@@ -41,6 +43,7 @@ public record PlatformGatewayProperties(
         @DefaultValue ClientProperties client,
         @DefaultValue AdmissionProperties admission,
         @DefaultValue BudgetProperties budget,
+        @DefaultValue BatchProperties batch,
         Map<String, TenantProperties> tenants) {
 
     public PlatformGatewayProperties {
@@ -75,6 +78,24 @@ public record PlatformGatewayProperties(
         public String toString() {
             return "TokenProperties[expirySkew=" + expirySkew + ", rotationInterval=" + rotationInterval
                     + ", sharedKeys=" + sharedKeys() + ", refreshInterval=" + refreshInterval + "]";
+        }
+    }
+
+    /**
+     * The batch grant minted on {@code POST /v1/batches}: a token that lets the orchestrator run the batch's lines
+     * after the creating request is gone (contracts {@code InternalToken.CLAIM_GRANT}).
+     *
+     * @param completionWindow how long a batch may run ({@code completion-window}, default 24h: OpenAI's only
+     *     {@code completion_window}); the grant's {@code deadline}
+     * @param grantMargin how long past the window the grant still verifies ({@code grant-margin}, default 15m): room
+     *     for the last line queued just before the window closed, and for clock skew
+     */
+    public record BatchProperties(@DefaultValue("24h") Duration completionWindow,
+            @DefaultValue("15m") Duration grantMargin) {
+
+        /** How long a grant lives from the moment it is signed: the longest any token the gateway signs lives. */
+        public Duration grantLifetime() {
+            return completionWindow.plus(grantMargin);
         }
     }
 

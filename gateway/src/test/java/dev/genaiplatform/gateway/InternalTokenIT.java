@@ -27,7 +27,8 @@ class InternalTokenIT extends GatewayTestSupport {
             .expectStatus().isOk()
             .expectBody(new ParameterizedTypeReference<Map<String, List<Map<String, Object>>>>() {
             }).returnResult().getResponseBody();
-        assertThat(jwks.get("keys")).hasSizeBetween(2, 3).allSatisfy(key -> {
+        // previous (if any), current, next, and retired keys while a batch grant they signed may live
+        assertThat(jwks.get("keys")).hasSizeGreaterThanOrEqualTo(2).allSatisfy(key -> {
             assertThat(key).containsEntry("kty", "EC").containsEntry("crv", "P-256").containsEntry("alg", "ES256")
                 .containsKey("kid").doesNotContainKey("d");
         });

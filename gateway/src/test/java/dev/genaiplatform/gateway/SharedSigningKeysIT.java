@@ -87,15 +87,23 @@ class SharedSigningKeysIT extends GatewayTestSupport {
     @Test
     void privateKeysAreStoredOnlySealed() throws Exception {
         try (Connection connection = DriverManager.getConnection(TestDatabase.jdbcUrl(), "postgres", "postgres");
-                ResultSet rows = connection.createStatement().executeQuery("select kid, public_jwk, sealed_private from signing_key")) {
+                ResultSet rows = connection.createStatement().executeQuery(
+                        "select kid, public_jwk, sealed_private, retired_at from signing_key")) {
             int count = 0;
             while (rows.next()) {
+                if (rows.getBytes("sealed_private").length == 0) {
+                    // a retired key kept for the batch grants it may have signed: public half only
+                    assertThat(rows.getObject("retired_at")).isNotNull();
+                    assertThat(rows.getString("public_jwk")).doesNotContain("\"d\"");
+                    continue;
+                }
                 count++;
                 String sealed = new String(rows.getBytes("sealed_private"), java.nio.charset.StandardCharsets.ISO_8859_1);
                 assertThat(sealed).doesNotContain("\"d\"").doesNotContain(rows.getString("kid"));
                 assertThat(rows.getString("public_jwk")).doesNotContain("\"d\"");
             }
-            assertThat(count).isBetween(2, 3);
+            assertThat(count).isBetween(2, 3); // previous, current, next: the ring
+
         }
     }
 

@@ -13,6 +13,7 @@ import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
@@ -20,11 +21,17 @@ import org.springframework.web.server.ServerWebExchange;
  * {@code Authorization: Bearer <token>}, the only proof of the caller the backend accepts (ADR 0004), and
  * loses the headers a client could use to claim what only the token may say: {@code X-Tenant-Id}, and the
  * experiment-arm override unless the key holds scope {@code evaluation}.
+ *
+ * <p>A batch grant ({@link PlatformHttpHeaders#BATCH_GRANT}) is added on {@code POST /v1/batches} only, and a
+ * client-sent one is removed on every route: only the gateway mints grants.
  */
 public final class InternalTokenFilter implements GlobalFilter, Ordered {
 
     /** A header that used to carry the tenant; never forwarded, so no service can be fooled by it. */
     static final String TENANT_HEADER = "X-Tenant-Id";
+
+    /** The one request that creates a batch, and so the one that gets a batch grant. */
+    static final String BATCHES_PATH = "/v1/batches";
 
     private static final Pattern SANE_USER = Pattern.compile("[A-Za-z0-9._:@+-]{1,128}");
 
@@ -45,15 +52,29 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
         HttpHeaders sent = exchange.getRequest().getHeaders();
         String user = sent.getFirst(PlatformHttpHeaders.USER_ID);
         String requestId = RequestIdFilter.requestId(exchange);
-        String token = issuer.issue(key, requestId, user != null && SANE_USER.matcher(user).matches() ? user : null);
+        String saneUser = user != null && SANE_USER.matcher(user).matches() ? user : null;
+        String token = issuer.issue(key, requestId, saneUser);
+        // The route already required scope chat; a key without it never gets here, and never gets a grant.
+        String grant = createsBatch(exchange) && key.hasScope(InternalToken.SCOPE_CHAT)
+                ? issuer.issueBatchGrant(key, requestId, saneUser) : null;
         // The one rewrite of the forwarded request's headers: the client's key is replaced by the token here.
         return chain.filter(exchange.mutate().request(r -> r.headers(h -> {
             h.set(PlatformHttpHeaders.REQUEST_ID, requestId);
             h.remove(TENANT_HEADER);
+            h.remove(PlatformHttpHeaders.BATCH_GRANT);
+            if (grant != null) {
+                h.set(PlatformHttpHeaders.BATCH_GRANT, grant);
+            }
             if (!key.hasScope(InternalToken.SCOPE_EVALUATION)) {
                 h.remove(PlatformHttpHeaders.EXPERIMENT_ARM);
             }
             h.setBearerAuth(token);
         })).build());
+    }
+
+    /** {@code POST /v1/batches}, on the one canonical spelling every request has by now (CanonicalPathFilter). */
+    private static boolean createsBatch(ServerWebExchange exchange) {
+        return HttpMethod.POST.equals(exchange.getRequest().getMethod())
+                && BATCHES_PATH.equals(exchange.getRequest().getPath().value());
     }
 }

@@ -3,6 +3,7 @@ package dev.genaiplatform.gateway.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -18,6 +19,7 @@ import dev.genaiplatform.gateway.tenant.ApiKey;
 /**
  * Signs the internal token for one admitted request (claims named in contracts' {@link InternalToken}).
  * The token lives until the request's deadline plus a little skew: worth one request, for minutes at most.
+ * A batch grant ({@link #issueBatchGrant}) is the one longer-lived token: scope chat only, for one batch's lines.
  */
 public final class InternalTokenIssuer {
 
@@ -27,6 +29,8 @@ public final class InternalTokenIssuer {
 
     private final Duration expirySkew;
 
+    private final Duration grantLifetime;
+
     private final Clock clock;
 
     private volatile CachedSigner signer;
@@ -34,11 +38,14 @@ public final class InternalTokenIssuer {
     /**
      * @param deadline how long a request may take: the gateway's response timeout
      * @param expirySkew how long past the deadline the token still verifies
+     * @param grantLifetime how long a batch grant lives: the batch's completion window plus a margin
      */
-    public InternalTokenIssuer(SigningKeys keys, Duration deadline, Duration expirySkew, Clock clock) {
+    public InternalTokenIssuer(SigningKeys keys, Duration deadline, Duration expirySkew, Duration grantLifetime,
+            Clock clock) {
         this.keys = keys;
         this.deadline = deadline;
         this.expirySkew = expirySkew;
+        this.grantLifetime = grantLifetime;
         this.clock = clock;
     }
 
@@ -49,23 +56,49 @@ public final class InternalTokenIssuer {
     public String issue(ApiKey key, String requestId, String user) {
         Instant now = clock.instant();
         Instant due = now.plus(deadline);
+        return sign(claims(key, requestId, user, now, due, due.plus(expirySkew))
+            .claim(InternalToken.CLAIM_SCOPE, String.join(" ", key.scopes().stream().sorted().toList())));
+    }
+
+    /**
+     * The grant a batch's lines run with after the creating request is gone: the request's tenant, key, models and
+     * user, scope {@code chat} only, {@code grant=batch}, {@code rid} of the creating request, and {@code deadline} =
+     * {@code exp} = the end of the batch's window plus the margin.
+     *
+     * @throws IllegalArgumentException if the key lacks scope chat (a batch needs it; the route refuses such keys)
+     */
+    public String issueBatchGrant(ApiKey key, String requestId, String user) {
+        if (!key.hasScope(InternalToken.SCOPE_CHAT)) {
+            throw new IllegalArgumentException("A batch grant needs a key with scope chat");
+        }
+        Instant now = clock.instant();
+        Instant end = now.plus(grantLifetime);
+        return sign(claims(key, requestId, user, now, end, end)
+            .claim(InternalToken.CLAIM_SCOPE, InternalToken.SCOPE_CHAT)
+            .claim(InternalToken.CLAIM_GRANT, InternalToken.GRANT_BATCH));
+    }
+
+    private static JWTClaimsSet.Builder claims(ApiKey key, String requestId, String user, Instant now, Instant due,
+            Instant expiry) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
             .issuer(InternalToken.ISSUER)
             .audience(InternalToken.AUDIENCE)
             .subject(key.id())
-            .issueTime(java.util.Date.from(now))
-            .expirationTime(java.util.Date.from(due.plus(expirySkew)))
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(expiry))
             .claim(InternalToken.CLAIM_TENANT, key.tenant().id())
-            .claim(InternalToken.CLAIM_SCOPE, String.join(" ", key.scopes().stream().sorted().toList()))
             .claim(InternalToken.CLAIM_MODELS, key.models())
             .claim(InternalToken.CLAIM_REQUEST_ID, requestId)
             .claim(InternalToken.CLAIM_DEADLINE, due.toEpochMilli());
         if (user != null) {
             claims.claim(InternalToken.CLAIM_USER, user);
         }
+        return claims;
+    }
+
+    private String sign(JWTClaimsSet.Builder claims) {
         CachedSigner current = signer(keys.signingKey());
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
-            .keyID(current.key().getKeyID()).build(), claims.build());
+        SignedJWT jwt = new SignedJWT(current.header(), claims.build());
         try {
             jwt.sign(current.signer());
         }
@@ -75,14 +108,20 @@ public final class InternalTokenIssuer {
         return jwt.serialize();
     }
 
-    /** One signer per key, built when the key changes (building it parses the key: not per request). */
+    /**
+     * One signer and one JWS header per key, built when the key changes (building the signer parses the key, and
+     * the header is the same for every token of a key: neither is per-request work).
+     */
     private CachedSigner signer(ECKey key) {
         CachedSigner cached = signer;
         if (cached == null || cached.key() != key) {
             try {
-                cached = new CachedSigner(key, new ECDSASigner(key));
+                JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
+                    .keyID(key.getKeyID()).build();
+                // a parsed header keeps its Base64URL form, so signing does not serialise it again per token
+                cached = new CachedSigner(key, new ECDSASigner(key), JWSHeader.parse(header.toBase64URL()));
             }
-            catch (JOSEException e) {
+            catch (JOSEException | java.text.ParseException e) {
                 throw new IllegalStateException("Not a signing key: " + key.getKeyID(), e);
             }
             signer = cached;
@@ -90,6 +129,6 @@ public final class InternalTokenIssuer {
         return cached;
     }
 
-    private record CachedSigner(ECKey key, ECDSASigner signer) {
+    private record CachedSigner(ECKey key, ECDSASigner signer, JWSHeader header) {
     }
 }

@@ -39,6 +39,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * lifetime are refused (the same rule as {@link SigningKeyRing}), which keeps that window far wider than the refresh
  * interval. A rotation is one transaction holding the pointer's row lock, so two instances can never both rotate;
  * the scheduled rotation is decided on the database's clock, the one clock all instances share.
+ *
+ * <p>Retired keys: a rotation stamps the key that stops signing with {@code retired_at}; once it falls out of the
+ * ring its sealed private half is erased and its row (and its public half in every instance's JWK set) is kept until
+ * {@code retired_at} plus the longest token lifetime, a batch grant's, so a grant never outlives the key that verifies
+ * it. Only then is the row deleted.
  */
 public final class SharedSigningKeyRing implements SigningKeys, AutoCloseable {
 
@@ -53,6 +58,8 @@ public final class SharedSigningKeyRing implements SigningKeys, AutoCloseable {
     private final Duration rotationInterval;
 
     private final Duration minimumInterval;
+
+    private final Duration retiredKeyLife;
 
     private final ScheduledExecutorService refresher;
 
@@ -69,16 +76,19 @@ public final class SharedSigningKeyRing implements SigningKeys, AutoCloseable {
      *
      * @param keyEncryptionSecret seals and opens the private keys; the same on every instance
      * @param rotationInterval rotate on its own this often (zero: only on demand)
-     * @param minimumInterval the longest token lifetime: rotations closer than this are refused
+     * @param minimumInterval the longest request token lifetime: rotations closer than this are refused
+     * @param retiredKeyLife how long a key stays published after it stopped signing: the longest lifetime of any
+     *     token it signed (a batch grant's)
      * @param refreshInterval how often this instance rereads the pointer
      */
     public SharedSigningKeyRing(JdbcClient jdbc, TransactionTemplate transactions, String keyEncryptionSecret,
-            Duration rotationInterval, Duration minimumInterval, Duration refreshInterval) {
+            Duration rotationInterval, Duration minimumInterval, Duration retiredKeyLife, Duration refreshInterval) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.sealer = new KeySealer(keyEncryptionSecret);
         this.rotationInterval = rotationInterval;
         this.minimumInterval = minimumInterval;
+        this.retiredKeyLife = retiredKeyLife;
         createIfAbsent();
         this.ring = load(pointer());
         this.refresher = Executors.newSingleThreadScheduledExecutor(
@@ -95,7 +105,8 @@ public final class SharedSigningKeyRing implements SigningKeys, AutoCloseable {
     @Override
     public JWKSet publicKeys() {
         Ring current = ring;
-        return SigningKeys.publicSet(current.previous(), current.current(), current.next());
+        return SigningKeys.publicSet(current.previous(), current.current(), current.next(), current.retired(),
+                Instant.now());
     }
 
     @Override
@@ -173,8 +184,15 @@ public final class SharedSigningKeyRing implements SigningKeys, AutoCloseable {
             long generation = pointer.generation();
             store(generation + 2, SigningKeyRing.generate());
             jdbc.sql("update signing_key_ring set current_generation = ?, rotated_at = now()").param(generation + 1).update();
-            // generation becomes the previous key; anything older is no longer published and must not be kept
-            jdbc.sql("delete from signing_key where generation < ?").param(generation).update();
+            // generation becomes the previous key and stops signing now
+            jdbc.sql("update signing_key set retired_at = now() where generation = ?").param(generation).update();
+            // a key leaving the ring never signs again: it keeps only its public half, even sealed nothing private stays
+            jdbc.sql("update signing_key set sealed_private = ''::bytea where generation < ?").param(generation).update();
+            // and goes once no token it signed can still live (a row from before retired_at existed: at once)
+            jdbc.sql("""
+                    delete from signing_key where generation < ?
+                    and (retired_at is null or retired_at < now() - make_interval(secs => ?))""")
+                .params(generation, retiredKeyLife.toMillis() / 1000.0).update();
         });
     }
 
@@ -208,7 +226,15 @@ public final class SharedSigningKeyRing implements SigningKeys, AutoCloseable {
             throw new IllegalStateException("The shared signing-key ring lacks generation " + generation + " or "
                     + (generation + 1));
         }
-        Ring loaded = new Ring(generation, keys.get(generation - 1), keys.get(generation), keys.get(generation + 1));
+        // retired keys: public halves only (they never sign again), published until retired_at + retiredKeyLife
+        List<Retired> retired = jdbc.sql("""
+                select public_jwk, retired_at from signing_key where generation < ? and retired_at is not null""")
+            .param(generation - 1)
+            .query((rs, row) -> new Retired(parsePublic(rs.getString("public_jwk")),
+                    rs.getObject("retired_at", OffsetDateTime.class).toInstant().plus(retiredKeyLife)))
+            .list();
+        Ring loaded = new Ring(generation, keys.get(generation - 1), keys.get(generation), keys.get(generation + 1),
+                List.copyOf(retired));
         opened.keySet().retainAll(keys.values().stream().map(ECKey::getKeyID).toList());
         return loaded;
     }
@@ -224,9 +250,18 @@ public final class SharedSigningKeyRing implements SigningKeys, AutoCloseable {
         });
     }
 
+    private static JWK parsePublic(String json) {
+        try {
+            return JWK.parse(json).toPublicJWK();
+        }
+        catch (ParseException e) {
+            throw new IllegalStateException("A stored public signing key is not a JWK", e);
+        }
+    }
+
     private record Pointer(long generation, Instant rotatedAt, Instant now) {
     }
 
-    private record Ring(long generation, ECKey previous, ECKey current, ECKey next) {
+    private record Ring(long generation, ECKey previous, ECKey current, ECKey next, List<Retired> retired) {
     }
 }

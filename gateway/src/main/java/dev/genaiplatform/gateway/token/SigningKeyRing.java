@@ -3,6 +3,8 @@ package dev.genaiplatform.gateway.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import com.nimbusds.jose.JOSEException;
@@ -22,7 +24,9 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
  *
  * <p>Rotation happens on its own every {@code rotation-interval} (checked when a token is signed, no timer
  * thread) or on demand. Two rotations closer together than the longest token lifetime would drop the key of
- * tokens still in use, so {@link #rotate()} refuses that. Keys live in this instance's memory only: private
+ * tokens still in use, so {@link #rotate()} refuses that. A key that leaves the ring stays published as retired
+ * until every token it may have signed has expired (a batch grant lives a day: far longer than a rotation
+ * interval), so the set holds at most 3 + grant lifetime / shortest rotation interval keys. Keys live in this instance's memory only: private
  * keys never touch a disk, and a restarted gateway starts a fresh ring (tokens in flight are signed by keys the
  * services can no longer fetch). Used when no key-encryption secret is configured; with one, every instance
  * shares one ring in PostgreSQL ({@link SharedSigningKeyRing}).
@@ -35,17 +39,22 @@ public final class SigningKeyRing implements SigningKeys {
 
     private final Duration minimumInterval;
 
+    private final Duration retiredKeyLife;
+
     private volatile Ring ring;
 
     /**
      * @param rotationInterval rotate on its own this often (zero: only on demand)
-     * @param minimumInterval the longest token lifetime: rotations closer than this are refused
+     * @param minimumInterval the longest request token lifetime: rotations closer than this are refused
+     * @param retiredKeyLife how long a key stays published after it stopped signing: the longest lifetime of any
+     *     token it signed (a batch grant's), so no grant outlives its key
      */
-    public SigningKeyRing(Duration rotationInterval, Duration minimumInterval, Clock clock) {
+    public SigningKeyRing(Duration rotationInterval, Duration minimumInterval, Duration retiredKeyLife, Clock clock) {
         this.clock = clock;
         this.rotationInterval = rotationInterval;
         this.minimumInterval = minimumInterval;
-        this.ring = new Ring(null, generate(), generate(), clock.instant());
+        this.retiredKeyLife = retiredKeyLife;
+        this.ring = new Ring(null, generate(), generate(), clock.instant(), List.of());
     }
 
     /** The key to sign with now, rotating first if the interval has passed. */
@@ -72,7 +81,7 @@ public final class SigningKeyRing implements SigningKeys {
         if (since.compareTo(minimumInterval) < 0) {
             throw new TooEarlyException(minimumInterval.minus(since));
         }
-        ring = ring.next(generate(), clock.instant());
+        ring = ring.next(generate(), clock.instant(), retiredKeyLife);
         return ring.current().getKeyID();
     }
 
@@ -80,12 +89,13 @@ public final class SigningKeyRing implements SigningKeys {
     @Override
     public JWKSet publicKeys() {
         Ring current = ring;
-        return SigningKeys.publicSet(current.previous(), current.current(), current.next());
+        return SigningKeys.publicSet(current.previous(), current.current(), current.next(), current.retired(),
+                clock.instant());
     }
 
     private synchronized void rotateIfStill(Ring seen) {
         if (ring == seen) {
-            ring = ring.next(generate(), clock.instant());
+            ring = ring.next(generate(), clock.instant(), retiredKeyLife);
         }
     }
 
@@ -99,10 +109,24 @@ public final class SigningKeyRing implements SigningKeys {
         }
     }
 
-    private record Ring(ECKey previous, ECKey current, ECKey next, Instant rotatedAt) {
+    /**
+     * @param rotatedAt when {@code current} began signing, and so when {@code previous} stopped
+     * @param retired keys older than {@code previous} that may still have live grants
+     */
+    private record Ring(ECKey previous, ECKey current, ECKey next, Instant rotatedAt, List<Retired> retired) {
 
-        Ring next(ECKey fresh, Instant now) {
-            return new Ring(current, next, fresh, now);
+        Ring next(ECKey fresh, Instant now, Duration retiredKeyLife) {
+            List<Retired> stillPublished = new ArrayList<>();
+            for (Retired key : retired) {
+                if (now.isBefore(key.publishedUntil())) {
+                    stillPublished.add(key);
+                }
+            }
+            // previous stopped signing when current began (rotatedAt); it may have signed a grant until then
+            if (previous != null && now.isBefore(rotatedAt.plus(retiredKeyLife))) {
+                stillPublished.add(new Retired(previous.toPublicJWK(), rotatedAt.plus(retiredKeyLife)));
+            }
+            return new Ring(current, next, fresh, now, List.copyOf(stillPublished));
         }
     }
 

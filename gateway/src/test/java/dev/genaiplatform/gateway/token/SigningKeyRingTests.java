@@ -29,9 +29,14 @@ class SigningKeyRingTests {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-06T00:00:00Z"));
 
-    private final SigningKeyRing ring = new SigningKeyRing(Duration.ofHours(24), Duration.ofMinutes(3), clock);
+    /** A batch grant's lifetime: a 24 h window plus a 15 min margin. */
+    private static final Duration GRANT_LIFE = Duration.ofHours(24).plusMinutes(15);
 
-    private final InternalTokenIssuer issuer = new InternalTokenIssuer(ring, Duration.ofMinutes(2), Duration.ofSeconds(60), clock);
+    private final SigningKeyRing ring = new SigningKeyRing(Duration.ofHours(24), Duration.ofMinutes(3),
+            GRANT_LIFE.plusMinutes(3), clock);
+
+    private final InternalTokenIssuer issuer = new InternalTokenIssuer(ring, Duration.ofMinutes(2), Duration.ofSeconds(60),
+            GRANT_LIFE, clock);
 
     @Test
     void aVerifierThatFetchedTheKeysBeforeARotationVerifiesTokensSignedAfterIt() {
@@ -85,6 +90,49 @@ class SigningKeyRingTests {
             .isEqualTo(clock.instant().plus(Duration.ofMinutes(2)).toEpochMilli());
         clock.advance(Duration.ofMinutes(3).plusSeconds(61));
         assertThatThrownBy(() -> verifier.decode(token)).isInstanceOf(BadJwtException.class);
+    }
+
+    @Test
+    void aRetiredKeyStaysPublishedWhileABatchGrantItSignedLivesAndNoLonger() {
+        String signer = ring.signingKey().getKeyID();
+        String grant = issuer.issueBatchGrant(KEY, "r-batch", "alice");
+        // two rotations (hourly, as an operator in a hurry might): the grant's key leaves previous/current/next
+        clock.advance(Duration.ofHours(1));
+        ring.rotate();
+        clock.advance(Duration.ofHours(1));
+        ring.rotate();
+        clock.advance(Duration.ofHours(1));
+        ring.rotate();
+        assertThat(ring.publicKeys().getKeyByKeyId(signer)).isNotNull();
+        assertThat(verifier(ring.publicKeys()).decode(grant).getClaimAsString(InternalToken.CLAIM_GRANT))
+            .isEqualTo(InternalToken.GRANT_BATCH);
+
+        clock.advance(Duration.ofHours(21)); // 24 h since the grant: its window is closing, it still verifies
+        assertThat(verifier(ring.publicKeys()).decode(grant).getSubject()).isEqualTo(KEY.id());
+
+        clock.advance(Duration.ofMinutes(20)); // past the grant's life: refused, though its key is still published
+        assertThatThrownBy(() -> verifier(ring.publicKeys()).decode(grant)).isInstanceOf(BadJwtException.class);
+
+        // the key stopped signing at the first rotation (1 h in): published until then + grant life + token life
+        clock.advance(Duration.ofHours(1));
+        assertThat(ring.publicKeys().getKeyByKeyId(signer)).isNull();
+        assertThat(ring.publicKeys().getKeys()).allSatisfy(key -> assertThat(key.isPrivate()).isFalse());
+    }
+
+    @Test
+    void aBatchGrantCarriesScopeChatOnlyAndLivesTheWindowPlusTheMargin() {
+        ApiKey wide = new ApiKey("fedcba9876543210", KEY.tenant(), Set.of("chat", "documents", "admin"), List.of("sim-small"));
+        var token = verifier(ring.publicKeys()).decode(issuer.issueBatchGrant(wide, "r7", null));
+        Instant end = clock.instant().plus(GRANT_LIFE);
+        assertThat(token.getClaimAsString(InternalToken.CLAIM_SCOPE)).isEqualTo("chat");
+        assertThat(token.getClaimAsString(InternalToken.CLAIM_GRANT)).isEqualTo(InternalToken.GRANT_BATCH);
+        assertThat(token.getClaimAsString(InternalToken.CLAIM_REQUEST_ID)).isEqualTo("r7");
+        assertThat(token.getExpiresAt()).isEqualTo(end);
+        assertThat(((Number) token.getClaim(InternalToken.CLAIM_DEADLINE)).longValue()).isEqualTo(end.toEpochMilli());
+        assertThat(token.hasClaim(InternalToken.CLAIM_USER)).isFalse();
+
+        ApiKey noChat = new ApiKey("fedcba9876543211", KEY.tenant(), Set.of("documents"), List.of("sim-small"));
+        assertThatThrownBy(() -> issuer.issueBatchGrant(noChat, "r8", null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private JwtDecoder verifier(JWKSet keys) {
