@@ -135,6 +135,18 @@ class SigningKeyRingTests {
         assertThatThrownBy(() -> issuer.issueBatchGrant(noChat, "r8", null)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void claimsWithCharactersJsonMustEscapeComeBackExactlyAsSigned() {
+        String odd = "a\"b\\c\nd\u0001e\u2028f é 😀 </script>";
+        ApiKey key = new ApiKey("0123456789abcdef", new Tenant(odd, new Tenant.RateLimit(1, 1, 1)), Set.of("chat"),
+                List.of(odd, "sim-small"));
+        var token = verifier(ring.publicKeys()).decode(issuer.issue(key, odd, odd));
+        assertThat(token.getClaimAsString(InternalToken.CLAIM_TENANT)).isEqualTo(odd);
+        assertThat(token.getClaimAsStringList(InternalToken.CLAIM_MODELS)).containsExactly(odd, "sim-small");
+        assertThat(token.getClaimAsString(InternalToken.CLAIM_REQUEST_ID)).isEqualTo(odd);
+        assertThat(token.getClaimAsString(InternalToken.CLAIM_USER)).isEqualTo(odd);
+    }
+
     private JwtDecoder verifier(JWKSet keys) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(new ImmutableJWKSet<SecurityContext>(keys))
             .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256).build();
