@@ -3,8 +3,16 @@ package dev.genaiplatform.gateway.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Date;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.gateway.tenant.ApiKey;
 
@@ -25,7 +33,7 @@ public final class InternalTokenIssuer {
 
     private final Clock clock;
 
-    private volatile CompactJwtSigner signer;
+    private volatile CachedSigner signer;
 
     /**
      * @param deadline how long a request may take: the gateway's response timeout
@@ -48,7 +56,8 @@ public final class InternalTokenIssuer {
     public String issue(ApiKey key, String requestId, String user) {
         Instant now = clock.instant();
         Instant due = now.plus(deadline);
-        return sign(claims(key, requestId, user, now, due, due.plus(expirySkew), scopes(key), null));
+        return sign(claims(key, requestId, user, now, due, due.plus(expirySkew))
+            .claim(InternalToken.CLAIM_SCOPE, String.join(" ", key.scopes().stream().sorted().toList())));
     }
 
     /**
@@ -64,48 +73,62 @@ public final class InternalTokenIssuer {
         }
         Instant now = clock.instant();
         Instant end = now.plus(grantLifetime);
-        return sign(claims(key, requestId, user, now, end, end, InternalToken.SCOPE_CHAT, InternalToken.GRANT_BATCH));
+        return sign(claims(key, requestId, user, now, end, end)
+            .claim(InternalToken.CLAIM_SCOPE, InternalToken.SCOPE_CHAT)
+            .claim(InternalToken.CLAIM_GRANT, InternalToken.GRANT_BATCH));
     }
 
-    /** The claims of contracts' {@link InternalToken}, as a service reads them. */
-    private static CharSequence claims(ApiKey key, String requestId, String user, Instant now, Instant due,
-            Instant expiry, String scope, String grant) {
-        CompactJwtSigner.Claims claims = new CompactJwtSigner.Claims()
-            .string("iss", InternalToken.ISSUER)
-            .string("aud", InternalToken.AUDIENCE)
-            .string(InternalToken.CLAIM_KEY_ID, key.id())
-            .number("iat", now.getEpochSecond())
-            .number("exp", expiry.getEpochSecond())
-            .string(InternalToken.CLAIM_TENANT, key.tenant().id())
-            .string(InternalToken.CLAIM_SCOPE, scope)
-            .strings(InternalToken.CLAIM_MODELS, key.models())
-            .string(InternalToken.CLAIM_REQUEST_ID, requestId)
-            .number(InternalToken.CLAIM_DEADLINE, due.toEpochMilli());
+    private static JWTClaimsSet.Builder claims(ApiKey key, String requestId, String user, Instant now, Instant due,
+            Instant expiry) {
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+            .issuer(InternalToken.ISSUER)
+            .audience(InternalToken.AUDIENCE)
+            .subject(key.id())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(expiry))
+            .claim(InternalToken.CLAIM_TENANT, key.tenant().id())
+            .claim(InternalToken.CLAIM_MODELS, key.models())
+            .claim(InternalToken.CLAIM_REQUEST_ID, requestId)
+            .claim(InternalToken.CLAIM_DEADLINE, due.toEpochMilli());
         if (user != null) {
-            claims.string(InternalToken.CLAIM_USER, user);
+            claims.claim(InternalToken.CLAIM_USER, user);
         }
-        if (grant != null) {
-            claims.string(InternalToken.CLAIM_GRANT, grant);
+        return claims;
+    }
+
+    private String sign(JWTClaimsSet.Builder claims) {
+        CachedSigner current = signer(keys.signingKey());
+        SignedJWT jwt = new SignedJWT(current.header(), claims.build());
+        try {
+            jwt.sign(current.signer());
         }
-        return claims.json();
+        catch (JOSEException e) {
+            throw new IllegalStateException("Could not sign the internal token", e);
+        }
+        return jwt.serialize();
     }
 
-    /** The key's scopes, sorted and space-separated (OAuth's {@code scope}). */
-    private static String scopes(ApiKey key) {
-        return String.join(" ", key.scopes().stream().sorted().toList());
-    }
-
-    private String sign(CharSequence claims) {
-        return signer(keys.signingKey()).sign(claims);
-    }
-
-    /** One signer per key, built when the key changes (it encodes the header and opens the key: not per request). */
-    private CompactJwtSigner signer(ECKey key) {
-        CompactJwtSigner cached = signer;
+    /**
+     * One signer and one JWS header per key, built when the key changes (building the signer parses the key, and
+     * the header is the same for every token of a key: neither is per-request work).
+     */
+    private CachedSigner signer(ECKey key) {
+        CachedSigner cached = signer;
         if (cached == null || cached.key() != key) {
-            cached = new CompactJwtSigner(key);
+            try {
+                JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
+                    .keyID(key.getKeyID()).build();
+                // a parsed header keeps its Base64URL form, so signing does not serialise it again per token
+                cached = new CachedSigner(key, new ECDSASigner(key), JWSHeader.parse(header.toBase64URL()));
+            }
+            catch (JOSEException | java.text.ParseException e) {
+                throw new IllegalStateException("Not a signing key: " + key.getKeyID(), e);
+            }
             signer = cached;
         }
         return cached;
+    }
+
+    private record CachedSigner(ECKey key, ECDSASigner signer, JWSHeader header) {
     }
 }
