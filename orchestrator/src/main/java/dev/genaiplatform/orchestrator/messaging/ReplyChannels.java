@@ -60,6 +60,20 @@ public final class ReplyChannels implements ApplicationRunner {
             ProducerFactory<String, C> producerFactory,
             ConcurrentKafkaListenerContainerFactory<String, R> containerFactory, String replyTopic,
             KafkaProperties kafka, boolean observeReplies) {
+        ReplyingKafkaTemplate<String, C, R> template = new ReplyingKafkaTemplate<>(producerFactory,
+                replyContainer(containerFactory, replyTopic, observeReplies, false));
+        template.setSharedReplyTopic(true);   // replies for other instances are expected: do not warn
+        template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
+        return template;
+    }
+
+    /**
+     * The reply consumer of a template. {@code commitOffsets} restores the earlier behaviour (a commit after every
+     * poll that brought replies), for {@code PassageScreeningBenchmark}'s side-by-side measurement only.
+     */
+    public static <R> ConcurrentMessageListenerContainer<String, R> replyContainer(
+            ConcurrentKafkaListenerContainerFactory<String, R> containerFactory, String replyTopic,
+            boolean observeReplies, boolean commitOffsets) {
         ConcurrentMessageListenerContainer<String, R> replies = containerFactory.createContainer(replyTopic);
         replies.getContainerProperties().setObservationEnabled(observeReplies);
         replies.getContainerProperties().setGroupId("orchestrator-replies-" + UUID.randomUUID());
@@ -71,13 +85,15 @@ public final class ReplyChannels implements ApplicationRunner {
         // own and starts at the end of the topic, so a committed offset would never be read: after a restart the
         // callers of the old process have given up. MANUAL with a listener that never acknowledges commits nothing;
         // before, the default BATCH mode committed after every poll that brought a reply, about one per reply.
-        replies.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL);
+        if (!commitOffsets) {
+            replies.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL);
+        }
+        else {
+            consumer.remove(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+            replies.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        }
         replies.setAutoStartup(false);   // the template starts and stops its container
-
-        ReplyingKafkaTemplate<String, C, R> template = new ReplyingKafkaTemplate<>(producerFactory, replies);
-        template.setSharedReplyTopic(true);   // replies for other instances are expected: do not warn
-        template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
-        return template;
+        return replies;
     }
 
     @Override
