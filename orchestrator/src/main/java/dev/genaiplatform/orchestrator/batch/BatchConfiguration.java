@@ -94,10 +94,15 @@ class BatchConfiguration {
                 InternalTokenVerification.acceptedWorkDecoder(jwkSetUri), batchRecords, settings, json, meters);
     }
 
+    /**
+     * A revocation's token (if the gateway attaches one) is checked without its expiry: an event read after a
+     * consumer outage must still stop the key's batches, whatever the age of the admin request that caused it.
+     */
     @Bean
-    RevokedKeyListener revokedKeyListener(BatchStore store, ActingTokens tokens, JwtDecoder internalTokenRecordDecoder,
-                                          JsonMapper json, MeterRegistry meters) {
-        return new RevokedKeyListener(store, tokens, internalTokenRecordDecoder, json, meters);
+    RevokedKeyListener revokedKeyListener(BatchStore store, ActingTokens tokens, JsonMapper json, MeterRegistry meters,
+                                          @Value("${platform.security.jwk-set-uri}") String jwkSetUri) {
+        return new RevokedKeyListener(store, tokens, InternalTokenVerification.acceptedWorkDecoder(jwkSetUri), json,
+                meters);
     }
 
     /**

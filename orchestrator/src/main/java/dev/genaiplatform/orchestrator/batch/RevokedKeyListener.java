@@ -22,8 +22,9 @@ import java.util.List;
  * error file as {@code api_key_revoked}, their grants are erased, and the key's tokens held in memory are dropped.
  *
  * <p>Trust: the event only takes authority away, so an event without {@code platform-auth} is acted on (the
- * gateway publishes it so today); one that carries a token that does not verify is ignored, since a forged
- * revocation could stop another tenant's batches.
+ * gateway publishes it so today); one that carries a token that does not verify (signature, issuer, audience; not
+ * its expiry, so a revocation read late still acts) is ignored, since a forged revocation could stop another
+ * tenant's batches.
  */
 final class RevokedKeyListener implements MessageListener<String, byte[]> {
 
