@@ -33,6 +33,11 @@ final class ActingTokens {
                 (held, offered) -> offered.getExpiresAt().isAfter(held.getExpiresAt()) ? offered : held);
     }
 
+    /** The key was revoked: nothing of it may act any more. */
+    void forget(String tenantId, String keyId) {
+        this.freshest.remove(key(tenantId, keyId));
+    }
+
     /**
      * A token of this tenant and key with at least the margin of life left: the candidate (the record's own) or the
      * freshest held; empty when neither will do.

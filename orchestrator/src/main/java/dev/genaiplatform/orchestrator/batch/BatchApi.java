@@ -1,5 +1,6 @@
 package dev.genaiplatform.orchestrator.batch;
 
+import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -8,6 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -28,8 +30,9 @@ class BatchApi {
     }
 
     @PostMapping("/v1/batches")
-    Map<String, Object> create(@AuthenticationPrincipal Jwt token, @RequestBody Batches.CreateBatch request) {
-        return this.batches.create(request, token);
+    Map<String, Object> create(@AuthenticationPrincipal Jwt token, @RequestBody Batches.CreateBatch request,
+                               @RequestHeader(name = PlatformHttpHeaders.BATCH_GRANT, required = false) String grant) {
+        return this.batches.create(request, token, grant);
     }
 
     @GetMapping("/v1/batches/{id}")

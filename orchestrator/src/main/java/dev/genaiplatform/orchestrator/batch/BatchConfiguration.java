@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -42,6 +43,7 @@ import java.util.Map;
 class BatchConfiguration {
 
     static final String CONSUMER_GROUP = "orchestrator-batch";
+    static final String REVOCATIONS_GROUP = "orchestrator-key-revocations";
 
     @Bean
     BatchStore batchStore(JdbcClient jdbc, JdbcTemplate template, JsonMapper json, PlatformTransactionManager transactions) {
@@ -67,22 +69,61 @@ class BatchConfiguration {
         return template;
     }
 
+    /** Grants are verified like every internal token, expiry included (the record decoder, with the token cache). */
+    @Bean
+    BatchGrants batchGrants(JwtDecoder internalTokenRecordDecoder) {
+        return new BatchGrants(internalTokenRecordDecoder);
+    }
+
     @Bean
     Batches batches(BatchStore store, ChatPipeline pipeline, KafkaTemplate<String, byte[]> batchRecords,
-                    ProviderBuckets buckets, ActingTokens tokens, BatchSettings settings, JsonMapper json,
-                    ObjectProvider<ObservationRegistry> observations) {
+                    ProviderBuckets buckets, ActingTokens tokens, BatchGrants grants, BatchSettings settings,
+                    JsonMapper json, ObjectProvider<ObservationRegistry> observations) {
         InputFiles files = new InputFiles(RestClient.builder()
                 .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP)), settings);
         return new Batches(store, files, new InputLines(pipeline, json), new WorkQueue(batchRecords, json),
-                new AdmissionControl(store, buckets, settings.maxQueueWait()), tokens, settings);
+                new AdmissionControl(store, buckets, settings.maxQueueWait()), tokens, grants, settings);
     }
 
     @Bean
     BatchWorker batchWorker(BatchStore store, ChatPipeline pipeline, ProviderBuckets buckets, ActingTokens tokens,
-                            KafkaTemplate<String, byte[]> batchRecords, BatchSettings settings, JsonMapper json,
-                            MeterRegistry meters, @Value("${platform.security.jwk-set-uri}") String jwkSetUri) {
-        return new BatchWorker(store, pipeline, buckets, tokens, InternalTokenVerification.acceptedWorkDecoder(jwkSetUri),
-                batchRecords, settings, json, meters);
+                            BatchGrants grants, KafkaTemplate<String, byte[]> batchRecords, BatchSettings settings,
+                            JsonMapper json, MeterRegistry meters,
+                            @Value("${platform.security.jwk-set-uri}") String jwkSetUri) {
+        return new BatchWorker(store, pipeline, buckets, tokens, grants,
+                InternalTokenVerification.acceptedWorkDecoder(jwkSetUri), batchRecords, settings, json, meters);
+    }
+
+    /**
+     * A revocation's token (if the gateway attaches one) is checked without its expiry: an event read after a
+     * consumer outage must still stop the key's batches, whatever the age of the admin request that caused it.
+     */
+    @Bean
+    RevokedKeyListener revokedKeyListener(BatchStore store, ActingTokens tokens, JsonMapper json, MeterRegistry meters,
+                                          @Value("${platform.security.jwk-set-uri}") String jwkSetUri) {
+        return new RevokedKeyListener(store, tokens, InternalTokenVerification.acceptedWorkDecoder(jwkSetUri), json,
+                meters);
+    }
+
+    /**
+     * {@value Topics#GATEWAY_API_KEY_REVOKED}: one group for all instances (the batches live in the shared database,
+     * one instance stopping them is enough; per-record commits, so a revocation is never skipped by a crash).
+     */
+    @Bean
+    ConcurrentMessageListenerContainer<String, byte[]> revokedKeyContainer(RevokedKeyListener listener,
+                                                                           KafkaProperties kafka) {
+        Map<String, Object> consumer = kafka.buildConsumerProperties();
+        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, REVOCATIONS_GROUP);
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        ContainerProperties properties = new ContainerProperties(Topics.GATEWAY_API_KEY_REVOKED);
+        properties.setMessageListener(listener);
+        properties.setAckMode(ContainerProperties.AckMode.RECORD);
+        ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
+                new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(), new ByteArrayDeserializer()),
+                properties);
+        container.setBeanName("orchestrator-key-revocations");
+        return container;
     }
 
     /** Manual acknowledgement: a line waiting for its provider's capacity is handed back to the broker (nack). */
@@ -116,6 +157,8 @@ class BatchConfiguration {
     KafkaAdmin.NewTopics batchTopics() {
         return new KafkaAdmin.NewTopics(
                 TopicBuilder.name(Topics.CHAT_BATCH_LINE_QUEUED).partitions(3).replicas(1).build(),
-                TopicBuilder.name(Topics.deadLetter(Topics.CHAT_BATCH_LINE_QUEUED)).partitions(1).replicas(1).build());
+                TopicBuilder.name(Topics.deadLetter(Topics.CHAT_BATCH_LINE_QUEUED)).partitions(1).replicas(1).build(),
+                // the gateway's topic; declared here too so the listener finds it on a broker without auto-creation
+                TopicBuilder.name(Topics.GATEWAY_API_KEY_REVOKED).partitions(1).replicas(1).build());
     }
 }

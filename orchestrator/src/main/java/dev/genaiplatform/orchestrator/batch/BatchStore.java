@@ -46,21 +46,24 @@ class BatchStore {
         this.transactions = transactions;
     }
 
-    /** The batch and every line of its input file, valid or not, in one transaction. */
-    void create(Batch batch, List<BatchLine> lines) {
+    /**
+     * The batch and every line of its input file, valid or not, in one transaction; {@code grant} is the verified
+     * batch grant, or null (the batch then runs on tokens its key brings when it calls, see README "Authority").
+     */
+    void create(Batch batch, List<BatchLine> lines, String grant) {
         this.transactions.executeWithoutResult(status -> {
             this.jdbc.sql("""
                             insert into batches (id, tenant_id, key_id, user_id, groups, models, endpoint, input_file_id,
                                 completion_window, metadata, status, errors, total, created_at, in_progress_at, expires_at,
-                                failed_at, finalizing_at, completed_at)
-                            values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)""")
+                                failed_at, finalizing_at, completed_at, grant_token)
+                            values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(batch.id(), batch.tenantId(), batch.keyId(), batch.userId(),
                             write(batch.groups()), write(List.copyOf(batch.models())), batch.endpoint(),
                             batch.inputFileId(), batch.completionWindow(),
                             batch.metadata() == null ? null : write(batch.metadata()), batch.status(),
                             batch.errors() == null ? null : write(batch.errors()), batch.total(),
                             ts(batch.createdAt()), ts(batch.inProgressAt()), ts(batch.expiresAt()), ts(batch.failedAt()),
-                            ts(batch.finalizingAt()), ts(batch.completedAt()))
+                            ts(batch.finalizingAt()), ts(batch.completedAt()), batch.finished() ? null : grant)
                     .update();
             this.template.batchUpdate("""
                             insert into batch_lines (batch_id, line_index, custom_id, provider, body, status, queued_at,
@@ -82,6 +85,43 @@ class BatchStore {
 
     Optional<Batch> find(String id) {
         return this.jdbc.sql("select * from batches where id = ?").param(id).query(this::mapBatch).optional();
+    }
+
+    /** The batch grant kept with an open batch; empty once the batch ended or its key was revoked (erased then). */
+    Optional<String> grant(String batchId) {
+        return this.jdbc.sql("select grant_token from batches where id = ? and grant_token is not null")
+                .param(batchId).query(String.class).optional();
+    }
+
+    /**
+     * The key that created these batches was revoked: every open batch of it fails, its unfinished lines (queued,
+     * parked or running) go to the error file with the reason, and its grant is erased. A line running right now
+     * loses its claim, so its result, when it comes, is dropped. Returns the batches stopped.
+     */
+    List<String> stopBatchesOfRevokedKey(String tenantId, String keyId) {
+        List<String> open = this.jdbc.sql("""
+                        select id from batches where tenant_id = ? and key_id = ?
+                          and status in ('validating', 'in_progress', 'finalizing', 'cancelling')""")
+                .params(tenantId, keyId).query(String.class).list();
+        String reason = "The API key that created this batch was revoked; its remaining requests were not run.";
+        for (String batchId : open) {
+            this.transactions.executeWithoutResult(status -> {
+                this.jdbc.sql("""
+                                update batch_lines set status = 'failed', finished_at = now(), claim_id = null,
+                                    result = jsonb_build_object('id', 'batch_req_' || md5(batch_id || ':' || line_index),
+                                        'custom_id', custom_id, 'response', null,
+                                        'error', jsonb_build_object('code', 'api_key_revoked', 'message', ?::text))
+                                where batch_id = ? and status in %s""".formatted(OPEN_LINES))
+                        .params(reason, batchId).update();
+                this.jdbc.sql("""
+                                update batches set status = 'failed', failed_at = now(), grant_token = null,
+                                    errors = jsonb_build_array(jsonb_build_object('code', 'api_key_revoked',
+                                        'message', ?::text, 'param', null, 'line', null))
+                                where id = ?""")
+                        .params(reason, batchId).update();
+            });
+        }
+        return open;
     }
 
     /** The batch if it belongs to {@code tenantId}: another tenant's batch does not exist for the caller. */
@@ -240,7 +280,8 @@ class BatchStore {
                             status = case status when 'cancelling' then 'cancelled' else 'completed' end,
                             finalizing_at = case status when 'cancelling' then finalizing_at else now() end,
                             completed_at = case status when 'cancelling' then completed_at else now() end,
-                            cancelled_at = case status when 'cancelling' then now() else cancelled_at end
+                            cancelled_at = case status when 'cancelling' then now() else cancelled_at end,
+                            grant_token = null
                         where id = ? and status in ('in_progress', 'cancelling')
                           and not exists (select 1 from batch_lines where batch_id = ? and status in %s)"""
                         .formatted(OPEN_LINES))
@@ -272,7 +313,7 @@ class BatchStore {
                                             'This request could not be executed before the completion window expired.'))
                                 where batch_id = ? and status in %s""".formatted(OPEN_LINES))
                         .param(batchId).update();
-                this.jdbc.sql("update batches set status = 'expired', expired_at = now() where id = ?")
+                this.jdbc.sql("update batches set status = 'expired', expired_at = now(), grant_token = null where id = ?")
                         .param(batchId).update();
             });
         }

@@ -47,6 +47,7 @@ final class BatchWorker implements AcknowledgingMessageListener<String, byte[]> 
     private final ChatPipeline pipeline;
     private final ProviderBuckets buckets;
     private final ActingTokens tokens;
+    private final BatchGrants grants;
     private final JwtDecoder decoder;
     private final KafkaTemplate<String, byte[]> deadLetters;
     private final BatchSettings settings;
@@ -54,12 +55,13 @@ final class BatchWorker implements AcknowledgingMessageListener<String, byte[]> 
     private final MeterRegistry meters;
 
     BatchWorker(BatchStore store, ChatPipeline pipeline, ProviderBuckets buckets, ActingTokens tokens,
-                JwtDecoder decoder, KafkaTemplate<String, byte[]> deadLetters, BatchSettings settings, JsonMapper json,
+                BatchGrants grants, JwtDecoder decoder, KafkaTemplate<String, byte[]> deadLetters, BatchSettings settings, JsonMapper json,
                 MeterRegistry meters) {
         this.store = store;
         this.pipeline = pipeline;
         this.buckets = buckets;
         this.tokens = tokens;
+        this.grants = grants;
         this.decoder = decoder;
         this.deadLetters = deadLetters;
         this.settings = settings;
@@ -115,6 +117,11 @@ final class BatchWorker implements AcknowledgingMessageListener<String, byte[]> 
             return;
         }
         Optional<Jwt> acting = this.tokens.actingFor(batch.tenantId(), batch.keyId(), recordToken);
+        if (acting.isEmpty()) {
+            // a record queued without the grant (or before a restart): the grant kept with the batch, if any
+            acting = this.tokens.actingFor(batch.tenantId(), batch.keyId(),
+                    this.grants.decodeStored(this.store.grant(batch.id())));
+        }
         if (acting.isEmpty()) {
             this.store.park(batch.id(), index);
             this.meters.counter("platform.batch.lines.parked").increment();

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -33,23 +34,27 @@ final class Batches {
     private final WorkQueue queue;
     private final AdmissionControl admission;
     private final ActingTokens tokens;
+    private final BatchGrants grants;
     private final BatchSettings settings;
 
     Batches(BatchStore store, InputFiles files, InputLines lines, WorkQueue queue, AdmissionControl admission,
-            ActingTokens tokens, BatchSettings settings) {
+            ActingTokens tokens, BatchGrants grants, BatchSettings settings) {
         this.store = store;
         this.files = files;
         this.lines = lines;
         this.queue = queue;
         this.admission = admission;
         this.tokens = tokens;
+        this.grants = grants;
         this.settings = settings;
     }
 
-    /** {@code POST /v1/batches}. */
-    Map<String, Object> create(CreateBatch request, Jwt token) {
+    /** {@code POST /v1/batches}; {@code grantHeader} is the gateway's batch grant, or null (see {@link BatchGrants}). */
+    Map<String, Object> create(CreateBatch request, Jwt token, String grantHeader) {
         Caller caller = Caller.from(token);
         request.validate();
+        // the grant is checked before anything is read or stored: a bad one refuses the whole batch
+        String grant = this.grants.verify(grantHeader, caller).map(Jwt::getTokenValue).orElse(null);
         this.admission.admit();
         this.tokens.offer(token);
         String id = "batch_" + UUID.randomUUID().toString().replace("-", "");
@@ -77,10 +82,11 @@ final class Batches {
                 request.completionWindow(), request.metadata(), nothingToRun ? Batch.FAILED : Batch.IN_PROGRESS,
                 errors, read.size(), now, nothingToRun ? null : now, now.plus(WINDOW_DURATION), null, null,
                 nothingToRun ? now : null, null, null, null);
-        this.store.create(batch, read);
+        this.store.create(batch, read, grant);
         if (!nothingToRun) {
             try {
-                this.queue.publish(work, caller.tenantId(), caller.token());
+                // with a grant every line's record carries it, so the lines run while nobody polls
+                this.queue.publish(work, caller.tenantId(), grant != null ? grant : caller.token());
             }
             catch (RuntimeException unavailable) {
                 log.warn("Batch {} could not be queued; it is cancelled: {}", id, unavailable.getMessage());
@@ -182,22 +188,25 @@ final class Batches {
         if (batch == null) {
             return;
         }
-        this.tokens.actingFor(batch.tenantId(), batch.keyId(), null).ifPresent(acting -> {
-            List<BatchStore.Parked> parked = this.store.unpark(batchId);
-            if (parked.isEmpty()) {
-                return;
-            }
-            try {
-                this.queue.publish(parked.stream().map(p -> new WorkQueue.Item(p.batchId(), p.index(), p.provider()))
-                        .toList(), batch.tenantId(), acting.getTokenValue());
-                log.info("Batch {}: {} lines that waited for a token are queued again", batchId, parked.size());
-            }
-            catch (RuntimeException unavailable) {
-                // they stay queued in the store without a record: park them again for the next try
-                parked.forEach(p -> this.store.park(p.batchId(), p.index()));
-                log.warn("Batch {}: parked lines could not be queued again: {}", batchId, unavailable.getMessage());
-            }
-        });
+        Optional<Jwt> acting = this.tokens.actingFor(batch.tenantId(), batch.keyId(),
+                this.grants.decodeStored(this.store.grant(batchId)));
+        if (acting.isEmpty()) {
+            return;
+        }
+        List<BatchStore.Parked> parked = this.store.unpark(batchId);
+        if (parked.isEmpty()) {
+            return;
+        }
+        try {
+            this.queue.publish(parked.stream().map(p -> new WorkQueue.Item(p.batchId(), p.index(), p.provider()))
+                    .toList(), batch.tenantId(), acting.get().getTokenValue());
+            log.info("Batch {}: {} lines that waited for a token are queued again", batchId, parked.size());
+        }
+        catch (RuntimeException unavailable) {
+            // they stay queued in the store without a record: park them again for the next try
+            parked.forEach(p -> this.store.park(p.batchId(), p.index()));
+            log.warn("Batch {}: parked lines could not be queued again: {}", batchId, unavailable.getMessage());
+        }
     }
 
     private Map<String, Object> view(Batch batch) {

@@ -35,6 +35,8 @@ import java.util.Set;
  * @param parallelToolCalls   whether the model may call several tools at once
  * @param responseFormat      {@code text}, {@code json_object} or {@code json_schema}
  * @param vectorStoreIds      the platform's own field: the tenant's vector stores to search (empty: the default)
+ * @param hyde                the platform's own field: true/false asks retrieval for/against HyDE (a hypothetical
+ *                            answer embedded instead of the question); absent = the stores' or retrieval's default
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ChatCompletionRequest(
@@ -54,7 +56,8 @@ public record ChatCompletionRequest(
         @JsonProperty("tool_choice") JsonNode toolChoice,
         @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
         @JsonProperty("response_format") JsonNode responseFormat,
-        @JsonProperty("vector_store_ids") List<String> vectorStoreIds) {
+        @JsonProperty("vector_store_ids") List<String> vectorStoreIds,
+        Boolean hyde) {
 
     public ChatCompletionRequest {
         vectorStoreIds = vectorStoreIds == null ? List.of() : List.copyOf(vectorStoreIds);
@@ -320,6 +323,9 @@ public record ChatCompletionRequest(
         material.put("parallelToolCalls", this.parallelToolCalls);
         material.put("responseFormat", this.responseFormat == null ? null : this.responseFormat.toString());
         material.put("vectorStores", this.vectorStoreIds.stream().sorted().toList());
+        if (this.hyde != null) {
+            material.put("hyde", this.hyde);   // other passages, another answer
+        }
         return json.writeValueAsString(material);
     }
 

@@ -269,23 +269,24 @@ class ChatCompletionService {
             return withoutModel(request, trace, route, prepared.decision());
         }
         GroundedPrompt prompt = prepared.prompt();
-        AtomicReference<AnswerAccumulator> current =
-                new AtomicReference<>(new AnswerAccumulator(prompt, this.tokens));
         AnswerEvents writer = new AnswerEvents(trace.requestId, trace.created, request.model(), this.json);
         // 7b. Guardrails see the answer before the user does: whole, or window by window while it streams.
-        AnswerOutputCheck output = this.outputGuard.settings().enabled()
+        // Each attempt of the model gets its own accumulator and output check (a broken attempt leaves nothing).
+        java.util.function.IntFunction<AttemptState> freshState = attempt -> new AttemptState(
+                new AnswerAccumulator(prompt, this.tokens), this.outputGuard.settings().enabled()
                 ? new AnswerOutputCheck((text, offset) -> this.outputGuard.checkAnswer(caller, prepared.answerContext(),
                 text, offset), this.outputGuard.settings().windowChars(), this.outputGuard.settings().lookBehindChars())
-                : null;
-        AtomicBoolean committed = new AtomicBoolean(false);
+                : null);
+        StreamAttempts<AttemptState> attempts = new StreamAttempts<>(freshState);
         AtomicBoolean emitted = new AtomicBoolean(false);
         StringBuilder shownText = new StringBuilder();
         long modelStart = System.nanoTime();
-        Flux<ChatResponse> answer = this.modelCalls.stream(chain, model -> {
+        Flux<StreamAttempts.Piece> answer = this.modelCalls.stream(chain, model -> {
                     trace.servedModel = model.name();
+                    int attempt = attempts.start();
                     return model.provider().prompt(model.modelId(), prompt.messages(), trace.modelRequest, true)
-                            .stream().chatResponse();
-                }, !request.streaming(), deadline(caller), committed::get,
+                            .stream().chatResponse().map(response -> new StreamAttempts.Piece(attempt, response));
+                }, !request.streaming(), deadline(caller), attempts::giveUpUnlessCommitted,
                 (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome));
         Map<String, String> headers = Map.of(
                 PlatformHttpHeaders.ROUTE, route.header(),
@@ -293,7 +294,7 @@ class ChatCompletionService {
 
         // What every successful answer ends with: usage, cost, caches, memory. `done` is the model's answer,
         // `shown` what the user got after the output checks (masked or restored, or the block notice).
-        java.util.function.BiConsumer<StoredAnswer, StoredAnswer> settle = (done, shown) -> {
+        SettleAnswer settle = (done, shown, output) -> {
             trace.stageTook(Stage.MODEL, System.nanoTime() - modelStart - (output == null ? 0 : output.nanos()));
             trace.tokens(done.promptTokens() + trace.repairPromptTokens,
                     done.completionTokens() + trace.repairCompletionTokens);
@@ -338,8 +339,10 @@ class ChatCompletionService {
             try {
                 // A whole answer is never committed before it is complete: retries and fallbacks stay possible
                 // throughout, and a partial attempt is discarded by collecting each attempt on its own.
-                List<ChatResponse> pieces = answer.collectList().block();
-                pieces.forEach(current.get()::accept);
+                List<StreamAttempts.Piece> pieces = answer.collectList().block();
+                AttemptState state = attempts.last();
+                AtomicReference<AnswerAccumulator> current = new AtomicReference<>(state.answer());
+                pieces.forEach(piece -> current.get().accept(piece.response()));
                 trace.firstToken();
                 String schema = trace.modelRequest.responseFormat() != null
                         && trace.modelRequest.responseFormat().jsonSchema()
@@ -349,8 +352,8 @@ class ChatCompletionService {
                             trace, prompt, current);
                 }
                 StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
-                StoredAnswer shown = shownWhole(done, output, trace);
-                settle.accept(done, shown);
+                StoredAnswer shown = shownWhole(done, state.output(), trace);
+                settle.accept(done, shown, state.output());
                 String serverTiming = trace.serverTiming();
                 finish(trace, outcome(shown, trace));
                 Map<String, String> withTiming = new LinkedHashMap<>(headers);
@@ -366,15 +369,21 @@ class ChatCompletionService {
 
         Flux<ServerSentEvent<String>> events = answer
                 // output checks wait for Kafka replies: they run on virtual threads, never on the stream's thread
-                .concatMap(response -> Mono.fromCallable(() -> {
-                    AnswerAccumulator.Piece piece = current.get().accept(response);
+                .concatMap(tagged -> Mono.fromCallable(() -> {
+                    if (!attempts.live(tagged.attempt())) {
+                        return List.<ServerSentEvent<String>>of();   // an attempt given up for the next one
+                    }
+                    AttemptState state = attempts.stateFor(tagged.attempt());
+                    AnswerOutputCheck output = state.output();
+                    AnswerAccumulator.Piece piece = state.answer().accept(tagged.response());
                     if (piece.isEmpty()) {
                         return List.<ServerSentEvent<String>>of();
                     }
-                    committed.set(true);   // the model produced text: no retry from here on
                     String text = piece.text() == null || output == null ? piece.text() : output.accept(piece.text());
                     AnswerAccumulator.Piece released = new AnswerAccumulator.Piece(text, piece.toolCalls());
-                    if (released.isEmpty()) {
+                    // committed only once text reaches the client: until then a broken attempt is retried or
+                    // replaced like a whole answer (the output check may hold the first words back)
+                    if (released.isEmpty() || !attempts.release(tagged.attempt())) {
                         return List.<ServerSentEvent<String>>of();
                     }
                     emitted.set(true);
@@ -384,9 +393,11 @@ class ChatCompletionService {
                     }
                     return writer.piece(released);
                 }).subscribeOn(CHECKS))
-                .takeUntil(ignored -> output != null && output.blocked())
+                .takeUntil(ignored -> attempts.last().blocked())
                 .concatMapIterable(list -> list)
                 .concatWith(Mono.fromCallable(() -> {
+                    AttemptState state = attempts.last();
+                    AnswerOutputCheck output = state.output();
                     List<ServerSentEvent<String>> closing = new ArrayList<>();
                     String tail = output == null || output.blocked() ? "" : output.finish();
                     if (!tail.isEmpty()) {
@@ -395,10 +406,10 @@ class ChatCompletionService {
                         emitted.set(true);
                         trace.firstToken();
                     }
-                    StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+                    StoredAnswer done = state.answer().finish(trace.requestId, trace.servedModel);
                     StoredAnswer shown = output == null ? done : output.blocked() ? blocked(done, output, trace)
                             : withText(done, shownText.toString());
-                    settle.accept(done, shown);
+                    settle.accept(done, shown, output);
                     ModelRequest.ResponseFormat format = trace.modelRequest.responseFormat();
                     if (format != null && format.jsonSchema()) {
                         // A streamed answer is already with the client: it is checked and reported, not repaired.
@@ -428,6 +439,20 @@ class ChatCompletionService {
                     finish(trace, Outcome.FAILED);
                 });
         return new Answer(null, events, headers, stored);
+    }
+
+    /** One attempt's answer as the model gives it, and its output check (null when output checks are off). */
+    private record AttemptState(AnswerAccumulator answer, AnswerOutputCheck output) {
+
+        boolean blocked() {
+            return this.output != null && this.output.blocked();
+        }
+    }
+
+    /** Usage, cost, caches and memory of a finished answer; {@code output} is the answering attempt's check. */
+    @FunctionalInterface
+    private interface SettleAnswer {
+        void accept(StoredAnswer done, StoredAnswer shown, AnswerOutputCheck output);
     }
 
     /** A non-streamed answer after the output check: as the user may see it, or the block notice. */

@@ -112,7 +112,7 @@ class PromptPreparation {
         TextEmbedding queryEmbedding = queryEmbedding(question, embedded, check.questionEmbedding());
         List<OutputGuard.ScreenedPassage> screened = trace.time(Stage.RETRIEVAL, () -> this.outputGuard.screen(caller,
                 trace.requestId, this.retrieval.search(caller, trace.requestId, question, request.vectorStoreIds(),
-                        queryEmbedding)));
+                        queryEmbedding, request.hyde())));
         trace.screenedPassages = screened;
         List<RetrievedChunk> chunks = AnswerTraces.usable(screened);
         Set<String> terms = ContentTerms.of(question);

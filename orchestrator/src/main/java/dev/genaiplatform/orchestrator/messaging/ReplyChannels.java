@@ -9,6 +9,7 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 
 import java.time.Duration;
@@ -59,18 +60,40 @@ public final class ReplyChannels implements ApplicationRunner {
             ProducerFactory<String, C> producerFactory,
             ConcurrentKafkaListenerContainerFactory<String, R> containerFactory, String replyTopic,
             KafkaProperties kafka, boolean observeReplies) {
+        ReplyingKafkaTemplate<String, C, R> template = new ReplyingKafkaTemplate<>(producerFactory,
+                replyContainer(containerFactory, replyTopic, observeReplies, false));
+        template.setSharedReplyTopic(true);   // replies for other instances are expected: do not warn
+        template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
+        return template;
+    }
+
+    /**
+     * The reply consumer of a template. {@code commitOffsets} restores the earlier behaviour (a commit after every
+     * poll that brought replies), for {@code PassageScreeningBenchmark}'s side-by-side measurement only.
+     */
+    public static <R> ConcurrentMessageListenerContainer<String, R> replyContainer(
+            ConcurrentKafkaListenerContainerFactory<String, R> containerFactory, String replyTopic,
+            boolean observeReplies, boolean commitOffsets) {
         ConcurrentMessageListenerContainer<String, R> replies = containerFactory.createContainer(replyTopic);
         replies.getContainerProperties().setObservationEnabled(observeReplies);
         replies.getContainerProperties().setGroupId("orchestrator-replies-" + UUID.randomUUID());
         Properties consumer = new Properties();
         consumer.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        consumer.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         replies.getContainerProperties().setKafkaConsumerProperties(consumer);
+        // No offset commits at all (issue 13: the broker's CPU scales with commits). The group is this process's
+        // own and starts at the end of the topic, so a committed offset would never be read: after a restart the
+        // callers of the old process have given up. MANUAL with a listener that never acknowledges commits nothing;
+        // before, the default BATCH mode committed after every poll that brought a reply, about one per reply.
+        if (!commitOffsets) {
+            replies.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL);
+        }
+        else {
+            consumer.remove(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG);
+            replies.getContainerProperties().setAckMode(ContainerProperties.AckMode.BATCH);
+        }
         replies.setAutoStartup(false);   // the template starts and stops its container
-
-        ReplyingKafkaTemplate<String, C, R> template = new ReplyingKafkaTemplate<>(producerFactory, replies);
-        template.setSharedReplyTopic(true);   // replies for other instances are expected: do not warn
-        template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
-        return template;
+        return replies;
     }
 
     @Override

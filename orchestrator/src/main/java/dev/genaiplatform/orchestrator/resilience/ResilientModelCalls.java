@@ -15,7 +15,6 @@ import io.github.resilience4j.reactor.circuitbreaker.operator.CircuitBreakerOper
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.ai.chat.model.ChatResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -80,13 +79,16 @@ public final class ResilientModelCalls {
      * @param whole     the client waits for the whole answer: each attempt is collected on its own, so a failed
      *                  attempt's pieces never mix with the next attempt's, and retries stay possible throughout
      * @param deadline  when the whole model stage must be over
-     * @param committed true once something reached the client; from then on no retry, no fallback
+     * @param committed asked once per failed attempt: true when something of it reached the client (then no
+     *                  retry, no fallback). A caller that answers false gives that attempt up: none of its pieces
+     *                  still on their way may reach the client after that answer
      * @param log       receives one entry per attempt, {@code model:outcome}
+     * @param <T>       what one attempt emits (a model chunk, or a chunk tagged with its attempt's number)
      */
-    public Flux<ChatResponse> stream(List<ResolvedModel> chain, Function<ResolvedModel, Flux<ChatResponse>> call,
-                                     boolean whole, Instant deadline, java.util.function.BooleanSupplier committed,
-                                     CallLog log) {
-        return attempt(new Run(chain, call, whole, deadline, committed, log), 0, 1);
+    public <T> Flux<T> stream(List<ResolvedModel> chain, Function<ResolvedModel, Flux<T>> call,
+                              boolean whole, Instant deadline, java.util.function.BooleanSupplier committed,
+                              CallLog log) {
+        return attempt(new Run<>(chain, call, whole, deadline, committed, log), 0, 1);
     }
 
     /** Records the attempts of one request, for the response metadata and the event. */
@@ -94,11 +96,11 @@ public final class ResilientModelCalls {
         void attempt(ResolvedModel model, String outcome);
     }
 
-    private record Run(List<ResolvedModel> chain, Function<ResolvedModel, Flux<ChatResponse>> call, boolean whole,
-                       Instant deadline, java.util.function.BooleanSupplier committed, CallLog log,
-                       List<ModelFailure> failures) {
+    private record Run<T>(List<ResolvedModel> chain, Function<ResolvedModel, Flux<T>> call, boolean whole,
+                          Instant deadline, java.util.function.BooleanSupplier committed, CallLog log,
+                          List<ModelFailure> failures) {
 
-        Run(List<ResolvedModel> chain, Function<ResolvedModel, Flux<ChatResponse>> call, boolean whole,
+        Run(List<ResolvedModel> chain, Function<ResolvedModel, Flux<T>> call, boolean whole,
             Instant deadline, java.util.function.BooleanSupplier committed, CallLog log) {
             this(chain, call, whole, deadline, committed, log, new ArrayList<>());
         }
@@ -109,20 +111,20 @@ public final class ResilientModelCalls {
         }
     }
 
-    private Flux<ChatResponse> attempt(Run run, int option, int attemptNo) {
+    private <T> Flux<T> attempt(Run<T> run, int option, int attemptNo) {
         ResolvedModel model = run.chain().get(option);
         if (run.remaining().isZero()) {
             return Flux.error(finalFailure(run, true));
         }
         CircuitBreaker breaker = breaker(model.provider().name());
         Bulkhead bulkhead = this.bulkheads.bulkhead(model.provider().name());
-        Flux<ChatResponse> timed = Flux.defer(() -> run.call().apply(model))
+        Flux<T> timed = Flux.defer(() -> run.call().apply(model))
                 .timeout(Mono.delay(shorter(this.settings.firstTokenTimeout(), run.remaining())),
                         item -> Mono.delay(shorter(this.settings.idleTimeout(), run.remaining())));
         if (run.whole()) {
             timed = timed.collectList().flatMapIterable(pieces -> pieces);
         }
-        Flux<ChatResponse> guarded = timed
+        Flux<T> guarded = timed
                 .transformDeferred(CircuitBreakerOperator.of(breaker))
                 .transformDeferred(BulkheadOperator.of(bulkhead))
                 .doOnComplete(() -> run.log().attempt(model, "ok"));
@@ -174,7 +176,7 @@ public final class ResilientModelCalls {
      * a provider gave. Refused by open circuits or full bulkheads (maybe mixed with rate limits): 503 with a
      * {@code Retry-After}. Out of time: 504. Otherwise the providers failed: 502.
      */
-    private ModelCallFailedException finalFailure(Run run, boolean outOfTime) {
+    private ModelCallFailedException finalFailure(Run<?> run, boolean outOfTime) {
         List<ModelFailure> failures = run.failures();
         List<String> attempts = failures.stream().map(ModelFailure::label).toList();
         if (outOfTime) {
@@ -197,7 +199,8 @@ public final class ResilientModelCalls {
                 null);
     }
 
-    private ModelCallFailedException finalFailureOf(ModelFailure failure, Throwable error, Run run, boolean outOfTime) {
+    private ModelCallFailedException finalFailureOf(ModelFailure failure, Throwable error, Run<?> run,
+                                                    boolean outOfTime) {
         List<String> attempts = run.failures().stream().map(ModelFailure::label).toList();
         if (failure.kind() == ModelFailure.Kind.REJECTED) {
             if ("context_length_exceeded".equals(failure.errorCode())) {

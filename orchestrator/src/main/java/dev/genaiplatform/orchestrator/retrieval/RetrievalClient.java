@@ -37,11 +37,13 @@ public class RetrievalClient {
      * @param vectorStoreIds the stores the client named (empty: the tenant's default)
      * @param queryEmbedding the query's embedding if this request already computed it, else null; retrieval uses it
      *                       only when its model and text match, so a wrong one costs time, never a result
+     * @param hyde           the request's {@code hyde} field: for or against HyDE; null = the stores' or default
      */
     public List<RetrievedChunk> search(Caller caller, String requestId, String query, List<String> vectorStoreIds,
-                                       TextEmbedding queryEmbedding) {
+                                       TextEmbedding queryEmbedding, Boolean hyde) {
         SearchResultReply reply = this.requestReply.ask(caller.token(), caller.tenantId(), requestId,
-                new SearchCommand(requestId, query, this.topK, vectorStoreIds, null, null, null, queryEmbedding));
+                new SearchCommand(requestId, query, this.topK, vectorStoreIds, null, null, null, queryEmbedding,
+                        hyde));
         return reply.chunks() == null ? List.of() : reply.chunks();
     }
 }

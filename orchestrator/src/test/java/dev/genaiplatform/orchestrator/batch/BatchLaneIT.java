@@ -3,6 +3,7 @@ package dev.genaiplatform.orchestrator.batch;
 import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.chat.BatchLineQueuedCommand;
+import dev.genaiplatform.contracts.gateway.ApiKeyRevokedEvent;
 import dev.genaiplatform.orchestrator.chat.FakeOpenAiServer;
 import dev.genaiplatform.orchestrator.support.TestRedis;
 import dev.genaiplatform.orchestrator.support.TestTokens;
@@ -70,7 +71,7 @@ import static org.awaitility.Awaitility.await;
 @EmbeddedKafka(partitions = 3, bootstrapServersProperty = "spring.kafka.bootstrap-servers", topics = {
         Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED, Topics.GUARDRAILS_CHECK_OUTPUT,
         Topics.GUARDRAILS_OUTPUT_CHECKED, Topics.RETRIEVAL_SEARCH, Topics.RETRIEVAL_SEARCH_RESULT,
-        Topics.CHAT_COMPLETION_RECORDED, Topics.CHAT_BATCH_LINE_QUEUED})
+        Topics.CHAT_COMPLETION_RECORDED, Topics.CHAT_BATCH_LINE_QUEUED, Topics.GATEWAY_API_KEY_REVOKED})
 @Import(PlatformStandIns.class)
 class BatchLaneIT {
 
@@ -292,6 +293,88 @@ class BatchLaneIT {
         assertThat(errors).extracting(l -> l.path("custom_id").asString()).containsExactly("a", "b");
     }
 
+    // ---- the batch grant ----------------------------------------------------------------------------------
+
+    @Test
+    void aBatchCreatedWithAGrantCompletesWithoutAnyPollAndItsLinesActWithTheGrant(@Autowired JdbcClient jdbc)
+            throws Exception {
+        // the creating request's token is too close to its expiry to act with: without the grant the lines would park
+        String request = TestTokens.builder("stark").expiresAt(Instant.now().plusSeconds(10)).sign();
+        String grant = grant("stark");
+        String question = "How are chunks kept? (granted)";
+
+        String id = create(request, upload("stark", String.join("\n", line("g1", "sim-small", question),
+                line("g2", "sim-small", question))), grant);
+
+        // nobody calls the batch API again: the database shows it finish
+        await().atMost(Duration.ofSeconds(60)).until(() -> "completed".equals(jdbc.sql(
+                "select status from batches where id = ?").param(id).query(String.class).single()));
+        assertThat(jdbc.sql("select count(*) from batch_lines where batch_id = ? and status = 'succeeded'")
+                .param(id).query(Integer.class).single()).isEqualTo(2);
+        assertThat(asked(question)).isEqualTo(2);
+        // guardrails were asked with the grant, never with the expiring request token
+        assertThat(this.standIns.inputCheckTokens).contains(grant).doesNotContain(request);
+        // a finished batch keeps no credential
+        assertThat(jdbc.sql("select grant_token from batches where id = ?").param(id).query(String.class)
+                .optional()).isEmpty();
+    }
+
+    @Test
+    void aRevokedKeysBatchStopsAndItsRemainingLinesFailWithTheReason(@Autowired JdbcClient jdbc) throws Exception {
+        String request = token("wayne");
+        java.util.concurrent.CountDownLatch held = MODEL.holdAnswers();
+        String id;
+        try {
+            id = create(request, upload("wayne", IntStream.range(0, 5)
+                    .mapToObj(i -> line("r" + i, "sim-small", "How are chunks kept? (revoked " + i + ")"))
+                    .collect(Collectors.joining("\n"))), grant("wayne"));
+            // some lines are at the model, the others still queued
+            await().atMost(Duration.ofSeconds(30)).until(() -> MODEL.waitingAnswers() >= 1);
+
+            publishRevocation("wayne", "key-wayne");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(jdbc.sql(
+                    "select status from batches where id = ?").param(id).query(String.class).single()));
+        }
+        finally {
+            held.countDown();
+        }
+        // the answers of the lines that were at the model come back after the stop: they are dropped
+        JsonNode batch = JSON.readTree(send("GET", "/v1/batches/" + id, token("wayne"), null).body());
+        assertThat(batch.path("status").asString()).isEqualTo("failed");
+        assertThat(batch.path("errors").path("data").findValuesAsString("code")).containsExactly("api_key_revoked");
+        List<JsonNode> errors = jsonl(send("GET", "/v1/files/" + batch.path("error_file_id").asString() + "/content",
+                token("wayne"), null));
+        assertThat(errors).hasSize(5).allSatisfy(l -> {
+            assertThat(l.at("/error/code").asString()).isEqualTo("api_key_revoked");
+            assertThat(l.at("/error/message").asString()).contains("revoked");
+        });
+        assertThat(jdbc.sql("select grant_token from batches where id = ?").param(id).query(String.class)
+                .optional()).isEmpty();
+        Thread.sleep(1000);   // the held lines finish their model call; none may record a result
+        assertThat(jdbc.sql("select count(*) from batch_lines where batch_id = ? and status = 'succeeded'")
+                .param(id).query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void onlyAGrantOfTheRequestsTenantAndKeyIsAcceptedAsAGrant(@Autowired JdbcClient jdbc) throws Exception {
+        String request = token("acme");
+        int before = jdbc.sql("select count(*) from batches where tenant_id = 'acme'").query(Integer.class).single();
+        Map<String, Object> body = Map.of("input_file_id", upload("acme", line("x", "sim-small", "Anything")),
+                "endpoint", "/v1/chat/completions", "completion_window", "24h");
+
+        for (String notAGrant : List.of(grant("globex"), request, TestTokens.builder("acme").grant("batch")
+                .signedByAStranger().sign(), TestTokens.builder("acme").grant("batch").expired().sign(),
+                TestTokens.builder("acme").grant("agent").sign(), "not-a-jwt")) {
+            HttpResponse<String> refused = send("POST", "/v1/batches", request, body, notAGrant);
+            assertProblem(refused, 400, "invalid_header");
+            assertThat(JSON.readTree(refused.body()).path("error").path("param").asString())
+                    .isEqualTo("X-Platform-Batch-Grant");
+        }
+        assertThat(jdbc.sql("select count(*) from batches where tenant_id = 'acme'").query(Integer.class).single())
+                .isEqualTo(before);
+    }
+
     // ---- admission control, cancel, tenants -------------------------------------------------------------
 
     @Test
@@ -410,6 +493,22 @@ class BatchLaneIT {
 
     // ---- helpers ----------------------------------------------------------------------------------------
 
+    /** What the gateway adds to {@code POST /v1/batches}: chat only, alive for the completion window. */
+    private static String grant(String tenant) {
+        return TestTokens.builder(tenant).models("sim-small", "sim-large", "sim-slow", "auto").grant("batch")
+                .expiresAt(Instant.now().plus(Duration.ofHours(24).plusMinutes(5)))
+                .deadline(Instant.now().plus(Duration.ofHours(24))).sign();
+    }
+
+    private void publishRevocation(String tenant, String keyId) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString()),
+                new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.GATEWAY_API_KEY_REVOKED, keyId, JSON.writeValueAsBytes(
+                    new ApiKeyRevokedEvent(UUID.randomUUID().toString(), Instant.now(), tenant, keyId, "admin"))));
+        }
+    }
+
     private static String token(String tenant) {
         return TestTokens.builder(tenant).models("sim-small", "sim-large", "sim-slow", "auto").sign();
     }
@@ -426,8 +525,12 @@ class BatchLaneIT {
     }
 
     private String create(String token, String fileId) throws Exception {
+        return create(token, fileId, null);
+    }
+
+    private String create(String token, String fileId, String grant) throws Exception {
         HttpResponse<String> created = send("POST", "/v1/batches", token, Map.of("input_file_id", fileId,
-                "endpoint", "/v1/chat/completions", "completion_window", "24h"));
+                "endpoint", "/v1/chat/completions", "completion_window", "24h"), grant);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         return JSON.readTree(created.body()).path("id").asString();
     }
@@ -442,6 +545,11 @@ class BatchLaneIT {
     }
 
     private HttpResponse<String> send(String method, String path, String token, Object body) throws Exception {
+        return send(method, path, token, body, null);
+    }
+
+    private HttpResponse<String> send(String method, String path, String token, Object body, String grant)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
                 .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
@@ -451,6 +559,9 @@ class BatchLaneIT {
         }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
+        }
+        if (grant != null) {
+            request.header("X-Platform-Batch-Grant", grant);
         }
         return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

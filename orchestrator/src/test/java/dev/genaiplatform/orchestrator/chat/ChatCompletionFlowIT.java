@@ -313,6 +313,21 @@ class ChatCompletionFlowIT {
         assertThat(searchFor("Plain question about retrieval ranking").queryEmbedding()).isNull();
     }
 
+    @Test
+    void theRequestsHydeFieldReachesRetrievalAndItsAbsenceLeavesTheChoiceToRetrieval() throws Exception {
+        assertThat(post("""
+                {"model": "sim-small", "hyde": true, "messages": [{"role": "user", "content": "HyDE on: how are passages ranked?"}]}""")
+                .statusCode()).isEqualTo(200);
+        assertThat(post("""
+                {"model": "sim-small", "hyde": false, "messages": [{"role": "user", "content": "HyDE off: how are passages ranked?"}]}""")
+                .statusCode()).isEqualTo(200);
+        assertThat(post(chatBody("HyDE unsaid: how are passages ranked?")).statusCode()).isEqualTo(200);
+
+        assertThat(searchFor("HyDE on: how are passages ranked?").hyde()).isTrue();
+        assertThat(searchFor("HyDE off: how are passages ranked?").hyde()).isFalse();
+        assertThat(searchFor("HyDE unsaid: how are passages ranked?").hyde()).isNull();
+    }
+
     private SearchCommand searchFor(String query) {
         return this.services.searches.stream().filter(search -> search.query().equals(query)).reduce((a, b) -> b)
                 .orElseThrow();

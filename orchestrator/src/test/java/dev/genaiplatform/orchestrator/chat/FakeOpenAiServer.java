@@ -195,7 +195,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             answer = SCHEMA_VIOLATION;
         }
         if ("stream-cut".equals(faultKind) || "malformed-chunk".equals(faultKind)) {
-            brokenStream(exchange, model, answer, "stream-cut".equals(faultKind));
+            brokenStream(exchange, model, answer, "stream-cut".equals(faultKind), parameter);
             return;
         }
         if (!"stop".equals(finishReason)) {
@@ -216,11 +216,16 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     /**
      * The simulator's {@code stream-cut} (half the answer, then the connection closes short of the announced length)
-     * and {@code malformed-chunk} (the middle chunk cut in half, then the stream goes on to {@code [DONE]}).
+     * and {@code malformed-chunk} (the middle chunk cut in half, then the stream goes on to {@code [DONE]}). As the
+     * simulator's, the parameter says how many content chunks go out before the cut ({@code stream-cut=2}), or which
+     * chunk is malformed, 1 = the first ({@code malformed-chunk=1}).
      */
-    private void brokenStream(HttpExchange exchange, String model, String answer, boolean cut) throws IOException {
+    private void brokenStream(HttpExchange exchange, String model, String answer, boolean cut, int parameter)
+            throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         String[] pieces = answer.split("(?<= )");
+        int brokenAt = parameter < 0 ? pieces.length / 2
+                : Math.min(cut ? parameter : parameter - 1, pieces.length - 1);
         if (cut) {
             exchange.sendResponseHeaders(200, 1_000_000);
         }
@@ -232,7 +237,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             event(out, chunk(model, Map.of("role", "assistant", "content", ""), null));
             for (int i = 0; i < pieces.length; i++) {
                 String data = chunk(model, Map.of("content", pieces[i]), null);
-                if (i == pieces.length / 2) {
+                if (i == brokenAt) {
                     if (cut) {
                         out.flush();
                         exchange.getHttpContext().getServer();

@@ -102,7 +102,28 @@ class PassageScreeningBenchmark {
                 "An answer window of about sixty-four characters, checked once.", 0, null, null, List.of(), null, null);
         Runnable oneObserved = () -> askObserved.ask(caller.token(), caller.tenantId(), "r", oneText);
         Runnable oneUnobserved = () -> perPassage.ask(caller.token(), caller.tenantId(), "r", oneText);
-        List<Runnable> ways = List.of(before, after, oneObserved, oneUnobserved);
+        // wave 5: the reply consumer's offset commits, as before (a commit per poll with replies) and now (none)
+        org.springframework.kafka.listener.ConcurrentMessageListenerContainer<String, OutputCheckedReply> committing =
+                ReplyChannels.replyContainer(containers, Topics.GUARDRAILS_OUTPUT_CHECKED, false, true);
+        org.springframework.kafka.listener.ConcurrentMessageListenerContainer<String, OutputCheckedReply> silent =
+                ReplyChannels.replyContainer(containers, Topics.GUARDRAILS_OUTPUT_CHECKED, false, false);
+        ReplyingKafkaTemplate<String, CheckOutputCommand, OutputCheckedReply> committingReplies =
+                new ReplyingKafkaTemplate<>(producers, committing);
+        ReplyingKafkaTemplate<String, CheckOutputCommand, OutputCheckedReply> silentReplies =
+                new ReplyingKafkaTemplate<>(producers, silent);
+        committingReplies.setSharedReplyTopic(true);
+        silentReplies.setSharedReplyTopic(true);
+        committingReplies.start();
+        silentReplies.start();
+        committingReplies.waitForAssignment(Duration.ofSeconds(30));
+        silentReplies.waitForAssignment(Duration.ofSeconds(30));
+        KafkaRequestReply<CheckOutputCommand, OutputCheckedReply> askCommitting = new KafkaRequestReply<>(
+                committingReplies, "guardrails", Topics.GUARDRAILS_CHECK_OUTPUT, Duration.ofSeconds(5));
+        KafkaRequestReply<CheckOutputCommand, OutputCheckedReply> askSilent = new KafkaRequestReply<>(
+                silentReplies, "guardrails", Topics.GUARDRAILS_CHECK_OUTPUT, Duration.ofSeconds(5));
+        Runnable oneCommitting = () -> askCommitting.ask(caller.token(), caller.tenantId(), "r", oneText);
+        Runnable oneSilent = () -> askSilent.ask(caller.token(), caller.tenantId(), "r", oneText);
+        List<Runnable> ways = List.of(before, after, oneObserved, oneUnobserved, oneCommitting, oneSilent);
         for (int i = 0; i < 200; i++) {
             ways.forEach(Runnable::run);
         }
@@ -123,7 +144,25 @@ class PassageScreeningBenchmark {
         System.out.printf(Locale.ROOT, "One round trip (one text), reply consumer observed or not, alternating%n");
         report("before: reply observed (span + timer)", nanos[2], cpu[2]);
         report("after: reply not observed", nanos[3], cpu[3]);
+        System.out.printf(Locale.ROOT, "One round trip, reply consumer committing offsets or not, alternating "
+                + "(every consumer of the reply topic reads every reply)%n");
+        report("before: commit after each poll with replies", nanos[4], cpu[4]);
+        report("after: no commits (wave 5)", nanos[5], cpu[5]);
+        // each round brings 10 replies (5 + 1 + 4 x 1), and every reply consumer reads every reply
+        System.out.printf(Locale.ROOT, "  offset commits by the reply consumer: committing %.0f, silent %.0f (for the "
+                + "same %d replies, warm-up included)%n", commits(committing), commits(silent), (200 + ROUNDS) * 10);
+        committingReplies.stop();
+        silentReplies.stop();
         observedReplies.stop();
+    }
+
+    /** The consumer's own count of offset commits it sent (Kafka's {@code commit-total} metric). */
+    private static double commits(
+            org.springframework.kafka.listener.ConcurrentMessageListenerContainer<String, OutputCheckedReply> container) {
+        return container.metrics().values().stream().flatMap(metrics -> metrics.entrySet().stream())
+                .filter(e -> e.getKey().name().equals("commit-total")
+                        && e.getKey().group().equals("consumer-coordinator-metrics"))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
     }
 
     private static long processCpu() {

@@ -135,6 +135,40 @@ class ResilienceScorecardIT {
         assertThat(data).doesNotContain("[DONE]");
     }
 
+    /**
+     * The output check holds a stream's first words back (windows of 24 characters here): a provider that breaks
+     * off after two short chunks has sent nothing to the client yet, so the fallback answers, as for a whole answer,
+     * and not a word of the broken attempt reaches the client.
+     */
+    @ParameterizedTest(name = "{0} streamed before any text reached the client: 200 from sim-small")
+    @CsvSource({"stream-cut=2", "malformed-chunk=2"})
+    void aStreamBrokenWhileTheOutputCheckStillHoldsItsFirstWordsFallsBack(String fault) throws Exception {
+        MODEL.fault("sim-large", fault);
+        long small = MODEL.requestsFor("sim-small");
+
+        HttpResponse<String> response = send("sim-large", true);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(streamedText(response.body())).isEqualTo(FakeOpenAiServer.ANSWER_WITH_CITATIONS);
+        JsonNode platform = finishChunk(response.body()).get("platform");
+        assertThat(platform.at("/route/model").asString()).isEqualTo("sim-small");
+        assertThat(platform.get("attempts").toString()).startsWith("[\"sim-large:").endsWith("\"sim-small:ok\"]");
+        assertThat(data(response.body()).getLast()).isEqualTo("[DONE]");
+        assertThat(MODEL.requestsFor("sim-small") - small).isEqualTo(1);
+    }
+
+    /** The same break with no fallback left: nothing was sent, so the client gets a 502 problem, not a 200 stream. */
+    @Test
+    void aStreamBrokenBeforeAnyTextReachedTheClientWithoutFallbackIsA502Problem() throws Exception {
+        MODEL.fault("sim-small", "stream-cut=2");
+
+        HttpResponse<String> response = send("sim-small", true);
+
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(this.json.readTree(response.body()).at("/error/code").asString()).isEqualTo("model_failed");
+    }
+
     @Test
     void aHungProviderWithoutFallbackEndsInA502WithinTheFirstTokenTimeout() throws Exception {
         MODEL.fault("sim-small", "hang");

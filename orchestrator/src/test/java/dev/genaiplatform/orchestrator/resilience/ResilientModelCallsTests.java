@@ -93,6 +93,33 @@ class ResilientModelCallsTests {
     }
 
     @Test
+    void aStreamedAttemptThatBrokeBeforeTheClientHadTokensIsRetriedThenFallsBack() {
+        ResilientModelCalls calls = new ResilientModelCalls(SETTINGS, new SimpleMeterRegistry());
+        ResolvedModel fallback = ChatProviders.create(new OrchestratorProperties(null, null, null,
+                Duration.ofSeconds(2), Map.of("q", new OrchestratorProperties.Provider(
+                        OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
+                Map.of("f", new OrchestratorProperties.Model("q", "f", 16384, null)), SETTINGS, null, null, null, null,
+                null, null, null), ObservationRegistry.NOOP).resolve("f");
+        List<String> log = new ArrayList<>();
+        AtomicInteger givenUp = new AtomicInteger();
+
+        // streamed (whole = false): the broken attempt's first words were produced but not yet sent to the client
+        List<String> seen = calls.stream(List.of(this.model, fallback), m -> m == this.model
+                        ? Flux.just(answer("first words ")).concatWith(Flux.error(serverError()))
+                        : Flux.just(answer("the fallback's answer")), false, Instant.now().plusSeconds(10),
+                () -> {
+                    givenUp.incrementAndGet();
+                    return false;
+                }, (m, outcome) -> log.add(m.name() + ":" + outcome))
+                .map(r -> r.getResult().getOutput().getText()).collectList().block();
+
+        assertThat(log).containsExactly("m:server_error_500", "m:server_error_500", "f:ok");
+        assertThat(givenUp).hasValue(2);
+        // the layer passes every piece on; the caller drops those of attempts it gave up (see StreamAttempts)
+        assertThat(seen).containsExactly("first words ", "first words ", "the fallback's answer");
+    }
+
+    @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
         assertThat(ModelFailure.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
         assertThat(ModelFailure.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);

@@ -85,6 +85,7 @@ public final class TestTokens {
         private ECKey key = KEY;
         private List<String> groups = List.of();
         private String user;
+        private String grant;
 
         Builder(String tenant) {
             this.tenant = tenant;
@@ -131,6 +132,12 @@ public final class TestTokens {
             return this;
         }
 
+        /** A grant (claim {@code grant}), as the gateway mints for {@code POST /v1/batches}. */
+        public Builder grant(String grant) {
+            this.grant = grant;
+            return this;
+        }
+
         public Builder groups(String... groups) {
             this.groups = List.of(groups);
             return this;
@@ -150,6 +157,7 @@ public final class TestTokens {
                     .claim(InternalToken.CLAIM_GROUPS, this.groups)
                     .claim(InternalToken.CLAIM_DEADLINE, this.deadline.toEpochMilli())
                     .claim(InternalToken.CLAIM_USER, this.user)
+                    .claim(InternalToken.CLAIM_GRANT, this.grant)
                     .build();
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(this.key.getKeyID()).build(),
                     claims);
