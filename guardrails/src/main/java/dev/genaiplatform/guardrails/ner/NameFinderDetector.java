@@ -3,6 +3,8 @@ package dev.genaiplatform.guardrails.ner;
 import dev.genaiplatform.guardrails.detection.CheckedText;
 import dev.genaiplatform.guardrails.detection.Detection;
 import dev.genaiplatform.guardrails.detection.InputDetector;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import opennlp.tools.namefind.NameFinderME;
 import opennlp.tools.namefind.TokenNameFinderModel;
 import opennlp.tools.util.Span;
@@ -47,9 +49,30 @@ public final class NameFinderDetector implements InputDetector {
     private final NameLexicon lexicon = NameLexicon.load();
     private final boolean contextRules;
     private final SpanChecks spanChecks;
+    /** Spans of texts seen lately, by the exact text; null = every text is read by the model. */
+    private final Cache<String, List<EntitySpan>> remembered;
 
     public NameFinderDetector() {
         this(load(), true, true);
+    }
+
+    private NameFinderDetector(TokenNameFinderModel model, long rememberedChars) {
+        this.model = model;
+        this.contextRules = true;
+        this.spanChecks = new SpanChecks(lexicon);
+        this.remembered = Caffeine.newBuilder().maximumWeight(rememberedChars)
+                .weigher((String text, List<EntitySpan> spans) -> text.length()).build();
+    }
+
+    /**
+     * The shipped model and rules, remembering the spans of the texts it read last, up to {@code rememberedChars}
+     * characters of text in all. The same text always gets the same spans (the model's adaptive data is cleared
+     * before each chunk, the rules read only the text), so a remembered answer is exactly what reading it again
+     * would give; what repeats is every earlier message of a conversation (each turn sends the whole history) and
+     * a client's system prompt.
+     */
+    public static NameFinderDetector remembering(long rememberedChars) {
+        return new NameFinderDetector(load(), rememberedChars);
     }
 
     /**
@@ -62,6 +85,7 @@ public final class NameFinderDetector implements InputDetector {
         this.model = model;
         this.contextRules = contextRules;
         this.spanChecks = spanChecks ? new SpanChecks(lexicon) : null;
+        this.remembered = null;
     }
 
     public NameFinderDetector(TokenNameFinderModel model) {
@@ -103,6 +127,10 @@ public final class NameFinderDetector implements InputDetector {
 
     /** Every entity in {@code text}, in order, non-overlapping. */
     public List<EntitySpan> find(String text) {
+        return remembered == null ? read(text) : remembered.get(text, this::read);
+    }
+
+    private List<EntitySpan> read(String text) {
         List<TextTokens.Token> tokens = TextTokens.of(text);
         NameFinderME finder = finders.poll();
         if (finder == null) {
@@ -116,10 +144,7 @@ public final class NameFinderDetector implements InputDetector {
             finders.offer(finder);
         }
         List<EntitySpan> found = withLexiconNames(text, tokens, contextRules ? withoutNamesInAddresses(text, tokens, spans) : spans);
-        if (spanChecks == null) {
-            return found;
-        }
-        return spanChecks.apply(text, found);
+        return List.copyOf(spanChecks == null ? found : spanChecks.apply(text, found));
     }
 
     /** Words of a street address in the languages the generator covers; compounds end in some of them. */
