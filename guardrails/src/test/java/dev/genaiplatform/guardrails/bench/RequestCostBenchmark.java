@@ -171,7 +171,7 @@ public final class RequestCostBenchmark {
         List<String> passages = new ArrayList<>();
         Path docs = Files.isDirectory(Path.of("docs")) ? Path.of("docs") : Path.of("../docs");
         try (Stream<Path> files = Files.walk(docs)) {
-            for (Path file : files.filter(path -> path.toString().endsWith(".md")).sorted().toList()) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".md") && !path.toString().contains("target")).sorted().toList()) {
                 for (String paragraph : Files.readString(file).split("\\n\\s*\\n")) {
                     if (paragraph.strip().length() >= 200 && paragraph.strip().length() <= 1_500) {
                         passages.add(paragraph.strip());

@@ -202,7 +202,7 @@ public final class VerdictRegression {
         }
         Path docs = Files.isDirectory(Path.of("docs")) ? Path.of("docs") : Path.of("../docs");
         try (Stream<Path> files = Files.walk(docs)) {
-            for (Path file : files.filter(path -> path.toString().endsWith(".md")).sorted().toList()) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".md") && !path.toString().contains("target")).sorted().toList()) {
                 int paragraph = 0;
                 for (String text : Files.readString(file).split("\\n\\s*\\n")) {
                     if (text.strip().length() >= 200) {
