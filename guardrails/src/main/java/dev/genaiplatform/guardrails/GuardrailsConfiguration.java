@@ -53,15 +53,15 @@ class GuardrailsConfiguration {
      * The size check always runs first and blocks, so an oversize request is never scanned. Then, in this
      * order, the detectors a policy may ask for: shaped PII and secrets (checksums make them the most precise,
      * so their spans win overlaps), names and addresses (the trained model), prompt injection, harmful content.
-     * The name finder remembers the spans of the last million characters it read (a conversation resends its
-     * history every turn; the same text always gets the same spans).
+     * The name finder remembers the spans of the last 10,000 texts it read, by their hash (a conversation resends
+     * its history every turn; the same text always gets the same spans).
      */
     @Bean
     GuardrailPipeline guardrailPipeline(GuardrailsProperties properties, PiiDetector pii,
                                         PromptInjectionDetector injection, ModerationDetector moderation,
                                         MeterRegistry meterRegistry) {
         return new GuardrailPipeline(new InputSizeDetector(properties.maxInputChars()),
-                List.of(pii, NameFinderDetector.remembering(1_000_000), injection, moderation), meterRegistry);
+                List.of(pii, NameFinderDetector.remembering(10_000), injection, moderation), meterRegistry);
     }
 
     /**

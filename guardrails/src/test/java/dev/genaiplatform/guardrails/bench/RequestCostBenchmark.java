@@ -64,7 +64,7 @@ public final class RequestCostBenchmark {
         variants.put("MiniLM without spinning (2 threads), name finder without memory",
                 Checks.wire(new MiniLm(), new NameFinderDetector()));
         variants.put("after: MiniLM without spinning, name finder remembering",
-                Checks.wire(new MiniLm(), NameFinderDetector.remembering(1_000_000)));
+                Checks.wire(new MiniLm(), NameFinderDetector.remembering(10_000)));
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         variants.keySet().forEach(name -> results.put(name, new ArrayList<>()));
         // warm-up: JIT, the sessions' first runs

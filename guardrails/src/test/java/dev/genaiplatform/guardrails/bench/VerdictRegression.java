@@ -79,7 +79,7 @@ public final class VerdictRegression {
                  List<NamedPolicy> policies) {
 
         static Stack asShipped() {
-            return wire(new MiniLm(), NameFinderDetector.remembering(1_000_000));
+            return wire(new MiniLm(), NameFinderDetector.remembering(10_000));
         }
 
         static Stack wire(EmbeddingModel model, NameFinderDetector names) {
