@@ -2,6 +2,7 @@ package dev.genaiplatform.guardrails;
 
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
+import dev.genaiplatform.guardrails.detection.MiniLm;
 import dev.genaiplatform.guardrails.detection.QuestionEmbeddings;
 import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
@@ -17,7 +18,6 @@ import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.size.InputSizeDetector;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -53,22 +53,26 @@ class GuardrailsConfiguration {
      * The size check always runs first and blocks, so an oversize request is never scanned. Then, in this
      * order, the detectors a policy may ask for: shaped PII and secrets (checksums make them the most precise,
      * so their spans win overlaps), names and addresses (the trained model), prompt injection, harmful content.
+     * The name finder remembers the spans of the last 10,000 texts it read, by their hash (a conversation resends
+     * its history every turn; the same text always gets the same spans).
      */
     @Bean
     GuardrailPipeline guardrailPipeline(GuardrailsProperties properties, PiiDetector pii,
                                         PromptInjectionDetector injection, ModerationDetector moderation,
                                         MeterRegistry meterRegistry) {
         return new GuardrailPipeline(new InputSizeDetector(properties.maxInputChars()),
-                List.of(pii, new NameFinderDetector(), injection, moderation), meterRegistry);
+                List.of(pii, NameFinderDetector.remembering(10_000), injection, moderation), meterRegistry);
     }
 
     /**
      * all-MiniLM-L6-v2 (int8 ONNX, in the langchain4j jar), loaded once and shared by both classifiers; they embed
-     * the same normalised windows of a message, so the second reads them from {@link RecentEmbeddings}.
+     * the same normalised windows of a message, so the second reads them from {@link RecentEmbeddings}. The ONNX
+     * session runs without spinning workers ({@link MiniLm}: same vectors, a fraction of the CPU).
      */
     @Bean
-    RecentEmbeddings miniLm() {
-        return new RecentEmbeddings(new AllMiniLmL6V2QuantizedEmbeddingModel(), 256);
+    RecentEmbeddings miniLm(GuardrailsProperties properties) {
+        var threads = new MiniLm.Threads(properties.embedding().intraOpThreads(), properties.embedding().spinning());
+        return new RecentEmbeddings(new MiniLm(threads), 256);
     }
 
     /** The last user message's embedding, handed on in the input check's reply when the classifiers computed it. */

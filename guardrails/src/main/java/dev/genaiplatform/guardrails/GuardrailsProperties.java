@@ -20,13 +20,15 @@ import java.util.Map;
  * @param pseudonymTtl   {@code pseudonym-ttl} (env {@code GUARDRAILS_PSEUDONYM_TTL}): how long a conversation's
  *                       pseudonym vault lives in Redis after its last write. Default 24h.
  * @param moderation     {@code moderation.*}: the optional hosted moderation endpoint
+ * @param embedding      {@code embedding.*}: how the in-process MiniLM uses threads
  */
 @ConfigurationProperties("platform.guardrails")
 record GuardrailsProperties(@DefaultValue("32000") int maxInputChars,
                             Map<String, GuardrailPolicy> policies,
                             Map<String, String> tenantPolicies,
                             @DefaultValue("24h") Duration pseudonymTtl,
-                            @DefaultValue Moderation moderation) {
+                            @DefaultValue Moderation moderation,
+                            @DefaultValue Embedding embedding) {
 
     /**
      * A hosted moderation endpoint in the OpenAI {@code /v1/moderations} shape, off unless {@code hosted-url} is
@@ -42,6 +44,18 @@ record GuardrailsProperties(@DefaultValue("32000") int maxInputChars,
      */
     record Moderation(String hostedUrl, String hostedModel, String hostedApiKey,
                       @DefaultValue("2s") Duration hostedTimeout) {
+    }
+
+    /**
+     * ONNX Runtime's threads for the MiniLM both classifiers read (see {@code MiniLm}).
+     *
+     * @param intraOpThreads {@code intra-op-threads} (env {@code GUARDRAILS_EMBEDDING_INTRA_OP_THREADS}): threads per
+     *                       inference, the calling one included. Default 2
+     * @param spinning       {@code spinning} (env {@code GUARDRAILS_EMBEDDING_SPINNING}): whether idle ONNX workers
+     *                       busy-wait for work (ONNX Runtime's own default; CPU burnt for nothing on shared cores).
+     *                       Default false
+     */
+    record Embedding(@DefaultValue("2") int intraOpThreads, @DefaultValue("false") boolean spinning) {
     }
 
     GuardrailsProperties {

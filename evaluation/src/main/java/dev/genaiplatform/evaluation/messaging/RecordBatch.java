@@ -2,6 +2,7 @@ package dev.genaiplatform.evaluation.messaging;
 
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.support.micrometer.KafkaListenerObservation;
@@ -28,10 +29,16 @@ import java.util.function.Supplier;
  *
  * <p>Spring Kafka observes only record-at-a-time listeners, so each record's check is observed here: its span continues
  * the trace the record's {@code traceparent} header carries, and the request's one trace still reaches evaluation.
+ * A record whose {@code traceparent} says its trace is not sampled (the gateway samples 10 % by default) is not
+ * observed: its span would never be exported, and the observation (context, propagation, span, scope, timer) cost
+ * about a third of what storing the record costs here. Records without trace context are observed, and this
+ * service's own sampler decides. So the listener timer ({@code spring.kafka.listener}) counts observed records
+ * only; the events themselves are counted by the store's meters.
  */
 final class RecordBatch {
 
     private static final LogAccessor LOG = new LogAccessor(RecordBatch.class);
+    private static final String TRACEPARENT = "traceparent";
 
     private RecordBatch() {
     }
@@ -65,13 +72,27 @@ final class RecordBatch {
 
     private static <T> T observed(ConsumerRecord<String, ?> record, ObservationRegistry observations, String listenerId,
                                   Supplier<T> work) {
-        if (observations.isNoop()) {
+        if (observations.isNoop() || unsampled(record)) {
             return work.get();
         }
         return KafkaListenerObservation.LISTENER_OBSERVATION.observation(null,
                 KafkaListenerObservation.DefaultKafkaListenerObservationConvention.INSTANCE,
                 () -> new KafkaRecordReceiverContext(record, listenerId, null, "evaluation", () -> null), observations)
                 .observe(work);
+    }
+
+    /**
+     * Whether the record's W3C {@code traceparent} ({@code 00-<trace id>-<parent id>-<flags>}) has the sampled flag
+     * off. False without the header or when it is malformed (then the record is observed, as before).
+     */
+    static boolean unsampled(ConsumerRecord<?, ?> record) {
+        Header header = record.headers().lastHeader(TRACEPARENT);
+        byte[] value = header == null ? null : header.value();
+        if (value == null || value.length < 55 || value[2] != '-' || value[35] != '-' || value[52] != '-') {
+            return false;
+        }
+        int flags = Character.digit(value[54], 16);
+        return flags >= 0 && Character.digit(value[53], 16) >= 0 && (flags & 1) == 0;
     }
 
     /** A record the deserializer could not read arrives with a null value and the reason in a header. */

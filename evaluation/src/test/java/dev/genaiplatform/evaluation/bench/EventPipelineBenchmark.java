@@ -38,16 +38,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Starts one Kafka broker (in this JVM), one PostgreSQL (zonky, its own processes) and a JWK set, then one
  * evaluation process per build, each with a database and a consumer group of its own, all reading the same
- * topics. It publishes chat requests at a fixed rate, each as the platform does: one completion event and eight
- * guardrail verdicts carrying the same internal token (a fresh token per request). When a build has stored every
- * event, its process's CPU time (utime + stime from {@code /proc}) and that of its PostgreSQL backends
- * ({@code pg_stat_activity} of its database) are read; the idle CPU of a quiet period before the load is shown
- * next to it. The builds share the machine and the load, so their numbers compare; absolute values do not
+ * topics. It publishes chat requests at a fixed rate, each as the platform does: eight guardrail verdicts and one
+ * completion event carrying the same internal token (a fresh token per request), spread over the request's slot.
+ * When a build has stored every event, its process's CPU time (utime + stime from {@code /proc}) and that of its
+ * PostgreSQL backends ({@code pg_stat_activity} of its database) are read; the idle CPU of a quiet period before
+ * the load is shown next to it. The builds share the machine and the load, so their numbers compare; absolute values do not
  * travel.
  *
  * <p>Arguments: requests per second (default 50), seconds (default 20), then {@code label=classpath-file} per
- * build (default: this JVM's classpath as {@code this}). {@code -Dbench.sampling=1.0} traces every record (the
- * services' own default without a gateway in front); the default 0.1 is the gateway's share. Linux only
+ * build (default: this JVM's classpath as {@code this}). Each request's records carry a W3C {@code traceparent}
+ * whose sampled flag is set for a share {@code -Dbench.sampling} of requests (default 0.1, the gateway's share;
+ * 1.0 traces every record). Linux only
  * ({@code /proc}).
  */
 public final class EventPipelineBenchmark {
@@ -55,6 +56,8 @@ public final class EventPipelineBenchmark {
     private static final int VERDICTS_PER_REQUEST = 8;
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final double TICK_MS = 1000.0 / 100; // USER_HZ is 100 on Linux
+    private static final double SAMPLING = Double.parseDouble(System.getProperty("bench.sampling", "0.1"));
+    private static final java.util.Random SAMPLER = new java.util.Random(7);
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 50;
@@ -152,22 +155,33 @@ public final class EventPipelineBenchmark {
             }
             String requestId = "chatcmpl-" + UUID.randomUUID();
             byte[] token = tokens.get(i).getBytes(StandardCharsets.UTF_8);
+            // the request's trace context, as the platform's producers write it: sampled as the gateway decides
+            String traceparent = "00-" + UUID.randomUUID().toString().replace("-", "") + "-"
+                    + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
+                    + (SAMPLER.nextDouble() < SAMPLING ? "-01" : "-00");
             for (int v = 0; v < VERDICTS_PER_REQUEST; v++) {
+                // a request's events arrive over its lifetime, as its checks happen, not in one burst
+                long eventDue = due + (long) ((v + 1) * 1e9 / perSecond / (VERDICTS_PER_REQUEST + 1));
+                if (eventDue > System.nanoTime()) {
+                    TimeUnit.NANOSECONDS.sleep(eventDue - System.nanoTime());
+                }
                 var verdict = new GuardrailVerdictRecordedEvent(UUID.randomUUID().toString(), Instant.now(), requestId,
                         "bench", v == 0 ? "input" : "output", "default", Verdict.ALLOWED, 0.01, List.of(), List.of(),
                         null, 350);
-                send(producer, Topics.GUARDRAILS_VERDICT_RECORDED, requestId, JSON.writeValueAsBytes(verdict), token);
+                send(producer, Topics.GUARDRAILS_VERDICT_RECORDED, requestId, JSON.writeValueAsBytes(verdict), token,
+                        traceparent);
             }
             send(producer, Topics.CHAT_COMPLETION_RECORDED, requestId,
-                    JSON.writeValueAsBytes(CompletionEvents.answered("bench", "sim-small").build()), token);
+                    JSON.writeValueAsBytes(CompletionEvents.answered("bench", "sim-small").build()), token, traceparent);
         }
         producer.flush();
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, byte[] value,
-                             byte[] token) {
+                             byte[] token, String traceparent) {
         var record = new ProducerRecord<>(topic, key, value);
         record.headers().add(PlatformHeaders.AUTHORIZATION, token);
+        record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
         producer.send(record);
     }
 
@@ -197,9 +211,9 @@ public final class EventPipelineBenchmark {
                     "--spring.kafka.bootstrap-servers=" + brokers,
                     "--spring.kafka.consumer.group-id=evaluation-" + label,
                     "--platform.security.jwk-set-uri=" + TestTokens.jwkSetUri(),
-                    // records from the platform carry the gateway's sampling decision (10 % by default); these
-                    // carry no trace context, so the service's own sampler decides: give it the same share
-                    "--management.tracing.sampling.probability=" + System.getProperty("bench.sampling", "0.1"),
+                    // records carry a traceparent sampled at -Dbench.sampling (the gateway's 10 % by default), as
+                    // the platform's records do; the service's own sampler is set to the same share
+                    "--management.tracing.sampling.probability=" + SAMPLING,
                     "--logging.level.root=WARN")
                     .redirectErrorStream(true).redirectOutput(log).start();
             return new Service(label, process, postgres, database);

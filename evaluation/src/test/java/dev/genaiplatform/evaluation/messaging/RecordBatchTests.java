@@ -56,6 +56,37 @@ class RecordBatchTests {
     }
 
     @Test
+    void recordsOfUnsampledTracesAreStoredWithoutAnObservationAndTheOthersWithOne() {
+        List<ConsumerRecord<?, ?>> observed = new ArrayList<>();
+        ObservationRegistry registry = ObservationRegistry.create();
+        registry.observationConfig().observationHandler(new ObservationHandler<>() {
+            @Override
+            public void onStart(Observation.Context context) {
+                observed.add(((KafkaRecordReceiverContext) context).getCarrier());
+            }
+
+            @Override
+            public boolean supportsContext(Observation.Context context) {
+                return context instanceof KafkaRecordReceiverContext;
+            }
+        });
+        var records = records("sampled", "unsampled", "no-context", "malformed", "other-flags");
+        traceparent(records.get(0), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        traceparent(records.get(1), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00");
+        traceparent(records.get(3), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331");
+        traceparent(records.get(4), "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-02");
+
+        RecordBatch.process(records, this::accept, stores::add, registry, "evaluation-test");
+
+        assertThat(stores).containsExactly(List.of("sampled", "unsampled", "no-context", "malformed", "other-flags"));
+        assertThat(observed).containsExactly(records.get(0), records.get(2), records.get(3));
+    }
+
+    private static void traceparent(ConsumerRecord<String, String> record, String value) {
+        record.headers().add("traceparent", value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void theRecordsBeforeARefusedOneAreStoredAndTheFailureNamesIt() {
         var records = records("a", "b", "bad", "d");
 

@@ -1,8 +1,8 @@
 package dev.genaiplatform.guardrails.injection;
 
+import dev.genaiplatform.guardrails.detection.MiniLm;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +51,7 @@ public final class InjectionClassifier {
 
     /** The shipped model, with its own MiniLM. */
     public static InjectionClassifier load() {
-        return load(new AllMiniLmL6V2QuantizedEmbeddingModel());
+        return load(new MiniLm());
     }
 
     /** The shipped weights over an embedding model shared with other classifiers (it must be all-MiniLM-L6-v2). */

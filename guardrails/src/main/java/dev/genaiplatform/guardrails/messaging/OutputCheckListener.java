@@ -58,7 +58,7 @@ class OutputCheckListener {
         String rawToken = new String(token, StandardCharsets.UTF_8);
         var policy = policies.resolve(command.policy(), tenant);
         if (command.texts() == null) {
-            return checkOne(command, policy, tenant, rawToken);
+            return checkOne(command, policy, tenant, rawToken, true);
         }
         if (!OutputChecker.untrusted(command)) {
             return OutputChecker.combine(command, List.of());
@@ -68,7 +68,7 @@ class OutputCheckListener {
         long started = System.nanoTime();
         List<OutputCheckedReply> items = new ArrayList<>(command.texts().size());
         for (CheckOutputCommand single : OutputChecker.each(command)) {
-            items.add(checkOne(single, policy, tenant, rawToken));
+            items.add(checkOne(single, policy, tenant, rawToken, false));
         }
         OutputCheckedReply reply = OutputChecker.combine(command, items);
         log.info("Checked {} {}s: verdict={} policy={} tookMicros={}", items.size(), reply.source(), reply.verdict(),
@@ -76,8 +76,9 @@ class OutputCheckListener {
         return reply;
     }
 
+    /** @param logged one log line for this text (a command's texts share the command's one line instead) */
     private OutputCheckedReply checkOne(CheckOutputCommand command, PolicyResolver.NamedPolicy policy, String tenant,
-                                        String rawToken) {
+                                        String rawToken, boolean logged) {
         long started = System.nanoTime();
         OutputCheckedReply reply = checker.checkOne(command, policy);
         if (CheckOutputCommand.SOURCE_ANSWER.equals(command.source()) && command.conversationId() != null
@@ -88,8 +89,12 @@ class OutputCheckListener {
         }
         long tookMicros = (System.nanoTime() - started) / 1_000;
         verdicts.publishOutput(reply, policy.name(), tenant, rawToken, tookMicros);
-        log.info("Checked {}: verdict={} policy={} findings={} tookMicros={}", reply.source(), reply.verdict(),
-                policy.name(), reply.findings().size(), tookMicros);
+        String line = "Checked {}: verdict={} policy={} findings={} tookMicros={}";
+        if (logged) {
+            log.info(line, reply.source(), reply.verdict(), policy.name(), reply.findings().size(), tookMicros);
+        } else {
+            log.debug(line, reply.source(), reply.verdict(), policy.name(), reply.findings().size(), tookMicros);
+        }
         return reply;
     }
 }

@@ -3,6 +3,8 @@ package dev.genaiplatform.guardrails.ner;
 import dev.genaiplatform.guardrails.detection.CheckedText;
 import dev.genaiplatform.guardrails.detection.Detection;
 import dev.genaiplatform.guardrails.detection.InputDetector;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import opennlp.tools.namefind.NameFinderME;
 import opennlp.tools.namefind.TokenNameFinderModel;
 import opennlp.tools.util.Span;
@@ -10,7 +12,10 @@ import opennlp.tools.util.Span;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
@@ -47,9 +52,31 @@ public final class NameFinderDetector implements InputDetector {
     private final NameLexicon lexicon = NameLexicon.load();
     private final boolean contextRules;
     private final SpanChecks spanChecks;
+    /**
+     * Spans of texts seen lately, by the SHA-256 of the text's UTF-16 code units (the text itself, personal data
+     * by definition here, is not kept); null = every text is read by the model.
+     */
+    private final Cache<String, List<EntitySpan>> remembered;
 
     public NameFinderDetector() {
         this(load(), true, true);
+    }
+
+    private NameFinderDetector(TokenNameFinderModel model, int rememberedTexts) {
+        this.model = model;
+        this.contextRules = true;
+        this.spanChecks = new SpanChecks(lexicon);
+        this.remembered = Caffeine.newBuilder().maximumSize(rememberedTexts).build();
+    }
+
+    /**
+     * The shipped model and rules, remembering the spans of the last {@code rememberedTexts} texts it read. The
+     * same text always gets the same spans (the model's adaptive data is cleared before each chunk, the rules read
+     * only the text), so a remembered answer is exactly what reading it again would give; what repeats is every
+     * earlier message of a conversation (each turn sends the whole history) and a client's system prompt.
+     */
+    public static NameFinderDetector remembering(int rememberedTexts) {
+        return new NameFinderDetector(load(), rememberedTexts);
     }
 
     /**
@@ -62,6 +89,7 @@ public final class NameFinderDetector implements InputDetector {
         this.model = model;
         this.contextRules = contextRules;
         this.spanChecks = spanChecks ? new SpanChecks(lexicon) : null;
+        this.remembered = null;
     }
 
     public NameFinderDetector(TokenNameFinderModel model) {
@@ -103,6 +131,24 @@ public final class NameFinderDetector implements InputDetector {
 
     /** Every entity in {@code text}, in order, non-overlapping. */
     public List<EntitySpan> find(String text) {
+        return remembered == null ? read(text) : remembered.get(sha256(text), hash -> read(text));
+    }
+
+    private static String sha256(String text) {
+        byte[] units = new byte[text.length() * 2];
+        for (int i = 0; i < text.length(); i++) {
+            units[2 * i] = (byte) (text.charAt(i) >> 8);
+            units[2 * i + 1] = (byte) text.charAt(i);
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(units));
+        }
+        catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private List<EntitySpan> read(String text) {
         List<TextTokens.Token> tokens = TextTokens.of(text);
         NameFinderME finder = finders.poll();
         if (finder == null) {
@@ -116,10 +162,7 @@ public final class NameFinderDetector implements InputDetector {
             finders.offer(finder);
         }
         List<EntitySpan> found = withLexiconNames(text, tokens, contextRules ? withoutNamesInAddresses(text, tokens, spans) : spans);
-        if (spanChecks == null) {
-            return found;
-        }
-        return spanChecks.apply(text, found);
+        return List.copyOf(spanChecks == null ? found : spanChecks.apply(text, found));
     }
 
     /** Words of a street address in the languages the generator covers; compounds end in some of them. */

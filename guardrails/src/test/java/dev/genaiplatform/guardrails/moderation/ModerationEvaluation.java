@@ -45,7 +45,7 @@ public final class ModerationEvaluation {
 
     enum Mode { RULES, CLASSIFIER, BOTH }
 
-    static List<ModerationCorpus.Example> heldOut() throws IOException {
+    public static List<ModerationCorpus.Example> heldOut() throws IOException {
         try (InputStream in = ModerationEvaluation.class.getResourceAsStream(HELD_OUT)) {
             List<ModerationCorpus.Example> rows = new ArrayList<>();
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).toList()) {

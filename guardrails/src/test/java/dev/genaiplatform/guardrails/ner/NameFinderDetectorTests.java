@@ -54,4 +54,18 @@ class NameFinderDetectorTests {
         DETECTOR.find("a@".repeat(10_000));
         DETECTOR.find("Name ".repeat(5_000));
     }
+
+    @Test
+    void aRememberingFinderGivesEveryTextTheSpansReadingItAfreshGives() {
+        var remembering = NameFinderDetector.remembering(3);
+        List<String> texts = List.of("Yesterday I met Maria Rossi at the conference.",
+                "Please ship it to 42 Elm Street, Springfield.", "How do Kafka consumer groups rebalance?",
+                "Could you correct it to Dr. Helena Novak please?",
+                "Jan Kowalski lives in Warsaw. ".repeat(10));
+        for (int round = 0; round < 3; round++) { // five texts, room for three: remembered, evicted, read again
+            for (String text : texts) {
+                assertThat(remembering.find(text)).as(text).isEqualTo(DETECTOR.find(text));
+            }
+        }
+    }
 }
