@@ -101,8 +101,9 @@ class GatewayConfiguration {
     }
 
     @Bean
-    ApiKeyRevocations apiKeyRevocations(ApiKeyCache cache, KafkaTemplate<String, Object> kafka) {
-        return new ApiKeyRevocations(cache, kafka);
+    ApiKeyRevocations apiKeyRevocations(ApiKeyCache cache, KafkaTemplate<String, Object> kafka,
+            InternalTokenIssuer tokenIssuer) {
+        return new ApiKeyRevocations(cache, kafka, tokenIssuer);
     }
 
     @Bean
@@ -216,10 +217,15 @@ class GatewayConfiguration {
 
     /** A request's deadline is the gateway's own response timeout: past it the gateway has given up anyway. */
     @Bean
-    InternalTokenFilter internalTokenFilter(SigningKeys keys, PlatformGatewayProperties properties,
+    InternalTokenIssuer internalTokenIssuer(SigningKeys keys, PlatformGatewayProperties properties,
             HttpClientProperties httpClient) {
-        return new InternalTokenFilter(new InternalTokenIssuer(keys, httpClient.getResponseTimeout(),
-                properties.token().expirySkew(), properties.batch().grantLifetime(), Clock.systemUTC()));
+        return new InternalTokenIssuer(keys, httpClient.getResponseTimeout(), properties.token().expirySkew(),
+                properties.batch().grantLifetime(), Clock.systemUTC());
+    }
+
+    @Bean
+    InternalTokenFilter internalTokenFilter(InternalTokenIssuer tokenIssuer) {
+        return new InternalTokenFilter(tokenIssuer);
     }
 
     @Bean

@@ -1,12 +1,16 @@
 package dev.genaiplatform.gateway.messaging;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
+import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.gateway.ApiKeyRevokedEvent;
 import dev.genaiplatform.gateway.tenant.ApiKeyCache;
 import dev.genaiplatform.gateway.tenant.ApiKeyStore.RevokedKey;
+import dev.genaiplatform.gateway.token.InternalTokenIssuer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +24,10 @@ import org.springframework.kafka.core.KafkaTemplate;
  * event. If the broker is unreachable the event is lost, the revocation is not: other instances stop accepting
  * the key when their cache entry expires ({@code platform.gateway.key-cache-ttl}).
  *
- * <p>Instance-to-instance: the records carry no internal token (each instance signs with its own keys, which
- * the others do not hold); what protects the topic is the broker's credentials.
+ * <p>Each record carries an internal token in {@code platform-auth} (scope {@code admin}, the tenant concerned,
+ * {@code sub} the admin key that acted): the orchestrator stops a revoked key's batches only on a record whose
+ * token verifies, so a principal that can merely write to the topic cannot stop another tenant's batches. Other
+ * gateway instances do not check it (an eviction from their key cache costs one database read, nothing more).
  */
 public class ApiKeyRevocations {
 
@@ -31,9 +37,12 @@ public class ApiKeyRevocations {
 
     private final KafkaTemplate<String, Object> kafka;
 
-    public ApiKeyRevocations(ApiKeyCache cache, KafkaTemplate<String, Object> kafka) {
+    private final InternalTokenIssuer tokens;
+
+    public ApiKeyRevocations(ApiKeyCache cache, KafkaTemplate<String, Object> kafka, InternalTokenIssuer tokens) {
         this.cache = cache;
         this.kafka = kafka;
+        this.tokens = tokens;
     }
 
     /** Drops the key here and tells the other instances. */
@@ -41,7 +50,10 @@ public class ApiKeyRevocations {
         cache.evict(key.id());
         ApiKeyRevokedEvent event = new ApiKeyRevokedEvent(UUID.randomUUID().toString(), Instant.now(), key.tenantId(),
                 key.id(), actor);
-        kafka.send(Topics.GATEWAY_API_KEY_REVOKED, key.id(), event).whenComplete((sent, failure) -> {
+        ProducerRecord<String, Object> record = new ProducerRecord<>(Topics.GATEWAY_API_KEY_REVOKED, key.id(), event);
+        record.headers().add(PlatformHeaders.AUTHORIZATION,
+                tokens.issueForEvent(key.tenantId(), actor, event.eventId()).getBytes(StandardCharsets.UTF_8));
+        kafka.send(record).whenComplete((sent, failure) -> {
             if (failure != null) {
                 log.warn("Revocation of key {} not published; other instances drop it when their cache expires: {}",
                         key.id(), failure.toString());

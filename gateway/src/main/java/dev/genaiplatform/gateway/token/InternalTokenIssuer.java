@@ -78,6 +78,27 @@ public final class InternalTokenIssuer {
             .claim(InternalToken.CLAIM_GRANT, InternalToken.GRANT_BATCH));
     }
 
+    /**
+     * The token an administrative event travels with ({@code gateway.api-key-revoked.v1}): proof for the services
+     * that act on it (the orchestrator stops a revoked key's batches) that the gateway published it. Tenant = the
+     * tenant the event concerns, {@code sub} = the admin key that acted (or {@code gateway} for the gateway itself),
+     * scope {@code admin}, {@code rid} = the event id, valid for one request token's life.
+     */
+    public String issueForEvent(String tenant, String actorKeyId, String eventId) {
+        Instant now = clock.instant();
+        Instant due = now.plus(deadline);
+        return sign(new JWTClaimsSet.Builder()
+            .issuer(InternalToken.ISSUER)
+            .audience(InternalToken.AUDIENCE)
+            .subject(actorKeyId == null ? "gateway" : actorKeyId)
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(due.plus(expirySkew)))
+            .claim(InternalToken.CLAIM_TENANT, tenant)
+            .claim(InternalToken.CLAIM_SCOPE, InternalToken.SCOPE_ADMIN)
+            .claim(InternalToken.CLAIM_REQUEST_ID, eventId)
+            .claim(InternalToken.CLAIM_DEADLINE, due.toEpochMilli()));
+    }
+
     private static JWTClaimsSet.Builder claims(ApiKey key, String requestId, String user, Instant now, Instant due,
             Instant expiry) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()

@@ -57,6 +57,18 @@ class SigningKeyRingTests {
     }
 
     @Test
+    void anEventTokenNamesTheTenantAndTheActingAdminWithScopeAdminOnly() {
+        var event = verifier(ring.publicKeys()).decode(issuer.issueForEvent("acme", "admin-key-1", "evt-1"));
+        assertThat(event.getClaimAsString("tenant")).isEqualTo("acme");
+        assertThat(event.getSubject()).isEqualTo("admin-key-1");
+        assertThat(event.getClaimAsString("scope")).isEqualTo("admin");
+        assertThat(event.getClaimAsString("rid")).isEqualTo("evt-1");
+        assertThat(event.getClaimAsString("grant")).isNull();
+        assertThat(verifier(ring.publicKeys()).decode(issuer.issueForEvent("acme", null, "evt-2")).getSubject())
+            .isEqualTo("gateway");
+    }
+
+    @Test
     void refusesTwoRotationsWithinOneTokenLifetime() {
         clock.advance(Duration.ofMinutes(5));
         ring.rotate();

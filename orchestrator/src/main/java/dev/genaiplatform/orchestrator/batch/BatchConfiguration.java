@@ -95,7 +95,7 @@ class BatchConfiguration {
     }
 
     /**
-     * A revocation's token (if the gateway attaches one) is checked without its expiry: an event read after a
+     * A revocation's token (the gateway signs each, scope admin) is checked without its expiry: an event read after a
      * consumer outage must still stop the key's batches, whatever the age of the admin request that caused it.
      */
     @Bean

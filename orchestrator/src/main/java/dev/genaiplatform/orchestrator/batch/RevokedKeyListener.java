@@ -2,12 +2,14 @@ package dev.genaiplatform.orchestrator.batch;
 
 import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.gateway.ApiKeyRevokedEvent;
+import dev.genaiplatform.contracts.security.InternalToken;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.listener.MessageListener;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import tools.jackson.core.JacksonException;
@@ -21,10 +23,10 @@ import java.util.List;
  * ({@code gateway.api-key-revoked.v1}), the open batches that key created stop, their unfinished lines go to the
  * error file as {@code api_key_revoked}, their grants are erased, and the key's tokens held in memory are dropped.
  *
- * <p>Trust: the event only takes authority away, so an event without {@code platform-auth} is acted on (the
- * gateway publishes it so today); one that carries a token that does not verify (signature, issuer, audience; not
- * its expiry, so a revocation read late still acts) is ignored, since a forged revocation could stop another
- * tenant's batches.
+ * <p>Trust: a forged revocation could stop another tenant's batches, so the event is acted on only when its
+ * {@code platform-auth} token verifies (signature, issuer, audience; its expiry is not held against it, so a
+ * revocation read late still acts), has scope {@code admin} (the gateway signs its administrative events so) and
+ * names the event's tenant. Anything else is ignored and counted.
  */
 final class RevokedKeyListener implements MessageListener<String, byte[]> {
 
@@ -60,15 +62,11 @@ final class RevokedKeyListener implements MessageListener<String, byte[]> {
             return;
         }
         Header auth = record.headers().lastHeader(PlatformHeaders.AUTHORIZATION);
-        if (auth != null) {
-            try {
-                this.decoder.decode(new String(auth.value(), StandardCharsets.UTF_8));
-            }
-            catch (JwtException forged) {
-                log.warn("Key revocation for key {} of tenant {} carries a token that does not verify; ignored",
-                        event.keyId(), event.tenantId());
-                return;
-            }
+        if (auth == null || !publishedByTheGateway(new String(auth.value(), StandardCharsets.UTF_8), event)) {
+            this.meters.counter("platform.batch.revocations.ignored").increment();
+            log.warn("Key revocation for key {} of tenant {} without a valid gateway token; ignored", event.keyId(),
+                    event.tenantId());
+            return;
         }
         this.tokens.forget(event.tenantId(), event.keyId());
         List<String> stopped = this.store.stopBatchesOfRevokedKey(event.tenantId(), event.keyId());
@@ -76,5 +74,18 @@ final class RevokedKeyListener implements MessageListener<String, byte[]> {
             this.meters.counter("platform.batch.stopped.revoked").increment(stopped.size());
             log.info("Key {} of tenant {} revoked: batches {} stopped", event.keyId(), event.tenantId(), stopped);
         }
+    }
+
+    private boolean publishedByTheGateway(String token, ApiKeyRevokedEvent event) {
+        Jwt jwt;
+        try {
+            jwt = this.decoder.decode(token);
+        }
+        catch (JwtException forged) {
+            return false;
+        }
+        String scope = jwt.getClaimAsString(InternalToken.CLAIM_SCOPE);
+        return scope != null && List.of(scope.split(" ")).contains(InternalToken.SCOPE_ADMIN)
+                && event.tenantId().equals(jwt.getClaimAsString(InternalToken.CLAIM_TENANT));
     }
 }

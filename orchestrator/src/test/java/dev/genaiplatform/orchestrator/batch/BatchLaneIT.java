@@ -331,7 +331,18 @@ class BatchLaneIT {
             // some lines are at the model, the others still queued
             await().atMost(Duration.ofSeconds(30)).until(() -> MODEL.waitingAnswers() >= 1);
 
-            publishRevocation("wayne", "key-wayne");
+            // forged revocations (no token, a chat token of the tenant, an admin token of another tenant) are
+            // ignored: the batch goes on
+            double ignored = this.meters.counter("platform.batch.revocations.ignored").count();
+            publishRevocation("wayne", "key-wayne", null);
+            publishRevocation("wayne", "key-wayne", token("wayne"));
+            publishRevocation("wayne", "key-wayne", TestTokens.builder("acme").scope("admin").sign());
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    this.meters.counter("platform.batch.revocations.ignored").count() >= ignored + 3);
+            assertThat(jdbc.sql("select status from batches where id = ?").param(id).query(String.class).single())
+                    .isNotEqualTo("failed");
+
+            publishRevocation("wayne", "key-wayne", TestTokens.builder("wayne").scope("admin").sign());
 
             await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(jdbc.sql(
                     "select status from batches where id = ?").param(id).query(String.class).single()));
@@ -500,12 +511,18 @@ class BatchLaneIT {
                 .deadline(Instant.now().plus(Duration.ofHours(24))).sign();
     }
 
-    private void publishRevocation(String tenant, String keyId) {
+    /** As the gateway publishes it: with an admin-scoped token of the tenant in {@code platform-auth} (or as given). */
+    private void publishRevocation(String tenant, String keyId, String token) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString()),
                 new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(Topics.GATEWAY_API_KEY_REVOKED, keyId, JSON.writeValueAsBytes(
-                    new ApiKeyRevokedEvent(UUID.randomUUID().toString(), Instant.now(), tenant, keyId, "admin"))));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.GATEWAY_API_KEY_REVOKED, keyId,
+                    JSON.writeValueAsBytes(new ApiKeyRevokedEvent(UUID.randomUUID().toString(), Instant.now(), tenant,
+                            keyId, "admin")));
+            if (token != null) {
+                record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
+            }
+            producer.send(record);
         }
     }
 
