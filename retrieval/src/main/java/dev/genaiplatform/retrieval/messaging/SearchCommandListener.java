@@ -31,7 +31,8 @@ import java.nio.charset.StandardCharsets;
  * waits for a timeout; a record that cannot be read at all (not JSON, null, no reply topic) or whose
  * {@code platform-auth} token is missing or fails verification goes to {@code retrieval.search.v1.dlt}, never
  * answered. The tenant, user and groups come from that verified token only; stores named in the command that the
- * tenant cannot read are ignored (an empty list means the tenant's default stores).
+ * tenant cannot read are ignored (an empty list means the tenant's default stores). {@code rewrite} and {@code hyde}
+ * left null fall back to the searched stores' metadata and then the service default, exactly as on HTTP.
  *
  * <p>The container does not start with the context but once the corpus is indexed, so no request is answered
  * from a half-built index; commands sent earlier simply wait in the topic.
@@ -50,10 +51,12 @@ class SearchCommandListener {
     private final JwtDecoder tokens;
     private final KafkaListenerEndpointRegistry registry;
     private final boolean rewriteByDefault;
+    private final boolean hydeByDefault;
 
     SearchCommandListener(ChunkSearch search, SearchScopes scopes, JwtDecoder tokens, KafkaListenerEndpointRegistry registry,
                           RetrievalProperties properties) {
         this.rewriteByDefault = properties.rewrite().enabledByDefault();
+        this.hydeByDefault = properties.hyde().enabledByDefault();
         this.search = search;
         this.scopes = scopes;
         this.tokens = tokens;
@@ -77,7 +80,9 @@ class SearchCommandListener {
             ChunkSearch.Result result = scope == null ? new ChunkSearch.Result(java.util.List.of(), command.topK(), 0)
                     : search.search(scope, command.query(), command.topK(), null, hops,
                     command.rewrite() != null ? command.rewrite() : scopes.rewritesByDefault(caller, scope, rewriteByDefault),
-                    command.conversation(), false, command.queryEmbedding());
+                    command.conversation(),
+                    command.hyde() != null ? command.hyde() : scopes.hydeByDefault(caller, scope, hydeByDefault),
+                    command.queryEmbedding());
             log.debug("search {} topK={} (asked {}) -> {} chunks in {} ms", command.requestId(), result.topK(),
                     command.topK(), result.chunks().size(), result.tookMillis());
             return new SearchResultReply(command.requestId(), result.chunks(), result.tookMillis(), result.queries(),
