@@ -18,11 +18,15 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.messaging.handler.annotation.SendTo;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * The service's only subscription: {@link SearchCommand}s from the orchestrator, answered with a
@@ -63,7 +67,8 @@ class SearchCommandListener {
         this.registry = registry;
     }
 
-    @KafkaListener(id = LISTENER_ID, idIsGroup = false, autoStartup = "false", topics = Topics.RETRIEVAL_SEARCH)
+    @KafkaListener(id = LISTENER_ID, idIsGroup = false, autoStartup = "false", topics = Topics.RETRIEVAL_SEARCH,
+            containerPostProcessor = TimedCommits.BEAN)
     @SendTo
     SearchResultReply onSearch(ConsumerRecord<String, SearchCommand> record) {
         try (var tenant = MDC.putCloseable("tenantId", header(record, PlatformHeaders.TENANT_ID));
@@ -96,6 +101,32 @@ class SearchCommandListener {
         if (container != null && !container.isRunning()) {
             container.start();
             log.info("Answering {} now that {} chunks are indexed", Topics.RETRIEVAL_SEARCH, indexed.chunks());
+        }
+    }
+
+    /**
+     * Commits the search listener's offsets every {@code search-commit-interval} instead of after every poll (issue 13:
+     * at a search every few milliseconds each poll returns one record, so Spring's default commits once per search, an
+     * OffsetCommit round trip the broker pays for). Why that is safe here: a search is a request/reply command with no
+     * effect but its reply, and its asker times out long before a restarted service could answer a replayed one; a
+     * replay costs a few wasted searches whose replies nobody awaits. Ingestion keeps its commit per poll: it promises
+     * at-least-once processing of durable work.
+     */
+    @Component(TimedCommits.BEAN)
+    static final class TimedCommits implements ContainerPostProcessor<Object, Object, AbstractMessageListenerContainer<Object, Object>> {
+        static final String BEAN = "searchListenerTimedCommits";
+        private final Duration interval;
+
+        TimedCommits(RetrievalProperties properties) {
+            this.interval = properties.searchCommitInterval();
+        }
+
+        @Override
+        public void postProcess(AbstractMessageListenerContainer<Object, Object> container) {
+            if (!interval.isZero()) {
+                container.getContainerProperties().setAckMode(ContainerProperties.AckMode.TIME);
+                container.getContainerProperties().setAckTime(interval.toMillis());
+            }
         }
     }
 

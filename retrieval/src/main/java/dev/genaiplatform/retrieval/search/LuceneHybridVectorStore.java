@@ -16,6 +16,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -107,11 +108,23 @@ public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
         this.directory = directory;
         try {
             this.writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
-                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setMergePolicy(mergePolicy()));
             this.searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the index in " + directory, e);
         }
+    }
+
+    /**
+     * Fewer, larger segments than Lucene's default (up to 8 per tier above a 16 MB floor, so 10 to 16 segments at
+     * 100k chunks): a search runs the kNN leg once per segment, each walk of an HNSW graph costing about as much as
+     * one over the whole index. Measured at 100k chunks (README, Speed): 6 segments cost 4.6 ms of CPU per filtered
+     * kNN search, 1 segment 1.65 ms. Here segments under 64 MB count as 64 MB and a tier holds 4, so a 100k-chunk
+     * index (~250 MB) keeps about 4; the price is more merging at ingestion (a merge grows the largest segment's
+     * graph rather than rebuilding it).
+     */
+    static TieredMergePolicy mergePolicy() {
+        return new TieredMergePolicy().setSegmentsPerTier(4).setFloorSegmentMB(64);
     }
 
     static String metadataField(String key) {

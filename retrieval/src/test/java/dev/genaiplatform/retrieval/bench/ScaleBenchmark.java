@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  */
 public final class ScaleBenchmark {
 
-    private static final List<String> QUERIES = List.of("How does retrieval rank passages?", "reciprocal rank fusion",
+    static final List<String> QUERIES = List.of("How does retrieval rank passages?", "reciprocal rank fusion",
             "Why Kafka between services?", "what happens when a record cannot be deserialized", "rate limit per tenant in Redis",
             "how are citations mapped back to passages", "one JVM per service", "token budget for the prompt",
             "PII masking of e-mail addresses", "time to first token");
@@ -179,7 +179,7 @@ public final class ScaleBenchmark {
     }
 
     /** Chunks spread over 4 tenants, 2 stores each, a quarter restricted to a group. */
-    private static List<Document> documents(List<String> passages, int count, Random random) {
+    static List<Document> documents(List<String> passages, int count, Random random) {
         List<Document> documents = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String text = passages.get(i % passages.size()) + " [" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36) + "]";
@@ -198,7 +198,7 @@ public final class ScaleBenchmark {
         return documents;
     }
 
-    private static List<String> passages() throws Exception {
+    static List<String> passages() throws Exception {
         try (Stream<Path> files = Files.walk(Path.of("retrieval/src/test/resources/quality/docs-snapshot"))) {
             return files.filter(p -> p.toString().endsWith(".md")).flatMap(p -> {
                 try {
@@ -215,7 +215,7 @@ public final class ScaleBenchmark {
     }
 
     /** Documents get their passage's real vector plus noise; queries are embedded by the real model. */
-    private record NoisyCopies(EmbeddingModel real, Map<String, float[]> vectors, Random random) implements EmbeddingModel {
+    record NoisyCopies(EmbeddingModel real, Map<String, float[]> vectors, Random random) implements EmbeddingModel {
         @Override
         public EmbeddingResponse call(EmbeddingRequest request) {
             List<org.springframework.ai.embedding.Embedding> out = new ArrayList<>();
