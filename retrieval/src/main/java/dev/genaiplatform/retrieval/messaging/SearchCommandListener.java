@@ -80,14 +80,13 @@ class SearchCommandListener {
             }
             Caller caller = TokenHeaders.verify(record, tokens);
             MDC.put("tenantId", caller.tenant());
-            SearchScope scope = scopes.lenient(caller, command.vectorStoreIds());
+            SearchScopes.Resolved resolved = scopes.lenientWithDefaults(caller, command.vectorStoreIds(), rewriteByDefault, hydeByDefault);
+            SearchScope scope = resolved.scope();
             int hops = command.hops() == null || command.hops() < 1 ? 1 : Math.min(command.hops(), MAX_HOPS);
             ChunkSearch.Result result = scope == null ? new ChunkSearch.Result(java.util.List.of(), command.topK(), 0)
                     : search.search(scope, command.query(), command.topK(), null, hops,
-                    command.rewrite() != null ? command.rewrite() : scopes.rewritesByDefault(caller, scope, rewriteByDefault),
-                    command.conversation(),
-                    command.hyde() != null ? command.hyde() : scopes.hydeByDefault(caller, scope, hydeByDefault),
-                    command.queryEmbedding());
+                    command.rewrite() != null ? command.rewrite() : resolved.rewrite(), command.conversation(),
+                    command.hyde() != null ? command.hyde() : resolved.hyde(), command.queryEmbedding());
             log.debug("search {} topK={} (asked {}) -> {} chunks in {} ms", command.requestId(), result.topK(),
                     command.topK(), result.chunks().size(), result.tookMillis());
             return new SearchResultReply(command.requestId(), result.chunks(), result.tookMillis(), result.queries(),
