@@ -116,11 +116,11 @@ public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
     }
 
     /**
-     * Fewer, larger segments than Lucene's default (up to 8 per tier above a 16 MB floor, so 10 to 16 segments at
-     * 100k chunks): a search runs the kNN leg once per segment, each walk of an HNSW graph costing about as much as
-     * one over the whole index. Measured at 100k chunks (README, Speed): 6 segments cost 4.6 ms of CPU per filtered
-     * kNN search, 1 segment 1.65 ms. Here segments under 64 MB count as 64 MB and a tier holds 4, so a 100k-chunk
-     * index (~250 MB) keeps about 4; the price is more merging at ingestion (a merge grows the largest segment's
+     * Fewer, larger segments than Lucene's default (8 per tier above a 16 MB floor: about 9 segments for the ~250 MB
+     * of a 100k-chunk index). A search runs the kNN leg once per segment, each HNSW walk costing nearly as much as one
+     * over the whole index would. Measured at 100k chunks under load (README, Speed, Wave 5): 6 segments cost 4.6 ms
+     * of CPU per filtered kNN search, 1 segment 1.65 ms. Here segments under 64 MB count as 64 MB and a tier holds 4,
+     * so a 100k-chunk index keeps about 4; the price is more merging at ingestion (a merge grows the largest segment's
      * graph rather than rebuilding it).
      */
     static TieredMergePolicy mergePolicy() {

@@ -206,6 +206,28 @@ class SearchOverKafkaIT extends RetrievalIntegrationTest {
     }
 
     @Test
+    void aCommandNamingNoStoresSearchesTheTenantsDefaultStoresWithTheirMetadataButNotItsOtherStores() throws Exception {
+        String tenant = "kafka-default-store";
+        var client = new DocumentsClient(port, TestTokens.token(tenant));
+        String byDefault = client.post("/v1/vector_stores", Map.of("name", "default",
+                "metadata", Map.of("default", "true", "hyde", "true"))).body().path("id").asString();
+        String other = client.createStore("not default");
+        String compost = client.upload("mulch.md", "# Mulch\n\nBark mulch keeps the beds moist through August."
+                .getBytes(StandardCharsets.UTF_8), null).body().path("id").asString();
+        String pond = client.upload("pond.md", "# Pond\n\nThe pond pump is cleaned every spring before the frogs spawn."
+                .getBytes(StandardCharsets.UTF_8), null).body().path("id").asString();
+        client.ingest(byDefault, compost, Map.of());
+        client.ingest(other, pond, Map.of());
+        String question = "What keeps the beds moist through August, and when is the pond pump cleaned?";
+
+        SearchResultReply reply = ask(new SearchCommand("chatcmpl-default", question, 20, List.of()), tenant);
+
+        assertThat(reply.chunks()).extracting(RetrievedChunk::documentPath).contains("mulch.md").doesNotContain("pond.md");
+        assertThat(StandInChatModel.callsFor(question)).as("the default store's metadata asks for HyDE").isEqualTo(1);
+        assertThat(reply.rewrittenBy()).isEqualTo("hyde");
+    }
+
+    @Test
     void repliesEmptyToABlankQueryAndClampsAHugeTopK() throws Exception {
         assertThat(ask(new SearchCommand("chatcmpl-2", "   ", 4)).chunks()).isEmpty();
         // 9 chunks in the whole fixture corpus, max-top-k 20: everything comes back, nothing fails
