@@ -15,6 +15,7 @@ import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.MergePolicy;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
@@ -103,12 +104,18 @@ public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
      * Every write is committed before it returns, so what a search could see is also what a crash keeps.
      */
     public LuceneHybridVectorStore(EmbeddingModel embeddingModel, HybridSearchSettings settings, Directory directory) {
+        this(embeddingModel, settings, directory, mergePolicy());
+    }
+
+    /** With another merge policy than {@link #mergePolicy()}: for benchmarks that compare them. */
+    public LuceneHybridVectorStore(EmbeddingModel embeddingModel, HybridSearchSettings settings, Directory directory,
+                                   MergePolicy mergePolicy) {
         this.embeddingModel = embeddingModel;
         this.settings = settings;
         this.directory = directory;
         try {
             this.writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
-                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setMergePolicy(mergePolicy()));
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND).setMergePolicy(mergePolicy));
             this.searchers = new SearcherManager(writer, null);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the index in " + directory, e);
@@ -123,7 +130,7 @@ public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
      * so a 100k-chunk index keeps about 4; the price is more merging at ingestion (a merge grows the largest segment's
      * graph rather than rebuilding it).
      */
-    static TieredMergePolicy mergePolicy() {
+    public static TieredMergePolicy mergePolicy() {
         return new TieredMergePolicy().setSegmentsPerTier(4).setFloorSegmentMB(64);
     }
 

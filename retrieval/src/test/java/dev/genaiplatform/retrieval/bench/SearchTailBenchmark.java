@@ -32,7 +32,8 @@ import java.util.Random;
  * then measures round after round, in turn: hybrid with the query embedded here, hybrid with the query vector handed
  * on (as the platform does: guardrails' vector), and each leg alone with the vector handed on, on the index as built
  * and on the merged copy. Latency is wall time; CPU is the process's CPU time per search.
- * Arguments: size (default 100000), rounds (default 4), searches per round and variant (default 250).
+ * Arguments: size (default 100000), rounds (default 4), searches per round and variant (default 250); or
+ * {@code merge [size] [rounds]} for what the merge policy costs at ingestion ({@link #mergeCost}).
  */
 public final class SearchTailBenchmark {
 
@@ -40,6 +41,10 @@ public final class SearchTailBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("merge")) {
+            mergeCost(args.length > 1 ? Integer.parseInt(args[1]) : 20_000, args.length > 2 ? Integer.parseInt(args[2]) : 2);
+            return;
+        }
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
         int perRound = args.length > 2 ? Integer.parseInt(args[2]) : 250;
@@ -91,6 +96,43 @@ public final class SearchTailBenchmark {
                 variants.add(new Variant(entry.getKey() + ", BM25 alone", entry.getValue(), Legs.LEXICAL_ONLY, true));
             }
             measure(variants, queryVectors, rounds, perRound);
+        }
+    }
+
+    /**
+     * What the merge policy costs at ingestion: {@code size} chunks indexed as the service does, a commit per 100-chunk
+     * file (vectors precomputed, so this is indexing and merging alone), with Lucene's default policy and with
+     * {@link LuceneHybridVectorStore#mergePolicy()}, in turn, {@code rounds} times; wall time, process CPU, segments.
+     */
+    private static void mergeCost(int size, int rounds) throws Exception {
+        MiniLmEmbeddingModel model = new MiniLmEmbeddingModel();
+        List<String> passages = ScaleBenchmark.passages();
+        Map<String, float[]> realVectors = new HashMap<>();
+        List<float[]> embedded = model.embed(passages);
+        for (int i = 0; i < passages.size(); i++) {
+            realVectors.put(passages.get(i), embedded.get(i));
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Map<String, java.util.function.Supplier<org.apache.lucene.index.MergePolicy>> policies = new LinkedHashMap<>();
+        policies.put("Lucene's default TieredMergePolicy", org.apache.lucene.index.TieredMergePolicy::new);
+        policies.put("mergePolicy() (4 per tier, 64 MB floor)", LuceneHybridVectorStore::mergePolicy);
+        for (int round = 0; round < rounds; round++) {
+            for (var policy : policies.entrySet()) {
+                List<Document> documents = ScaleBenchmark.documents(passages, size, new Random(size));
+                EmbeddingModel nearReal = new ScaleBenchmark.NoisyCopies(model, realVectors, new Random(size));
+                Path folder = Files.createTempDirectory("merge-cost-");
+                long wall = System.nanoTime();
+                long cpu = os.getProcessCpuTime();
+                try (var store = new LuceneHybridVectorStore(nearReal, new HybridSearchSettings(50, 5, 60, 256),
+                        FSDirectory.open(folder), policy.getValue().get())) {
+                    for (int from = 0; from < documents.size(); from += 100) {
+                        store.add(documents.subList(from, Math.min(documents.size(), from + 100)));
+                    }
+                }
+                System.out.printf(Locale.ROOT, "round %d, %s: %,d chunks in %.1f s wall, %.1f s CPU, %d segments, load %.1f%n",
+                        round, policy.getKey(), size, (System.nanoTime() - wall) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9,
+                        segments(folder), os.getSystemLoadAverage());
+            }
         }
     }
 
