@@ -40,6 +40,10 @@ import java.util.List;
  * @param store               where chunks are indexed, see {@link Store}.
  * @param hyde                hypothetical document embeddings, see {@link Hyde}.
  * @param embedding           how the in-process MiniLM model uses threads, see {@link Embedding}.
+ * @param searchCommitInterval how often the search listener commits its consumed offsets (Kafka's AckMode.TIME);
+ *                            zero commits after every poll's records (Spring's BATCH, one commit per search at low
+ *                            rates). A crash replays at most this much of searches, whose askers have timed out:
+ *                            harmless. Env RETRIEVAL_SEARCH_COMMIT_INTERVAL, default 5s.
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -59,7 +63,8 @@ public record RetrievalProperties(
         java.time.Duration recencyHalfLife,
         @DefaultValue Store store,
         @DefaultValue Hyde hyde,
-        @DefaultValue Embedding embedding) {
+        @DefaultValue Embedding embedding,
+        @DefaultValue("5s") java.time.Duration searchCommitInterval) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -73,6 +78,7 @@ public record RetrievalProperties(
         require(maxFileBytes >= 1, "max-file-bytes must be at least 1");
         require(recencyHalfLife == null || (!recencyHalfLife.isNegative() && !recencyHalfLife.isZero()),
                 "recency-half-life must be positive when set");
+        require(searchCommitInterval != null && !searchCommitInterval.isNegative(), "search-commit-interval must not be negative");
         excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
     }
 

@@ -6,8 +6,10 @@ import dev.genaiplatform.retrieval.ingest.CorpusIngestor;
 import dev.genaiplatform.retrieval.security.Caller;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -64,6 +66,47 @@ public final class SearchScopes {
         }
         List<String> readable = storeIds.stream().distinct().filter(id -> isReadable(caller, id)).toList();
         return readable.isEmpty() ? null : new SearchScope(caller.tenant(), caller.groups(), readable);
+    }
+
+    /**
+     * A lenient scope and its stores' defaults for rewriting and HyDE.
+     *
+     * @param scope   null when none of the named stores is readable (the search finds nothing)
+     */
+    public record Resolved(SearchScope scope, boolean rewrite, boolean hyde) {
+    }
+
+    /**
+     * {@link #lenient}, {@link #rewritesByDefault} and {@link #hydeByDefault} from one read of the tenant's stores: the
+     * Kafka search path asks all three for every command, which otherwise costs a catalogue query per named store and
+     * per flag (issue 13: cheap per search).
+     */
+    public Resolved lenientWithDefaults(Caller caller, List<String> storeIds, boolean rewriteDefault, boolean hydeDefault) {
+        Map<String, VectorStoreRow> own = new LinkedHashMap<>();
+        stores.list(caller.tenant()).forEach(store -> own.put(store.id(), store));
+        List<String> ids = new ArrayList<>();
+        if (storeIds == null || storeIds.isEmpty()) {
+            ids.add(CorpusIngestor.PUBLIC_STORE_ID);
+            own.values().stream().filter(SearchScopes::isDefault).map(VectorStoreRow::id).forEach(ids::add);
+        } else {
+            storeIds.stream().distinct().filter(id -> CorpusIngestor.PUBLIC_STORE_ID.equals(id) || own.containsKey(id)).forEach(ids::add);
+        }
+        if (ids.isEmpty()) {
+            return new Resolved(null, false, false);
+        }
+        SearchScope scope = new SearchScope(caller.tenant(), caller.groups(), ids);
+        return new Resolved(scope, flag(own, ids, REWRITE_QUERY, rewriteDefault), flag(own, ids, HYDE, hydeDefault));
+    }
+
+    /** The first searched store (in order) whose metadata has the key decides; else the default. */
+    private static boolean flag(Map<String, VectorStoreRow> own, List<String> ids, String key, boolean serviceDefault) {
+        for (String id : ids) {
+            VectorStoreRow store = own.get(id);
+            if (store != null && store.metadata().containsKey(key)) {
+                return "true".equals(String.valueOf(store.metadata().get(key)));
+            }
+        }
+        return serviceDefault;
     }
 
     /** Every store the caller's tenant can read, the public corpus included: where a cited chunk may be. */

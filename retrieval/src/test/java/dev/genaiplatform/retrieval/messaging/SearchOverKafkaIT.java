@@ -21,7 +21,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import dev.genaiplatform.retrieval.support.DocumentsClient;
 import dev.genaiplatform.retrieval.support.RetrievalIntegrationTest;
+import dev.genaiplatform.retrieval.support.StandInChatModel;
 import dev.genaiplatform.retrieval.support.TestTokens;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -161,6 +163,71 @@ class SearchOverKafkaIT extends RetrievalIntegrationTest {
     }
 
     @Test
+    void hydeAskedOverKafkaCallsTheModelOnceAndTheReplyListsThePassage() throws Exception {
+        String query = "Which checksum catches a mistyped card number?";
+
+        SearchResultReply reply = ask(new SearchCommand("chatcmpl-hyde1", query, 3, List.of(), null, null, null, null, true));
+
+        assertThat(StandInChatModel.callsFor(query)).as("one model call").isEqualTo(1);
+        assertThat(reply.queries()).containsExactly(query, StandInChatModel.passageFor(query));
+        assertThat(reply.rewrittenBy()).isEqualTo("hyde");
+        assertThat(reply.chunks()).first().extracting(RetrievedChunk::documentPath).isEqualTo("payments/card-validation.md");
+    }
+
+    @Test
+    void hydeLeftNullFollowsTheStoreAndTheDefaultAndFalseOverridesAStoreThatAsksForIt() throws Exception {
+        String tenant = "kafka-hyde-store";
+        var client = new DocumentsClient(port, TestTokens.token(tenant));
+        String store = client.post("/v1/vector_stores", Map.of("name", "hyde", "metadata", Map.of("hyde", "true")))
+                .body().path("id").asString();
+        String file = client.upload("compost.md", "# Compost\n\nTurn the heap weekly so it stays warm and aerobic."
+                .getBytes(StandardCharsets.UTF_8), null).body().path("id").asString();
+        assertThat(client.ingest(store, file, Map.of()).path("status").asString()).isEqualTo("completed");
+        String byStore = "How often is the compost heap turned, by the store's default?";
+        String refused = "How often is the compost heap turned, HyDE refused?";
+        String byService = "How often is the compost heap turned, by the service's default?";
+
+        SearchResultReply storeDefault = ask(new SearchCommand("chatcmpl-hyde2", byStore, 2, List.of(store),
+                null, null, null, null, null), tenant);
+        SearchResultReply off = ask(new SearchCommand("chatcmpl-hyde3", refused, 2, List.of(store),
+                null, null, null, null, false), tenant);
+        SearchResultReply serviceDefault = ask(new SearchCommand("chatcmpl-hyde4", byService, 2, List.of(),
+                null, null, null, null, null), tenant);
+
+        assertThat(StandInChatModel.callsFor(byStore)).as("the store's metadata asks for HyDE").isEqualTo(1);
+        assertThat(storeDefault.queries()).containsExactly(byStore, StandInChatModel.passageFor(byStore));
+        assertThat(storeDefault.rewrittenBy()).isEqualTo("hyde");
+        assertThat(storeDefault.chunks()).first().extracting(RetrievedChunk::documentPath).isEqualTo("compost.md");
+        assertThat(StandInChatModel.callsFor(refused)).as("false overrides the store").isZero();
+        assertThat(off.queries()).containsExactly(refused);
+        assertThat(off.rewrittenBy()).isNull();
+        assertThat(StandInChatModel.callsFor(byService)).as("the service default is off").isZero();
+        assertThat(serviceDefault.queries()).containsExactly(byService);
+    }
+
+    @Test
+    void aCommandNamingNoStoresSearchesTheTenantsDefaultStoresWithTheirMetadataButNotItsOtherStores() throws Exception {
+        String tenant = "kafka-default-store";
+        var client = new DocumentsClient(port, TestTokens.token(tenant));
+        String byDefault = client.post("/v1/vector_stores", Map.of("name", "default",
+                "metadata", Map.of("default", "true", "hyde", "true"))).body().path("id").asString();
+        String other = client.createStore("not default");
+        String compost = client.upload("mulch.md", "# Mulch\n\nBark mulch keeps the beds moist through August."
+                .getBytes(StandardCharsets.UTF_8), null).body().path("id").asString();
+        String pond = client.upload("pond.md", "# Pond\n\nThe pond pump is cleaned every spring before the frogs spawn."
+                .getBytes(StandardCharsets.UTF_8), null).body().path("id").asString();
+        client.ingest(byDefault, compost, Map.of());
+        client.ingest(other, pond, Map.of());
+        String question = "What keeps the beds moist through August, and when is the pond pump cleaned?";
+
+        SearchResultReply reply = ask(new SearchCommand("chatcmpl-default", question, 20, List.of()), tenant);
+
+        assertThat(reply.chunks()).extracting(RetrievedChunk::documentPath).contains("mulch.md").doesNotContain("pond.md");
+        assertThat(StandInChatModel.callsFor(question)).as("the default store's metadata asks for HyDE").isEqualTo(1);
+        assertThat(reply.rewrittenBy()).isEqualTo("hyde");
+    }
+
+    @Test
     void repliesEmptyToABlankQueryAndClampsAHugeTopK() throws Exception {
         assertThat(ask(new SearchCommand("chatcmpl-2", "   ", 4)).chunks()).isEmpty();
         // 9 chunks in the whole fixture corpus, max-top-k 20: everything comes back, nothing fails
@@ -257,10 +324,14 @@ class SearchOverKafkaIT extends RetrievalIntegrationTest {
     }
 
     private SearchResultReply ask(SearchCommand command) throws Exception {
+        return ask(command, "kafka-tenant");
+    }
+
+    private SearchResultReply ask(SearchCommand command, String tenant) throws Exception {
         var record = new ProducerRecord<String, Object>(Topics.RETRIEVAL_SEARCH, KEY, command);
         record.headers().add(PlatformHeaders.REQUEST_ID, command.requestId().getBytes(StandardCharsets.UTF_8));
         record.headers().add(PlatformHeaders.TENANT_ID, KEY.getBytes(StandardCharsets.UTF_8));
-        record.headers().add(PlatformHeaders.AUTHORIZATION, TestTokens.token("kafka-tenant").getBytes(StandardCharsets.UTF_8));
+        record.headers().add(PlatformHeaders.AUTHORIZATION, TestTokens.token(tenant).getBytes(StandardCharsets.UTF_8));
         return asker.sendAndReceive(record).get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).value();
     }
 

@@ -13,8 +13,9 @@ import java.nio.file.Path;
 
 /**
  * The whole service on real parts: an embedded Kafka broker, a real PostgreSQL (zonky), the MiniLM model, a Lucene
- * index on disk, and internal tokens signed by {@link TestTokens}. Subclasses share one application context (the
- * configuration is declared here only), so the model loads and the fixture corpus is indexed once per test JVM.
+ * index on disk, internal tokens signed by {@link TestTokens}, and {@link StandInChatModel} as the HyDE model.
+ * Subclasses share one application context (the configuration is declared here only), so the model loads and the
+ * fixture corpus is indexed once per test JVM.
  * Every test uses its own tenant names, so tests do not see each other's data.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -36,6 +37,7 @@ public abstract class RetrievalIntegrationTest {
         registry.add("spring.datasource.password", () -> "postgres");
         registry.add("platform.security.jwk-set-uri", TestTokens::jwkSetUri);
         registry.add("platform.retrieval.index-dir", INDEX_DIR::toString);
+        registry.add("platform.retrieval.hyde.base-url", StandInChatModel::baseUrl);
     }
 
     private static Path temporaryFolder() {
