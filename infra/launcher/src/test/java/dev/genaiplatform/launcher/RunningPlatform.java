@@ -33,6 +33,7 @@ final class RunningPlatform {
     static final String UI_BURST_KEY = "e2e-ui-burst-key";
 
     private static LauncherSettings settings;
+    private static Platform platform;
     private static OtlpTraceReceiver collector;
     /** Why the one start failed: every later class fails at once instead of paying for another whole start. */
     private static Exception startFailure;
@@ -77,7 +78,6 @@ final class RunningPlatform {
                         "--platform.gateway.tenants.uiburst.rate-limit.replenish-rate=1",
                         "--platform.gateway.tenants.uiburst.rate-limit.burst-capacity=300",
                         "--platform.gateway.tenants.uiburst.rate-limit.requested-tokens=100")));
-        Platform platform;
         try {
             platform = Platform.start(wanted, line -> System.out.println("[e2e] " + line));
         } catch (Exception e) {
@@ -95,6 +95,15 @@ final class RunningPlatform {
             }
         }, "e2e-platform-stop"));
         return wanted;
+    }
+
+    /**
+     * The shared platform itself, for the one class that kills its services ({@link RegionFailoverIT}, ordered last so
+     * no class runs on a platform that lost its gateway).
+     */
+    static synchronized Platform platform() throws Exception {
+        get();
+        return platform;
     }
 
     /** The collector every service of the shared platform exports its spans to. */
