@@ -32,7 +32,12 @@ final class FailoverDrill {
 
     /** Answers that make a client try the other region; a 4xx is the client's own problem and is not retried. */
     private static final List<Integer> FAIL_OVER_ON = List.of(502, 503, 504);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** A client's read timeout: long enough for a cold JVM on a loaded two-core machine, short of the gateway's own. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** After the planned run, each client keeps going until region B has answered it this many times ... */
+    private static final int ANSWERS_FROM_B_AFTER_FAILURE = 2;
+    /** ... or until this much longer, so a region B that never answers ends the drill instead of hanging it. */
+    private static final Duration GRACE = Duration.ofSeconds(120);
 
     /** Kills region A (or part of it); runs on the drill's own thread while the clients keep sending. */
     interface Failure {
@@ -114,18 +119,46 @@ final class FailoverDrill {
         this.model = model;
     }
 
-    /** Runs {@code clients} clients for {@code before}, injects the failure, runs them for {@code after} more. */
+    /**
+     * Sends {@code requests} requests to region B and waits for each: in an active-active pair region B already serves
+     * its own clients, so its JVMs are warm when region A's clients arrive. Returns how many were answered 200.
+     */
+    int warmUpRegionB(int requests) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        int answered = 0;
+        for (int i = 0; i < requests; i++) {
+            String body = """
+                    {"model":"%s","max_tokens":16,"messages":[{"role":"user","content":"Warm-up %d: say hello."}]}"""
+                    .formatted(model, i);
+            try {
+                if (http.send(request(regionB, body, UUID.randomUUID().toString()),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    answered++;
+                }
+            } catch (IOException e) {
+                // counted as not answered
+            }
+        }
+        return answered;
+    }
+
+    /**
+     * Runs {@code clients} clients for {@code before}, injects the failure, runs them for {@code after} more (and on,
+     * up to {@link #GRACE}, until region B has answered each client {@link #ANSWERS_FROM_B_AFTER_FAILURE} times).
+     */
     Result run(int clients, Duration before, Duration after, Failure failure) throws Exception {
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
         long stopAt = start + before.toNanos() + after.toNanos();
+        long failureAt = start + before.toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
-            threads.add(Thread.ofPlatform().name("drill-client-" + c).start(() -> clientLoop(client, stopAt, outcomes)));
+            threads.add(Thread.ofPlatform().name("drill-client-" + c)
+                    .start(() -> clientLoop(client, failureAt, stopAt, outcomes)));
         }
         Thread.sleep(before.toMillis());
-        long failureAt = System.nanoTime();
+        long injectedAt = System.nanoTime();
         failure.inject();
         long failureDone = System.nanoTime();
         for (Thread t : threads) {
@@ -133,16 +166,18 @@ final class FailoverDrill {
         }
         List<Outcome> sorted = new ArrayList<>(outcomes);
         sorted.sort((x, y) -> Long.compare(x.startNanos(), y.startNanos()));
-        return new Result(clients, start, failureAt, failureDone, List.copyOf(sorted));
+        return new Result(clients, start, injectedAt, failureDone, List.copyOf(sorted));
     }
 
     /** A closed loop: one request at a time, the next as soon as the last one ended, failing over once and for good. */
-    private void clientLoop(int client, long stopAt, List<Outcome> outcomes) {
+    private void clientLoop(int client, long failureAt, long stopAt, List<Outcome> outcomes) {
         // each client its own connection pool, like separate applications
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String region = "A";
         AtomicLong sequence = new AtomicLong();
-        while (System.nanoTime() < stopAt) {
+        int answersFromBAfterFailure = 0;
+        while (System.nanoTime() < stopAt || (answersFromBAfterFailure < ANSWERS_FROM_B_AFTER_FAILURE
+                && System.nanoTime() < stopAt + GRACE.toNanos())) {
             String idempotencyKey = UUID.randomUUID().toString();
             String body = """
                     {"model":"%s","max_tokens":16,"messages":[{"role":"user","content":"Failover drill, client %d, request %d: say hello."}]}"""
@@ -177,7 +212,11 @@ final class FailoverDrill {
                 }
                 region = "B";
             }
-            outcomes.add(new Outcome(client, t0, System.nanoTime(), servedBy, status, List.copyOf(failed), remaining));
+            long t1 = System.nanoTime();
+            if ("B".equals(servedBy) && t1 > failureAt) {
+                answersFromBAfterFailure++;
+            }
+            outcomes.add(new Outcome(client, t0, t1, servedBy, status, List.copyOf(failed), remaining));
         }
     }
 

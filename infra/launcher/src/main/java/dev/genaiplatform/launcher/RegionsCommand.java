@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -28,6 +30,24 @@ final class RegionsCommand {
             return 2;
         }
         SecondRegion.Ports ports = SecondRegion.Ports.fromEnvironment(settings, System::getenv);
+        // every service verifies tokens against the gateways' one JWK set at an address that survives either region
+        JwksRelay relay = JwksRelay.start(0, List.of(URI.create("http://127.0.0.1:" + settings.gatewayPort()),
+                URI.create("http://127.0.0.1:" + ports.gateway())));
+        try {
+            return run(settings.withServiceEnv(withJwks(settings, relay)), ports, drill, clients, before, after);
+        } finally {
+            relay.close();
+        }
+    }
+
+    private static Map<String, String> withJwks(LauncherSettings settings, JwksRelay relay) {
+        Map<String, String> env = new HashMap<>(settings.serviceEnv());
+        env.put("PLATFORM_JWKS_URI", relay.uri().toString());
+        return env;
+    }
+
+    private static int run(LauncherSettings settings, SecondRegion.Ports ports, boolean drill, int clients, int before,
+                           int after) throws Exception {
 
         System.out.println("Starting region A, the platform (logs in " + settings.stateDir().resolve("logs") + ")");
         Platform platform;
@@ -54,9 +74,11 @@ final class RegionsCommand {
 
         if (drill) {
             try {
-                FailoverDrill.Result result = new FailoverDrill(
-                        URI.create("http://127.0.0.1:" + settings.gatewayPort()), regionB.gateway(),
-                        settings.demoApiKey(), "sim-small")
+                FailoverDrill failover = new FailoverDrill(URI.create("http://127.0.0.1:" + settings.gatewayPort()),
+                        regionB.gateway(), settings.demoApiKey(), "sim-small");
+                System.out.printf("Warming region B up (it serves its own clients in an active-active pair): "
+                        + "%d of 10 answered%n", failover.warmUpRegionB(10));
+                FailoverDrill.Result result = failover
                         .run(clients, Duration.ofSeconds(before), Duration.ofSeconds(after), () -> {
                             platform.kill("gateway");
                             platform.kill("orchestrator");
