@@ -33,7 +33,7 @@ final class FailoverDrill {
     /** Answers that make a client try the other region; a 4xx is the client's own problem and is not retried. */
     private static final List<Integer> FAIL_OVER_ON = List.of(502, 503, 504);
     /** A client's read timeout: long enough for a cold JVM on a loaded two-core machine, short of the gateway's own. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     /** After the planned run, each client keeps going until region B has answered it this many times ... */
     private static final int ANSWERS_FROM_B_AFTER_FAILURE = 2;
     /** ... or until this much longer, so a region B that never answers ends the drill instead of hanging it. */
@@ -149,16 +149,22 @@ final class FailoverDrill {
     Result run(int clients, Duration before, Duration after, Failure failure) throws Exception {
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         long start = System.nanoTime();
-        long stopAt = start + before.toNanos() + after.toNanos();
-        long failureAt = start + before.toNanos();
+        // set when the failure is injected; the clients run on for `after` from then
+        AtomicLong injected = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int client = c;
             threads.add(Thread.ofPlatform().name("drill-client-" + c)
-                    .start(() -> clientLoop(client, failureAt, stopAt, outcomes)));
+                    .start(() -> clientLoop(client, injected, after, outcomes)));
         }
         Thread.sleep(before.toMillis());
+        // a failure before region A has answered every client once would show nothing of "before"
+        long waitUntil = System.nanoTime() + GRACE.toNanos();
+        while (answeredByA(outcomes) < clients && System.nanoTime() < waitUntil) {
+            Thread.sleep(100);
+        }
         long injectedAt = System.nanoTime();
+        injected.set(injectedAt);
         failure.inject();
         long failureDone = System.nanoTime();
         for (Thread t : threads) {
@@ -169,15 +175,22 @@ final class FailoverDrill {
         return new Result(clients, start, injectedAt, failureDone, List.copyOf(sorted));
     }
 
+    private static long answeredByA(List<Outcome> outcomes) {
+        synchronized (outcomes) {
+            return outcomes.stream().filter(o -> "A".equals(o.servedBy())).map(Outcome::client).distinct().count();
+        }
+    }
+
     /** A closed loop: one request at a time, the next as soon as the last one ended, failing over once and for good. */
-    private void clientLoop(int client, long failureAt, long stopAt, List<Outcome> outcomes) {
+    private void clientLoop(int client, AtomicLong injected, Duration after, List<Outcome> outcomes) {
         // each client its own connection pool, like separate applications
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String region = "A";
         AtomicLong sequence = new AtomicLong();
         int answersFromBAfterFailure = 0;
-        while (System.nanoTime() < stopAt || (answersFromBAfterFailure < ANSWERS_FROM_B_AFTER_FAILURE
-                && System.nanoTime() < stopAt + GRACE.toNanos())) {
+        while (injected.get() == 0 || System.nanoTime() < injected.get() + after.toNanos()
+                || (answersFromBAfterFailure < ANSWERS_FROM_B_AFTER_FAILURE
+                && System.nanoTime() < injected.get() + after.toNanos() + GRACE.toNanos())) {
             String idempotencyKey = UUID.randomUUID().toString();
             String body = """
                     {"model":"%s","max_tokens":16,"messages":[{"role":"user","content":"Failover drill, client %d, request %d: say hello."}]}"""
@@ -213,7 +226,7 @@ final class FailoverDrill {
                 region = "B";
             }
             long t1 = System.nanoTime();
-            if ("B".equals(servedBy) && t1 > failureAt) {
+            if ("B".equals(servedBy) && injected.get() != 0 && t1 > injected.get()) {
                 answersFromBAfterFailure++;
             }
             outcomes.add(new Outcome(client, t0, t1, servedBy, status, List.copyOf(failed), remaining));
