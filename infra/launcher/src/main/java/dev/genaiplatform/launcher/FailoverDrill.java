@@ -120,29 +120,6 @@ final class FailoverDrill {
     }
 
     /**
-     * Sends {@code requests} requests to region B and waits for each: in an active-active pair region B already serves
-     * its own clients, so its JVMs are warm when region A's clients arrive. Returns how many were answered 200.
-     */
-    int warmUpRegionB(int requests) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        int answered = 0;
-        for (int i = 0; i < requests; i++) {
-            String body = """
-                    {"model":"%s","max_tokens":16,"messages":[{"role":"user","content":"Warm-up %d: say hello."}]}"""
-                    .formatted(model, i);
-            try {
-                if (http.send(request(regionB, body, UUID.randomUUID().toString()),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    answered++;
-                }
-            } catch (IOException e) {
-                // counted as not answered
-            }
-        }
-        return answered;
-    }
-
-    /**
      * Runs {@code clients} clients for {@code before}, injects the failure, runs them for {@code after} more (and on,
      * up to {@link #GRACE}, until region B has answered each client {@link #ANSWERS_FROM_B_AFTER_FAILURE} times).
      */

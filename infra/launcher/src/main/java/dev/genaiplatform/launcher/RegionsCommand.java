@@ -76,8 +76,6 @@ final class RegionsCommand {
             try {
                 FailoverDrill failover = new FailoverDrill(URI.create("http://127.0.0.1:" + settings.gatewayPort()),
                         regionB.gateway(), settings.demoApiKey(), "sim-small");
-                System.out.printf("Warming region B up (it serves its own clients in an active-active pair): "
-                        + "%d of 10 answered%n", failover.warmUpRegionB(10));
                 FailoverDrill.Result result = failover
                         .run(clients, Duration.ofSeconds(before), Duration.ofSeconds(after), () -> {
                             platform.kill("gateway");
