@@ -8,6 +8,10 @@
 #   ./platform.sh bench [N]    measure cold start, memory and per-hop overhead (N requests, default 500)
 #   ./platform.sh scenario list|all|<name>   run the guide's interview questions against the platform
 #                              (reuses a platform running on the gateway port, else starts one and stops it after)
+#   ./platform.sh regions      the platform as region A plus region B beside it (its own gateway on 8180,
+#                              orchestrator and Redis; broker, database and the other services shared)
+#   ./platform.sh regions failover [clients] [s before] [s after]   both regions, clients failing over while
+#                              region A's gateway and orchestrator are killed; prints what the clients saw
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -88,6 +88,17 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 args, lean);
     }
 
+    /**
+     * The same platform seen from a second region ({@link SecondRegion}): its own gateway, orchestrator and Redis
+     * ports; everything else (the broker, PostgreSQL, the shared services, the data directory) unchanged.
+     */
+    LauncherSettings withRegionPorts(int regionGatewayPort, int regionOrchestratorPort, int regionRedisPort) {
+        return new LauncherSettings(home, dataDir, kafkaPort, kafkaControllerPort, regionRedisPort, postgresPort,
+                regionGatewayPort, regionOrchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort,
+                simulatorPort, managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability,
+                aheadOfTimeCache, demoApiKey, serviceEnv, serviceArgs, lean);
+    }
+
     String bootstrapServers() {
         return "127.0.0.1:" + kafkaPort;
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -26,6 +27,8 @@ final class Platform implements AutoCloseable {
 
     /** Two cores: starting more JVMs at once only makes each of them slower. */
     private static final int STARTS_IN_PARALLEL = 2;
+    /** Full collections in a row that let the serial collector give back all of a heap's excess (see trimHeaps). */
+    static final int TRIM_COLLECTIONS = 4;
 
     private final LauncherSettings settings;
     private final Consumer<String> log;
@@ -84,6 +87,44 @@ final class Platform implements AutoCloseable {
             starter.shutdownNow();
         }
         startupTime = Duration.ofNanos(System.nanoTime() - started);
+        if (settings.lean()) {
+            trimHeaps(services());
+        }
+    }
+
+    /**
+     * Full collections in every service once all are ready: start-up leaves the old generation committed at its
+     * high-water mark, and the serial collector gives heap back only after a full collection, damped (0 %, 10 %, 40 %,
+     * then all of the excess over {@code MaxHeapFreeRatio}, on four collections in a row), so {@value #TRIM_COLLECTIONS}
+     * in a row. Measured in the README ("Start and memory"). Through {@code jcmd}, next to the launcher's
+     * {@code java}; without one, nothing happens.
+     */
+    static void trimHeaps(List<ServiceProcess> services) {
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+        if (!Files.isExecutable(jcmd)) {
+            return;
+        }
+        for (int round = 0; round < TRIM_COLLECTIONS; round++) {
+            List<Process> runs = new ArrayList<>();
+            for (ServiceProcess service : services) {
+                try {
+                    runs.add(new ProcessBuilder(jcmd.toString(), Long.toString(service.pid()), "GC.run")
+                            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                } catch (IOException e) {
+                    // a service that cannot be asked keeps its heap: only memory, never correctness
+                }
+            }
+            for (Process run : runs) {
+                try {
+                    if (!run.waitFor(30, TimeUnit.SECONDS)) {
+                        run.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private void checkPortsAreFree() {
@@ -102,7 +143,7 @@ final class Platform implements AutoCloseable {
         }
     }
 
-    private static boolean isFree(int port) {
+    static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return true;

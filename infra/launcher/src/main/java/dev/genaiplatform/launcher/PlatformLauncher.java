@@ -29,6 +29,13 @@ public final class PlatformLauncher {
             System.exit(ScenarioCommand.run(settings, List.of(args)));
             return;
         }
+        if (args.length > 0 && args[0].equals("regions")) {
+            if (List.of(args).contains("--wipe")) {
+                Infrastructure.wipe(settings);
+            }
+            System.exit(RegionsCommand.run(settings, List.of(args).stream().filter(a -> !a.equals("--wipe")).toList()));
+            return;
+        }
         if (List.of(args).contains("--wipe")) {
             Infrastructure.wipe(settings);
             System.out.println("Wiped " + settings.dataDir() + " (Kafka's log, PostgreSQL, Redis, the index, the secrets).");

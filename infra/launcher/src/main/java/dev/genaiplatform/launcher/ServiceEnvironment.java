@@ -50,6 +50,8 @@ final class ServiceEnvironment {
      * often, and the platform has dozens of them.
      */
     static final String IDLE_FETCH_WAIT_MS = "2000";
+    /** Database connections a service keeps open when idle (lean); HikariCP's default keeps its whole pool open. */
+    static final String IDLE_DATABASE_CONNECTIONS = "1";
 
     private final LauncherSettings settings;
     private final PlatformSecrets secrets;
@@ -208,6 +210,12 @@ final class ServiceEnvironment {
                     "jdbc:postgresql://127.0.0.1:" + settings.postgresPort() + "/" + database);
             infrastructure.put("SPRING_DATASOURCE_USERNAME", database);
             infrastructure.put("SPRING_DATASOURCE_PASSWORD", secrets.postgresPassword(database));
+            if (settings.lean()) {
+                // HikariCP opens its whole pool at start by default (minimum-idle = maximum-pool-size, 10): 40-odd
+                // PostgreSQL backends for an idle platform. One stays open; the rest open on demand (a loopback
+                // connection takes milliseconds) and close after Hikari's idle timeout (10 min)
+                infrastructure.put("SPRING_DATASOURCE_HIKARI_MINIMUMIDLE", IDLE_DATABASE_CONNECTIONS);
+            }
             return this;
         }
 

@@ -192,4 +192,14 @@ class LauncherSettingsTests {
 
         assertThat(LauncherSettings.findHome(root.resolve("infra/launcher/src"))).isEqualTo(root.toAbsolutePath());
     }
+
+    @Test
+    void leanRunsKeepOneIdleDatabaseConnectionPerServiceAndDefaultRunsLeaveHikarisPoolAlone() {
+        assertThat(services(defaults)).filteredOn(s -> s.env().containsKey("SPRING_DATASOURCE_URL"))
+                .isNotEmpty()
+                .allSatisfy(s -> assertThat(s.env()).containsEntry("SPRING_DATASOURCE_HIKARI_MINIMUMIDLE", "1"));
+        LauncherSettings notLean = LauncherSettings.from(home, Map.of("PLATFORM_LEAN", "false")::get);
+        assertThat(services(notLean)).allSatisfy(s ->
+                assertThat(s.env()).doesNotContainKey("SPRING_DATASOURCE_HIKARI_MINIMUMIDLE"));
+    }
 }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -33,6 +34,8 @@ final class RunningPlatform {
     static final String UI_BURST_KEY = "e2e-ui-burst-key";
 
     private static LauncherSettings settings;
+    private static Platform platform;
+    private static JwksRelay jwksRelay;
     private static OtlpTraceReceiver collector;
     /** Why the one start failed: every later class fails at once instead of paying for another whole start. */
     private static Exception startFailure;
@@ -56,7 +59,7 @@ final class RunningPlatform {
     private static LauncherSettings start() throws Exception {
         // every service exports its spans to a collector in this JVM (OneTraceAcrossEveryHopIT reads them)
         collector = new OtlpTraceReceiver();
-        LauncherSettings wanted = freshSettings("platform-e2e-data-", DEMO_KEY, "1.0",
+        LauncherSettings fresh = freshSettings("platform-e2e-data-", DEMO_KEY, "1.0",
                 simulatorPort -> Map.of("SIM_TIME_TO_FIRST_TOKEN_MS", "0", "SIM_INTER_TOKEN_MS", "0",
                         // the test reads what the model received; the launcher leaves this off by default
                         "SIM_INSPECTION_ENABLED", "true",
@@ -77,17 +80,24 @@ final class RunningPlatform {
                         "--platform.gateway.tenants.uiburst.rate-limit.replenish-rate=1",
                         "--platform.gateway.tenants.uiburst.rate-limit.burst-capacity=300",
                         "--platform.gateway.tenants.uiburst.rate-limit.requested-tokens=100")));
-        Platform platform;
+        // every service verifies tokens through a relay in this JVM in front of the gateway, so RegionFailoverIT can add
+        // region B's gateway to it and kill region A's (the relay passes each request on unchanged, uncached)
+        jwksRelay = JwksRelay.start(0, List.of(URI.create("http://127.0.0.1:" + fresh.gatewayPort())));
+        Map<String, String> env = new HashMap<>(fresh.serviceEnv());
+        env.put("PLATFORM_JWKS_URI", jwksRelay.uri().toString());
+        LauncherSettings wanted = fresh.withServiceEnv(env);
         try {
             platform = Platform.start(wanted, line -> System.out.println("[e2e] " + line));
         } catch (Exception e) {
             collector.close();
+            jwksRelay.close();
             Infrastructure.wipe(wanted);
             throw e;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             platform.close();
             collector.close();
+            jwksRelay.close();
             try {
                 Infrastructure.wipe(wanted);
             } catch (IOException e) {
@@ -95,6 +105,21 @@ final class RunningPlatform {
             }
         }, "e2e-platform-stop"));
         return wanted;
+    }
+
+    /**
+     * The shared platform itself, for the one class that kills its services ({@link RegionFailoverIT}, ordered last so
+     * no class runs on a platform that lost its gateway).
+     */
+    static synchronized Platform platform() throws Exception {
+        get();
+        return platform;
+    }
+
+    /** The relay every service of the shared platform fetches the gateways' JWK set through. */
+    static synchronized JwksRelay jwksRelay() throws Exception {
+        get();
+        return jwksRelay;
     }
 
     /** The collector every service of the shared platform exports its spans to. */
