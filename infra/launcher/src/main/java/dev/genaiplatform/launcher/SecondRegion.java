@@ -86,6 +86,8 @@ final class SecondRegion implements AutoCloseable {
                 var env = new LinkedHashMap<>(spec.env());
                 // region B's own Redis, with a password of its own
                 env.put("SPRING_DATA_REDIS_PASSWORD", secrets.get(REDIS_PASSWORD));
+                // its answer cache is its own Redis: it must hear every document deletion, not share them with A
+                env.put("CACHE_INVALIDATION_GROUP", "orchestrator-cache" + SUFFIX);
                 specs.add(new ServiceSpec(spec.name() + SUFFIX, spec.moduleDir(), spec.port(), spec.managementPort(),
                         spec.maxHeap(), spec.jvmArgs(), Map.copyOf(env), spec.extraArgs()));
             }

@@ -54,7 +54,9 @@ class SecondRegionTests {
                 .containsEntry("SPRING_DATA_REDIS_PORT", "6380")
                 .containsEntry("PLATFORM_JWKS_URI", "http://127.0.0.1:8180/.well-known/jwks.json")
                 .containsEntry("LLM_BASE_URL", "http://127.0.0.1:8090/v1")
-                .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/orchestrator");
+                .containsEntry("SPRING_DATASOURCE_URL", "jdbc:postgresql://127.0.0.1:5432/orchestrator")
+                // its answer cache is region B's Redis, so it hears every document deletion in a group of its own
+                .containsEntry("CACHE_INVALIDATION_GROUP", "orchestrator-cache-b");
     }
 
     @Test

@@ -41,7 +41,9 @@ public class DocumentDeletedListener {
         this.kafka = kafka;
     }
 
-    @KafkaListener(id = "orchestrator-document-deleted", groupId = "orchestrator-cache",
+    // one group per cache: the instances that share a Redis share the group; another region (its own Redis) sets
+    // CACHE_INVALIDATION_GROUP so it hears every deletion too
+    @KafkaListener(id = "orchestrator-document-deleted", groupId = "${CACHE_INVALIDATION_GROUP:orchestrator-cache}",
             topics = Topics.RETRIEVAL_DOCUMENT_DELETED)
     public void onDocumentDeleted(ConsumerRecord<String, DocumentDeletedEvent> record) {
         DocumentDeletedEvent event = record.value();
