@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# CPU per request, per process, of a platform running on this machine (./platform.sh), plus what it adds to one
+# request over the simulator called directly. Linux only (reads /proc).
+#
+#   infra/load/cpu-per-request.sh [warm-seconds=90] [measure-seconds=60] [clients=2] [sequential=300]
+#
+# Start the platform first with the model instant and the demo tenant's limits lifted, or the rate limiter and
+# the simulator's delays are what you measure:
+#   SIM_TIME_TO_FIRST_TOKEN_MS=0 SIM_INTER_TOKEN_MS=0 SPRING_APPLICATION_JSON='{"platform":{"gateway":{"tenants":
+#   {"demo":{"rate-limit":{"replenish-rate":100000,"burst-capacity":100000}}},"budget":{"defaults":
+#   {"tokens-per-minute":1000000000,"tokens-per-day":1000000000}}}}}' ./platform.sh
+#
+# Each request is the same grounded question with Cache-Control: no-cache (the whole pipeline, never a cache hit).
+# CPU is user + system time from /proc/<pid>/task/*/stat of every platform JVM before and after the window; the
+# Kafka broker runs inside the launcher's JVM and is reported as "launcher". The load clients are curl loops
+# (their own CPU is not counted). On a shared machine compare two runs taken back to back, not absolute values.
+set -euo pipefail
+
+warm=${1:-90}; window=${2:-60}; clients=${3:-2}; sequential=${4:-300}
+for n in "$warm" "$window" "$clients" "$sequential"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "arguments are whole numbers: warm-seconds measure-seconds clients sequential" >&2; exit 2; }
+done
+(( window >= 10 )) || { echo "measure for at least 10 seconds" >&2; exit 2; }
+(( clients >= 1 && clients <= 64 )) || { echo "clients: 1 to 64" >&2; exit 2; }
+gateway=${GATEWAY_URL:-http://127.0.0.1:8080}
+simulator=${SIMULATOR_URL:-http://127.0.0.1:8090}
+key=${API_KEY:-demo-local-key}
+question='{"model":"sim-small","messages":[{"role":"user","content":"How does retrieval rank passages?"}]}'
+curl -s -o /dev/null --max-time 5 "$gateway/v1/models" -H "Authorization: Bearer $key" \
+  || { echo "no gateway answers at $gateway: start ./platform.sh first" >&2; exit 1; }
+tick_hz=$(getconf CLK_TCK)
+
+# "service ticks" for every platform JVM, the service named by its jar
+snapshot() {
+  for pid in $(pgrep -f 'java' || true); do
+    cmd=$(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null) || continue
+    svc=$(grep -oE '(gateway|orchestrator|retrieval|guardrails|tools-agent|evaluation|llm-simulator|launcher)-[0-9][^ ]*\.jar' \
+      <<< "$cmd" | head -1 | sed 's/-[0-9].*//') || true
+    [[ -z "$svc" ]] && continue
+    cat /proc/$pid/task/*/stat 2>/dev/null | awk -v s="$svc" '{t += $14 + $15} END {print s, t}'
+  done | awk '{a[$1] += $2} END {for (k in a) print k, a[k]}' | sort
+}
+
+# clients curl loops for the given seconds; prints one status code per request
+drive() {
+  local until=$(( $(date +%s) + $1 ))
+  for _ in $(seq 1 "$clients"); do
+    ( while (( $(date +%s) < until )); do
+        curl -s -o /dev/null -w '%{http_code}\n' "$gateway/v1/chat/completions" -H "Authorization: Bearer $key" \
+          -H 'Content-Type: application/json' -H 'Cache-Control: no-cache' -d "$question"
+      done ) &
+  done
+  wait
+}
+
+percentile() { sort -n | awk -v p="$1" '{v[NR] = $1} END {i = int(NR * p / 100); if (i < 1) i = 1; printf "%.1f", v[i] * 1000}'; }
+
+echo "warming for ${warm} s with $clients clients..."
+drive "$warm" > /dev/null
+before=$(snapshot)
+echo "measuring for ${window} s..."
+codes=$(drive "$window")
+after=$(snapshot)
+ok=$(grep -c '^200$' <<< "$codes" || true)
+(( ok > 0 )) || { echo "no request answered 200 in the window: $(sort <<< "$codes" | uniq -c | tr '\n' ' ')" >&2; exit 1; }
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $ok answers 200 ($(grep -vc '^200$' <<< "$codes" || true) others), $(awk -v n="$ok" -v s="$window" 'BEGIN {printf "%.1f", n / s}') requests/s"
+join <(echo "$before") <(echo "$after") | awk -v n="$ok" -v hz="$tick_hz" \
+  '{d = ($3 - $2) * 1000 / hz; t += d; printf "  %-14s %7.1f ms CPU per request\n", $1, d / n} END {printf "  %-14s %7.1f ms CPU per request\n", "all", t / n}'
+
+through=$(for _ in $(seq 1 "$sequential"); do
+  curl -s -o /dev/null -w '%{time_total}\n' "$gateway/v1/chat/completions" -H "Authorization: Bearer $key" \
+    -H 'Content-Type: application/json' -H 'Cache-Control: no-cache' -d "$question"; done)
+direct=$(for _ in $(seq 1 "$sequential"); do
+  curl -s -o /dev/null -w '%{time_total}\n' "$simulator/v1/chat/completions" -H 'Content-Type: application/json' \
+    -d '{"model":"sim-small","messages":[{"role":"system","content":"Answer from the passages."},{"role":"user","content":"How does retrieval rank passages?"}]}'; done)
+echo "sequential, $sequential each: through the gateway p50 $(percentile 50 <<< "$through") / p99 $(percentile 99 <<< "$through") ms;" \
+  "the simulator directly p50 $(percentile 50 <<< "$direct") / p99 $(percentile 99 <<< "$direct") ms"
