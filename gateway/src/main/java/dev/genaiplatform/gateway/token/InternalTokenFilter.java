@@ -25,6 +25,10 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * <p>A batch grant ({@link PlatformHttpHeaders#BATCH_GRANT}) is added on {@code POST /v1/batches} only, and a
  * client-sent one is removed on every route: only the gateway mints grants.
+ *
+ * <p>A request naming a user ({@code X-User-Id}) gets that user's access groups from the key's tenant's user
+ * directory ({@link UserGroups}, looked up off the event loop) in the token's and the grant's {@code groups};
+ * an unknown user gets none, so retrieval shows them only documents without access groups.
  */
 public final class InternalTokenFilter implements GlobalFilter, Ordered {
 
