@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.gateway.admin.TenantAdminHandler;
+import dev.genaiplatform.gateway.admin.UserAdminHandler;
 import dev.genaiplatform.gateway.budget.BudgetLedger;
 import dev.genaiplatform.gateway.budget.TokenBudgetFilter;
 import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
@@ -29,6 +30,7 @@ import dev.genaiplatform.gateway.tenant.ApiKeyAuthenticationFilter;
 import dev.genaiplatform.gateway.tenant.ApiKeyCache;
 import dev.genaiplatform.gateway.tenant.ApiKeyStore;
 import dev.genaiplatform.gateway.tenant.TenantDirectory;
+import dev.genaiplatform.gateway.tenant.UserGroups;
 import dev.genaiplatform.gateway.token.InternalTokenFilter;
 import dev.genaiplatform.gateway.token.InternalTokenIssuer;
 import dev.genaiplatform.gateway.token.SigningKeyHandler;
@@ -98,6 +100,13 @@ class GatewayConfiguration {
     @Bean
     ApiKeyCache apiKeyCache(ApiKeyStore store, SeededKeys seeded, PlatformGatewayProperties properties) {
         return new ApiKeyCache(store, properties.keyCacheTtl());
+    }
+
+    /** Same ttl as the key cache: how long another instance may show a user's old groups after a change. */
+    @Bean
+    @DependsOn("flywayInitializer")
+    UserGroups userGroups(DataSource dataSource, PlatformGatewayProperties properties) {
+        return new UserGroups(JdbcClient.create(dataSource), properties.keyCacheTtl(), 100_000);
     }
 
     @Bean
@@ -224,16 +233,17 @@ class GatewayConfiguration {
     }
 
     @Bean
-    InternalTokenFilter internalTokenFilter(InternalTokenIssuer tokenIssuer) {
-        return new InternalTokenFilter(tokenIssuer);
+    InternalTokenFilter internalTokenFilter(InternalTokenIssuer tokenIssuer, UserGroups userGroups) {
+        return new InternalTokenFilter(tokenIssuer, userGroups);
     }
 
     @Bean
     RouterFunction<ServerResponse> gatewayRoutes(SigningKeys keys, ApiKeyStore store, ApiKeyRevocations revocations,
-            TenantLimitChanges limitChanges, PlatformGatewayProperties properties) {
+            TenantLimitChanges limitChanges, PlatformGatewayProperties properties, UserGroups userGroups) {
         ModelListHandler models = new ModelListHandler();
         SigningKeyHandler signingKeys = new SigningKeyHandler(keys);
         TenantAdminHandler admin = new TenantAdminHandler(store, revocations, limitChanges, properties.budget());
+        UserAdminHandler users = new UserAdminHandler(userGroups);
         return RouterFunctions.route()
             .GET("/v1/models", models::list)
             .add(WebUi.routes())
@@ -247,6 +257,9 @@ class GatewayConfiguration {
                 .POST("/api/admin/tenants/{tenant}/keys", admin::issueKey)
                 .POST("/api/admin/keys/{id}/rotate", admin::rotateKey)
                 .DELETE("/api/admin/keys/{id}", admin::revokeKey)
+                .PUT("/api/admin/tenants/{tenant}/users/{user}", users::putUser)
+                .GET("/api/admin/tenants/{tenant}/users/{user}", users::getUser)
+                .DELETE("/api/admin/tenants/{tenant}/users/{user}", users::deleteUser)
                 .filter(RequireScope.scope(InternalToken.SCOPE_ADMIN))
                 .build())
             .build();

@@ -85,7 +85,7 @@ class AdminApiFuzzIT {
     void arbitraryBytesAsABodyAreAClientError(@ForAll("writePaths") String path, @ForAll byte[] body) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(gatewayUrl() + path)).timeout(Duration.ofSeconds(15))
             .header("Authorization", "Bearer " + GatewayTestSupport.ADMIN_KEY).header("Content-Type", "application/json")
-            .method(path.endsWith("/limits") ? "PUT" : "POST", HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            .method(path.endsWith("/limits") || path.contains("/users/") ? "PUT" : "POST", HttpRequest.BodyPublishers.ofByteArray(body)).build();
         assertWellFormed(exchange(request));
     }
 
@@ -147,13 +147,19 @@ class AdminApiFuzzIT {
         return Arbitraries.oneOf(Arbitraries.just("/api/admin/tenants"), Arbitraries.just("/api/admin/signing-keys/rotate"),
                 tenant.map(t -> "/api/admin/tenants/" + t), tenant.map(t -> "/api/admin/tenants/" + t + "/keys"),
                 tenant.map(t -> "/api/admin/tenants/" + t + "/limits"), key.map(k -> "/api/admin/keys/" + k),
-                key.map(k -> "/api/admin/keys/" + k + "/rotate"));
+                key.map(k -> "/api/admin/keys/" + k + "/rotate"),
+                Combinators.combine(tenant, users()).as((t, u) -> "/api/admin/tenants/" + t + "/users/" + u));
+    }
+
+    private static Arbitrary<String> users() {
+        return Arbitraries.oneOf(Arbitraries.just("alice@example.com"),
+                Arbitraries.strings().ofMaxLength(140).map(AdminApiFuzzIT::encode));
     }
 
     @Provide
     Arbitrary<String> writePaths() {
         return Arbitraries.of("/api/admin/tenants", "/api/admin/tenants/" + BASE_TENANT + "/keys",
-                "/api/admin/tenants/" + BASE_TENANT + "/limits");
+                "/api/admin/tenants/" + BASE_TENANT + "/limits", "/api/admin/tenants/" + BASE_TENANT + "/users/fuzz");
     }
 
     @Provide
@@ -164,7 +170,9 @@ class AdminApiFuzzIT {
 
     @Provide
     Arbitrary<String> bodies() {
-        return Arbitraries.oneOf(json(3), tenantBodies().map(TenantBody::json), keyBodies(), limitsBodies(),
+        Arbitrary<String> groups = Arbitraries.oneOf(json(2), Arbitraries.of("finance", "hr", "", "a,b", "a b", "x".repeat(70))
+            .list().ofMaxSize(70).map(list -> "{\"groups\":" + array(list) + "}"));
+        return Arbitraries.oneOf(json(3), tenantBodies().map(TenantBody::json), keyBodies(), limitsBodies(), groups,
                 Arbitraries.strings().ofMaxLength(40), Arbitraries.just(""));
     }
 

@@ -13,6 +13,7 @@ import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.gateway.problem.Problems;
 import dev.genaiplatform.gateway.tenant.ApiKeyStore.BudgetColumn;
 import dev.genaiplatform.gateway.tenant.Tenant;
+import dev.genaiplatform.gateway.tenant.UserGroups;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -82,6 +83,31 @@ final class AdminRequests {
         return new NewTenant(id, models, rateLimit(limit),
                 new Tenant.Budget(budget.get(BudgetColumn.TOKENS_PER_MINUTE), budget.get(BudgetColumn.TOKENS_PER_DAY),
                         budget.get(BudgetColumn.COST_PER_MONTH_MICROS)));
+    }
+
+    /** {@code PUT /api/admin/tenants/{tenant}/users/{user}}: {@code {"groups":[...]}}, duplicates dropped, order kept. */
+    static List<String> userGroups(byte[] body) {
+        JsonNode root = object(body);
+        only(root, "", "groups");
+        JsonNode node = root.get("groups");
+        if (absent(node)) {
+            throw Problems.exception(ProblemType.MISSING_REQUIRED_PARAMETER, "Missing required parameter: 'groups'.", "groups");
+        }
+        if (!node.isArray()) {
+            throw Problems.exception(ProblemType.INVALID_TYPE, "Invalid type for 'groups': expected an array.", "groups");
+        }
+        if (node.size() > UserGroups.MAX_GROUPS) {
+            throw invalid("groups", "at most " + UserGroups.MAX_GROUPS + " groups");
+        }
+        Set<String> groups = new LinkedHashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode group = node.get(i);
+            if (!group.isString() || !UserGroups.GROUP.matcher(group.stringValue()).matches()) {
+                throw invalid("groups[" + i + "]", "must match " + UserGroups.GROUP.pattern());
+            }
+            groups.add(group.stringValue());
+        }
+        return List.copyOf(groups);
     }
 
     static NewKey newKey(byte[] body) {

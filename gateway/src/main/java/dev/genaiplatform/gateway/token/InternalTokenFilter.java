@@ -1,12 +1,13 @@
 package dev.genaiplatform.gateway.token;
 
-import java.util.regex.Pattern;
+import java.util.List;
 
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.gateway.FilterOrder;
 import dev.genaiplatform.gateway.observability.RequestIdFilter;
 import dev.genaiplatform.gateway.tenant.ApiKey;
+import dev.genaiplatform.gateway.tenant.UserGroups;
 import reactor.core.publisher.Mono;
 
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -24,6 +25,10 @@ import org.springframework.web.server.ServerWebExchange;
  *
  * <p>A batch grant ({@link PlatformHttpHeaders#BATCH_GRANT}) is added on {@code POST /v1/batches} only, and a
  * client-sent one is removed on every route: only the gateway mints grants.
+ *
+ * <p>A request naming a user ({@code X-User-Id}) gets that user's access groups from the key's tenant's user
+ * directory ({@link UserGroups}, looked up off the event loop) in the token's and the grant's {@code groups};
+ * an unknown user gets none, so retrieval shows them only documents without access groups.
  */
 public final class InternalTokenFilter implements GlobalFilter, Ordered {
 
@@ -33,12 +38,13 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
     /** The one request that creates a batch, and so the one that gets a batch grant. */
     static final String BATCHES_PATH = "/v1/batches";
 
-    private static final Pattern SANE_USER = Pattern.compile("[A-Za-z0-9._:@+-]{1,128}");
-
     private final InternalTokenIssuer issuer;
 
-    public InternalTokenFilter(InternalTokenIssuer issuer) {
+    private final UserGroups userGroups;
+
+    public InternalTokenFilter(InternalTokenIssuer issuer, UserGroups userGroups) {
         this.issuer = issuer;
+        this.userGroups = userGroups;
     }
 
     @Override
@@ -52,11 +58,18 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
         HttpHeaders sent = exchange.getRequest().getHeaders();
         String user = sent.getFirst(PlatformHttpHeaders.USER_ID);
         String requestId = RequestIdFilter.requestId(exchange);
-        String saneUser = user != null && SANE_USER.matcher(user).matches() ? user : null;
-        String token = issuer.issue(key, requestId, saneUser);
+        String saneUser = user != null && UserGroups.USER_ID.matcher(user).matches() ? user : null;
+        // The user's groups in the key's tenant only: the same user id in another tenant is another user.
+        Mono<List<String>> groups = saneUser == null ? Mono.just(List.of()) : userGroups.groups(key.tenant().id(), saneUser);
+        return groups.flatMap(userGroupList -> forward(exchange, chain, key, requestId, saneUser, userGroupList));
+    }
+
+    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, ApiKey key, String requestId,
+            String saneUser, List<String> groups) {
+        String token = issuer.issue(key, requestId, saneUser, groups);
         // The route already required scope chat; a key without it never gets here, and never gets a grant.
         String grant = createsBatch(exchange) && key.hasScope(InternalToken.SCOPE_CHAT)
-                ? issuer.issueBatchGrant(key, requestId, saneUser) : null;
+                ? issuer.issueBatchGrant(key, requestId, saneUser, groups) : null;
         // The one rewrite of the forwarded request's headers: the client's key is replaced by the token here.
         return chain.filter(exchange.mutate().request(r -> r.headers(h -> {
             h.set(PlatformHttpHeaders.REQUEST_ID, requestId);

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -49,14 +50,20 @@ public final class InternalTokenIssuer {
         this.clock = clock;
     }
 
-    /**
-     * @param user the end user the client named ({@code X-User-Id}), or null; groups are not known to the
-     *     gateway yet, so {@code groups} is never set
-     */
+    /** A token without groups: {@link #issue(ApiKey, String, String, List)} with none. */
     public String issue(ApiKey key, String requestId, String user) {
+        return issue(key, requestId, user, List.of());
+    }
+
+    /**
+     * @param user the end user the client named ({@code X-User-Id}), or null
+     * @param groups that user's access groups in the key's tenant (the admin API's user directory); empty: no
+     *     {@code groups} claim, so retrieval shows only documents without access groups
+     */
+    public String issue(ApiKey key, String requestId, String user, List<String> groups) {
         Instant now = clock.instant();
         Instant due = now.plus(deadline);
-        return sign(claims(key, requestId, user, now, due, due.plus(expirySkew))
+        return sign(claims(key, requestId, user, groups, now, due, due.plus(expirySkew))
             .claim(InternalToken.CLAIM_SCOPE, String.join(" ", key.scopes().stream().sorted().toList())));
     }
 
@@ -68,12 +75,17 @@ public final class InternalTokenIssuer {
      * @throws IllegalArgumentException if the key lacks scope chat (a batch needs it; the route refuses such keys)
      */
     public String issueBatchGrant(ApiKey key, String requestId, String user) {
+        return issueBatchGrant(key, requestId, user, List.of());
+    }
+
+    /** As {@link #issueBatchGrant(ApiKey, String, String)}, carrying the user's groups as the request's token does. */
+    public String issueBatchGrant(ApiKey key, String requestId, String user, List<String> groups) {
         if (!key.hasScope(InternalToken.SCOPE_CHAT)) {
             throw new IllegalArgumentException("A batch grant needs a key with scope chat");
         }
         Instant now = clock.instant();
         Instant end = now.plus(grantLifetime);
-        return sign(claims(key, requestId, user, now, end, end)
+        return sign(claims(key, requestId, user, groups, now, end, end)
             .claim(InternalToken.CLAIM_SCOPE, InternalToken.SCOPE_CHAT)
             .claim(InternalToken.CLAIM_GRANT, InternalToken.GRANT_BATCH));
     }
@@ -99,8 +111,8 @@ public final class InternalTokenIssuer {
             .claim(InternalToken.CLAIM_DEADLINE, due.toEpochMilli()));
     }
 
-    private static JWTClaimsSet.Builder claims(ApiKey key, String requestId, String user, Instant now, Instant due,
-            Instant expiry) {
+    private static JWTClaimsSet.Builder claims(ApiKey key, String requestId, String user, List<String> groups,
+            Instant now, Instant due, Instant expiry) {
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
             .issuer(InternalToken.ISSUER)
             .audience(InternalToken.AUDIENCE)
@@ -113,6 +125,9 @@ public final class InternalTokenIssuer {
             .claim(InternalToken.CLAIM_DEADLINE, due.toEpochMilli());
         if (user != null) {
             claims.claim(InternalToken.CLAIM_USER, user);
+            if (!groups.isEmpty()) {
+                claims.claim(InternalToken.CLAIM_GROUPS, groups);
+            }
         }
         return claims;
     }
