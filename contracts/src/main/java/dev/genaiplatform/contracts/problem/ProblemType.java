@@ -44,6 +44,11 @@ public enum ProblemType {
     INVALID_API_KEY(401, "invalid_api_key", ErrorKind.AUTHENTICATION, "Invalid API key"),
     INVALID_INTERNAL_TOKEN(401, "invalid_internal_token", ErrorKind.AUTHENTICATION, "Missing or invalid internal token"),
     INSUFFICIENT_SCOPE(403, "insufficient_scope", ErrorKind.PERMISSION, "The API key lacks the scope this API needs"),
+    /**
+     * Not answered by any service since wave 5: a model outside the key's (or token's) list is {@link #MODEL_NOT_FOUND},
+     * as OpenAI answers, whichever service notices. Kept so the slug stays reserved.
+     */
+    @Deprecated
     MODEL_NOT_ALLOWED(403, "model_not_allowed", ErrorKind.PERMISSION, "Model not allowed for this key"),
     TOOL_NOT_ALLOWED(403, "tool_not_allowed", ErrorKind.PERMISSION, "Tool not allowed by policy"),
 

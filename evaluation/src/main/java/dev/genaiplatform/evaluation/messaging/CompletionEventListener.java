@@ -40,7 +40,9 @@ class CompletionEventListener {
         this.observations = observations;
     }
 
-    @KafkaListener(topics = Topics.CHAT_COMPLETION_RECORDED, batch = "true")
+    // fetched at once, not held for the 64 KB the verdict listener waits for: a user's feedback on an answer can
+    // follow it within a second, and is accepted only once its completion is recorded
+    @KafkaListener(topics = Topics.CHAT_COMPLETION_RECORDED, batch = "true", properties = "fetch.min.bytes=1")
     void onCompletionsRecorded(List<ConsumerRecord<String, ChatCompletionRecordedEvent>> records) {
         RecordBatch.process(records, this::accept, accepted -> {
             int stored = store.storeAll(accepted);

@@ -259,8 +259,9 @@ class AgentRuns {
     private String model(Caller caller, String requested) {
         String name = requested == null || requested.isBlank() ? this.router.settings().routeName() : requested;
         if (!caller.mayUse(name)) {
-            throw new AgentException(ProblemType.MODEL_NOT_ALLOWED, "This key may not use model '" + name + "'.",
-                    "model");
+            // the chat API's answer for the same mistake (and the gateway's): not found, whether or not it exists
+            throw new AgentException(ProblemType.MODEL_NOT_FOUND,
+                    "The model '" + name + "' does not exist or you do not have access to it.", "model");
         }
         // auto: plans with tools need the stronger model; the small one is for single direct answers
         String resolved = this.router.isRouteName(name) ? this.router.settings().largeModel() : name;

@@ -88,9 +88,14 @@ public class ChatCompletionException extends RuntimeException {
         return this.findings;
     }
 
+    /**
+     * A model outside the token's list: the same answer the gateway gives for a model outside the key's list
+     * (404 {@code model_not_found}, as OpenAI answers), so a client cannot tell which service noticed, nor learn
+     * whether a model it may not use exists.
+     */
     static ChatCompletionException modelNotAllowed(String model) {
-        return new ChatCompletionException(ProblemType.MODEL_NOT_ALLOWED,
-                "This API key may not use the model '" + model + "'.", "model", null, null);
+        return new ChatCompletionException(ProblemType.MODEL_NOT_FOUND,
+                "The model '" + model + "' does not exist or you do not have access to it.", "model", null, null);
     }
 
     /** Sorts a failure into a problem; anything unforeseen is a 500 without details. */

@@ -496,7 +496,7 @@ class AgentRunsIT {
         String token = agentToken("acme");
         post("/api/agent/runs", token, Map.of("goal", "x", "limits", Map.of("maxSteps", 500)), 400);
         post("/api/agent/runs", token, Map.of("tools", List.of("calculator")), 400);
-        post("/api/agent/runs", token, Map.of("goal", "x", "model", "gpt-nope"), 403);
+        post("/api/agent/runs", token, Map.of("goal", "x", "model", "gpt-nope"), 404);
     }
 
     @Test

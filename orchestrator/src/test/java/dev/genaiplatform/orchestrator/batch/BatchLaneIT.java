@@ -172,7 +172,7 @@ class BatchLaneIT {
         List<JsonNode> errors = jsonl(send("GET", "/v1/files/" + done.path("error_file_id").asString() + "/content",
                 token, null));
         assertThat(errors).extracting(l -> l.path("error").path("code").asString()).containsExactly(
-                "invalid_json", "duplicate_custom_id", "invalid_url", "model_not_allowed", "empty_array");
+                "invalid_json", "duplicate_custom_id", "invalid_url", "model_not_found", "empty_array");
         assertThat(errors).extracting(l -> l.path("custom_id").isNull() ? null : l.path("custom_id").asString())
                 .containsExactly(null, "q1", "wrong-url", "not-allowed", "no-messages");
         assertThat(errors.getFirst().path("error").path("message").asString()).startsWith("Line 2:");

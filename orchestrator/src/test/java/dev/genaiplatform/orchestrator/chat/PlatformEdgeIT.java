@@ -137,14 +137,19 @@ class PlatformEdgeIT {
     }
 
     @Test
-    void aModelOutsideTheTokensListIs403AndAnUnknownModelIs404() throws Exception {
+    void aModelOutsideTheTokensListGetsTheGatewaysAnswerForTheSameMistake() throws Exception {
         String token = TestTokens.builder("acme").models("sim-small").sign();
 
         HttpResponse<String> notAllowed = send(chat("sim-large", "large please"), token);
         HttpResponse<String> unknown = send(chat("gpt-9", "unknown please"), token);
 
-        assertThat(notAllowed.statusCode()).isEqualTo(403);
-        assertThat(this.json.readTree(notAllowed.body()).at("/error/code").asString()).isEqualTo("model_not_allowed");
+        // word for word what the gateway answers for a model outside the key's list (GatewayIT,
+        // ChatRequestValidatorTests): whichever service notices, the client sees one answer
+        assertThat(notAllowed.statusCode()).isEqualTo(404);
+        assertThat(this.json.readTree(notAllowed.body()).at("/error/code").asString()).isEqualTo("model_not_found");
+        assertThat(this.json.readTree(notAllowed.body()).at("/error/param").asString()).isEqualTo("model");
+        assertThat(this.json.readTree(notAllowed.body()).at("/error/message").asString())
+                .isEqualTo("The model 'sim-large' does not exist or you do not have access to it.");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(this.json.readTree(unknown.body()).at("/error/code").asString()).isEqualTo("model_not_found");
     }
