@@ -68,7 +68,7 @@ class AgentRuns {
         AgentRun.Budget budget = budget(request.limits());
         // guardrails before anything leaves this service: a blocked goal starts nothing (not even a call to
         // tools-agent); a masked one reaches the model masked
-        // the run id names its pseudonym vault: placeholders in tool calls are restored from it
+        // the run id names its pseudonym vault: pseudonyms in tool calls are restored from it
         String runId = UUID.randomUUID().toString();
         List<dev.genaiplatform.contracts.guardrails.ChatMessage> checkedConversation =
                 this.goalCheck.check(caller, conversation, request.goal(), runId);
@@ -234,7 +234,7 @@ class AgentRuns {
 
     /**
      * The approved call's result as the model may read it: values restored from the run's pseudonym vault for the
-     * tool are turned back into their placeholders. If guardrails cannot say which values those are, the result is
+     * tool are turned back into their pseudonyms. If guardrails cannot say which values those are, the result is
      * withheld from the model rather than shown unmasked.
      */
     private String observed(AgentRun run, RunToken token, PendingApproval approval, ToolInvokedReply outcome) {

@@ -120,7 +120,7 @@ class AgentRunsConfiguration {
                         ResilientModelCalls modelCalls, PriceTable prices, AgentSettings settings,
                         ExecutorService agentRunExecutor, dev.genaiplatform.orchestrator.guardrails.OutputGuard guard,
                         JsonMapper json) {
-        // placeholders in tool arguments are restored by guardrails from the run's vault, as answers are
+        // pseudonyms in tool arguments are restored by guardrails from the run's vault, as answers are
         return new AgentLoop(store, steps, tools, providers, modelCalls, prices, settings, agentRunExecutor,
                 new ToolArgumentPseudonyms(guard::restorePlaceholder, json));
     }

@@ -30,7 +30,7 @@ final class GoalCheck {
 
     /**
      * The conversation and goal as the model may see them (the goal last). {@code vaultId} (the run id) names the
-     * pseudonym vault: under a pseudonymising policy the placeholders are stable for the run and restorable.
+     * pseudonym vault: under a pseudonymising policy the pseudonyms are stable for the run and restorable.
      */
     List<ChatMessage> check(Caller caller, List<ChatMessage> conversation, String goal, String vaultId) {
         List<ChatMessage> messages = new ArrayList<>(conversation);

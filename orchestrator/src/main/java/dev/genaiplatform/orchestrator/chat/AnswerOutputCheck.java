@@ -15,7 +15,7 @@ import java.util.List;
  * bad one is stopped early. One per answer; not thread-safe (a stream's signals arrive one after another).
  *
  * <p>How a stream is cut: text is released in segments that end at whitespace once {@code windowChars} new
- * characters arrived, so a word, an address or a pseudonym placeholder is never split between two checks. Each
+ * characters arrived, so a word, an address or a pseudonym token is never split between two checks. Each
  * check repeats the segments of the last {@code lookBehindChars} already released (a leak spread over two
  * segments is seen whole) at their offset in the answer. Guardrails answer with the window as the user may see it
  * (masked, pseudonyms restored); the part after the repeated segments is what gets released. Should the repeated

@@ -82,7 +82,7 @@ class PromptPreparation {
     Prepared prepare(ChatCompletionRequest request, Caller caller, RequestTrace trace, ResolvedModel model,
                      ConversationMemory.Remembered remembered, String conversationId, TextEmbedding embedded) {
         // 3. Guardrails check everything the model will read: messages, tool calls, tools, schema, stop, user.
-        // The vault id lets a pseudonymising policy give the same placeholders on every turn and restore them.
+        // The vault id lets a pseudonymising policy give the same pseudonyms on every turn and restore them.
         String vaultId = conversationId != null ? conversationId : trace.requestId;
         CheckInputCommand command = withVault(request.checkCommand(trace.requestId), vaultId);
         InputCheckedReply check = trace.time(Stage.GUARDRAILS,

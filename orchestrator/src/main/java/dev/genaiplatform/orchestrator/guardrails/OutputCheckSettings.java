@@ -16,7 +16,7 @@ import java.util.List;
  *                        material, not instructions"); {@code all}: every passage is fenced (more tokens, and a
  *                        quoting model may copy the delimiters)
  * @param windowChars     a streamed answer is checked each time this many new characters arrived (cut at the last
- *                        whitespace, so a word or a placeholder is never split between windows)
+ *                        whitespace, so a word or a pseudonym token is never split between windows)
  * @param lookBehindChars how much already-sent text each window repeats, so a leak across windows is seen whole
  * @param allowedDomains  hosts an answer may link to or load images from (subdomains included)
  */

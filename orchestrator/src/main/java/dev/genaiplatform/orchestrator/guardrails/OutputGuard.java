@@ -116,10 +116,10 @@ public class OutputGuard {
     }
 
     /**
-     * The value a pseudonym placeholder stands for in the vault {@code vaultId}, asked the way answers get theirs
-     * back: an output check of the placeholder alone, which guardrails restores from the vault. The placeholder
+     * The value a pseudonym token stands for in the vault {@code vaultId}, asked the way answers get theirs
+     * back: an output check of the pseudonym alone, which guardrails restores from the vault. The pseudonym
      * itself when the vault holds no value for it (or guardrails blocked the check). Runs whether or not output
-     * checks are enabled: a tool needs the real value, not a placeholder.
+     * checks are enabled: a tool needs the real value, not its pseudonym.
      */
     public String restorePlaceholder(String token, String tenantId, String requestId, String vaultId,
                                      String placeholder) {
