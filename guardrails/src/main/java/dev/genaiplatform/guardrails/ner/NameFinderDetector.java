@@ -3,6 +3,7 @@ package dev.genaiplatform.guardrails.ner;
 import dev.genaiplatform.guardrails.detection.CheckedText;
 import dev.genaiplatform.guardrails.detection.Detection;
 import dev.genaiplatform.guardrails.detection.InputDetector;
+import dev.genaiplatform.guardrails.detection.TextDigest;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import opennlp.tools.namefind.NameFinderME;
@@ -12,10 +13,7 @@ import opennlp.tools.util.Span;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
@@ -131,21 +129,7 @@ public final class NameFinderDetector implements InputDetector {
 
     /** Every entity in {@code text}, in order, non-overlapping. */
     public List<EntitySpan> find(String text) {
-        return remembered == null ? read(text) : remembered.get(sha256(text), hash -> read(text));
-    }
-
-    private static String sha256(String text) {
-        byte[] units = new byte[text.length() * 2];
-        for (int i = 0; i < text.length(); i++) {
-            units[2 * i] = (byte) (text.charAt(i) >> 8);
-            units[2 * i + 1] = (byte) text.charAt(i);
-        }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(units));
-        }
-        catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
+        return remembered == null ? read(text) : remembered.get(TextDigest.sha256(text), hash -> read(text));
     }
 
     private List<EntitySpan> read(String text) {

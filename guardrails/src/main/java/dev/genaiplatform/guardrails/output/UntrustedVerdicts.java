@@ -5,13 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Verdict;
+import dev.genaiplatform.guardrails.detection.TextDigest;
 import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
 import dev.genaiplatform.guardrails.policy.PolicyResolver.NamedPolicy;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -61,7 +59,8 @@ public final class UntrustedVerdicts {
         if (judgements == null) {
             return judge.get();
         }
-        return judgements.get(new Key(sha256(text), source, policy.name(), policy.policy()), key -> judge.get());
+        return judgements.get(new Key(TextDigest.sha256(text), source, policy.name(), policy.policy()),
+                key -> judge.get());
     }
 
     public void invalidateAll() {
@@ -76,20 +75,5 @@ public final class UntrustedVerdicts {
         }
         judgements.cleanUp();
         return judgements.estimatedSize();
-    }
-
-    /** Over the UTF-16 code units as they are (UTF-8 would fold every lone surrogate into one '?'). */
-    private static String sha256(String text) {
-        byte[] units = new byte[text.length() * 2];
-        for (int i = 0; i < text.length(); i++) {
-            units[2 * i] = (byte) (text.charAt(i) >> 8);
-            units[2 * i + 1] = (byte) text.charAt(i);
-        }
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(units));
-        }
-        catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
     }
 }
