@@ -11,10 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -59,33 +55,7 @@ final class Platform implements AutoCloseable {
 
         infrastructure = Infrastructure.start(settings, log);
 
-        ExecutorService starter = Executors.newFixedThreadPool(STARTS_IN_PARALLEL);
-        try {
-            List<Future<?>> starts = new ArrayList<>();
-            for (ServiceSpec spec : infrastructure.environment().services()) {
-                starts.add(starter.submit(() -> {
-                    long t0 = System.nanoTime();
-                    ServiceProcess service = ServiceProcess.start(spec, settings.home(), settings.stateDir(),
-                            settings.aheadOfTimeCache());
-                    services.add(service);
-                    service.awaitReady();
-                    log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s (pid %d%s)", spec.name(),
-                            spec.port(), (System.nanoTime() - t0) / 1e9, service.pid(),
-                            service.answersOnManagementPort() ? ", actuator on " + spec.managementPort()
-                                    : ", actuator still on its main port"));
-                    return null;
-                }));
-            }
-            for (Future<?> start : starts) {
-                try {
-                    start.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
-                }
-            }
-        } finally {
-            starter.shutdownNow();
-        }
+        ServiceProcess.startAll(infrastructure.environment().services(), STARTS_IN_PARALLEL, settings, services, log);
         startupTime = Duration.ofNanos(System.nanoTime() - started);
         if (settings.lean()) {
             trimHeaps(services());

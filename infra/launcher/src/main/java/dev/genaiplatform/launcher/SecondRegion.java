@@ -8,10 +8,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -132,31 +128,7 @@ final class SecondRegion implements AutoCloseable {
         log.accept(String.format("  redis-b       ready at 127.0.0.1:%d (region B's own: limits, budgets, caches)",
                 ports.redis()));
         // two JVMs at once: the cores are shared with region A, which is already warm
-        ExecutorService starter = Executors.newFixedThreadPool(specs.size());
-        try {
-            List<Future<?>> starts = new ArrayList<>();
-            for (ServiceSpec spec : specs) {
-                starts.add(starter.submit(() -> {
-                    long t0 = System.nanoTime();
-                    ServiceProcess service = ServiceProcess.start(spec, regionA.home(), regionA.stateDir(),
-                            regionA.aheadOfTimeCache());
-                    services.add(service);
-                    service.awaitReady();
-                    log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s (pid %d)", spec.name(),
-                            spec.port(), (System.nanoTime() - t0) / 1e9, service.pid()));
-                    return null;
-                }));
-            }
-            for (Future<?> start : starts) {
-                try {
-                    start.get();
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof Exception cause ? cause : e;
-                }
-            }
-        } finally {
-            starter.shutdownNow();
-        }
+        ServiceProcess.startAll(specs, specs.size(), regionA, services, log);
     }
 
     Ports ports() {

@@ -10,7 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -40,6 +45,41 @@ final class ServiceProcess implements AutoCloseable {
         this.logFile = logFile;
         this.process = process;
         this.trainsCache = trainsCache;
+    }
+
+    /**
+     * Starts {@code specs}, at most {@code inParallel} at a time, adds each to {@code started} as soon as it runs (so
+     * a failure still stops it) and returns when every one is ready; the first failure is thrown.
+     */
+    static void startAll(List<ServiceSpec> specs, int inParallel, LauncherSettings settings,
+                         List<ServiceProcess> started, Consumer<String> log) throws Exception {
+        ExecutorService starter = Executors.newFixedThreadPool(inParallel);
+        try {
+            List<Future<?>> starts = new ArrayList<>();
+            for (ServiceSpec spec : specs) {
+                starts.add(starter.submit(() -> {
+                    long t0 = System.nanoTime();
+                    ServiceProcess service = start(spec, settings.home(), settings.stateDir(),
+                            settings.aheadOfTimeCache());
+                    started.add(service);
+                    service.awaitReady();
+                    log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s (pid %d%s)", spec.name(),
+                            spec.port(), (System.nanoTime() - t0) / 1e9, service.pid(),
+                            service.answersOnManagementPort() ? ", actuator on " + spec.managementPort()
+                                    : ", actuator still on its main port"));
+                    return null;
+                }));
+            }
+            for (Future<?> start : starts) {
+                try {
+                    start.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            starter.shutdownNow();
+        }
     }
 
     static ServiceProcess start(ServiceSpec spec, Path home, Path stateDir, boolean aheadOfTimeCache) throws IOException {
