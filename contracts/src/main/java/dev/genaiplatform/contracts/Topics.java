@@ -71,6 +71,12 @@ public final class Topics {
      * provider's capacity (orchestrator to orchestrator; keyed by {@code <batch id>:<line index>}).
      */
     public static final String CHAT_BATCH_LINE_QUEUED = "chat.batch-line-queued.v1";
+    /**
+     * {@link dev.genaiplatform.contracts.chat.BatchLineQueuedCommand} of priority class {@code BULK}: a line of a batch
+     * that asked to run behind every other batch (own topic, so consumers can leave it waiting while batch work is
+     * queued and admission can shed it first; keyed like {@link #CHAT_BATCH_LINE_QUEUED}).
+     */
+    public static final String CHAT_BULK_LINE_QUEUED = "chat.bulk-line-queued.v1";
 
     /** {@link dev.genaiplatform.contracts.gateway.ApiKeyRevokedEvent}: every gateway instance drops the key at once. */
     public static final String GATEWAY_API_KEY_REVOKED = "gateway.api-key-revoked.v1";
@@ -85,7 +91,7 @@ public final class Topics {
             RETRIEVAL_INGESTION_REQUESTED, RETRIEVAL_INGESTION_PROGRESSED,
             TOOLS_INVOKE, TOOLS_INVOKED, TOOLS_CALL_STATUS, TOOLS_CALL_STATUS_REPORTED,
             TOOLS_APPROVAL_REQUESTED, TOOLS_DECIDE_APPROVAL, TOOLS_APPROVAL_DECIDED, TOOLS_TOOL_CALLED,
-            CHAT_COMPLETION_RECORDED, CHAT_BATCH_LINE_QUEUED,
+            CHAT_COMPLETION_RECORDED, CHAT_BATCH_LINE_QUEUED, CHAT_BULK_LINE_QUEUED,
             GATEWAY_API_KEY_REVOKED,
             GATEWAY_TENANT_LIMITS_CHANGED);
 

@@ -63,6 +63,7 @@ class WireFormatTests {
             Map.entry(Topics.TOOLS_TOOL_CALLED, ToolCalledEvent.class),
             Map.entry(Topics.CHAT_COMPLETION_RECORDED, ChatCompletionRecordedEvent.class),
             Map.entry(Topics.CHAT_BATCH_LINE_QUEUED, BatchLineQueuedCommand.class),
+            Map.entry(Topics.CHAT_BULK_LINE_QUEUED, BatchLineQueuedCommand.class),
             Map.entry(Topics.GATEWAY_API_KEY_REVOKED, ApiKeyRevokedEvent.class),
             Map.entry(Topics.GATEWAY_TENANT_LIMITS_CHANGED, TenantLimitsChangedEvent.class));
 

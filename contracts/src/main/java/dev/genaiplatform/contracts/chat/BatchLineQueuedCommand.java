@@ -25,7 +25,12 @@ public record BatchLineQueuedCommand(String batchId, int lineIndex, String provi
     public enum PriorityClass {
         /** A person waits for the answer ({@code /v1/chat/completions}). */
         INTERACTIVE,
-        /** Asynchronous work with a completion window ({@code /v1/batches}): first to wait, first to be shed. */
-        BATCH
+        /** Asynchronous work with a completion window ({@code /v1/batches}): waits behind interactive requests. */
+        BATCH,
+        /**
+         * Batch work that asked to run last (backfills, offline evaluation): runs only while no {@code BATCH} line
+         * waits, and is the first to be shed when the queues grow.
+         */
+        BULK
     }
 }
