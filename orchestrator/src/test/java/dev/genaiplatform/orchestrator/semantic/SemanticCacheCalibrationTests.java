@@ -54,12 +54,32 @@ class SemanticCacheCalibrationTests {
         }
     }
 
-    /** Where the held-out set is read from. */
+    /** Where the first held-out set is read from (another file with {@code -Dsemantic.heldOut=<file>}). */
     static final String HELD_OUT = System.getProperty("semantic.heldOut", "src/test/resources/semantic/held-out.tsv");
 
+    /**
+     * The first held-out set (2026-12-06, wave 5): written without seeing pairs.tsv, but three versions of the check
+     * were measured on it, so it is no longer blind. Guards at what was measured (0.259 hits, 0.025 wrong at 0.90),
+     * not at the issue's target (>= 0.5 and <= 0.01), which these checks do not reach.
+     */
     @Test
     void onTheHeldOutSetAtTheCalibratedThresholdWrongHitsAndParaphraseHitsAreReported() throws IOException {
-        java.nio.file.Path file = java.nio.file.Path.of(HELD_OUT);
+        reportHeldOut(java.nio.file.Path.of(HELD_OUT), 0.03, 0.25);
+    }
+
+    /**
+     * The second held-out set (2026-12-06, wave 6): written by someone who had seen neither pairs.tsv nor the first
+     * held-out set nor the check, and measured once, with the check unchanged. It is the honest estimate of how the
+     * check does on questions it was not shaped on: 0.160 hits, 0.033 wrong (95 % upper 0.060) at 0.90. Guards at
+     * that measurement.
+     */
+    @Test
+    void onTheBlindSecondHeldOutSetTheMeasuredRatesHold() throws IOException {
+        reportHeldOut(java.nio.file.Path.of("src/test/resources/semantic/held-out-2.tsv"), 0.04, 0.15);
+    }
+
+    private static void reportHeldOut(java.nio.file.Path file, double maxWrongRate, double minHitRate)
+            throws IOException {
         org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(file), "no held-out set at " + file);
         List<Pair> paraphrases = new ArrayList<>();
         List<Pair> nearMisses = new ArrayList<>();
@@ -87,10 +107,8 @@ class SemanticCacheCalibrationTests {
                         nearMisses.size()));
         assertThat(paraphrases).as("a held-out set has paraphrases").isNotEmpty();
         assertThat(nearMisses).as("a held-out set has near-misses").isNotEmpty();
-        // a guard against regressions at what was measured on the committed held-out set (2026-12-06: 0.259 and
-        // 0.025), not the target (>= 0.5 and <= 0.01), which these checks do not reach
-        assertThat(wrongRate).isLessThanOrEqualTo(0.03);
-        assertThat(hitRate).isGreaterThanOrEqualTo(0.25);
+        assertThat(wrongRate).isLessThanOrEqualTo(maxWrongRate);
+        assertThat(hitRate).isGreaterThanOrEqualTo(minHitRate);
     }
 
     /** Upper end of the 95 % Wilson score interval of k successes in n trials. */
