@@ -41,10 +41,26 @@ public final class AnswerAgreement {
 
     private static final Pattern NUMBER = Pattern.compile("\\d+(?:[.,:]\\d+)*");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}'’.-]*");
-    private static final Set<String> NUMBER_WORDS = Set.of("zero", "one", "two", "three", "four", "five", "six",
-            "seven", "eight", "nine", "ten", "eleven", "twelve", "fifteen", "twenty", "thirty", "forty", "fifty",
-            "hundred", "thousand", "million", "billion", "once", "twice", "thrice", "first", "second", "third",
-            "fourth", "fifth", "half", "quarter", "double", "triple", "dozen");
+    /**
+     * Number words, each as the value its digits would give ("five" and "5" are one fact; "twice" is 2), or as
+     * itself where no digit says the same ("first", "half"). "one" and "once" are left out: mostly a pronoun ("why
+     * would I need one") and an adverb ("at once"); "1" in digits still counts.
+     */
+    private static final java.util.Map<String, String> NUMBER_WORDS = java.util.Map.ofEntries(
+            java.util.Map.entry("zero", "0"), java.util.Map.entry("two", "2"), java.util.Map.entry("three", "3"),
+            java.util.Map.entry("four", "4"), java.util.Map.entry("five", "5"), java.util.Map.entry("six", "6"),
+            java.util.Map.entry("seven", "7"), java.util.Map.entry("eight", "8"), java.util.Map.entry("nine", "9"),
+            java.util.Map.entry("ten", "10"), java.util.Map.entry("eleven", "11"), java.util.Map.entry("twelve", "12"),
+            java.util.Map.entry("dozen", "12"), java.util.Map.entry("fifteen", "15"),
+            java.util.Map.entry("twenty", "20"), java.util.Map.entry("thirty", "30"),
+            java.util.Map.entry("forty", "40"), java.util.Map.entry("fifty", "50"),
+            java.util.Map.entry("hundred", "100"), java.util.Map.entry("thousand", "1000"),
+            java.util.Map.entry("million", "1000000"), java.util.Map.entry("billion", "1000000000"),
+            java.util.Map.entry("twice", "2"), java.util.Map.entry("thrice", "3"), java.util.Map.entry("first", "first"),
+            java.util.Map.entry("second", "second"), java.util.Map.entry("third", "third"),
+            java.util.Map.entry("fourth", "fourth"), java.util.Map.entry("fifth", "fifth"),
+            java.util.Map.entry("half", "half"), java.util.Map.entry("quarter", "quarter"),
+            java.util.Map.entry("double", "double"), java.util.Map.entry("triple", "triple"));
     private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "none", "nobody", "nothing", "without",
             "cannot", "neither", "nor", "nowhere", "unable");
     private static final Set<String> QUANTIFIERS = Set.of("all", "every", "each", "some", "few", "fewer", "several",
@@ -57,6 +73,18 @@ public final class AnswerAgreement {
             "min", "above", "below", "over", "under", "before", "after", "last", "next", "previous", "prior",
             "top", "bottom", "upper", "increase", "decrease", "raise", "reduce", "exceed",
             "since", "until", "within", "beyond", "than", "most", "least", "average", "total", "median");
+    /**
+     * Comparison words that say the same thing ("maximum" and "highest", "prior" and "before"), compared as one;
+     * the classes never join opposites.
+     */
+    private static final java.util.Map<String, String> SAME_COMPARISON = java.util.Map.ofEntries(
+            java.util.Map.entry("maximum", "max"), java.util.Map.entry("highest", "max"),
+            java.util.Map.entry("largest", "max"), java.util.Map.entry("biggest", "max"),
+            java.util.Map.entry("minimum", "min"), java.util.Map.entry("lowest", "min"),
+            java.util.Map.entry("smallest", "min"), java.util.Map.entry("bigger", "greater"),
+            java.util.Map.entry("larger", "greater"), java.util.Map.entry("higher", "greater"),
+            java.util.Map.entry("prior", "before"), java.util.Map.entry("previous", "earlier"),
+            java.util.Map.entry("raise", "increase"), java.util.Map.entry("reduce", "decrease"));
     private static final Set<String> DIRECTION = Set.of("enable", "disable", "add", "remove", "allow", "block",
             "deny", "permit", "include", "exclude", "import", "export", "upload", "download", "encrypt", "decrypt",
             "lock", "unlock", "subscribe", "unsubscribe", "install", "uninstall", "buy", "sell", "inbound", "outbound",
@@ -89,7 +117,7 @@ public final class AnswerAgreement {
             "these", "those", "of", "at", "by", "for", "with", "as", "about", "what", "how", "why", "when", "where",
             "which", "who", "whom", "whose", "there", "here", "and", "or", "if", "then", "so", "get", "got", "gets",
             "possible", "way", "ways", "explain", "tell", "describe", "please", "able", "allowed", "meaning", "mean",
-            "steps", "step", "s", "time", "long", "big", "much", "many", "find", "kind", "need", "want", "like",
+            "steps", "step", "s", "time", "times", "tim", "in", "on", "long", "big", "much", "many", "find", "kind", "need", "want", "like",
             "have", "has", "had", "go", "going", "use", "using", "used", "make", "let", "lets", "know", "anyone",
             "someone", "something", "anything", "just", "also", "still", "really", "actually", "exactly", "currently", "now", "current",
             "d", "ll", "ve", "re", "m", "t", "o", "happen", "happens", "work", "works", "properly", "correctly",
@@ -109,10 +137,10 @@ public final class AnswerAgreement {
         List<String> a = phrasal(words(cached));
         List<String> b = phrasal(words(incoming));
         return numbers(cached).equals(numbers(incoming))
-                && names(cached).equals(names(incoming))
+                && namesSurvive(cached, incoming) && namesSurvive(incoming, cached)
                 && negated(a) == negated(b)
                 && among(a, QUANTIFIERS).equals(among(b, QUANTIFIERS))
-                && among(a, COMPARISON).equals(among(b, COMPARISON))
+                && canonical(among(a, COMPARISON), SAME_COMPARISON).equals(canonical(among(b, COMPARISON), SAME_COMPARISON))
                 && among(a, DIRECTION).equals(among(b, DIRECTION))
                 && among(a, TIME).equals(among(b, TIME))
                 && asksFor(a).equals(asksFor(b))
@@ -130,7 +158,7 @@ public final class AnswerAgreement {
         Set<String> onlyB = new HashSet<>(contentB);
         onlyB.removeAll(contentA);
         if (onlyA.isEmpty() && onlyB.isEmpty()) {
-            return true;
+            return sameRoles(a, b);   // the same words; "from X to Y" against "from Y to X" is another question
         }
         boolean edited = (double) commonSequence(a, b) / Math.max(a.size(), b.size()) >= EDIT_OVERLAP;
         if (edited) {
@@ -138,6 +166,61 @@ public final class AnswerAgreement {
         }
         int kept = contentA.size() - onlyA.size();
         return kept >= Math.max(1, Math.ceil(KEPT_CONTENT * Math.min(contentA.size(), contentB.size())));
+    }
+
+    /** Words after which the next content word is an argument whose place matters: "from X", "to Y", "into Z". */
+    private static final Set<String> ROLE_BEFORE = Set.of("from", "to", "into", "onto", "toward", "towards");
+    /** Words between two arguments that may not trade places: "X rather than Y", "X instead of Y", "X vs Y". */
+    private static final Set<String> ROLE_BETWEEN = Set.of("than", "rather", "instead", "vs", "versus", "over");
+
+    /**
+     * For each role word both questions use equally often, the content words next to its k-th use are the same:
+     * questions with the same words can still swap source and target ("convert a string to a datetime" / "a
+     * datetime to a string") or the two sides of a preference ("scale up rather than out" / "out rather than up").
+     */
+    static boolean sameRoles(List<String> a, List<String> b) {
+        for (String role : ROLE_BEFORE) {
+            if (!neighbours(a, role, false).equals(neighbours(b, role, false))
+                    && count(a, role) == count(b, role)) {
+                return false;
+            }
+        }
+        for (String role : ROLE_BETWEEN) {
+            if (!neighbours(a, role, true).equals(neighbours(b, role, true)) && count(a, role) == count(b, role)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long count(List<String> words, String role) {
+        return words.stream().filter(role::equals).count();
+    }
+
+    /** The next content word after each use of a role word, and with {@code before} also the one before it. */
+    private static List<String> neighbours(List<String> words, String role, boolean before) {
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            if (!words.get(i).equals(role)) {
+                continue;
+            }
+            if (before) {
+                found.add(nearestContent(words, i, -1));
+            }
+            found.add(nearestContent(words, i, 1));
+        }
+        return found;
+    }
+
+    private static String nearestContent(List<String> words, int from, int step) {
+        for (int i = from + step; i >= 0 && i < words.size(); i += step) {
+            String word = words.get(i);
+            if (!FUNCTION_WORDS.contains(word) && !NEGATIONS.contains(word) && !ROLE_BEFORE.contains(word)
+                    && !ROLE_BETWEEN.contains(word)) {
+                return word;
+            }
+        }
+        return "";
     }
 
     /** Content words of a question (stemmed): kept for the substitution rule's unit test and the README. */
@@ -148,8 +231,10 @@ public final class AnswerAgreement {
     private static Set<String> content(List<String> stems) {
         Set<String> content = new HashSet<>();
         for (String word : stems) {
-            if (!FUNCTION_WORDS.contains(word) && !NEGATIONS.contains(word) && !NUMBER.matcher(word).matches()) {
-                content.add(word);
+            // numbers, in digits or words, are facts compared above, not content words of the question's shape
+            if (!FUNCTION_WORDS.contains(word) && !NEGATIONS.contains(word) && !NUMBER.matcher(word).matches()
+                    && !NUMBER_WORDS.containsKey(word)) {
+                content.add(SAME_COMPARISON.getOrDefault(word, word));   // "maximum" and "highest" are one word here too
             }
         }
         return content;
@@ -229,6 +314,14 @@ public final class AnswerAgreement {
         return word;
     }
 
+    private static Set<String> canonical(Set<String> words, java.util.Map<String, String> same) {
+        Set<String> out = new HashSet<>();
+        for (String word : words) {
+            out.add(same.getOrDefault(word, word));
+        }
+        return out;
+    }
+
     private static Set<String> among(List<String> words, Set<String> cls) {
         Set<String> found = new HashSet<>();
         for (String word : words) {
@@ -281,8 +374,9 @@ public final class AnswerAgreement {
             numbers.add(digits.group().replace(",", ""));
         }
         for (String word : words(text)) {
-            if (NUMBER_WORDS.contains(word)) {
-                numbers.add(word);
+            String value = NUMBER_WORDS.get(word);
+            if (value != null) {
+                numbers.add(value);
             }
         }
         return numbers;
@@ -314,8 +408,11 @@ public final class AnswerAgreement {
             String lower = word.toLowerCase(Locale.ROOT);
             boolean acronym = word.length() > 1 && word.chars().filter(Character::isLetter).count() > 1
                     && word.equals(word.toUpperCase(Locale.ROOT)) && !lower.equals("i");
+            // letters with a digit (gpt4, S9) are names; a lower-case hyphenated word ("auto-updates") is a compound,
+            // left to the shape rule like any content word
             boolean modelLike = word.chars().anyMatch(Character::isLetter)
-                    && (word.contains("-") || word.chars().anyMatch(Character::isDigit));
+                    && (word.chars().anyMatch(Character::isDigit)
+                    || word.contains("-") && word.chars().anyMatch(Character::isUpperCase) && !sentenceStart);
             boolean capitalised = Character.isUpperCase(word.charAt(0)) && !sentenceStart;
             if ((capitalised || acronym || modelLike) && !lower.equals("i") && !lower.startsWith("i'")) {
                 names.add(lower.replace('’', '\''));
@@ -323,6 +420,25 @@ public final class AnswerAgreement {
             sentenceStart = false;
         }
         return names;
+    }
+
+    /**
+     * Every name of one question occurs in the other as a word, in any case ("Git" / "git"), possessive ("Nginx's")
+     * or hyphenation ("Docker Compose" / "docker-compose"); a name the other question lacks is another subject.
+     */
+    static boolean namesSurvive(String from, String in) {
+        Set<String> words = new HashSet<>();
+        for (String word : words(in)) {
+            words.add(word);
+            words.addAll(List.of(word.split("-")));
+        }
+        for (String name : names(from)) {
+            String bare = name.endsWith("'s") ? name.substring(0, name.length() - 2) : name;
+            if (!words.contains(bare) && !words.containsAll(List.of(bare.split("-")))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean negated(String text) {

@@ -58,24 +58,26 @@ class SemanticCacheCalibrationTests {
     static final String HELD_OUT = System.getProperty("semantic.heldOut", "src/test/resources/semantic/held-out.tsv");
 
     /**
-     * The first held-out set (2026-12-06, wave 5): written without seeing pairs.tsv, but three versions of the check
-     * were measured on it, so it is no longer blind. Guards at what was measured (0.259 hits, 0.025 wrong at 0.90),
-     * not at the issue's target (>= 0.5 and <= 0.01), which these checks do not reach.
+     * The first held-out set (2026-12-06, wave 5): written without seeing pairs.tsv, but four versions of the check
+     * were measured on it and its failing lines were read for the wave-6 check, so it is a development set now.
+     * Guards at what was measured (wave 6: 0.291 hits, 0.003 wrong at 0.90), not at the issue's target (>= 0.5 and
+     * <= 0.01), which these checks do not reach.
      */
     @Test
     void onTheHeldOutSetAtTheCalibratedThresholdWrongHitsAndParaphraseHitsAreReported() throws IOException {
-        reportHeldOut(java.nio.file.Path.of(HELD_OUT), 0.03, 0.25);
+        reportHeldOut(java.nio.file.Path.of(HELD_OUT), 0.01, 0.28);
     }
 
     /**
      * The second held-out set (2026-12-06, wave 6): written by someone who had seen neither pairs.tsv nor the first
-     * held-out set nor the check, and measured once, with the check unchanged. It is the honest estimate of how the
-     * check does on questions it was not shaped on: 0.160 hits, 0.033 wrong (95 % upper 0.060) at 0.90. Guards at
-     * that measurement.
+     * held-out set nor the check. Its lines are never printed or read to shape the check; only these counts are.
+     * Wave-5 check: 0.160 hits, 0.033 wrong (95 % upper 0.060) at 0.90; wave-6 check (same numbers by value, names
+     * in any case or hyphenation, comparison synonyms, role swaps refused): 0.183 hits, 0.017 wrong (upper 0.038).
+     * Guards at that measurement.
      */
     @Test
     void onTheBlindSecondHeldOutSetTheMeasuredRatesHold() throws IOException {
-        reportHeldOut(java.nio.file.Path.of("src/test/resources/semantic/held-out-2.tsv"), 0.04, 0.15);
+        reportHeldOut(java.nio.file.Path.of("src/test/resources/semantic/held-out-2.tsv"), 0.025, 0.17);
     }
 
     private static void reportHeldOut(java.nio.file.Path file, double maxWrongRate, double minHitRate)
@@ -166,6 +168,44 @@ class SemanticCacheCalibrationTests {
                 "How can I turn on two-factor authentication?")).isTrue();
         assertThat(AnswerAgreement.agree("What does the circuit breaker do when a provider fails?",
                 "When a provider fails, what does the circuit breaker do?")).isTrue();
+    }
+
+    @Test
+    void theSameWordsInAnotherOrderAgreeUnlessTheyTradeRoles() {
+        assertThat(AnswerAgreement.agree("How do I convert a string to a datetime in Python?",
+                "How do I convert a datetime to a string in Python?")).isFalse();
+        assertThat(AnswerAgreement.agree("How do I migrate from MySQL to PostgreSQL?",
+                "How do I migrate from PostgreSQL to MySQL?")).isFalse();
+        assertThat(AnswerAgreement.agree("When is it better to scale up rather than scale out?",
+                "When is it better to scale out rather than scale up?")).isFalse();
+        assertThat(AnswerAgreement.agree("How do I switch from monthly to annual billing?",
+                "How do I switch from annual to monthly billing?")).isFalse();
+        // the same roles, moved around in the sentence
+        assertThat(AnswerAgreement.agree("Can I transfer money from savings to checking online?",
+                "Online, can I transfer money from savings to checking?")).isTrue();
+        assertThat(AnswerAgreement.agree("What is the fee to send money to Canada?",
+                "To send money to Canada, what is the fee?")).isTrue();
+    }
+
+    @Test
+    void factsAreComparedByWhatTheyMeanNotHowTheyAreWritten() {
+        assertThat(AnswerAgreement.agree("How do I run a cron job every 15 minutes?",
+                "How do I run a cron job every fifteen minutes?")).isTrue();
+        assertThat(AnswerAgreement.agree("Why was I charged twice this month?", "Why was I charged 2 times this month?"))
+                .isTrue();
+        assertThat(AnswerAgreement.agree("How do I change the default port in Nginx?",
+                "How do I change Nginx's default port?")).isTrue();
+        assertThat(AnswerAgreement.agree("How do I configure Git to use another email?",
+                "How do I configure git to use another email?")).isTrue();
+        assertThat(AnswerAgreement.agree("What is the maximum resolution of the webcam?",
+                "What is the highest resolution of the webcam?")).isTrue();
+        // and still refused when the fact itself differs
+        assertThat(AnswerAgreement.agree("How do I run a cron job every 15 minutes?",
+                "How do I run a cron job every fifty minutes?")).isFalse();
+        assertThat(AnswerAgreement.agree("How do I change the default port in Nginx?",
+                "How do I change the default port in Apache?")).isFalse();
+        assertThat(AnswerAgreement.agree("What is the maximum resolution of the webcam?",
+                "What is the minimum resolution of the webcam?")).isFalse();
     }
 
     enum Check { NONE, FACTS, FULL }
