@@ -26,8 +26,12 @@ import java.util.regex.Pattern;
  *   other words and another order. So when each question has a content word the other lacks (a substitution), the
  *   pair agrees only if it was rephrased as a whole (their longest common word sequence is short) and still shares
  *   most of its content words; an in-place swap is refused. A content word only added on one side is refused when
- *   everything else stayed in place (a qualifier: "mobile users"), and allowed in a rephrasing.</li>
+ *   everything else stayed in place (a qualifier: "mobile users"), and allowed in a rephrasing. When both questions
+ *   use the same content words, they must also give them the same roles: "from X to Y" is not "from Y to X".</li>
  * </ol>
+ *
+ * Facts are compared by what they say, not how they are written: "fifteen" is 15, "Nginx's" and "nginx" name the
+ * same thing, "maximum" and "highest" are one comparison.
  *
  * A true paraphrase that swaps one word for a synonym in place ("change" / "update") is refused: the price of a low
  * wrong-hit rate, visible in the calibration curve. The thresholds were set on the committed pair set only.
