@@ -24,23 +24,23 @@ public final class BatchInsert {
 
     /**
      * @param insertPrefix {@code insert into t (columns) values}
-     * @param rowPlaceholders one row's placeholders, e.g. {@code (?, ?, ?::jsonb)}
+     * @param rowParameters one row's JDBC parameter markers, e.g. {@code (?, ?, ?::jsonb)}
      * @param parameters one row's values, in column order
      * @return the events newly stored, in batch order (a duplicate of an earlier id, in the table or the batch,
      *         is not among them)
      */
-    public static <E> List<E> insertNew(JdbcClient jdbc, String insertPrefix, String rowPlaceholders, int columns,
+    public static <E> List<E> insertNew(JdbcClient jdbc, String insertPrefix, String rowParameters, int columns,
                                         List<E> events, Function<E, String> eventId,
                                         Function<E, List<Object>> parameters) {
         List<E> stored = new ArrayList<>(events.size());
         int rowsPerStatement = Math.max(1, MAX_PARAMETERS / columns);
         for (int from = 0; from < events.size(); from += rowsPerStatement) {
             List<E> chunk = events.subList(from, Math.min(events.size(), from + rowsPerStatement));
-            StringBuilder sql = new StringBuilder(insertPrefix.length() + chunk.size() * (rowPlaceholders.length() + 2) + 64)
+            StringBuilder sql = new StringBuilder(insertPrefix.length() + chunk.size() * (rowParameters.length() + 2) + 64)
                     .append(insertPrefix).append(' ');
             List<Object> values = new ArrayList<>(chunk.size() * columns);
             for (int i = 0; i < chunk.size(); i++) {
-                sql.append(i == 0 ? "" : ", ").append(rowPlaceholders);
+                sql.append(i == 0 ? "" : ", ").append(rowParameters);
                 values.addAll(parameters.apply(chunk.get(i)));
             }
             sql.append(" on conflict (event_id) do nothing returning event_id");

@@ -1,14 +1,14 @@
 package dev.genaiplatform.guardrails.pseudonym;
 
 /**
- * Restores placeholders in a streamed answer whose chunks may split a placeholder ({@code "<PER"} then
- * {@code "SON_1> called"}). It holds back a tail that could still become a placeholder (a {@code <} followed
- * by at most 48 placeholder characters), and releases it with the next chunk or at the end. One per stream; not
+ * Restores pseudonyms in a streamed answer whose chunks may split a pseudonym ({@code "<PER"} then
+ * {@code "SON_1> called"}). It holds back a tail that could still become a pseudonym (a {@code <} followed
+ * by at most 48 pseudonym characters), and releases it with the next chunk or at the end. One per stream; not
  * thread-safe. The orchestrator can run the same logic on its side; the output check does it per window.
  */
 public final class StreamRestorer {
 
-    private static final int MAX_PLACEHOLDER = 50;
+    private static final int MAX_PSEUDONYM = 50;
 
     private final PseudonymVault vault;
     private final String tenant;
@@ -21,7 +21,7 @@ public final class StreamRestorer {
         this.conversationId = conversationId;
     }
 
-    /** The restored text that can be sent now; a possible placeholder prefix at the end is kept for later. */
+    /** The restored text that can be sent now; a possible pseudonym prefix at the end is kept for later. */
     public String next(String chunk) {
         pending.append(chunk);
         int hold = holdFrom(pending);
@@ -37,10 +37,10 @@ public final class StreamRestorer {
         return rest;
     }
 
-    /** Where an unfinished placeholder starts, or the length when there is none. */
+    /** Where an unfinished pseudonym starts, or the length when there is none. */
     static int holdFrom(CharSequence text) {
         int open = -1;
-        for (int i = text.length() - 1; i >= 0 && text.length() - i <= MAX_PLACEHOLDER; i--) {
+        for (int i = text.length() - 1; i >= 0 && text.length() - i <= MAX_PSEUDONYM; i--) {
             char c = text.charAt(i);
             if (c == '<') {
                 open = i;
