@@ -5,6 +5,7 @@ import dev.genaiplatform.retrieval.search.ChunkIndex;
 import dev.genaiplatform.retrieval.search.ChunkIndex.Legs;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
+import dev.genaiplatform.retrieval.search.QueryVectorCache;
 import dev.genaiplatform.retrieval.search.SearchScope;
 import org.apache.lucene.store.FSDirectory;
 import org.springframework.ai.document.Document;
@@ -36,8 +37,9 @@ import java.util.concurrent.Executors;
  * runs once, in a shuffled order, so JIT state, the machine's load and GC hit all variants alike (the earlier benchmarks
  * measured one variant after another, each in its own block). Per search it records the wall time, the part spent
  * waiting for the query vector, and whether a garbage collection ran meanwhile, so the slowest 1 % can be attributed.
- * Arguments: {@code size} (100000), {@code searches} per variant (2000), {@code queries}: {@code distinct} (500 different
- * questions cut from the corpus, taken in turn; nothing is cached, so every embedding is real work) or {@code repeated} (the 10
+ * Arguments: {@code size} (100000), {@code searches} per variant (2000), {@code queries}: {@code distinct} (as many
+ * different questions cut from the corpus as searches: no question is asked twice, so every embedding is real work and
+ * the cache never hits) or {@code repeated} (the 10
  * questions of {@link ScaleBenchmark}, as the lead's runs used), {@code blocks} to also run the block order first.
  */
 public final class EmbeddedQueryTailBenchmark {
@@ -47,6 +49,9 @@ public final class EmbeddedQueryTailBenchmark {
         /** Runs the search; returns the nanoseconds spent waiting for the vector. */
         long search(ChunkIndex store, SearchRequest request, String query);
     }
+
+    /** Searches per variant before measuring, interleaved too; distinct questions of their own. */
+    private static final int WARM_UP = 300;
 
     private record Variant(String name, SearchPath path) {
     }
@@ -70,12 +75,15 @@ public final class EmbeddedQueryTailBenchmark {
         }
         List<Document> documents = ScaleBenchmark.documents(passages, size, new Random(size));
         EmbeddingModel nearReal = new ScaleBenchmark.NoisyCopies(twoThreads, realVectors, new Random(size));
-        Path folder = Files.createTempDirectory("embedded-tail-");
-        List<String> queries = distinct ? distinctQueries(passages, 500) : ScaleBenchmark.QUERIES;
+        // -Dbench.index=<folder>: built there once and reused by later runs (building 100k chunks takes minutes)
+        String kept = System.getProperty("bench.index");
+        Path folder = kept == null ? Files.createTempDirectory("embedded-tail-") : Path.of(kept);
+        List<String> queries = distinct ? distinctQueries(passages, WARM_UP + searches) : ScaleBenchmark.QUERIES;
         Map<String, float[]> handedOn = new HashMap<>();
         for (String query : queries) {
             handedOn.put(query, ChunkIndex.unitLength(twoThreads.embed(query)));
         }
+        QueryVectorCache cache = new QueryVectorCache(1024); // as ChunkSearch keeps it (embedding.query-cache-size)
         ExecutorService helper = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "query-embedder");
             thread.setDaemon(true);
@@ -94,6 +102,13 @@ public final class EmbeddedQueryTailBenchmark {
                     store.similaritySearch(request, Legs.HYBRID, vector);
                     return waited;
                 }),
+                new Variant("ChunkSearch with the query-vector cache: after", (store, request, query) -> {
+                    long t = System.nanoTime();
+                    float[] vector = cache.vector("tenant-0", query, () -> ChunkIndex.unitLength(twoThreads.embed(query)));
+                    long waited = System.nanoTime() - t;
+                    store.similaritySearch(request, Legs.HYBRID, vector);
+                    return waited;
+                }),
                 new Variant("embed (intra-op 1), then search", (store, request, query) -> {
                     long t = System.nanoTime();
                     float[] vector = ChunkIndex.unitLength(oneThread.embed(query));
@@ -102,13 +117,11 @@ public final class EmbeddedQueryTailBenchmark {
                     return waited;
                 }),
                 new Variant("embed (intra-op 1) on a helper while BM25 runs", (store, request, query) ->
-                        overlapped(store, request, query, oneThread, helper)),
-                new Variant("embed (intra-op 2) on a helper while BM25 runs", (store, request, query) ->
-                        overlapped(store, request, query, twoThreads, helper)));
+                        overlapped(store, request, query, oneThread, helper)));
 
         try (var store = new LuceneHybridVectorStore(nearReal, new HybridSearchSettings(50, 5, 60, 256), FSDirectory.open(folder))) {
             long start = System.nanoTime();
-            for (int from = 0; from < documents.size(); from += 10_000) { // as ScaleBenchmark builds it
+            for (int from = store.size(); from < documents.size(); from += 10_000) { // as ScaleBenchmark builds it
                 store.add(documents.subList(from, Math.min(documents.size(), from + 10_000)));
             }
             System.out.printf(Locale.ROOT, "%,d chunks indexed in %.1f s; %d queries (%s); load average %.1f%n", store.size(),
@@ -125,7 +138,7 @@ public final class EmbeddedQueryTailBenchmark {
             System.out.println("Interleaved (every variant once per query, shuffled order):");
             Random order = new Random(7);
             List<Variant> shuffled = new ArrayList<>(variants);
-            for (int i = 0; i < 300; i++) { // warm-up
+            for (int i = 0; i < WARM_UP; i++) {
                 Collections.shuffle(shuffled, order);
                 for (Variant variant : shuffled) {
                     run(store, variant, queries, i, 1);
@@ -137,7 +150,7 @@ public final class EmbeddedQueryTailBenchmark {
             for (int i = 0; i < searches; i++) {
                 Collections.shuffle(shuffled, order);
                 for (Variant variant : shuffled) {
-                    byVariant.get(variant.name()).addAll(run(store, variant, queries, i, 1));
+                    byVariant.get(variant.name()).addAll(run(store, variant, queries, WARM_UP + i, 1));
                 }
             }
             GcTotals after = GcTotals.now();
