@@ -37,6 +37,7 @@ import dev.genaiplatform.retrieval.ingest.CorpusIngestor;
 import dev.genaiplatform.retrieval.ingest.DocumentCatalog;
 import dev.genaiplatform.retrieval.ingest.MarkdownDocumentLoader;
 import dev.genaiplatform.retrieval.search.ChunkSearch;
+import dev.genaiplatform.retrieval.search.QueryVectorCache;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
 import dev.genaiplatform.retrieval.search.ChunkIndex;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
@@ -282,7 +283,7 @@ class RetrievalConfiguration {
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),
                 meterRegistry, reranker, embeddingModel, properties.rerank().candidates(), queryRewriter,
                 properties.recencyHalfLife() == null ? null : new RecencyBoost(properties.recencyHalfLife(), clock),
-                hypotheticalAnswers);
+                hypotheticalAnswers, new QueryVectorCache(properties.embedding().queryCacheSize()));
     }
 
     @Bean

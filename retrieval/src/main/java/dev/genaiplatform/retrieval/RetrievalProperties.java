@@ -89,12 +89,15 @@ public record RetrievalProperties(
      *                       hair on idle dedicated cores, CPU burnt for nothing on shared ones). Env RETRIEVAL_EMBEDDING_SPINNING.
      * @param parallelism    texts of one ingestion batch embedded at once; 0 means one per core. Env
      *                       RETRIEVAL_EMBEDDING_PARALLELISM.
+     * @param queryCacheSize query vectors kept per service, by tenant and exact text (least recently used dropped;
+     *                       ~1.6 KB each); 0 keeps none. Env RETRIEVAL_QUERY_CACHE_SIZE.
      */
     public record Embedding(@DefaultValue("2") int intraOpThreads, @DefaultValue("false") boolean spinning,
-                            @DefaultValue("0") int parallelism) {
+                            @DefaultValue("0") int parallelism, @DefaultValue("1024") int queryCacheSize) {
         public Embedding {
             require(intraOpThreads >= 1, "embedding.intra-op-threads must be at least 1");
             require(parallelism >= 0, "embedding.parallelism must be 0 (one per core) or more");
+            require(queryCacheSize >= 0, "embedding.query-cache-size must not be negative");
         }
     }
 

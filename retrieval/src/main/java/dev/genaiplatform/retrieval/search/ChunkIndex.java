@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * The chunk index behind the service: a Spring AI {@link VectorStore} that searches hybrid (a lexical leg and a
@@ -79,6 +80,15 @@ public interface ChunkIndex extends VectorStore {
      * needs the vector too; null means "embed the query here".
      */
     List<Document> similaritySearch(SearchRequest request, Legs legs, float[] queryVector);
+
+    /**
+     * A search whose query vector may still be being computed (on another thread): an index that can runs its lexical
+     * leg first and asks {@code pendingVector} only then, so the query's embedding and the BM25 leg overlap. The default
+     * asks first. {@code pendingVector} must give what {@link #similaritySearch(SearchRequest, Legs, float[])} takes.
+     */
+    default List<Document> similaritySearchWhileEmbedding(SearchRequest request, Legs legs, Supplier<float[]> pendingVector) {
+        return similaritySearch(request, legs, legs == Legs.LEXICAL_ONLY ? null : pendingVector.get());
+    }
 
     default List<Document> similaritySearch(SearchRequest request, Legs legs) {
         return similaritySearch(request, legs, null);

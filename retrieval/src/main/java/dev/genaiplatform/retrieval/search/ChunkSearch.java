@@ -50,6 +50,7 @@ public final class ChunkSearch {
     private final QueryRewriter rewriter;
     private final RecencyBoost recency;
     private final HypotheticalAnswers hypotheticals;
+    private final QueryVectorCache queryCache;
     private final Timer hits;
     private final Timer misses;
 
@@ -70,6 +71,15 @@ public final class ChunkSearch {
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
                        EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter, RecencyBoost recency,
                        HypotheticalAnswers hypotheticals) {
+        this(store, limits, meterRegistry, reranker, queryEmbedder, rerankCandidates, rewriter, recency, hypotheticals,
+                QueryVectorCache.NONE);
+    }
+
+    /** With {@code queryCache}, a query text the tenant searched recently is not embedded again. */
+    public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
+                       EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter, RecencyBoost recency,
+                       HypotheticalAnswers hypotheticals, QueryVectorCache queryCache) {
+        this.queryCache = queryCache;
         this.hypotheticals = hypotheticals;
         this.rewriter = rewriter;
         this.recency = recency;
@@ -130,7 +140,7 @@ public final class ChunkSearch {
         if (query == null || query.isBlank()) {
             return new Result(List.of(), topK, 0);
         }
-        QueryVectors vectors = new QueryVectors(bounded(query), queryEmbedding);
+        QueryVectors vectors = new QueryVectors(scope.tenant(), bounded(query), queryEmbedding);
         QueryRewrite plan = rewrite && rewriter != null ? rewriter.rewrite(bounded(query), conversation == null ? List.of() : conversation)
                 : QueryRewrite.none(bounded(query));
         List<List<Document>> rankings = new ArrayList<>();
@@ -187,14 +197,17 @@ public final class ChunkSearch {
 
     /**
      * The unit vectors of one search's texts, each embedded at most once: the query's serves the vector leg and the
-     * re-ranker, and a rewrite or a hop that repeats a text reuses it. Seeded with a handed-on embedding only when it is
+     * re-ranker, and a rewrite or a hop that repeats a text reuses it; a text the tenant searched recently comes from
+     * the {@link QueryVectorCache} without embedding. Seeded with a handed-on embedding only when it is
      * this service's model's embedding of exactly that text (and of its size), so a stale or foreign vector is ignored.
      * Without a model of its own (tests) it returns null and the store embeds.
      */
     private final class QueryVectors {
+        private final String tenant;
         private final Map<String, float[]> byText = new HashMap<>();
 
-        QueryVectors(String query, TextEmbedding handedOn) {
+        QueryVectors(String tenant, String query, TextEmbedding handedOn) {
+            this.tenant = tenant;
             if (queryEmbedder != null && handedOn != null && handedOn.matches(TextEmbedding.MINILM_L6_V2_Q, query)
                     && handedOn.vector().length == queryEmbedder.dimensions()) {
                 byText.put(query, ChunkIndex.unitLength(handedOn.vector()));
@@ -202,8 +215,8 @@ public final class ChunkSearch {
         }
 
         float[] of(String text) {
-            return queryEmbedder == null ? null
-                    : byText.computeIfAbsent(text, t -> ChunkIndex.unitLength(queryEmbedder.embed(t)));
+            return queryEmbedder == null ? null : byText.computeIfAbsent(text,
+                    t -> queryCache.vector(tenant, t, () -> ChunkIndex.unitLength(queryEmbedder.embed(t))));
         }
     }
 

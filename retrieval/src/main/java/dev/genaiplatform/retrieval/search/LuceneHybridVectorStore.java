@@ -49,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 
 /**
  * A {@link ChunkIndex} (a Spring AI {@code VectorStore}) on an embedded Lucene index that searches two ways at once and fuses them:
@@ -220,6 +221,13 @@ public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
 
     @Override
     public List<Document> similaritySearch(SearchRequest request, Legs legs, float[] vector) {
+        return similaritySearchWhileEmbedding(request, legs,
+                vector != null ? () -> vector : () -> ChunkIndex.unitLength(embeddingModel.embed(request.getQuery())));
+    }
+
+    /** The BM25 leg runs before {@code pendingVector} is asked for, so an embedding computed elsewhere overlaps it. */
+    @Override
+    public List<Document> similaritySearchWhileEmbedding(SearchRequest request, Legs legs, Supplier<float[]> pendingVector) {
         String query = request.getQuery();
         int topK = request.getTopK();
         if (query == null || query.isBlank() || topK < 1) {
@@ -227,14 +235,12 @@ public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
         }
         Query filter = request.hasFilterExpression() ? LuceneFilters.toQuery(request.getFilterExpression()) : null;
         int candidates = settings.candidates(topK);
-        float[] queryVector = legs == Legs.LEXICAL_ONLY ? null
-                : vector != null ? vector : ChunkIndex.unitLength(embeddingModel.embed(query));
         try {
             IndexSearcher searcher = searchers.acquire();
             try {
                 TopDocs lexical = legs == Legs.VECTOR_ONLY ? empty() : lexical(searcher, query, filter, candidates);
                 TopDocs semantic = legs == Legs.LEXICAL_ONLY ? empty()
-                        : semantic(searcher, queryVector, filter, candidates, request.getSimilarityThreshold());
+                        : semantic(searcher, pendingVector.get(), filter, candidates, request.getSimilarityThreshold());
                 TopDocs fused = ReciprocalRankFusion.fuse(topK, settings.rrfK(), lexical, semantic);
                 return toDocuments(searcher, fused, ranks(lexical), ranks(semantic));
             } finally {

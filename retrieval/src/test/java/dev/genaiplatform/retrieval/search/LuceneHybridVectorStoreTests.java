@@ -70,6 +70,30 @@ class LuceneHybridVectorStoreTests {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Only string metadata");
     }
 
+    @Test
+    void aVectorStillBeingComputedIsAskedForOnlyAfterTheLexicalLegAndRanksAsAVectorHandedOn() {
+        store.add(List.of(
+                doc("a#0", "Kafka partitions order records", "a.md", 0),
+                doc("a#1", "Consumers commit offsets", "a.md", 40),
+                doc("b#0", "Bread needs flour and water", "b.md", 7)));
+        SearchRequest request = SearchRequest.builder().query("how do consumers commit offsets").topK(3).build();
+        float[] vector = ChunkIndex.unitLength(new MiniLmEmbeddingModel().embed(request.getQuery()));
+        int[] asked = {0};
+
+        List<Document> whileEmbedding = store.similaritySearchWhileEmbedding(request, ChunkIndex.Legs.HYBRID, () -> {
+            asked[0]++;
+            return vector;
+        });
+        List<Document> lexicalOnly = store.similaritySearchWhileEmbedding(request, ChunkIndex.Legs.LEXICAL_ONLY, () -> {
+            throw new AssertionError("a lexical search needs no vector");
+        });
+
+        assertThat(asked[0]).isEqualTo(1);
+        assertThat(whileEmbedding).extracting(Document::getId)
+                .isEqualTo(store.similaritySearch(request, ChunkIndex.Legs.HYBRID, vector).stream().map(Document::getId).toList());
+        assertThat(lexicalOnly).extracting(Document::getId).first().isEqualTo("a#1");
+    }
+
     private List<Document> search(String query, int topK) {
         return store.similaritySearch(SearchRequest.builder().query(query).topK(topK).build());
     }
