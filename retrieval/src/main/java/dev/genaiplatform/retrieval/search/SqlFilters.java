@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class SqlFilters {
 
-    /** A condition with {@code ?} placeholders and their values (JSON text, to be cast to jsonb). */
+    /** A condition with {@code ?} parameter markers and their values (JSON text, to be cast to jsonb). */
     record Condition(String sql, List<Object> parameters) {
     }
 
