@@ -28,6 +28,10 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
  * be dropped, and it delays nothing, since a client can use an event only once it is complete. Only
  * {@code \n\n}-separated events are recognised (what Spring and OpenAI send); anything else passes unchanged
  * and simply yields no usage. A whole answer is copied, up to 1 MiB, to be parsed once it has been sent.
+ *
+ * <p>Every stream passes through here (with the budget store down too), which is also what lets the stream's error
+ * event ({@code streaming.StreamEndingResponse}, inside this decorator) start on an event boundary: an event cut
+ * half-way by a broken backend never reaches the client.
  */
 final class UsageCapturingResponse extends ServerHttpResponseDecorator {
 
@@ -94,12 +98,31 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
     }
 
     private Flux<DataBuffer> events(Flux<? extends DataBuffer> body) {
-        return body.concatMap(buffer -> {
+        return body.<DataBuffer>handle((buffer, sink) -> {
+            if (passesAsItCame(buffer)) {
+                sink.next(buffer);
+                return;
+            }
             byte[] bytes = new byte[buffer.readableByteCount()];
             buffer.read(bytes);
             DataBufferUtils.release(buffer);
-            return Mono.justOrEmpty(completeEvents(bytes)).map(out -> bufferFactory().wrap(out));
+            byte[] out = completeEvents(bytes);
+            if (out != null) {
+                sink.next(bufferFactory().wrap(out));
+            }
         });
+    }
+
+    /**
+     * Nearly every read of a stream is one token's event, whole: nothing waits before it, it ends with its blank line
+     * and is not the usage chunk. Such a buffer goes on as it came, without a copy (it is the proxy client's pooled
+     * buffer, which the server writes to its socket as is; a copy would be a heap array copied again on write).
+     */
+    private boolean passesAsItCame(DataBuffer buffer) {
+        int start = buffer.readPosition();
+        int end = buffer.writePosition();
+        return pending.length == 0 && end - start >= 2 && buffer.getByte(end - 1) == '\n' && buffer.getByte(end - 2) == '\n'
+                && !containsUsage(buffer, start, end);
     }
 
     /** What is left after the last complete event (normally nothing), once the body has ended. */
@@ -190,6 +213,19 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
         for (int i = start; i + USAGE_MEMBER.length <= end; i++) {
             for (int j = 0; j < USAGE_MEMBER.length; j++) {
                 if (bytes[i + j] != USAGE_MEMBER[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean containsUsage(DataBuffer buffer, int start, int end) {
+        outer:
+        for (int i = start; i + USAGE_MEMBER.length <= end; i++) {
+            for (int j = 0; j < USAGE_MEMBER.length; j++) {
+                if (buffer.getByte(i + j) != USAGE_MEMBER[j]) {
                     continue outer;
                 }
             }
