@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 
@@ -38,6 +39,9 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
     private static final int MAX_CAPTURED = 1024 * 1024;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** What a read that completed no event yields (it is dropped at once). */
+    private static final DataBuffer NOTHING_YET = DefaultDataBufferFactory.sharedInstance.allocateBuffer(0);
 
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -97,20 +101,22 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
         });
     }
 
+    /**
+     * {@code map} and {@code filter}, not {@code handle} (nor {@code mapNotNull}, which Reactor builds on it): Reactor
+     * restores the request's thread-local context (trace scope, MDC) around every {@code handle} call, and that showed
+     * under every token in the profile.
+     */
     private Flux<DataBuffer> events(Flux<? extends DataBuffer> body) {
-        return body.<DataBuffer>handle((buffer, sink) -> {
+        return body.map(buffer -> {
             if (passesAsItCame(buffer)) {
-                sink.next(buffer);
-                return;
+                return (DataBuffer) buffer;
             }
             byte[] bytes = new byte[buffer.readableByteCount()];
             buffer.read(bytes);
             DataBufferUtils.release(buffer);
             byte[] out = completeEvents(bytes);
-            if (out != null) {
-                sink.next(bufferFactory().wrap(out));
-            }
-        });
+            return out == null ? NOTHING_YET : bufferFactory().wrap(out);
+        }).filter(buffer -> buffer != NOTHING_YET);
     }
 
     /**
