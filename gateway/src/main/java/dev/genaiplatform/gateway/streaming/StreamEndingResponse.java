@@ -108,12 +108,13 @@ final class StreamEndingResponse extends ServerHttpResponseDecorator {
             .takeUntilOther(Mono.firstWithSignal(deadline, silent))
             .concatWith(Mono.defer(() -> {
                 byte[] cut = cutWith.get();
-                if (cut != null) {
-                    return Mono.just(errorEvent(ProblemType.UPSTREAM_TIMEOUT, cut, null));
+                if (finished) { // the answer is whole: a backend that lingers or hangs up after it changes nothing
+                    return Mono.empty();
                 }
-                return finished ? Mono.empty() : Mono.just(errorEvent(ProblemType.UPSTREAM_FAILED, UNFINISHED, null));
+                return Mono.just(cut != null ? errorEvent(ProblemType.UPSTREAM_TIMEOUT, cut, null)
+                        : errorEvent(ProblemType.UPSTREAM_FAILED, UNFINISHED, null));
             }))
-            .onErrorResume(failure -> Mono.<Publisher<? extends DataBuffer>>just(isSilence(failure)
+            .onErrorResume(failure -> finished ? Mono.empty() : Mono.<Publisher<? extends DataBuffer>>just(isSilence(failure)
                     ? errorEvent(ProblemType.UPSTREAM_TIMEOUT, SILENT, failure)
                     : errorEvent(ProblemType.UPSTREAM_FAILED, BROKEN, failure)));
         return super.writeAndFlushWith(events);
