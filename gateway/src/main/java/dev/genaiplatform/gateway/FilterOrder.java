@@ -35,6 +35,12 @@ public final class FilterOrder {
 
     public static final int CONCURRENT_STREAMS = -150;
 
+    /**
+     * Before the budget: its decorator must sit inside the budget's, so that it sees the stream as whole events
+     * (an error event never lands in the middle of a cut one).
+     */
+    public static final int STREAM_ENDING = -130;
+
     /** After the stream cap: a refused stream must not have reserved budget. */
     public static final int BUDGET = -120;
 

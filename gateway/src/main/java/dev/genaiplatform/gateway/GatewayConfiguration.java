@@ -26,6 +26,7 @@ import dev.genaiplatform.gateway.routing.CanonicalPathFilter;
 import dev.genaiplatform.gateway.routing.RequireScope;
 import dev.genaiplatform.gateway.routing.RouteScopeFilter;
 import dev.genaiplatform.gateway.server.HeaderDeadlineHandler;
+import dev.genaiplatform.gateway.streaming.StreamEndingFilter;
 import dev.genaiplatform.gateway.tenant.ApiKeyAuthenticationFilter;
 import dev.genaiplatform.gateway.tenant.ApiKeyCache;
 import dev.genaiplatform.gateway.tenant.ApiKeyStore;
@@ -194,6 +195,14 @@ class GatewayConfiguration {
         return new ConcurrentStreamLimitFilter(properties.client().maxConcurrentStreams(), meters);
     }
 
+    /** A stream's deadline is the token's (the response timeout from now), plus the grace. */
+    @Bean
+    StreamEndingFilter streamEndingFilter(PlatformGatewayProperties properties, HttpClientProperties httpClient,
+            MeterRegistry meters) {
+        return new StreamEndingFilter(httpClient.getResponseTimeout(), properties.streamDeadlineGrace(),
+                properties.upstreamIdleTimeout(), meters);
+    }
+
     @Bean
     TokenBudgetFilter tokenBudgetFilter(ReactiveStringRedisTemplate redis, PlatformGatewayProperties properties,
             MeterRegistry meters) {
@@ -308,12 +317,13 @@ class GatewayConfiguration {
     }
 
     /**
-     * The gateway's response-timeout only bounds the wait for response headers; a stream that stalls
+     * The gateway's response-timeout only bounds the wait for response headers; a response that stalls
      * afterwards would hold the connection forever. Reactor Netty's per-response read timeout closes
-     * it after this much silence.
+     * it after this much silence, one second later than a streamed chat completion's own silence timer
+     * ({@link StreamEndingFilter}), which must come first so the stream ends with its error event.
      */
     @Bean
     HttpClientCustomizer upstreamIdleTimeout(PlatformGatewayProperties properties) {
-        return httpClient -> httpClient.responseTimeout(properties.upstreamIdleTimeout());
+        return httpClient -> httpClient.responseTimeout(properties.upstreamIdleTimeout().plusSeconds(1));
     }
 }

@@ -20,6 +20,9 @@ import org.springframework.util.unit.DataSize;
  * @param upstreamIdleTimeout longest a backend may stay silent while answering ({@code upstream-idle-timeout},
  *     default 120s): bounds a stream that stalls after its headers were sent, which the gateway's
  *     response-timeout (time to response headers) does not cover
+ * @param streamDeadlineGrace how long past the request's deadline (now + response-timeout when it arrived) a stream
+ *     may still run ({@code stream-deadline-grace}, default 2s); then the gateway ends it with an
+ *     {@code upstream_timeout} error event. The grace lets a backend that keeps the deadline send its own error first
  * @param rateLimitFailOpen what to do when Redis cannot be asked ({@code rate-limit-fail-open}, default true):
  *     true lets the request through (Spring Cloud Gateway's own behaviour), false answers 503
  * @param keyCacheTtl how long an instance trusts a key it looked up before asking PostgreSQL again
@@ -37,6 +40,7 @@ public record PlatformGatewayProperties(
         @DefaultValue("1MB") DataSize maxRequestBytes,
         @DefaultValue("32MB") DataSize maxUploadBytes,
         @DefaultValue("120s") Duration upstreamIdleTimeout,
+        @DefaultValue("2s") Duration streamDeadlineGrace,
         @DefaultValue("true") boolean rateLimitFailOpen,
         @DefaultValue("30s") Duration keyCacheTtl,
         @DefaultValue TokenProperties token,

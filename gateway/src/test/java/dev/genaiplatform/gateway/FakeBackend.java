@@ -23,7 +23,8 @@ import com.sun.net.httpserver.HttpServer;
  * A stand-in for the orchestrator and the platform APIs, on the JDK's HTTP server. It records every
  * request and behaves as the {@value #BEHAVIOUR} request header says (the gateway forwards it like any
  * header): answer JSON (default), stream server-sent events one at a time when the test allows the
- * next, stall, answer too late, or answer with its own error.
+ * next, stall, answer too late, or answer with its own error; or hang up as a dying process does, before its
+ * headers or after a few events ({@code cut-before-headers}, {@code stream-cut}).
  */
 final class FakeBackend implements AutoCloseable {
 
@@ -104,7 +105,8 @@ final class FakeBackend implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
+        boolean cut = false;
+        try {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             headers.putAll(exchange.getRequestHeaders());
@@ -134,6 +136,21 @@ final class FakeBackend implements AutoCloseable {
                 case "usage" -> respond(exchange, 200, "application/json", "{\"id\":\"chatcmpl-test\",\"object\":\"chat.completion\","
                         + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":7,\"total_tokens\":12}}");
                 case "stream-usage" -> streamWithUsage(exchange);
+                case "stream-cut" -> {
+                    cut = true;
+                    streamChunks(exchange, 2, 0);
+                    throw new ConnectionCut();
+                }
+                case "cut-before-headers" -> {
+                    cut = true;
+                    throw new ConnectionCut();
+                }
+                case "stream-endless" -> streamChunks(exchange, 150, 200);
+                case "stream-unfinished" -> streamChunks(exchange, 2, 0); // a clean end of the body, but no [DONE]
+                case "stream-complete" -> {
+                    streamChunks(exchange, 3, 0);
+                    exchange.getResponseBody().write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                }
                 default -> respond(exchange, 200, "application/json",
                         "{\"id\":\"chatcmpl-test\",\"object\":\"chat.completion\",\"path\":\""
                                 + exchange.getRequestURI().getPath() + "\"}");
@@ -142,6 +159,43 @@ final class FakeBackend implements AutoCloseable {
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        finally {
+            if (!cut) {
+                exchange.close();
+            }
+        }
+    }
+
+    /**
+     * Thrown out of the handler without closing the exchange: the JDK's server then closes the socket as it is,
+     * with no end chunk, the way a backend process that dies mid-answer leaves its connections.
+     */
+    private static final class ConnectionCut extends IOException {
+
+        ConnectionCut() {
+            super("connection cut on purpose");
+        }
+    }
+
+    /** {@code count} complete chat.completion.chunk events (an SDK can parse them), {@code intervalMillis} apart. */
+    private static void streamChunks(HttpExchange exchange, int count, int intervalMillis)
+            throws IOException, InterruptedException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        OutputStream out = exchange.getResponseBody();
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                Thread.sleep(intervalMillis);
+            }
+            out.write(("data: " + chunk("t" + i + " ") + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    /** A chat.completion.chunk as OpenAI sends it, carrying {@code content}. */
+    static String chunk(String content) {
+        return "{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"sim-small\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + content + "\"},\"finish_reason\":null}]}";
     }
 
     /**

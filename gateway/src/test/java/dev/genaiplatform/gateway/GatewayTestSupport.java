@@ -96,7 +96,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
         "platform.gateway.token.key-encryption-secret=" + GatewayTestSupport.SIGNING_KEY_SECRET,
         "platform.gateway.token.refresh-interval=200ms",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=3s",
-        "platform.gateway.upstream-idle-timeout=3s" })
+        "platform.gateway.upstream-idle-timeout=3s",
+        "platform.gateway.stream-deadline-grace=1s" })
 @EmbeddedKafka(partitions = 1, topics = { Topics.GATEWAY_API_KEY_REVOKED, Topics.GATEWAY_TENANT_LIMITS_CHANGED },
         bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 abstract class GatewayTestSupport {

@@ -96,9 +96,11 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
                         exchange.getResponse().getHeaders().set(PlatformHttpHeaders.BUDGET_WARNING, "budget-unavailable");
                         return Mono.empty();
                     });
-                    if (request.usageInjected()) { // the usage chunk the gateway asked for is still not the client's
-                        return chain.filter(exchange.mutate()
-                            .response(new UsageCapturingResponse(exchange.getResponse(), true, true)).build());
+                    // The usage chunk the gateway asked for is still not the client's, and a stream still goes
+                    // out as whole events (the stream's error event, if it breaks, must not land inside one).
+                    if (request.stream()) {
+                        return chain.filter(exchange.mutate().response(new UsageCapturingResponse(
+                                exchange.getResponse(), true, request.usageInjected())).build());
                     }
                     return chain.filter(exchange);
                 }

@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 
@@ -28,12 +29,19 @@ import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
  * be dropped, and it delays nothing, since a client can use an event only once it is complete. Only
  * {@code \n\n}-separated events are recognised (what Spring and OpenAI send); anything else passes unchanged
  * and simply yields no usage. A whole answer is copied, up to 1 MiB, to be parsed once it has been sent.
+ *
+ * <p>Every stream passes through here (with the budget store down too), which is also what lets the stream's error
+ * event ({@code streaming.StreamEndingResponse}, inside this decorator) start on an event boundary: an event cut
+ * half-way by a broken backend never reaches the client.
  */
 final class UsageCapturingResponse extends ServerHttpResponseDecorator {
 
     private static final int MAX_CAPTURED = 1024 * 1024;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** What a read that completed no event yields (it is dropped at once). */
+    private static final DataBuffer NOTHING_YET = DefaultDataBufferFactory.sharedInstance.allocateBuffer(0);
 
     private static final byte[] EVENT_END = "\n\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -93,13 +101,34 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
         });
     }
 
+    /**
+     * {@code map} and {@code filter}, not {@code handle} (nor {@code mapNotNull}, which Reactor builds on it): Reactor
+     * restores the request's thread-local context (trace scope, MDC) around every {@code handle} call, and that showed
+     * under every token in the profile.
+     */
     private Flux<DataBuffer> events(Flux<? extends DataBuffer> body) {
-        return body.concatMap(buffer -> {
+        return body.map(buffer -> {
+            if (passesAsItCame(buffer)) {
+                return (DataBuffer) buffer;
+            }
             byte[] bytes = new byte[buffer.readableByteCount()];
             buffer.read(bytes);
             DataBufferUtils.release(buffer);
-            return Mono.justOrEmpty(completeEvents(bytes)).map(out -> bufferFactory().wrap(out));
-        });
+            byte[] out = completeEvents(bytes);
+            return out == null ? NOTHING_YET : bufferFactory().wrap(out);
+        }).filter(buffer -> buffer != NOTHING_YET);
+    }
+
+    /**
+     * Nearly every read of a stream is one token's event, whole: nothing waits before it, it ends with its blank line
+     * and is not the usage chunk. Such a buffer goes on as it came, without a copy (it is the proxy client's pooled
+     * buffer, which the server writes to its socket as is; a copy would be a heap array copied again on write).
+     */
+    private boolean passesAsItCame(DataBuffer buffer) {
+        int start = buffer.readPosition();
+        int end = buffer.writePosition();
+        return pending.length == 0 && end - start >= 2 && buffer.getByte(end - 1) == '\n' && buffer.getByte(end - 2) == '\n'
+                && !containsUsage(buffer, start, end);
     }
 
     /** What is left after the last complete event (normally nothing), once the body has ended. */
@@ -190,6 +219,19 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
         for (int i = start; i + USAGE_MEMBER.length <= end; i++) {
             for (int j = 0; j < USAGE_MEMBER.length; j++) {
                 if (bytes[i + j] != USAGE_MEMBER[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean containsUsage(DataBuffer buffer, int start, int end) {
+        outer:
+        for (int i = start; i + USAGE_MEMBER.length <= end; i++) {
+            for (int j = 0; j < USAGE_MEMBER.length; j++) {
+                if (buffer.getByte(i + j) != USAGE_MEMBER[j]) {
                     continue outer;
                 }
             }

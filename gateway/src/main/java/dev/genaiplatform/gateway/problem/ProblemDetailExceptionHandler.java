@@ -33,8 +33,8 @@ import org.springframework.web.server.WebExceptionHandler;
  * problems filters signal, Spring's own status errors (404 no route, 405), and a backend that cannot
  * be reached (503), answers too late (504) or hangs up (502). Runs before Spring Boot's handler, which
  * would answer 500 with its own JSON. Error responses a backend sends are not exceptions: they pass
- * through untouched. Once a response has started (a stream failing half-way) nothing can be written,
- * so the connection is closed.
+ * through untouched. Once a response has started nothing can be written here, so the connection is closed; a
+ * streamed chat completion never gets that far: it ends with an error event ({@code streaming.StreamEndingFilter}).
  */
 public final class ProblemDetailExceptionHandler implements WebExceptionHandler, Ordered {
 

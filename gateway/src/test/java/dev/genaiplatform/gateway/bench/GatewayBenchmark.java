@@ -53,7 +53,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * {@code -Dbench.paced=<n>} sets the rate of the paced phase (default 7 requests/s, the platform benchmark's).
  * {@code -Dbench.phases=} any of {@code streams,sequential,paced,throughput} (default the last three; paced and
  * throughput need sequential, which warms up): {@code streams} measures what the gateway adds to each token of a
- * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time.
+ * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time, each
+ * {@code -Dbench.tokens} tokens (default 20) {@code -Dbench.token-interval} ms apart (default 20).
  */
 public final class GatewayBenchmark {
 
@@ -193,6 +194,16 @@ public final class GatewayBenchmark {
                         through.pct(90) - directResult.pct(90), through.pct(99) - directResult.pct(99),
                         cpu.toNanos() / 1e6 / Math.max(1, through.delays().length));
             }
+            System.out.println("  /proc/loadavg: " + loadAverage());
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        }
+        catch (IOException notLinux) {
+            return "n/a";
         }
     }
 

@@ -28,9 +28,15 @@ import com.sun.net.httpserver.HttpExchange;
  */
 final class StreamingPhase {
 
-    static final int TOKENS = 20;
+    /** Tokens per stream ({@code -Dbench.tokens}, default 20), told to the upstream in a header. */
+    static final int TOKENS = Integer.getInteger("bench.tokens", 20);
 
-    static final int INTERVAL_MILLIS = 20;
+    /** Milliseconds between two tokens of a stream ({@code -Dbench.token-interval}, default 20). */
+    static final int INTERVAL_MILLIS = Integer.getInteger("bench.token-interval", 20);
+
+    private static final String TOKENS_HEADER = "X-Bench-Tokens";
+
+    private static final String INTERVAL_HEADER = "X-Bench-Token-Interval";
 
     private static final String BODY = "{\"model\":\"sim-small\",\"stream\":true,\"max_tokens\":64,\"messages\":"
             + "[{\"role\":\"user\",\"content\":\"What is retrieval-augmented generation?\"}]}";
@@ -40,17 +46,19 @@ final class StreamingPhase {
 
     /** The upstream's answer to a streamed request: TOKENS events INTERVAL_MILLIS apart, usage, [DONE]. */
     static void stream(HttpExchange exchange) throws java.io.IOException {
+        int tokens = Integer.parseInt(exchange.getRequestHeaders().getFirst(TOKENS_HEADER));
+        int interval = Integer.parseInt(exchange.getRequestHeaders().getFirst(INTERVAL_HEADER));
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
-            for (int i = 0; i < TOKENS; i++) {
-                Thread.sleep(INTERVAL_MILLIS);
+            for (int i = 0; i < tokens; i++) {
+                Thread.sleep(interval);
                 out.write(("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"token \"}}],\"t\":" + System.nanoTime()
                         + "}\n\n").getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
-            out.write(("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":" + TOKENS
-                    + ",\"total_tokens\":" + (14 + TOKENS) + "}}\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
+            out.write(("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":14,\"completion_tokens\":" + tokens
+                    + ",\"total_tokens\":" + (14 + tokens) + "}}\n\ndata: [DONE]\n\n").getBytes(StandardCharsets.UTF_8));
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -79,10 +87,12 @@ final class StreamingPhase {
         return new Result(delays.stream().mapToLong(Long::longValue).sorted().toArray(), failed.get());
     }
 
-    /** One stream; a stream not finished within 60 s counts as failed (it never blocks the run). */
+    /** One stream; a stream not finished within 60 s plus its tokens' time counts as failed (it never blocks the run). */
     private static boolean once(HttpClient client, String url, ConcurrentLinkedQueue<Long> delays) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(60).plusMillis((long) TOKENS * INTERVAL_MILLIS))
             .header("Authorization", "Bearer bench-key").header("Content-Type", "application/json")
+            .header(TOKENS_HEADER, Integer.toString(TOKENS)).header(INTERVAL_HEADER, Integer.toString(INTERVAL_MILLIS))
             .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
         AtomicInteger tokens = new AtomicInteger();
         AtomicBoolean done = new AtomicBoolean();
@@ -113,7 +123,7 @@ final class StreamingPhase {
                         @Override
                         public void onComplete() {
                         }
-                    })).get(60, TimeUnit.SECONDS);
+                    })).get(60_000L + (long) TOKENS * INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
             return response.statusCode() == 200 && done.get() && tokens.get() == TOKENS;
         }
         catch (Exception failedOrHung) {
