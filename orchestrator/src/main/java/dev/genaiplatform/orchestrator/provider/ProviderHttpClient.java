@@ -15,8 +15,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okio.BufferedSink;
-
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -35,6 +34,8 @@ import java.util.concurrent.Executors;
  * carries the OkHttp observation interceptor and is kept.
  */
 final class ProviderHttpClient implements HttpClient {
+
+    private static final MediaType JSON = MediaType.get("application/json");
 
     private final OkHttpClient client;
 
@@ -104,29 +105,18 @@ final class ProviderHttpClient implements HttpClient {
         this.client.connectionPool().evictAll();
     }
 
+    /**
+     * The SDK's request as OkHttp's. The body (a chat request's JSON) is written out once: the SDK's JSON body computes
+     * its length by serialising, and OkHttp asks for the length more than once per call (seen in the JFR profile).
+     */
     private static Request toOkHttp(HttpRequest request) {
         HttpRequestBody body = request.body();
-        RequestBody content = body == null ? null : new RequestBody() {
-            @Override
-            public MediaType contentType() {
-                return body.contentType() == null ? null : MediaType.parse(body.contentType());
-            }
-
-            @Override
-            public long contentLength() {
-                return body.contentLength();
-            }
-
-            @Override
-            public boolean isOneShot() {
-                return !body.repeatable();
-            }
-
-            @Override
-            public void writeTo(BufferedSink sink) {
-                body.writeTo(sink.outputStream());
-            }
-        };
+        RequestBody content = null;
+        if (body != null) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(4096);
+            body.writeTo(bytes);
+            content = RequestBody.create(bytes.toByteArray(), mediaType(body.contentType()));
+        }
         String method = request.method().name();
         if (content == null && ("POST".equals(method) || "PUT".equals(method) || "PATCH".equals(method))) {
             content = RequestBody.create(new byte[0], null);
@@ -139,6 +129,13 @@ final class ProviderHttpClient implements HttpClient {
             }
         }
         return okRequest.build();
+    }
+
+    private static MediaType mediaType(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        return JSON.toString().equals(contentType) ? JSON : MediaType.parse(contentType);
     }
 
     private static void closeBody(HttpRequest request) {
