@@ -1,8 +1,5 @@
 package dev.genaiplatform.orchestrator.provider;
 
-import com.openai.client.OpenAIClientAsyncImpl;
-import com.openai.client.OpenAIClientImpl;
-import com.openai.core.ClientOptions;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import dev.genaiplatform.orchestrator.resilience.ResilienceSettings;
 import io.micrometer.observation.ObservationRegistry;
@@ -24,34 +21,12 @@ final class OpenAiChatProvider extends ChatProvider {
 
     static OpenAiChatProvider create(String name, OrchestratorProperties.Provider settings,
                                      ResilienceSettings resilience, ObservationRegistry observations) {
-        // Spring AI's transport only while its OkHttp observations are wanted; else one reused client (issue 13)
-        return create(name, settings, resilience, observations, observations.isNoop());
-    }
-
-    /**
-     * @param reuseHttpClient true: the SDK sends through {@link ProviderHttpClient}, one OkHttp client built once;
-     *                        false: through Spring AI's transport, which builds a client per call (and observes it)
-     */
-    static OpenAiChatProvider create(String name, OrchestratorProperties.Provider settings,
-                                     ResilienceSettings resilience, ObservationRegistry observations,
-                                     boolean reuseHttpClient) {
         // The socket read timeout is the longest silence the platform accepts (first token or between chunks):
         // a hung provider's connection is closed at the transport, not only abandoned by the caller, so it stops
         // holding one of the HTTP client's per-host slots.
         java.time.Duration silence = resilience.firstTokenTimeout().compareTo(resilience.idleTimeout()) >= 0
                 ? resilience.firstTokenTimeout() : resilience.idleTimeout();
-        OpenAiChatModel.Builder builder = OpenAiChatModel.builder();
-        if (reuseHttpClient) {
-            ClientOptions client = ClientOptions.builder()
-                    .httpClient(new ProviderHttpClient(resilience.connectTimeout(), silence, settings.timeout(),
-                            Math.max(64, resilience.maxConcurrentCalls())))
-                    .baseUrl(settings.baseUrl())
-                    .apiKey(settings.apiKey())
-                    .maxRetries(settings.maxRetries())
-                    .build();
-            builder.openAiClient(new OpenAIClientImpl(client)).openAiClientAsync(new OpenAIClientAsyncImpl(client));
-        }
-        OpenAiChatModel model = builder
+        OpenAiChatModel model = OpenAiChatModel.builder()
                 .options(OpenAiChatOptions.builder()
                         .baseUrl(settings.baseUrl())
                         .apiKey(settings.apiKey())
