@@ -11,11 +11,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -43,6 +45,8 @@ import java.util.Map;
 class BatchConfiguration {
 
     static final String CONSUMER_GROUP = "orchestrator-batch";
+    /** The bulk lane's own group: its consumers are paused and resumed on their own, without rebalancing the batch lane. */
+    static final String BULK_CONSUMER_GROUP = "orchestrator-bulk";
     static final String REVOCATIONS_GROUP = "orchestrator-key-revocations";
 
     @Bean
@@ -50,9 +54,12 @@ class BatchConfiguration {
         return new BatchStore(jdbc, template, json, new TransactionTemplate(transactions));
     }
 
+    /** One bucket per provider for all instances (Redis), each instance's own while Redis is away. */
     @Bean
-    ProviderBuckets batchProviderBuckets(BatchSettings settings) {
-        return new ProviderBuckets(settings);
+    ProviderBuckets batchProviderBuckets(BatchSettings settings, ObjectProvider<StringRedisTemplate> redis) {
+        StringRedisTemplate template = settings.sharedBuckets() ? redis.getIfAvailable() : null;
+        return new ProviderBuckets(settings, System::nanoTime,
+                template == null ? null : new SharedProviderBuckets(template));
     }
 
     @Bean
@@ -82,7 +89,8 @@ class BatchConfiguration {
         InputFiles files = new InputFiles(RestClient.builder()
                 .observationRegistry(observations.getIfAvailable(() -> ObservationRegistry.NOOP)), settings);
         return new Batches(store, files, new InputLines(pipeline, json), new WorkQueue(batchRecords, json),
-                new AdmissionControl(store, buckets, settings.maxQueueWait()), tokens, grants, settings);
+                new AdmissionControl(store, buckets, settings.maxQueueWait(), settings.maxBulkQueueWait()), tokens, grants,
+                settings);
     }
 
     @Bean
@@ -130,13 +138,36 @@ class BatchConfiguration {
     @Bean
     ConcurrentMessageListenerContainer<String, byte[]> batchLineContainer(BatchWorker worker, KafkaProperties kafka,
                                                                           BatchSettings settings) {
+        return lineContainer(worker, kafka, settings, Topics.CHAT_BATCH_LINE_QUEUED, CONSUMER_GROUP,
+                "orchestrator-batch-lines");
+    }
+
+    /** The same worker for bulk lines, on their own topic and group, paused by the {@link BulkGate}. */
+    @Bean
+    ConcurrentMessageListenerContainer<String, byte[]> bulkLineContainer(BatchWorker worker, KafkaProperties kafka,
+                                                                         BatchSettings settings) {
+        return lineContainer(worker, kafka, settings, Topics.CHAT_BULK_LINE_QUEUED, BULK_CONSUMER_GROUP,
+                "orchestrator-bulk-lines");
+    }
+
+    @Bean
+    BulkGate bulkGate(BatchStore store,
+                      @Qualifier("bulkLineContainer") ConcurrentMessageListenerContainer<String, byte[]> bulkLineContainer,
+                      MeterRegistry meters) {
+        return new BulkGate(store, bulkLineContainer, BatchWorker.BULK_YIELD, meters);
+    }
+
+    private static ConcurrentMessageListenerContainer<String, byte[]> lineContainer(BatchWorker worker,
+                                                                                    KafkaProperties kafka,
+                                                                                    BatchSettings settings, String topic,
+                                                                                    String group, String name) {
         Map<String, Object> consumer = kafka.buildConsumerProperties();
-        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, CONSUMER_GROUP);
+        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // a line may take a while (slow provider, line timeout): one record per poll keeps the poll interval safe
         consumer.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1);
-        ContainerProperties properties = new ContainerProperties(Topics.CHAT_BATCH_LINE_QUEUED);
+        ContainerProperties properties = new ContainerProperties(topic);
         properties.setMessageListener(worker);
         properties.setAckMode(ContainerProperties.AckMode.MANUAL_IMMEDIATE);
         properties.setObservationEnabled(kafka.getListener().isObservationEnabled());
@@ -144,7 +175,7 @@ class BatchConfiguration {
                 new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(), new ByteArrayDeserializer()),
                 properties);
         container.setConcurrency(settings.concurrency());
-        container.setBeanName("orchestrator-batch-lines");
+        container.setBeanName(name);
         return container;
     }
 
@@ -158,6 +189,8 @@ class BatchConfiguration {
         return new KafkaAdmin.NewTopics(
                 TopicBuilder.name(Topics.CHAT_BATCH_LINE_QUEUED).partitions(3).replicas(1).build(),
                 TopicBuilder.name(Topics.deadLetter(Topics.CHAT_BATCH_LINE_QUEUED)).partitions(1).replicas(1).build(),
+                TopicBuilder.name(Topics.CHAT_BULK_LINE_QUEUED).partitions(3).replicas(1).build(),
+                TopicBuilder.name(Topics.deadLetter(Topics.CHAT_BULK_LINE_QUEUED)).partitions(1).replicas(1).build(),
                 // the gateway's topic; declared here too so the listener finds it on a broker without auto-creation
                 TopicBuilder.name(Topics.GATEWAY_API_KEY_REVOKED).partitions(1).replicas(1).build());
     }

@@ -26,6 +26,10 @@ import java.util.Map;
  *                        is longer than this
  * @param tokenMargin     a token with less life left than this is not used to act (it would expire mid-line)
  * @param sweepInterval   how often expired batches are closed, stale claims taken over and finished batches finalized
+ * @param maxBulkQueueWait admission control for {@code bulk} batches: the lower bar (they wait behind every queued
+ *                        line, and are shed before ordinary batches)
+ * @param sharedBuckets   the token buckets live in Redis, one per provider for all instances (each instance's own
+ *                        while Redis is away); false: each instance has its own (N instances send N times the rate)
  */
 @ConfigurationProperties("platform.orchestrator.batch")
 public record BatchSettings(
@@ -42,9 +46,12 @@ public record BatchSettings(
         @DefaultValue("5m") Duration claimLease,
         @DefaultValue("10m") Duration maxQueueWait,
         @DefaultValue("15s") Duration tokenMargin,
-        @DefaultValue("30s") Duration sweepInterval) {
+        @DefaultValue("30s") Duration sweepInterval,
+        @DefaultValue("2m") Duration maxBulkQueueWait,
+        @DefaultValue("true") boolean sharedBuckets) {
 
     public BatchSettings {
+        maxBulkQueueWait = maxBulkQueueWait == null ? Duration.ofMinutes(2) : maxBulkQueueWait;
         rates = rates == null ? Map.of() : Map.copyOf(rates);
         defaultRate = defaultRate == null ? new Rate(5, 10) : defaultRate;
     }

@@ -1,5 +1,6 @@
 package dev.genaiplatform.orchestrator.batch;
 
+import dev.genaiplatform.contracts.chat.BatchLineQueuedCommand.PriorityClass;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -55,15 +56,16 @@ class BatchStore {
             this.jdbc.sql("""
                             insert into batches (id, tenant_id, key_id, user_id, groups, models, endpoint, input_file_id,
                                 completion_window, metadata, status, errors, total, created_at, in_progress_at, expires_at,
-                                failed_at, finalizing_at, completed_at, grant_token)
-                            values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                failed_at, finalizing_at, completed_at, grant_token, priority)
+                            values (?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(batch.id(), batch.tenantId(), batch.keyId(), batch.userId(),
                             write(batch.groups()), write(List.copyOf(batch.models())), batch.endpoint(),
                             batch.inputFileId(), batch.completionWindow(),
                             batch.metadata() == null ? null : write(batch.metadata()), batch.status(),
                             batch.errors() == null ? null : write(batch.errors()), batch.total(),
                             ts(batch.createdAt()), ts(batch.inProgressAt()), ts(batch.expiresAt()), ts(batch.failedAt()),
-                            ts(batch.finalizingAt()), ts(batch.completedAt()), batch.finished() ? null : grant)
+                            ts(batch.finalizingAt()), ts(batch.completedAt()), batch.finished() ? null : grant,
+                            priorityColumn(batch.priority()))
                     .update();
             this.template.batchUpdate("""
                             insert into batch_lines (batch_id, line_index, custom_id, provider, body, status, queued_at,
@@ -238,18 +240,41 @@ class BatchStore {
                 .param((double) lease.toSeconds()).query(String.class).list()));
     }
 
-    /** Lines waiting, per provider. */
-    Map<String, Integer> queuedByProvider() {
+    /**
+     * Lines waiting that a new line of class {@code joining} would wait behind, per provider: a {@code BATCH} line
+     * waits behind batch lines only, a {@code BULK} line behind every line.
+     */
+    Map<String, Integer> queuedByProvider(PriorityClass joining) {
         Map<String, Integer> queued = new java.util.HashMap<>();
-        this.jdbc.sql("select provider, count(*) as lines from batch_lines where status = 'queued' group by provider")
+        this.jdbc.sql("select l.provider, count(*) as lines from batch_lines l join batches b on b.id = l.batch_id"
+                        + " where l.status = 'queued' and b.priority in (" + ahead(joining) + ") group by l.provider")
                 .query((rs, row) -> queued.put(rs.getString("provider"), rs.getInt("lines"))).list();
         return queued;
     }
 
-    /** When the longest-waiting queued line was queued; empty when the queue is empty. */
-    Optional<Instant> oldestQueued() {
-        return this.jdbc.sql("select queued_at from batch_lines where status = 'queued' order by queued_at limit 1")
+    /** When the longest-waiting line that a new line of class {@code joining} waits behind was queued. */
+    Optional<Instant> oldestQueued(PriorityClass joining) {
+        return this.jdbc.sql("select l.queued_at from batch_lines l join batches b on b.id = l.batch_id"
+                        + " where l.status = 'queued' and b.priority in (" + ahead(joining) + ")"
+                        + " order by l.queued_at limit 1")
                 .query((rs, row) -> rs.getTimestamp(1).toInstant()).optional();
+    }
+
+    /** Whether a line of an ordinary ({@code BATCH}) open batch waits: bulk work yields to it. */
+    boolean batchLinesWaiting() {
+        return Boolean.TRUE.equals(this.jdbc.sql("""
+                        select exists (select 1 from batch_lines l join batches b on b.id = l.batch_id
+                                       where l.status = 'queued' and b.status = 'in_progress' and b.priority = 'batch')""")
+                .query(Boolean.class).single());
+    }
+
+    /** The classes a new line of class {@code joining} waits behind, as SQL literals (a fixed set, never input). */
+    private static String ahead(PriorityClass joining) {
+        return joining == PriorityClass.BULK ? "'batch', 'bulk'" : "'batch'";
+    }
+
+    private static String priorityColumn(PriorityClass priority) {
+        return priority.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Moves an open batch to {@code cancelling} and cancels its lines that have not started; false when it was not open. */
@@ -339,7 +364,8 @@ class BatchStore {
                 errors == null ? null : this.json.readValue(errors, ERRORS), rs.getInt("total"),
                 instant(rs, "created_at"), instant(rs, "in_progress_at"), instant(rs, "expires_at"),
                 instant(rs, "finalizing_at"), instant(rs, "completed_at"), instant(rs, "failed_at"),
-                instant(rs, "expired_at"), instant(rs, "cancelling_at"), instant(rs, "cancelled_at"));
+                instant(rs, "expired_at"), instant(rs, "cancelling_at"), instant(rs, "cancelled_at"),
+                PriorityClass.valueOf(rs.getString("priority").toUpperCase(java.util.Locale.ROOT)));
     }
 
     private BatchLine mapLine(ResultSet rs, int row) throws SQLException {

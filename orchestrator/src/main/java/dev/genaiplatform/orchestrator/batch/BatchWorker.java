@@ -3,6 +3,7 @@ package dev.genaiplatform.orchestrator.batch;
 import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.chat.BatchLineQueuedCommand;
+import dev.genaiplatform.contracts.chat.BatchLineQueuedCommand.PriorityClass;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.orchestrator.chat.ChatPipeline;
 import dev.genaiplatform.orchestrator.security.Caller;
@@ -42,6 +43,8 @@ final class BatchWorker implements AcknowledgingMessageListener<String, byte[]> 
     static final String REASON_HEADER = "platform-dlt-reason";
     /** Waits for the bucket up to this long in place; a longer wait hands the record back to the broker. */
     private static final Duration WAIT_IN_PLACE = Duration.ofSeconds(1);
+    /** A bulk line that finds an ordinary batch line waiting is handed back for this long (see {@link BulkGate}). */
+    static final Duration BULK_YIELD = Duration.ofMillis(500);
 
     private final BatchStore store;
     private final ChatPipeline pipeline;
@@ -114,6 +117,13 @@ final class BatchWorker implements AcknowledgingMessageListener<String, byte[]> 
             // finished, cancelled, parked or held by another take: this delivery has nothing to do
             this.meters.counter("platform.batch.lines.skipped").increment();
             ack.acknowledge();
+            return;
+        }
+        if (batch.priority() == PriorityClass.BULK && this.store.batchLinesWaiting()) {
+            // bulk work runs only while no ordinary batch line waits; the gate pauses the bulk consumers, this closes
+            // the race of a bulk record fetched just before a batch line was queued
+            this.meters.counter("platform.batch.bulk.yielded").increment();
+            ack.nack(BULK_YIELD);
             return;
         }
         Optional<Jwt> acting = this.tokens.actingFor(batch.tenantId(), batch.keyId(), recordToken);
@@ -218,7 +228,7 @@ final class BatchWorker implements AcknowledgingMessageListener<String, byte[]> 
     private void deadLetter(ConsumerRecord<String, byte[]> record, Acknowledgment ack, String reason) {
         log.warn("Batch line record at {}-{}@{} refused: {}", record.topic(), record.partition(), record.offset(),
                 reason);
-        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(Topics.deadLetter(Topics.CHAT_BATCH_LINE_QUEUED),
+        ProducerRecord<String, byte[]> dead = new ProducerRecord<>(Topics.deadLetter(record.topic()),
                 record.key(), record.value());
         record.headers().forEach(header -> {
             if (!PlatformHeaders.AUTHORIZATION.equals(header.key())) {

@@ -1,5 +1,6 @@
 package dev.genaiplatform.orchestrator.batch;
 
+import dev.genaiplatform.contracts.chat.BatchLineQueuedCommand.PriorityClass;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.orchestrator.chat.ChatCompletionException;
 import dev.genaiplatform.orchestrator.security.Caller;
@@ -26,6 +27,8 @@ final class Batches {
 
     static final String ENDPOINT = "/v1/chat/completions";
     static final String WINDOW = "24h";
+    /** The metadata key a client names its batch's priority class with. */
+    static final String PRIORITY_KEY = "priority";
     private static final Duration WINDOW_DURATION = Duration.ofHours(24);
 
     private final BatchStore store;
@@ -55,7 +58,8 @@ final class Batches {
         request.validate();
         // the grant is checked before anything is read or stored: a bad one refuses the whole batch
         String grant = this.grants.verify(grantHeader, caller).map(Jwt::getTokenValue).orElse(null);
-        this.admission.admit();
+        PriorityClass priority = request.priority();
+        this.admission.admit(priority);
         this.tokens.offer(token);
         String id = "batch_" + UUID.randomUUID().toString().replace("-", "");
         byte[] content = this.files.read(request.inputFileId(), caller.token());
@@ -70,7 +74,7 @@ final class Batches {
                     "input_file_id", null, null);
         }
         List<WorkQueue.Item> work = read.stream().filter(line -> BatchLine.QUEUED.equals(line.status()))
-                .map(line -> new WorkQueue.Item(id, line.index(), line.provider())).toList();
+                .map(line -> new WorkQueue.Item(id, line.index(), line.provider(), priority)).toList();
         Instant now = Instant.now();
         boolean nothingToRun = work.isEmpty();
         List<Map<String, Object>> errors = nothingToRun ? read.stream().limit(10)
@@ -81,7 +85,7 @@ final class Batches {
                 new LinkedHashSet<>(caller.models()), request.endpoint(), request.inputFileId(),
                 request.completionWindow(), request.metadata(), nothingToRun ? Batch.FAILED : Batch.IN_PROGRESS,
                 errors, read.size(), now, nothingToRun ? null : now, now.plus(WINDOW_DURATION), null, null,
-                nothingToRun ? now : null, null, null, null);
+                nothingToRun ? now : null, null, null, null, priority);
         this.store.create(batch, read, grant);
         if (!nothingToRun) {
             try {
@@ -198,8 +202,8 @@ final class Batches {
             return;
         }
         try {
-            this.queue.publish(parked.stream().map(p -> new WorkQueue.Item(p.batchId(), p.index(), p.provider()))
-                    .toList(), batch.tenantId(), acting.get().getTokenValue());
+            this.queue.publish(parked.stream().map(p -> new WorkQueue.Item(p.batchId(), p.index(), p.provider(),
+                    batch.priority())).toList(), batch.tenantId(), acting.get().getTokenValue());
             log.info("Batch {}: {} lines that waited for a token are queued again", batchId, parked.size());
         }
         catch (RuntimeException unavailable) {
@@ -243,6 +247,25 @@ final class Batches {
                         "'metadata' holds at most 16 pairs, keys up to 64 and values up to 512 characters.",
                         "metadata", null, null);
             }
+            priority();
+        }
+
+        /**
+         * The batch's priority class from {@code metadata.priority} (OpenAI's batch object has no priority field;
+         * metadata is where the SDKs let a client say more): absent or {@code batch} gives {@code BATCH}, {@code bulk}
+         * gives {@code BULK} (runs only while no ordinary batch line waits, shed first).
+         */
+        PriorityClass priority() {
+            String asked = this.metadata == null ? null : this.metadata.get(PRIORITY_KEY);
+            if (asked == null || "batch".equals(asked)) {
+                return PriorityClass.BATCH;
+            }
+            if ("bulk".equals(asked)) {
+                return PriorityClass.BULK;
+            }
+            throw new ChatCompletionException(ProblemType.INVALID_VALUE,
+                    "'metadata.priority' must be \"batch\" (the default) or \"bulk\".", "metadata.priority", null,
+                    null);
         }
     }
 }

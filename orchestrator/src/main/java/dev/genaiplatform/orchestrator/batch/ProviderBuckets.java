@@ -8,25 +8,38 @@ import java.util.function.LongSupplier;
 /**
  * One token bucket per provider: batch work takes a token per line and waits when there is none, so a provider gets
  * no more batch lines than it was configured to serve, whatever the queue holds. Interactive requests never touch
- * these buckets: the rate is what is left for batch work, not a limit on people.
+ * these buckets: the rate is what is left for batch work, not a limit on people. With a {@link SharedProviderBuckets}
+ * the bucket is one for all instances (in Redis); without one, or while Redis is away, each instance has its own.
  */
 final class ProviderBuckets {
 
     private final BatchSettings settings;
     private final LongSupplier nanoClock;
+    private final SharedProviderBuckets shared;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     ProviderBuckets(BatchSettings settings) {
-        this(settings, System::nanoTime);
+        this(settings, System::nanoTime, null);
     }
 
     ProviderBuckets(BatchSettings settings, LongSupplier nanoClock) {
+        this(settings, nanoClock, null);
+    }
+
+    ProviderBuckets(BatchSettings settings, LongSupplier nanoClock, SharedProviderBuckets shared) {
         this.settings = settings;
         this.nanoClock = nanoClock;
+        this.shared = shared;
     }
 
     /** Takes a token for one line: {@link Duration#ZERO} when taken, else how long until one is free (none taken). */
     Duration take(String provider) {
+        if (this.shared != null) {
+            java.util.Optional<Duration> taken = this.shared.take(provider, this.settings.rateOf(provider));
+            if (taken.isPresent()) {
+                return taken.get();
+            }
+        }
         return this.buckets.computeIfAbsent(provider, name -> new Bucket(this.settings.rateOf(name), this.nanoClock.getAsLong()))
                 .take(this.nanoClock.getAsLong());
     }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Puts lines on {@value Topics#CHAT_BATCH_LINE_QUEUED}, one record per line keyed by batch id and line (lines need no
+ * Puts lines on {@value Topics#CHAT_BATCH_LINE_QUEUED} ({@code BULK} lines on {@value Topics#CHAT_BULK_LINE_QUEUED}),
+ * one record per line keyed by batch id and line (lines need no
  * order, so one batch spreads over every partition and consumer), each carrying a gateway
  * token of the batch's tenant and key in {@code platform-auth} (ADR 0004). Sends are confirmed before the caller goes
  * on: a batch is answered only once its lines are on the broker.
@@ -34,7 +35,12 @@ final class WorkQueue {
         this.json = json;
     }
 
-    record Item(String batchId, int index, String provider) {
+    /** One line to queue; {@code priority} picks the topic ({@code BULK} lines have their own). */
+    record Item(String batchId, int index, String provider, PriorityClass priority) {
+    }
+
+    static String topicOf(PriorityClass priority) {
+        return priority == PriorityClass.BULK ? Topics.CHAT_BULK_LINE_QUEUED : Topics.CHAT_BATCH_LINE_QUEUED;
     }
 
     /** Publishes and waits for the broker's acknowledgement of every record; throws when one is not confirmed. */
@@ -42,10 +48,10 @@ final class WorkQueue {
         Instant now = Instant.now();
         List<CompletableFuture<SendResult<String, byte[]>>> sends = new ArrayList<>(items.size());
         for (Item item : items) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.CHAT_BATCH_LINE_QUEUED,
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topicOf(item.priority()),
                     item.batchId() + ":" + item.index(),
                     this.json.writeValueAsBytes(new BatchLineQueuedCommand(item.batchId(), item.index(), item.provider(),
-                            PriorityClass.BATCH, now)));
+                            item.priority(), now)));
             record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
             record.headers().add(PlatformHeaders.TENANT_ID, tenantId.getBytes(StandardCharsets.UTF_8));   // logs only
             sends.add(this.kafka.send(record));

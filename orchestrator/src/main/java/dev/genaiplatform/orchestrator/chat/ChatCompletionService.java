@@ -279,6 +279,11 @@ class ChatCompletionService {
                 : null);
         StreamAttempts<AttemptState> attempts = new StreamAttempts<>(freshState);
         AtomicBoolean emitted = new AtomicBoolean(false);
+        ModelRequest.ResponseFormat format = trace.modelRequest.responseFormat();
+        String schema = format != null && format.jsonSchema() ? format.schema() : null;
+        // A whole answer is assembled before anything is sent; so is a streamed one that must hold a JSON schema:
+        // it is held back until it validates (or the repairs run out), so no invalid JSON ever reaches a parser.
+        boolean holdWhole = !request.streaming() || schema != null;
         StringBuilder shownText = new StringBuilder();
         long modelStart = System.nanoTime();
         Flux<StreamAttempts.Piece> answer = this.modelCalls.stream(chain, model -> {
@@ -286,7 +291,7 @@ class ChatCompletionService {
                     int attempt = attempts.start();
                     return model.provider().prompt(model.modelId(), prompt.messages(), trace.modelRequest, true)
                             .stream().chatResponse().map(response -> new StreamAttempts.Piece(attempt, response));
-                }, !request.streaming(), deadline(caller), attempts::giveUpUnlessCommitted,
+                }, holdWhole, deadline(caller), attempts::giveUpUnlessCommitted,
                 (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome));
         Map<String, String> headers = Map.of(
                 PlatformHttpHeaders.ROUTE, route.header(),
@@ -311,19 +316,21 @@ class ChatCompletionService {
                 this.spend.add(trace.tenantId, trace.costUsd);
             }
             boolean blocked = output != null && output.blocked();
+            // an answer that never held its schema is returned (whole) or refused (stream), never served again
+            boolean holdsShape = trace.structuredOutput == null || trace.structuredOutput.valid();
             if (flight != null) {
-                boolean cacheable = !blocked
+                boolean cacheable = !blocked && holdsShape
                         && ("stop".equals(shown.finishReason()) || "tool_calls".equals(shown.finishReason()));
                 this.cache.complete(flight, shown, trace.tenantId, cacheable);
             }
-            else if (cacheKey != null && !blocked && "stop".equals(shown.finishReason())) {
+            else if (cacheKey != null && !blocked && holdsShape && "stop".equals(shown.finishReason())) {
                 this.cache.put(cacheKey, shown, trace.tenantId);
             }
             if (remembered != null && done.toolCalls().isEmpty() && !blocked) {
                 // the model's own words: pseudonyms stay pseudonyms in what the next prompt sees
                 remember(caller, conversationId, trace.question, done.answer());
             }
-            if (semantic != null && !blocked && "stop".equals(shown.finishReason())) {
+            if (semantic != null && !blocked && holdsShape && "stop".equals(shown.finishReason())) {
                 this.semanticCache.store(semantic.scope(), trace.tenantId, semantic.question(), semantic.vector(), shown);
             }
             stored.complete(Optional.of(shown));
@@ -335,25 +342,29 @@ class ChatCompletionService {
             stored.complete(Optional.empty());
         };
 
+        // A whole answer is never committed before it is complete: retries and fallbacks stay possible throughout,
+        // and a partial attempt is discarded by collecting each attempt on its own. Held to its schema, if any.
+        java.util.function.Supplier<StoredAnswer> whole = () -> {
+            List<StreamAttempts.Piece> pieces = answer.collectList().block();
+            AttemptState state = attempts.last();
+            AtomicReference<AnswerAccumulator> current = new AtomicReference<>(state.answer());
+            pieces.forEach(piece -> current.get().accept(piece.response()));
+            if (!request.streaming()) {
+                trace.firstToken();
+            }
+            if (schema != null) {
+                trace.structuredOutput = this.schemaRepair.hold(schema, trace.modelRequest, deadline(caller),
+                        trace, prompt, current);
+            }
+            StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
+            StoredAnswer shown = shownWhole(done, state.output(), trace);
+            settle.accept(done, shown, state.output());
+            return shown;
+        };
+
         if (!request.streaming()) {
             try {
-                // A whole answer is never committed before it is complete: retries and fallbacks stay possible
-                // throughout, and a partial attempt is discarded by collecting each attempt on its own.
-                List<StreamAttempts.Piece> pieces = answer.collectList().block();
-                AttemptState state = attempts.last();
-                AtomicReference<AnswerAccumulator> current = new AtomicReference<>(state.answer());
-                pieces.forEach(piece -> current.get().accept(piece.response()));
-                trace.firstToken();
-                String schema = trace.modelRequest.responseFormat() != null
-                        && trace.modelRequest.responseFormat().jsonSchema()
-                        ? trace.modelRequest.responseFormat().schema() : null;
-                if (schema != null) {
-                    trace.structuredOutput = this.schemaRepair.hold(schema, trace.modelRequest, deadline(caller),
-                            trace, prompt, current);
-                }
-                StoredAnswer done = current.get().finish(trace.requestId, trace.servedModel);
-                StoredAnswer shown = shownWhole(done, state.output(), trace);
-                settle.accept(done, shown, state.output());
+                StoredAnswer shown = whole.get();
                 String serverTiming = trace.serverTiming();
                 finish(trace, outcome(shown, trace));
                 Map<String, String> withTiming = new LinkedHashMap<>(headers);
@@ -365,6 +376,11 @@ class ChatCompletionService {
                 onFailure.run();
                 throw fail(trace, failure);
             }
+        }
+
+        if (schema != null) {
+            return new Answer(null, heldStream(request, trace, route, prompt, writer, whole, stored, onFailure),
+                    headers, stored);
         }
 
         Flux<ServerSentEvent<String>> events = answer
@@ -410,11 +426,6 @@ class ChatCompletionService {
                     StoredAnswer shown = output == null ? done : output.blocked() ? blocked(done, output, trace)
                             : withText(done, shownText.toString());
                     settle.accept(done, shown, output);
-                    ModelRequest.ResponseFormat format = trace.modelRequest.responseFormat();
-                    if (format != null && format.jsonSchema()) {
-                        // A streamed answer is already with the client: it is checked and reported, not repaired.
-                        trace.structuredOutput = this.schemaRepair.checkOnly(format.schema(), shown.answer());
-                    }
                     closing.addAll(writer.closing(shown, request.includeUsage(),
                             AnswerTraces.metadata(trace, route, prompt, shown.citations())));
                     return closing;
@@ -439,6 +450,46 @@ class ChatCompletionService {
                     finish(trace, Outcome.FAILED);
                 });
         return new Answer(null, events, headers, stored);
+    }
+
+    /**
+     * A streamed answer that must hold a JSON schema: nothing of it is sent until the whole answer validated (asked
+     * again with the errors, within the same bounded repairs as a whole answer), then it is streamed with the attempts
+     * in the finish chunk's {@code platform.structuredOutput}. An answer that never held ends in an explicit error
+     * event instead: no invalid JSON reaches the client's parser. The price is the time to first token: it is the
+     * time of the whole answer (README, "Structured output").
+     */
+    private Flux<ServerSentEvent<String>> heldStream(ChatCompletionRequest request, RequestTrace trace,
+                                                     RouteDecision route, GroundedPrompt prompt, AnswerEvents writer,
+                                                     java.util.function.Supplier<StoredAnswer> whole,
+                                                     CompletableFuture<Optional<StoredAnswer>> stored,
+                                                     Runnable onFailure) {
+        AtomicBoolean valid = new AtomicBoolean(true);
+        return Mono.fromCallable(whole::get).subscribeOn(CHECKS)
+                .flatMapIterable(shown -> {
+                    trace.firstToken();
+                    PlatformMetadata metadata = AnswerTraces.metadata(trace, route, prompt, shown.citations());
+                    PlatformMetadata.StructuredOutput shape = trace.structuredOutput;
+                    if (shape != null && !shape.valid() && !PlatformMetadata.BLOCKED.equals(trace.answerKind)) {
+                        valid.set(false);
+                        ChatCompletionException problem = new ChatCompletionException(ProblemType.MODEL_FAILED,
+                                "The model's answer did not match the requested JSON schema after " + shape.attempts()
+                                        + " attempts: " + String.join("; ", shape.errors()), null, null, null)
+                                .forRequest(trace.requestId);
+                        return List.of(writer.error(problem, List.of(), metadata));
+                    }
+                    return writer.replay(shown, request.includeUsage(), metadata);
+                })
+                .doOnComplete(() -> finish(trace, valid.get() ? outcome(stored.join().orElse(null), trace)
+                        : Outcome.FAILED))
+                .onErrorResume(failure -> {
+                    onFailure.run();
+                    return Flux.error(fail(trace, failure));   // nothing was sent: a problem+json answer
+                })
+                .doOnCancel(() -> {
+                    onFailure.run();
+                    finish(trace, Outcome.FAILED);
+                });
     }
 
     /** One attempt's answer as the model gives it, and its output check (null when output checks are off). */

@@ -18,9 +18,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Structured output that holds: a whole answer that fails the requested JSON schema is asked for again, with the
+ * Structured output that holds: an answer that fails the requested JSON schema is asked for again, with the
  * validation errors, from the model that gave it, at most {@code prompt.structured-output-repairs} times. The answer
- * kept is the last one; the result says how many it took and whether it holds. Rejected answers' tokens are added
+ * kept is the last one; the result says how many it took and whether it holds. A streamed answer is held back and
+ * repaired the same way before any of it is sent (see {@code ChatCompletionService.heldStream}). Rejected answers' tokens are added
  * to the request's usage, because they were paid for.
  */
 final class SchemaRepair {
@@ -42,12 +43,6 @@ final class SchemaRepair {
         this.modelCalls = modelCalls;
         this.tokens = tokens;
         this.meters = meters;
-    }
-
-    /** A streamed answer is already with the client: checked and reported, never repaired. */
-    PlatformMetadata.StructuredOutput checkOnly(String schema, String answer) {
-        JsonSchemaCheck.Result result = this.check.check(schema, answer);
-        return new PlatformMetadata.StructuredOutput(1, result.valid(), result.errors());
     }
 
     /** Checks the answer in {@code current}, re-asking while it fails; {@code current} holds the answer kept. */

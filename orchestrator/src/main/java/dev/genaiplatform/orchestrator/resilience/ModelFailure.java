@@ -33,8 +33,10 @@ public record ModelFailure(Kind kind, String label, Duration retryAfter, String 
     public enum Kind {
         /** 5xx, connection error, cut or malformed body: the same model may work on a second try. */
         TRANSIENT,
-        /** No answer in time (first token or deadline): another option, not the same one again. */
+        /** No answer within the first-token or idle timeout: another option, not the same one again. */
         TIMEOUT,
+        /** The request's deadline passed: nothing more is tried, and the provider is not blamed. */
+        DEADLINE,
         /** 429: wait as told, or go elsewhere. */
         RATE_LIMITED,
         /** Our own circuit breaker or bulkhead refused the call: go elsewhere at once. */
@@ -48,6 +50,13 @@ public record ModelFailure(Kind kind, String label, Duration retryAfter, String 
         return this.kind == Kind.TRANSIENT || this.kind == Kind.TIMEOUT;
     }
 
+    /** Refused by the provider's full bulkhead (not by an open circuit): busy now, free again in a moment. */
+    public boolean bulkheadFull() {
+        return this.kind == Kind.REFUSED_LOCALLY && BULKHEAD_FULL.equals(this.label);
+    }
+
+    static final String BULKHEAD_FULL = "bulkhead_full";
+
     public static ModelFailure of(Throwable failure) {
         Throwable cause = failure;
         while (cause != null) {
@@ -56,7 +65,10 @@ public record ModelFailure(Kind kind, String label, Duration retryAfter, String 
                     return new ModelFailure(Kind.REFUSED_LOCALLY, "circuit_open", null, null);
                 }
                 case BulkheadFullException full -> {
-                    return new ModelFailure(Kind.REFUSED_LOCALLY, "bulkhead_full", null, null);
+                    return new ModelFailure(Kind.REFUSED_LOCALLY, BULKHEAD_FULL, null, null);
+                }
+                case DeadlineReachedException late -> {
+                    return new ModelFailure(Kind.DEADLINE, "deadline", null, null);
                 }
                 case TimeoutException timeout -> {
                     return new ModelFailure(Kind.TIMEOUT, "timeout", null, null);

@@ -33,6 +33,9 @@ import java.util.function.Function;
  * idle and a total timeout (the total is the gateway's deadline); retries with full jitter, honouring a
  * provider's {@code Retry-After}; then the next option of the fallback chain.
  *
+ * <p>The deadline is a hard stop: every timeout is cut to the time left, a timeout that hits the deadline ends the
+ * request with 504 at once (no retry, no fallback starts after it) and is not held against the provider's circuit.
+ *
  * <p>Retries and fallbacks happen only while nothing has reached the client. A streamed answer whose first
  * token went out can no longer be replaced: its failure passes through, and the caller ends the stream with an
  * explicit error event.
@@ -40,6 +43,8 @@ import java.util.function.Function;
 public final class ResilientModelCalls {
 
     private static final Logger log = LoggerFactory.getLogger(ResilientModelCalls.class);
+    /** A full bulkhead frees a slot as soon as one call ends: worth trying again soon. */
+    private static final Duration BUSY_RETRY_AFTER = Duration.ofSeconds(1);
 
     private final ResilienceSettings settings;
     private final CircuitBreakerRegistry breakers;
@@ -54,6 +59,8 @@ public final class ResilientModelCalls {
                 .waitDurationInOpenState(settings.openDuration())
                 .permittedNumberOfCallsInHalfOpenState(2)
                 .recordException(failure -> ModelFailure.of(failure).countsAgainstProvider())
+                // the request ran out of its own time: neither a failure nor a success of the provider
+                .ignoreException(failure -> ModelFailure.of(failure).kind() == ModelFailure.Kind.DEADLINE)
                 .build());
         this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
                 .maxConcurrentCalls(settings.maxConcurrentCalls())
@@ -119,8 +126,8 @@ public final class ResilientModelCalls {
         CircuitBreaker breaker = breaker(model.provider().name());
         Bulkhead bulkhead = this.bulkheads.bulkhead(model.provider().name());
         Flux<T> timed = Flux.defer(() -> run.call().apply(model))
-                .timeout(Mono.delay(shorter(this.settings.firstTokenTimeout(), run.remaining())),
-                        item -> Mono.delay(shorter(this.settings.idleTimeout(), run.remaining())));
+                .timeout(Mono.defer(() -> timer(this.settings.firstTokenTimeout(), run)),
+                        item -> timer(this.settings.idleTimeout(), run));
         if (run.whole()) {
             timed = timed.collectList().flatMapIterable(pieces -> pieces);
         }
@@ -133,12 +140,15 @@ public final class ResilientModelCalls {
             run.log().attempt(model, failure.label());
             if (run.committed().getAsBoolean()) {
                 // Tokens already reached the client: this answer cannot be retried or replaced.
-                return Flux.error(finalFailureOf(failure, error, run, false));
+                return Flux.error(finalFailureOf(failure, error, run));
             }
             run.failures().add(failure);
             log.debug("Model {} attempt {} failed: {}", model.name(), attemptNo, failure.label());
+            if (failure.kind() == ModelFailure.Kind.DEADLINE) {
+                return Flux.error(finalFailure(run, true));
+            }
             if (failure.kind() == ModelFailure.Kind.REJECTED) {
-                return Flux.error(finalFailureOf(failure, error, run, false));
+                return Flux.error(finalFailureOf(failure, error, run));
             }
             Duration wait = retryWait(failure, attemptNo);
             if (wait != null && wait.compareTo(run.remaining()) < 0) {
@@ -167,14 +177,27 @@ public final class ResilientModelCalls {
             }
             case RATE_LIMITED -> failure.retryAfter() != null
                     && failure.retryAfter().compareTo(this.settings.maxRetryAfter()) <= 0 ? failure.retryAfter() : null;
-            case TIMEOUT, REFUSED_LOCALLY, REJECTED -> null;
+            case TIMEOUT, DEADLINE, REFUSED_LOCALLY, REJECTED -> null;
         };
     }
 
     /**
+     * Fires after {@code limit}, or at the deadline when that comes first: then as a {@link DeadlineReachedException},
+     * so the request's own deadline is told apart from a provider that is too slow.
+     */
+    private static Mono<Long> timer(Duration limit, Run<?> run) {
+        Duration left = run.remaining();
+        if (limit.compareTo(left) < 0) {
+            return Mono.delay(limit);
+        }
+        return Mono.delay(left).then(Mono.error(new DeadlineReachedException()));
+    }
+
+    /**
      * What the client hears when no option answered. All rate limited: 429 with the shortest {@code Retry-After}
-     * a provider gave. Refused by open circuits or full bulkheads (maybe mixed with rate limits): 503 with a
-     * {@code Retry-After}. Out of time: 504. Otherwise the providers failed: 502.
+     * a provider gave. Every option's bulkhead full: 503 {@code service_busy}, retry in a second. Refused by open
+     * circuits (maybe mixed with full bulkheads or rate limits): 503 {@code model_unavailable} with the circuit's
+     * open duration as {@code Retry-After}. Out of time: 504. Otherwise the providers failed: 502.
      */
     private ModelCallFailedException finalFailure(Run<?> run, boolean outOfTime) {
         List<ModelFailure> failures = run.failures();
@@ -188,6 +211,11 @@ public final class ResilientModelCalls {
                     "Every model that could serve this request is rate limited by its provider. Retry after the "
                             + "time in Retry-After.", null, shortestRetryAfter(failures), attempts, null);
         }
+        if (!failures.isEmpty() && failures.stream().allMatch(ModelFailure::bulkheadFull)) {
+            return new ModelCallFailedException(ProblemType.SERVICE_BUSY,
+                    "Every model that could serve this request is at its limit of concurrent calls. Retry shortly.",
+                    null, BUSY_RETRY_AFTER, attempts, null);
+        }
         if (!failures.isEmpty() && failures.stream().allMatch(f -> f.kind() == ModelFailure.Kind.RATE_LIMITED
                 || f.kind() == ModelFailure.Kind.REFUSED_LOCALLY)) {
             return new ModelCallFailedException(ProblemType.MODEL_UNAVAILABLE,
@@ -199,8 +227,7 @@ public final class ResilientModelCalls {
                 null);
     }
 
-    private ModelCallFailedException finalFailureOf(ModelFailure failure, Throwable error, Run<?> run,
-                                                    boolean outOfTime) {
+    private ModelCallFailedException finalFailureOf(ModelFailure failure, Throwable error, Run<?> run) {
         List<String> attempts = run.failures().stream().map(ModelFailure::label).toList();
         if (failure.kind() == ModelFailure.Kind.REJECTED) {
             if ("context_length_exceeded".equals(failure.errorCode())) {
@@ -211,17 +238,16 @@ public final class ResilientModelCalls {
             return new ModelCallFailedException(ProblemType.INVALID_VALUE,
                     "The model server rejected the request (" + failure.label() + ").", null, null, attempts, error);
         }
-        return new ModelCallFailedException(failure.kind() == ModelFailure.Kind.TIMEOUT && outOfTime
-                ? ProblemType.UPSTREAM_TIMEOUT : ProblemType.MODEL_FAILED,
+        if (failure.kind() == ModelFailure.Kind.DEADLINE) {
+            return new ModelCallFailedException(ProblemType.UPSTREAM_TIMEOUT,
+                    "The model's answer did not finish before the request's deadline.", null, null, attempts, error);
+        }
+        return new ModelCallFailedException(ProblemType.MODEL_FAILED,
                 "The model's answer broke off (" + failure.label() + ").", null, null, attempts, error);
     }
 
     private static Duration shortestRetryAfter(List<ModelFailure> failures) {
         return failures.stream().map(ModelFailure::retryAfter).filter(Objects::nonNull)
                 .min(Comparator.naturalOrder()).orElse(Duration.ofSeconds(1));
-    }
-
-    private static Duration shorter(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

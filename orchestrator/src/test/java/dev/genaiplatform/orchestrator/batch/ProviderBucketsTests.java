@@ -13,7 +13,7 @@ class ProviderBucketsTests {
     private final AtomicLong now = new AtomicLong();
     private final ProviderBuckets buckets = new ProviderBuckets(new BatchSettings(null, 10, 1024,
             Map.of("slow", new BatchSettings.Rate(0.5, 2)), new BatchSettings.Rate(10, 1), 1, null, 3, null, null, null, null,
-            null, null), this.now::get);
+            null, null, null, false), this.now::get);
 
     @Test
     void aProviderGetsItsBurstAtOnceThenOneLinePerIntervalOfItsRate() {

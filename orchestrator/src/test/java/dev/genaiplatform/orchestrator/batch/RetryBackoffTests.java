@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RetryBackoffTests {
 
     private final BatchSettings settings = new BatchSettings(null, 10, 1024, Map.of(), null, 1, null, 5,
-            Duration.ofSeconds(2), Duration.ofSeconds(30), null, null, null, null);
+            Duration.ofSeconds(2), Duration.ofSeconds(30), null, null, null, null, null, false);
 
     @Test
     void theWaitDoublesAfterEachTakeUpToTheCap() {

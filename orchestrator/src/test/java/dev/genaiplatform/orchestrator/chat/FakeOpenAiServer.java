@@ -84,6 +84,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return this.atGate.get();
     }
 
+    private final Map<String, java.util.concurrent.CountDownLatch> modelGates = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> atModelGate = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** From now on every request for {@code model} waits before answering until the returned latch is counted down. */
+    public java.util.concurrent.CountDownLatch holdAnswers(String model) {
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        this.modelGates.put(model, held);
+        return held;
+    }
+
+    /** Requests for {@code model} waiting for {@link #holdAnswers(String)}' latch right now. */
+    public int waitingAnswers(String model) {
+        return this.atModelGate.computeIfAbsent(model, m -> new java.util.concurrent.atomic.AtomicInteger()).get();
+    }
+
     void clearFaults() {
         this.faults.clear();
     }
@@ -115,6 +130,21 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
         finally {
             this.atGate.decrementAndGet();
+        }
+        java.util.concurrent.CountDownLatch modelGate = this.modelGates.get(request.path("model").asString());
+        if (modelGate != null) {
+            java.util.concurrent.atomic.AtomicInteger waiting = this.atModelGate.computeIfAbsent(
+                    request.path("model").asString(), m -> new java.util.concurrent.atomic.AtomicInteger());
+            waiting.incrementAndGet();
+            try {
+                modelGate.await();
+            }
+            catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+            finally {
+                waiting.decrementAndGet();
+            }
         }
         JsonNode messages = request.get("messages");
         String system = messages.get(0).get("content").asString();
@@ -203,7 +233,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
         if (stream) {
             stream(exchange, model, answer, request.path("stream_options").path("include_usage").asBoolean(false),
-                    finishReason);
+                    finishReason, "slow-tokens".equals(faultKind) ? parameter : 0);
         }
         else {
             send(exchange, 200, "application/json", this.json.writeValueAsString(Map.of(
@@ -266,17 +296,20 @@ public final class FakeOpenAiServer implements AutoCloseable {
         }
     }
 
-    private void stream(HttpExchange exchange, String model, String answer, boolean includeUsage) throws IOException {
-        stream(exchange, model, answer, includeUsage, "stop");
-    }
-
-    private void stream(HttpExchange exchange, String model, String answer, boolean includeUsage, String finishReason)
-            throws IOException {
+    /**
+     * A streamed answer; {@code pieceDelayMillis} > 0 (the fake's own {@code slow-tokens=ms}, like the simulator's
+     * inter-token delay) waits that long before each piece.
+     */
+    private void stream(HttpExchange exchange, String model, String answer, boolean includeUsage, String finishReason,
+                        long pieceDelayMillis) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             event(out, chunk(model, Map.of("role", "assistant", "content", ""), null));
             for (String piece : answer.split("(?<=\\. )")) {   // a few pieces, split after each sentence
+                if (pieceDelayMillis > 0) {
+                    sleep(pieceDelayMillis);
+                }
                 event(out, chunk(model, Map.of("content", piece), null));
             }
             event(out, chunk(model, Map.of(), finishReason));

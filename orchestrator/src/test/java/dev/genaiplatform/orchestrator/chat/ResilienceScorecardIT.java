@@ -270,11 +270,57 @@ class ResilienceScorecardIT {
         assertThat(body.at("/platform/structuredOutput/errors").toString()).contains("answer");
     }
 
+    /**
+     * Streamed with a schema: the answer is held back until it validates, so the client never sees the broken first
+     * answer; the valid one is streamed, with the attempts in the finish chunk.
+     */
+    @Test
+    void aStreamedAnswerThatFailsItsSchemaIsRepairedBeforeAnyOfItIsSent() throws Exception {
+        MODEL.fault("sim-large", "schema-violation-once");
+        long calls = MODEL.requestsFor("sim-large");
+
+        HttpResponse<String> response = sendWithSchema(true);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(streamedText(response.body())).isEqualTo(FakeOpenAiServer.JSON_ANSWER);
+        JsonNode platform = finishChunk(response.body()).get("platform");
+        assertThat(platform.at("/structuredOutput/attempts").asInt()).isEqualTo(2);
+        assertThat(platform.at("/structuredOutput/valid").asBoolean()).isTrue();
+        assertThat(data(response.body()).getLast()).isEqualTo("[DONE]");
+        assertThat(MODEL.requestsFor("sim-large") - calls).isEqualTo(2);
+        JsonNode reAsk = MODEL.requests().getLast().get("messages");
+        assertThat(reAsk.get(reAsk.size() - 1).get("content").asString()).contains("did not match");
+    }
+
+    /** Streamed, never valid: after the bounded attempts an explicit error event, and no invalid JSON at all. */
+    @Test
+    void aStreamedAnswerThatNeverHoldsItsSchemaEndsWithAnErrorEventAndNoContent() throws Exception {
+        MODEL.fault("sim-large", "schema-violation");
+        long calls = MODEL.requestsFor("sim-large");
+
+        HttpResponse<String> response = sendWithSchema(true);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(MODEL.requestsFor("sim-large") - calls).isEqualTo(3);
+        List<String> data = data(response.body());
+        assertThat(streamedText(response.body())).isEmpty();
+        assertThat(data).doesNotContain("[DONE]");
+        JsonNode last = this.json.readTree(data.getLast());
+        assertThat(last.at("/error/code").asString()).isEqualTo("model_failed");
+        assertThat(last.at("/error/message").asString()).contains("JSON schema").contains("3 attempts");
+        assertThat(last.at("/platform/structuredOutput/attempts").asInt()).isEqualTo(3);
+        assertThat(last.at("/platform/structuredOutput/valid").asBoolean()).isFalse();
+    }
+
     private HttpResponse<String> sendWithSchema() throws Exception {
+        return sendWithSchema(false);
+    }
+
+    private HttpResponse<String> sendWithSchema(boolean streamed) throws Exception {
         String body = """
-                {"model": "sim-large", "messages": [{"role": "user", "content": "Answer as JSON: how are passages ranked?"}],
+                {"model": "sim-large", "stream": %s, "messages": [{"role": "user", "content": "Answer as JSON: how are passages ranked?"}],
                  "response_format": {"type": "json_schema", "json_schema": {"name": "answer", "schema": %s}}}"""
-                .formatted(SCHEMA);
+                .formatted(streamed, SCHEMA);
         return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/v1/chat/completions"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")

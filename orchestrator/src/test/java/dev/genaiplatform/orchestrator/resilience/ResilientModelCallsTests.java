@@ -120,6 +120,68 @@ class ResilientModelCallsTests {
     }
 
     @Test
+    void aModelSlowerThanTheDeadlineEndsIn504AtTheDeadlineWithoutFallbackAndWithoutBlamingTheProvider() {
+        ResilientModelCalls calls = new ResilientModelCalls(SETTINGS, new SimpleMeterRegistry());
+        ResolvedModel fallback = fallbackModel();
+        List<String> log = new ArrayList<>();
+
+        // the first-token timeout is 1 s; the request has 150 ms left
+        Throwable failure = catchThrowableOfType(ModelCallFailedException.class, () -> calls.stream(
+                List.of(this.model, fallback), m -> m == this.model ? Flux.<ChatResponse>never()
+                        : Flux.just(answer("too late")), false, Instant.now().plusMillis(150), () -> false,
+                (m, outcome) -> log.add(m.name() + ":" + outcome)).blockLast());
+
+        assertThat(((ModelCallFailedException) failure).type()).isEqualTo(ProblemType.UPSTREAM_TIMEOUT);
+        assertThat(log).containsExactly("m:deadline");   // the fallback was not started after the deadline
+        assertThat(calls.breaker("p").getMetrics().getNumberOfFailedCalls()).isZero();
+    }
+
+    @Test
+    void aStreamThatReachedTheClientAndThenRanPastTheDeadlineEndsAsAnUpstreamTimeout() {
+        ResilientModelCalls calls = new ResilientModelCalls(SETTINGS, new SimpleMeterRegistry());
+
+        Throwable failure = catchThrowableOfType(ModelCallFailedException.class, () -> calls.stream(List.of(this.model),
+                m -> Flux.just(answer("first words")).concatWith(Flux.never()), false,
+                Instant.now().plusMillis(200), () -> true, (m, outcome) -> { }).blockLast());
+
+        assertThat(((ModelCallFailedException) failure).type()).isEqualTo(ProblemType.UPSTREAM_TIMEOUT);
+    }
+
+    @Test
+    void callsBeyondAFullBulkheadAreRefusedAtOnceAs503ServiceBusy() {
+        ResilientModelCalls calls = new ResilientModelCalls(SETTINGS, new SimpleMeterRegistry());
+        AtomicInteger providerCalls = new AtomicInteger();
+        java.util.function.Function<ResolvedModel, Flux<ChatResponse>> held = m -> {
+            providerCalls.incrementAndGet();
+            return Flux.never();
+        };
+        List<reactor.core.Disposable> inside = List.of(
+                calls.stream(List.of(this.model), held, true, Instant.now().plusSeconds(10), () -> false, (m, o) -> { })
+                        .subscribe(r -> { }, e -> { }),
+                calls.stream(List.of(this.model), held, true, Instant.now().plusSeconds(10), () -> false, (m, o) -> { })
+                        .subscribe(r -> { }, e -> { }));
+
+        ModelCallFailedException busy = run(calls, () -> {
+            providerCalls.incrementAndGet();
+            return Flux.just(answer("never"));
+        });
+        inside.forEach(reactor.core.Disposable::dispose);
+
+        assertThat(busy.type()).isEqualTo(ProblemType.SERVICE_BUSY);
+        assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(busy.attempts()).containsExactly("bulkhead_full");
+        assertThat(providerCalls).hasValue(2);
+    }
+
+    private ResolvedModel fallbackModel() {
+        return ChatProviders.create(new OrchestratorProperties(null, null, null,
+                Duration.ofSeconds(2), Map.of("q", new OrchestratorProperties.Provider(
+                        OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
+                Map.of("f", new OrchestratorProperties.Model("q", "f", 16384, null)), SETTINGS, null, null, null, null,
+                null, null, null), ObservationRegistry.NOOP).resolve("f");
+    }
+
+    @Test
     void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
         assertThat(ModelFailure.retryAfter("7")).isEqualTo(Duration.ofSeconds(7));
         assertThat(ModelFailure.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isEqualTo(Duration.ZERO);

@@ -17,7 +17,26 @@ import java.util.Map;
  */
 public final class TestPostgres implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
+    /** A test whose batches must not meet other tests' names its own database with this property. */
+    public static final String DATABASE_PROPERTY = "platform.test.database";
+
     private static EmbeddedPostgres server;
+    private static final java.util.Set<String> databases = new java.util.HashSet<>(java.util.Set.of("orchestrator"));
+
+    /** The JDBC URL of {@code database} (created on first use) in the test JVM's PostgreSQL. */
+    public static synchronized String jdbcUrl(String database) {
+        jdbcUrl();
+        if (databases.add(database)) {
+            try (var connection = server.getPostgresDatabase().getConnection();
+                 var statement = connection.createStatement()) {
+                statement.execute("create database " + database);
+            }
+            catch (SQLException ex) {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return server.getJdbcUrl("postgres", database);
+    }
 
     public static synchronized String jdbcUrl() {
         if (server == null) {
@@ -49,7 +68,7 @@ public final class TestPostgres implements ApplicationContextInitializer<Configu
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-postgres", Map.of(
-                "spring.datasource.url", jdbcUrl(),
+                "spring.datasource.url", jdbcUrl(context.getEnvironment().getProperty(DATABASE_PROPERTY, "orchestrator")),
                 "spring.datasource.username", "postgres",
                 "spring.datasource.password", "postgres")));
     }
