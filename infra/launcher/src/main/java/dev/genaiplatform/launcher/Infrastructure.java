@@ -53,8 +53,9 @@ final class Infrastructure implements AutoCloseable {
         kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort(), settings.kafkaDir(),
                 environment.kafkaUsers());
         kafka.start();
-        log.accept(String.format("  kafka         ready at %s (KRaft in the launcher's JVM, SASL/PLAIN, data in %s)",
-                kafka.bootstrapServers(), settings.kafkaDir()));
+        kafka.grantExactly(KafkaAccess.bindings());
+        log.accept(String.format("  kafka         ready at %s (KRaft in the launcher's JVM, SASL/PLAIN, %d per-topic ACLs, "
+                + "data in %s)", kafka.bootstrapServers(), KafkaAccess.bindings().size(), settings.kafkaDir()));
 
         redis = new RedisProcess(settings.redisPort(), secrets.get(PlatformSecrets.REDIS_PASSWORD), settings.redisDir());
         redis.start();

@@ -2,8 +2,13 @@ package dev.genaiplatform.launcher;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.authorizer.StandardAuthorizer;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 
@@ -12,10 +17,17 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A real single-node Kafka broker (KRaft: broker and controller in one process) running inside the
@@ -23,7 +35,8 @@ import java.util.Set;
  * as they would talk to a production cluster, only with replication factor 1.
  *
  * <p>Every connection must authenticate (SASL/PLAIN, one user per service, passwords from
- * {@link PlatformSecrets}); the log lives in a data directory that survives restarts.
+ * {@link PlatformSecrets}) and every operation must be allowed by an ACL ({@link #grantExactly}, from
+ * {@link KafkaAccess}); the log, ACLs included, lives in a data directory that survives restarts.
  */
 final class KafkaBroker implements AutoCloseable {
 
@@ -91,6 +104,11 @@ final class KafkaBroker implements AutoCloseable {
         String jaas = plainLogin(BROKER_USER, users.get(BROKER_USER), users);
         p.put("listener.name.client.plain.sasl.jaas.config", jaas);
         p.put("listener.name.controller.plain.sasl.jaas.config", jaas);
+        // least privilege (KafkaAccess): nothing is allowed that no ACL allows, and only the broker's own user (its
+        // inter-broker and controller connections, and the launcher's admin client that writes the ACLs) is above them
+        p.put("authorizer.class.name", StandardAuthorizer.class.getName());
+        p.put("allow.everyone.if.no.acl.found", "false");
+        p.put("super.users", "User:" + BROKER_USER);
         p.put("log.dirs", dataDir.toString());
         // one node: every internal topic must live with a single replica
         p.put("offsets.topic.replication.factor", "1");
@@ -115,6 +133,59 @@ final class KafkaBroker implements AutoCloseable {
         p.put("num.io.threads", "2");
         p.put("background.threads", "2");
         return p;
+    }
+
+    /**
+     * Makes the broker's ACLs exactly {@code wanted}: adds the missing ones and deletes any other (ACLs live in the
+     * cluster's metadata log, so a rule dropped from the table would otherwise outlive it on an old data directory).
+     * Returns once the broker enforces them, so no client can race the rules.
+     */
+    void grantExactly(Collection<AclBinding> wanted) {
+        try (Admin admin = admin()) {
+            Set<AclBinding> existing = new HashSet<>(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS));
+            List<AclBinding> stale = existing.stream().filter(binding -> !wanted.contains(binding)).toList();
+            if (!stale.isEmpty()) {
+                admin.deleteAcls(stale.stream().map(AclBinding::toFilter).toList()).all().get(30, TimeUnit.SECONDS);
+            }
+            List<AclBinding> missing = wanted.stream().filter(binding -> !existing.contains(binding)).toList();
+            if (!missing.isEmpty()) {
+                admin.createAcls(missing).all().get(30, TimeUnit.SECONDS);
+            }
+            // the controller has committed them; the broker applies them from the metadata log a moment later, and
+            // answers DescribeAcls from what it applied
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Set.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS))
+                    .equals(Set.copyOf(wanted))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("The broker did not apply its ACLs within 30 s");
+                }
+                Thread.sleep(50);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not set the broker's ACLs", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while setting the broker's ACLs", e);
+        }
+    }
+
+    /** An admin client logged in as the broker's own user, the one super user. */
+    private Admin admin() {
+        Map<String, Object> config = new HashMap<>(clientSecurity(BROKER_USER, users.get(BROKER_USER)));
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        return Admin.create(config);
+    }
+
+    /** The ACLs the broker enforces now (read as the broker's super user). */
+    Set<AclBinding> acls() {
+        try (Admin admin = admin()) {
+            return Set.copyOf(admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not read the broker's ACLs", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the broker's ACLs", e);
+        }
     }
 
     /**

@@ -41,13 +41,23 @@ import java.util.function.Function;
  *                            initial heaps, compact object headers, two malloc arenas, the simple compiler for light
  *                            services, idle consumers polling less often); false: the JDK's and clients' defaults,
  *                            to compare
+ * @param startParallelism    PLATFORM_START_PARALLELISM: how many services start at once (default
+ *                            {@value #DEFAULT_START_PARALLELISM}; measured in the README, "Start and memory")
  */
 record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControllerPort, int redisPort, int postgresPort,
                         int gatewayPort, int orchestratorPort, int retrievalPort, int toolsAgentPort,
                         int guardrailsPort, int evaluationPort, int simulatorPort, int managementPortOffset,
                         String bindAddress, String managementAddress, String tracingSamplingProbability,
                         boolean aheadOfTimeCache, String demoApiKey, Map<String, String> serviceEnv, Map<String, List<String>> serviceArgs,
-                        boolean lean) {
+                        boolean lean, int startParallelism) {
+
+    static final int DEFAULT_START_PARALLELISM = 2;
+
+    LauncherSettings {
+        if (startParallelism < 1) {
+            throw new IllegalArgumentException("PLATFORM_START_PARALLELISM must be at least 1, not " + startParallelism);
+        }
+    }
 
     static LauncherSettings fromEnvironment(Path home) {
         return from(home, System::getenv);
@@ -69,7 +79,8 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 probabilityOf(env, "TRACING_SAMPLING_PROBABILITY", "0.1"),
                 !"false".equalsIgnoreCase(valueOf(env, "PLATFORM_AOT_CACHE", "true")),
                 valueOf(env, "PLATFORM_DEMO_API_KEY", "demo-local-key"), Map.of(), Map.of(),
-                !"false".equalsIgnoreCase(valueOf(env, "PLATFORM_LEAN", "true")));
+                !"false".equalsIgnoreCase(valueOf(env, "PLATFORM_LEAN", "true")),
+                intOf(env, "PLATFORM_START_PARALLELISM", DEFAULT_START_PARALLELISM));
     }
 
     LauncherSettings withServiceEnv(Map<String, String> extraEnv) {
@@ -77,7 +88,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 orchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort, simulatorPort,
                 managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, aheadOfTimeCache, demoApiKey,
                 extraEnv,
-                serviceArgs, lean);
+                serviceArgs, lean, startParallelism);
     }
 
     LauncherSettings withServiceArgs(Map<String, List<String>> args) {
@@ -85,7 +96,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 orchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort, simulatorPort,
                 managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, aheadOfTimeCache, demoApiKey,
                 serviceEnv,
-                args, lean);
+                args, lean, startParallelism);
     }
 
     /**
@@ -96,7 +107,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
         return new LauncherSettings(home, dataDir, kafkaPort, kafkaControllerPort, regionRedisPort, postgresPort,
                 regionGatewayPort, regionOrchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort,
                 simulatorPort, managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability,
-                aheadOfTimeCache, demoApiKey, serviceEnv, serviceArgs, lean);
+                aheadOfTimeCache, demoApiKey, serviceEnv, serviceArgs, lean, startParallelism);
     }
 
     String bootstrapServers() {
@@ -139,7 +150,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
         try {
             return Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a port number, not '" + value + "'");
+            throw new IllegalArgumentException(name + " must be a whole number, not '" + value + "'");
         }
     }
 

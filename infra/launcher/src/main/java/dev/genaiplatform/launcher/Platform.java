@@ -21,8 +21,6 @@ import java.util.function.Consumer;
  */
 final class Platform implements AutoCloseable {
 
-    /** Two cores: starting more JVMs at once only makes each of them slower. */
-    private static final int STARTS_IN_PARALLEL = 2;
     /** Full collections in a row that let the serial collector give back all of a heap's excess (see trimHeaps). */
     static final int TRIM_COLLECTIONS = 4;
 
@@ -55,7 +53,8 @@ final class Platform implements AutoCloseable {
 
         infrastructure = Infrastructure.start(settings, log);
 
-        ServiceProcess.startAll(infrastructure.environment().services(), STARTS_IN_PARALLEL, settings, services, log);
+        ServiceProcess.startAll(infrastructure.environment().services(), settings.startParallelism(), settings,
+                services, log);
         startupTime = Duration.ofNanos(System.nanoTime() - started);
         if (settings.lean()) {
             trimHeaps(services());
@@ -125,6 +124,11 @@ final class Platform implements AutoCloseable {
     /** The credentials of this run's data directory (for the banner and the tests). */
     PlatformSecrets secrets() {
         return infrastructure.secrets();
+    }
+
+    /** The broker in the launcher's JVM (its ACLs, for the tests). */
+    KafkaBroker kafka() {
+        return infrastructure.kafka();
     }
 
     Duration startupTime() {

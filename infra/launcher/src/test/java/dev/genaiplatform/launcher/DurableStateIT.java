@@ -1,11 +1,21 @@
 package dev.genaiplatform.launcher;
 
+import dev.genaiplatform.contracts.Topics;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.sql.DriverManager;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.genaiplatform.launcher.InfrastructureClients.readAll;
 import static dev.genaiplatform.launcher.InfrastructureClients.redis;
@@ -21,7 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Order(3)
 class DurableStateIT {
 
-    private static final String TOPIC = "launcher.durable-state-test.v1";
+    private static final String TOPIC = Topics.CHAT_COMPLETION_RECORDED;
+    /** A rule the table does not have, as an older launcher's table might have left behind in the metadata log. */
+    private static final AclBinding STALE = new AclBinding(
+            new ResourcePattern(ResourceType.TOPIC, Topics.GUARDRAILS_CHECK_INPUT, PatternType.LITERAL),
+            new AccessControlEntry("User:evaluation", "*", AclOperation.READ, AclPermissionType.ALLOW));
 
     @Test
     void kafkaRecordsPostgresRowsAndRedisKeysSurviveARestartAndTheWipeRemovesThem() throws Exception {
@@ -31,6 +45,9 @@ class DurableStateIT {
         try (Infrastructure first = Infrastructure.start(settings, line -> { })) {
             PlatformSecrets secrets = first.secrets();
             send(settings.bootstrapServers(), login(secrets, "orchestrator"), TOPIC, "completion-1");
+            Set<AclBinding> withStale = new HashSet<>(KafkaAccess.bindings());
+            withStale.add(STALE);
+            first.kafka().grantExactly(withStale);
             try (var c = DriverManager.getConnection(url, "evaluation", secrets.postgresPassword("evaluation"));
                  var s = c.createStatement()) {
                 s.execute("CREATE TABLE runs (id text PRIMARY KEY, score numeric)");
@@ -43,8 +60,10 @@ class DurableStateIT {
         try (Infrastructure second = Infrastructure.start(settings, line -> { })) {
             PlatformSecrets secrets = second.secrets();
             assertThat(secrets.createdNow()).isFalse();
-            assertThat(readAll(settings.bootstrapServers(), login(secrets, "evaluation"), TOPIC, 1))
-                    .containsExactly("completion-1");
+            assertThat(readAll(settings.bootstrapServers(), login(secrets, "evaluation"), TOPIC, 1,
+                    "evaluation-durable-test")).containsExactly("completion-1");
+            // ACLs live in the metadata log too; the restart made them the table's again, the stale one gone
+            assertThat(second.kafka().acls()).isEqualTo(KafkaAccess.bindings());
             try (var c = DriverManager.getConnection(url, "evaluation", secrets.postgresPassword("evaluation"));
                  var rows = c.createStatement().executeQuery("SELECT score FROM runs WHERE id = 'run-1'")) {
                 assertThat(rows.next()).isTrue();

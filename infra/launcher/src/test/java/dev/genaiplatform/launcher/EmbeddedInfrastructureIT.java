@@ -1,6 +1,8 @@
 package dev.genaiplatform.launcher;
 
+import dev.genaiplatform.contracts.Topics;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -57,11 +59,33 @@ class EmbeddedInfrastructureIT {
     }
 
     @Test
-    void theBrokerDeliversRecordsToAServiceThatLogsIn() throws Exception {
-        send(settings.bootstrapServers(), kafkaLogin("orchestrator"), "launcher.smoke-test.v1", "hello");
+    void theBrokerDeliversRecordsFromTheServiceThatMayWriteATopicToTheServiceThatMayReadIt() throws Exception {
+        send(settings.bootstrapServers(), kafkaLogin("orchestrator"), Topics.GUARDRAILS_CHECK_INPUT, "hello");
 
-        assertThat(readAll(settings.bootstrapServers(), kafkaLogin("guardrails"), "launcher.smoke-test.v1", 1))
-                .containsExactly("hello");
+        assertThat(readAll(settings.bootstrapServers(), kafkaLogin("guardrails"), Topics.GUARDRAILS_CHECK_INPUT, 1,
+                "guardrails-infra-test")).containsExactly("hello");
+    }
+
+    @Test
+    void theBrokerAllowsOnlyWhatTheAccessTableGrants() throws Exception {
+        assertThat(infrastructure.kafka().acls()).isEqualTo(KafkaAccess.bindings());
+
+        send(settings.bootstrapServers(), kafkaLogin("gateway"), Topics.GATEWAY_API_KEY_REVOKED, "revoked");
+        assertThatThrownBy(() -> send(settings.bootstrapServers(), kafkaLogin("orchestrator"),
+                Topics.GATEWAY_API_KEY_REVOKED, "forged"))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+        // evaluation reads the orchestrator's completions, never the prompts on their way to guardrails
+        send(settings.bootstrapServers(), kafkaLogin("orchestrator"), Topics.CHAT_COMPLETION_RECORDED, "completed");
+        assertThat(readAll(settings.bootstrapServers(), kafkaLogin("evaluation"), Topics.CHAT_COMPLETION_RECORDED, 1,
+                "evaluation-infra-test")).containsExactly("completed");
+        assertThatThrownBy(() -> readAll(settings.bootstrapServers(), kafkaLogin("evaluation"),
+                Topics.GUARDRAILS_CHECK_INPUT, 1, "evaluation-infra-test"))
+                .isInstanceOf(TopicAuthorizationException.class);
+        // a topic outside every row is created by nobody but the broker's own user
+        assertThatThrownBy(() -> send(settings.bootstrapServers(), kafkaLogin("orchestrator"),
+                "launcher.smoke-test.v1", "hello"))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+        send(settings.bootstrapServers(), kafkaLogin(KafkaBroker.BROKER_USER), "launcher.smoke-test.v1", "hello");
     }
 
     @Test

@@ -37,9 +37,18 @@ final class InfrastructureClients {
 
     /** Every value on {@code topic} from the beginning, read by a fresh consumer group. */
     static List<String> readAll(String bootstrap, Map<String, String> security, String topic, int expected) {
+        return readAll(bootstrap, security, topic, expected, "test-" + UUID.randomUUID());
+    }
+
+    /**
+     * As above, in consumer group {@code group}: under the broker's ACLs, a service user may use only groups that
+     * start with its row's prefix ({@link KafkaAccess}).
+     */
+    static List<String> readAll(String bootstrap, Map<String, String> security, String topic, int expected,
+                                String group) {
         Map<String, Object> config = new HashMap<>(security);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));

@@ -114,6 +114,17 @@ class LauncherSettingsTests {
     }
 
     @Test
+    void startsTwoServicesAtOnceUnlessToldOtherwiseAndRefusesLessThanOne() {
+        assertThat(defaults.startParallelism()).isEqualTo(LauncherSettings.DEFAULT_START_PARALLELISM);
+        assertThat(LauncherSettings.from(home, Map.of("PLATFORM_START_PARALLELISM", "7")::get).startParallelism())
+                .isEqualTo(7);
+        assertThatThrownBy(() -> LauncherSettings.from(home, Map.of("PLATFORM_START_PARALLELISM", "0")::get))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PLATFORM_START_PARALLELISM");
+        assertThatThrownBy(() -> LauncherSettings.from(home, Map.of("PLATFORM_START_PARALLELISM", "all")::get))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("whole number");
+    }
+
+    @Test
     void givesTheBrokerOneUserPerKafkaServicePlusItsOwn() {
         assertThat(new ServiceEnvironment(defaults, secrets).kafkaUsers()).containsOnlyKeys("broker", "retrieval",
                 "guardrails", "tools-agent", "evaluation", "orchestrator", "gateway");

@@ -119,6 +119,13 @@ class RegionFailoverIT {
         assertThat(inB.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("2");
     }
 
+    @Test
+    @Order(4)
+    void regionBsServicesConnectAsTheirServicesKafkaUsersAndAreRefusedNothing() throws Exception {
+        // gateway-b and orchestrator-b log in as gateway and orchestrator, with group ids of the same prefixes
+        KafkaLeastPrivilegeIT.assertNoKafkaRefusalIn(regionB.services());
+    }
+
     private static HttpResponse<String> post(URI base, String path, String key, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(120))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
