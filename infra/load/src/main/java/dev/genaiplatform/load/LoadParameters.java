@@ -21,13 +21,18 @@ import java.util.function.Function;
  * @param duration  how long the steady part runs
  * @param model     the model asked for
  * @param maxTokens the answer length asked for ({@code max_tokens})
+ * @param cache     use (the platform's answer caches may answer: the run's few questions repeat, so most requests
+ *                  become cache hits) or bypass ({@code Cache-Control: no-cache} on every request: each one runs the
+ *                  whole pipeline, what a capacity model of misses predicts)
  */
 public record LoadParameters(URI target, List<String> apiKeys, Scenario scenario, Workload workload, double rate,
-                             int users, Duration duration, String model, int maxTokens) {
+                             int users, Duration duration, String model, int maxTokens, Cache cache) {
 
     public enum Scenario { CHAT, STREAMING, RETRIEVAL, MIX, SPIKE, BATCH }
 
     public enum Workload { OPEN, CLOSED }
+
+    public enum Cache { USE, BYPASS }
 
     /** Beyond this an open-model run on a laptop measures the load generator's file descriptors, not the platform. */
     static final double MAX_OPEN_RATE = 3000;
@@ -54,7 +59,8 @@ public record LoadParameters(URI target, List<String> apiKeys, Scenario scenario
                 choice(Workload.class, text(properties, "workload", "open")),
                 number(properties, "rate", "5"), (int) number(properties, "users", "10"),
                 Duration.ofSeconds((long) number(properties, "duration", "30")),
-                text(properties, "model", "sim-small"), (int) number(properties, "maxTokens", "64"));
+                text(properties, "model", "sim-small"), (int) number(properties, "maxTokens", "64"),
+                choice(Cache.class, text(properties, "cache", "use")));
     }
 
     private static String text(Function<String, String> properties, String name, String fallback) {

@@ -23,12 +23,13 @@ class LoadParametersTests {
         assertThat(p.workload()).isEqualTo(LoadParameters.Workload.OPEN);
         assertThat(p.rate()).isEqualTo(5);
         assertThat(p.duration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(p.cache()).isEqualTo(LoadParameters.Cache.USE);
     }
 
     @Test
     void readsEverySettingAndSplitsTheTenantKeys() {
         LoadParameters p = LoadParameters.from(Map.of("target", "https://platform.example.com/", "apiKeys", "a, b",
-                "scenario", "MIX", "workload", "closed", "users", "40", "duration", "120", "maxTokens", "256")::get);
+                "scenario", "MIX", "workload", "closed", "users", "40", "duration", "120", "maxTokens", "256", "cache", "bypass")::get);
 
         assertThat(p.target()).hasToString("https://platform.example.com");
         assertThat(p.apiKeys()).isEqualTo(List.of("a", "b"));
@@ -36,6 +37,7 @@ class LoadParametersTests {
         assertThat(p.workload()).isEqualTo(LoadParameters.Workload.CLOSED);
         assertThat(p.users()).isEqualTo(40);
         assertThat(p.maxTokens()).isEqualTo(256);
+        assertThat(p.cache()).isEqualTo(LoadParameters.Cache.BYPASS);
     }
 
     @ParameterizedTest
@@ -48,6 +50,7 @@ class LoadParametersTests {
             "maxTokens | 99999          | maxTokens must be from 1",
             "scenario  | soak           | scenario must be one of [chat, streaming, retrieval, mix, spike, batch]",
             "workload  | half-open      | workload must be one of [open, closed]",
+            "cache     | sometimes      | cache must be one of [use, bypass]",
             "rate      | fast           | rate must be a number",
             "scenario  | mix            | the mix scenario needs at least two apiKeys"})
     void refusesAnImpossibleRunBeforeSendingAnything(String name, String value, String message) {

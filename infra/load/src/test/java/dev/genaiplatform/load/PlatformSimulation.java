@@ -65,10 +65,16 @@ public class PlatformSimulation extends Simulation {
     private final FeederBuilder<Object> tenants = listFeeder(parameters.apiKeys().stream()
             .map(key -> Map.<String, Object>of("apiKey", key)).toList()).random();
 
-    private final HttpProtocolBuilder protocol = http.baseUrl(parameters.target().toString())
+    private final HttpProtocolBuilder protocol = withCachePolicy(http.baseUrl(parameters.target().toString())
             .contentTypeHeader("application/json")
             .header("Authorization", "Bearer #{apiKey}")
-            .shareConnections();
+            .shareConnections());
+
+    /** {@code -Dcache=bypass}: every request runs the whole pipeline instead of meeting the answer cache. */
+    private HttpProtocolBuilder withCachePolicy(HttpProtocolBuilder protocol) {
+        return parameters.cache() == LoadParameters.Cache.BYPASS ? protocol.header("Cache-Control", "no-cache")
+                : protocol;
+    }
 
     private String completion(boolean stream, int maxTokens) {
         return "{\"model\":\"" + parameters.model() + "\",\"stream\":" + stream + ",\"max_tokens\":" + maxTokens
