@@ -13,22 +13,22 @@ import java.util.Objects;
 
 /**
  * Reversible pseudonymisation: per tenant and conversation, a Redis hash maps each pseudonymised value to a
- * stable placeholder ({@code <PERSON_1>}) and back. The model provider only ever sees placeholders; the answer is
+ * stable pseudonym ({@code <PERSON_1>}) and back. The model provider only ever sees pseudonyms; the answer is
  * restored for the user. Entries expire {@code ttl} after the conversation's last write.
  *
  * <p>Keys: {@code guardrails:vault:<tenant>:<conversation>} with fields {@code v:<category>\0<value>} (value to
- * placeholder), {@code p:<placeholder>} (back) and {@code n:<category>} (counter). The tenant is part of the key
+ * pseudonym), {@code p:<pseudonym>} (back) and {@code n:<category>} (counter). The tenant is part of the key
  * and comes from the verified token, so one tenant can never restore another's values, even with a guessed
  * conversation id.
  *
  * <p>Limits: the raw values sit in Redis for the TTL (protect Redis like the data itself: credentials, no
- * persistence, or encryption at rest); a placeholder the model invents ({@code <PERSON_9>} that was never
- * issued) stays as it is; a model that rewrites a placeholder ({@code PERSON 1}) defeats restoration.
+ * persistence, or encryption at rest); a pseudonym the model invents ({@code <PERSON_9>} that was never
+ * issued) stays as it is; a model that rewrites a pseudonym ({@code PERSON 1}) defeats restoration.
  */
 public final class PseudonymVault {
 
-    /** What a placeholder looks like: restoration and the stream hold-back look for this shape only. */
-    static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z][A-Z_]{1,40}_[0-9]{1,6}>");
+    /** What a pseudonym looks like: restoration and the stream hold-back look for this shape only. */
+    static final Pattern PSEUDONYM_SHAPE = Pattern.compile("<[A-Z][A-Z_]{1,40}_[0-9]{1,6}>");
 
     private final StringRedisTemplate redis;
     private final Duration ttl;
@@ -38,7 +38,7 @@ public final class PseudonymVault {
         this.ttl = ttl;
     }
 
-    /** Placeholders that are stable across the conversation's turns, stored for restoration. */
+    /** Pseudonyms that are stable across the conversation's turns, stored for restoration. */
     public Placeholders placeholders(String tenant, String conversationId) {
         String key = key(tenant, conversationId);
         HashOperations<String, String, String> hash = redis.opsForHash();
@@ -60,9 +60,9 @@ public final class PseudonymVault {
         };
     }
 
-    /** {@code text} with every placeholder this conversation issued replaced by its value. */
+    /** {@code text} with every pseudonym this conversation issued replaced by its value. */
     public String restore(String tenant, String conversationId, String text) {
-        Matcher matcher = PLACEHOLDER.matcher(text);
+        Matcher matcher = PSEUDONYM_SHAPE.matcher(text);
         List<int[]> spans = new ArrayList<>();
         List<String> fields = new ArrayList<>();
         while (matcher.find()) {

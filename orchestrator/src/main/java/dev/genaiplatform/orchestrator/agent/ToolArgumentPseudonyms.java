@@ -25,8 +25,8 @@ import java.util.regex.Pattern;
  */
 final class ToolArgumentPseudonyms {
 
-    /** Guardrails' pseudonym shape ({@code PseudonymVault.PLACEHOLDER}): {@code <CATEGORY_n>}. */
-    static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z][A-Z_]{1,40}_[0-9]{1,6}>");
+    /** Guardrails' pseudonym shape ({@code PseudonymVault.PSEUDONYM_SHAPE}): {@code <CATEGORY_n>}. */
+    static final Pattern PSEUDONYM_SHAPE = Pattern.compile("<[A-Z][A-Z_]{1,40}_[0-9]{1,6}>");
 
     /** Where a pseudonym's value is kept: the run's vault in guardrails. */
     @FunctionalInterface
@@ -105,9 +105,9 @@ final class ToolArgumentPseudonyms {
         return restored;
     }
 
-    /** Placeholder → value for each distinct pseudonym in {@code text} that the vault knows; one question each. */
+    /** Pseudonym → value for each distinct pseudonym in {@code text} that the vault knows; one question each. */
     private Map<String, String> values(String token, String tenantId, String requestId, String vaultId, String text) {
-        Matcher matcher = PLACEHOLDER.matcher(text);
+        Matcher matcher = PSEUDONYM_SHAPE.matcher(text);
         Map<String, String> values = new LinkedHashMap<>();
         while (matcher.find()) {
             String pseudonym = matcher.group();

@@ -122,10 +122,10 @@ public class OutputGuard {
      * checks are enabled: a tool needs the real value, not its pseudonym.
      */
     public String restorePlaceholder(String token, String tenantId, String requestId, String vaultId,
-                                     String placeholder) {
+                                     String pseudonym) {
         OutputCheckedReply reply = this.requestReply.ask(token, tenantId, requestId, new CheckOutputCommand(requestId,
-                CheckOutputCommand.SOURCE_ANSWER, placeholder, 0, null, null, List.of(), vaultId, null));
+                CheckOutputCommand.SOURCE_ANSWER, pseudonym, 0, null, null, List.of(), vaultId, null));
         boolean restored = reply.verdict() != Verdict.BLOCKED && reply.text() != null && !reply.text().isBlank();
-        return restored ? reply.text() : placeholder;
+        return restored ? reply.text() : pseudonym;
     }
 }
