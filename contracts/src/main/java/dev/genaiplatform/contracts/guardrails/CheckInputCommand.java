@@ -12,7 +12,7 @@ import java.util.List;
  * @param stop                 the stop sequences, empty when none
  * @param user                 OpenAI's {@code user} field, null when none
  * @param policy               the name of the tenant's guardrail policy to apply; null for the default
- * @param conversationId       the conversation, so pseudonymised values get the same placeholders on every turn
+ * @param conversationId       the conversation, so pseudonymised values get the same pseudonyms on every turn
  *                             and answers can be restored; null when the policy does not pseudonymise
  */
 public record CheckInputCommand(

@@ -8,7 +8,7 @@ import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.verdict.VerdictPublisher;
 import org.springframework.http.MediaType;
@@ -77,7 +77,7 @@ class CheckController {
         List<ChatMessage> messages = hasText ? List.of(new ChatMessage("user", request.text())) : request.messages();
         var command = new CheckInputCommand(requestId, messages, request.tools(), request.responseFormatSchema(),
                 request.stop(), request.user(), request.policy());
-        var outcome = pipeline.check(command, policies.resolve(request.policy(), tenant), Placeholders.perRequest());
+        var outcome = pipeline.check(command, policies.resolve(request.policy(), tenant), Pseudonyms.perRequest());
         verdicts.publish(outcome, tenant, "check-api", token.getTokenValue());
         var reply = outcome.reply();
         List<Finding> findings = hasText ? reply.findings().stream().map(CheckController::inText).toList() : reply.findings();

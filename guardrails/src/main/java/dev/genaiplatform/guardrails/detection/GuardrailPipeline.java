@@ -54,7 +54,7 @@ public final class GuardrailPipeline {
     public record Outcome(InputCheckedReply reply, String policy, List<String> owaspCategories, long tookMicros) {
     }
 
-    public Outcome check(CheckInputCommand command, NamedPolicy namedPolicy, Placeholders placeholders) {
+    public Outcome check(CheckInputCommand command, NamedPolicy namedPolicy, Pseudonyms pseudonyms) {
         long started = System.nanoTime();
         CheckedInput input = new CheckedInput(command);
         List<CheckedText> texts = input.texts();
@@ -116,7 +116,7 @@ public final class GuardrailPipeline {
                     started);
         }
         CheckedInput.Rebuilt rewritten = input.rebuild(index -> rewrite(texts.get(index).text(),
-                rewrites.stream().filter(span -> span.textIndex() == index).toList(), namedPolicy, placeholders));
+                rewrites.stream().filter(span -> span.textIndex() == index).toList(), namedPolicy, pseudonyms));
         return outcome(reply(command, Verdict.REDACTED, rewritten, findings, warning, injectionScore), namedPolicy,
                 started);
     }
@@ -180,7 +180,7 @@ public final class GuardrailPipeline {
 
     /** Spans are sorted and do not overlap; text between them is copied unchanged. */
     private static String rewrite(String text, List<Detection.Span> spans, NamedPolicy namedPolicy,
-                                  Placeholders placeholders) {
+                                  Pseudonyms pseudonyms) {
         if (spans.isEmpty()) {
             return text;
         }
@@ -190,7 +190,7 @@ public final class GuardrailPipeline {
             out.append(text, copiedUpTo, span.start());
             switch (namedPolicy.policy().actionFor(span.category())) {
                 case MASK -> out.append('<').append(span.category()).append('>');
-                case PSEUDONYMISE -> out.append(placeholders.placeholderFor(span.category(),
+                case PSEUDONYMISE -> out.append(pseudonyms.pseudonymFor(span.category(),
                         text.substring(span.start(), span.end())));
                 default -> { } // REDACT: the span goes
             }

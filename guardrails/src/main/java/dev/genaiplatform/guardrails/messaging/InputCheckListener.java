@@ -7,7 +7,7 @@ import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.detection.QuestionEmbeddings;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
@@ -60,9 +60,9 @@ class InputCheckListener {
         String tenant = verified.getClaimAsString(InternalToken.CLAIM_TENANT);
         try (var tenantMdc = MDC.putCloseable("tenantId", tenant);
              var request = command.requestId() == null ? null : MDC.putCloseable("requestId", command.requestId())) {
-            Placeholders placeholders = command.conversationId() == null ? Placeholders.perRequest()
-                    : vault.placeholders(tenant, command.conversationId());
-            var outcome = pipeline.check(command, policies.resolve(command.policy(), tenant), placeholders);
+            Pseudonyms pseudonyms = command.conversationId() == null ? Pseudonyms.perRequest()
+                    : vault.pseudonyms(tenant, command.conversationId());
+            var outcome = pipeline.check(command, policies.resolve(command.policy(), tenant), pseudonyms);
             verdicts.publish(outcome, tenant, "input", new String(token, StandardCharsets.UTF_8));
             // ids, counts and timings only: texts and findings' content never reach the log
             log.info("Checked input: verdict={} policy={} findings={} injectionScore={} tookMicros={}",

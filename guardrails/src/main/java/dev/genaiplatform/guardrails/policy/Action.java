@@ -8,7 +8,7 @@ public enum Action {
     MASK,
     /** Remove the span (replace it with nothing). */
     REDACT,
-    /** Replace the span with a stable placeholder, {@code <CATEGORY_n>}, the same for the same value in one request. */
+    /** Replace the span with a stable pseudonym, {@code <CATEGORY_n>}, the same for the same value in one request. */
     PSEUDONYMISE,
     /**
      * Let it through unchanged, with a message the client shows the user (the reply's {@code reason}), e.g.

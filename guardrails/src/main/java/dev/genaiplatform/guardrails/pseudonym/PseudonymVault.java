@@ -2,7 +2,7 @@ package dev.genaiplatform.guardrails.pseudonym;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import org.springframework.data.redis.core.HashOperations;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -39,7 +39,7 @@ public final class PseudonymVault {
     }
 
     /** Pseudonyms that are stable across the conversation's turns, stored for restoration. */
-    public Placeholders placeholders(String tenant, String conversationId) {
+    public Pseudonyms pseudonyms(String tenant, String conversationId) {
         String key = key(tenant, conversationId);
         HashOperations<String, String, String> hash = redis.opsForHash();
         return (category, value) -> {

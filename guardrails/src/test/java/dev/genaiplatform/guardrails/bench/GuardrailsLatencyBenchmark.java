@@ -5,7 +5,7 @@ import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.guardrails.detection.CheckedText;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
 import dev.genaiplatform.guardrails.detection.InputDetector;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
 import dev.genaiplatform.guardrails.injection.ScoringHead;
@@ -96,7 +96,7 @@ public final class GuardrailsLatencyBenchmark {
         measure("moderation: + MiniLM classifier", iterations, texts, moderation::detect);
         measure("whole input pipeline", iterations, texts, batch -> pipeline.check(
                 new CheckInputCommand("bench", List.of(new ChatMessage("user", batch.getFirst().text()))), policy,
-                Placeholders.perRequest()));
+                Pseudonyms.perRequest()));
     }
 
     private static ScoringHead shippedHead() {

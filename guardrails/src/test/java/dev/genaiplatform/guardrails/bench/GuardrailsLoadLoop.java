@@ -4,7 +4,7 @@ import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.detection.QuestionEmbeddings;
 import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
@@ -75,7 +75,7 @@ public final class GuardrailsLoadLoop {
             String question = asked[requests % asked.length] + " (case " + (requests % 50) + ")";
             var command = new CheckInputCommand("r-" + requests, List.of(new ChatMessage("system", "Be brief."),
                     new ChatMessage("user", question)));
-            var outcome = pipeline.check(command, policy, Placeholders.perRequest());
+            var outcome = pipeline.check(command, policy, Pseudonyms.perRequest());
             questions.of(command, outcome.reply());
             List<String> search = new ArrayList<>();
             for (int i = 0; i < 5; i++) {

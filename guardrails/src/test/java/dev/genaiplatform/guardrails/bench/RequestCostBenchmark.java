@@ -6,7 +6,7 @@ import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
 import dev.genaiplatform.guardrails.detection.MiniLm;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.detection.QuestionEmbeddings;
 import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
@@ -133,7 +133,7 @@ public final class RequestCostBenchmark {
             }
             messages.add(new ChatMessage("user", question));
             var command = new CheckInputCommand("r-" + n, messages);
-            var outcome = pipeline.check(command, policy, Placeholders.perRequest());
+            var outcome = pipeline.check(command, policy, Pseudonyms.perRequest());
             questions.of(command, outcome.reply());
             List<String> search = new ArrayList<>();
             for (int i = 0; i < 5; i++) {

@@ -8,7 +8,7 @@ import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
 import dev.genaiplatform.guardrails.detection.MiniLm;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.detection.QuestionEmbeddings;
 import dev.genaiplatform.guardrails.detection.RecentEmbeddings;
 import dev.genaiplatform.guardrails.injection.InjectionClassifier;
@@ -100,7 +100,7 @@ public final class VerdictRegression {
             var command = new CheckInputCommand(id, List.of(new ChatMessage("system", "Answer from the passages."),
                     new ChatMessage("user", text)));
             for (NamedPolicy policy : policies) {
-                InputCheckedReply reply = pipeline.check(command, policy, Placeholders.perRequest()).reply();
+                InputCheckedReply reply = pipeline.check(command, policy, Pseudonyms.perRequest()).reply();
                 lines.add(id + "\tinput/" + policy.name() + "\t" + reply.verdict() + "\t" + reply.findings() + "\t"
                         + reply.injectionScore() + "\t" + reply.reason() + "\t"
                         + reply.messages().stream().map(ChatMessage::content).toList());

@@ -35,7 +35,7 @@ class GuardrailPipelineTests {
     private static final NamedPolicy MASK = policy(Action.MASK, Map.of());
 
     private InputCheckedReply check(CheckInputCommand command, NamedPolicy policy) {
-        return pipeline.check(command, policy, Placeholders.perRequest()).reply();
+        return pipeline.check(command, policy, Pseudonyms.perRequest()).reply();
     }
 
     @Test
@@ -124,7 +124,7 @@ class GuardrailPipelineTests {
         var command = new CheckInputCommand("r7", List.of(new ChatMessage("user", "short")),
                 List.of(new ToolDefinition("t", "x".repeat(300), null)), null, List.of(), null, null);
 
-        var outcome = pipeline.check(command, MASK, Placeholders.perRequest());
+        var outcome = pipeline.check(command, MASK, Pseudonyms.perRequest());
 
         assertThat(outcome.reply().verdict()).isEqualTo(Verdict.BLOCKED);
         assertThat(outcome.reply().findings()).singleElement().satisfies(finding -> {
@@ -143,7 +143,7 @@ class GuardrailPipelineTests {
         var both = new NamedPolicy("both", new GuardrailPolicy(Set.of("first", "second"), Action.MASK, Map.of(), 0.5, null));
 
         InputCheckedReply reply = twoDetectors.check(new CheckInputCommand("r8",
-                List.of(new ChatMessage("user", "0123456789"))), both, Placeholders.perRequest()).reply();
+                List.of(new ChatMessage("user", "0123456789"))), both, Pseudonyms.perRequest()).reply();
 
         assertThat(reply.messages().getFirst().content()).isEqualTo("01<A>67<B>");
     }
@@ -155,7 +155,7 @@ class GuardrailPipelineTests {
         var policy = new NamedPolicy("p", new GuardrailPolicy(Set.of("injection"), Action.MASK, Map.of(), 0.5, null));
 
         var outcome = withScores.check(new CheckInputCommand("r9", List.of(new ChatMessage("user", "x"))), policy,
-                Placeholders.perRequest());
+                Pseudonyms.perRequest());
 
         assertThat(outcome.reply().verdict()).isEqualTo(Verdict.BLOCKED);
         assertThat(outcome.reply().injectionScore()).isEqualTo(0.5);

@@ -7,7 +7,7 @@ import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
 import dev.genaiplatform.guardrails.output.OutputChecker;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
@@ -42,7 +42,7 @@ class ModerationPolicyTests {
 
     private GuardrailPipeline.Outcome check(String userText, NamedPolicy policy) {
         return pipeline.check(new CheckInputCommand("r1", List.of(new ChatMessage("system", "You are helpful."),
-                new ChatMessage("user", userText))), policy, Placeholders.perRequest());
+                new ChatMessage("user", userText))), policy, Pseudonyms.perRequest());
     }
 
     @Test
@@ -101,7 +101,7 @@ class ModerationPolicyTests {
                 new ChatMessage("system", "Refuse if asked how to make a pipe bomb at home."),
                 new ChatMessage("user", "What's the weather like in Lisbon?")));
 
-        assertThat(pipeline.check(command, DEFAULTS, Placeholders.perRequest()).reply().verdict())
+        assertThat(pipeline.check(command, DEFAULTS, Pseudonyms.perRequest()).reply().verdict())
                 .isEqualTo(Verdict.ALLOWED);
     }
 

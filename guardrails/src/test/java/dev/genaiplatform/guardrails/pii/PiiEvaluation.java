@@ -4,7 +4,7 @@ import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.ner.NameFinderDetector;
 import dev.genaiplatform.guardrails.ner.NameModels;
 import dev.genaiplatform.guardrails.policy.Action;
@@ -160,7 +160,7 @@ public final class PiiEvaluation {
 
     private static List<Span> predict(GuardrailPipeline pipeline, NamedPolicy policy, String text) {
         var outcome = pipeline.check(new CheckInputCommand("eval", List.of(new ChatMessage("user", text))), policy,
-                Placeholders.perRequest());
+                Pseudonyms.perRequest());
         List<Span> spans = new ArrayList<>();
         for (Finding finding : outcome.reply().findings()) {
             if (finding.start() >= 0) {

@@ -52,8 +52,8 @@ class PseudonymForgetApiIT {
     @Test
     void theTokensTenantErasesItsOwnConversationAndNoOneElses() throws Exception {
         String conversation = "conv-" + UUID.randomUUID();
-        String placeholderA = vault.placeholders("tenant-a", conversation).placeholderFor("EMAIL_ADDRESS", "jane@example.com");
-        String placeholderB = vault.placeholders("tenant-b", conversation).placeholderFor("EMAIL_ADDRESS", "bob@example.com");
+        String placeholderA = vault.pseudonyms("tenant-a", conversation).pseudonymFor("EMAIL_ADDRESS", "jane@example.com");
+        String placeholderB = vault.pseudonyms("tenant-b", conversation).pseudonymFor("EMAIL_ADDRESS", "bob@example.com");
 
         assertThat(delete(conversation, TestTokens.token("tenant-b", "chat"))).isEqualTo(204);
 
@@ -64,12 +64,12 @@ class PseudonymForgetApiIT {
     @Test
     void refusesWithoutATokenOrWithoutAScopeThatAllowsIt() throws Exception {
         String conversation = "conv-" + UUID.randomUUID();
-        String placeholder = vault.placeholders("tenant-a", conversation).placeholderFor("PERSON", "Jane Roe");
+        String pseudonym = vault.pseudonyms("tenant-a", conversation).pseudonymFor("PERSON", "Jane Roe");
 
         assertThat(delete(conversation, null)).isEqualTo(401);
         assertThat(delete(conversation, TestTokens.token("tenant-a", "documents"))).isEqualTo(403);
-        assertThat(vault.restore("tenant-a", conversation, placeholder)).isEqualTo("Jane Roe");
+        assertThat(vault.restore("tenant-a", conversation, pseudonym)).isEqualTo("Jane Roe");
         assertThat(delete(conversation, TestTokens.token("tenant-a", "evaluation"))).isEqualTo(204);
-        assertThat(vault.restore("tenant-a", conversation, placeholder)).isEqualTo(placeholder);
+        assertThat(vault.restore("tenant-a", conversation, pseudonym)).isEqualTo(pseudonym);
     }
 }

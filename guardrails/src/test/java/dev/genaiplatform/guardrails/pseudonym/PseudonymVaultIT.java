@@ -3,7 +3,7 @@ package dev.genaiplatform.guardrails.pseudonym;
 import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
-import dev.genaiplatform.guardrails.detection.Placeholders;
+import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
 import dev.genaiplatform.guardrails.policy.Action;
 import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
@@ -25,7 +25,7 @@ import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The vault against a real Redis: stable placeholders across turns, tenant isolation, TTL, streamed restore. */
+/** The vault against a real Redis: stable pseudonyms across turns, tenant isolation, TTL, streamed restore. */
 class PseudonymVaultIT {
 
     private static LettuceConnectionFactory connections;
@@ -53,9 +53,9 @@ class PseudonymVaultIT {
     }
 
     private String turn(String tenant, String text) {
-        Placeholders placeholders = vault.placeholders(tenant, conversation);
+        Pseudonyms pseudonyms = vault.pseudonyms(tenant, conversation);
         return pipeline.check(new CheckInputCommand("r", List.of(new ChatMessage("user", text))), pseudonymise,
-                placeholders).reply().messages().getFirst().content();
+                pseudonyms).reply().messages().getFirst().content();
     }
 
     @Test

@@ -122,7 +122,7 @@ class AgentRunsConfiguration {
                         JsonMapper json) {
         // pseudonyms in tool arguments are restored by guardrails from the run's vault, as answers are
         return new AgentLoop(store, steps, tools, providers, modelCalls, prices, settings, agentRunExecutor,
-                new ToolArgumentPseudonyms(guard::restorePlaceholder, json));
+                new ToolArgumentPseudonyms(guard::restorePseudonym, json));
     }
 
     @Bean

@@ -121,7 +121,7 @@ public class OutputGuard {
      * itself when the vault holds no value for it (or guardrails blocked the check). Runs whether or not output
      * checks are enabled: a tool needs the real value, not its pseudonym.
      */
-    public String restorePlaceholder(String token, String tenantId, String requestId, String vaultId,
+    public String restorePseudonym(String token, String tenantId, String requestId, String vaultId,
                                      String pseudonym) {
         OutputCheckedReply reply = this.requestReply.ask(token, tenantId, requestId, new CheckOutputCommand(requestId,
                 CheckOutputCommand.SOURCE_ANSWER, pseudonym, 0, null, null, List.of(), vaultId, null));

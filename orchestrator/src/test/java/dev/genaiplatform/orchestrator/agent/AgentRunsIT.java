@@ -265,7 +265,7 @@ class AgentRunsIT {
 
         JsonNode run = awaitStatus(runId, token, "SUCCEEDED");
         String modelSaw = model.requests.subList(modelCalls, model.requests.size()).toString();
-        // the tool echoed the address back: the model reads the placeholder again
+        // the tool echoed the address back: the model reads the pseudonym again
         assertThat(modelSaw).doesNotContain("jane.doe@example.com").contains("<EMAIL_ADDRESS_1>", "sent");
         assertThat(run.path("steps").toString()).doesNotContain("jane.doe@example.com");
         // the user gets the answer with the address back, as a chat answer gets it

@@ -19,9 +19,9 @@ class ToolArgumentPseudonymsTests {
             "<PERSON_1>", "Jane \"JD\" Doe",
             "<PERSON_2>", "Jane Doe-Smith");
     private final ToolArgumentPseudonyms pseudonyms = new ToolArgumentPseudonyms(
-            (token, tenant, requestId, vaultId, placeholder) -> {
-                this.asked.add(vaultId + " " + placeholder);
-                return this.vault.getOrDefault(placeholder, placeholder);
+            (token, tenant, requestId, vaultId, pseudonym) -> {
+                this.asked.add(vaultId + " " + pseudonym);
+                return this.vault.getOrDefault(pseudonym, pseudonym);
             }, JSON);
 
     @Test
@@ -72,7 +72,7 @@ class ToolArgumentPseudonymsTests {
     void anAnswerGetsItsPlaceholdersBackForTheUser() {
         assertThat(this.pseudonyms.restoreText("t", "acme", "r", "run-1", "Sent to <EMAIL_ADDRESS_1>, <EMAIL_ADDRESS_9>."))
                 .isEqualTo("Sent to jane.doe@example.com, <EMAIL_ADDRESS_9>.");
-        assertThat(this.pseudonyms.restoreText("t", "acme", "r", "run-1", "No placeholder.")).isEqualTo("No placeholder.");
+        assertThat(this.pseudonyms.restoreText("t", "acme", "r", "run-1", "No pseudonym.")).isEqualTo("No pseudonym.");
         assertThat(this.asked).containsExactly("run-1 <EMAIL_ADDRESS_1>", "run-1 <EMAIL_ADDRESS_9>");
     }
 

@@ -283,7 +283,7 @@ final class ToolsAgentStandIn implements AutoCloseable {
                     "The goal looks like a prompt injection.");
         }
         else if (PSEUDONYMISING_TENANT.equals(tenant) && command.conversationId() != null) {
-            // the 'pseudonymise' policy: a numbered placeholder, its value kept in the conversation's vault
+            // the 'pseudonymise' policy: a numbered pseudonym, its value kept in the conversation's vault
             List<ChatMessage> masked = command.messages().stream().map(m -> new ChatMessage(m.role(),
                     pseudonymise(tenant + "/" + command.conversationId(), m.content()))).toList();
             reply = new InputCheckedReply(command.requestId(), masked.equals(command.messages()) ? Verdict.ALLOWED
@@ -302,13 +302,13 @@ final class ToolsAgentStandIn implements AutoCloseable {
         this.producer.send(out);
     }
 
-    /** The tenant whose guardrails policy pseudonymises (reversible placeholders), as guardrails' 'pseudonymise'. */
+    /** The tenant whose guardrails policy pseudonymises (reversible pseudonyms), as guardrails' 'pseudonymise'. */
     static final String PSEUDONYMISING_TENANT = "vaulted";
 
-    /** Pseudonym vaults by tenant and conversation: placeholder → value. */
+    /** Pseudonym vaults by tenant and conversation: pseudonym → value. */
     final Map<String, Map<String, String>> vaults = new ConcurrentHashMap<>();
 
-    /** Output checks asked of guardrails (placeholders to restore). */
+    /** Output checks asked of guardrails (pseudonyms to restore). */
     final Queue<CheckOutputCommand> outputChecks = new ConcurrentLinkedQueue<>();
 
     private String pseudonymise(String vault, String text) {
@@ -317,19 +317,19 @@ final class ToolsAgentStandIn implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         while (email.find()) {
             String value = email.group();
-            String placeholder = values.entrySet().stream().filter(e -> e.getValue().equals(value))
+            String pseudonym = values.entrySet().stream().filter(e -> e.getValue().equals(value))
                     .map(Map.Entry::getKey).findFirst()
                     .orElseGet(() -> {
                         String issued = "<EMAIL_ADDRESS_" + (values.size() + 1) + ">";
                         values.put(issued, value);
                         return issued;
                     });
-            email.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(placeholder));
+            email.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(pseudonym));
         }
         return email.appendTail(out).toString();
     }
 
-    /** Plays guardrails' output check of an answer: placeholders restored from the token tenant's vault. */
+    /** Plays guardrails' output check of an answer: pseudonyms restored from the token tenant's vault. */
     private void restore(ConsumerRecord<String, byte[]> record, String token) {
         CheckOutputCommand command = this.json.readValue(record.value(), CheckOutputCommand.class);
         this.outputChecks.add(command);

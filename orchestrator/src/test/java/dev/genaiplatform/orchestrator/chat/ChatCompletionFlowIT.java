@@ -610,7 +610,7 @@ class ChatCompletionFlowIT {
             }
             List<ChatMessage> redacted = command.messages().stream()
                     .map(m -> new ChatMessage(m.role(), m.content().replaceAll("[\\w.]+@[\\w.]+\\.\\w+", "<EMAIL_ADDRESS>")
-                            // the pseudonymising policy: a placeholder the answer's output check restores
+                            // the pseudonymising policy: a pseudonym the answer's output check restores
                             .replace("Ada Lovelace", command.conversationId() == null ? "<PERSON>" : "<PERSON_1>")))
                     .toList();
             boolean changed = !redacted.equals(command.messages());

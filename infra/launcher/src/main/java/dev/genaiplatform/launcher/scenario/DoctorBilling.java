@@ -68,7 +68,7 @@ final class DoctorBilling implements Scenario {
             }
         }
 
-        report.lookAt("the check answer's findings (detector, category, offsets) and checked[0].content with placeholders");
+        report.lookAt("the check answer's findings (detector, category, offsets) and checked[0].content with pseudonyms");
         report.lookAt("tools-agent/src/main/resources/tool-policy.yml: submit_claim is sensitive, every call waits for a human");
         report.lookAt("GET /api/tools/approvals: what waits, with its arguments and expiry");
         report.lookAt("scenarios/patient-notes/: the synthetic note");

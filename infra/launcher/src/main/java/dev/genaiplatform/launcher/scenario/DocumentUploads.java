@@ -64,7 +64,7 @@ final class DocumentUploads implements Scenario {
                 Map.of("role", "user", "content", november))));
         report.saw("content", extracted.at("/choices/0/message/content").asString());
         report.saw("platform.structuredOutput", extracted.at("/platform/structuredOutput"));
-        report.note("the simulator returns schema-valid JSON with placeholder values: it proves the contract, not the reading");
+        report.note("the simulator returns schema-valid JSON with made-up values: it proves the contract, not the reading");
 
         report.step("Consistency checks in code, never left to the model: net = gross - deductions");
         int inconsistent = 0;
