@@ -90,7 +90,8 @@ class OrchestratorConfiguration {
     GroundedPromptBuilder groundedPromptBuilder(OrchestratorProperties properties, TokenCounter tokens) {
         OrchestratorProperties.Prompt prompt = properties.prompt();
         GroundedPromptBuilder builder = new GroundedPromptBuilder(prompt.systemTemplate(), prompt.passageTemplate(),
-                tokens, prompt.maxContextTokens(), prompt.maxPromptTokens());
+                tokens, prompt.maxContextTokens(), prompt.maxPromptTokens())
+                .withPassageTokenMemo(prompt.passageTokenMemo());
         prompt.versions().forEach(builder::withVersion);
         return builder;
     }

@@ -165,6 +165,8 @@ public record OrchestratorProperties(
      * @param version          name and version of the prompt templates, recorded with every answer (provenance)
      * @param repairTemplate   what the model is told when its answer fails the requested JSON schema
      * @param structuredOutputRepairs how many times a whole answer that fails its JSON schema is asked for again
+     * @param passageTokenMemo how many rendered passages' token counts are remembered (0: every passage counted every
+     *                         time); a count depends only on the text, so this changes cost, never a budget
      */
     public record Prompt(
             @DefaultValue("classpath:prompts/grounded-answer.st") Resource systemTemplate,
@@ -175,7 +177,8 @@ public record OrchestratorProperties(
             @DefaultValue("grounded-answer@v1") String version,
             @DefaultValue("classpath:prompts/structured-output-repair.st") Resource repairTemplate,
             @DefaultValue("2") int structuredOutputRepairs,
-            Map<String, Resource> versions) {
+            Map<String, Resource> versions,
+            @DefaultValue("2048") int passageTokenMemo) {
 
         public Prompt {
             versions = versions == null ? Map.of() : Map.copyOf(versions);

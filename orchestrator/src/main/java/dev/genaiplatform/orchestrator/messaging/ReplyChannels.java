@@ -10,12 +10,15 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.requestreply.CorrelationKey;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The reply side of request/reply: how reply consumers are set up, and a startup step that waits until
@@ -63,8 +66,20 @@ public final class ReplyChannels implements ApplicationRunner {
         ReplyingKafkaTemplate<String, C, R> template = new ReplyingKafkaTemplate<>(producerFactory,
                 replyContainer(containerFactory, replyTopic, observeReplies, false));
         template.setSharedReplyTopic(true);   // replies for other instances are expected: do not warn
+        template.setCorrelationIdStrategy(record -> randomCorrelation());
         template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
         return template;
+    }
+
+    /**
+     * 128 random bits from {@link ThreadLocalRandom}, where the template's default is {@code UUID.randomUUID()}, which
+     * draws from {@code SecureRandom} on every command. The id only pairs a reply with its request; whoever could
+     * forge a reply could write to the reply topic and read the commands' ids anyway, so unpredictability buys
+     * nothing here, and uniqueness is the same 2^128 space.
+     */
+    static CorrelationKey randomCorrelation() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return new CorrelationKey(ByteBuffer.allocate(16).putLong(random.nextLong()).putLong(random.nextLong()).array());
     }
 
     /**

@@ -11,6 +11,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
@@ -28,6 +29,19 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @EnableWebFluxSecurity
 public class InternalTokenSecurity {
+
+    /**
+     * Spring Security's own observations (a span and a timer for the filter chain, the authentication and the
+     * authorization of every request) only with {@code platform.orchestrator.security-observations} (default: when
+     * traces are exported). Measured in wave 7 (README, Benchmark): the decorators around every filter and the
+     * observations they start were several percent of a cache hit's CPU, for spans nobody sees without an exporter.
+     * The request's own {@code http.server.requests} observation stays.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings(
+            @Value("${platform.orchestrator.security-observations:false}") boolean observed) {
+        return observed ? SecurityObservationSettings.withDefaults().build() : SecurityObservationSettings.noObservations();
+    }
 
     /** Tokens verified once, on HTTP or Kafka, are not verified again until they expire (see the class). */
     @Bean
