@@ -156,6 +156,28 @@ class GroundedPromptBuilderTests {
                 }));
     }
 
+    @Test
+    void rememberedPassageCountsGiveTheSamePromptAndBudgetAsCountingEveryTime() {
+        GroundedPromptBuilder counting = builder(2000, 6000);
+        GroundedPromptBuilder remembering = builder(2000, 6000).withPassageTokenMemo(16);
+        List<Turn> conversation = List.of(Turn.text("system", "Answer briefly."), Turn.text("user", "What is RRF?"),
+                Turn.text("assistant", "A way to fuse rankings [1]."), Turn.text("user", "How does retrieval rank passages?"));
+        int onePassage = TOKENS.count("[1] (source: architecture.md > Architecture > Retrieval)\n"
+                + "Retrieval fuses BM25 and vector rankings with reciprocal rank fusion.\n\n");
+        for (int round = 0; round < 3; round++) {   // the second and third rounds answer from the memo
+            for (GroundedPromptBuilder.Window window : java.util.Arrays.asList(null,
+                    new GroundedPromptBuilder.Window(4 * onePassage + 1100, 1024, 0))) {
+                GroundedPrompt expected = counting.build(conversation, List.of(RRF, HEADINGS, KAFKA), window);
+                GroundedPrompt actual = remembering.build(conversation, List.of(RRF, HEADINGS, KAFKA), window);
+                assertThat(actual.systemText()).isEqualTo(expected.systemText());
+                assertThat(actual.passages()).isEqualTo(expected.passages());
+                assertThat(actual.conversation()).isEqualTo(expected.conversation());
+                assertThat(actual.budget()).isEqualTo(expected.budget());
+                assertThat(actual.promptTokens()).isEqualTo(expected.promptTokens());
+            }
+        }
+    }
+
     private static GroundedPromptBuilder builder(int maxContextTokens, int maxPromptTokens) {
         return new GroundedPromptBuilder(new ClassPathResource("prompts/grounded-answer.st"),
                 new ClassPathResource("prompts/context-passage.st"), TOKENS, maxContextTokens, maxPromptTokens);
