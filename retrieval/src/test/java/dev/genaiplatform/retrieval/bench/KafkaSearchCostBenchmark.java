@@ -156,7 +156,7 @@ public final class KafkaSearchCostBenchmark {
                 ? new SpringApplication(RetrievalApplication.class, JdkVerification.class) : new SpringApplication(RetrievalApplication.class);
         ConfigurableApplicationContext context = application.run(args.toArray(String[]::new));
         MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("retrieval-search");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         while ((container == null || !container.isRunning() || container.getAssignedPartitions() == null
                 || container.getAssignedPartitions().size() < 3) && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -176,7 +176,7 @@ public final class KafkaSearchCostBenchmark {
         var replies = new KafkaMessageListenerContainer<>(
                 new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(), deserializer), properties);
         var asker = new ReplyingKafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer), replies);
-        asker.setDefaultReplyTimeout(Duration.ofSeconds(30));
+        asker.setDefaultReplyTimeout(Duration.ofSeconds(120));
         asker.start();
         asker.waitForAssignment(Duration.ofSeconds(30));
         return asker;
@@ -196,7 +196,7 @@ public final class KafkaSearchCostBenchmark {
         var record = new ProducerRecord<String, Object>(Topics.RETRIEVAL_SEARCH, id,
                 new SearchCommand(id, QUERY, 4, List.of(), null, null, null, vector));
         record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
-        asker.sendAndReceive(record).get(30, TimeUnit.SECONDS);
+        asker.sendAndReceive(record).get(120, TimeUnit.SECONDS);
     }
 
     /** A consumer metric summed over the container's consumers (one per partition here). */
