@@ -128,8 +128,8 @@ class RetrievalConfiguration {
     }
 
     @Bean
-    VectorStoreCatalog vectorStoreCatalog(JdbcClient jdbc, JsonMapper json) {
-        return new VectorStoreCatalog(jdbc, json);
+    VectorStoreCatalog vectorStoreCatalog(JdbcClient jdbc, JsonMapper json, RetrievalProperties properties) {
+        return new VectorStoreCatalog(jdbc, json, properties.storeListTtl());
     }
 
     @Bean

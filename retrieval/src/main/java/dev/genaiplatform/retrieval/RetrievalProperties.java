@@ -44,6 +44,10 @@ import java.util.List;
  *                            zero commits after every poll's records (Spring's BATCH, one commit per search at low
  *                            rates). A crash replays at most this much of searches, whose askers have timed out:
  *                            harmless. Env RETRIEVAL_SEARCH_COMMIT_INTERVAL, default 5s.
+ * @param storeListTtl        how long a tenant's store rows serve searches over Kafka without a database query (this
+ *                            instance forgets them at once when it creates or deletes one of the tenant's stores; another
+ *                            instance on the same database sees such a change at most this late); zero queries on every
+ *                            search. Env RETRIEVAL_STORE_LIST_TTL, default 5s.
  */
 @ConfigurationProperties("platform.retrieval")
 public record RetrievalProperties(
@@ -64,7 +68,8 @@ public record RetrievalProperties(
         @DefaultValue Store store,
         @DefaultValue Hyde hyde,
         @DefaultValue Embedding embedding,
-        @DefaultValue("5s") java.time.Duration searchCommitInterval) {
+        @DefaultValue("5s") java.time.Duration searchCommitInterval,
+        @DefaultValue("5s") java.time.Duration storeListTtl) {
 
     public RetrievalProperties {
         require(documents != null && !documents.isBlank(), "documents must name a resource pattern");
@@ -79,6 +84,7 @@ public record RetrievalProperties(
         require(recencyHalfLife == null || (!recencyHalfLife.isNegative() && !recencyHalfLife.isZero()),
                 "recency-half-life must be positive when set");
         require(searchCommitInterval != null && !searchCommitInterval.isNegative(), "search-commit-interval must not be negative");
+        require(storeListTtl != null && !storeListTtl.isNegative(), "store-list-ttl must not be negative");
         excludedFolders = excludedFolders == null ? List.of() : List.copyOf(excludedFolders);
     }
 

@@ -1,5 +1,7 @@
 package dev.genaiplatform.retrieval.catalog;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -7,12 +9,20 @@ import tools.jackson.databind.json.JsonMapper;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Vector stores, their files and batches; every lookup is scoped to a tenant. */
+/**
+ * Vector stores, their files and batches; every lookup is scoped to a tenant.
+ *
+ * <p>A tenant's store rows are also kept for searches ({@link #listForSearch}): every search over Kafka needs them for
+ * its scope and defaults, and they change only when a store is created or deleted. This catalogue forgets a tenant's
+ * rows whenever it creates or deletes one of its stores, so on one instance a search never sees a stale list; another
+ * instance sharing the database (pgvector scale-out) sees a new or deleted store at most {@code storeListTtl} late.
+ */
 public final class VectorStoreCatalog {
 
     /** Counts of a store's or batch's files by status. */
@@ -28,12 +38,24 @@ public final class VectorStoreCatalog {
             vector_store_id, file_id, tenant_id, document_key, version, status, stage, chunks_done, chunks_total,
             usage_bytes, error_code, error_message, attributes, chunking, batch_id, created_at, indexed_at""";
 
+    /** Tenants whose store rows are kept at most; ~1 KB per tenant with a few stores. */
+    private static final int MAX_TENANTS_KEPT = 10_000;
+
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    /** Null when {@code storeListTtl} is zero: every search reads the database. */
+    private final Cache<String, List<VectorStoreRow>> searchRows;
 
     public VectorStoreCatalog(JdbcClient jdbc, JsonMapper json) {
+        this(jdbc, json, Duration.ZERO);
+    }
+
+    /** @param storeListTtl how long a tenant's store rows serve searches; zero reads them on every search */
+    public VectorStoreCatalog(JdbcClient jdbc, JsonMapper json, Duration storeListTtl) {
         this.jdbc = jdbc;
         this.json = json;
+        this.searchRows = storeListTtl.isZero() ? null
+                : Caffeine.newBuilder().maximumSize(MAX_TENANTS_KEPT).expireAfterWrite(storeListTtl).build();
     }
 
     // --- stores ---
@@ -43,6 +65,7 @@ public final class VectorStoreCatalog {
                 .params(store.id(), store.tenantId(), store.name(), json.writeValueAsString(store.chunking()),
                         json.writeValueAsString(store.metadata()), Timestamp.from(store.createdAt()), Timestamp.from(store.lastActiveAt()))
                 .update();
+        forget(store.tenantId());
         return store;
     }
 
@@ -56,12 +79,28 @@ public final class VectorStoreCatalog {
                 .query(this::store).list();
     }
 
+    /**
+     * The tenant's stores as {@link #list} returns them, for searches: possibly kept from an earlier call (see the
+     * class comment), so {@code lastActiveAt} may be behind; scope and defaults (id, metadata) never are on this instance.
+     */
+    public List<VectorStoreRow> listForSearch(String tenantId) {
+        return searchRows == null ? list(tenantId) : searchRows.get(tenantId, this::list);
+    }
+
+    private void forget(String tenantId) {
+        if (searchRows != null) {
+            searchRows.invalidate(tenantId); // waits for a load of the same tenant in flight, then drops it
+        }
+    }
+
     public void touch(String storeId, Instant at) {
         jdbc.sql("update vector_stores set last_active_at = ? where id = ?").params(Timestamp.from(at), storeId).update();
     }
 
     public boolean delete(String tenantId, String storeId) {
-        return jdbc.sql("delete from vector_stores where tenant_id = ? and id = ?").params(tenantId, storeId).update() == 1;
+        boolean deleted = jdbc.sql("delete from vector_stores where tenant_id = ? and id = ?").params(tenantId, storeId).update() == 1;
+        forget(tenantId);
+        return deleted;
     }
 
     public FileCounts counts(String storeId, String batchId) {

@@ -79,11 +79,12 @@ public final class SearchScopes {
     /**
      * {@link #lenient}, {@link #rewritesByDefault} and {@link #hydeByDefault} from one read of the tenant's stores: the
      * Kafka search path asks all three for every command, which otherwise costs a catalogue query per named store and
-     * per flag (issue 13: cheap per search).
+     * per flag (issue 13: cheap per search); the rows come from {@link VectorStoreCatalog#listForSearch}, kept between
+     * searches and forgotten when the tenant's stores change.
      */
     public Resolved lenientWithDefaults(Caller caller, List<String> storeIds, boolean rewriteDefault, boolean hydeDefault) {
         Map<String, VectorStoreRow> own = new LinkedHashMap<>();
-        stores.list(caller.tenant()).forEach(store -> own.put(store.id(), store));
+        stores.listForSearch(caller.tenant()).forEach(store -> own.put(store.id(), store)); // kept, not a query per search
         List<String> ids = new ArrayList<>();
         if (storeIds == null || storeIds.isEmpty()) {
             ids.add(CorpusIngestor.PUBLIC_STORE_ID);

@@ -7,6 +7,8 @@ import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import dev.genaiplatform.retrieval.RetrievalApplication;
 import dev.genaiplatform.retrieval.embedding.MiniLmEmbeddingModel;
+import dev.genaiplatform.retrieval.security.CachingJwtDecoder;
+import dev.genaiplatform.retrieval.security.SecurityConfiguration;
 import dev.genaiplatform.retrieval.support.TestPostgres;
 import dev.genaiplatform.retrieval.support.TestTokens;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,6 +20,11 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -43,32 +50,44 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Not a test: what one search over Kafka costs the service and the broker, per variant of the search listener's
- * settings, side by side in one JVM (issue 13). The whole service runs (real embedded broker, zonky PostgreSQL, the
- * fixture corpus); an orchestrator stand-in sends searches one after another with the query's vector handed on, as
- * the platform does. Each variant is a fresh application context; variants alternate, round after round. Measured:
- * the process's CPU time per search (service, broker and asker are one JVM here), the search consumers' offset commits
- * and fetch requests per search (the Kafka client's own counters), and round-trip wall time.
- * Arguments: rounds (default 2), searches per round and variant (default 1000).
+ * Not a test: what one search over Kafka costs the service and the broker, per variant of the service's settings, side
+ * by side in one JVM (issue 13). The whole service runs (real embedded broker, zonky PostgreSQL, the fixture corpus); an
+ * orchestrator stand-in sends searches one after another with the query's vector handed on, as the platform does, and
+ * with a new internal token on every search, as every chat request brings one (tokens are signed before the timed block,
+ * so the signing is not measured). Each variant is a fresh application context; variants alternate, round after round.
+ * Measured: the process's CPU time per search (service, broker and asker are one JVM here), the search consumers'
+ * offset commits and fetch requests per search (the Kafka client's own counters), and round-trip wall time.
+ * Arguments: rounds (default 2), searches per round and variant (default 1000), variants (default {@code wave7}: the
+ * token and catalogue variants of Wave 7; {@code wave5}: the commit settings of Wave 5).
  */
 public final class KafkaSearchCostBenchmark {
 
-    private record Variant(String name, Map<String, String> properties) {
+    /** @param jdkVerification verify tokens as before Wave 7 (Nimbus's JDK ECDSA verifier), see {@link JdkVerification} */
+    private record Variant(String name, Map<String, String> properties, boolean jdkVerification) {
+        Variant(String name, Map<String, String> properties) {
+            this(name, properties, false);
+        }
     }
 
-    private static final List<Variant> VARIANTS = List.of(
+    private static final List<Variant> WAVE5 = List.of(
             new Variant("commit after every poll (before)", Map.of("platform.retrieval.search-commit-interval", "0s")),
             new Variant("commit every 5 s (after)", Map.of("platform.retrieval.search-commit-interval", "5s")),
             new Variant("commit every 5 s, tracing sampled 0 %", Map.of("platform.retrieval.search-commit-interval", "5s",
                     "management.tracing.sampling.probability", "0.0")));
 
+    private static final List<Variant> WAVE7 = List.of(
+            new Variant("JDK ES256 verification, store rows read per search (before)",
+                    Map.of("platform.retrieval.store-list-ttl", "0s"), true),
+            new Variant("JDK ES256 verification, store rows kept", Map.of(), true),
+            new Variant("precomputed ES256 verification, store rows kept (after)", Map.of()));
+
     private static final String QUERY = "How is a card number's check digit verified?";
-    /** One request's token, signed once as the gateway does (every search of the run carries the same one). */
-    private static final String TOKEN = TestTokens.token("bench-tenant");
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int searches = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        List<Variant> variants = args.length > 2 && args[2].equals("wave5") ? WAVE5 : WAVE7;
+        System.out.println("load average at the start: " + Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim());
         var broker = new EmbeddedKafkaKraftBroker(1, 3, Topics.RETRIEVAL_SEARCH_RESULT, Topics.RETRIEVAL_SEARCH);
         broker.afterPropertiesSet();
         String database = TestPostgres.newDatabase();
@@ -76,13 +95,14 @@ public final class KafkaSearchCostBenchmark {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
-            for (Variant variant : VARIANTS) {
+            for (Variant variant : variants) {
                 try (ConfigurableApplicationContext service = start(broker, database, variant)) {
                     ReplyingKafkaTemplate<String, Object, SearchResultReply> asker = asker(broker);
                     try {
-                        for (int i = 0; i < 200; i++) {
-                            ask(asker, vector, "warm-" + i);
+                        for (String token : tokens(200)) {
+                            ask(asker, vector, "warm", token);
                         }
+                        List<String> tokens = tokens(searches);
                         MessageListenerContainer container = service.getBean(KafkaListenerEndpointRegistry.class)
                                 .getListenerContainer("retrieval-search");
                         double commits = sum(container, "commit-total");
@@ -91,7 +111,7 @@ public final class KafkaSearchCostBenchmark {
                         long[] nanos = new long[searches];
                         for (int i = 0; i < searches; i++) {
                             long t = System.nanoTime();
-                            ask(asker, vector, "r" + round + "-" + i);
+                            ask(asker, vector, "r" + round + "-" + i, tokens.get(i));
                             nanos[i] = System.nanoTime() - t;
                         }
                         double cpuMs = (os.getProcessCpuTime() - cpu) / 1e6 / searches;
@@ -118,6 +138,7 @@ public final class KafkaSearchCostBenchmark {
             });
             System.out.printf(Locale.ROOT, "| %s | %.2f ms | %.3f | %.2f | %.2f ms | %.2f ms |%n", name, mean[0], mean[1], mean[2], mean[3], mean[4]);
         });
+        System.out.println("load average at the end: " + Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim());
         broker.destroy();
         System.exit(0);
     }
@@ -131,9 +152,11 @@ public final class KafkaSearchCostBenchmark {
                 "--platform.retrieval.index-dir=" + Files.createTempDirectory("kafka-cost-"),
                 "--logging.level.root=WARN", "--logging.level.org.apache.kafka=ERROR"));
         variant.properties().forEach((key, value) -> args.add("--" + key + "=" + value));
-        ConfigurableApplicationContext context = SpringApplication.run(RetrievalApplication.class, args.toArray(String[]::new));
+        SpringApplication application = variant.jdkVerification()
+                ? new SpringApplication(RetrievalApplication.class, JdkVerification.class) : new SpringApplication(RetrievalApplication.class);
+        ConfigurableApplicationContext context = application.run(args.toArray(String[]::new));
         MessageListenerContainer container = context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer("retrieval-search");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
         while ((container == null || !container.isRunning() || container.getAssignedPartitions() == null
                 || container.getAssignedPartitions().size() < 3) && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -153,17 +176,27 @@ public final class KafkaSearchCostBenchmark {
         var replies = new KafkaMessageListenerContainer<>(
                 new DefaultKafkaConsumerFactory<>(consumer, new StringDeserializer(), deserializer), properties);
         var asker = new ReplyingKafkaTemplate<>(new DefaultKafkaProducerFactory<>(producer), replies);
-        asker.setDefaultReplyTimeout(Duration.ofSeconds(30));
+        asker.setDefaultReplyTimeout(Duration.ofSeconds(120));
         asker.start();
         asker.waitForAssignment(Duration.ofSeconds(30));
         return asker;
     }
 
-    private static void ask(ReplyingKafkaTemplate<String, Object, SearchResultReply> asker, TextEmbedding vector, String id) throws Exception {
+    /** One token per request, as the gateway signs one per admitted request. */
+    private static List<String> tokens(int count) {
+        List<String> tokens = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            tokens.add(TestTokens.token("bench-tenant", "bench-group"));
+        }
+        return tokens;
+    }
+
+    private static void ask(ReplyingKafkaTemplate<String, Object, SearchResultReply> asker, TextEmbedding vector, String id,
+                            String token) throws Exception {
         var record = new ProducerRecord<String, Object>(Topics.RETRIEVAL_SEARCH, id,
                 new SearchCommand(id, QUERY, 4, List.of(), null, null, null, vector));
-        record.headers().add(PlatformHeaders.AUTHORIZATION, TOKEN.getBytes(StandardCharsets.UTF_8));
-        asker.sendAndReceive(record).get(30, TimeUnit.SECONDS);
+        record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
+        asker.sendAndReceive(record).get(120, TimeUnit.SECONDS);
     }
 
     /** A consumer metric summed over the container's consumers (one per partition here). */
@@ -178,5 +211,20 @@ public final class KafkaSearchCostBenchmark {
             }
         }
         return total;
+    }
+
+    /**
+     * The service's token decoder as it was before Wave 7: Nimbus's default verifier (the JDK's ECDSA, the gateway's
+     * point rebuilt on every verification) and Spring's default claim conversion. Registered as an extra source, not
+     * scanned (no {@code @Configuration}), so only the variants that ask for it get it.
+     */
+    static class JdkVerification {
+        @Bean
+        @Primary
+        JwtDecoder jdkVerifiedInternalTokenDecoder() {
+            NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(TestTokens.jwkSetUri()).jwsAlgorithm(SignatureAlgorithm.ES256).build();
+            decoder.setJwtValidator(SecurityConfiguration.internalTokenValidator());
+            return new CachingJwtDecoder(decoder);
+        }
     }
 }
