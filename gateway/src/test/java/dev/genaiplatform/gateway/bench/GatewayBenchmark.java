@@ -55,6 +55,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * throughput need sequential, which warms up): {@code streams} measures what the gateway adds to each token of a
  * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time, each
  * {@code -Dbench.tokens} tokens (default 20) {@code -Dbench.token-interval} ms apart (default 20).
+ * {@code -Dbench.warmup} requests per gateway before anything is measured (default 2000).
  * {@code blocks} (after sequential) runs {@link AlternatingBlocks}: the builds take turns in short blocks, so each
  * one's CPU per request and latency are read under the same machine load. A {@code label=file} whose file names a
  * packaged exec jar ({@code *.jar}) runs that jar with {@code java -jar}, as the platform does.
@@ -127,9 +128,10 @@ public final class GatewayBenchmark {
             if (!phases.contains("sequential")) {
                 return;
             }
-            sequential(client, direct, 2000);
+            int warmUp = Integer.getInteger("bench.warmup", 2000);
+            sequential(client, direct, warmUp);
             for (Gateway gateway : gateways.values()) {
-                sequential(client, gateway.url(), 2000);
+                sequential(client, gateway.url(), warmUp);
             }
             long[] directTimes = new long[sequential];
             Map<String, long[]> gatewayTimes = new LinkedHashMap<>();
