@@ -55,6 +55,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * throughput need sequential, which warms up): {@code streams} measures what the gateway adds to each token of a
  * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time, each
  * {@code -Dbench.tokens} tokens (default 20) {@code -Dbench.token-interval} ms apart (default 20).
+ * {@code -Dbench.start-minutes} how long a gateway may take to start (default 3).
  * {@code -Dbench.warmup} requests per gateway before anything is measured (default 2000).
  * {@code blocks} (after sequential) runs {@link AlternatingBlocks}: the builds take turns in short blocks, so each
  * one's CPU per request and latency are read under the same machine load. A {@code label=file} whose file names a
@@ -113,9 +114,21 @@ public final class GatewayBenchmark {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
         Map<String, Gateway> gateways = new LinkedHashMap<>();
         try {
+            // started at once: on a loaded machine one start can take minutes
+            Map<String, java.util.concurrent.CompletableFuture<Gateway>> starting = new LinkedHashMap<>();
             for (Map.Entry<String, String> build : builds.entrySet()) {
-                gateways.put(build.getKey(), Gateway.start(build.getKey(), build.getValue(), postgres, redisPort,
-                        upstream.getAddress().getPort(), bootstrap));
+                starting.put(build.getKey(), java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return Gateway.start(build.getKey(), build.getValue(), postgres, redisPort,
+                                upstream.getAddress().getPort(), bootstrap);
+                    }
+                    catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }));
+            }
+            for (Map.Entry<String, java.util.concurrent.CompletableFuture<Gateway>> start : starting.entrySet()) {
+                gateways.put(start.getKey(), start.getValue().join());
             }
             System.out.printf(Locale.ROOT, "cores: %d, JVM: %s, load average at start: %.1f%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
@@ -311,7 +324,7 @@ public final class GatewayBenchmark {
                 .redirectOutput(new java.io.File("target/bench-" + label + ".log")).start();
             Gateway gateway = new Gateway(process, "http://127.0.0.1:" + port + "/v1/chat/completions");
             HttpClient probe = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(Integer.getInteger("bench.start-minutes", 3)).toNanos();
             while (true) {
                 try {
                     once(probe, gateway.url());
@@ -319,6 +332,7 @@ public final class GatewayBenchmark {
                 }
                 catch (IOException | IllegalStateException notYet) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
+                        process.destroy();
                         throw new IllegalStateException("Gateway " + label + " did not start; see target/bench-" + label + ".log");
                     }
                     Thread.sleep(500);
