@@ -14,6 +14,7 @@ import dev.genaiplatform.gateway.messaging.ApiKeyRevocations;
 import dev.genaiplatform.gateway.messaging.TenantLimitChanges;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.ClientProperties;
 import dev.genaiplatform.gateway.models.ModelListHandler;
+import dev.genaiplatform.gateway.observability.ForwardedTraceContext;
 import dev.genaiplatform.gateway.observability.RequestIdFilter;
 import dev.genaiplatform.gateway.observability.TraceIdFilter;
 import dev.genaiplatform.gateway.observability.UntrustedTraceContext;
@@ -44,8 +45,10 @@ import dev.genaiplatform.gateway.validation.ChatRequestValidator;
 import dev.genaiplatform.gateway.validation.RequestSizeLimitFilter;
 import io.lettuce.core.ClientOptions;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.tracing.propagation.Propagator;
 import reactor.netty.NettyPipeline;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -162,11 +165,14 @@ class GatewayConfiguration {
         return new ApiKeyAuthenticationFilter(keys, properties.client(), meters);
     }
 
-    /** Replaces Spring Cloud Gateway's RedisRateLimiter bean (same script), so tenants may appear at run time. */
+    /**
+     * Replaces Spring Cloud Gateway's RedisRateLimiter bean (same script, its text read once: {@link RedisScripts}),
+     * so tenants may appear at run time.
+     */
     @Bean
     TenantRateLimiter tenantRateLimiter(ReactiveStringRedisTemplate redis,
             @Qualifier(RedisRateLimiter.REDIS_SCRIPT_NAME) RedisScript<List<Long>> script, ConfigurationService configuration) {
-        return new TenantRateLimiter(redis, script, configuration);
+        return new TenantRateLimiter(redis, RedisScripts.once(script), configuration);
     }
 
     @Bean
@@ -242,8 +248,9 @@ class GatewayConfiguration {
     }
 
     @Bean
-    InternalTokenFilter internalTokenFilter(InternalTokenIssuer tokenIssuer, UserGroups userGroups) {
-        return new InternalTokenFilter(tokenIssuer, userGroups);
+    InternalTokenFilter internalTokenFilter(InternalTokenIssuer tokenIssuer, UserGroups userGroups,
+            ObjectProvider<Propagator> propagator) {
+        return new InternalTokenFilter(tokenIssuer, userGroups, new ForwardedTraceContext(propagator.getIfAvailable()));
     }
 
     @Bean

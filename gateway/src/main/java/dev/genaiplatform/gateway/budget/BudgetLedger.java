@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.genaiplatform.gateway.PlatformGatewayProperties.TenantBudget;
+import dev.genaiplatform.gateway.RedisScripts;
 import reactor.core.publisher.Mono;
 
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
@@ -28,15 +28,14 @@ public final class BudgetLedger {
 
     static final long MONTH_TTL = 40 * 86_400;
 
+    // text read once (RedisScripts): a script built on a resource re-checks the resource on every call
     @SuppressWarnings({ "unchecked", "rawtypes" })
-    private static final RedisScript<List<Long>> RESERVE = (RedisScript) RedisScript.of(
-            new ClassPathResource("scripts/budget_reserve.lua"), List.class);
+    private static final RedisScript<List<Long>> RESERVE = (RedisScript) RedisScripts.load(
+            "scripts/budget_reserve.lua", List.class);
 
-    private static final RedisScript<Long> RECONCILE = RedisScript.of(
-            new ClassPathResource("scripts/budget_reconcile.lua"), Long.class);
+    private static final RedisScript<Long> RECONCILE = RedisScripts.load("scripts/budget_reconcile.lua", Long.class);
 
-    private static final RedisScript<Long> RELEASE = RedisScript.of(
-            new ClassPathResource("scripts/budget_release.lua"), Long.class);
+    private static final RedisScript<Long> RELEASE = RedisScripts.load("scripts/budget_release.lua", Long.class);
 
     private final ReactiveStringRedisTemplate redis;
 

@@ -36,11 +36,16 @@ public class TenantRateLimiter extends RedisRateLimiter {
         return settings;
     }
 
+    /** The names already registered, so a request does not build the name again. */
+    private final Map<Tenant.RateLimit, String> names = new ConcurrentHashMap<>();
+
     /** The name the limiter knows these settings under, registering them on first use. */
     String settingsFor(Tenant.RateLimit limit) {
-        String name = "limit:" + limit.replenishRate() + ":" + limit.burstCapacity() + ":" + limit.requestedTokens();
-        settings.computeIfAbsent(name, n -> new Config().setReplenishRate(limit.replenishRate())
-            .setBurstCapacity(limit.burstCapacity()).setRequestedTokens(limit.requestedTokens()));
-        return name;
+        return names.computeIfAbsent(limit, l -> {
+            String name = "limit:" + l.replenishRate() + ":" + l.burstCapacity() + ":" + l.requestedTokens();
+            settings.computeIfAbsent(name, n -> new Config().setReplenishRate(l.replenishRate())
+                .setBurstCapacity(l.burstCapacity()).setRequestedTokens(l.requestedTokens()));
+            return name;
+        });
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.gateway.FilterOrder;
+import dev.genaiplatform.gateway.observability.ForwardedTraceContext;
 import dev.genaiplatform.gateway.observability.RequestIdFilter;
 import dev.genaiplatform.gateway.tenant.ApiKey;
 import dev.genaiplatform.gateway.tenant.UserGroups;
@@ -42,9 +43,12 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
 
     private final UserGroups userGroups;
 
-    public InternalTokenFilter(InternalTokenIssuer issuer, UserGroups userGroups) {
+    private final ForwardedTraceContext traceContext;
+
+    public InternalTokenFilter(InternalTokenIssuer issuer, UserGroups userGroups, ForwardedTraceContext traceContext) {
         this.issuer = issuer;
         this.userGroups = userGroups;
+        this.traceContext = traceContext;
     }
 
     @Override
@@ -70,7 +74,8 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
         // The route already required scope chat; a key without it never gets here, and never gets a grant.
         String grant = createsBatch(exchange) && key.hasScope(InternalToken.SCOPE_CHAT)
                 ? issuer.issueBatchGrant(key, requestId, saneUser, groups) : null;
-        // The one rewrite of the forwarded request's headers: the client's key is replaced by the token here.
+        // The one rewrite of the forwarded request's headers: the client's key is replaced by the token here, and
+        // the gateway's trace context is added (a client's own was removed before the server observation read it).
         return chain.filter(exchange.mutate().request(r -> r.headers(h -> {
             h.set(PlatformHttpHeaders.REQUEST_ID, requestId);
             h.remove(TENANT_HEADER);
@@ -82,6 +87,7 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
                 h.remove(PlatformHttpHeaders.EXPERIMENT_ARM);
             }
             h.setBearerAuth(token);
+            traceContext.writeTo(exchange, h);
         })).build());
     }
 

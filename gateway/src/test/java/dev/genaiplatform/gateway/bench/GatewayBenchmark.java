@@ -55,6 +55,11 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * throughput need sequential, which warms up): {@code streams} measures what the gateway adds to each token of a
  * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time, each
  * {@code -Dbench.tokens} tokens (default 20) {@code -Dbench.token-interval} ms apart (default 20).
+ * {@code -Dbench.start-minutes} how long a gateway may take to start (default 3).
+ * {@code -Dbench.warmup} requests per gateway before anything is measured (default 2000).
+ * {@code blocks} (after sequential) runs {@link AlternatingBlocks}: the builds take turns in short blocks, so each
+ * one's CPU per request and latency are read under the same machine load. A {@code label=file} whose file names a
+ * packaged exec jar ({@code *.jar}) runs that jar with {@code java -jar}, as the platform does.
  */
 public final class GatewayBenchmark {
 
@@ -109,9 +114,21 @@ public final class GatewayBenchmark {
         EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
         Map<String, Gateway> gateways = new LinkedHashMap<>();
         try {
+            // started at once: on a loaded machine one start can take minutes
+            Map<String, java.util.concurrent.CompletableFuture<Gateway>> starting = new LinkedHashMap<>();
             for (Map.Entry<String, String> build : builds.entrySet()) {
-                gateways.put(build.getKey(), Gateway.start(build.getKey(), build.getValue(), postgres, redisPort,
-                        upstream.getAddress().getPort(), bootstrap));
+                starting.put(build.getKey(), java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return Gateway.start(build.getKey(), build.getValue(), postgres, redisPort,
+                                upstream.getAddress().getPort(), bootstrap);
+                    }
+                    catch (Exception e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }));
+            }
+            for (Map.Entry<String, java.util.concurrent.CompletableFuture<Gateway>> start : starting.entrySet()) {
+                gateways.put(start.getKey(), start.getValue().join());
             }
             System.out.printf(Locale.ROOT, "cores: %d, JVM: %s, load average at start: %.1f%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
@@ -124,13 +141,16 @@ public final class GatewayBenchmark {
             if (!phases.contains("sequential")) {
                 return;
             }
-            sequential(client, direct, 2000);
+            int warmUp = Integer.getInteger("bench.warmup", 2000);
+            sequential(client, direct, warmUp);
             for (Gateway gateway : gateways.values()) {
-                sequential(client, gateway.url(), 2000);
+                sequential(client, gateway.url(), warmUp);
             }
             long[] directTimes = new long[sequential];
             Map<String, long[]> gatewayTimes = new LinkedHashMap<>();
             gateways.keySet().forEach(label -> gatewayTimes.put(label, new long[sequential]));
+            Map<String, Duration> sequentialCpu = new LinkedHashMap<>();
+            gateways.forEach((label, gateway) -> sequentialCpu.put(label, gateway.cpu()));
             for (int i = 0; i < sequential; i++) { // interleaved, so drift in machine load hits all alike
                 directTimes[i] = once(client, direct);
                 for (Map.Entry<String, Gateway> gateway : gateways.entrySet()) {
@@ -140,13 +160,20 @@ public final class GatewayBenchmark {
             report("sequential, direct", directTimes, 0, null);
             for (Map.Entry<String, long[]> times : gatewayTimes.entrySet()) {
                 long[] through = times.getValue();
-                report("sequential, " + times.getKey(), through, 0, null);
+                report("sequential, " + times.getKey(), through, 0,
+                        gateways.get(times.getKey()).cpu().minus(sequentialCpu.get(times.getKey())));
                 System.out.printf(Locale.ROOT, "  added by %s: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms%n", times.getKey(),
                         (pct(through, 50) - pct(directTimes, 50)) / 1e6, (pct(through, 90) - pct(directTimes, 90)) / 1e6,
                         (pct(through, 99) - pct(directTimes, 99)) / 1e6);
             }
             if (phases.contains("paced")) {
                 idleAndPaced(client, gateways, Integer.getInteger("bench.paced", 7), 20);
+            }
+            if (phases.contains("blocks")) {
+                AlternatingBlocks.run(gateways.entrySet().stream()
+                    .map(g -> new AlternatingBlocks.Target(g.getKey(), g.getValue().url(), g.getValue()::cpu)).toList(),
+                        Integer.getInteger("bench.rounds", 6), Integer.getInteger("bench.block", 500),
+                        Integer.getInteger("bench.block-seconds", 5));
             }
             if (!phases.contains("throughput")) {
                 return;
@@ -270,7 +297,10 @@ public final class GatewayBenchmark {
             if (label.equals(System.getProperty("bench.jfr")) || "all".equals(System.getProperty("bench.jfr"))) {
                 command.add("-XX:StartFlightRecording=filename=target/" + label + ".jfr,settings=profile,delay=30s");
             }
-            command.addAll(List.of("-cp", classpath, GatewayApplication.class.getName(),
+            // a packaged exec jar runs as the platform runs it (scripts and resources inside a nested jar)
+            command.addAll(classpath.endsWith(".jar") ? List.of("-jar", classpath)
+                    : List.of("-cp", classpath, GatewayApplication.class.getName()));
+            command.addAll(List.of(
                     "--server.port=" + port, "--management.server.port=0",
                     "--logging.level.root=WARN",
                     "--spring.data.redis.port=" + redisPort,
@@ -294,7 +324,7 @@ public final class GatewayBenchmark {
                 .redirectOutput(new java.io.File("target/bench-" + label + ".log")).start();
             Gateway gateway = new Gateway(process, "http://127.0.0.1:" + port + "/v1/chat/completions");
             HttpClient probe = HttpClient.newHttpClient();
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            long deadline = System.nanoTime() + Duration.ofMinutes(Integer.getInteger("bench.start-minutes", 3)).toNanos();
             while (true) {
                 try {
                     once(probe, gateway.url());
@@ -302,6 +332,7 @@ public final class GatewayBenchmark {
                 }
                 catch (IOException | IllegalStateException notYet) {
                     if (!process.isAlive() || System.nanoTime() > deadline) {
+                        process.destroy();
                         throw new IllegalStateException("Gateway " + label + " did not start; see target/bench-" + label + ".log");
                     }
                     Thread.sleep(500);
@@ -347,7 +378,7 @@ public final class GatewayBenchmark {
         }
     }
 
-    private static long once(HttpClient client, String url) throws IOException, InterruptedException {
+    static long once(HttpClient client, String url) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer bench-key").header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
@@ -399,7 +430,7 @@ public final class GatewayBenchmark {
                 times[times.length - 1] / 1e6, rate, perRequest);
     }
 
-    private static double pct(long[] times, double percentile) {
+    static double pct(long[] times, double percentile) {
         long[] sorted = times.clone();
         Arrays.sort(sorted);
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(percentile / 100 * sorted.length) - 1)];

@@ -51,6 +51,36 @@ class InternalTokenIssuerTests {
             .isFalse();
     }
 
+    @Test
+    void aTokenIsSignedByTheRingsCurrentKeyAndStillVerifiesAfterARotation() throws Exception {
+        SigningKeyRing rotating = new SigningKeyRing(Duration.ZERO, Duration.ZERO, Duration.ofHours(25), Clock.systemUTC());
+        InternalTokenIssuer signer = new InternalTokenIssuer(rotating, Duration.ofMinutes(2), Duration.ofSeconds(60),
+                Duration.ofHours(24), Clock.systemUTC());
+        String first = signer.issue(KEY, "r1", "alice");
+        String newKey = rotating.rotate();
+        String second = signer.issue(KEY, "r2", "alice");
+
+        assertThat(com.nimbusds.jose.JWSObject.parse(first).getHeader().getKeyID()).isNotEqualTo(newKey);
+        assertThat(com.nimbusds.jose.JWSObject.parse(second).getHeader().getKeyID()).isEqualTo(newKey);
+        for (String token : List.of(first, second)) { // both keys are in the set the services fetch
+            Jwt jwt = NimbusJwtDecoder.withJwkSource(new ImmutableJWKSet<SecurityContext>(rotating.publicKeys()))
+                .jwsAlgorithm(SignatureAlgorithm.ES256).build().decode(token);
+            assertThat(jwt.getClaimAsString(InternalToken.CLAIM_TENANT)).isEqualTo("acme");
+            assertThat(jwt.getHeaders()).containsEntry("typ", "JWT").containsEntry("alg", "ES256");
+        }
+        assertThat(decode(issuer.issue(KEY, "r3", "alice")).getClaimAsString(InternalToken.CLAIM_REQUEST_ID)).isEqualTo("r3");
+    }
+
+    @Test
+    void aClaimWithCharactersJsonMustEscapeSurvivesTheSignature() {
+        ApiKey odd = new ApiKey("key-\"quoted\"\\", new Tenant("t\u00e9nant\n", new Tenant.RateLimit(1, 1, 1)), Set.of("chat"),
+                List.of("model/\u2028x"));
+        Jwt token = decode(issuer.issue(odd, "r1", null));
+        assertThat(token.getSubject()).isEqualTo("key-\"quoted\"\\");
+        assertThat(token.getClaimAsString(InternalToken.CLAIM_TENANT)).isEqualTo("t\u00e9nant\n");
+        assertThat(token.getClaimAsStringList(InternalToken.CLAIM_MODELS)).containsExactly("model/\u2028x");
+    }
+
     private Jwt decode(String token) {
         return NimbusJwtDecoder.withJwkSource(new ImmutableJWKSet<SecurityContext>(ring.publicKeys()))
             .jwsAlgorithm(SignatureAlgorithm.ES256).build().decode(token);

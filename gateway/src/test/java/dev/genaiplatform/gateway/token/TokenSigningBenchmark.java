@@ -21,11 +21,11 @@ import dev.genaiplatform.gateway.tenant.Tenant;
 
 /**
  * Not a test: the internal token's signing, side by side in one JVM, alternating rounds so machine load hits both
- * alike: the wave-4 way (Nimbus {@code JWTClaimsSet} + {@code SignedJWT}, a cached {@code ECDSASigner}, a header built
- * per token) and {@link InternalTokenIssuer} as it is now (the header built once per key). Also the bare ECDSA P-256
- * signature over a token-sized input: the floor neither can go under with the JDK's provider. (A hand-written compact
- * signer, claims written straight to JSON and one initialised {@code Signature} per thread, measured the same as
- * Nimbus here and was removed: the signature is the cost.)
+ * alike: the way before wave 7 (Nimbus {@code JWTClaimsSet} + {@code SignedJWT} with a cached {@code ECDSASigner} and
+ * the header parsed once per key) and {@link InternalTokenIssuer} as it is now (the same claims JSON, one initialised
+ * {@code SHA256withECDSAinP1363Format} {@code Signature} per thread, one shared {@code SecureRandom}). Also the bare
+ * ECDSA P-256 signature over a token-sized input: the floor neither can go under with the JDK's provider. Reports wall
+ * time and this thread's CPU time per token.
  *
  * <p>{@code java -cp <test classpath> dev.genaiplatform.gateway.token.TokenSigningBenchmark [rounds] [per round]}
  */
@@ -56,6 +56,9 @@ public final class TokenSigningBenchmark {
         InternalTokenIssuer now = new InternalTokenIssuer(fixed, Duration.ofSeconds(120), Duration.ofSeconds(60),
                 Duration.ofHours(24), Clock.systemUTC());
         ECDSASigner nimbusSigner = new ECDSASigner(key);
+        JWSHeader header = JWSHeader.parse(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
+            .keyID(key.getKeyID()).build().toBase64URL());
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         java.security.Signature bare = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
         bare.initSign(key.toECPrivateKey());
         byte[] input = now.issue(apiKey, "req-1", "alice").substring(0, 400).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -63,39 +66,54 @@ public final class TokenSigningBenchmark {
         long nimbusNanos = 0;
         long compactNanos = 0;
         long bareNanos = 0;
+        long nimbusCpu = 0;
+        long compactCpu = 0;
+        long bareCpu = 0;
         int measured = 0;
         for (int round = 0; round < rounds; round++) {
+            long cpuStart = cpu.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < perRound; i++) {
-                wave4(nimbusSigner, key, apiKey, "req-" + i);
+                before(nimbusSigner, header, apiKey, "req-" + i);
             }
             long nimbus = System.nanoTime() - start;
+            long nimbusThreadCpu = cpu.getCurrentThreadCpuTime() - cpuStart;
+            cpuStart = cpu.getCurrentThreadCpuTime();
             start = System.nanoTime();
             for (int i = 0; i < perRound; i++) {
                 now.issue(apiKey, "req-" + i, "alice");
             }
             long compact = System.nanoTime() - start;
+            long compactThreadCpu = cpu.getCurrentThreadCpuTime() - cpuStart;
+            cpuStart = cpu.getCurrentThreadCpuTime();
             start = System.nanoTime();
             for (int i = 0; i < perRound; i++) {
                 bare.update(input);
                 bare.sign();
             }
             long floor = System.nanoTime() - start;
+            long bareThreadCpu = cpu.getCurrentThreadCpuTime() - cpuStart;
             if (round >= rounds / 4) { // the first quarter warms up
                 nimbusNanos += nimbus;
                 compactNanos += compact;
                 bareNanos += floor;
+                nimbusCpu += nimbusThreadCpu;
+                compactCpu += compactThreadCpu;
+                bareCpu += bareThreadCpu;
                 measured += perRound;
             }
         }
-        System.out.printf(Locale.ROOT, "per token, %d tokens each, load average %.1f: wave 4 %.1f µs, now %.1f µs, "
-                + "bare ECDSA P-256 signature %.1f µs%n", measured,
+        System.out.printf(Locale.ROOT, "per token, %d tokens each, load average %.1f:%n"
+                + "  before (Nimbus SignedJWT + ECDSASigner): wall %.1f µs, CPU %.1f µs%n"
+                + "  now (InternalTokenIssuer): wall %.1f µs, CPU %.1f µs%n"
+                + "  bare ECDSA P-256 signature: wall %.1f µs, CPU %.1f µs%n", measured,
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
-                nimbusNanos / 1e3 / measured, compactNanos / 1e3 / measured, bareNanos / 1e3 / measured);
+                nimbusNanos / 1e3 / measured, nimbusCpu / 1e3 / measured, compactNanos / 1e3 / measured,
+                compactCpu / 1e3 / measured, bareNanos / 1e3 / measured, bareCpu / 1e3 / measured);
     }
 
-    /** The token exactly as wave 4's InternalTokenIssuer built and signed it. */
-    private static String wave4(ECDSASigner signer, ECKey key, ApiKey apiKey, String requestId) throws Exception {
+    /** The token exactly as InternalTokenIssuer built and signed it before wave 7. */
+    private static String before(ECDSASigner signer, JWSHeader header, ApiKey apiKey, String requestId) throws Exception {
         Instant now = Instant.now();
         Instant due = now.plusSeconds(120);
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
@@ -111,8 +129,7 @@ public final class TokenSigningBenchmark {
             .claim(InternalToken.CLAIM_DEADLINE, due.toEpochMilli())
             .claim(InternalToken.CLAIM_USER, "alice")
             .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT)
-            .keyID(key.getKeyID()).build(), claims);
+        SignedJWT jwt = new SignedJWT(header, claims);
         jwt.sign(signer);
         return jwt.serialize();
     }
