@@ -57,8 +57,10 @@ public final class OneChatRequest implements IntFunction<Runnable> {
         nimbus.setJwtValidator(InternalTokenSecurity.validator());
         this.tokens = new CachingJwtDecoder(nimbus);
         List<String> all = RequestCostBenchmark.passages();
+        // prose paragraphs about ranking (a code block or a table is not what the simulator quotes from)
         List<String> ranked = new ArrayList<>(all.stream()
-                .filter(p -> p.contains("rank") && p.toLowerCase().contains("retriev")).limit(5).toList());
+                .filter(p -> p.contains("rank") && p.toLowerCase().contains("retriev"))
+                .filter(p -> !p.startsWith("```") && !p.startsWith("|") && !p.contains("{")).limit(5).toList());
         all.stream().filter(p -> !ranked.contains(p)).limit(5 - ranked.size()).forEach(ranked::add);
         this.passages = List.copyOf(ranked);
     }
@@ -123,7 +125,7 @@ public final class OneChatRequest implements IntFunction<Runnable> {
                 reply.injectionScore(), reply.findings(), owasp, reply.reason(), 0));
     }
 
-    /** What the simulator answers from these passages: a sentence of each of the first three, cited as [n]. */
+    /** What the simulator answers from these passages: the first sentence of each of the first three, cited as [n]. */
     private String groundedAnswer() {
         StringBuilder answer = new StringBuilder();
         for (int i = 0; i < 3; i++) {
