@@ -3,7 +3,9 @@ package dev.genaiplatform.guardrails.messaging;
 import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
+import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
+import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.guardrails.output.OutputChecker;
 import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
@@ -71,9 +73,23 @@ class OutputCheckListener {
             items.add(checkOne(single, policy, tenant, rawToken, false));
         }
         OutputCheckedReply reply = OutputChecker.combine(command, items);
-        log.info("Checked {} {}s: verdict={} policy={} tookMicros={}", items.size(), reply.source(), reply.verdict(),
-                policy.name(), (System.nanoTime() - started) / 1_000);
+        String line = "Checked {} {}s: verdict={} policy={} tookMicros={}";
+        Object[] values = {items.size(), reply.source(), reply.verdict(), policy.name(),
+                (System.nanoTime() - started) / 1_000};
+        if (!uneventful(reply.verdict(), reply.findings())) {
+            log.info(line, values);
+        } else {
+            log.debug(line, values);
+        }
         return reply;
+    }
+
+    /**
+     * Allowed with no finding: the text goes on untouched. Such a check logs at DEBUG (its verdict event records
+     * it); one that blocks, redacts or finds something logs at INFO.
+     */
+    static boolean uneventful(Verdict verdict, List<Finding> findings) {
+        return verdict == Verdict.ALLOWED && (findings == null || findings.isEmpty());
     }
 
     /** @param logged one log line for this text (a command's texts share the command's one line instead) */
@@ -90,7 +106,7 @@ class OutputCheckListener {
         long tookMicros = (System.nanoTime() - started) / 1_000;
         verdicts.publishOutput(reply, policy.name(), tenant, rawToken, tookMicros);
         String line = "Checked {}: verdict={} policy={} findings={} tookMicros={}";
-        if (logged) {
+        if (logged && !uneventful(reply.verdict(), reply.findings())) {
             log.info(line, reply.source(), reply.verdict(), policy.name(), reply.findings().size(), tookMicros);
         } else {
             log.debug(line, reply.source(), reply.verdict(), policy.name(), reply.findings().size(), tookMicros);

@@ -28,6 +28,12 @@ final class CardNumberRecognizer implements PiiRecognizer {
         return PiiCategory.CREDIT_CARD;
     }
 
+    /** 13 to 19 digits. */
+    @Override
+    public int minimumDigits() {
+        return 13;
+    }
+
     /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
     @Override
     public boolean mayFind(String text) {

@@ -40,17 +40,23 @@ final class EuropeanIdRecognizer implements PiiRecognizer {
 
     @Override
     public List<PiiSpan> find(String text) {
+        return find(text, PiiRecognizer.hasAsciiDigit(text) ? Integer.MAX_VALUE : 0);
+    }
+
+    /** DNI needs 8 digits, NIE 7, BSN 9; a codice fiscale is a run of 16 letters and digits, digits or not. */
+    @Override
+    public List<PiiSpan> find(String text, int asciiDigits) {
         List<PiiSpan> spans = new ArrayList<>();
-        // DNI, NIE and BSN need an ASCII digit; a codice fiscale is a run of 16 letters and digits
-        boolean digits = PiiRecognizer.hasAsciiDigit(text);
-        if (digits) {
+        if (asciiDigits >= 8) {
             scan(DNI, text, PiiCategory.ES_NIF, spans, EuropeanIdRecognizer::isSpanishId);
+        }
+        if (asciiDigits >= 7) {
             scan(NIE, text, PiiCategory.ES_NIF, spans, EuropeanIdRecognizer::isSpanishId);
         }
         if (PiiRecognizer.hasRun(text, 16, "")) {
             scan(FISCAL_CODE, text, PiiCategory.IT_FISCAL_CODE, spans, EuropeanIdRecognizer::isFiscalCode);
         }
-        if (digits) {
+        if (asciiDigits >= 9) {
             scan(BSN, text, PiiCategory.NL_BSN, spans, EuropeanIdRecognizer::isBsn);
         }
         return spans;

@@ -25,6 +25,12 @@ final class IbanRecognizer implements PiiRecognizer {
         return PiiCategory.IBAN_CODE;
     }
 
+    /** The two check digits. */
+    @Override
+    public int minimumDigits() {
+        return 2;
+    }
+
     /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
     @Override
     public boolean mayFind(String text) {

@@ -63,6 +63,12 @@ final class PhoneNumberRecognizer implements PiiRecognizer {
      * No shorter prefixes: a phone candidate that runs on into more digit groups ("4111 1111 1111 1112") is one
      * longer number, not a phone number followed by something else.
      */
+    /** The fewest any shape accepts: 7 (a digit run after a cue); see the bounds in {@link #find(String, int)}. */
+    @Override
+    public int minimumDigits() {
+        return 7;
+    }
+
     /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
     @Override
     public boolean mayFind(String text) {
@@ -71,16 +77,33 @@ final class PhoneNumberRecognizer implements PiiRecognizer {
 
     @Override
     public List<PiiSpan> find(String text) {
+        return find(text, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Each shape accepts a candidate only with its own count of digits inside it (8, 10, 9, 7 at least), so a
+     * shape needing more digits than the whole text holds is not scanned.
+     */
+    @Override
+    public List<PiiSpan> find(String text, int asciiDigits) {
         List<PiiSpan> spans = new ArrayList<>();
-        spans.addAll(NumberScanner.scan(INTERNATIONAL, text, PiiCategory.PHONE_NUMBER, false,
-                (t, start, end) -> digitsBetween(t, start, end, 8, 16)));
-        spans.addAll(NumberScanner.scan(NORTH_AMERICAN, text, PiiCategory.PHONE_NUMBER, false,
-                (t, start, end) -> digitsBetween(t, start, end, 10, 15)));
-        spans.addAll(NumberScanner.scan(NATIONAL_TRUNK, text, PiiCategory.PHONE_NUMBER, false,
-                (t, start, end) -> digitsBetween(t, start, end, 9, 12) && notDateOrSsn(t, start, end)));
-        spans.addAll(NumberScanner.scan(DIGIT_RUN, text, PiiCategory.PHONE_NUMBER, false,
-                (t, start, end) -> digitsBetween(t, start, end, 7, 15) && notDateOrSsn(t, start, end)
-                        && hasCue(t, start, end)));
+        if (asciiDigits >= 8) {
+            spans.addAll(NumberScanner.scan(INTERNATIONAL, text, PiiCategory.PHONE_NUMBER, false,
+                    (t, start, end) -> digitsBetween(t, start, end, 8, 16)));
+        }
+        if (asciiDigits >= 10) {
+            spans.addAll(NumberScanner.scan(NORTH_AMERICAN, text, PiiCategory.PHONE_NUMBER, false,
+                    (t, start, end) -> digitsBetween(t, start, end, 10, 15)));
+        }
+        if (asciiDigits >= 9) {
+            spans.addAll(NumberScanner.scan(NATIONAL_TRUNK, text, PiiCategory.PHONE_NUMBER, false,
+                    (t, start, end) -> digitsBetween(t, start, end, 9, 12) && notDateOrSsn(t, start, end)));
+        }
+        if (asciiDigits >= 7) {
+            spans.addAll(NumberScanner.scan(DIGIT_RUN, text, PiiCategory.PHONE_NUMBER, false,
+                    (t, start, end) -> digitsBetween(t, start, end, 7, 15) && notDateOrSsn(t, start, end)
+                            && hasCue(t, start, end)));
+        }
         return spans;
     }
 

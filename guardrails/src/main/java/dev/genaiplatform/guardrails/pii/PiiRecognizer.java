@@ -20,6 +20,23 @@ interface PiiRecognizer {
     }
 
     /**
+     * The fewest ASCII digits a text must hold for {@link #find} to find anything: every span this recognizer
+     * accepts contains at least that many (its patterns' {@code [0-9]} repeats, or its checks' digit counts). The
+     * detector counts a text's digits once and skips recognizers that need more; 0 = no such bound.
+     */
+    default int minimumDigits() {
+        return 0;
+    }
+
+    /**
+     * {@link #find}, told how many ASCII digits the text holds, so a recognizer with several patterns can skip
+     * those that need more ({@code Integer.MAX_VALUE}: run them all). Must return exactly what {@link #find} does.
+     */
+    default List<PiiSpan> find(String text, int asciiDigits) {
+        return find(text);
+    }
+
+    /**
      * Whether {@code text} has a run of at least {@code length} characters that are ASCII letters, digits or one
      * of {@code extra}. A non-ASCII character counts as part of a run: under {@code (?i)} re2j folds some of them
      * into ASCII letters (the Kelvin sign reads as {@code k}, the long s as {@code s}), so a run is never missed.
@@ -36,6 +53,18 @@ interface PiiRecognizer {
             }
         }
         return false;
+    }
+
+    /** How many ASCII digits {@code text} holds ({@code [0-9]}; re2j folds no other character into one). */
+    static int asciiDigits(String text) {
+        int digits = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            }
+        }
+        return digits;
     }
 
     /** Whether {@code text} has an ASCII digit, which every {@code [0-9]} pattern needs. */

@@ -82,7 +82,9 @@ final class SecretRecognizer implements PiiRecognizer {
     }
 
     /**
-     * Whether a cue of {@link #AFTER_CUE} may be in the text. The pattern is case-insensitive, and re2j folds a few
+     * Whether a cue of {@link #AFTER_CUE} may be in the text, followed as the pattern needs: its first branch needs
+     * a {@code :} or {@code =} after the cue, its second a "pass..." cue (and "is"). Prose that only mentions tokens
+     * or secrets, as documentation answers do, has neither. The pattern is case-insensitive, and re2j folds a few
      * non-ASCII letters into ASCII ones, so text with any non-ASCII character is always scanned.
      */
     static boolean mayHaveCue(String text) {
@@ -92,7 +94,8 @@ final class SecretRecognizer implements PiiRecognizer {
             }
         }
         String lower = text.toLowerCase(java.util.Locale.ROOT);
-        return CUE_LITERALS.stream().anyMatch(lower::contains);
+        boolean assigned = lower.indexOf(':') >= 0 || lower.indexOf('=') >= 0;
+        return assigned ? CUE_LITERALS.stream().anyMatch(lower::contains) : lower.contains("pass");
     }
 
     static boolean looksRandom(String token) {

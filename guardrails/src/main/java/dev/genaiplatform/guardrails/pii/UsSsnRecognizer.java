@@ -26,6 +26,12 @@ final class UsSsnRecognizer implements PiiRecognizer {
         return PiiCategory.US_SSN;
     }
 
+    /** Nine digits, in every shape. */
+    @Override
+    public int minimumDigits() {
+        return 9;
+    }
+
     /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
     @Override
     public boolean mayFind(String text) {

@@ -92,6 +92,47 @@ class PiiPrefilterTests {
     }
 
     @Test
+    void countingDigitsChangesNoResult() throws IOException {
+        List<String> texts = new ArrayList<>(presidioDevTexts());
+        texts.addAll(docsParagraphs());
+        Random random = new Random(7);
+        // every numeric shape whole and cut short, cues, separators and citations, so texts land on both sides of
+        // every bound (2, 4, 7, 8, 9, 10, 13 digits)
+        String[] pieces = {"+44 20 7946 0958", "(212) 555-0147", "212-555-0147 ext 12", "07700 900 123", "call me at ",
+                "phone: ", " office", "Fax", "4111 1111 1111 1111", "4111-1111-1111", "123-45-6789", "219 09 9999",
+                "SSN ", "GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "192.168.1.20", "10.0.0",
+                "12345678Z", "X1234567L", "BSN 111222333", "1112.22.333", "burgerservicenummer ", "born 12/03/1985",
+                "[1]", "[2]", " and ", ", ", "1", "12", "123", "1234", "5", "-", ".", " ", "(", ")", "+", "abc", "AB"};
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = 0, n = 2 + random.nextInt(10); k < n; k++) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            texts.add(text.toString());
+        }
+        PiiDetector counting = new PiiDetector();
+        PiiDetector previous = PiiDetector.withoutDigitCounts();
+        int skipped = 0;
+        int found = 0;
+        for (String text : texts) {
+            int digits = PiiRecognizer.asciiDigits(text);
+            List<PiiSpan> spans = counting.find(text);
+            assertThat(spans).as(text).isEqualTo(previous.find(text)).isEqualTo(counting.findWithoutPrefilter(text));
+            found += spans.isEmpty() ? 0 : 1;
+            for (PiiRecognizer recognizer : counting.recognizers()) {
+                List<PiiSpan> all = recognizer.find(text);
+                assertThat(recognizer.find(text, digits)).as(recognizer.category() + " on " + text).isEqualTo(all);
+                if (digits < recognizer.minimumDigits()) {
+                    assertThat(all).as(recognizer.category() + " on " + text).isEmpty();
+                    skipped++;
+                }
+            }
+        }
+        assertThat(skipped).as("texts below a recognizer's bound").isGreaterThan(10_000);
+        assertThat(found).as("texts with PII").isGreaterThan(10_000);
+    }
+
+    @Test
     void theDetectorStillFindsWhatNeedsDigitsOrAnAt() {
         assertThat(new PiiDetector().find("Mail jane.doe@example.com or call +44 20 7946 0958, card 4111 1111 1111 1111"))
                 .extracting(PiiSpan::category)
