@@ -61,6 +61,13 @@ public final class Topics {
     public static final String TOOLS_DECIDE_APPROVAL = "tools.decide-approval.v1";
     /** {@link dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent}: a decision and what it led to. */
     public static final String TOOLS_APPROVAL_DECIDED = "tools.approval-decided.v1";
+    /**
+     * {@link dev.genaiplatform.contracts.tools.ToolApprovalDecidedEvent} as the reply to an approval decision the
+     * orchestrator asked for on {@link #TOOLS_DECIDE_APPROVAL} (named in the command's {@code kafka_replyTopic}).
+     * A reply topic, not a command or event topic: read only by the orchestrator's reply container, so it has no
+     * dead-letter twin and is not in {@link #ALL}.
+     */
+    public static final String ORCHESTRATOR_APPROVAL_DECISION_REPLIES = "orchestrator.approval-decision-replies.v1";
     /** {@link dev.genaiplatform.contracts.tools.ToolCalledEvent}: a tool call finished (audit, observability, resume). */
     public static final String TOOLS_TOOL_CALLED = "tools.tool-called.v1";
 

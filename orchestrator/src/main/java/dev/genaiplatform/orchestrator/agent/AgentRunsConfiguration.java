@@ -59,7 +59,7 @@ class AgentRunsConfiguration {
      * {@value Topics#TOOLS_APPROVAL_DECIDED}: the broadcast events there carry no correlation id, and a reply
      * consumer on that topic would see every one of them as a stray reply.
      */
-    static final String DECISION_REPLIES = "orchestrator.approval-decision-replies.v1";
+    static final String DECISION_REPLIES = Topics.ORCHESTRATOR_APPROVAL_DECISION_REPLIES;
 
     @Bean
     AgentRunStore agentRunStore(JdbcClient jdbc, JsonMapper json, PlatformTransactionManager transactions) {
