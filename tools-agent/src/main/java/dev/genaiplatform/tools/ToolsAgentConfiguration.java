@@ -4,6 +4,7 @@ import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.tokenverification.InternalTokenDecoding;
 import dev.genaiplatform.tools.approval.ApprovalDesk;
 import dev.genaiplatform.tools.calculator.CalculatorTool;
 import dev.genaiplatform.tools.calendar.Calendar;
@@ -111,7 +112,8 @@ class ToolsAgentConfiguration {
     JwtDecoder jwtDecoder(SecurityProperties properties) {
         // the gateway signs with ES256; without naming it the decoder expects RS256 and refuses every token
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
-                .jwsAlgorithm(SignatureAlgorithm.ES256).build();
+                .jwsAlgorithm(SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS)).build();
+        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         decoder.setJwtValidator(internalTokenValidator());
         return new CachingJwtDecoder(decoder);
     }

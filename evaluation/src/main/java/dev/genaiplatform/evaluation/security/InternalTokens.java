@@ -1,6 +1,7 @@
 package dev.genaiplatform.evaluation.security;
 
 import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.tokenverification.InternalTokenDecoding;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -27,8 +28,9 @@ public final class InternalTokens {
     /** ES256 signature against the gateway's JWK set, then issuer, audience, expiry and a tenant claim. */
     public static JwtDecoder decoder(SecurityProperties properties) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
-                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .jwsAlgorithm(SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
                 .build();
+        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         decoder.setJwtValidator(validator());
         return decoder;
     }
@@ -40,8 +42,9 @@ public final class InternalTokens {
      */
     static JwtDecoder decoderIgnoringExpiry(SecurityProperties properties) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
-                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .jwsAlgorithm(SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
                 .build();
+        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtIssuerValidator(InternalToken.ISSUER),
                 audience(), tenantPresent()));
         return decoder;

@@ -3,6 +3,7 @@ package dev.genaiplatform.guardrails.security;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.guardrails.api.Problems;
+import dev.genaiplatform.tokenverification.InternalTokenDecoding;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
@@ -41,7 +42,8 @@ public class InternalTokenSecurity {
      */
     @Bean
     JwtDecoder internalTokenDecoder(SecurityProperties properties) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri()).jwsAlgorithm(SignatureAlgorithm.ES256).build();
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri()).jwsAlgorithm(SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS)).build();
+        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         decoder.setJwtValidator(validator());
         return new CachingJwtDecoder(decoder);
     }

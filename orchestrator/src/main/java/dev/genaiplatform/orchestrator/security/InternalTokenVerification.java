@@ -1,6 +1,7 @@
 package dev.genaiplatform.orchestrator.security;
 
 import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.tokenverification.InternalTokenDecoding;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
@@ -38,8 +39,9 @@ public final class InternalTokenVerification {
 
     public static ReactiveJwtDecoder reactiveDecoder(String jwkSetUri) {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri)
-                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
+                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
                 .build();
+        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         decoder.setJwtValidator(validator());
         return decoder;
     }
@@ -52,7 +54,7 @@ public final class InternalTokenVerification {
      */
     public static JwtDecoder acceptedWorkDecoder(String jwkSetUri) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri)
-                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
+                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
                 .build();
         OAuth2TokenValidator<Jwt> audience = jwt -> jwt.getAudience() != null
                 && jwt.getAudience().contains(InternalToken.AUDIENCE)
@@ -61,6 +63,7 @@ public final class InternalTokenVerification {
         OAuth2TokenValidator<Jwt> tenant = jwt -> StringUtils.hasText(jwt.getClaimAsString(InternalToken.CLAIM_TENANT))
                 ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "no tenant claim", null));
+        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 new org.springframework.security.oauth2.jwt.JwtIssuerValidator(InternalToken.ISSUER), audience, tenant));
         return decoder;
@@ -69,8 +72,9 @@ public final class InternalTokenVerification {
     /** The blocking twin, for Kafka listeners. */
     public static JwtDecoder decoder(String jwkSetUri) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri)
-                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256)
+                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
                 .build();
+        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         decoder.setJwtValidator(validator());
         return decoder;
     }

@@ -3,6 +3,7 @@ package dev.genaiplatform.retrieval.security;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.retrieval.api.ProblemBodies;
+import dev.genaiplatform.tokenverification.InternalTokenDecoding;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.context.annotation.Bean;
@@ -19,15 +20,12 @@ import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.web.SecurityFilterChain;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
-import java.util.Map;
 
 /**
  * ADR 0004 for this service: every request needs the gateway's internal token (ES256, issuer and audience
@@ -47,20 +45,11 @@ public class SecurityConfiguration {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
                 .jwsAlgorithm(SignatureAlgorithm.ES256)
                 // the signature check at a quarter of the JDK's CPU: the gateway's point precomputed once (Es256Verifiers)
-                .jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(new Es256Verifiers()))
+                .jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
                 .build();
         decoder.setJwtValidator(internalTokenValidator());
-        decoder.setClaimSetConverter(internalClaimSetConverter());
+        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         return new CachingJwtDecoder(decoder); // each request's token is verified once, not on every record and call
-    }
-
-    /**
-     * Spring's claim conversions, except that {@code iss} stays the string it is: Spring's default first tries to make
-     * it a URL, and the gateway's issuer ({@link InternalToken#ISSUER}) is not one, so every token cost a thrown and
-     * caught exception before falling back to the same string.
-     */
-    static MappedJwtClaimSetConverter internalClaimSetConverter() {
-        return MappedJwtClaimSetConverter.withDefaults(Map.of(JwtClaimNames.ISS, issuer -> issuer == null ? null : issuer.toString()));
     }
 
     /** Expiry and not-before (with Spring's default skew), issuer, audience, and a tenant to act for. */

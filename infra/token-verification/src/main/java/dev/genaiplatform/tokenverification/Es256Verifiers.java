@@ -1,4 +1,4 @@
-package dev.genaiplatform.retrieval.security;
+package dev.genaiplatform.tokenverification;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -26,14 +26,18 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * ES256 signature checks for the internal token at a quarter of the JDK's CPU (issue 13). Every chat request brings a
- * new token, so {@link CachingJwtDecoder} cannot help the search over Kafka: each search paid one full ECDSA
- * verification, a third of this service's CPU per search in the lead's profile. Most of a verification is two scalar
- * multiplications, one of them by the gateway's public point, which is the same point on every token. The JDK (and
- * Bouncy Castle's JCA provider) rebuild that point's lookup tables on every verification; here one
- * {@link ECPublicKeyParameters} per gateway key lives as long as the key, so Bouncy Castle's lightweight
- * {@link ECDSASigner} keeps its precomputed multiples and the P-256 curve's own field arithmetic does the rest
- * (measured: 0.12 ms against 0.50 ms of CPU per verification, README, Speed, Wave 7).
+ * ES256 signature checks for the gateway's internal token at about a quarter of the JDK's CPU (issue 13). Every chat
+ * request brings a new token, so a service's verified-token cache helps only with the second and later records of the
+ * same request: each service still pays one full ECDSA verification per request, a third of retrieval's CPU per
+ * search and a fifth of guardrails' in the lead's profiles. Most of a verification is two scalar multiplications,
+ * one of them by the gateway's public point, which is the same point on every token. The JDK (and Bouncy Castle's JCA
+ * provider) rebuild that point's lookup tables on every verification; here one {@link ECPublicKeyParameters} per
+ * gateway key lives as long as the key, so Bouncy Castle's lightweight {@link ECDSASigner} keeps its precomputed
+ * multiples and the P-256 curve's own field arithmetic does the rest (retrieval measured 0.12 ms against 0.50 ms of
+ * CPU per verification: retrieval/README.md, Speed, Wave 7).
+ *
+ * <p>Use: {@code NimbusJwtDecoder.withJwkSetUri(uri).jwtProcessorCustomizer(p -> p.setJWSVerifierFactory(new
+ * Es256Verifiers()))} (the reactive builder has the same customizer).
  *
  * <p>The check itself is Nimbus's {@code ECDSAVerifier}'s for ES256: the algorithm must be ES256, no unknown critical
  * header, a 64-byte {@code R || S} signature, r and s within [1, n - 1] (Bouncy Castle refuses others), and the
