@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -180,6 +181,23 @@ class LauncherSettingsTests {
                         .containsEntry("SPRING_KAFKA_CONSUMER_PROPERTIES_FETCH_MAX_WAIT_MS", "2000"));
         // guardrails' own stack size still comes after the shared options, so it wins
         assertThat(service(defaults, "guardrails").jvmArgs()).endsWith("-Xss2m");
+    }
+
+    @Test
+    void leanRunsLetOnlyServicesWhoseListenersMaySeeARecordTwiceCommitOffsetsOnceASecond() {
+        assertThat(services(defaults)).allSatisfy(service -> {
+            if (Set.of("retrieval", "evaluation").contains(service.name())) {
+                assertThat(service.env()).containsEntry("SPRING_KAFKA_LISTENER_ACK_MODE", "time")
+                        .containsEntry("SPRING_KAFKA_LISTENER_ACK_TIME", ServiceEnvironment.COMMIT_INTERVAL);
+            } else {
+                // tool calls may have side effects; the others set their own (guardrails) or commit nothing
+                assertThat(service.env()).doesNotContainKeys("SPRING_KAFKA_LISTENER_ACK_MODE",
+                        "SPRING_KAFKA_LISTENER_ACK_TIME");
+            }
+        });
+        LauncherSettings plain = LauncherSettings.from(home, Map.of("PLATFORM_LEAN", "false")::get);
+        assertThat(services(plain)).allSatisfy(service ->
+                assertThat(service.env()).doesNotContainKey("SPRING_KAFKA_LISTENER_ACK_MODE"));
     }
 
     @Test
