@@ -49,9 +49,12 @@ import static dev.genaiplatform.contracts.Topics.GUARDRAILS_INPUT_CHECKED;
  *
  * <pre>./mvnw -q -pl infra/launcher -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/launcher-cp.txt
  * java -cp infra/launcher/target/test-classes:infra/launcher/target/classes:$(cat /tmp/launcher-cp.txt) \
- *     dev.genaiplatform.launcher.BrokerCostBenchmark 1000 4</pre>
+ *     dev.genaiplatform.launcher.BrokerCostBenchmark 600 4 20</pre>
  *
- * <p>Arguments: round trips per block, rounds.
+ * <p>Arguments: round trips per block, rounds, round trips a second. The pace is fixed (the caller waits for each
+ * answer, then for its next slot) so that every way carries the broker's time-based work (heartbeats, idle fetches,
+ * the controller) over the same number of round trips; each block is preceded by 10 s at rest, whose CPU is printed
+ * too.
  */
 public final class BrokerCostBenchmark {
 
@@ -75,31 +78,36 @@ public final class BrokerCostBenchmark {
         }
         int perBlock = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+        double perSecond = args.length > 2 ? Double.parseDouble(args[2]) : 20;
         List<Setup> setups = new ArrayList<>();
         try {
             for (int i = 0; i < WAYS.size(); i++) {
                 setups.add(Setup.start(WAYS.get(i), 29_100 + 10 * i));
             }
             for (Setup setup : setups) {
-                setup.roundTrips(300); // warm-up: JIT, group assignment, fetch sessions
+                setup.roundTrips(300, 0); // warm-up: JIT, group assignment, fetch sessions
             }
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf("round %d (load %s)%n", round, Files.readString(Path.of("/proc/loadavg")).trim());
                 for (Setup setup : setups) {
+                    long rest0 = CpuTimes.cpuNanos(setup.broker.pid());
+                    Thread.sleep(10_000);
+                    double restPerSecond = (CpuTimes.cpuNanos(setup.broker.pid()) - rest0) / 1e6 / 10;
                     long cpu0 = CpuTimes.cpuNanos(setup.broker.pid());
                     long t0 = System.nanoTime();
-                    long[] micros = setup.roundTrips(perBlock);
+                    long[] micros = setup.roundTrips(perBlock, perSecond);
                     long wall = System.nanoTime() - t0;
                     long cpu = CpuTimes.cpuNanos(setup.broker.pid()) - cpu0;
-                    setup.record(cpu, perBlock, micros);
-                    System.out.printf("  %-95s broker CPU %.3f ms/round trip, p50 %.2f ms, p99 %.2f ms, %.0f/s%n",
-                            setup.way.name(), cpu / 1e6 / perBlock, percentile(micros, 50) / 1e3,
-                            percentile(micros, 99) / 1e3, perBlock / (wall / 1e9));
+                    setup.record(cpu, perBlock, micros, restPerSecond);
+                    System.out.printf("  %-95s broker CPU %.3f ms/round trip at %.1f/s (at rest %.1f ms/s), p50 %.2f ms,"
+                            + " p99 %.2f ms%n", setup.way.name(), cpu / 1e6 / perBlock, perBlock / (wall / 1e9),
+                            restPerSecond, percentile(micros, 50) / 1e3, percentile(micros, 99) / 1e3);
                 }
             }
             System.out.println();
-            System.out.println("| way | broker CPU per round trip, ms (per round) | mean | p50 / p99 ms (all rounds) |");
-            System.out.println("|---|---|---:|---|");
+            System.out.println("| way | broker CPU per round trip, ms (per round) | mean | at rest, ms/s (mean) "
+                    + "| p50 / p99 ms (all rounds) |");
+            System.out.println("|---|---|---:|---:|---|");
             for (Setup setup : setups) {
                 System.out.println(setup.summary());
             }
@@ -149,6 +157,7 @@ public final class BrokerCostBenchmark {
         final SynchronousQueue<String> answered = new SynchronousQueue<>();
         final List<Thread> threads = new ArrayList<>();
         final List<Double> cpuPerRoundTrip = new ArrayList<>();
+        final List<Double> cpuAtRest = new ArrayList<>();
         final List<long[]> latencies = new ArrayList<>();
         volatile boolean running = true;
 
@@ -197,16 +206,39 @@ public final class BrokerCostBenchmark {
             return new Setup(way, process, dir, bootstrap);
         }
 
-        long[] roundTrips(int count) throws InterruptedException {
+        /** {@code count} round trips, one at a time, started {@code perSecond} a second (0: back to back). */
+        long[] roundTrips(int count, double perSecond) throws InterruptedException {
             long[] micros = new long[count];
+            long start = System.nanoTime();
             for (int i = 0; i < count; i++) {
+                if (perSecond > 0) {
+                    long due = start + (long) (i * 1e9 / perSecond);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
                 long t0 = System.nanoTime();
                 // a fresh key per request, as the services key by request id: records spread over the partitions
-                requester.send(new ProducerRecord<>(GUARDRAILS_CHECK_INPUT, UUID.randomUUID().toString(), "check " + i));
-                answered.take();
+                String id = UUID.randomUUID().toString();
+                requester.send(new ProducerRecord<>(GUARDRAILS_CHECK_INPUT, id, id));
+                awaitAnswer(id);
                 micros[i] = (System.nanoTime() - t0) / 1000;
             }
             return micros;
+        }
+
+        /** Waits for the answer to {@code id}; one lost in a rebalance is reported and not waited for forever. */
+        private void awaitAnswer(String id) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String answer;
+            do {
+                answer = answered.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (answer == null) {
+                    System.out.printf("  (%s: no answer within 10 s, going on)%n", way.name());
+                    return;
+                }
+            } while (!answer.equals(id));
         }
 
         private void answer() {
@@ -244,17 +276,19 @@ public final class BrokerCostBenchmark {
             }
         }
 
-        void record(long cpuNanos, int count, long[] micros) {
+        void record(long cpuNanos, int count, long[] micros, double restMillisPerSecond) {
             cpuPerRoundTrip.add(cpuNanos / 1e6 / count);
+            cpuAtRest.add(restMillisPerSecond);
             latencies.add(micros);
         }
 
         String summary() {
             long[] all = latencies.stream().flatMapToLong(Arrays::stream).toArray();
             double mean = cpuPerRoundTrip.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            return String.format("| %s | %s | %.3f | %.2f / %.2f |", way.name(),
+            double rest = cpuAtRest.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            return String.format("| %s | %s | %.3f | %.1f | %.2f / %.2f |", way.name(),
                     String.join(", ", cpuPerRoundTrip.stream().map(c -> String.format("%.3f", c)).toList()), mean,
-                    percentile(all, 50) / 1e3, percentile(all, 99) / 1e3);
+                    rest, percentile(all, 50) / 1e3, percentile(all, 99) / 1e3);
         }
 
         @Override
