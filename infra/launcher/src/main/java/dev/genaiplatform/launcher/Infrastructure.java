@@ -5,13 +5,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * What the services stand on: the Kafka broker, Redis and PostgreSQL, all with credentials from
  * {@link PlatformSecrets}, all keeping their data under {@link LauncherSettings#dataDir()}, so stopping
- * and starting the launcher loses nothing. Started in that order, stopped in reverse.
+ * and starting the launcher loses nothing. Started side by side, stopped in reverse order.
  */
 final class Infrastructure implements AutoCloseable {
 
@@ -49,27 +53,56 @@ final class Infrastructure implements AutoCloseable {
         }
     }
 
+    /**
+     * The three stores depend on nothing but the data directory and the secrets, so Redis and PostgreSQL start on
+     * threads of their own while the broker starts (and gets its ACLs) on this one; each logs its own time. Measured
+     * in the README ("Start and memory", Wave 7).
+     */
     private void startAll(Consumer<String> log) throws Exception {
         kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort(), settings.kafkaDir(),
                 environment.kafkaUsers());
-        kafka.start();
-        kafka.grantExactly(KafkaAccess.bindings());
-        log.accept(String.format("  kafka         ready at %s (KRaft in the launcher's JVM, SASL/PLAIN, %d per-topic ACLs, "
-                + "data in %s)", kafka.bootstrapServers(), KafkaAccess.bindings().size(), settings.kafkaDir()));
-
         redis = new RedisProcess(settings.redisPort(), secrets.get(PlatformSecrets.REDIS_PASSWORD), settings.redisDir());
-        redis.start();
-        log.accept(String.format("  redis         ready at 127.0.0.1:%d (%s, password, append-only file)",
-                redis.port(), redis.origin()));
-
         postgres = new PostgresServer(settings.postgresPort(), settings.postgresDir(),
                 secrets.get(PlatformSecrets.POSTGRES_SUPERUSER_PASSWORD));
-        postgres.start(settings.stateDir().resolve("logs").resolve("postgres.log"));
-        for (String database : environment.databases()) {
-            postgres.ensureDatabase(database, secrets.postgresPassword(database));
+        try (ExecutorService stores = Executors.newFixedThreadPool(2, Thread.ofPlatform().name("store-start-", 0).factory())) {
+            Future<?> redisStarted = stores.submit(() -> {
+                long t0 = System.nanoTime();
+                redis.start();
+                log.accept(String.format("  redis         ready at 127.0.0.1:%d in %.1f s (%s, password, append-only file)",
+                        redis.port(), seconds(t0), redis.origin()));
+                return null;
+            });
+            Future<?> postgresStarted = stores.submit(() -> {
+                long t0 = System.nanoTime();
+                postgres.start(settings.stateDir().resolve("logs").resolve("postgres.log"));
+                for (String database : environment.databases()) {
+                    postgres.ensureDatabase(database, secrets.postgresPassword(database));
+                }
+                log.accept(String.format("  postgresql    ready at 127.0.0.1:%d in %.1f s (databases %s, passwords required)",
+                        postgres.port(), seconds(t0), String.join(", ", environment.databases())));
+                return null;
+            });
+            long t0 = System.nanoTime();
+            kafka.start();
+            kafka.grantExactly(KafkaAccess.bindings());
+            log.accept(String.format("  kafka         ready at %s in %.1f s (KRaft in the launcher's JVM, SASL/PLAIN, "
+                    + "%d per-topic ACLs, data in %s)", kafka.bootstrapServers(), seconds(t0),
+                    KafkaAccess.bindings().size(), settings.kafkaDir()));
+            await(redisStarted);
+            await(postgresStarted);
         }
-        log.accept(String.format("  postgresql    ready at 127.0.0.1:%d (databases %s, passwords required)",
-                postgres.port(), String.join(", ", environment.databases())));
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    private static void await(Future<?> start) throws Exception {
+        try {
+            start.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     ServiceEnvironment environment() {

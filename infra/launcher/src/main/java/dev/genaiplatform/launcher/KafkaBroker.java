@@ -49,6 +49,7 @@ final class KafkaBroker implements AutoCloseable {
     private final int controllerPort;
     private final Path dataDir;
     private final Map<String, String> users;
+    private final Map<String, String> overrides;
     private KafkaRaftServer server;
 
     /**
@@ -56,6 +57,11 @@ final class KafkaBroker implements AutoCloseable {
      * @param users   user name to password; must include {@link #BROKER_USER}
      */
     KafkaBroker(int port, int controllerPort, Path dataDir, Map<String, String> users) {
+        this(port, controllerPort, dataDir, users, Map.of());
+    }
+
+    /** @param overrides broker properties that replace the launcher's own (benchmarks compare settings with them) */
+    KafkaBroker(int port, int controllerPort, Path dataDir, Map<String, String> users, Map<String, String> overrides) {
         if (!users.containsKey(BROKER_USER)) {
             throw new IllegalArgumentException("The broker needs a password for its own user '" + BROKER_USER + "'");
         }
@@ -63,6 +69,7 @@ final class KafkaBroker implements AutoCloseable {
         this.controllerPort = controllerPort;
         this.dataDir = dataDir;
         this.users = new LinkedHashMap<>(users);
+        this.overrides = Map.copyOf(overrides);
     }
 
     String bootstrapServers() {
@@ -132,6 +139,7 @@ final class KafkaBroker implements AutoCloseable {
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "2");
         p.put("background.threads", "2");
+        p.putAll(overrides);
         return p;
     }
 

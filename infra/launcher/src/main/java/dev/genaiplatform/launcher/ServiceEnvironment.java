@@ -50,6 +50,14 @@ final class ServiceEnvironment {
      * often, and the platform has dozens of them.
      */
     static final String IDLE_FETCH_WAIT_MS = "2000";
+    /**
+     * How often a service whose listeners may safely see a record twice commits its consumer offsets (lean): Spring
+     * Kafka's default (ack-mode batch) commits after every poll that returned records, which at request rates is one
+     * OffsetCommit request (a write to {@code __consumer_offsets}) per record. Measured in the README ("Wave 7: the
+     * broker's cost per request"). Guardrails sets the same in its own application.yml, retrieval for its search
+     * listener in code (every 5 s; its ingestion listener keeps a commit per poll on purpose).
+     */
+    static final String COMMIT_INTERVAL = "1s";
     /** Database connections a service keeps open when idle (lean); HikariCP's default keeps its whole pool open. */
     static final String IDLE_DATABASE_CONNECTIONS = "1";
 
@@ -88,7 +96,9 @@ final class ServiceEnvironment {
                 .database("tools_agent")
                 .env("TOOLS_AGENT_PORT", s.toolsAgentPort())
                 .build());
+        // its event rows are inserted "on conflict (event_id) do nothing": an event read twice is stored once
         services.add(service("evaluation", "evaluation", s.evaluationPort(), "256m").kafka().database("evaluation")
+                .commitsOnceASecond()
                 .env("EVALUATION_PORT", s.evaluationPort())
                 .env("PLATFORM_GATEWAY_URL", url(s.gatewayPort()))
                 .env("PLATFORM_EVALUATION_API_KEY", secrets.get(PlatformSecrets.EVALUATION_API_KEY))
@@ -190,6 +200,19 @@ final class ServiceEnvironment {
             infrastructure.put("SPRING_KAFKA_PRODUCER_PROPERTIES_LINGER_MS", "0");
             if (settings.lean()) {
                 infrastructure.put("SPRING_KAFKA_CONSUMER_PROPERTIES_FETCH_MAX_WAIT_MS", IDLE_FETCH_WAIT_MS);
+            }
+            return this;
+        }
+
+        /**
+         * Offsets committed once a second instead of after every poll (lean). Only for services whose listeners may
+         * see a record again after a crash: at most the last second's records are redelivered (a graceful stop or a
+         * rebalance commits what was processed first); nothing is lost, as before.
+         */
+        Row commitsOnceASecond() {
+            if (settings.lean()) {
+                infrastructure.put("SPRING_KAFKA_LISTENER_ACK_MODE", "time");
+                infrastructure.put("SPRING_KAFKA_LISTENER_ACK_TIME", COMMIT_INTERVAL);
             }
             return this;
         }

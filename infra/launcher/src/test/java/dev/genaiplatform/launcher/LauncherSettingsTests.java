@@ -183,6 +183,24 @@ class LauncherSettingsTests {
     }
 
     @Test
+    void leanRunsLetOnlyServicesWhoseListenersMaySeeARecordTwiceCommitOffsetsOnceASecond() {
+        assertThat(services(defaults)).allSatisfy(service -> {
+            if (service.name().equals("evaluation")) {
+                assertThat(service.env()).containsEntry("SPRING_KAFKA_LISTENER_ACK_MODE", "time")
+                        .containsEntry("SPRING_KAFKA_LISTENER_ACK_TIME", ServiceEnvironment.COMMIT_INTERVAL);
+            } else {
+                // tool calls may have side effects; guardrails and retrieval's search listener set their own, the
+                // orchestrator's reply consumers commit nothing
+                assertThat(service.env()).doesNotContainKeys("SPRING_KAFKA_LISTENER_ACK_MODE",
+                        "SPRING_KAFKA_LISTENER_ACK_TIME");
+            }
+        });
+        LauncherSettings plain = LauncherSettings.from(home, Map.of("PLATFORM_LEAN", "false")::get);
+        assertThat(services(plain)).allSatisfy(service ->
+                assertThat(service.env()).doesNotContainKey("SPRING_KAFKA_LISTENER_ACK_MODE"));
+    }
+
+    @Test
     void leanSwitchedOffRunsEveryJvmWithTheDefaultsToCompare() {
         LauncherSettings plain = LauncherSettings.from(home, Map.of("PLATFORM_LEAN", "false")::get);
 
