@@ -61,11 +61,10 @@ import static dev.genaiplatform.contracts.Topics.TOOLS_TOOL_CALLED;
 final class KafkaAccess {
 
     /**
-     * The orchestrator's reply topic for approval decisions, named in its {@code AgentRunsConfiguration} and not in
-     * contracts' {@link Topics}: tools-agent writes to it (its {@code @SendTo} answers on the topic the request names),
-     * so it is part of the wire map all the same.
+     * The orchestrator's reply topic for approval decisions: a reply topic, so not in {@link Topics#ALL}, but tools-agent
+     * writes to it (its {@code @SendTo} answers on the topic the request names), so it is in the table all the same.
      */
-    static final String APPROVAL_DECISION_REPLIES = "orchestrator.approval-decision-replies.v1";
+    static final String APPROVAL_DECISION_REPLIES = Topics.ORCHESTRATOR_APPROVAL_DECISION_REPLIES;
 
     /**
      * Events that have a producer and no consumer in this build: audit trails and progress, kept on the broker for
