@@ -148,7 +148,7 @@ class ResilienceLimitsThroughGatewayIT {
         for (CompletableFuture<HttpResponse<String>> held : List.of(first, second)) {
             HttpResponse<String> answered = held.join();
             assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
-            assertThat(JSON.readTree(answered.body()).at("/platform/attempts").toString()).isEqualTo("[\"crowded:ok\"]");
+            assertThat(JSON.readTree(answered.body()).at("/platform/attempts").toString()).isEqualTo("[\"crowded-alone:ok\"]");
         }
         assertThat(simulatorCounter("simulator_faults_total", "sim-crowded"))
                 .as("the refused calls never reached the model").isEqualTo(before + 2);
