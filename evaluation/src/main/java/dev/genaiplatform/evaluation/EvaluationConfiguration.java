@@ -135,8 +135,9 @@ class EvaluationConfiguration {
     }
 
     @Bean
-    FeedbackStore feedbackStore(JdbcClient jdbc, CompletionEventStore events, MeterRegistry meterRegistry) {
-        return new FeedbackStore(jdbc, events, meterRegistry);
+    FeedbackStore feedbackStore(JdbcClient jdbc, CompletionEventStore events, MeterRegistry meterRegistry,
+                                EvaluationProperties properties) {
+        return new FeedbackStore(jdbc, events, meterRegistry, properties.completions().recordingGrace());
     }
 
     @Bean

@@ -14,11 +14,15 @@ import java.time.Duration;
  * @param gateway                 how offline runs reach the platform: like any client, through the gateway
  * @param runs                    how offline runs are executed and scored
  * @param judge                   the optional LLM judge of groundedness (off by default)
+ * @param completions             how completion events are fetched from Kafka
  */
 @ConfigurationProperties("platform.evaluation")
-public record EvaluationProperties(Duration highestTrackableLatency, Gateway gateway, Runs runs, Judge judge) {
+public record EvaluationProperties(Duration highestTrackableLatency, Gateway gateway, Runs runs, Judge judge,
+                                   Completions completions) {
 
     public EvaluationProperties {
+        completions = completions == null
+                ? new Completions(Completions.DEFAULT_FETCH_MAX_WAIT_MS, Completions.DEFAULT_FETCH_MIN_BYTES) : completions;
         if (highestTrackableLatency == null || highestTrackableLatency.toMillis() < 2) {
             throw new IllegalArgumentException("platform.evaluation.highest-trackable-latency must be at least 2ms");
         }
@@ -60,6 +64,35 @@ public record EvaluationProperties(Duration highestTrackableLatency, Gateway gat
                 throw new IllegalArgumentException("platform.evaluation.runs: concurrency and max-concurrent-runs >= 1, "
                         + "bootstrap-resamples >= 100");
             }
+        }
+    }
+
+    /**
+     * @param fetchMaxWaitMs how long the broker may hold a fetch of completion events for more to arrive
+     *                       ({@code platform.evaluation.completions.fetch-max-wait-ms}, env
+     *                       {@code EVALUATION_COMPLETIONS_FETCH_MAX_WAIT_MS}, default 200): one poll, listener call,
+     *                       insert and offset commit then serves every event of that time, instead of one each. Also
+     *                       how much longer feedback waits for a completion that is not recorded yet (plus a margin)
+     * @param fetchMinBytes  a fetch returns as soon as this much arrived ({@code ...fetch-min-bytes}, default 65536);
+     *                       1 restores the fetch at the first event (the benchmark's "before")
+     */
+    public record Completions(int fetchMaxWaitMs, int fetchMinBytes) {
+
+        public static final int DEFAULT_FETCH_MAX_WAIT_MS = 200;
+        public static final int DEFAULT_FETCH_MIN_BYTES = 65_536;
+
+        public Completions {
+            if (fetchMaxWaitMs < 0 || fetchMaxWaitMs > 5_000) {
+                throw new IllegalArgumentException("platform.evaluation.completions.fetch-max-wait-ms must be within 0..5000");
+            }
+            if (fetchMinBytes < 1) {
+                throw new IllegalArgumentException("platform.evaluation.completions.fetch-min-bytes must be at least 1");
+            }
+        }
+
+        /** How long feedback waits for its completion's event: the fetch wait plus the event's way through Kafka. */
+        public Duration recordingGrace() {
+            return Duration.ofMillis(fetchMaxWaitMs + 800L);
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.genaiplatform.tools.calendar.FindFreeSlotsTool;
 import dev.genaiplatform.tools.calendar.ListMeetingsTool;
 import dev.genaiplatform.tools.calendar.ScheduleMeetingTool;
 import dev.genaiplatform.tools.claims.SubmitClaimTool;
+import dev.genaiplatform.tools.documents.RetrievalClient;
 import dev.genaiplatform.tools.documents.SearchDocumentsTool;
 import dev.genaiplatform.tools.email.SendEmailTool;
 import dev.genaiplatform.tools.invocation.ToolCallService;
@@ -34,11 +35,9 @@ import dev.genaiplatform.tools.shop.Shop;
 import io.micrometer.observation.ObservationRegistry;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -50,17 +49,13 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.CommonErrorHandler;
-import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
-import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.security.config.Customizer;
@@ -225,19 +220,13 @@ class ToolsAgentConfiguration {
         return template;
     }
 
-    /** Retrieval answers on {@code retrieval.search-result.v1}; this service reads it in its own consumer group. */
+    /** Retrieval answers every asker on {@code retrieval.search-result.v1}: see {@link RetrievalClient}. */
     @Bean
     ReplyingKafkaTemplate<String, SearchCommand, SearchResultReply> retrievalClient(
             ProducerFactory<Object, Object> producers, KafkaProperties kafka) {
-        Map<String, Object> config = new LinkedHashMap<>(kafka.buildConsumerProperties());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "tools-agent-retrieval-replies");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        var consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
-                new JacksonJsonDeserializer<>(SearchResultReply.class).ignoreTypeHeaders());
-        var replies = new ConcurrentMessageListenerContainer<>(consumers, new ContainerProperties(Topics.RETRIEVAL_SEARCH_RESULT));
         @SuppressWarnings({"unchecked", "rawtypes"})
         ProducerFactory<String, SearchCommand> typed = (ProducerFactory) producers;
-        return new ReplyingKafkaTemplate<>(typed, replies);
+        return RetrievalClient.create(typed, kafka.buildConsumerProperties());
     }
 
     @Bean

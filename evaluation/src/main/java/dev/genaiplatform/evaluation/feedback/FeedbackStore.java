@@ -8,8 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,10 +28,14 @@ public class FeedbackStore {
     private final CompletionEventStore events;
     private final MeterRegistry meters;
 
-    public FeedbackStore(JdbcClient jdbc, CompletionEventStore events, MeterRegistry meters) {
+    /** How long feedback waits for a completion whose event may still be on its way through Kafka. */
+    private final Duration recordingGrace;
+
+    public FeedbackStore(JdbcClient jdbc, CompletionEventStore events, MeterRegistry meters, Duration recordingGrace) {
         this.jdbc = jdbc;
         this.events = events;
         this.meters = meters;
+        this.recordingGrace = recordingGrace;
     }
 
     public Feedback give(String tenant, String user, FeedbackRequest request) {
@@ -37,7 +43,7 @@ public class FeedbackStore {
         if (request.comment() != null && request.comment().length() > 2000) {
             throw new ApiException(ProblemType.INVALID_VALUE, "'comment' is limited to 2000 characters");
         }
-        var labels = events.labelsOf(tenant, request.completionId()).orElseThrow(() -> new ApiException(
+        var labels = recordedLabels(tenant, request.completionId()).orElseThrow(() -> new ApiException(
                 ProblemType.NOT_FOUND, "no completion '" + request.completionId() + "' recorded for your tenant "
                 + "(feedback can follow a completion only once its event has been recorded, usually within a second)"));
         try {
@@ -57,6 +63,26 @@ public class FeedbackStore {
         } catch (DuplicateKeyException e) {
             throw new ApiException(ProblemType.CONFLICT, "you already gave feedback on completion '"
                     + request.completionId() + "'; feedback is once per user and completion");
+        }
+    }
+
+    /**
+     * The completion's labels, waiting up to the grace for one not recorded yet: the events are fetched in batches
+     * (evaluation README, "Wave 7"), so a click right after an answer can arrive before its event is stored.
+     */
+    private Optional<CompletionEventStore.CompletionLabels> recordedLabels(String tenant, String completionId) {
+        long deadline = System.nanoTime() + recordingGrace.toNanos();
+        while (true) {
+            var labels = events.labelsOf(tenant, completionId);
+            if (labels.isPresent() || System.nanoTime() >= deadline) {
+                return labels;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return labels;
+            }
         }
     }
 

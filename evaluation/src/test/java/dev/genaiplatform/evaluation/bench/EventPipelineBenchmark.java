@@ -46,7 +46,9 @@ import java.util.concurrent.TimeUnit;
  * travel.
  *
  * <p>Arguments: requests per second (default 50), seconds (default 20), then {@code label=classpath-file} per
- * build (default: this JVM's classpath as {@code this}). Each request's records carry a W3C {@code traceparent}
+ * build (default: this JVM's classpath as {@code this}; {@code label=this} runs this JVM's classpath under that
+ * label). {@code -Dbench.args.<label>="--key=value ..."} gives one build's process extra arguments, so two
+ * configurations of one build compare side by side. Each request's records carry a W3C {@code traceparent}
  * whose sampled flag is set for a share {@code -Dbench.sampling} of requests (default 0.1, the gateway's share;
  * 1.0 traces every record). Linux only
  * ({@code /proc}).
@@ -65,7 +67,8 @@ public final class EventPipelineBenchmark {
         Map<String, String> builds = new LinkedHashMap<>();
         for (int i = 2; i < args.length; i++) {
             String[] labelAndFile = args[i].split("=", 2);
-            builds.put(labelAndFile[0], Files.readString(Path.of(labelAndFile[1])).strip());
+            builds.put(labelAndFile[0], labelAndFile[1].equals("this") ? System.getProperty("java.class.path")
+                    : Files.readString(Path.of(labelAndFile[1])).strip());
         }
         if (builds.isEmpty()) {
             builds.put("this", System.getProperty("java.class.path"));
@@ -203,7 +206,7 @@ public final class EventPipelineBenchmark {
                 connection.createStatement().execute("create database " + database);
             }
             File log = new File("target/bench-" + label + ".log");
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            ProcessBuilder process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m", "-cp", classpath, "dev.genaiplatform.evaluation.EvaluationApplication",
                     "--server.port=0", "--management.server.port=0",
                     "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", database),
@@ -215,8 +218,12 @@ public final class EventPipelineBenchmark {
                     // the platform's records do; the service's own sampler is set to the same share
                     "--management.tracing.sampling.probability=" + SAMPLING,
                     "--logging.level.root=WARN")
-                    .redirectErrorStream(true).redirectOutput(log).start();
-            return new Service(label, process, postgres, database);
+                    .redirectErrorStream(true).redirectOutput(log);
+            String extra = System.getProperty("bench.args." + label, "").strip();
+            if (!extra.isEmpty()) {
+                process.command().addAll(List.of(extra.split("\\s+")));
+            }
+            return new Service(label, process.start(), postgres, database);
         }
 
         /** Started once Flyway has created the tables (the listeners start right after). */

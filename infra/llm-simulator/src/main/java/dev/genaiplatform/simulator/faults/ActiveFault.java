@@ -25,19 +25,22 @@ public final class ActiveFault {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    static final ActiveFault NONE = new ActiveFault(null, null, Duration.ZERO, Duration.ZERO);
+    static final ActiveFault NONE = new ActiveFault(null, null, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
     private final Fault fault;
     private final String model;
     private final Duration defaultRetryAfter;
     private final Duration defaultFirstTokenDelay;
+    private final Duration defaultTokenDelay;
     private volatile int outputPieces;
 
-    ActiveFault(Fault fault, String model, Duration defaultRetryAfter, Duration defaultFirstTokenDelay) {
+    ActiveFault(Fault fault, String model, Duration defaultRetryAfter, Duration defaultFirstTokenDelay,
+                Duration defaultTokenDelay) {
         this.fault = fault;
         this.model = model;
         this.defaultRetryAfter = defaultRetryAfter;
         this.defaultFirstTokenDelay = defaultFirstTokenDelay;
+        this.defaultTokenDelay = defaultTokenDelay;
     }
 
     /** True when the simulator answers instead of the model; then call {@link #answer}. */
@@ -132,6 +135,19 @@ public final class ActiveFault {
 
     Duration firstTokenDelay() {
         return fault.parameter() != null ? Duration.ofMillis(fault.parameter()) : defaultFirstTokenDelay;
+    }
+
+    /** The wait before each token of {@code slow-tokens}. */
+    Duration tokenDelay() {
+        return fault.parameter() != null ? Duration.ofMillis(fault.parameter()) : defaultTokenDelay;
+    }
+
+    /**
+     * How long a whole answer of {@code slow-tokens} is held: one wait per token piece (at least one), what
+     * its stream would have taken.
+     */
+    Duration wholeAnswerDelay() {
+        return tokenDelay().multipliedBy(Math.max(1, outputPieces));
     }
 
     /**

@@ -38,7 +38,8 @@ public final class FaultInjector {
             return ActiveFault.NONE;
         }
         meters.counter("simulator.faults", "model", model, "kind", fault.get().kind().wireName()).increment();
-        ActiveFault active = new ActiveFault(fault.get(), model, properties.retryAfter(), properties.firstTokenDelay());
+        ActiveFault active = new ActiveFault(fault.get(), model, properties.retryAfter(), properties.firstTokenDelay(),
+                properties.tokenDelay());
         request.attributes().put(FaultInjectionFilter.ACTIVE, active);
         return active;
     }

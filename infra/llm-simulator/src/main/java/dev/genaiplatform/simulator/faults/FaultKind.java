@@ -24,6 +24,12 @@ public enum FaultKind {
     CONTEXT_LENGTH_EXCEEDED("context-length-exceeded", Stage.INSTEAD_OF_ANSWER, "tokens"),
     /** The answer starts late; parameter: the extra delay in milliseconds. */
     SLOW_FIRST_TOKEN("slow-first-token", Stage.ON_THE_WIRE, "milliseconds"),
+    /**
+     * Every token comes late: each server-sent event after the role chunk (so the first token too) waits
+     * this long, as a provider decoding slowly does; a whole answer comes after as long as its stream would
+     * have taken. Parameter: the wait before each token in milliseconds.
+     */
+    SLOW_TOKENS("slow-tokens", Stage.ON_THE_WIRE, "milliseconds"),
     /** The connection closes mid-answer, with no {@code [DONE]}; parameter: content chunks sent first. */
     STREAM_CUT("stream-cut", Stage.ON_THE_WIRE, "chunks"),
     /** One {@code data:} event is not valid JSON; parameter: which content chunk (1 is the first). */

@@ -16,14 +16,16 @@ import java.util.List;
  * @param retryAfter      the {@code Retry-After} of {@code unavailable} and {@code rate-limit-storm} when no
  *                        parameter gives one
  * @param firstTokenDelay the extra wait of {@code slow-first-token} when no parameter gives one
+ * @param tokenDelay      the wait before each token of {@code slow-tokens} when no parameter gives one
  */
 @ConfigurationProperties("platform.simulator.faults")
 public record FaultProperties(List<Rule> rules, @DefaultValue("1s") Duration retryAfter,
-                              @DefaultValue("3s") Duration firstTokenDelay) {
+                              @DefaultValue("3s") Duration firstTokenDelay,
+                              @DefaultValue("500ms") Duration tokenDelay) {
 
     public FaultProperties {
         rules = rules == null ? List.of() : List.copyOf(rules);
-        if (retryAfter.isNegative() || firstTokenDelay.isNegative()) {
+        if (retryAfter.isNegative() || firstTokenDelay.isNegative() || tokenDelay.isNegative()) {
             throw new IllegalArgumentException("platform.simulator.faults: durations must not be negative");
         }
     }

@@ -21,6 +21,8 @@ import java.util.function.Supplier;
  *
  * <ul>
  *   <li>{@code slow-first-token}: nothing, not even the status line, leaves before the delay.</li>
+ *   <li>{@code slow-tokens}: every event after the role chunk waits the delay before it leaves (the
+ *       first token too), so the stream trickles; a whole completion leaves after one delay per token.</li>
  *   <li>{@code stream-cut}: the role chunk and {@code n} content chunks go out, then the connection is
  *       closed: no finish reason, no {@code [DONE]}, no end of the chunked body. A whole completion is
  *       closed halfway through its {@code Content-Length}.</li>
@@ -46,6 +48,7 @@ final class FaultyResponse extends ServerHttpResponseDecorator {
         }
         return switch (active.kind()) {
             case SLOW_FIRST_TOKEN -> Mono.delay(active.firstTokenDelay()).then(Mono.defer(() -> super.writeWith(body)));
+            case SLOW_TOKENS -> Mono.delay(active.wholeAnswerDelay()).then(Mono.defer(() -> super.writeWith(body)));
             case STREAM_CUT -> DataBufferUtils.join(body).flatMap(whole -> {
                 // the Content-Length of the whole body is already set: the client waits for bytes that never come
                 DataBuffer half = whole.split(whole.readableByteCount() / 2);
@@ -70,6 +73,10 @@ final class FaultyResponse extends ServerHttpResponseDecorator {
         }
         return switch (active.kind()) {
             case SLOW_FIRST_TOKEN -> super.writeAndFlushWith(Mono.delay(active.firstTokenDelay()).thenMany(body));
+            // event 0 is the role chunk; each later one (tokens, finish, usage, [DONE]) waits on a timer, no thread held
+            case SLOW_TOKENS -> super.writeAndFlushWith(Flux.from(body).index().concatMap(event -> event.getT1() == 0
+                    ? Mono.just(event.getT2())
+                    : Mono.delay(active.tokenDelay()).thenReturn(event.getT2()), 1));
             // the role chunk is event 0, so n content chunks are events 0..n
             case STREAM_CUT -> super.writeAndFlushWith(Flux.from(body).take(active.contentChunk() + 1L))
                     .then(closeConnection());

@@ -12,6 +12,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Counts and splits text the way an OpenAI model's own tokenizer does (a real BPE vocabulary from jtokkit).
@@ -27,14 +29,53 @@ public final class Tokenizer {
     /** The reply is primed with {@code <|start|>assistant<|message|>}. */
     static final int REPLY_PRIMING_TOKENS = 3;
 
+    /** Shorter texts are counted every time: cheaper than remembering them. */
+    static final int REMEMBER_FROM_CHARS = 512;
+    /** Characters of remembered texts kept at most (about 8 MB); past it, everything is forgotten at once. */
+    static final long REMEMBERED_CHARS = 4_000_000;
+
     private final Encoding encoding;
+    private final boolean rememberCounts;
+    /**
+     * Token counts of long texts already counted, by the exact text. A RAG prompt's system message (instructions
+     * plus the retrieved passages) comes back whenever the same passages are retrieved again, and counting it with
+     * the BPE vocabulary was a quarter of the simulator's CPU per request (README "Wave 7"); looking it up costs a
+     * hash and a comparison of the text. The count of the same text never changes, so no answer changes.
+     */
+    private final ConcurrentHashMap<String, Integer> counted = new ConcurrentHashMap<>();
+    private final AtomicLong rememberedChars = new AtomicLong();
 
     public Tokenizer(Encoding encoding) {
+        this(encoding, true);
+    }
+
+    /** @param rememberCounts false counts every text every time (the benchmark's "before") */
+    public Tokenizer(Encoding encoding, boolean rememberCounts) {
         this.encoding = encoding;
+        this.rememberCounts = rememberCounts;
     }
 
     public int count(String text) {
-        return encoding.countTokensOrdinary(text);
+        if (!rememberCounts || text.length() < REMEMBER_FROM_CHARS) {
+            return encoding.countTokensOrdinary(text);
+        }
+        Integer known = counted.get(text);
+        if (known != null) {
+            return known;
+        }
+        int tokens = encoding.countTokensOrdinary(text);
+        if (rememberedChars.addAndGet(text.length()) > REMEMBERED_CHARS) {
+            // bounded without bookkeeping per entry: start over (a race here only makes the bound approximate)
+            counted.clear();
+            rememberedChars.set(text.length());
+        }
+        counted.put(text, tokens);
+        return tokens;
+    }
+
+    /** Texts whose count is remembered (for tests). */
+    int remembered() {
+        return counted.size();
     }
 
     /**

@@ -32,6 +32,7 @@ class FaultSelectionTests {
             unavailable=5,            UNAVAILABLE,             5
             ' slow-first-token = 3000 ', SLOW_FIRST_TOKEN,     3000
             stream-cut=0,             STREAM_CUT,              0
+            slow-tokens=250,          SLOW_TOKENS,             250
             context-length-exceeded,  CONTEXT_LENGTH_EXCEEDED, null
             content-filter=4,         CONTENT_FILTER,          4
             """)
@@ -43,7 +44,7 @@ class FaultSelectionTests {
     void refusesAnUnknownFaultListingEveryValidKind() {
         assertThatThrownBy(() -> Fault.parse("gremlins"))
                 .hasMessage("Unknown fault 'gremlins' in header x-sim-fault. Valid kinds: server-error, bad-gateway, "
-                        + "unavailable, rate-limit-storm, hang, context-length-exceeded, slow-first-token, stream-cut, "
+                        + "unavailable, rate-limit-storm, hang, context-length-exceeded, slow-first-token, slow-tokens, stream-cut, "
                         + "malformed-chunk, content-filter, length, schema-violation.");
     }
 
@@ -101,6 +102,7 @@ class FaultSelectionTests {
         assertThat(properties.rules()).containsExactly(new FaultProperties.Rule("sim-large", FaultKind.RATE_LIMIT_STORM, null, 10, 2));
         assertThat(properties.retryAfter()).isEqualTo(Duration.ofSeconds(5));
         assertThat(properties.firstTokenDelay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(properties.tokenDelay()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test
@@ -144,13 +146,27 @@ class FaultSelectionTests {
         assertThat(active(FaultKind.SLOW_FIRST_TOKEN, null).firstTokenDelay()).isEqualTo(Duration.ofSeconds(3));
     }
 
+    @Test
+    void slowTokensWaitTheirParameterOrTheDefaultBeforeEachTokenAndAWholeAnswerAsLongAsItsStream() {
+        ActiveFault told = active(FaultKind.SLOW_TOKENS, 40);
+        told.reshape(generation(10));
+        ActiveFault unsaid = active(FaultKind.SLOW_TOKENS, null);
+
+        assertThat(told.tokenDelay()).isEqualTo(Duration.ofMillis(40));
+        assertThat(told.wholeAnswerDelay()).isEqualTo(Duration.ofMillis(400));
+        assertThat(unsaid.tokenDelay()).isEqualTo(Duration.ofMillis(500));
+        assertThat(unsaid.wholeAnswerDelay()).as("size unknown: one wait").isEqualTo(Duration.ofMillis(500));
+    }
+
     private static FaultInjector injector(List<FaultProperties.Rule> rules, DoubleSupplier random) {
-        return new FaultInjector(new FaultProperties(rules, Duration.ofSeconds(1), Duration.ofSeconds(3)),
+        return new FaultInjector(new FaultProperties(rules, Duration.ofSeconds(1), Duration.ofSeconds(3),
+                Duration.ofMillis(500)),
                 new SimpleMeterRegistry(), random);
     }
 
     private static ActiveFault active(FaultKind kind, Integer parameter) {
-        return new ActiveFault(new Fault(kind, parameter), "sim-small", Duration.ofSeconds(1), Duration.ofSeconds(3));
+        return new ActiveFault(new Fault(kind, parameter), "sim-small", Duration.ofSeconds(1), Duration.ofSeconds(3),
+                Duration.ofMillis(500));
     }
 
     private static Generation generation(int pieces) {

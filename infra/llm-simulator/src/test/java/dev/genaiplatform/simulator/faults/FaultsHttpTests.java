@@ -13,9 +13,11 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import reactor.util.function.Tuple2;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.ByteArrayOutputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -135,6 +137,34 @@ class FaultsHttpTests {
         // a lower bound only: the delay must have happened; how fast the rest was is not this test's business
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
         assertThat(body.at("/choices/0/message/content").asString()).contains("[1]");
+        assertThat(body.at("/choices/0/finish_reason").asString()).isEqualTo("stop");
+    }
+
+    @Test
+    void slowTokensTrickleAWholeStreamOneDelayPerEventAfterTheRoleChunk() {
+        List<Tuple2<Long, String>> events = post("slow-tokens=30", request(true)).expectStatus().isOk()
+                .returnResult(String.class).getResponseBody().elapsed().collectList().block(HANG_GUARD);
+
+        assertThat(events).hasSizeGreaterThan(3);
+        assertThat(events.getFirst().getT2()).contains("\"role\":\"assistant\"");
+        assertThat(events.getLast().getT2()).isEqualTo("[DONE]");
+        assertThat(events.get(events.size() - 2).getT2()).contains("\"finish_reason\":\"stop\"");
+        // a lower bound only, with room for transit jitter: the events after the first waited their turns
+        long afterFirst = events.stream().skip(1).mapToLong(Tuple2::getT1).sum();
+        assertThat(afterFirst).isGreaterThanOrEqualTo((events.size() - 1) * 30L * 8 / 10);
+    }
+
+    @Test
+    void slowTokensHoldAWholeAnswerAsLongAsItsStreamWouldHaveTaken() {
+        long start = System.nanoTime();
+
+        JsonNode body = post("slow-tokens=20", request(false)).expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        int tokens = body.at("/usage/completion_tokens").asInt();
+        assertThat(tokens).isGreaterThan(1);
+        // one wait per token piece; a piece is at least one token except for a multi-token character, none here
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(20L * tokens * 8 / 10));
         assertThat(body.at("/choices/0/finish_reason").asString()).isEqualTo("stop");
     }
 

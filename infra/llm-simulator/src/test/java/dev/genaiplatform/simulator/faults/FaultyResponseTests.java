@@ -45,6 +45,22 @@ class FaultyResponseTests {
     }
 
     @Test
+    void slowTokensSendTheRoleChunkAtOnceAndHoldEveryLaterEventForTheDelay() {
+        MockServerHttpResponse wire = new MockServerHttpResponse();
+        FaultyResponse response = new FaultyResponse(wire, () -> fault(FaultKind.SLOW_TOKENS, 200));
+        response.setStatusCode(HttpStatus.OK);
+        List<String> events = List.of("data: {\"role\"}\n\n", "data: {\"a\":\"one\"}\n\n", "data: {\"a\":\"two\"}\n\n",
+                "data: [DONE]\n\n");
+
+        long start = System.nanoTime();
+        response.writeAndFlushWith(Flux.fromIterable(events).map(event -> Mono.just(buffer(event)))).block();
+
+        // a lower bound only: the three events after the role chunk each waited their 200 ms, one after another
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+        assertThat(wire.getBodyAsString().block()).isEqualTo(String.join("", events));
+    }
+
+    @Test
     void cutsAWholeBodyInHalfWithAMatchingContentLengthForAMalformedChunk() {
         MockServerHttpResponse wire = new MockServerHttpResponse();
         FaultyResponse response = new FaultyResponse(wire, () -> fault(FaultKind.MALFORMED_CHUNK, null));
@@ -69,7 +85,8 @@ class FaultyResponseTests {
     }
 
     private static ActiveFault fault(FaultKind kind, Integer parameter) {
-        return new ActiveFault(new Fault(kind, parameter), "sim-small", Duration.ofSeconds(1), Duration.ofSeconds(3));
+        return new ActiveFault(new Fault(kind, parameter), "sim-small", Duration.ofSeconds(1), Duration.ofSeconds(3),
+                Duration.ofMillis(500));
     }
 
     private static DataBuffer buffer(String text) {

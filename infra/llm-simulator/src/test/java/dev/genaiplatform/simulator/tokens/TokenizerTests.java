@@ -20,6 +20,37 @@ class TokenizerTests {
     }
 
     @Test
+    void remembersTheCountOfALongTextAndAnswersTheSameAsCountingItAgain() {
+        com.knuddels.jtokkit.api.Encoding encoding = com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry()
+                .getEncoding(EncodingType.O200K_BASE);
+        Tokenizer remembering = new Tokenizer(encoding);
+        Tokenizer counting = new Tokenizer(encoding, false);
+        String passages = "Context passages:\n\n[1] (source: a.md > A)\nThe gateway limits request rates per tenant. "
+                .repeat(20);
+        String copy = new String(passages.toCharArray()); // equal text, another instance
+
+        assertThat(remembering.count(passages)).isEqualTo(counting.count(passages));
+        assertThat(remembering.count(copy)).isEqualTo(counting.count(passages));
+        assertThat(remembering.remembered()).isEqualTo(1);
+        assertThat(remembering.count("hello world")).isEqualTo(2);
+        assertThat(remembering.remembered()).as("short texts are counted, not remembered").isEqualTo(1);
+        assertThat(counting.remembered()).isZero();
+    }
+
+    @Test
+    void forgetsEverythingRatherThanGrowPastItsBound() {
+        Tokenizer tokenizer = new Tokenizer(com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry()
+                .getEncoding(EncodingType.O200K_BASE));
+        String block = "word ".repeat(Tokenizer.REMEMBER_FROM_CHARS / 5 + 1);
+        long fit = Tokenizer.REMEMBERED_CHARS / block.length();
+        for (int i = 0; i <= fit; i++) {
+            tokenizer.count(block + i);
+        }
+
+        assertThat(tokenizer.remembered()).isLessThanOrEqualTo((int) fit);
+    }
+
+    @Test
     void countsAPromptAsOpenAiDocumentsIt() {
         List<ChatMessage> messages = List.of(new ChatMessage("system", "You are a helpful assistant."),
                 new ChatMessage("user", "Hi"));
