@@ -114,14 +114,18 @@ public final class ApprovalDesk {
                     : refused(command, Refusal.CONFLICT, "Approval " + command.approvalId() + " was already decided: "
                     + entry.decision() + ".");
         }
+        // expired, whether the sweep ended the call first or this decision is the first to notice: the same answer
+        boolean endedByExpiry = entry.state() == State.COMPLETED && entry.status() == Status.APPROVAL_EXPIRED;
+        if (endedByExpiry || entry.state() != State.COMPLETED && entry.approvalExpired(clock.instant())) {
+            if (!endedByExpiry) {
+                ledger.complete(callId, Status.APPROVAL_EXPIRED, null, expiredMessage(entry), 0, false);
+            }
+            return refused(command, Refusal.CONFLICT, "Approval " + command.approvalId() + " expired at "
+                    + entry.approvalExpiresAt() + ".");
+        }
         if (entry.state() == State.COMPLETED) {
             return refused(command, Refusal.CONFLICT, "Approval " + command.approvalId() + " can no longer be decided: "
                     + "the call ended " + entry.status() + ".");
-        }
-        if (entry.approvalExpired(clock.instant())) {
-            ledger.complete(callId, Status.APPROVAL_EXPIRED, null, expiredMessage(entry), 0, false);
-            return refused(command, Refusal.CONFLICT, "Approval " + command.approvalId() + " expired at "
-                    + entry.approvalExpiresAt() + ".");
         }
         if (command.decision() == Decision.DENY) {
             ledger.recordDecision(callId, State.COMPLETED, Decision.DENY.name(), reason, approver.actor());
