@@ -36,8 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * multiples and the P-256 curve's own field arithmetic does the rest (retrieval measured 0.12 ms against 0.50 ms of
  * CPU per verification: retrieval/README.md, Speed, Wave 7).
  *
- * <p>Use: {@code NimbusJwtDecoder.withJwkSetUri(uri).jwtProcessorCustomizer(p -> p.setJWSVerifierFactory(new
- * Es256Verifiers()))} (the reactive builder has the same customizer).
+ * <p>Use one instance per process, {@link InternalTokenDecoding#VERIFIERS}, as that class shows (its verifiers keep
+ * the precomputed points).
  *
  * <p>The check itself is Nimbus's {@code ECDSAVerifier}'s for ES256: the algorithm must be ES256, no unknown critical
  * header, a 64-byte {@code R || S} signature, r and s within [1, n - 1] (Bouncy Castle refuses others), and the
