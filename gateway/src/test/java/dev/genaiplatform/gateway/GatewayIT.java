@@ -1,5 +1,8 @@
 package dev.genaiplatform.gateway;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +22,6 @@ import reactor.test.StepVerifier;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.buffer.DataBuffer;
@@ -29,6 +31,7 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The gateway end to end: authentication, forwarding, rate limits, sizes, validation, streaming, backend
@@ -38,9 +41,6 @@ class GatewayIT extends GatewayTestSupport {
 
     @Autowired
     ApplicationContext context;
-
-    @LocalManagementPort
-    int managementPort;
 
     @Test
     void rejectsARequestWithoutAnApiKeyAsProblemJson() {
@@ -318,13 +318,38 @@ class GatewayIT extends GatewayTestSupport {
         client.get().uri("/actuator/health/readiness").header(HttpHeaders.AUTHORIZATION, "Bearer " + DEMO_KEY)
             .exchange().expectStatus().isNotFound();
         chat("wrong-key", VALID_CHAT).exchange().expectStatus().isUnauthorized();
-        WebTestClient management = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + managementPort).build();
+        WebTestClient management = managementClientOnceListening();
         management.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
         String scrape = management.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
             .expectBody(String.class).returnResult().getResponseBody();
         assertThat(scrape).contains("gateway_authentication_failures_total");
+        // the request timer stays; the in-flight (long task) timer around every request is not kept (nothing reads it)
+        assertThat(scrape).contains("http_server_requests_seconds").doesNotContain("http_server_requests_active");
         for (String secret : List.of("tenant=", "key=", "demo", "acme", "limited", "rotating")) {
             assertThat(scrape).doesNotContain(secret);
+        }
+    }
+
+    /**
+     * The management server is a child context with a port of its own, read from the running context when the test
+     * needs it, and waited for (bounded) until something listens there. This test used to fail whenever a class that
+     * starts a {@link SecondGateway} had run before it in the same JVM: closing that instance disposed Reactor Netty's
+     * global event loops, which this context's management server ran on (SecondGateway now has loops of its own).
+     */
+    private WebTestClient managementClientOnceListening() {
+        String port = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            .until(() -> context.getEnvironment().getProperty("local.management.port"),
+                candidate -> candidate != null && accepts(Integer.parseInt(candidate)));
+        return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 1_000);
+            return true;
+        }
+        catch (IOException refused) {
+            return false;
         }
     }
 

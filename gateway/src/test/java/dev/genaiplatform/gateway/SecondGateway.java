@@ -7,6 +7,9 @@ import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -45,7 +48,25 @@ final class SecondGateway implements AutoCloseable {
             arguments.removeIf(argument -> argument.startsWith(name));
             arguments.add(extra);
         }
-        context = new SpringApplicationBuilder(GatewayApplication.class).run(arguments.toArray(String[]::new));
+        context = new SpringApplicationBuilder(GatewayApplication.class, OwnEventLoops.class)
+            .run(arguments.toArray(String[]::new));
+    }
+
+    /**
+     * Event loops of its own. With the default (Reactor Netty's global resources, shared by everything in the JVM),
+     * closing this instance disposes the global loops, and the test's own gateway, in the same JVM, lost its
+     * management server with them: GatewayIT's management-port test then found nothing listening on its port
+     * whenever a class using a SecondGateway had run before it. A production gateway is alone in its JVM.
+     */
+    @Configuration(proxyBeanMethods = false)
+    static class OwnEventLoops {
+
+        @Bean
+        ReactorResourceFactory reactorResourceFactory() {
+            ReactorResourceFactory resources = new ReactorResourceFactory();
+            resources.setUseGlobalResources(false);
+            return resources;
+        }
     }
 
     /**
