@@ -24,17 +24,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Not a test: the CPU one instant answer costs two simulator processes already running (a "before" and an "after"
  * build, started with {@code SIM_TIME_TO_FIRST_TOKEN_MS=0 SIM_INTER_TOKEN_MS=0}), driven in alternating blocks with the
  * orchestrator's request: a streamed answer with usage, the system message a new canary line plus the grounded
- * instructions and five passages, one of four questions (README "Wave 8"). CPU is the process's user + system time
+ * instructions (the orchestrator's {@code grounded-answer-v2.st}) and five passages of retrieval's README (about 4,100
+ * characters, {@code prompts/platform-system-message.txt}), one of four questions (README "Wave 8"). CPU is the process's user + system time
  * from {@code /proc/<pid>/stat} (Linux) over each block, divided by the answers. Before timing, every question is
  * asked of both with the same canary and the two streams are compared with the id and the creation time blanked:
  * the answer, its chunks and its usage must be the same text. Arguments: before-url before-pid after-url after-pid
- * [answers per block = 600] [blocks per variant = 5] [clients = 4].
+ * [answers per block = 600] [blocks per variant = 5] [clients = 4] [system message resource].
  */
 public final class AnswerCpuBenchmark {
 
     private static final List<String> QUESTIONS = List.of("How does retrieval rank passages?",
-            "How does the gateway limit request rates?", "What happens when a consumer cannot parse a message?",
-            "Why is embedding CPU-heavy?");
+            "How are documents indexed?", "Which file formats are parsed?", "What does every passage come back with?");
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -44,7 +44,7 @@ public final class AnswerCpuBenchmark {
         int answers = args.length > 4 ? Integer.parseInt(args[4]) : 600;
         int blocks = args.length > 5 ? Integer.parseInt(args[5]) : 5;
         int clients = args.length > 6 ? Integer.parseInt(args[6]) : 4;
-        String system = resource("/prompts/grounded-system-message.txt");
+        String system = resource(args.length > 7 ? args[7] : "/prompts/platform-system-message.txt");
 
         for (int q = 0; q < QUESTIONS.size(); q++) {
             String body = body(system, "cnry-" + q, QUESTIONS.get(q));
