@@ -35,6 +35,10 @@ public final class Tokenizer {
     static final int REMEMBER_LINES_FROM_CHARS = 32;
     /** Characters of remembered lines kept at most (about 8 MB); past it, everything is forgotten at once. */
     static final long REMEMBERED_CHARS = 4_000_000;
+    /** Shorter answers are split whole every time. */
+    static final int REMEMBER_SENTENCES_FROM_CHARS = 64;
+    /** Characters of remembered sentences kept at most; past it, everything is forgotten at once. */
+    static final long REMEMBERED_SENTENCE_CHARS = 1_000_000;
 
     private final Encoding encoding;
     private final boolean rememberCounts;
@@ -49,6 +53,9 @@ public final class Tokenizer {
      */
     private final ConcurrentHashMap<String, Integer> counted = new ConcurrentHashMap<>();
     private final AtomicLong rememberedChars = new AtomicLong();
+    /** The token pieces of answers' sentences already split, by the exact sentence (see {@link #sentenceStart}). */
+    private final ConcurrentHashMap<String, List<TokenPiece>> piecesBySentence = new ConcurrentHashMap<>();
+    private final AtomicLong rememberedSentenceChars = new AtomicLong();
 
     public Tokenizer(Encoding encoding) {
         this(encoding, true);
@@ -111,6 +118,11 @@ public final class Tokenizer {
         return counted.size();
     }
 
+    /** Sentences whose pieces are remembered (for tests). */
+    int rememberedSentences() {
+        return piecesBySentence.size();
+    }
+
     /**
      * Prompt tokens of a conversation, counted as OpenAI documents it for its chat models (the cookbook's
      * {@code num_tokens_from_messages}): per message 3 tokens of framing plus the tokens of its role, its
@@ -133,6 +145,51 @@ public final class Tokenizer {
      * bytes span several tokens: those tokens travel together, so no piece holds half a character.
      */
     public List<TokenPiece> pieces(String text) {
+        if (!rememberCounts || text.length() < REMEMBER_SENTENCES_FROM_CHARS) {
+            return piecesOf(text);
+        }
+        List<TokenPiece> pieces = new ArrayList<>();
+        int start = 0;
+        for (int space = text.indexOf(' ', 1); space > 0 && space + 1 < text.length(); space = text.indexOf(' ', space + 1)) {
+            if (sentenceStart(text.charAt(space - 1), text.charAt(space + 1))) {
+                pieces.addAll(sentencePieces(text.substring(start, space)));
+                start = space;
+            }
+        }
+        pieces.addAll(sentencePieces(start == 0 ? text : text.substring(start)));
+        return pieces;
+    }
+
+    /**
+     * Whether a space between these two characters starts a new pre-token of the BPE's split: a space after a sentence's
+     * end ({@code . ! ? ]}) and before a letter or {@code [} joins the word or bracket after it, and the punctuation
+     * before it ends there (punctuation takes no space after it). An answer is quoted sentences joined by
+     * {@code " [n] "}, so its sentences recur between answers while the whole answer does not. Pieces never span a
+     * pre-token (its bytes are whole characters), so the pieces of the parts are the pieces of the whole.
+     */
+    static boolean sentenceStart(char before, char after) {
+        return (before == '.' || before == '!' || before == '?' || before == ']')
+                && (Character.isLetter(after) || after == '[');
+    }
+
+    private List<TokenPiece> sentencePieces(String sentence) {
+        if (sentence.length() < REMEMBER_LINES_FROM_CHARS) {
+            return piecesOf(sentence);
+        }
+        List<TokenPiece> known = piecesBySentence.get(sentence);
+        if (known != null) {
+            return known;
+        }
+        List<TokenPiece> pieces = List.copyOf(piecesOf(sentence));
+        if (rememberedSentenceChars.addAndGet(sentence.length()) > REMEMBERED_SENTENCE_CHARS) {
+            piecesBySentence.clear();
+            rememberedSentenceChars.set(sentence.length());
+        }
+        piecesBySentence.put(sentence, pieces);
+        return pieces;
+    }
+
+    private List<TokenPiece> piecesOf(String text) {
         IntArrayList tokens = encoding.encodeOrdinary(text);
         List<TokenPiece> pieces = new ArrayList<>(tokens.size());
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()

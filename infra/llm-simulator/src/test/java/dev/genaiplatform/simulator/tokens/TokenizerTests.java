@@ -78,6 +78,34 @@ class TokenizerTests {
     }
 
     @Test
+    void splitsLongTextsSentenceBySentenceIntoTheSamePiecesAsWhole() throws IOException {
+        List<String> fragments = List.of(". ", "! ", "? ", "] ", " [1]", " [12] ", "[", "]", ".", " ", "  ", "\n", "word",
+                "Word", "WORD", "x", "123", "'s", "'LL", "-", "/", "(a.md > B)", "é", "Zürich", "日本語", "👋🏽", "e\u0301",
+                "\u00a0", "\t", "½", "\"", "…", ". The", "] The", "? [2]");
+        Random random = new Random(13);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            StringBuilder text = new StringBuilder();
+            while (text.length() < Tokenizer.REMEMBER_SENTENCES_FROM_CHARS + random.nextInt(600)) {
+                text.append(fragments.get(random.nextInt(fragments.size())));
+            }
+            texts.add(text.toString());
+        }
+        texts.add(Files.readString(Path.of("README.md")));
+        for (EncodingType type : List.of(EncodingType.O200K_BASE, EncodingType.CL100K_BASE)) {
+            Encoding encoding = Encodings.newDefaultEncodingRegistry().getEncoding(type);
+            Tokenizer remembering = new Tokenizer(encoding);
+            Tokenizer whole = new Tokenizer(encoding, false);
+            for (String text : texts) {
+                List<TokenPiece> expected = whole.pieces(text);
+                assertThat(remembering.pieces(text)).as("%s: %s", type, text).isEqualTo(expected);
+                assertThat(remembering.pieces(text)).as("%s, remembered: %s", type, text).isEqualTo(expected);
+            }
+            assertThat(remembering.rememberedSentences()).isPositive();
+        }
+    }
+
+    @Test
     void forgetsEverythingRatherThanGrowPastItsBound() {
         Tokenizer tokenizer = new Tokenizer(Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
         String block = "word ".repeat(Tokenizer.REMEMBER_FROM_CHARS / 5 + 1);
