@@ -61,7 +61,7 @@ public final class Tokenizer {
         this(encoding, true);
     }
 
-    /** @param rememberCounts false counts every text every time (the benchmark's "before") */
+    /** @param rememberCounts false counts and splits every text whole every time (the benchmarks' "before") */
     public Tokenizer(Encoding encoding, boolean rememberCounts) {
         this.encoding = encoding;
         this.rememberCounts = rememberCounts;
