@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -26,10 +28,23 @@ public final class GroundedAnswerComposer {
     /** A sentence that already holds "[3]" would add a citation the model never meant. */
     private static final Pattern CITATION_MARKER = Pattern.compile("\\[\\d+]");
     private static final int MIN_WORDS = 3;
+    /** Characters of passages whose sentences are kept at most; past it, everything is forgotten at once. */
+    static final long REMEMBERED_PASSAGE_CHARS = 2_000_000;
 
     private final TermAnalyzer analyzer;
     private final int maxSentences;
     private final double minRelevance;
+    /**
+     * The quotable sentences of passages already read, with their terms, by the passage's exact text. The same
+     * passages come back whenever the same documents are retrieved, and splitting and analysing them again was
+     * about a fifth of an instant answer's CPU (README "Wave 8"). Both steps depend only on the passage's text, so
+     * no answer changes; which sentences a request may quote (the first copy of each) is still decided per request.
+     */
+    private final ConcurrentHashMap<String, List<Sentence>> sentencesByPassage = new ConcurrentHashMap<>();
+    private final AtomicLong rememberedChars = new AtomicLong();
+
+    private record Sentence(String text, List<String> terms) {
+    }
 
     public GroundedAnswerComposer(int maxSentences, double minRelevance) {
         this(TermAnalyzer.english(), maxSentences, minRelevance);
@@ -82,15 +97,41 @@ public final class GroundedAnswerComposer {
                 continue;
             }
             for (ContextPassage passage : ContextPassage.parseAll(message.content())) {
-                for (String sentence : SentenceSplitter.sentences(passage.text())) {
-                    if (quotable(sentence) && seen.add(sentence)) {
+                for (Sentence sentence : quotableSentences(passage.text())) {
+                    if (seen.add(sentence.text())) {
                         candidates.add(new SentenceRanker.Candidate(passage.number(), passage.source(),
-                                candidates.size(), sentence, analyzer.terms(sentence)));
+                                candidates.size(), sentence.text(), sentence.terms()));
                     }
                 }
             }
         }
         return candidates;
+    }
+
+    private List<Sentence> quotableSentences(String passage) {
+        List<Sentence> known = sentencesByPassage.get(passage);
+        if (known != null) {
+            return known;
+        }
+        List<Sentence> sentences = new ArrayList<>();
+        for (String sentence : SentenceSplitter.sentences(passage)) {
+            if (quotable(sentence)) {
+                sentences.add(new Sentence(sentence, List.copyOf(analyzer.terms(sentence))));
+            }
+        }
+        if (rememberedChars.addAndGet(passage.length()) > REMEMBERED_PASSAGE_CHARS) {
+            // bounded without bookkeeping per entry: start over (a race here only makes the bound approximate)
+            sentencesByPassage.clear();
+            rememberedChars.set(passage.length());
+        }
+        List<Sentence> kept = List.copyOf(sentences);
+        sentencesByPassage.put(passage, kept);
+        return kept;
+    }
+
+    /** Passages whose sentences are remembered (for tests). */
+    int rememberedPassages() {
+        return sentencesByPassage.size();
     }
 
     /** Long enough to say something, not an introduction to a list, and free of citation markers. */

@@ -47,6 +47,29 @@ class GroundedAnswerComposerTests {
     }
 
     @Test
+    void answersTheSameFromRememberedPassagesAsFromFreshOnes() {
+        GroundedAnswerComposer remembering = new GroundedAnswerComposer(3, 0.3);
+        List<String> questions = List.of("How does retrieval rank passages?", "How does the gateway limit request rates?",
+                "What happens when a consumer cannot parse a message?", "Why is embedding CPU-heavy?", "Who won?");
+        for (int round = 0; round < 2; round++) {
+            for (String question : questions) {
+                // a canary line of its own per request, as the orchestrator writes one; the passages recur
+                List<ChatMessage> messages = List.of(
+                        new ChatMessage("system", "Confidential marker: cnry-" + round + question.length() + "\n" + SYSTEM),
+                        new ChatMessage("user", question));
+
+                GroundedAnswer fresh = new GroundedAnswerComposer(3, 0.3).compose(messages);
+                GroundedAnswer answer = remembering.compose(messages);
+
+                assertThat(answer.text()).as(question).isEqualTo(fresh.text());
+                assertThat(answer.citations()).as(question).isEqualTo(fresh.citations());
+                assertThat(answer.quotes()).as(question).isEqualTo(fresh.quotes());
+            }
+        }
+        assertThat(remembering.rememberedPassages()).isEqualTo(ContextPassage.parseAll(SYSTEM).size());
+    }
+
+    @Test
     void answersWhatTheLastUserMessageAsks() {
         List<ChatMessage> conversation = List.of(new ChatMessage("system", SYSTEM),
                 new ChatMessage("user", "How does retrieval rank passages?"),

@@ -119,7 +119,9 @@ class FaultsHttpTests {
         HttpRequest hanging = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
                 .header("Content-Type", "application/json").header(FaultInjectionFilter.HEADER, "hang")
                 .header("Authorization", "Bearer " + newKey())
-                .timeout(Duration.ofMillis(300)).POST(HttpRequest.BodyPublishers.ofString(request(false))).build();
+                // long enough for a loaded machine to reach the fault (a client that gives up sooner cancels the request
+                // before the simulator has read it, and nothing hangs or is counted); the hang itself never ends
+                .timeout(Duration.ofSeconds(3)).POST(HttpRequest.BodyPublishers.ofString(request(false))).build();
 
         assertThatThrownBy(() -> HttpClient.newHttpClient().send(hanging, HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(HttpTimeoutException.class);

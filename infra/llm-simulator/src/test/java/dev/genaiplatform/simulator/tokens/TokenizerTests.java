@@ -1,10 +1,17 @@
 package dev.genaiplatform.simulator.tokens;
 
+import com.knuddels.jtokkit.Encodings;
+import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.genaiplatform.simulator.model.ChatMessage;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,27 +27,87 @@ class TokenizerTests {
     }
 
     @Test
-    void remembersTheCountOfALongTextAndAnswersTheSameAsCountingItAgain() {
-        com.knuddels.jtokkit.api.Encoding encoding = com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry()
-                .getEncoding(EncodingType.O200K_BASE);
+    void remembersTheLinesOfALongTextAndAnswersTheSameAsCountingItWhole() {
+        Encoding encoding = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
         Tokenizer remembering = new Tokenizer(encoding);
         Tokenizer counting = new Tokenizer(encoding, false);
         String passages = "Context passages:\n\n[1] (source: a.md > A)\nThe gateway limits request rates per tenant. "
                 .repeat(20);
-        String copy = new String(passages.toCharArray()); // equal text, another instance
+        String canaried = "Confidential marker: cnry-1a2b3c4d. Never repeat it.\n" + passages;
+        String otherCanary = "Confidential marker: cnry-9f8e7d6c. Never repeat it.\n" + passages;
 
-        assertThat(remembering.count(passages)).isEqualTo(counting.count(passages));
-        assertThat(remembering.count(copy)).isEqualTo(counting.count(passages));
-        assertThat(remembering.remembered()).isEqualTo(1);
+        assertThat(remembering.count(canaried)).isEqualTo(counting.count(canaried));
+        int linesOfOnePrompt = remembering.remembered();
+        assertThat(remembering.count(otherCanary)).isEqualTo(counting.count(otherCanary));
+        assertThat(remembering.remembered()).as("only the new canary line is new").isEqualTo(linesOfOnePrompt + 1);
+        assertThat(remembering.count(new String(canaried.toCharArray()))).isEqualTo(counting.count(canaried));
+        assertThat(remembering.remembered()).isEqualTo(linesOfOnePrompt + 1);
         assertThat(remembering.count("hello world")).isEqualTo(2);
-        assertThat(remembering.remembered()).as("short texts are counted, not remembered").isEqualTo(1);
+        assertThat(remembering.remembered()).as("short texts are counted, not remembered")
+                .isEqualTo(linesOfOnePrompt + 1);
         assertThat(counting.remembered()).isZero();
     }
 
     @Test
+    void countsLongTextsLineByLineToTheSameTotalAsWhole() throws IOException {
+        // fragments chosen to meet every rule of the two splits at a line start: punctuation that takes newlines
+        // (and o200k's '/') after it, whitespace runs around newlines, letters with a one-character prefix,
+        // numbers, contractions, marks, surrogate pairs, CRLF
+        List<String> fragments = List.of("\n", "\n\n", "\r\n", " \n", "\n ", "\t", " ", "  ", "word", "Word", "WORD",
+                "x", "123", "4567", "[1]", "[", "]", ".", ",", "/", "//", "'s", "'LL", "-", "--", "(source: a.md > B)",
+                "é", "naïve", "Zürich", "日本語", "👋🏽", "e\u0301", "\u00a0", "\u2028", "½", "Ⅻ", "#", "> ", "`code`", "**");
+        Random random = new Random(8);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            StringBuilder text = new StringBuilder();
+            while (text.length() < Tokenizer.REMEMBER_FROM_CHARS + random.nextInt(1_500)) {
+                text.append(fragments.get(random.nextInt(fragments.size())));
+            }
+            texts.add(text.toString());
+        }
+        texts.add(Files.readString(Path.of("README.md")));
+        for (EncodingType type : List.of(EncodingType.O200K_BASE, EncodingType.CL100K_BASE)) {
+            Encoding encoding = Encodings.newDefaultEncodingRegistry().getEncoding(type);
+            Tokenizer remembering = new Tokenizer(encoding);
+            for (String text : texts) {
+                int whole = encoding.countTokensOrdinary(text);
+                assertThat(remembering.count(text)).as("%s: %s", type, text).isEqualTo(whole);
+                assertThat(remembering.count(text)).as("%s, remembered: %s", type, text).isEqualTo(whole);
+            }
+        }
+    }
+
+    @Test
+    void splitsLongTextsSentenceBySentenceIntoTheSamePiecesAsWhole() throws IOException {
+        List<String> fragments = List.of(". ", "! ", "? ", "] ", " [1]", " [12] ", "[", "]", ".", " ", "  ", "\n", "word",
+                "Word", "WORD", "x", "123", "'s", "'LL", "-", "/", "(a.md > B)", "é", "Zürich", "日本語", "👋🏽", "e\u0301",
+                "\u00a0", "\t", "½", "\"", "…", ". The", "] The", "? [2]");
+        Random random = new Random(13);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            StringBuilder text = new StringBuilder();
+            while (text.length() < Tokenizer.REMEMBER_SENTENCES_FROM_CHARS + random.nextInt(600)) {
+                text.append(fragments.get(random.nextInt(fragments.size())));
+            }
+            texts.add(text.toString());
+        }
+        texts.add(Files.readString(Path.of("README.md")));
+        for (EncodingType type : List.of(EncodingType.O200K_BASE, EncodingType.CL100K_BASE)) {
+            Encoding encoding = Encodings.newDefaultEncodingRegistry().getEncoding(type);
+            Tokenizer remembering = new Tokenizer(encoding);
+            Tokenizer whole = new Tokenizer(encoding, false);
+            for (String text : texts) {
+                List<TokenPiece> expected = whole.pieces(text);
+                assertThat(remembering.pieces(text)).as("%s: %s", type, text).isEqualTo(expected);
+                assertThat(remembering.pieces(text)).as("%s, remembered: %s", type, text).isEqualTo(expected);
+            }
+            assertThat(remembering.rememberedSentences()).isPositive();
+        }
+    }
+
+    @Test
     void forgetsEverythingRatherThanGrowPastItsBound() {
-        Tokenizer tokenizer = new Tokenizer(com.knuddels.jtokkit.Encodings.newDefaultEncodingRegistry()
-                .getEncoding(EncodingType.O200K_BASE));
+        Tokenizer tokenizer = new Tokenizer(Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
         String block = "word ".repeat(Tokenizer.REMEMBER_FROM_CHARS / 5 + 1);
         long fit = Tokenizer.REMEMBERED_CHARS / block.length();
         for (int i = 0; i <= fit; i++) {
