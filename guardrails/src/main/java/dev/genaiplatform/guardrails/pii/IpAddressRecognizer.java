@@ -31,10 +31,10 @@ final class IpAddressRecognizer implements PiiRecognizer {
     }
 
     @Override
-    public List<PiiSpan> find(String text, int asciiDigits) {
+    public List<PiiSpan> find(String text, int digitsInLongestNumber) {
         List<PiiSpan> spans = new ArrayList<>();
         // v4 needs four digits (one per octet), v6 two colons
-        Matcher v4 = asciiDigits >= 4 ? V4.matcher(text) : null;
+        Matcher v4 = digitsInLongestNumber >= 4 ? V4.matcher(text) : null;
         while (v4 != null && v4.find()) {
             if (standsAlone(text, v4.start(), v4.end()) && octetsInRange(text.substring(v4.start(), v4.end()))) {
                 spans.add(new PiiSpan(PiiCategory.IP_ADDRESS, v4.start(), v4.end()));
