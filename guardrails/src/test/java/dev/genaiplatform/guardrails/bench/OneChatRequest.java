@@ -37,8 +37,8 @@ import java.util.function.IntFunction;
  * <p>{@code same}: the lead's load (infra/load/cpu-per-request.sh): one question, the same five passages and the
  * same grounded answer every time, so every cache is warm. {@code fresh}: a new question and a new answer per
  * request (MiniLM reads both), the same five passages. {@code numbers}: as {@code same}, with a last cited
- * sentence holding the numbers documentation answers quote (a date, a port, a count, a ratio: 23 digits in all, at
- * most 8 in one number) and a colon, as the platform's answers under the lead's load evidently do (wave 8's
+ * sentence holding the numbers documentation answers quote (a date, a port, a count, a rate: 24 digits in the
+ * sentence, at most 8 in one number) and a colon, as the platform's answers under the lead's load evidently do (wave 8's
  * profile: the number, IBAN and secret-cue patterns ran on every answer).
  */
 public final class OneChatRequest implements IntFunction<Runnable> {
