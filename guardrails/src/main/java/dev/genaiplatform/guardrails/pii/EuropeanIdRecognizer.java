@@ -43,20 +43,23 @@ final class EuropeanIdRecognizer implements PiiRecognizer {
         return find(text, PiiRecognizer.hasAsciiDigit(text) ? Integer.MAX_VALUE : 0);
     }
 
-    /** DNI needs 8 digits, NIE 7, BSN 9; a codice fiscale is a run of 16 letters and digits, digits or not. */
+    /**
+     * DNI needs 8 digits in a row, NIE 7, BSN 9 (in a row or dotted); a codice fiscale is a run of 16 letters and
+     * digits, digits or not.
+     */
     @Override
-    public List<PiiSpan> find(String text, int asciiDigits) {
+    public List<PiiSpan> find(String text, int digitsInLongestNumber) {
         List<PiiSpan> spans = new ArrayList<>();
-        if (asciiDigits >= 8) {
+        if (digitsInLongestNumber >= 8) {
             scan(DNI, text, PiiCategory.ES_NIF, spans, EuropeanIdRecognizer::isSpanishId);
         }
-        if (asciiDigits >= 7) {
+        if (digitsInLongestNumber >= 7) {
             scan(NIE, text, PiiCategory.ES_NIF, spans, EuropeanIdRecognizer::isSpanishId);
         }
         if (PiiRecognizer.hasRun(text, 16, "")) {
             scan(FISCAL_CODE, text, PiiCategory.IT_FISCAL_CODE, spans, EuropeanIdRecognizer::isFiscalCode);
         }
-        if (asciiDigits >= 9) {
+        if (digitsInLongestNumber >= 9) {
             scan(BSN, text, PiiCategory.NL_BSN, spans, EuropeanIdRecognizer::isBsn);
         }
         return spans;

@@ -31,10 +31,27 @@ final class IbanRecognizer implements PiiRecognizer {
         return 2;
     }
 
-    /** Nothing to find without an ASCII digit: every pattern needs [0-9]. */
+    /**
+     * Nothing to find without two letters followed by two ASCII digits, where the pattern starts. A non-ASCII
+     * character counts as a letter: under {@code (?i)} re2j folds a few into ASCII ones (the Kelvin sign, the long s).
+     */
     @Override
     public boolean mayFind(String text) {
-        return PiiRecognizer.hasAsciiDigit(text);
+        for (int i = 0; i + 3 < text.length(); i++) {
+            if (isDigit(text.charAt(i + 3)) && isDigit(text.charAt(i + 2))
+                    && mayBeLetter(text.charAt(i + 1)) && mayBeLetter(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean mayBeLetter(char c) {
+        return c >= 0x80 || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     @Override

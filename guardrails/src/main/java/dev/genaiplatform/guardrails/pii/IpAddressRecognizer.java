@@ -31,17 +31,16 @@ final class IpAddressRecognizer implements PiiRecognizer {
     }
 
     @Override
-    public List<PiiSpan> find(String text, int asciiDigits) {
+    public List<PiiSpan> find(String text, int digitsInLongestNumber) {
         List<PiiSpan> spans = new ArrayList<>();
-        // v4 needs four digits (one per octet), v6 two colons
-        Matcher v4 = asciiDigits >= 4 ? V4.matcher(text) : null;
+        // v4 needs four digits (one per octet), v6 two colons with only hex digits between them
+        Matcher v4 = digitsInLongestNumber >= 4 ? V4.matcher(text) : null;
         while (v4 != null && v4.find()) {
             if (standsAlone(text, v4.start(), v4.end()) && octetsInRange(text.substring(v4.start(), v4.end()))) {
                 spans.add(new PiiSpan(PiiCategory.IP_ADDRESS, v4.start(), v4.end()));
             }
         }
-        int colon = text.indexOf(':');
-        Matcher v6 = colon >= 0 && text.indexOf(':', colon + 1) >= 0 ? V6.matcher(text) : null;
+        Matcher v6 = mayHaveIpv6(text) ? V6.matcher(text) : null;
         while (v6 != null && v6.find()) {
             if (Cues.isBoundary(text, v6.start() - 1) && Cues.isBoundary(text, v6.end())
                     && isIpv6(text.substring(v6.start(), v6.end()))) {
@@ -49,6 +48,29 @@ final class IpAddressRecognizer implements PiiRecognizer {
             }
         }
         return spans;
+    }
+
+    /**
+     * Whether {@link #V6} may match: it needs two colons with nothing but hex digits between them. Prose with a
+     * colon per sentence has none. A non-ASCII character counts as a hex digit, for safety with case folding.
+     */
+    static boolean mayHaveIpv6(String text) {
+        int colon = text.indexOf(':');
+        while (colon >= 0) {
+            int next = colon + 1;
+            while (next < text.length() && mayBeHexDigit(text.charAt(next))) {
+                next++;
+            }
+            if (next < text.length() && text.charAt(next) == ':') {
+                return true;
+            }
+            colon = text.indexOf(':', next);
+        }
+        return false;
+    }
+
+    private static boolean mayBeHexDigit(char c) {
+        return c >= 0x80 || c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     private static boolean standsAlone(String text, int start, int end) {

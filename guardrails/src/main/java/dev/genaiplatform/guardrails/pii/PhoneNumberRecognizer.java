@@ -81,25 +81,26 @@ final class PhoneNumberRecognizer implements PiiRecognizer {
     }
 
     /**
-     * Each shape accepts a candidate only with its own count of digits inside it (8, 10, 9, 7 at least), so a
-     * shape needing more digits than the whole text holds is not scanned.
+     * Each shape accepts a candidate only with its own count of digits inside it (8, 10, 9, 7 at least), and a
+     * candidate is one number (digits and {@link PiiRecognizer#NUMBER_PUNCTUATION}), so a shape needing more
+     * digits than the text's longest number holds is not scanned.
      */
     @Override
-    public List<PiiSpan> find(String text, int asciiDigits) {
+    public List<PiiSpan> find(String text, int digitsInLongestNumber) {
         List<PiiSpan> spans = new ArrayList<>();
-        if (asciiDigits >= 8) {
+        if (digitsInLongestNumber >= 8) {
             spans.addAll(NumberScanner.scan(INTERNATIONAL, text, PiiCategory.PHONE_NUMBER, false,
                     (t, start, end) -> digitsBetween(t, start, end, 8, 16)));
         }
-        if (asciiDigits >= 10) {
+        if (digitsInLongestNumber >= 10) {
             spans.addAll(NumberScanner.scan(NORTH_AMERICAN, text, PiiCategory.PHONE_NUMBER, false,
                     (t, start, end) -> digitsBetween(t, start, end, 10, 15)));
         }
-        if (asciiDigits >= 9) {
+        if (digitsInLongestNumber >= 9) {
             spans.addAll(NumberScanner.scan(NATIONAL_TRUNK, text, PiiCategory.PHONE_NUMBER, false,
                     (t, start, end) -> digitsBetween(t, start, end, 9, 12) && notDateOrSsn(t, start, end)));
         }
-        if (asciiDigits >= 7) {
+        if (digitsInLongestNumber >= 7) {
             spans.addAll(NumberScanner.scan(DIGIT_RUN, text, PiiCategory.PHONE_NUMBER, false,
                     (t, start, end) -> digitsBetween(t, start, end, 7, 15) && notDateOrSsn(t, start, end)
                             && hasCue(t, start, end)));

@@ -78,8 +78,9 @@ public final class PiiDetector implements InputDetector {
     /**
      * Every piece of PII in {@code text}: non-overlapping spans in text order. Recognizers that cannot find
      * anything in it are skipped: {@link PiiRecognizer#mayFind} (no digit, no {@code @}, no cue) and
-     * {@link PiiRecognizer#minimumDigits} (an answer citing {@code [1]} and {@code [2]} holds two digits; a card
-     * number needs 13), and so are a recognizer's patterns that need more digits than the text holds.
+     * {@link PiiRecognizer#minimumDigits} (an answer citing {@code [1]}, {@code [2]} and the year 2024 holds at most
+     * four digits in one number; a card number needs 13), and so are a recognizer's patterns that need more digits
+     * than the text's longest number holds.
      */
     public List<PiiSpan> find(String text) {
         return find(text, true);
@@ -93,7 +94,7 @@ public final class PiiDetector implements InputDetector {
     private List<PiiSpan> find(String text, boolean prefilter) {
         List<PiiSpan> candidates = new ArrayList<>();
         boolean counting = prefilter && countingDigits;
-        int digits = counting ? PiiRecognizer.asciiDigits(text) : Integer.MAX_VALUE;
+        int digits = counting ? PiiRecognizer.mostDigitsInOneNumber(text) : Integer.MAX_VALUE;
         for (PiiRecognizer recognizer : recognizers) {
             if (!prefilter) {
                 candidates.addAll(recognizer.find(text));

@@ -20,19 +20,21 @@ interface PiiRecognizer {
     }
 
     /**
-     * The fewest ASCII digits a text must hold for {@link #find} to find anything: every span this recognizer
-     * accepts contains at least that many (its patterns' {@code [0-9]} repeats, or its checks' digit counts). The
-     * detector counts a text's digits once and skips recognizers that need more; 0 = no such bound.
+     * The fewest ASCII digits one number in a text must hold for {@link #find} to find anything: every span this
+     * recognizer accepts holds at least that many inside one stretch of digits and {@link #NUMBER_PUNCTUATION}
+     * (its patterns' {@code [0-9]} repeats, or its checks' digit counts). The detector measures a text's longest
+     * number once ({@link #mostDigitsInOneNumber}) and skips recognizers that need more; 0 = no such bound.
      */
     default int minimumDigits() {
         return 0;
     }
 
     /**
-     * {@link #find}, told how many ASCII digits the text holds, so a recognizer with several patterns can skip
-     * those that need more ({@code Integer.MAX_VALUE}: run them all). Must return exactly what {@link #find} does.
+     * {@link #find}, told the most ASCII digits one number of the text holds ({@link #mostDigitsInOneNumber}), so
+     * a recognizer with several patterns can skip those that need more ({@code Integer.MAX_VALUE}: run them all).
+     * Must return exactly what {@link #find} does.
      */
-    default List<PiiSpan> find(String text, int asciiDigits) {
+    default List<PiiSpan> find(String text, int digitsInLongestNumber) {
         return find(text);
     }
 
@@ -55,16 +57,30 @@ interface PiiRecognizer {
         return false;
     }
 
-    /** How many ASCII digits {@code text} holds ({@code [0-9]}; re2j folds no other character into one). */
-    static int asciiDigits(String text) {
-        int digits = 0;
+    /**
+     * What the number patterns (cards, SSNs, phones, DNI/NIE, BSN, IPv4, an IBAN's check digits) may put between
+     * the digits they count: every one of their spans is a stretch of ASCII digits and these characters (the
+     * letters of an id or an extension come before or after the digits that are counted).
+     */
+    String NUMBER_PUNCTUATION = " .-()+";
+
+    /**
+     * The most ASCII digits ({@code [0-9]}; re2j folds no other character into one) in one stretch of digits and
+     * {@link #NUMBER_PUNCTUATION}: no span of a number pattern can hold more. An answer citing {@code [1] [2]} and
+     * a year holds at most 4, whatever its total count of digits.
+     */
+    static int mostDigitsInOneNumber(String text) {
+        int most = 0;
+        int inStretch = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= '0' && c <= '9') {
-                digits++;
+                most = Math.max(most, ++inStretch);
+            } else if (NUMBER_PUNCTUATION.indexOf(c) < 0) {
+                inStretch = 0;
             }
         }
-        return digits;
+        return most;
     }
 
     /** Whether {@code text} has an ASCII digit, which every {@code [0-9]} pattern needs. */

@@ -42,6 +42,10 @@ final class SecretRecognizer implements PiiRecognizer {
             "ghr_", "github_pat_", "glpat-", "xox", "AIza", "k_live_", "k_test_", "eyJ", "-----BEGIN ");
     /** A lower-case literal of each cue of {@link #AFTER_CUE}, for ASCII text (see {@link #mayHaveCue}). */
     private static final List<String> CUE_LITERALS = List.of("api", "secret", "token", "pass", "pwd", "access");
+    /** How far before a {@code :} or {@code =} a cue literal may start: 10 in the cue word, a quote, three spaces. */
+    private static final int CUE_REACH = 16;
+    /** The cues of {@link #AFTER_CUE}'s second branch ("my password is ..."), lower case. */
+    private static final List<String> SPOKEN_CUES = List.of("password", "passphrase", "passcode");
 
     @Override
     public PiiCategory category() {
@@ -83,8 +87,8 @@ final class SecretRecognizer implements PiiRecognizer {
 
     /**
      * Whether a cue of {@link #AFTER_CUE} may be in the text, followed as the pattern needs: its first branch needs
-     * a {@code :} or {@code =} after the cue, its second a "pass..." cue (and "is"). Prose that only mentions tokens
-     * or secrets, as documentation answers do, has neither. The pattern is case-insensitive, and re2j folds a few
+     * a {@code :} or {@code =} within four characters after the cue, its second "password", "passphrase" or
+     * "passcode" (and "is"). Prose that only mentions tokens or passages, as documentation answers do, has neither. The pattern is case-insensitive, and re2j folds a few
      * non-ASCII letters into ASCII ones, so text with any non-ASCII character is always scanned.
      */
     static boolean mayHaveCue(String text) {
@@ -94,8 +98,26 @@ final class SecretRecognizer implements PiiRecognizer {
             }
         }
         String lower = text.toLowerCase(java.util.Locale.ROOT);
-        boolean assigned = lower.indexOf(':') >= 0 || lower.indexOf('=') >= 0;
-        return assigned ? CUE_LITERALS.stream().anyMatch(lower::contains) : lower.contains("pass");
+        return hasCueBeforeAssignment(lower) || SPOKEN_CUES.stream().anyMatch(lower::contains);
+    }
+
+    /**
+     * The first branch: a cue word, an optional quote, at most three spaces, then {@code :} or {@code =}. Every cue
+     * word holds one of {@link #CUE_LITERALS} starting at most 10 characters before its end ("access" in
+     * "access_key"), so such a literal lies within the {@value #CUE_REACH} characters before the sign. An answer
+     * that says "passages" or "tokens" and has a colon somewhere else is not scanned.
+     */
+    private static boolean hasCueBeforeAssignment(String lower) {
+        for (int sign = 0; sign < lower.length(); sign++) {
+            char c = lower.charAt(sign);
+            if (c == ':' || c == '=') {
+                String before = lower.substring(Math.max(0, sign - CUE_REACH), sign);
+                if (CUE_LITERALS.stream().anyMatch(before::contains)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     static boolean looksRandom(String token) {

@@ -60,7 +60,8 @@ class PiiPrefilterTests {
                 "TOKEN", "password", "PassPhrase", "passcode", "pwd", "access_key", "client-secret", " is ", "=", ":",
                 " ", "\"", "'", "abcdefgh", "ABCDEFGH", "12345678", "9f8e7d6c", "+/", "_", "-", "\u212A", "\u017F",
                 "RSSMRA85T10A562S", "RSSMRA", "85T10", "A562S", "::", "fe80::1", "2001:db8::", "0a1b2c3d4e5f", "Born", "DOB", "d.o.b", "BirthDay",
-                "Geburtsdatum", "née", "NASCITA", "nacido", "Naissance", "12/03/1985"};
+                "Geburtsdatum", "née", "NASCITA", "nacido", "Naissance", "12/03/1985", "passages", "tokens", "pass",
+                "secret ", "API", "access", "key", "\n", "\t", "Note: ", "cafe:", ":beef", "x:"};
         for (int i = 0; i < 20_000; i++) {
             StringBuilder text = new StringBuilder();
             for (int k = 0, n = 2 + random.nextInt(12); k < n; k++) {
@@ -73,7 +74,7 @@ class PiiPrefilterTests {
         for (String text : texts) {
             boolean[] gates = {SecretRecognizer.mayBeKnown(text), SecretRecognizer.mayHaveCue(text),
                     SecretRecognizer.mayBeTokenLike(text), PiiRecognizer.hasRun(text, 16, ""),
-                    text.indexOf(':') >= 0 && text.indexOf(':', text.indexOf(':') + 1) >= 0,
+                    IpAddressRecognizer.mayHaveIpv6(text),
                     DateOfBirthRecognizer.mayHaveCue(text)};
             com.google.re2j.Pattern[] patterns = {SecretRecognizer.KNOWN, SecretRecognizer.AFTER_CUE,
                     SecretRecognizer.TOKEN_LIKE, EuropeanIdRecognizer.FISCAL_CODE, IpAddressRecognizer.V6,
@@ -102,8 +103,9 @@ class PiiPrefilterTests {
                 "phone: ", " office", "Fax", "4111 1111 1111 1111", "4111-1111-1111", "123-45-6789", "219 09 9999",
                 "SSN ", "GB82 WEST 1234 5698 7654 32", "DE89370400440532013000", "192.168.1.20", "10.0.0",
                 "12345678Z", "X1234567L", "BSN 111222333", "1112.22.333", "burgerservicenummer ", "born 12/03/1985",
-                "[1]", "[2]", " and ", ", ", "1", "12", "123", "1234", "5", "-", ".", " ", "(", ")", "+", "abc", "AB"};
-        for (int i = 0; i < 20_000; i++) {
+                "[1]", "[2]", " and ", ", ", "1", "12", "123", "1234", "5", "-", ".", " ", "(", ")", "+", "abc", "AB",
+                "GB", "de", "\u212A", "/", "\n", ":", "x", "ext. "};
+        for (int i = 0; i < 30_000; i++) {
             StringBuilder text = new StringBuilder();
             for (int k = 0, n = 2 + random.nextInt(10); k < n; k++) {
                 text.append(pieces[random.nextInt(pieces.length)]);
@@ -113,9 +115,10 @@ class PiiPrefilterTests {
         PiiDetector counting = new PiiDetector();
         PiiDetector previous = PiiDetector.withoutDigitCounts();
         int skipped = 0;
+        int belowByNumberNotByCount = 0;
         int found = 0;
         for (String text : texts) {
-            int digits = PiiRecognizer.asciiDigits(text);
+            int digits = PiiRecognizer.mostDigitsInOneNumber(text);
             List<PiiSpan> spans = counting.find(text);
             assertThat(spans).as(text).isEqualTo(previous.find(text)).isEqualTo(counting.findWithoutPrefilter(text));
             found += spans.isEmpty() ? 0 : 1;
@@ -125,10 +128,12 @@ class PiiPrefilterTests {
                 if (digits < recognizer.minimumDigits()) {
                     assertThat(all).as(recognizer.category() + " on " + text).isEmpty();
                     skipped++;
+                    belowByNumberNotByCount += totalDigits(text) >= recognizer.minimumDigits() ? 1 : 0;
                 }
             }
         }
         assertThat(skipped).as("texts below a recognizer's bound").isGreaterThan(10_000);
+        assertThat(belowByNumberNotByCount).as("texts with enough digits in all, too few in one number").isGreaterThan(1_000);
         assertThat(found).as("texts with PII").isGreaterThan(10_000);
     }
 
@@ -137,6 +142,10 @@ class PiiPrefilterTests {
         assertThat(new PiiDetector().find("Mail jane.doe@example.com or call +44 20 7946 0958, card 4111 1111 1111 1111"))
                 .extracting(PiiSpan::category)
                 .containsExactly(PiiCategory.EMAIL_ADDRESS, PiiCategory.PHONE_NUMBER, PiiCategory.CREDIT_CARD);
+    }
+
+    private static int totalDigits(String text) {
+        return (int) text.chars().filter(c -> c >= '0' && c <= '9').count();
     }
 
     private static List<String> presidioDevTexts() throws IOException {
