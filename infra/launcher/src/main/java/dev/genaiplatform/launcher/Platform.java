@@ -17,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The whole platform on one machine: the {@link Infrastructure} (Kafka broker, Redis, PostgreSQL) and
@@ -66,10 +67,23 @@ final class Platform implements AutoCloseable {
      */
     static Platform start(LauncherSettings settings, Consumer<String> log, boolean standaloneWithStores)
             throws Exception {
+        return start(settings, log, standaloneWithStores, name -> true);
+    }
+
+    /**
+     * Only the services {@code wanted} names (a test that needs part of the platform, e.g. not tools-agent and
+     * evaluation for chats alone, saves their start and memory); the stores always.
+     */
+    static Platform start(LauncherSettings settings, Consumer<String> log, Predicate<String> wanted) throws Exception {
+        return start(settings, log, true, wanted);
+    }
+
+    private static Platform start(LauncherSettings settings, Consumer<String> log, boolean standaloneWithStores,
+                                  Predicate<String> wanted) throws Exception {
         Platform platform = new Platform(settings, log);
         Runtime.getRuntime().addShutdownHook(platform.stopOnExit);
         try {
-            platform.startAll(standaloneWithStores);
+            platform.startAll(standaloneWithStores, wanted);
             return platform;
         } catch (Exception e) {
             boolean stopRequested = platform.stopping;
@@ -87,7 +101,7 @@ final class Platform implements AutoCloseable {
      * The stores first, side by side; a service that needs none of them (the simulator) starts at the same time; the
      * others as soon as the stores are ready, {@link LauncherSettings#startParallelism} at a time in all.
      */
-    private void startAll(boolean standaloneWithStores) throws Exception {
+    private void startAll(boolean standaloneWithStores, Predicate<String> wanted) throws Exception {
         long started = System.nanoTime();
         checkPortsAreFree();
         Files.createDirectories(settings.stateDir());
@@ -103,7 +117,9 @@ final class Platform implements AutoCloseable {
         }
         Thread serviceStarter = Thread.ofPlatform().name("service-start").start(() -> {
             try {
-                ServiceProcess.startAll(infrastructure.environment().services(), settings.startParallelism(), settings,
+                List<ServiceSpec> specs = infrastructure.environment().services().stream()
+                        .filter(spec -> wanted.test(spec.name())).toList();
+                ServiceProcess.startAll(specs, settings.startParallelism(), settings,
                         // a failed store start ends the simulator's start too: the whole start failed
                         storesReady, () -> stopping || storesReady.isCompletedExceptionally(), this::adopt, log);
                 servicesStarted.complete(null);
