@@ -34,6 +34,22 @@ final class Infrastructure implements AutoCloseable {
     }
 
     static Infrastructure start(LauncherSettings settings, Consumer<String> log) throws Exception {
+        Infrastructure infrastructure = open(settings);
+        try {
+            infrastructure.startStores(log);
+            return infrastructure;
+        } catch (Exception | Error e) {
+            infrastructure.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Takes the data directory's lock and its secrets, and starts nothing yet: the {@link #environment} is known from
+     * here on (so a service that needs no store can start while the stores do), and {@link #close} stops whatever
+     * {@link #startStores} has started so far.
+     */
+    static Infrastructure open(LauncherSettings settings) throws IOException {
         Path dataDir = ownerOnlyDirectory(settings.dataDir());
         DataDirectoryLock lock = DataDirectoryLock.acquire(dataDir);
         Infrastructure infrastructure;
@@ -44,13 +60,7 @@ final class Infrastructure implements AutoCloseable {
             throw e;
         }
         infrastructure.lock = lock;
-        try {
-            infrastructure.startAll(log);
-            return infrastructure;
-        } catch (Exception | Error e) {
-            infrastructure.close();
-            throw e;
-        }
+        return infrastructure;
     }
 
     /**
@@ -58,7 +68,7 @@ final class Infrastructure implements AutoCloseable {
      * threads of their own while the broker starts (and gets its ACLs) on this one; each logs its own time. Measured
      * in the README ("Start and memory", Wave 7).
      */
-    private void startAll(Consumer<String> log) throws Exception {
+    void startStores(Consumer<String> log) throws Exception {
         kafka = new KafkaBroker(settings.kafkaPort(), settings.kafkaControllerPort(), settings.kafkaDir(),
                 environment.kafkaUsers());
         redis = new RedisProcess(settings.redisPort(), secrets.get(PlatformSecrets.REDIS_PASSWORD), settings.redisDir());
@@ -145,7 +155,7 @@ final class Infrastructure implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (postgres != null) {
             try {
                 postgres.close();

@@ -11,8 +11,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The whole platform on one machine: the {@link Infrastructure} (Kafka broker, Redis, PostgreSQL) and
@@ -24,9 +29,21 @@ final class Platform implements AutoCloseable {
     /** Full collections in a row that let the serial collector give back all of a heap's excess (see trimHeaps). */
     static final int TRIM_COLLECTIONS = 4;
 
+    /**
+     * How long a stop that arrives during the start waits for the start to give up: its current step (a store's
+     * start, a service's process start) finishes first, seconds on a busy machine; then everything stops regardless.
+     */
+    private static final Duration START_UNWIND_TIMEOUT = Duration.ofSeconds(60);
+
     private final LauncherSettings settings;
     private final Consumer<String> log;
-    private final List<ServiceProcess> services = Collections.synchronizedList(new ArrayList<>());
+    private final List<ServiceProcess> services = new ArrayList<>();
+    /** Stops the platform if the JVM exits (Ctrl-C, SIGTERM) before {@link #close} was called, during the start too. */
+    private final Thread stopOnExit = new Thread(this::stopOnExit, "platform-stop-on-exit");
+    private final CountDownLatch startEnded = new CountDownLatch(1);
+    private final CompletableFuture<Void> servicesStarted = new CompletableFuture<>();
+    private volatile boolean stopping;
+    private boolean closed;
     private Infrastructure infrastructure;
     private Duration startupTime;
 
@@ -35,30 +52,128 @@ final class Platform implements AutoCloseable {
         this.log = log;
     }
 
+    /**
+     * Starts the platform and returns once every service is ready. From the first step on, a JVM that exits (Ctrl-C,
+     * SIGTERM) stops whatever has started: the start gives up at its next step and the stores and services already
+     * running are stopped, so no process outlives the launcher.
+     */
     static Platform start(LauncherSettings settings, Consumer<String> log) throws Exception {
+        return start(settings, log, true);
+    }
+
+    /**
+     * @param standaloneWithStores false: every service waits for the stores, the simulator too (the order before wave
+     *                             8, kept for {@code StartupBenchmark} to compare)
+     */
+    static Platform start(LauncherSettings settings, Consumer<String> log, boolean standaloneWithStores)
+            throws Exception {
+        return start(settings, log, standaloneWithStores, name -> true);
+    }
+
+    /**
+     * Only the services {@code wanted} names (a test that needs part of the platform, e.g. not tools-agent and
+     * evaluation for chats alone, saves their start and memory); the stores always.
+     */
+    static Platform start(LauncherSettings settings, Consumer<String> log, Predicate<String> wanted) throws Exception {
+        return start(settings, log, true, wanted);
+    }
+
+    private static Platform start(LauncherSettings settings, Consumer<String> log, boolean standaloneWithStores,
+                                  Predicate<String> wanted) throws Exception {
         Platform platform = new Platform(settings, log);
+        Runtime.getRuntime().addShutdownHook(platform.stopOnExit);
         try {
-            platform.startAll();
+            platform.startAll(standaloneWithStores, wanted);
             return platform;
-        } catch (Exception | Error e) {
+        } catch (Exception e) {
+            boolean stopRequested = platform.stopping;
+            platform.close();
+            throw stopRequested ? new IllegalStateException("stopped while starting (" + e.getMessage() + ")", e) : e;
+        } catch (Error e) {
             platform.close();
             throw e;
+        } finally {
+            platform.startEnded.countDown();
         }
     }
 
-    private void startAll() throws Exception {
+    /**
+     * The stores first, side by side; a service that needs none of them (the simulator) starts at the same time; the
+     * others as soon as the stores are ready, {@link LauncherSettings#startParallelism} at a time in all.
+     */
+    private void startAll(boolean standaloneWithStores, Predicate<String> wanted) throws Exception {
         long started = System.nanoTime();
         checkPortsAreFree();
         Files.createDirectories(settings.stateDir());
 
-        infrastructure = Infrastructure.start(settings, log);
-
-        ServiceProcess.startAll(infrastructure.environment().services(), settings.startParallelism(), settings,
-                services, log);
+        synchronized (this) {
+            checkNotStopping();
+            infrastructure = Infrastructure.open(settings);
+        }
+        CompletableFuture<Void> storesReady = new CompletableFuture<>();
+        if (!standaloneWithStores) {
+            infrastructure.startStores(log);
+            storesReady.complete(null);
+        }
+        Thread serviceStarter = Thread.ofPlatform().name("service-start").start(() -> {
+            try {
+                List<ServiceSpec> specs = infrastructure.environment().services().stream()
+                        .filter(spec -> wanted.test(spec.name())).toList();
+                ServiceProcess.startAll(specs, settings.startParallelism(), settings,
+                        // a failed store start ends the simulator's start too: the whole start failed
+                        storesReady, () -> stopping || storesReady.isCompletedExceptionally(), this::adopt, log);
+                servicesStarted.complete(null);
+            } catch (Throwable e) {
+                servicesStarted.completeExceptionally(e);
+            }
+        });
+        try {
+            if (!storesReady.isDone()) {
+                infrastructure.startStores(log);
+                storesReady.complete(null);
+            }
+        } catch (Exception | Error e) {
+            storesReady.completeExceptionally(e);
+            serviceStarter.join();
+            throw e;
+        }
+        try {
+            servicesStarted.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
         startupTime = Duration.ofNanos(System.nanoTime() - started);
         if (settings.lean()) {
             trimHeaps(services());
         }
+    }
+
+    /** Every service process joins the list the moment it runs; one that arrives after the stop is stopped at once. */
+    private synchronized void adopt(ServiceProcess service) {
+        if (closed) {
+            service.close();
+            throw new CancellationException("the platform is stopping");
+        }
+        services.add(service);
+    }
+
+    private void checkNotStopping() {
+        if (stopping) {
+            throw new CancellationException("the platform is stopping");
+        }
+    }
+
+    /** The JVM is exiting: let a start in progress give up (it stops what it started), then stop everything. */
+    private void stopOnExit() {
+        stopping = true;
+        try {
+            if (!startEnded.await(START_UNWIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                log.accept("  the start did not give up within " + START_UNWIND_TIMEOUT.toSeconds() + " s: stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopEverything();
     }
 
     /**
@@ -135,7 +250,7 @@ final class Platform implements AutoCloseable {
         return startupTime;
     }
 
-    List<ServiceProcess> services() {
+    synchronized List<ServiceProcess> services() {
         return List.copyOf(services);
     }
 
@@ -171,7 +286,9 @@ final class Platform implements AutoCloseable {
     void kill(String name) throws InterruptedException {
         ServiceProcess service = service(name);
         service.kill();
-        services.remove(service);
+        synchronized (this) {
+            services.remove(service);
+        }
         log.accept(String.format("  %-13s killed (SIGKILL, pid %d)", name, service.pid()));
     }
 
@@ -192,7 +309,7 @@ final class Platform implements AutoCloseable {
         long t0 = System.nanoTime();
         ServiceProcess service = ServiceProcess.start(spec, settings.home(), settings.stateDir(),
                 settings.aheadOfTimeCache());
-        services.add(service);
+        adopt(service);
         service.awaitReady();
         log.accept(String.format("  %-13s restarted, ready in %.1f s (pid %d)", name, (System.nanoTime() - t0) / 1e9,
                 service.pid()));
@@ -210,15 +327,32 @@ final class Platform implements AutoCloseable {
     /** Stops everything in reverse order of start: the gateway stops taking requests first. */
     @Override
     public void close() {
+        stopping = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException exiting) {
+            // the JVM is already exiting: the hook runs (or ran) stopEverything too, which is idempotent
+        }
+        stopEverything();
+    }
+
+    private synchronized void stopEverything() {
+        closed = true;
+        long t0 = System.nanoTime();
         List<ServiceProcess> running = new ArrayList<>(services);
         Collections.reverse(running);
         // SIGTERM to all at once (the gateway first), then wait: stopping one after another costs minutes
         running.forEach(ServiceProcess::requestStop);
         running.forEach(ServiceProcess::close);
         services.clear();
+        double servicesStopped = (System.nanoTime() - t0) / 1e9;
         if (infrastructure != null) {
             infrastructure.close();
             infrastructure = null;
+        }
+        if (!running.isEmpty() || servicesStopped > 0.5) {
+            log.accept(String.format("  stopped %d services in %.1f s, then the stores in %.1f s", running.size(),
+                    servicesStopped, (System.nanoTime() - t0) / 1e9 - servicesStopped));
         }
     }
 }

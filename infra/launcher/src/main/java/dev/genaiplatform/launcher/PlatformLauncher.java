@@ -42,6 +42,9 @@ public final class PlatformLauncher {
         }
 
         System.out.println("Starting the GenAI reference platform (logs in " + settings.stateDir().resolve("logs") + ")");
+        // Ctrl-C or SIGTERM, during the start too: the platform's own exit hook stops whatever has started
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("\nStopping the platform..."),
+                "platform-stopping-notice"));
         Platform platform;
         try {
             platform = Platform.start(settings, System.out::println);
@@ -53,7 +56,6 @@ public final class PlatformLauncher {
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("\nStopping the platform...");
             platform.close();
             System.out.println("Stopped.");
             stopped.countDown();

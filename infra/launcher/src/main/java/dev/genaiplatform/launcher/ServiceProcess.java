@@ -10,11 +10,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -39,6 +43,7 @@ final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final boolean trainsCache;
     private volatile boolean answersOnManagementPort;
+    private volatile long stopRequestedAt;
 
     private ServiceProcess(ServiceSpec spec, Path logFile, Process process, boolean trainsCache) {
         this.spec = spec;
@@ -53,16 +58,33 @@ final class ServiceProcess implements AutoCloseable {
      */
     static void startAll(List<ServiceSpec> specs, int inParallel, LauncherSettings settings,
                          List<ServiceProcess> started, Consumer<String> log) throws Exception {
+        startAll(specs, inParallel, settings, CompletableFuture.completedFuture(null), () -> false, started::add, log);
+    }
+
+    /**
+     * As above, but a service that needs a store ({@link ServiceSpec#needsStores}) starts only once {@code storesReady}
+     * completes, while one that needs none may start at once; and the start gives up, stopping nothing itself, as
+     * soon as {@code stopping} says so: {@code adopt} receives every process the moment it runs (and may refuse it by
+     * throwing, after stopping it), so whoever stops the platform stops it too. Returns only when no start of its own
+     * is still running, so nothing is adopted after it returns.
+     */
+    static void startAll(List<ServiceSpec> specs, int inParallel, LauncherSettings settings, Future<?> storesReady,
+                         BooleanSupplier stopping, Consumer<ServiceProcess> adopt, Consumer<String> log)
+            throws Exception {
         ExecutorService starter = Executors.newFixedThreadPool(inParallel);
         try {
             List<Future<?>> starts = new ArrayList<>();
             for (ServiceSpec spec : specs) {
                 starts.add(starter.submit(() -> {
+                    if (spec.needsStores()) {
+                        awaitStores(storesReady, stopping);
+                    }
+                    checkNotStopping(stopping);
                     long t0 = System.nanoTime();
                     ServiceProcess service = start(spec, settings.home(), settings.stateDir(),
                             settings.aheadOfTimeCache());
-                    started.add(service);
-                    service.awaitReady();
+                    adopt.accept(service);
+                    service.awaitReady(stopping);
                     log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s (pid %d%s)", spec.name(),
                             spec.port(), (System.nanoTime() - t0) / 1e9, service.pid(),
                             service.answersOnManagementPort() ? ", actuator on " + spec.managementPort()
@@ -79,6 +101,31 @@ final class ServiceProcess implements AutoCloseable {
             }
         } finally {
             starter.shutdownNow();
+            // a start still between its process and adopt() must finish handing it over before we return
+            if (!starter.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.accept("  (a service start did not end within 30 s of the others)");
+            }
+        }
+    }
+
+    /** Waits for the stores; a failure there is the stores' to report, so this start just gives up. */
+    private static void awaitStores(Future<?> storesReady, BooleanSupplier stopping) throws Exception {
+        while (true) {
+            checkNotStopping(stopping);
+            try {
+                storesReady.get(200, TimeUnit.MILLISECONDS);
+                return;
+            } catch (TimeoutException stillStarting) {
+                // check stopping again
+            } catch (ExecutionException | CancellationException storesFailed) {
+                throw new CancellationException("the stores did not start");
+            }
+        }
+    }
+
+    private static void checkNotStopping(BooleanSupplier stopping) {
+        if (stopping.getAsBoolean()) {
+            throw new CancellationException("the platform is stopping");
         }
     }
 
@@ -123,10 +170,16 @@ final class ServiceProcess implements AutoCloseable {
      * port is accepted there too, so the launcher runs services from before and after the move.
      */
     void awaitReady() throws InterruptedException {
+        awaitReady(() -> false);
+    }
+
+    /** As {@link #awaitReady()}, giving up (the process left running, for whoever stops) once {@code stopping}. */
+    void awaitReady(BooleanSupplier stopping) throws InterruptedException {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         HttpRequest probe = probe(spec.readinessUrl());
         HttpRequest legacyProbe = probe(spec.legacyReadinessUrl());
         while (System.nanoTime() < deadline) {
+            checkNotStopping(stopping);
             if (!process.isAlive()) {
                 throw new IllegalStateException(spec.name() + " exited with code " + process.exitValue()
                         + " before it was ready. Last lines of " + logFile + ":\n" + logTail(40));
@@ -187,9 +240,10 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Asks the JVM to stop (SIGTERM: Spring shuts down gracefully) without waiting. */
+    /** Asks the JVM to stop (SIGTERM: Spring shuts down gracefully) without waiting; {@link #close} then waits. */
     void requestStop() {
         if (process.isAlive()) {
+            stopRequestedAt = System.nanoTime();
             process.destroy();
         }
     }
@@ -205,16 +259,24 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** Asks the JVM to stop (SIGTERM: Spring shuts down gracefully), and kills it if it does not. */
+    /**
+     * Asks the JVM to stop (SIGTERM: Spring shuts down gracefully), and kills it if it does not within its timeout,
+     * counted from {@link #requestStop} when that came first: the platform asks every service at once and then waits
+     * for each in turn, so the waits overlap instead of adding up (before wave 8 each wait started anew, and a stop of
+     * seven training services could take 7 x 180 s).
+     */
     @Override
     public void close() {
         if (!process.isAlive()) {
             return;
         }
-        process.destroy();
+        if (stopRequestedAt == 0) {
+            requestStop();
+        }
         try {
             Duration timeout = trainsCache ? TRAINING_STOP_TIMEOUT : STOP_TIMEOUT;
-            if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            long left = timeout.toNanos() - (System.nanoTime() - stopRequestedAt);
+            if (!process.waitFor(Math.max(0, left), TimeUnit.NANOSECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {

@@ -18,6 +18,15 @@ import java.util.Map;
 record ServiceSpec(String name, String moduleDir, int port, int managementPort, String maxHeap, List<String> jvmArgs,
                    Map<String, String> env, List<String> extraArgs) {
 
+    /**
+     * Whether it talks to the broker, Redis or PostgreSQL, and so must wait for them; the simulator (a model provider
+     * standing in for a remote API) needs none and starts while they do.
+     */
+    boolean needsStores() {
+        return env.containsKey("SPRING_KAFKA_BOOTSTRAP_SERVERS") || env.containsKey("SPRING_DATA_REDIS_HOST")
+                || env.containsKey("SPRING_DATASOURCE_URL");
+    }
+
     /** Where a service that follows ADR 0004 answers readiness: its management port. */
     String readinessUrl() {
         return "http://127.0.0.1:" + managementPort + "/actuator/health/readiness";

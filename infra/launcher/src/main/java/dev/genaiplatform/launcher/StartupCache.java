@@ -50,7 +50,9 @@ final class StartupCache {
         Path cache = dir.resolve(name + ".aot");
         Path keyFile = dir.resolve(name + ".key");
         String wanted = key(jar, jvmOptions);
-        if (Files.exists(cache) && Files.exists(keyFile)) {
+        // an empty cache is what a training JVM killed while assembling leaves (the launcher stops a service that takes
+        // too long to exit): the JVM would run without it and never retrain, so it counts as none
+        if (Files.exists(cache) && Files.size(cache) > 0 && Files.exists(keyFile)) {
             List<String> recorded = Files.readAllLines(keyFile);
             if (recorded.size() == 2 && recorded.get(0).equals(wanted)) {
                 FileTime trainedWith = FileTime.fromMillis(Long.parseLong(recorded.get(1)));
@@ -64,6 +66,7 @@ final class StartupCache {
         }
         // none yet, or from another jar or other options (the JVM would refuse it): train a new one during this run
         Files.deleteIfExists(cache);
+        Files.deleteIfExists(dir.resolve(name + ".aot.config")); // a killed training's leftover
         Files.writeString(keyFile, wanted + "\n" + Files.getLastModifiedTime(jar).toMillis() + "\n");
         return new Plan(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error"), true);
     }

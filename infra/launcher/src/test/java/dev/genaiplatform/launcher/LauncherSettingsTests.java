@@ -231,4 +231,11 @@ class LauncherSettingsTests {
         assertThat(services(notLean)).allSatisfy(s ->
                 assertThat(s.env()).doesNotContainKey("SPRING_DATASOURCE_HIKARI_MINIMUMIDLE"));
     }
+
+    @Test
+    void onlyTheSimulatorStartsWithoutWaitingForTheStores() {
+        assertThat(services(defaults).stream().filter(spec -> !spec.needsStores()).map(ServiceSpec::name))
+                .containsExactly("llm-simulator");
+    }
+
 }

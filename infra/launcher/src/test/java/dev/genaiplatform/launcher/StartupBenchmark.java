@@ -18,7 +18,8 @@ import java.util.Map;
  *     dev.genaiplatform.launcher.StartupBenchmark 2 2,7,7:noaot</pre>
  *
  * <p>Arguments: rounds, then the ways to compare: a number is how many services start at once
- * ({@code PLATFORM_START_PARALLELISM}); {@code :noaot} adds {@code PLATFORM_AOT_CACHE=false}. Every start uses one
+ * ({@code PLATFORM_START_PARALLELISM}); {@code :noaot} adds {@code PLATFORM_AOT_CACHE=false}; {@code :stores-first}
+ * starts the simulator only once the stores are ready, as before wave 8 (e.g. {@code 2,2:stores-first}). Every start uses one
  * data directory (so from the second on, the corpus is already indexed and the secrets exist, as on a developer's
  * restart) on ports 28xxx, and the repository's {@code .platform/aot} caches. A first start, not counted, trains the
  * caches and indexes the corpus; then each round starts and stops the platform once per way, in turn, so machine
@@ -58,12 +59,27 @@ public final class StartupBenchmark {
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
         System.out.printf("%s %s (load %s)%n", Instant.now(), label, load);
         LauncherSettings settings = LauncherSettings.from(home, environment(dataDir, way)::get);
-        try (Platform platform = Platform.start(settings, line -> System.out.println("    " + line))) {
-            String result = String.format("%.1f s, %,d MB (%s)", platform.startupTime().toMillis() / 1000.0,
+        long stopStarted;
+        String result;
+        try (Platform platform = Platform.start(settings, line -> System.out.println("    " + line),
+                !way.contains(":stores-first"))) {
+            result = String.format("%.1f s, %,d MB (%s)", platform.startupTime().toMillis() / 1000.0,
                     platform.residentBytes() >> 20, load.split(" ")[0]);
             System.out.println("  -> " + result);
-            return result;
+            // per process, after the heap trim: resident memory and the CPU its start took (all of its life so far)
+            StringBuilder perProcess = new StringBuilder("     per process (resident MB, CPU s since its start):");
+            for (ServiceProcess service : platform.services()) {
+                perProcess.append(String.format(" %s %d/%.1f;", service.name(), Platform.residentBytesOf(service.pid()) >> 20,
+                        CpuTimes.cpuNanos(service.pid()) / 1e9));
+            }
+            long self = ProcessHandle.current().pid();
+            perProcess.append(String.format(" benchmark JVM with the broker %d/%.1f", Platform.residentBytesOf(self) >> 20,
+                    CpuTimes.cpuNanos(self) / 1e9));
+            System.out.println(perProcess);
+            stopStarted = System.nanoTime();
         }
+        System.out.printf("     stopped in %.1f s%n", (System.nanoTime() - stopStarted) / 1e9);
+        return result;
     }
 
     private static Map<String, String> environment(Path dataDir, String way) {
@@ -75,17 +91,16 @@ public final class StartupBenchmark {
                 Map.entry("LLM_SIMULATOR_PORT", port(90)), Map.entry("KAFKA_PORT", port(92)),
                 Map.entry("KAFKA_CONTROLLER_PORT", port(93)), Map.entry("REDIS_PORT", port(379)),
                 Map.entry("POSTGRES_PORT", port(432))));
-        String[] parts = way.split(":");
-        env.put("PLATFORM_START_PARALLELISM", parts[0]);
-        if (parts.length > 1 && parts[1].equals("noaot")) {
+        env.put("PLATFORM_START_PARALLELISM", way.split(":")[0]);
+        if (way.contains(":noaot")) {
             env.put("PLATFORM_AOT_CACHE", "false");
         }
         return env;
     }
 
     private static String describe(String way) {
-        String[] parts = way.split(":");
-        return parts[0] + " at once" + (parts.length > 1 && parts[1].equals("noaot") ? ", no AOT cache (CDS)" : "");
+        return way.split(":")[0] + " at once" + (way.contains(":noaot") ? ", no AOT cache (CDS)" : "")
+                + (way.contains(":stores-first") ? ", the simulator after the stores (before wave 8)" : "");
     }
 
     private static String port(int offset) {

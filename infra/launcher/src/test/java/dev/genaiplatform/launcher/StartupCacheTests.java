@@ -51,6 +51,19 @@ class StartupCacheTests {
     }
 
     @Test
+    void anEmptyCacheLeftByATrainingThatWasKilledWhileAssemblingRetrains() throws Exception {
+        trained();
+        Files.write(cache, new byte[0]);
+        Files.writeString(cache.resolveSibling("gateway.aot.config"), "the killed run's recording");
+
+        StartupCache.Plan plan = StartupCache.plan("gateway", jar, state, true, OPTIONS);
+
+        assertThat(plan.options()).containsExactly("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error");
+        assertThat(plan.trains()).isTrue();
+        assertThat(cache.resolveSibling("gateway.aot.config")).doesNotExist();
+    }
+
+    @Test
     void aJarRebuiltWithTheSameContentKeepsTheCacheAndGetsBackTheTimeTheJvmChecks() throws Exception {
         trained();
         build("class A {}");
