@@ -28,12 +28,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Not a test (no assertions on time): wave 7's side-by-side measurement of what one request costs the orchestrator,
- * run on demand with {@code ./mvnw -B -q -pl orchestrator -am verify -Dit.test=RequestCostBenchmark -Dtest=none
- * -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Not a test (no assertions on time): the side-by-side measurement of what one request costs the orchestrator, in
+ * CPU and in latency at rest, run on demand with {@code ./mvnw -B -q -pl orchestrator -am verify
+ * -Dit.test=RequestCostBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  *
  * <p>Two orchestrators in this one JVM on the same broker, Redis and fake model: "before" with the switchable cuts
- * of wave 7 undone ({@code security-observations=true}, {@code prompt.passage-token-memo=0}), "after" as shipped.
+ * undone, "after" as shipped. {@code -DrequestCost.wave=8} (the default) undoes wave 8's
+ * ({@code cache.reactive-hits=false}: every request hops to a virtual thread); {@code -DrequestCost.wave=7} undoes
+ * wave 7's ({@code security-observations=true}, {@code prompt.passage-token-memo=0}) and wave 8's.
  * Sequential requests from one client, alternating blocks of cache hits and misses (instant model; guardrails and
  * retrieval played by listeners in the JVM) between the two. CPU per request is the whole JVM's process CPU over a
  * block divided by its requests: it includes the client, the broker, the fake services and model, and the idle
@@ -59,8 +61,9 @@ class RequestCostBenchmark {
         try (FakeOpenAiServer model = new FakeOpenAiServer()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaCondition.getBroker();
             Map<String, Side> sides = new LinkedHashMap<>();
-            sides.put("before", new Side(start(broker, model, true, 0)));
-            sides.put("after", new Side(start(broker, model, false, 2048)));
+            boolean wave7 = "7".equals(System.getProperty("requestCost.wave", "8"));
+            sides.put("before", new Side(start(broker, model, wave7, wave7 ? 0 : 2048, false)));
+            sides.put("after", new Side(start(broker, model, false, 2048, true)));
             Thread.sleep(10_000);   // let the shared groups settle
             try {
                 for (Side side : sides.values()) {
@@ -88,7 +91,8 @@ class RequestCostBenchmark {
     }
 
     private ConfigurableApplicationContext start(EmbeddedKafkaBroker broker, FakeOpenAiServer model,
-                                                 boolean securityObservations, int passageTokenMemo) {
+                                                 boolean securityObservations, int passageTokenMemo,
+                                                 boolean reactiveHits) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("server.port", "0");
         properties.put("management.server.port", "0");
@@ -102,6 +106,7 @@ class RequestCostBenchmark {
         properties.put("logging.level.dev.genaiplatform", "WARN");
         properties.put("platform.orchestrator.security-observations", Boolean.toString(securityObservations));
         properties.put("platform.orchestrator.prompt.passage-token-memo", Integer.toString(passageTokenMemo));
+        properties.put("platform.orchestrator.cache.reactive-hits", Boolean.toString(reactiveHits));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(OrchestratorApplication.class,
                 ChatCompletionFlowIT.FakePlatformServices.class)
                 .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
