@@ -41,6 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -83,7 +84,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * built by {@link AnswerTraces}; a stream's output checks are {@link AnswerOutputCheck}.
  *
  * <p>The code blocks while it waits for Kafka replies: it runs on a virtual thread (see
- * {@code OrchestratorConfiguration}), where waiting is cheap and the code reads in the order things happen.
+ * {@code ChatCompletionController}), where waiting is cheap and the code reads in the order things happen. Only a plain
+ * exact-cache hit is answered without one, on the event loop ({@link #answer}).
  */
 @Service
 class ChatCompletionService {
@@ -110,6 +112,8 @@ class ChatCompletionService {
     private final QuestionEmbedder embedder;
     private final OutputGuard outputGuard;
     private final ExperimentAssigner experiments;
+    /** Only to measure the old way side by side (README, Benchmark, "Wave 8"): the answer's stream through ChatClient. */
+    private final boolean streamThroughChatClient;
 
     /** Output checks wait for Kafka replies; they run here, never on a stream's own thread. */
     private static final Scheduler CHECKS = Schedulers.fromExecutor(
@@ -121,7 +125,10 @@ class ChatCompletionService {
                           TenantSpend spend, PriceTable prices, TokenCounter tokens,
                           CompletionEventPublisher events, OrchestratorProperties properties, MeterRegistry meters,
                           ObjectProvider<Tracer> tracer, JsonMapper json, OutputGuard outputGuard,
-                          ExperimentAssigner experiments) {
+                          ExperimentAssigner experiments,
+                          @Value("${platform.orchestrator.benchmark.stream-through-chat-client:false}")
+                          boolean streamThroughChatClient) {
+        this.streamThroughChatClient = streamThroughChatClient;
         this.preparation = preparation;
         this.providers = providers;
         this.modelCalls = modelCalls;
@@ -361,8 +368,11 @@ class ChatCompletionService {
         Flux<StreamAttempts.Piece> answer = this.modelCalls.stream(chain, model -> {
                     trace.servedModel = model.name();
                     int attempt = attempts.start();
-                    return model.provider().prompt(model.modelId(), prompt.messages(), trace.modelRequest, true)
-                            .stream().chatResponse().map(response -> new StreamAttempts.Piece(attempt, response));
+                    Flux<ChatResponse> chunks = this.streamThroughChatClient
+                            ? model.provider().prompt(model.modelId(), prompt.messages(), trace.modelRequest, true)
+                                    .stream().chatResponse()
+                            : model.provider().stream(model.modelId(), prompt.messages(), trace.modelRequest);
+                    return chunks.map(response -> new StreamAttempts.Piece(attempt, response));
                 }, holdWhole, deadline(caller), attempts::giveUpUnlessCommitted,
                 (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome));
         Map<String, String> headers = Map.of(
