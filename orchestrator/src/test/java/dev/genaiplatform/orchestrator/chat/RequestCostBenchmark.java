@@ -61,6 +61,12 @@ class RequestCostBenchmark {
     @Test
     void measure() throws Exception {
         int blocks = Integer.getInteger("requestCost.blocks", 10);
+        // The fake model is the JDK's HttpServer, which leaves Nagle's algorithm on: its streamed chunks, written one
+        // flush each, then wait for the client's delayed ACK (about 40 ms per answer), which the real simulator (Netty,
+        // TCP_NODELAY) never does. -DrequestCost.nagle=true keeps the old behaviour.
+        if (!Boolean.getBoolean("requestCost.nagle")) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         try (FakeOpenAiServer model = new FakeOpenAiServer()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaCondition.getBroker();
             Map<String, Side> sides = new LinkedHashMap<>();
