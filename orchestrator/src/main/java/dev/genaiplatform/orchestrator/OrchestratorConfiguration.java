@@ -47,6 +47,7 @@ import dev.genaiplatform.orchestrator.routing.ModelRouter;
 import dev.genaiplatform.orchestrator.semantic.QuestionEmbedder;
 import dev.genaiplatform.orchestrator.semantic.SemanticAnswerCache;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import tools.jackson.databind.json.JsonMapper;
@@ -149,8 +150,9 @@ class OrchestratorConfiguration {
     }
 
     @Bean
-    ExactAnswerCache exactAnswerCache(StringRedisTemplate redis, JsonMapper json, OrchestratorProperties properties) {
-        return new ExactAnswerCache(redis, json, properties.cache());
+    ExactAnswerCache exactAnswerCache(StringRedisTemplate redis, ReactiveStringRedisTemplate reactiveRedis, JsonMapper json,
+                                      OrchestratorProperties properties) {
+        return new ExactAnswerCache(redis, reactiveRedis, json, properties.cache());
     }
 
     @Bean

@@ -2,7 +2,9 @@ package dev.genaiplatform.orchestrator.cache;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
@@ -34,12 +36,15 @@ public final class ExactAnswerCache {
     private static final String PREFIX = "orch:cache:v1:";
 
     private final StringRedisTemplate redis;
+    private final ReactiveStringRedisTemplate reactiveRedis;
     private final JsonMapper json;
     private final CacheSettings settings;
     private final Map<String, CompletableFuture<Optional<StoredAnswer>>> inFlight = new ConcurrentHashMap<>();
 
-    public ExactAnswerCache(StringRedisTemplate redis, JsonMapper json, CacheSettings settings) {
+    public ExactAnswerCache(StringRedisTemplate redis, ReactiveStringRedisTemplate reactiveRedis, JsonMapper json,
+                            CacheSettings settings) {
         this.redis = redis;
+        this.reactiveRedis = reactiveRedis;
         this.json = json;
         this.settings = settings;
     }
@@ -57,6 +62,24 @@ public final class ExactAnswerCache {
             log.warn("Answer cache read failed, treated as a miss: {}", unavailable.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * {@link #get} without blocking, for the event loop: empty on a miss, and (as {@link #get}) on a Redis error,
+     * which is logged. Same key, same entry, same decoding.
+     */
+    public Mono<StoredAnswer> find(String key) {
+        return this.reactiveRedis.opsForValue().get(PREFIX + key)
+                .map(value -> this.json.readValue(value, StoredAnswer.class))
+                .onErrorResume(RuntimeException.class, unavailable -> {
+                    log.warn("Answer cache read failed, treated as a miss: {}", unavailable.getMessage());
+                    return Mono.empty();
+                });
+    }
+
+    /** Whether a plain hit may be answered on the event loop (see {@link CacheSettings#reactiveHits()}). */
+    public boolean answersHitsReactively() {
+        return this.settings.enabled() && this.settings.reactiveHits();
     }
 
     /**

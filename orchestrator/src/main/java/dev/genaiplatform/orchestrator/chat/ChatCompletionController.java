@@ -8,6 +8,7 @@ import dev.genaiplatform.orchestrator.cache.ExactAnswerCache;
 import dev.genaiplatform.orchestrator.idempotency.IdempotencyStore;
 import dev.genaiplatform.orchestrator.memory.ConversationMemory;
 import dev.genaiplatform.orchestrator.security.Caller;
+import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,6 +19,9 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.util.Locale;
@@ -28,8 +32,9 @@ import java.util.Locale;
  *
  * <p>Request headers read here: {@code Idempotency-Key}, {@code Cache-Control: no-cache} (or {@code no-store}),
  * {@code X-Conversation-Id} and {@code X-Platform-Experiment-Arm} (scope {@code evaluation} only), both recorded
- * in the completion event. The controller method returns a plain value, so WebFlux runs it on a virtual thread
- * and the service may block while it waits for Kafka replies.
+ * in the completion event. The method returns a {@link Mono}, so WebFlux runs it on the event loop: a plain
+ * exact-cache hit is answered there ({@link ChatCompletionService#answer}); everything else moves to a virtual thread,
+ * the same hop WebFlux makes for a blocking handler, where the service may block while it waits for Kafka replies.
  */
 @RestController
 class ChatCompletionController {
@@ -38,6 +43,9 @@ class ChatCompletionController {
     private final IdempotencyStore idempotency;
     private final OrchestratorProperties properties;
     private final JsonMapper json;
+
+    /** Where the chat flow runs when it may block (a miss, an idempotent request): one virtual thread per request. */
+    private static final Scheduler BLOCKING = Schedulers.fromExecutor(new VirtualThreadTaskExecutor("chat-"));
 
     ChatCompletionController(ChatCompletionService service, IdempotencyStore idempotency,
                              OrchestratorProperties properties, JsonMapper json) {
@@ -48,7 +56,7 @@ class ChatCompletionController {
     }
 
     @PostMapping("/v1/chat/completions")
-    ResponseEntity<?> createChatCompletion(
+    Mono<ResponseEntity<?>> createChatCompletion(
             @AuthenticationPrincipal Jwt token,
             @RequestHeader(name = PlatformHttpHeaders.REQUEST_ID, required = false) String gatewayRequestId,
             @RequestHeader(name = PlatformHttpHeaders.IDEMPOTENCY_KEY, required = false) String idempotencyKey,
@@ -65,9 +73,11 @@ class ChatCompletionController {
         ChatCompletionService.Options options = new ChatCompletionService.Options(bypassesCache(cacheControl),
                 conversationId, caller.scopes().contains(InternalToken.SCOPE_EVALUATION) ? experimentArm : null);
         if (idempotencyKey == null) {
-            return respond(this.service.begin(request, caller, options), gatewayRequestId, request);
+            return this.service.answer(request, caller, options, BLOCKING)
+                    .<ResponseEntity<?>>map(answer -> respond(answer, gatewayRequestId, request));
         }
-        return idempotent(request, caller, options, idempotencyKey, gatewayRequestId);
+        return Mono.<ResponseEntity<?>>fromCallable(() -> idempotent(request, caller, options, idempotencyKey, gatewayRequestId))
+                .subscribeOn(BLOCKING);
     }
 
     private ResponseEntity<?> idempotent(ChatCompletionRequest request, Caller caller,

@@ -41,6 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -83,7 +84,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * built by {@link AnswerTraces}; a stream's output checks are {@link AnswerOutputCheck}.
  *
  * <p>The code blocks while it waits for Kafka replies: it runs on a virtual thread (see
- * {@code OrchestratorConfiguration}), where waiting is cheap and the code reads in the order things happen.
+ * {@code ChatCompletionController}), where waiting is cheap and the code reads in the order things happen. Only a plain
+ * exact-cache hit is answered without one, on the event loop ({@link #answer}).
  */
 @Service
 class ChatCompletionService {
@@ -110,6 +112,8 @@ class ChatCompletionService {
     private final QuestionEmbedder embedder;
     private final OutputGuard outputGuard;
     private final ExperimentAssigner experiments;
+    /** Only to measure the old way side by side (README, Benchmark, "Wave 8"): the answer's stream through ChatClient. */
+    private final boolean streamThroughChatClient;
 
     /** Output checks wait for Kafka replies; they run here, never on a stream's own thread. */
     private static final Scheduler CHECKS = Schedulers.fromExecutor(
@@ -121,7 +125,10 @@ class ChatCompletionService {
                           TenantSpend spend, PriceTable prices, TokenCounter tokens,
                           CompletionEventPublisher events, OrchestratorProperties properties, MeterRegistry meters,
                           ObjectProvider<Tracer> tracer, JsonMapper json, OutputGuard outputGuard,
-                          ExperimentAssigner experiments) {
+                          ExperimentAssigner experiments,
+                          @Value("${platform.orchestrator.benchmark.stream-through-chat-client:false}")
+                          boolean streamThroughChatClient) {
+        this.streamThroughChatClient = streamThroughChatClient;
         this.preparation = preparation;
         this.providers = providers;
         this.modelCalls = modelCalls;
@@ -179,6 +186,61 @@ class ChatCompletionService {
     }
 
     Answer begin(ChatCompletionRequest request, Caller caller, Options options) {
+        RequestTrace trace = trace(request, caller, options);
+        try {
+            return afterLookup(request, caller, options, trace, lookup(request, caller, options, trace), false);
+        }
+        catch (RuntimeException failure) {
+            throw failed(trace, failure);
+        }
+    }
+
+    /**
+     * The same request as {@link #begin}, for the event loop: a request that can be a plain exact-cache hit (no
+     * conversation, no {@code no-cache}, a named model) is looked up without blocking, and a hit is answered right
+     * there, with the same checks and key as {@link #begin}, the same headers, and its completion event. Anything
+     * else, a miss included, continues on {@code blocking} (a virtual thread) exactly as {@link #begin}, without a
+     * second cache read. README, Benchmark, "Wave 8", says what a hit on this path no longer pays for.
+     */
+    Mono<Answer> answer(ChatCompletionRequest request, Caller caller, Options options, Scheduler blocking) {
+        if (!this.cache.answersHitsReactively() || options.cacheBypass() || options.conversationId() != null
+                || this.router.isRouteName(request.model())) {
+            // "auto" routing may read the tenant's spend from Redis, a conversation is loaded from it: blocking work
+            return Mono.fromCallable(() -> begin(request, caller, options)).subscribeOn(blocking);
+        }
+        RequestTrace trace = trace(request, caller, options);
+        Lookup lookup;
+        try {
+            lookup = lookup(request, caller, options, trace);
+        }
+        catch (RuntimeException failure) {
+            return Mono.error(failed(trace, failure));
+        }
+        long start = System.nanoTime();
+        return this.cache.find(lookup.cacheKey())
+                .map(hit -> {
+                    trace.stageTook(Stage.CACHE, System.nanoTime() - start);
+                    try {
+                        return fromCache(request, trace, lookup.route(), hit, "hit", true);
+                    }
+                    catch (RuntimeException failure) {
+                        throw failed(trace, failure);
+                    }
+                })
+                .switchIfEmpty(Mono.defer(() -> {
+                    trace.stageTook(Stage.CACHE, System.nanoTime() - start);
+                    return Mono.fromCallable(() -> {
+                        try {
+                            return afterLookup(request, caller, options, trace, lookup, true);
+                        }
+                        catch (RuntimeException failure) {
+                            throw failed(trace, failure);
+                        }
+                    }).subscribeOn(blocking);
+                }));
+    }
+
+    private RequestTrace trace(ChatCompletionRequest request, Caller caller, Options options) {
         RequestTrace trace = new RequestTrace(caller.tenantId(), request.model(), request.streaming());
         trace.token = caller.token();
         trace.userId = caller.userId();
@@ -186,62 +248,79 @@ class ChatCompletionService {
         trace.promptVersion = this.properties.prompt().version();
         trace.retrievalSettings = Map.of("topK", Integer.toString(this.properties.retrieval().topK()),
                 "vectorStoreIds", String.join(",", request.vectorStoreIds()));
-        try {
-            // 1. Which model: the caller's token says which it may use; "auto" asks the router.
-            request.validate();
-            // 1a. Which arm of the prompt experiment, if one runs (the prompt version is part of every cache key).
-            assignExperiment(trace, caller, options);
-            RouteDecision route = trace.time(Stage.ROUTE, () -> route(request, caller));
-            trace.routeRule = route.rule();
-            tagSpan(route);
-            List<ResolvedModel> chain = chain(route.model(), caller);
+        return trace;
+    }
 
-            // 1b. Conversation memory: a conversation the caller started; its answers never enter the caches.
-            ConversationMemory.Remembered remembered = options.conversationId() == null ? null
-                    : trace.time(Stage.MEMORY, () -> remembered(caller, options.conversationId()));
+    private ChatCompletionException failed(RequestTrace trace, RuntimeException failure) {
+        if (failure instanceof ChatCompletionException known && trace.finished) {
+            return known;
+        }
+        return fail(trace, failure);
+    }
 
-            // 2. The exact cache: the same tenant asked exactly this before.
-            String cacheKey = remembered == null && this.cache.enabled() && !options.cacheBypass()
-                    ? ExactAnswerCache.sha256(caller.tenantId() + "\n" + String.join(",", caller.groups()) + "\n"
-                    + route.model() + "\n" + trace.promptVersion + "\n" + request.cacheMaterial(this.json)) : null;
-            trace.cache = cacheKey == null ? "bypass" : "miss";
-            ExactAnswerCache.Flight flight = null;
-            SemanticProbe semantic = null;
-            if (cacheKey != null) {
-                Optional<StoredAnswer> hit = trace.time(Stage.CACHE, () -> this.cache.get(cacheKey));
-                trace.note(Stage.CACHE, "miss", null);
-                if (hit.isEmpty() && this.semanticCache.enabled()) {
-                    // 2b. The semantic cache: the same tenant asked something that means the same.
-                    semantic = trace.time(Stage.SEMANTIC_CACHE, () -> probe(request, caller, route, trace));
-                    trace.note(Stage.SEMANTIC_CACHE, semantic == null ? "not eligible"
-                            : semantic.hit() != null ? "hit" : "miss", null);
-                    if (semantic != null && semantic.hit() != null) {
-                        return fromCache(request, trace, route, semantic.hit(), "semantic-hit");
-                    }
-                }
-                if (hit.isEmpty()) {
-                    ExactAnswerCache.Flight joined = this.cache.join(cacheKey);
-                    if (joined.leader()) {
-                        flight = joined;
-                    }
-                    else {
-                        // Another request computes this key right now: wait for its answer instead of a second call.
-                        hit = trace.time(Stage.CACHE, () -> this.cache.waitFor(joined.result(), remaining(caller)));
-                    }
-                }
-                if (hit.isPresent()) {
-                    return fromCache(request, trace, route, hit.get(), "hit");
+    /**
+     * Step 1 and the exact cache's key: which model, which fallbacks, and the key (null when the request bypasses
+     * the cache or belongs to a conversation). Blocks only for a routed name ({@code auto}: the tenant's spend).
+     */
+    private record Lookup(RouteDecision route, List<ResolvedModel> chain, String cacheKey) {
+    }
+
+    private Lookup lookup(ChatCompletionRequest request, Caller caller, Options options, RequestTrace trace) {
+        // 1. Which model: the caller's token says which it may use; "auto" asks the router.
+        request.validate();
+        // 1a. Which arm of the prompt experiment, if one runs (the prompt version is part of every cache key).
+        assignExperiment(trace, caller, options);
+        RouteDecision route = trace.time(Stage.ROUTE, () -> route(request, caller));
+        trace.routeRule = route.rule();
+        tagSpan(route);
+        List<ResolvedModel> chain = chain(route.model(), caller);
+        // 2. The exact cache's key: the same tenant asked exactly this before (never within a conversation).
+        String cacheKey = options.conversationId() == null && this.cache.enabled() && !options.cacheBypass()
+                ? ExactAnswerCache.sha256(caller.tenantId() + "\n" + String.join(",", caller.groups()) + "\n"
+                + route.model() + "\n" + trace.promptVersion + "\n" + request.cacheMaterial(this.json)) : null;
+        trace.cache = cacheKey == null ? "bypass" : "miss";
+        return new Lookup(route, chain, cacheKey);
+    }
+
+    /** Steps 1b and 2 on: memory, the caches (the exact one not read again when {@code exactMissed}), then compute. */
+    private Answer afterLookup(ChatCompletionRequest request, Caller caller, Options options, RequestTrace trace,
+                               Lookup lookup, boolean exactMissed) {
+        RouteDecision route = lookup.route();
+        String cacheKey = lookup.cacheKey();
+        // 1b. Conversation memory: a conversation the caller started; its answers never enter the caches.
+        ConversationMemory.Remembered remembered = options.conversationId() == null ? null
+                : trace.time(Stage.MEMORY, () -> remembered(caller, options.conversationId()));
+        ExactAnswerCache.Flight flight = null;
+        SemanticProbe semantic = null;
+        if (cacheKey != null) {
+            Optional<StoredAnswer> hit = exactMissed ? Optional.empty()
+                    : trace.time(Stage.CACHE, () -> this.cache.get(cacheKey));
+            trace.note(Stage.CACHE, "miss", null);
+            if (hit.isEmpty() && this.semanticCache.enabled()) {
+                // 2b. The semantic cache: the same tenant asked something that means the same.
+                semantic = trace.time(Stage.SEMANTIC_CACHE, () -> probe(request, caller, route, trace));
+                trace.note(Stage.SEMANTIC_CACHE, semantic == null ? "not eligible"
+                        : semantic.hit() != null ? "hit" : "miss", null);
+                if (semantic != null && semantic.hit() != null) {
+                    return fromCache(request, trace, route, semantic.hit(), "semantic-hit", false);
                 }
             }
-            return compute(request, caller, trace, route, chain, cacheKey, flight, semantic, remembered,
-                    options.conversationId());
-        }
-        catch (RuntimeException failure) {
-            if (failure instanceof ChatCompletionException known && trace.finished) {
-                throw known;
+            if (hit.isEmpty()) {
+                ExactAnswerCache.Flight joined = this.cache.join(cacheKey);
+                if (joined.leader()) {
+                    flight = joined;
+                }
+                else {
+                    // Another request computes this key right now: wait for its answer instead of a second call.
+                    hit = trace.time(Stage.CACHE, () -> this.cache.waitFor(joined.result(), remaining(caller)));
+                }
             }
-            throw fail(trace, failure);
+            if (hit.isPresent()) {
+                return fromCache(request, trace, route, hit.get(), "hit", false);
+            }
         }
+        return compute(request, caller, trace, route, lookup.chain(), cacheKey, flight, semantic, remembered,
+                options.conversationId());
     }
 
     /** Steps 3 to 8. */
@@ -289,8 +368,11 @@ class ChatCompletionService {
         Flux<StreamAttempts.Piece> answer = this.modelCalls.stream(chain, model -> {
                     trace.servedModel = model.name();
                     int attempt = attempts.start();
-                    return model.provider().prompt(model.modelId(), prompt.messages(), trace.modelRequest, true)
-                            .stream().chatResponse().map(response -> new StreamAttempts.Piece(attempt, response));
+                    Flux<ChatResponse> chunks = this.streamThroughChatClient
+                            ? model.provider().prompt(model.modelId(), prompt.messages(), trace.modelRequest, true)
+                                    .stream().chatResponse()
+                            : model.provider().stream(model.modelId(), prompt.messages(), trace.modelRequest);
+                    return chunks.map(response -> new StreamAttempts.Piece(attempt, response));
                 }, holdWhole, deadline(caller), attempts::giveUpUnlessCommitted,
                 (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome));
         Map<String, String> headers = Map.of(
@@ -561,7 +643,7 @@ class ChatCompletionService {
 
     /** A cached answer, whole or replayed as a stream; no guardrails, retrieval or model call. */
     private Answer fromCache(ChatCompletionRequest request, RequestTrace trace, RouteDecision route, StoredAnswer hit,
-                             String kind) {
+                             String kind, boolean onEventLoop) {
         trace.cache = kind;
         trace.servedModel = hit.servedModel();
         trace.costUsd = 0.0;
@@ -575,7 +657,7 @@ class ChatCompletionService {
         headers.put(PlatformHttpHeaders.ROUTE, route.header());
         headers.put(PlatformHttpHeaders.CACHE, kind);
         headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
-        finish(trace, outcome(hit, trace));
+        finish(trace, outcome(hit, trace), onEventLoop);
         // handed to the idempotency store under this request's id, so a replay repeats this response exactly
         return Answer.of(hit.servedAs(trace.requestId), request, trace.requestId, trace.created, metadata, headers,
                 this.json);
@@ -708,8 +790,16 @@ class ChatCompletionService {
         return !answer.toolCalls().isEmpty() ? Outcome.ANSWERED : GroundingCheck.outcomeOf(answer.citations());
     }
 
-    /** Step 8, for every request that reached the service: stage timers and the completion event. */
     private void finish(RequestTrace trace, Outcome outcome) {
+        finish(trace, outcome, false);
+    }
+
+    /**
+     * Step 8, for every request that reached the service: stage timers and the completion event. On the event loop
+     * the event is handed to a virtual thread: a send can block (up to {@code max.block.ms}) while the broker is
+     * unreachable, and an event-loop thread must never wait.
+     */
+    private void finish(RequestTrace trace, Outcome outcome, boolean onEventLoop) {
         if (trace.finished) {
             return;
         }
@@ -717,7 +807,12 @@ class ChatCompletionService {
         trace.stageNanos().forEach((stage, nanos) -> this.meters
                 .timer("orchestrator.stage", "stage", stage.metricName)
                 .record(nanos, TimeUnit.NANOSECONDS));
-        this.events.publish(trace.toEvent(outcome), trace.token);
+        if (onEventLoop) {
+            this.events.publishAside(trace.toEvent(outcome), trace.token);
+        }
+        else {
+            this.events.publish(trace.toEvent(outcome), trace.token);
+        }
         log.info("Request {} (tenant {}) finished: {} in {} ms (cache {}, served by {}, attempts {})", trace.requestId,
                 trace.tenantId, outcome, TimeUnit.NANOSECONDS.toMillis(trace.elapsedNanos()), trace.cache,
                 trace.servedModel, trace.attempts);

@@ -5,8 +5,12 @@ import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientAttributes;
 import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.prompt.ChatOptions;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
+import reactor.core.publisher.Flux;
 
 import java.util.List;
 
@@ -18,10 +22,12 @@ import java.util.List;
 public abstract sealed class ChatProvider permits OpenAiChatProvider, OllamaChatProvider, AnthropicChatProvider {
 
     private final String name;
+    private final ChatModel chatModel;
     private final ChatClient chatClient;
 
     ChatProvider(String name, ChatModel chatModel, ObservationRegistry observations) {
         this.name = name;
+        this.chatModel = chatModel;
         this.chatClient = chatClient(chatModel, observations);
     }
 
@@ -53,6 +59,24 @@ public abstract sealed class ChatProvider permits OpenAiChatProvider, OllamaChat
             spec.toolCallbacks(request.tools().stream().<ToolCallback>map(ClientToolCallback::new).toList());
         }
         return spec;
+    }
+
+    /**
+     * The chat flow's streamed call, straight to the {@link ChatModel}: the prompt {@link #prompt} would build (the
+     * model's default options, then this call's, then the client's tools as definitions only, as Spring AI's
+     * {@code DefaultChatClientUtils} does), without {@code ChatClient}'s stream advisor, which moves every chunk onto
+     * Reactor's {@code boundedElastic} threads ({@code publishOn}) before the caller sees it. The chat flow's own
+     * operators decide where chunks go (the output checks hop to virtual threads themselves), so that was one more
+     * thread handoff per chunk (README, Benchmark, "Wave 8"). Tools are never run here either: only Spring AI's
+     * tool-calling advisor would run them, and a bare model has none.
+     */
+    public Flux<ChatResponse> stream(String modelId, List<Message> messages, ModelRequest request) {
+        ChatOptions.Builder<?> options = this.chatModel.getOptions().mutate();
+        options.combineWith(options(modelId, request, true));
+        if (!request.tools().isEmpty() && options instanceof ToolCallingChatOptions.Builder<?> tools) {
+            tools.toolCallbacks(request.tools().stream().<ToolCallback>map(ClientToolCallback::new).toList());
+        }
+        return this.chatModel.stream(Prompt.builder().messages(messages).chatOptions(options.build()).build());
     }
 
     /** The provider's own options for one call; unset fields fall back to the model's defaults. */

@@ -182,6 +182,29 @@ class PlatformEdgeIT {
     }
 
     @Test
+    void aCachedAnswerIsGivenOnlyToACallerWithTheSameModelsGroupsAndAValidToken() throws Exception {
+        String body = chat("sim-small", "Cached for whom? " + UUID.randomUUID());
+        HttpResponse<String> first = send(body, TestTokens.chat("acme"));
+
+        HttpResponse<String> otherModels = send(body, TestTokens.builder("acme").models("sim-large").sign());
+        HttpResponse<String> otherGroups = send(body, TestTokens.builder("acme").groups("finance").sign());
+        HttpResponse<String> forged = send(body, TestTokens.builder("acme").signedByAStranger().sign());
+        HttpResponse<String> expired = send(body, TestTokens.builder("acme").expired().sign());
+        HttpResponse<String> again = send(body, TestTokens.chat("acme"));
+
+        assertThat(first.headers().firstValue("X-Platform-Cache")).hasValue("miss");
+        // the hit path checks what a miss checks: the model against the token, then the key with the token's groups
+        assertThat(otherModels.statusCode()).isEqualTo(404);
+        assertThat(this.json.readTree(otherModels.body()).at("/error/code").asString()).isEqualTo("model_not_found");
+        assertThat(otherGroups.headers().firstValue("X-Platform-Cache")).hasValue("miss");
+        assertThat(forged.statusCode()).isEqualTo(401);
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(again.headers().firstValue("X-Platform-Cache")).hasValue("hit");
+        assertThat(again.headers().firstValue("Server-Timing")).hasValueSatisfying(
+                timing -> assertThat(timing).contains("cache;dur="));
+    }
+
+    @Test
     void noCacheBypassesTheCache() throws Exception {
         String body = chat("sim-small", "Bypass me " + UUID.randomUUID());
         send(body, TestTokens.chat("acme"));

@@ -28,25 +28,30 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Not a test (no assertions on time): wave 7's side-by-side measurement of what one request costs the orchestrator,
- * run on demand with {@code ./mvnw -B -q -pl orchestrator -am verify -Dit.test=RequestCostBenchmark -Dtest=none
- * -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Not a test (no assertions on time): the side-by-side measurement of what one request costs the orchestrator, in
+ * CPU and in latency at rest, run on demand with {@code ./mvnw -B -q -pl orchestrator -am verify
+ * -Dit.test=RequestCostBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  *
  * <p>Two orchestrators in this one JVM on the same broker, Redis and fake model: "before" with the switchable cuts
- * of wave 7 undone ({@code security-observations=true}, {@code prompt.passage-token-memo=0}), "after" as shipped.
+ * undone, "after" as shipped. {@code -DrequestCost.wave=8} (the default) undoes wave 8's
+ * ({@code cache.reactive-hits=false}: every request hops to a virtual thread;
+ * {@code benchmark.stream-through-chat-client=true}: the answer streams through ChatClient and its hop to
+ * {@code boundedElastic}); {@code -DrequestCost.wave=7} undoes
+ * wave 7's ({@code security-observations=true}, {@code prompt.passage-token-memo=0}) and wave 8's.
  * Sequential requests from one client, alternating blocks of cache hits and misses (instant model; guardrails and
  * retrieval played by listeners in the JVM) between the two. CPU per request is the whole JVM's process CPU over a
  * block divided by its requests: it includes the client, the broker, the fake services and model, and the idle
  * background of the other orchestrator (Redis runs outside). Wall time per request and per stage
- * ({@code Server-Timing}) as p50/p99. {@code -DrequestCost.blocks=N} sets the number of blocks.
+ * ({@code Server-Timing}) as p50/p99. {@code -DrequestCost.blocks=N} sets the number of blocks,
+ * {@code -DrequestCost.hits=N} and {@code -DrequestCost.misses=N} the requests of each kind per block (0: none).
  */
 @EmbeddedKafka(partitions = 3, topics = {Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED,
         Topics.GUARDRAILS_CHECK_OUTPUT, Topics.GUARDRAILS_OUTPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
         Topics.RETRIEVAL_SEARCH_RESULT, Topics.CHAT_COMPLETION_RECORDED})
 class RequestCostBenchmark {
 
-    private static final int HITS_PER_BLOCK = 200;
-    private static final int MISSES_PER_BLOCK = 50;
+    private static final int HITS_PER_BLOCK = Integer.getInteger("requestCost.hits", 200);
+    private static final int MISSES_PER_BLOCK = Integer.getInteger("requestCost.misses", 50);
     private static final String BODY = """
             {"model": "sim-small", "messages": [{"role": "user", "content": "How does retrieval rank passages?"}]}""";
 
@@ -56,11 +61,18 @@ class RequestCostBenchmark {
     @Test
     void measure() throws Exception {
         int blocks = Integer.getInteger("requestCost.blocks", 10);
+        // The fake model is the JDK's HttpServer, which leaves Nagle's algorithm on: its streamed chunks, written one
+        // flush each, then wait for the client's delayed ACK (about 40 ms per answer), which the real simulator (Netty,
+        // TCP_NODELAY) never does. -DrequestCost.nagle=true keeps the old behaviour.
+        if (!Boolean.getBoolean("requestCost.nagle")) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         try (FakeOpenAiServer model = new FakeOpenAiServer()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaCondition.getBroker();
             Map<String, Side> sides = new LinkedHashMap<>();
-            sides.put("before", new Side(start(broker, model, true, 0)));
-            sides.put("after", new Side(start(broker, model, false, 2048)));
+            boolean wave7 = "7".equals(System.getProperty("requestCost.wave", "8"));
+            sides.put("before", new Side(start(broker, model, wave7, wave7 ? 0 : 2048, false)));
+            sides.put("after", new Side(start(broker, model, false, 2048, true)));
             Thread.sleep(10_000);   // let the shared groups settle
             try {
                 for (Side side : sides.values()) {
@@ -75,7 +87,9 @@ class RequestCostBenchmark {
                     }
                     for (Side side : order) {
                         run(side.hits, side.port, false, HITS_PER_BLOCK);
-                        run(side.misses, side.port, true, MISSES_PER_BLOCK);
+                        if (MISSES_PER_BLOCK > 0) {
+                            run(side.misses, side.port, true, MISSES_PER_BLOCK);
+                        }
                     }
                 }
                 report(sides, blocks);
@@ -88,7 +102,8 @@ class RequestCostBenchmark {
     }
 
     private ConfigurableApplicationContext start(EmbeddedKafkaBroker broker, FakeOpenAiServer model,
-                                                 boolean securityObservations, int passageTokenMemo) {
+                                                 boolean securityObservations, int passageTokenMemo,
+                                                 boolean wave8) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("server.port", "0");
         properties.put("management.server.port", "0");
@@ -102,6 +117,8 @@ class RequestCostBenchmark {
         properties.put("logging.level.dev.genaiplatform", "WARN");
         properties.put("platform.orchestrator.security-observations", Boolean.toString(securityObservations));
         properties.put("platform.orchestrator.prompt.passage-token-memo", Integer.toString(passageTokenMemo));
+        properties.put("platform.orchestrator.cache.reactive-hits", Boolean.toString(wave8));
+        properties.put("platform.orchestrator.benchmark.stream-through-chat-client", Boolean.toString(!wave8));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(OrchestratorApplication.class,
                 ChatCompletionFlowIT.FakePlatformServices.class)
                 .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
