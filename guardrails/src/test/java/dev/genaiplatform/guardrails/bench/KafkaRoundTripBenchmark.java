@@ -68,14 +68,19 @@ public final class KafkaRoundTripBenchmark {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int perRound = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        String only = args.length > 2 ? args[2] : ""; // e.g. "as" runs "as shipped" alone
         List<Variant> started = new ArrayList<>();
         try {
             for (var variant : variants().entrySet()) {
-                started.add(Variant.start(variant.getKey(), variant.getValue()));
+                if (variant.getKey().startsWith(only)) {
+                    started.add(Variant.start(variant.getKey(), variant.getValue()));
+                }
             }
             for (Variant variant : started) {
                 variant.block(300); // warm-up: JIT, fetch sessions, token cache, embeddings
                 variant.micros.clear();
+                variant.toReplySentMillis.clear();
+                variant.replyBackMillis.clear();
             }
             for (int round = 0; round < rounds; round++) {
                 for (Variant variant : round % 2 == 0 ? started : started.reversed()) {
@@ -88,6 +93,16 @@ public final class KafkaRoundTripBenchmark {
                 long[] sorted = variant.micros.stream().mapToLong(Long::longValue).sorted().toArray();
                 System.out.printf("%-28s %8d %8d %8d %8d %8d%n", variant.name, sorted.length, at(sorted, 0.50),
                         at(sorted, 0.90), at(sorted, 0.99), (long) Arrays.stream(sorted).average().orElse(0));
+            }
+            // Where the round trip goes, split at the reply's create time (stamped by guardrails' producer when it
+            // sends the reply; both clocks are this machine's, millisecond resolution): the command's way there plus
+            // the service's work, then the reply's way back to the asker.
+            System.out.printf("%-28s %22s %22s%n", "variant", "to reply sent p50/p90 ms", "reply back p50/p90 ms");
+            for (Variant variant : started) {
+                long[] there = variant.toReplySentMillis.stream().mapToLong(Long::longValue).sorted().toArray();
+                long[] back = variant.replyBackMillis.stream().mapToLong(Long::longValue).sorted().toArray();
+                System.out.printf("%-28s %14d / %5d %14d / %5d%n", variant.name, at(there, 0.50), at(there, 0.90),
+                        at(back, 0.50), at(back, 0.90));
             }
         }
         finally {
@@ -112,7 +127,8 @@ public final class KafkaRoundTripBenchmark {
     }
 
     private record Variant(String name, EmbeddedKafkaKraftBroker broker, ConfigurableApplicationContext service,
-                           ReplyingKafkaTemplate<String, CheckInputCommand, InputCheckedReply> asker, List<Long> micros) {
+                           ReplyingKafkaTemplate<String, CheckInputCommand, InputCheckedReply> asker, List<Long> micros,
+                           List<Long> toReplySentMillis, List<Long> replyBackMillis) {
 
         static Variant start(String name, Map<String, Object> overrides) throws Exception {
             var broker = new EmbeddedKafkaKraftBroker(1, 3, Topics.GUARDRAILS_INPUT_CHECKED);
@@ -144,7 +160,7 @@ public final class KafkaRoundTripBenchmark {
             asker.setDefaultReplyTimeout(TIMEOUT);
             asker.start();
             asker.waitForAssignment(TIMEOUT);
-            return new Variant(name, broker, service, asker, new ArrayList<>());
+            return new Variant(name, broker, service, asker, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
         void block(int checks) throws Exception {
@@ -153,9 +169,14 @@ public final class KafkaRoundTripBenchmark {
                 var record = new ProducerRecord<String, CheckInputCommand>(Topics.GUARDRAILS_CHECK_INPUT,
                         "conversation-" + i, new CheckInputCommand("chatcmpl-" + System.nanoTime(), QUESTION));
                 record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
+                long startMillis = System.currentTimeMillis();
                 long start = System.nanoTime();
-                InputCheckedReply reply = asker.sendAndReceive(record).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).value();
+                var received = asker.sendAndReceive(record).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
                 micros.add((System.nanoTime() - start) / 1_000);
+                long endMillis = System.currentTimeMillis();
+                toReplySentMillis.add(received.timestamp() - startMillis);
+                replyBackMillis.add(endMillis - received.timestamp());
+                InputCheckedReply reply = received.value();
                 if (reply.verdict() == null) {
                     throw new IllegalStateException("no verdict");
                 }
