@@ -126,6 +126,10 @@ final class KafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         // consumers join at once instead of waiting 3 s for more members that will never come
         p.put("group.initial.rebalance.delay.ms", "0");
+        // Kafka 4's group coordinator holds each offset commit up to 5 ms to batch it with others; a listener that
+        // commits after a poll waits that long before it polls again, so a request/reply service answers its next
+        // request up to 5 ms late (EchoBench, infra/launcher README). Here commits are few and small: write at once.
+        p.put("group.coordinator.append.linger.ms", "0");
         p.put("num.partitions", "3");
         p.put("auto.create.topics.enable", "true");
         // the default puts 128 MiB on the heap for log compaction we barely use
