@@ -56,16 +56,7 @@ class TokenizerTests {
         List<String> fragments = List.of("\n", "\n\n", "\r\n", " \n", "\n ", "\t", " ", "  ", "word", "Word", "WORD",
                 "x", "123", "4567", "[1]", "[", "]", ".", ",", "/", "//", "'s", "'LL", "-", "--", "(source: a.md > B)",
                 "é", "naïve", "Zürich", "日本語", "👋🏽", "e\u0301", "\u00a0", "\u2028", "½", "Ⅻ", "#", "> ", "`code`", "**");
-        Random random = new Random(8);
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 1_500; i++) {
-            StringBuilder text = new StringBuilder();
-            while (text.length() < Tokenizer.REMEMBER_FROM_CHARS + random.nextInt(1_500)) {
-                text.append(fragments.get(random.nextInt(fragments.size())));
-            }
-            texts.add(text.toString());
-        }
-        texts.add(Files.readString(Path.of("README.md")));
+        List<String> texts = randomTexts(fragments, new Random(8), Tokenizer.REMEMBER_FROM_CHARS, 1_500);
         for (EncodingType type : List.of(EncodingType.O200K_BASE, EncodingType.CL100K_BASE)) {
             Encoding encoding = Encodings.newDefaultEncodingRegistry().getEncoding(type);
             Tokenizer remembering = new Tokenizer(encoding);
@@ -82,16 +73,7 @@ class TokenizerTests {
         List<String> fragments = List.of(". ", "! ", "? ", "] ", " [1]", " [12] ", "[", "]", ".", " ", "  ", "\n", "word",
                 "Word", "WORD", "x", "123", "'s", "'LL", "-", "/", "(a.md > B)", "é", "Zürich", "日本語", "👋🏽", "e\u0301",
                 "\u00a0", "\t", "½", "\"", "…", ". The", "] The", "? [2]");
-        Random random = new Random(13);
-        List<String> texts = new ArrayList<>();
-        for (int i = 0; i < 1_500; i++) {
-            StringBuilder text = new StringBuilder();
-            while (text.length() < Tokenizer.REMEMBER_SENTENCES_FROM_CHARS + random.nextInt(600)) {
-                text.append(fragments.get(random.nextInt(fragments.size())));
-            }
-            texts.add(text.toString());
-        }
-        texts.add(Files.readString(Path.of("README.md")));
+        List<String> texts = randomTexts(fragments, new Random(13), Tokenizer.REMEMBER_SENTENCES_FROM_CHARS, 600);
         for (EncodingType type : List.of(EncodingType.O200K_BASE, EncodingType.CL100K_BASE)) {
             Encoding encoding = Encodings.newDefaultEncodingRegistry().getEncoding(type);
             Tokenizer remembering = new Tokenizer(encoding);
@@ -103,6 +85,21 @@ class TokenizerTests {
             }
             assertThat(remembering.rememberedSentences()).isPositive();
         }
+    }
+
+    /** 1,500 texts of random fragments, each at least {@code minChars} long (plus up to {@code extraChars}), and the README. */
+    private static List<String> randomTexts(List<String> fragments, Random random, int minChars, int extraChars)
+            throws IOException {
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            StringBuilder text = new StringBuilder();
+            while (text.length() < minChars + random.nextInt(extraChars)) {
+                text.append(fragments.get(random.nextInt(fragments.size())));
+            }
+            texts.add(text.toString());
+        }
+        texts.add(Files.readString(Path.of("README.md")));
+        return texts;
     }
 
     @Test
