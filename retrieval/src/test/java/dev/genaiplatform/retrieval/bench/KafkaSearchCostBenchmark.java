@@ -80,8 +80,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * service, listener's answer entered, token verified, answer ready, reply handed to the producer, reply polled by the
  * asker, caller has it), the process's CPU per search (service, broker and asker together) and the search consumers'
  * commits and fetches per search. Arguments: rounds (default 3), searches per round and variant (default 1000),
- * variants ({@code wave9}, default: {@code @SendTo} before, plain send after, plain send on platform threads, bare;
- * {@code wave7}; {@code wave5}).
+ * variants ({@code wave9}, default: {@code @SendTo} before, the service's listener (plain send) after, plain send on
+ * platform threads, bare;
+ * {@code wave7}; {@code wave5}), rounds left out of the summary as JIT warm-up (default 2).
  */
 public final class KafkaSearchCostBenchmark {
 
@@ -108,7 +109,7 @@ public final class KafkaSearchCostBenchmark {
     /** Wave 9: one context, its listeners side by side (block after block), and the bare floor on the same broker. */
     private static final List<Variant> WAVE9 = List.of(
             new Variant("@SendTo reply (before)", Map.of(), false, ReplyVariants.SEND_TO_TOPIC),
-            new Variant("plain KafkaTemplate.send reply (after)", Map.of()),
+            new Variant("plain KafkaTemplate.send reply (after: the service's listener)", Map.of()),
             new Variant("plain send, listener on platform threads", Map.of(), false, ReplyVariants.PLATFORM_THREADS_TOPIC),
             new Variant("bare consumer + producer (floor)", Map.of(), false, BARE_TOPIC));
 
@@ -146,7 +147,7 @@ public final class KafkaSearchCostBenchmark {
         TextEmbedding vector = new TextEmbedding(TextEmbedding.MINILM_L6_V2_Q, QUERY, new MiniLmEmbeddingModel().embed(QUERY));
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         ReplyingKafkaTemplate<String, Object, SearchResultReply> asker = asker(broker);
-        Thread responder = Thread.ofPlatform().daemon().name("bare-responder").start(() -> bareResponder(broker));
+        Thread.ofPlatform().daemon().name("bare-responder").start(() -> bareResponder(broker));
         Map<String, List<Block>> results = new LinkedHashMap<>();
         boolean shared = variants == WAVE9;
         ConfigurableApplicationContext sharedService = shared ? start(broker, database, new Variant("shared", Map.of())) : null;
@@ -190,10 +191,13 @@ public final class KafkaSearchCostBenchmark {
         if (sharedService != null) {
             sharedService.close();
         }
+        int warmUpRounds = args.length > 3 ? Integer.parseInt(args[3]) : Math.min(2, rounds - 1);
+        System.out.printf("summary of rounds %d to %d (the first %d left out: the JIT is still compiling)%n", warmUpRounds, rounds - 1,
+                warmUpRounds);
+        results.replaceAll((name, blocks) -> blocks.subList(Math.min(warmUpRounds, blocks.size() - 1), blocks.size()));
         print(results);
         System.out.println("load average at the end: " + loadAverage());
         asker.stop();
-        responder.interrupt();
         broker.destroy();
         System.exit(0);
     }
