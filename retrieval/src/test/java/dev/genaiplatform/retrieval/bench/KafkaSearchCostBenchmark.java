@@ -129,7 +129,18 @@ public final class KafkaSearchCostBenchmark {
     /** A real reply's JSON, taken from the service's first answer, for the bare responder to send. */
     private static final AtomicReference<byte[]> REPLY_BYTES = new AtomicReference<>();
 
+    /** Ends the JVM either way: a failed run would otherwise leave its broker, database and service running. */
     public static void main(String[] args) throws Exception {
+        int status = 1;
+        try {
+            run(args);
+            status = 0;
+        } finally {
+            System.exit(status);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int searches = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         String set = args.length > 2 ? args[2] : "wave9";
@@ -199,7 +210,6 @@ public final class KafkaSearchCostBenchmark {
         System.out.println("load average at the end: " + loadAverage());
         asker.stop();
         broker.destroy();
-        System.exit(0);
     }
 
     /** One block's round trips: each a {@link StageClock} row (0 where a point was not passed). */
