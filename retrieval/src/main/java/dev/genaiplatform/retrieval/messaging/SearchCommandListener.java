@@ -4,14 +4,10 @@ import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
-import dev.genaiplatform.retrieval.ingest.CorpusIndexedEvent;
 import dev.genaiplatform.retrieval.RetrievalProperties;
-import dev.genaiplatform.retrieval.search.ChunkSearch;
-import dev.genaiplatform.retrieval.search.SearchScope;
-import dev.genaiplatform.retrieval.search.SearchScopes;
-import dev.genaiplatform.retrieval.security.Caller;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
+import dev.genaiplatform.retrieval.ingest.CorpusIndexedEvent;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,23 +16,27 @@ import org.springframework.context.event.EventListener;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.config.ContainerPostProcessor;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.messaging.handler.annotation.SendTo;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.stereotype.Component;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The service's only subscription: {@link SearchCommand}s from the orchestrator, answered with a
- * {@link SearchResultReply} on the topic named by the request's {@code kafka_replyTopic} header (Spring copies
- * the correlation id). A blank query or an odd topK still gets a (possibly empty) reply, so the asker never
- * waits for a timeout; a record that cannot be read at all (not JSON, null, no reply topic) or whose
- * {@code platform-auth} token is missing or fails verification goes to {@code retrieval.search.v1.dlt}, never
- * answered. The tenant, user and groups come from that verified token only; stores named in the command that the
- * tenant cannot read are ignored (an empty list means the tenant's default stores). {@code rewrite} and {@code hyde}
- * left null fall back to the searched stores' metadata and then the service default, exactly as on HTTP.
+ * The service's only subscription: {@link SearchCommand}s from the orchestrator, answered ({@link SearchAnswers}) with a
+ * {@link SearchResultReply} on the topic named by the request's {@code kafka_replyTopic} header, with the request's
+ * correlation id and key. A blank query or an odd topK still gets a (possibly empty) reply, so the asker never waits
+ * for a timeout; a record that cannot be read at all (not JSON, null, no reply topic) or whose {@code platform-auth}
+ * token is missing or fails verification goes to {@code retrieval.search.v1.dlt}, never answered.
+ *
+ * <p>The reply is a plain {@link KafkaTemplate#send(ProducerRecord)}, not {@code @SendTo}: the same record Spring's
+ * reply path built (topic and partition from the request's reply headers, its correlation id and key, the same
+ * template, so the same serializer, observation and trace context), without evaluating a reply-topic expression and
+ * converting the answer to a {@code Message} and back on every search (Wave 9: README, Speed).
  *
  * <p>The container does not start with the context but once the corpus is indexed, so no request is answered
  * from a half-built index; commands sent earlier simply wait in the topic.
@@ -45,53 +45,44 @@ import java.time.Duration;
 class SearchCommandListener {
 
     static final String LISTENER_ID = "retrieval-search";
-    /** More hops are clamped (a command is always answered, never refused). */
-    private static final int MAX_HOPS = 3;
 
     private static final Logger log = LoggerFactory.getLogger(SearchCommandListener.class);
 
-    private final ChunkSearch search;
-    private final SearchScopes scopes;
-    private final JwtDecoder tokens;
+    private final SearchAnswers answers;
+    private final KafkaTemplate<Object, Object> replies;
     private final KafkaListenerEndpointRegistry registry;
-    private final boolean rewriteByDefault;
-    private final boolean hydeByDefault;
 
-    SearchCommandListener(ChunkSearch search, SearchScopes scopes, JwtDecoder tokens, KafkaListenerEndpointRegistry registry,
-                          RetrievalProperties properties) {
-        this.rewriteByDefault = properties.rewrite().enabledByDefault();
-        this.hydeByDefault = properties.hyde().enabledByDefault();
-        this.search = search;
-        this.scopes = scopes;
-        this.tokens = tokens;
+    SearchCommandListener(SearchAnswers answers, KafkaTemplate<Object, Object> replies, KafkaListenerEndpointRegistry registry) {
+        this.answers = answers;
+        this.replies = replies;
         this.registry = registry;
     }
 
     @KafkaListener(id = LISTENER_ID, idIsGroup = false, autoStartup = "false", topics = Topics.RETRIEVAL_SEARCH,
             containerPostProcessor = TimedCommits.BEAN)
-    @SendTo
-    SearchResultReply onSearch(ConsumerRecord<String, SearchCommand> record) {
+    void onSearch(ConsumerRecord<String, SearchCommand> record) {
         try (var tenant = MDC.putCloseable("tenantId", header(record, PlatformHeaders.TENANT_ID));
              var request = MDC.putCloseable("requestId", header(record, PlatformHeaders.REQUEST_ID))) {
-            SearchCommand command = record.value();
-            if (command == null) {
-                throw new IllegalArgumentException("Empty search command at " + record.topic() + "-"
-                        + record.partition() + "@" + record.offset());
+            String replyTopic = header(record, KafkaHeaders.REPLY_TOPIC);
+            if (replyTopic == null || replyTopic.isBlank()) {
+                throw new IllegalArgumentException("No " + KafkaHeaders.REPLY_TOPIC + " header: nowhere to answer "
+                        + record.topic() + "-" + record.partition() + "@" + record.offset());
             }
-            Caller caller = TokenHeaders.verify(record, tokens);
-            MDC.put("tenantId", caller.tenant());
-            SearchScopes.Resolved resolved = scopes.lenientWithDefaults(caller, command.vectorStoreIds(), rewriteByDefault, hydeByDefault);
-            SearchScope scope = resolved.scope();
-            int hops = command.hops() == null || command.hops() < 1 ? 1 : Math.min(command.hops(), MAX_HOPS);
-            ChunkSearch.Result result = scope == null ? new ChunkSearch.Result(java.util.List.of(), command.topK(), 0)
-                    : search.search(scope, command.query(), command.topK(), null, hops,
-                    command.rewrite() != null ? command.rewrite() : resolved.rewrite(), command.conversation(),
-                    command.hyde() != null ? command.hyde() : resolved.hyde(), command.queryEmbedding());
-            log.debug("search {} topK={} (asked {}) -> {} chunks in {} ms", command.requestId(), result.topK(),
-                    command.topK(), result.chunks().size(), result.tookMillis());
-            return new SearchResultReply(command.requestId(), result.chunks(), result.tookMillis(), result.queries(),
-                    result.rewrittenBy());
+            replies.send(reply(record, replyTopic, answers.answer(record)));
         }
+    }
+
+    /** The reply record Spring's {@code @SendTo} path would build for this request. */
+    static ProducerRecord<Object, Object> reply(ConsumerRecord<String, ?> request, String replyTopic, SearchResultReply answer) {
+        Header partition = request.headers().lastHeader(KafkaHeaders.REPLY_PARTITION);
+        Integer replyPartition = partition == null || partition.value() == null || partition.value().length != Integer.BYTES
+                ? null : ByteBuffer.wrap(partition.value()).getInt();
+        var reply = new ProducerRecord<Object, Object>(replyTopic, replyPartition, request.key(), answer);
+        Header correlation = request.headers().lastHeader(KafkaHeaders.CORRELATION_ID);
+        if (correlation != null) {
+            reply.headers().add(KafkaHeaders.CORRELATION_ID, correlation.value());
+        }
+        return reply;
     }
 
     @EventListener

@@ -267,6 +267,35 @@ class SearchOverKafkaIT extends RetrievalIntegrationTest {
     }
 
     @Test
+    void theReplyKeepsTheRequestsKeyCorrelationAndTrace() throws Exception {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        var record = new ProducerRecord<String, Object>(Topics.RETRIEVAL_SEARCH, "reply-key",
+                new SearchCommand("chatcmpl-trace", "Luhn checksum", 1));
+        record.headers().add(PlatformHeaders.AUTHORIZATION, TestTokens.token("kafka-tenant").getBytes(StandardCharsets.UTF_8));
+        record.headers().add("traceparent", ("00-" + traceId + "-00f067aa0ba902b7-01").getBytes(StandardCharsets.UTF_8));
+
+        var reply = asker.sendAndReceive(record).get(PATIENCE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(reply.value().requestId()).isEqualTo("chatcmpl-trace");
+        assertThat(reply.key()).isEqualTo("reply-key");
+        assertThat(reply.headers().lastHeader(org.springframework.kafka.support.KafkaHeaders.CORRELATION_ID)).isNotNull();
+        var traceparent = reply.headers().lastHeader("traceparent");
+        assertThat(traceparent).as("the reply continues the request's trace").isNotNull();
+        assertThat(new String(traceparent.value(), StandardCharsets.UTF_8)).startsWith("00-" + traceId + "-");
+    }
+
+    @Test
+    void deadLettersACommandWithoutAReplyTopic() throws Exception {
+        try (var producer = new KafkaProducer<>(KafkaTestUtils.producerProps(broker), new StringSerializer(), new StringSerializer())) {
+            var record = new ProducerRecord<>(Topics.RETRIEVAL_SEARCH, "no-reply-topic", "{\"requestId\":\"y\",\"query\":\"Luhn\",\"topK\":2}");
+            record.headers().add(PlatformHeaders.AUTHORIZATION, TestTokens.token("kafka-tenant").getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
+
+        assertThat(reason(deadLetter("no-reply-topic"))).contains("kafka_replyTopic");
+    }
+
+    @Test
     void ignoresVectorStoresTheTenantDoesNotOwnAndNeverTrustsTheTenantHeader() throws Exception {
         var record = new ProducerRecord<String, Object>(Topics.RETRIEVAL_SEARCH, KEY,
                 new SearchCommand("chatcmpl-6", "Luhn checksum", 2, List.of("vs_of_another_tenant")));
