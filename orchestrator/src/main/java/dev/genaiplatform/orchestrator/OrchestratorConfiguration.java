@@ -13,7 +13,10 @@ import dev.genaiplatform.orchestrator.prompt.PromptPreambles;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
+import dev.genaiplatform.orchestrator.messaging.CommandTraceContext;
 import dev.genaiplatform.orchestrator.messaging.ReplyChannels;
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
 import dev.genaiplatform.orchestrator.prompt.GroundedPromptBuilder;
 import dev.genaiplatform.orchestrator.prompt.TokenCounter;
 import dev.genaiplatform.orchestrator.provider.ChatProviders;
@@ -217,22 +220,46 @@ class OrchestratorConfiguration {
     @Bean
     ReplyingKafkaTemplate<String, CheckInputCommand, InputCheckedReply> guardrailsRequests(
             ProducerFactory<String, CheckInputCommand> producerFactory,
-            ConcurrentKafkaListenerContainerFactory<String, InputCheckedReply> containerFactory, KafkaProperties kafka) {
-        return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.GUARDRAILS_INPUT_CHECKED, kafka);
+            ConcurrentKafkaListenerContainerFactory<String, InputCheckedReply> containerFactory, KafkaProperties kafka,
+            OrchestratorProperties properties) {
+        return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.GUARDRAILS_INPUT_CHECKED,
+                commandSpans(kafka, properties));
     }
 
     @Bean
     ReplyingKafkaTemplate<String, SearchCommand, SearchResultReply> retrievalRequests(
             ProducerFactory<String, SearchCommand> producerFactory,
-            ConcurrentKafkaListenerContainerFactory<String, SearchResultReply> containerFactory, KafkaProperties kafka) {
-        return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.RETRIEVAL_SEARCH_RESULT, kafka);
+            ConcurrentKafkaListenerContainerFactory<String, SearchResultReply> containerFactory, KafkaProperties kafka,
+            OrchestratorProperties properties) {
+        return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.RETRIEVAL_SEARCH_RESULT,
+                commandSpans(kafka, properties));
     }
 
     @Bean
     ReplyingKafkaTemplate<String, CheckOutputCommand, OutputCheckedReply> outputCheckRequests(
             ProducerFactory<String, CheckOutputCommand> producerFactory,
-            ConcurrentKafkaListenerContainerFactory<String, OutputCheckedReply> containerFactory, KafkaProperties kafka) {
-        return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.GUARDRAILS_OUTPUT_CHECKED, kafka);
+            ConcurrentKafkaListenerContainerFactory<String, OutputCheckedReply> containerFactory, KafkaProperties kafka,
+            OrchestratorProperties properties) {
+        return ReplyChannels.replyingTemplate(producerFactory, containerFactory, Topics.GUARDRAILS_OUTPUT_CHECKED,
+                commandSpans(kafka, properties));
+    }
+
+    /** Spring Kafka's observation per command sent: only when asked for (see {@link OrchestratorProperties.Messaging}). */
+    private static boolean commandSpans(KafkaProperties kafka, OrchestratorProperties properties) {
+        return kafka.getTemplate().isObservationEnabled() && properties.messaging().commandSpans();
+    }
+
+    /**
+     * Writes the caller's trace context onto commands in place of the templates' observation; writes nothing when the
+     * observation does it ({@code command-spans}) or when Kafka sends are not to be traced at all
+     * ({@code spring.kafka.template.observation-enabled=false}), so a command carries one context or none, as before.
+     */
+    @Bean
+    CommandTraceContext commandTraceContext(ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator,
+                                            KafkaProperties kafka, OrchestratorProperties properties) {
+        boolean written = kafka.getTemplate().isObservationEnabled() && !properties.messaging().commandSpans();
+        return written ? new CommandTraceContext(tracer.getIfAvailable(), propagator.getIfAvailable())
+                : new CommandTraceContext(null, null);
     }
 
     /** Readiness waits until the reply consumers own their partitions, so no early reply is missed. */

@@ -33,6 +33,8 @@ import java.util.Map;
  * @param idempotency the {@code Idempotency-Key} store
  * @param semanticCache the semantic answer cache (off by default)
  * @param memory     conversation memory for requests with {@code X-Conversation-Id}
+ * @param messaging  how commands to guardrails and retrieval are sent
+ * @param benchmark  switches that bring back an earlier way of doing something, only to measure it side by side
  */
 @ConfigurationProperties("platform.orchestrator")
 public record OrchestratorProperties(
@@ -49,7 +51,9 @@ public record OrchestratorProperties(
         @DefaultValue CacheSettings cache,
         @DefaultValue IdempotencySettings idempotency,
         @DefaultValue SemanticCacheSettings semanticCache,
-        @DefaultValue MemorySettings memory) {
+        @DefaultValue MemorySettings memory,
+        @DefaultValue Messaging messaging,
+        @DefaultValue Benchmark benchmark) {
 
     public OrchestratorProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -132,6 +136,26 @@ public record OrchestratorProperties(
 
     /** @param input USD per 1,000 prompt tokens; @param output USD per 1,000 completion tokens */
     public record Price(double input, double output) {
+    }
+
+    /**
+     * @param commandSpans a producer span and a {@code spring.kafka.template} timer for every command sent to guardrails
+     *                     or retrieval (Spring Kafka's template observation), as before wave 9
+     *                     ({@code platform.orchestrator.messaging.command-spans}, env {@code KAFKA_COMMAND_SPANS}). Off:
+     *                     the command carries the asking span's trace context and the answering service's spans still
+     *                     join the request's trace, without the send span; it was most of the orchestrator's own share
+     *                     of a round trip (README, Benchmark, "Wave 9")
+     */
+    public record Messaging(@DefaultValue("false") boolean commandSpans) {
+    }
+
+    /**
+     * @param streamThroughChatClient the model's answer streamed through {@code ChatClient} and its hop to another
+     *                                thread per chunk, as before wave 8
+     *                                ({@code platform.orchestrator.benchmark.stream-through-chat-client}); only for
+     *                                {@code RequestCostBenchmark}'s side-by-side, never in a deployment
+     */
+    public record Benchmark(@DefaultValue("false") boolean streamThroughChatClient) {
     }
 
     /**

@@ -41,7 +41,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -125,10 +124,8 @@ class ChatCompletionService {
                           TenantSpend spend, PriceTable prices, TokenCounter tokens,
                           CompletionEventPublisher events, OrchestratorProperties properties, MeterRegistry meters,
                           ObjectProvider<Tracer> tracer, JsonMapper json, OutputGuard outputGuard,
-                          ExperimentAssigner experiments,
-                          @Value("${platform.orchestrator.benchmark.stream-through-chat-client:false}")
-                          boolean streamThroughChatClient) {
-        this.streamThroughChatClient = streamThroughChatClient;
+                          ExperimentAssigner experiments) {
+        this.streamThroughChatClient = properties.benchmark().streamThroughChatClient();
         this.preparation = preparation;
         this.providers = providers;
         this.modelCalls = modelCalls;

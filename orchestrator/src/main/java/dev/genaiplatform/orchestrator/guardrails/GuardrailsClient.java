@@ -4,6 +4,7 @@ import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.guardrails.CheckInputCommand;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
+import dev.genaiplatform.orchestrator.messaging.CommandTraceContext;
 import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
 import dev.genaiplatform.orchestrator.security.Caller;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
@@ -23,9 +24,9 @@ public class GuardrailsClient {
     private final KafkaRequestReply<CheckInputCommand, InputCheckedReply> requestReply;
 
     GuardrailsClient(ReplyingKafkaTemplate<String, CheckInputCommand, InputCheckedReply> template,
-                     OrchestratorProperties properties) {
+                     OrchestratorProperties properties, CommandTraceContext traceContext) {
         this.requestReply = new KafkaRequestReply<>(template, "guardrails", Topics.GUARDRAILS_CHECK_INPUT,
-                properties.guardrails().timeout());
+                properties.guardrails().timeout(), traceContext);
     }
 
     /**

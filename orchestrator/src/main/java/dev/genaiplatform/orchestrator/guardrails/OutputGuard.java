@@ -8,6 +8,7 @@ import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
+import dev.genaiplatform.orchestrator.messaging.CommandTraceContext;
 import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
 import dev.genaiplatform.orchestrator.security.Caller;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
@@ -29,9 +30,9 @@ public class OutputGuard {
     private final OutputCheckSettings settings;
 
     OutputGuard(ReplyingKafkaTemplate<String, CheckOutputCommand, OutputCheckedReply> template,
-                OrchestratorProperties properties, OutputCheckSettings settings) {
+                OrchestratorProperties properties, OutputCheckSettings settings, CommandTraceContext traceContext) {
         this.requestReply = new KafkaRequestReply<>(template, "guardrails", Topics.GUARDRAILS_CHECK_OUTPUT,
-                properties.guardrails().timeout());
+                properties.guardrails().timeout(), traceContext);
         this.settings = settings;
     }
 

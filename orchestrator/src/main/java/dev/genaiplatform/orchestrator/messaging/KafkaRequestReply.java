@@ -30,13 +30,25 @@ public final class KafkaRequestReply<C, R> {
     private final String dependency;
     private final String requestTopic;
     private final Duration timeout;
+    private final CommandTraceContext traceContext;
 
+    /** The template's own observation, if enabled, carries the trace context. */
     public KafkaRequestReply(ReplyingKafkaTemplate<String, C, R> template, String dependency, String requestTopic,
                              Duration timeout) {
+        this(template, dependency, requestTopic, timeout, null);
+    }
+
+    /**
+     * @param traceContext writes the caller's trace context onto each command; for a template whose observation is off
+     *                     (see {@link ReplyChannels#replyingTemplate}); null: the template's observation does it
+     */
+    public KafkaRequestReply(ReplyingKafkaTemplate<String, C, R> template, String dependency, String requestTopic,
+                             Duration timeout, CommandTraceContext traceContext) {
         this.template = template;
         this.dependency = dependency;
         this.requestTopic = requestTopic;
         this.timeout = timeout;
+        this.traceContext = traceContext;
     }
 
     /**
@@ -54,6 +66,9 @@ public final class KafkaRequestReply<C, R> {
                 .add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8))
                 .add(PlatformHeaders.TENANT_ID, tenantId.getBytes(StandardCharsets.UTF_8))
                 .add(PlatformHeaders.REQUEST_ID, requestId.getBytes(StandardCharsets.UTF_8));
+        if (this.traceContext != null) {
+            this.traceContext.writeTo(record.headers());
+        }
         ConsumerRecord<String, R> reply;
         try {
             // The template completes the future with KafkaReplyTimeoutException once the timeout passes.

@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -42,32 +41,35 @@ public final class ReplyChannels implements ApplicationRunner {
     }
 
     /**
-     * A template that sends commands and listens on {@code replyTopic}. The request timeout is given per
-     * call (see {@link KafkaRequestReply}).
+     * A template that sends commands and listens on {@code replyTopic}. The request timeout is given per call (see
+     * {@link KafkaRequestReply}).
+     *
+     * <p>{@code observeSends}: Spring Kafka's observation per command sent (a producer span and a timer), which also
+     * writes {@code traceparent}. Off for the chat flow's templates unless
+     * {@code platform.orchestrator.messaging.command-spans} is on: {@link CommandTraceContext} writes the caller's
+     * context instead, for a fraction of the cost (README, Benchmark, "Wave 9").
+     *
+     * <p>The received replies are never observed: a reply continues no trace (the waiting request already has its
+     * span), and every instance reads every reply, so each would record spans for replies it then drops. Measured in
+     * {@code PassageScreeningBenchmark}.
      */
     public static <C, R> ReplyingKafkaTemplate<String, C, R> replyingTemplate(
             ProducerFactory<String, C> producerFactory,
             ConcurrentKafkaListenerContainerFactory<String, R> containerFactory, String replyTopic,
-            KafkaProperties kafka) {
-        return replyingTemplate(producerFactory, containerFactory, replyTopic, kafka, false);
+            boolean observeSends) {
+        return replyingTemplate(producerFactory, containerFactory, replyTopic, observeSends, false);
     }
 
-    /**
-     * As above; {@code observeReplies} gives every received reply a consumer observation (a span and a timer), as
-     * the listener default would. Off in the application: a reply continues no trace (the waiting request already
-     * has its span), and every instance reads every reply, so each would record spans for replies it then drops.
-     * The command still carries {@code traceparent} (the template's own observation), so guardrails' and
-     * retrieval's spans join the request's trace. Measured in {@code PassageScreeningBenchmark}.
-     */
+    /** As above; {@code observeReplies} gives every received reply a consumer observation, for a benchmark only. */
     public static <C, R> ReplyingKafkaTemplate<String, C, R> replyingTemplate(
             ProducerFactory<String, C> producerFactory,
             ConcurrentKafkaListenerContainerFactory<String, R> containerFactory, String replyTopic,
-            KafkaProperties kafka, boolean observeReplies) {
+            boolean observeSends, boolean observeReplies) {
         ReplyingKafkaTemplate<String, C, R> template = new ReplyingKafkaTemplate<>(producerFactory,
                 replyContainer(containerFactory, replyTopic, observeReplies, false));
         template.setSharedReplyTopic(true);   // replies for other instances are expected: do not warn
         template.setCorrelationIdStrategy(record -> randomCorrelation());
-        template.setObservationEnabled(kafka.getTemplate().isObservationEnabled());
+        template.setObservationEnabled(observeSends);
         return template;
     }
 

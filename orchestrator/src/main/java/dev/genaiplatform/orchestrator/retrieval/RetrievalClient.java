@@ -6,6 +6,7 @@ import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.contracts.retrieval.TextEmbedding;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
+import dev.genaiplatform.orchestrator.messaging.CommandTraceContext;
 import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
 import dev.genaiplatform.orchestrator.security.Caller;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
@@ -24,9 +25,9 @@ public class RetrievalClient {
     private final int topK;
 
     RetrievalClient(ReplyingKafkaTemplate<String, SearchCommand, SearchResultReply> template,
-                    OrchestratorProperties properties) {
+                    OrchestratorProperties properties, CommandTraceContext traceContext) {
         this.requestReply = new KafkaRequestReply<>(template, "retrieval", Topics.RETRIEVAL_SEARCH,
-                properties.retrieval().timeout());
+                properties.retrieval().timeout(), traceContext);
         this.topK = properties.retrieval().topK();
     }
 

@@ -71,7 +71,7 @@ class PassageScreeningBenchmark {
         listeners.getListenerContainers().forEach(container -> ContainerTestUtils.waitForAssignment(container, 3));
         // as before the cut: every reply received gets a consumer observation (span + timer)
         ReplyingKafkaTemplate<String, CheckOutputCommand, OutputCheckedReply> observedReplies =
-                ReplyChannels.replyingTemplate(producers, containers, Topics.GUARDRAILS_OUTPUT_CHECKED, kafka, true);
+                ReplyChannels.replyingTemplate(producers, containers, Topics.GUARDRAILS_OUTPUT_CHECKED, false, true);
         observedReplies.start();
         observedReplies.waitForAssignment(Duration.ofSeconds(30));
         KafkaRequestReply<CheckOutputCommand, OutputCheckedReply> askObserved = new KafkaRequestReply<>(

@@ -33,7 +33,9 @@ import java.util.Map;
  * -Dit.test=RequestCostBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
  *
  * <p>Two orchestrators in this one JVM on the same broker, Redis and fake model: "before" with the switchable cuts
- * undone, "after" as shipped. {@code -DrequestCost.wave=8} (the default) undoes wave 8's
+ * undone, "after" as shipped. {@code -DrequestCost.wave=9} undoes wave 9's ({@code messaging.command-spans=true}: a
+ * producer span and a timer per command to guardrails and retrieval); {@code -DrequestCost.wave=8} (the default) undoes
+ * wave 8's
  * ({@code cache.reactive-hits=false}: every request hops to a virtual thread;
  * {@code benchmark.stream-through-chat-client=true}: the answer streams through ChatClient and its hop to
  * {@code boundedElastic}); {@code -DrequestCost.wave=7} undoes
@@ -44,8 +46,9 @@ import java.util.Map;
  * background of the other orchestrator (Redis runs outside). Wall time per request and per stage
  * ({@code Server-Timing}) as p50/p99. {@code -DrequestCost.blocks=N} sets the number of blocks,
  * {@code -DrequestCost.hits=N} and {@code -DrequestCost.misses=N} the requests of each kind per block (0: none).
+ * The broker writes offset commits at once, as the launcher's does: the stand-ins commit after every poll.
  */
-@EmbeddedKafka(partitions = 3, topics = {Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED,
+@EmbeddedKafka(partitions = 3, brokerProperties = "group.coordinator.append.linger.ms=0", topics = {Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED,
         Topics.GUARDRAILS_CHECK_OUTPUT, Topics.GUARDRAILS_OUTPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
         Topics.RETRIEVAL_SEARCH_RESULT, Topics.CHAT_COMPLETION_RECORDED})
 class RequestCostBenchmark {
@@ -70,9 +73,11 @@ class RequestCostBenchmark {
         try (FakeOpenAiServer model = new FakeOpenAiServer()) {
             EmbeddedKafkaBroker broker = EmbeddedKafkaCondition.getBroker();
             Map<String, Side> sides = new LinkedHashMap<>();
-            boolean wave7 = "7".equals(System.getProperty("requestCost.wave", "8"));
-            sides.put("before", new Side(start(broker, model, wave7, wave7 ? 0 : 2048, false)));
-            sides.put("after", new Side(start(broker, model, false, 2048, true)));
+            String wave = System.getProperty("requestCost.wave", "8");
+            boolean wave7 = "7".equals(wave);
+            boolean wave9 = "9".equals(wave);
+            sides.put("before", new Side(start(broker, model, wave7, wave7 ? 0 : 2048, wave9, wave9)));
+            sides.put("after", new Side(start(broker, model, false, 2048, true, false)));
             Thread.sleep(10_000);   // let the shared groups settle
             try {
                 for (Side side : sides.values()) {
@@ -103,7 +108,7 @@ class RequestCostBenchmark {
 
     private ConfigurableApplicationContext start(EmbeddedKafkaBroker broker, FakeOpenAiServer model,
                                                  boolean securityObservations, int passageTokenMemo,
-                                                 boolean wave8) {
+                                                 boolean wave8, boolean commandSpans) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("server.port", "0");
         properties.put("management.server.port", "0");
@@ -119,6 +124,7 @@ class RequestCostBenchmark {
         properties.put("platform.orchestrator.prompt.passage-token-memo", Integer.toString(passageTokenMemo));
         properties.put("platform.orchestrator.cache.reactive-hits", Boolean.toString(wave8));
         properties.put("platform.orchestrator.benchmark.stream-through-chat-client", Boolean.toString(!wave8));
+        properties.put("platform.orchestrator.messaging.command-spans", Boolean.toString(commandSpans));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(OrchestratorApplication.class,
                 ChatCompletionFlowIT.FakePlatformServices.class)
                 .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())

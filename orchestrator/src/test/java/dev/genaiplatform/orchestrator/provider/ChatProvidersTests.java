@@ -226,6 +226,6 @@ class ChatProvidersTests {
                 new dev.genaiplatform.orchestrator.resilience.ResilienceSettings(Duration.ofSeconds(2),
                         Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(60), 2, Duration.ofMillis(200),
                         Duration.ofSeconds(2), Duration.ofSeconds(3), 50, 20, 10, Duration.ofSeconds(10), 64),
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 }

@@ -35,7 +35,7 @@ class ResilientModelCallsTests {
             Duration.ofSeconds(2), Map.of("p", new OrchestratorProperties.Provider(
                     OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
             Map.of("m", new OrchestratorProperties.Model("p", "m", 16384, null)), SETTINGS, null, null, null, null,
-            null, null, null), ObservationRegistry.NOOP);
+            null, null, null, null, null), ObservationRegistry.NOOP);
     private final ResolvedModel model = this.providers.resolve("m");
 
     @Test
@@ -99,7 +99,7 @@ class ResilientModelCallsTests {
                 Duration.ofSeconds(2), Map.of("q", new OrchestratorProperties.Provider(
                         OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
                 Map.of("f", new OrchestratorProperties.Model("q", "f", 16384, null)), SETTINGS, null, null, null, null,
-                null, null, null), ObservationRegistry.NOOP).resolve("f");
+                null, null, null, null, null), ObservationRegistry.NOOP).resolve("f");
         List<String> log = new ArrayList<>();
         AtomicInteger givenUp = new AtomicInteger();
 
@@ -178,7 +178,7 @@ class ResilientModelCallsTests {
                 Duration.ofSeconds(2), Map.of("q", new OrchestratorProperties.Provider(
                         OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
                 Map.of("f", new OrchestratorProperties.Model("q", "f", 16384, null)), SETTINGS, null, null, null, null,
-                null, null, null), ObservationRegistry.NOOP).resolve("f");
+                null, null, null, null, null), ObservationRegistry.NOOP).resolve("f");
     }
 
     @Test
