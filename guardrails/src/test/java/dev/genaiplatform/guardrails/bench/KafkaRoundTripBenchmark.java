@@ -2,6 +2,11 @@ package dev.genaiplatform.guardrails.bench;
 
 import dev.genaiplatform.contracts.guardrails.ChatMessage;
 import dev.genaiplatform.guardrails.messaging.SendToInputCheckListener;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,12 +59,14 @@ public final class KafkaRoundTripBenchmark {
         var variants = new LinkedHashMap<String, Setup>();
         variants.put("bare responder", new Setup(null, List.of(), 0, false));
         variants.put("as shipped", Setup.service(Map.of()));
-        variants.put("platform-thread listener", Setup.service(Map.of("spring.threads.virtual.enabled", false)));
-        // wave 8's listener: the verdict event first, then the reply through @SendTo
-        variants.put("wave 8 listener", Setup.service(Map.of(), SendToInputCheckListener.Swap.class));
+        // wave 8's listener threads: the consumers on virtual threads, as Boot sets them with virtual threads on
+        variants.put("virtual-thread listener", Setup.service(Map.of(), VirtualThreadListeners.class));
+        // and wave 8's listener: the verdict event first, then the reply through @SendTo
+        variants.put("wave 8 listener", Setup.service(Map.of(), VirtualThreadListeners.class,
+                SendToInputCheckListener.Swap.class));
         // wave 8's benchmark: the embedded broker's 5 ms commit linger and an asker committing after each poll
-        variants.put("wave 8 listener and bench setup", new Setup(Map.of(), List.of(SendToInputCheckListener.Swap.class),
-                5, true));
+        variants.put("wave 8 listener and bench setup", new Setup(Map.of(),
+                List.of(VirtualThreadListeners.class, SendToInputCheckListener.Swap.class), 5, true));
         return variants;
     }
 
@@ -108,6 +115,28 @@ public final class KafkaRoundTripBenchmark {
                 variant.stop();
             }
             System.exit(0);
+        }
+    }
+
+    /** Puts the listener containers back on virtual threads (Boot's choice with virtual threads on, wave 8's). */
+    @TestConfiguration(proxyBeanMethods = false)
+    public static class VirtualThreadListeners {
+
+        @Bean
+        static BeanPostProcessor virtualThreadContainers() {
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    if (bean instanceof ConcurrentKafkaListenerContainerFactory<?, ?> factory) {
+                        factory.setContainerCustomizer(container -> {
+                            var virtual = new SimpleAsyncTaskExecutor(container.getListenerId() + "-");
+                            virtual.setVirtualThreads(true);
+                            container.getContainerProperties().setListenerTaskExecutor(virtual);
+                        });
+                    }
+                    return bean;
+                }
+            };
         }
     }
 
