@@ -50,6 +50,8 @@ record RoundTripVariant(String name, EmbeddedKafkaKraftBroker broker, AutoClosea
                         ReplyingKafkaTemplate<String, CheckInputCommand, InputCheckedReply> asker, List<Long> micros,
                         Map<Point, List<Long>> split) {
 
+    private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
+
     static RoundTripVariant start(String name, Setup setup) throws Exception {
         var broker = new EmbeddedKafkaKraftBroker(1, 3, Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED);
         broker.brokerProperty("group.coordinator.append.linger.ms", Integer.toString(setup.commitLingerMs()));
@@ -123,6 +125,8 @@ record RoundTripVariant(String name, EmbeddedKafkaKraftBroker broker, AutoClosea
                     "conversation-" + i, new CheckInputCommand("chatcmpl-" + System.nanoTime(),
                     KafkaRoundTripBenchmark.QUESTION));
             record.headers().add(PlatformHeaders.AUTHORIZATION, token.getBytes(StandardCharsets.UTF_8));
+            // the orchestrator's trace context: the service's reply must continue this trace
+            record.headers().add("traceparent", ("00-" + TRACE_ID + "-00f067aa0ba902b7-01").getBytes(StandardCharsets.UTF_8));
             RoundTripStamps.clear();
             long start = System.nanoTime();
             RoundTripStamps.stamp(Point.SENT);
@@ -146,6 +150,12 @@ record RoundTripVariant(String name, EmbeddedKafkaKraftBroker broker, AutoClosea
             }
             if (received.value().verdict() == null) {
                 throw new IllegalStateException("no verdict");
+            }
+            if (!(responder instanceof BareResponder)) {
+                var trace = received.headers().lastHeader("traceparent");
+                if (trace == null || !new String(trace.value(), StandardCharsets.UTF_8).startsWith("00-" + TRACE_ID)) {
+                    throw new IllegalStateException("the reply does not continue the asker's trace");
+                }
             }
         }
     }
