@@ -175,7 +175,7 @@ class GuardrailsConfiguration {
      * not on virtual threads as the rest of the service does ({@code spring.threads.virtual.enabled}). A consumer
      * spends its life blocked in its selector waiting for the next record; on a virtual thread that wait and the
      * wake-up go through the virtual-thread scheduler, and the request's way in and the reply's way out were slower
-     * for it: p90 and mean per input check lower on platform threads in three side-by-side runs on a loaded machine,
+     * for it: p90 and mean per input check lower on platform threads in four side-by-side runs on a loaded machine,
      * p50 in two of them (README, Latency, Wave 9). The listener method runs on the consumer's thread either way.
      */
     @Bean
