@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.handler.annotation.Header;
-import org.springframework.messaging.handler.annotation.SendTo;
+import org.springframework.messaging.handler.annotation.Headers;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
 
@@ -29,6 +30,9 @@ import java.nio.charset.StandardCharsets;
  * (and so its policy) comes from that verified token, never from {@code platform-tenant-id} or the payload. A
  * record without a valid token, or one that cannot be read, goes to the dead-letter topic with the reason (see
  * {@code GuardrailsConfiguration}), so it is never acted on and never blocks the partition.
+ *
+ * <p>The reply leaves first ({@link CheckReplies}), then the verdict event and the log line: the caller waits for
+ * the reply, nobody waits for the event (README, Latency, Wave 9).
  */
 @Component
 class InputCheckListener {
@@ -41,21 +45,23 @@ class InputCheckListener {
     private final VerdictPublisher verdicts;
     private final PseudonymVault vault;
     private final QuestionEmbeddings questionEmbeddings;
+    private final CheckReplies replies;
 
     InputCheckListener(GuardrailPipeline pipeline, PolicyResolver policies, KafkaTokenVerifier tokens,
-                       VerdictPublisher verdicts, PseudonymVault vault, QuestionEmbeddings questionEmbeddings) {
+                       VerdictPublisher verdicts, PseudonymVault vault, QuestionEmbeddings questionEmbeddings,
+                       CheckReplies replies) {
         this.pipeline = pipeline;
         this.policies = policies;
         this.tokens = tokens;
         this.verdicts = verdicts;
         this.vault = vault;
         this.questionEmbeddings = questionEmbeddings;
+        this.replies = replies;
     }
 
     @KafkaListener(topics = Topics.GUARDRAILS_CHECK_INPUT)
-    @SendTo
-    InputCheckedReply check(CheckInputCommand command,
-                            @Header(name = PlatformHeaders.AUTHORIZATION, required = false) byte[] token) {
+    void check(CheckInputCommand command, @Header(name = PlatformHeaders.AUTHORIZATION, required = false) byte[] token,
+               @Headers MessageHeaders received) {
         Jwt verified = tokens.verify(token);
         String tenant = verified.getClaimAsString(InternalToken.CLAIM_TENANT);
         try (var tenantMdc = MDC.putCloseable("tenantId", tenant);
@@ -63,26 +69,27 @@ class InputCheckListener {
             Pseudonyms pseudonyms = command.conversationId() == null ? Pseudonyms.perRequest()
                     : vault.pseudonyms(tenant, command.conversationId());
             var outcome = pipeline.check(command, policies.resolve(command.policy(), tenant), pseudonyms);
+            InputCheckedReply reply = outcome.reply();
+            TextEmbedding question = questionEmbeddings.of(command, reply);
+            replies.send(received, Topics.GUARDRAILS_INPUT_CHECKED, question == null ? reply
+                    : new InputCheckedReply(reply.requestId(), reply.verdict(), reply.messages(), reply.findings(),
+                    reply.reason(), reply.tools(), reply.responseFormatSchema(), reply.stop(), reply.user(),
+                    reply.injectionScore(), question));
             verdicts.publish(outcome, tenant, "input", new String(token, StandardCharsets.UTF_8));
             // ids, counts and timings only: texts and findings' content never reach the log. A check that lets
             // the text through untouched logs at DEBUG: its verdict event already records it, and a line per
             // request cost about a tenth of this service's CPU at load (README, Wave 7)
-            boolean quiet = OutputCheckListener.uneventful(outcome.reply().verdict(), outcome.reply().findings());
+            boolean quiet = OutputCheckListener.uneventful(reply.verdict(), reply.findings());
             if (!quiet || log.isDebugEnabled()) {
                 String line = "Checked input: verdict={} policy={} findings={} injectionScore={} tookMicros={}";
-                Object[] values = {outcome.reply().verdict(), outcome.policy(), outcome.reply().findings().size(),
-                        outcome.reply().injectionScore(), outcome.tookMicros()};
+                Object[] values = {reply.verdict(), outcome.policy(), reply.findings().size(),
+                        reply.injectionScore(), outcome.tookMicros()};
                 if (quiet) {
                     log.debug(line, values);
                 } else {
                     log.info(line, values);
                 }
             }
-            InputCheckedReply reply = outcome.reply();
-            TextEmbedding question = questionEmbeddings.of(command, reply);
-            return question == null ? reply : new InputCheckedReply(reply.requestId(), reply.verdict(),
-                    reply.messages(), reply.findings(), reply.reason(), reply.tools(), reply.responseFormatSchema(),
-                    reply.stop(), reply.user(), reply.injectionScore(), question);
         }
     }
 }

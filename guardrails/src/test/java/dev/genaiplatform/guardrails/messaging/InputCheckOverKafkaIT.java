@@ -34,6 +34,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
 import org.springframework.kafka.support.serializer.JacksonJsonSerializer;
 import org.springframework.kafka.test.context.EmbeddedKafka;
@@ -276,6 +277,46 @@ class InputCheckOverKafkaIT {
         assertThat(reply.questionEmbedding().vector()).hasSize(384);
         assertThat(deadLetters(records -> records.stream().anyMatch(record -> java.util.Arrays.equals(record.value(), garbage))))
                 .extracting(ConsumerRecord::value).anyMatch(value -> java.util.Arrays.equals(value, garbage));
+    }
+
+    @Test
+    void repliesWhereTheAskerSaysWithItsCorrelationIdAndTheRequestKeyAsSendToDid() throws Exception {
+        byte[] correlation = "correlation-of-a-raw-asker".getBytes(StandardCharsets.UTF_8);
+        byte[] command = "{\"requestId\":\"chatcmpl-raw\",\"messages\":[{\"role\":\"user\",\"content\":\"What is BM25?\"}]}"
+                .getBytes(StandardCharsets.UTF_8);
+        try (var producer = new KafkaProducer<String, byte[]>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            var record = new ProducerRecord<String, byte[]>(Topics.GUARDRAILS_CHECK_INPUT, "conversation-raw", command);
+            record.headers().add(PlatformHeaders.AUTHORIZATION,
+                    TestTokens.token("tenant-a", "chat").getBytes(StandardCharsets.UTF_8));
+            record.headers().add(KafkaHeaders.REPLY_TOPIC, Topics.GUARDRAILS_INPUT_CHECKED.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(KafkaHeaders.REPLY_PARTITION, java.nio.ByteBuffer.allocate(4).putInt(1).array());
+            record.headers().add(KafkaHeaders.CORRELATION_ID, correlation);
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        }
+
+        try (Consumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "it-raw-replies-" + java.util.UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.GUARDRAILS_INPUT_CHECKED));
+            ConsumerRecord<String, String> reply = null;
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (reply == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    var header = record.headers().lastHeader(KafkaHeaders.CORRELATION_ID);
+                    if (header != null && java.util.Arrays.equals(header.value(), correlation)) {
+                        reply = record;
+                    }
+                }
+            }
+            assertThat(reply).as("a reply with the asker's correlation id").isNotNull();
+            assertThat(reply.partition()).isEqualTo(1);
+            assertThat(reply.key()).isEqualTo("conversation-raw");
+            assertThat(reply.value()).contains("\"requestId\":\"chatcmpl-raw\"").contains("\"verdict\":\"ALLOWED\"");
+        }
     }
 
     private InputCheckedReply ask(String key, CheckInputCommand command, String token) throws Exception {
