@@ -55,6 +55,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * throughput need sequential, which warms up): {@code streams} measures what the gateway adds to each token of a
  * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time, each
  * {@code -Dbench.tokens} tokens (default 20) {@code -Dbench.token-interval} ms apart (default 20).
+ * {@code stages} ({@link StagesPhase}) splits sequential chat completions into the part each filter and each wait
+ * took, from {@link StageProbes}' notes (gateways started from the test classpath only).
  * {@code -Dbench.start-minutes} how long a gateway may take to start (default 3).
  * {@code -Dbench.warmup} requests per gateway before anything is measured (default 2000).
  * {@code blocks} (after sequential) runs {@link AlternatingBlocks}: the builds take turns in short blocks, so each
@@ -63,7 +65,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class GatewayBenchmark {
 
-    private static final String BODY = "{\"model\":\"sim-small\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\","
+    static final String BODY = "{\"model\":\"sim-small\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\","
             + "\"content\":\"What is retrieval-augmented generation?\"}]}";
 
     private static final byte[] ANSWER = ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"sim-small\","
@@ -92,11 +94,14 @@ public final class GatewayBenchmark {
         HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
         upstream.createContext("/", exchange -> {
             try (exchange) {
+                long in = System.nanoTime(); // the monotonic clock every process shares: StagesPhase's time line
                 if (new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).contains("\"stream\":true")) {
                     StreamingPhase.stream(exchange);
                     return;
                 }
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.getResponseHeaders().set(StagesPhase.UPSTREAM_HEADER, "upstream-in=" + in + ";upstream-out="
+                        + System.nanoTime());
                 exchange.sendResponseHeaders(200, ANSWER.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(ANSWER);
@@ -137,6 +142,11 @@ public final class GatewayBenchmark {
             List<String> phases = List.of(System.getProperty("bench.phases", "sequential,paced,throughput").split(","));
             if (phases.contains("streams")) {
                 streams(direct, gateways);
+            }
+            if (phases.contains("stages")) {
+                Map<String, String> urls = new LinkedHashMap<>(Map.of("direct", direct)); // the upstream alone
+                gateways.forEach((label, gateway) -> urls.put(label, gateway.url()));
+                StagesPhase.run(client, urls, Integer.getInteger("bench.warmup", 2000), sequential);
             }
             if (!phases.contains("sequential")) {
                 return;
@@ -319,7 +329,9 @@ public final class GatewayBenchmark {
                     "--platform.gateway.budget.prices.sim-small.output=0.6",
                     "--platform.gateway.client.max-failed-authentications=1000000",
                     "--platform.gateway.client.max-concurrent-streams=100000",
-                    "--platform.gateway.admission.max-waiting-chat=100000"));
+                    "--platform.gateway.admission.max-waiting-chat=100000",
+                    // StageProbes (test classpath only): notes when a request passes each filter
+                    "--bench.stages=" + System.getProperty("bench.phases", "").contains("stages")));
             Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(new java.io.File("target/bench-" + label + ".log")).start();
             Gateway gateway = new Gateway(process, "http://127.0.0.1:" + port + "/v1/chat/completions");
