@@ -36,12 +36,6 @@ public final class FilterOrder {
     public static final int CONCURRENT_STREAMS = -150;
 
     /**
-     * After the stream cap, before the budget: a chat completion's token is offered to be signed while the budget's
-     * reservation is in Redis (the token still leaves only after the budget allowed the request).
-     */
-    public static final int TOKEN_PREFETCH = -140;
-
-    /**
      * Before the budget: its decorator must sit inside the budget's, so that it sees the stream as whole events
      * (an error event never lands in the middle of a cut one).
      */

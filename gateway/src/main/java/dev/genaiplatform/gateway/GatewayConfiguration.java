@@ -34,7 +34,6 @@ import dev.genaiplatform.gateway.tenant.ApiKeyStore;
 import dev.genaiplatform.gateway.tenant.TenantDirectory;
 import dev.genaiplatform.gateway.tenant.UserGroups;
 import dev.genaiplatform.gateway.token.InternalTokenFilter;
-import dev.genaiplatform.gateway.token.TokenPrefetchFilter;
 import dev.genaiplatform.gateway.token.InternalTokenIssuer;
 import dev.genaiplatform.gateway.token.SigningKeyHandler;
 import dev.genaiplatform.gateway.token.SigningKeyRing;
@@ -252,11 +251,6 @@ class GatewayConfiguration {
     InternalTokenFilter internalTokenFilter(InternalTokenIssuer tokenIssuer, UserGroups userGroups,
             ObjectProvider<Propagator> propagator) {
         return new InternalTokenFilter(tokenIssuer, userGroups, new ForwardedTraceContext(propagator.getIfAvailable()));
-    }
-
-    @Bean
-    TokenPrefetchFilter tokenPrefetchFilter(InternalTokenFilter internalTokenFilter) {
-        return new TokenPrefetchFilter(internalTokenFilter);
     }
 
     @Bean

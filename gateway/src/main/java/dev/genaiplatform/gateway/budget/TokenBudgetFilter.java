@@ -7,7 +7,6 @@ import java.time.Instant;
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.gateway.FilterOrder;
-import dev.genaiplatform.gateway.WhileWaiting;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.BudgetProperties;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.ModelPrice;
 import dev.genaiplatform.gateway.PlatformGatewayProperties.TenantBudget;
@@ -81,9 +80,8 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
         long prompt = estimator.promptTokens(request.request());
         long completion = estimator.completionTokens(request.request());
         Instant now = clock.instant();
-        // Sent now; the work a later filter offered (the internal token's signature) is done while it is in Redis.
-        java.util.concurrent.CompletableFuture<java.util.Optional<Reservation>> decision = ledger.reserve(key.tenant().id(),
-                key.id(), prompt + completion, microDollars(price, prompt, completion), budget, now)
+        return ledger.reserve(key.tenant().id(), key.id(), prompt + completion, microDollars(price, prompt, completion),
+                budget, now)
             .map(java.util.Optional::of)
             .onErrorResume(failure -> {
                 unavailable.increment();
@@ -92,9 +90,6 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
                         : Mono.error(Problems.exception(ProblemType.DEPENDENCY_UNAVAILABLE,
                                 "The budget store is unavailable; try again later."));
             })
-            .toFuture();
-        WhileWaiting.run(exchange);
-        return Mono.fromFuture(decision)
             .flatMap(reservation -> {
                 if (reservation.isEmpty()) {
                     exchange.getResponse().beforeCommit(() -> {

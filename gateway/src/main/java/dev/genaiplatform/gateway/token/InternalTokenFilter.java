@@ -1,7 +1,6 @@
 package dev.genaiplatform.gateway.token;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import dev.genaiplatform.contracts.security.InternalToken;
@@ -15,6 +14,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -30,10 +30,6 @@ import org.springframework.web.server.ServerWebExchange;
  * <p>A request naming a user ({@code X-User-Id}) gets that user's access groups from the key's tenant's user
  * directory ({@link UserGroups}, looked up off the event loop) in the token's and the grant's {@code groups};
  * an unknown user gets none, so retrieval shows them only documents without access groups.
- *
- * <p>A chat completion's token is signed earlier, while the budget's reservation is in Redis
- * ({@link TokenPrefetchFilter}); this filter then only puts it on the request (a failed signature fails the request
- * here, as before).
  */
 public final class InternalTokenFilter implements GlobalFilter, Ordered {
 
@@ -42,8 +38,6 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
 
     /** The one request that creates a batch, and so the one that gets a batch grant. */
     static final String BATCHES_PATH = "/v1/batches";
-
-    private static final String PREFETCHED = InternalTokenFilter.class.getName() + ".prefetched";
 
     private final InternalTokenIssuer issuer;
 
@@ -64,37 +58,22 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
-        CompletableFuture<Issued> prefetched = exchange.getAttribute(PREFETCHED);
-        Mono<Issued> issued = prefetched == null ? issue(exchange) : Mono.fromFuture(prefetched, true);
-        return issued.flatMap(token -> forward(exchange, chain, token));
-    }
-
-    /**
-     * Signs this request's token now, on this thread ({@link TokenPrefetchFilter}: while the request waits for the
-     * budget's round trip); {@link #filter} then takes it instead of signing. A user's groups still not cached are
-     * read from the database as they would be here, and the token is signed when they arrive.
-     */
-    void prefetch(ServerWebExchange exchange) {
-        exchange.getAttributes().put(PREFETCHED, issue(exchange).toFuture());
-    }
-
-    private Mono<Issued> issue(ServerWebExchange exchange) {
         ApiKey key = ApiKey.of(exchange);
-        String user = exchange.getRequest().getHeaders().getFirst(PlatformHttpHeaders.USER_ID);
+        HttpHeaders sent = exchange.getRequest().getHeaders();
+        String user = sent.getFirst(PlatformHttpHeaders.USER_ID);
         String requestId = RequestIdFilter.requestId(exchange);
         String saneUser = user != null && UserGroups.USER_ID.matcher(user).matches() ? user : null;
         // The user's groups in the key's tenant only: the same user id in another tenant is another user.
         Mono<List<String>> groups = saneUser == null ? Mono.just(List.of()) : userGroups.groups(key.tenant().id(), saneUser);
-        return groups.map(userGroupList -> new Issued(issuer.issue(key, requestId, saneUser, userGroupList), key,
-                requestId, saneUser, userGroupList));
+        return groups.flatMap(userGroupList -> forward(exchange, chain, key, requestId, saneUser, userGroupList));
     }
 
-    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, Issued issued) {
-        ApiKey key = issued.key();
-        String requestId = issued.requestId();
+    private Mono<Void> forward(ServerWebExchange exchange, GatewayFilterChain chain, ApiKey key, String requestId,
+            String saneUser, List<String> groups) {
+        String token = issuer.issue(key, requestId, saneUser, groups);
         // The route already required scope chat; a key without it never gets here, and never gets a grant.
         String grant = createsBatch(exchange) && key.hasScope(InternalToken.SCOPE_CHAT)
-                ? issuer.issueBatchGrant(key, requestId, issued.user(), issued.groups()) : null;
+                ? issuer.issueBatchGrant(key, requestId, saneUser, groups) : null;
         // The one rewrite of the forwarded request's headers: the client's key is replaced by the token here, and
         // the gateway's trace context is added (a client's own was removed before the server observation read it).
         return chain.filter(exchange.mutate().request(r -> r.headers(h -> {
@@ -107,13 +86,9 @@ public final class InternalTokenFilter implements GlobalFilter, Ordered {
             if (!key.hasScope(InternalToken.SCOPE_EVALUATION)) {
                 h.remove(PlatformHttpHeaders.EXPERIMENT_ARM);
             }
-            h.setBearerAuth(issued.token());
+            h.setBearerAuth(token);
             traceContext.writeTo(exchange, h);
         })).build());
-    }
-
-    /** A signed token and what it was signed for (the batch grant, if any, says the same). */
-    private record Issued(String token, ApiKey key, String requestId, String user, List<String> groups) {
     }
 
     /** {@code POST /v1/batches}, on the one canonical spelling every request has by now (CanonicalPathFilter). */
