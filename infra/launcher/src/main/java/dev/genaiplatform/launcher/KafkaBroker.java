@@ -128,7 +128,7 @@ final class KafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         // Kafka 4's group coordinator holds each offset commit up to 5 ms to batch it with others; a listener that
         // commits after a poll waits that long before it polls again, so a request/reply service answers its next
-        // request up to 5 ms late (EchoBench, infra/launcher README). Here commits are few and small: write at once.
+        // request up to 5 ms late (KafkaRoundTripBenchmark, infra/launcher README). Here commits are few and small: write at once.
         p.put("group.coordinator.append.linger.ms", "0");
         p.put("num.partitions", "3");
         p.put("auto.create.topics.enable", "true");

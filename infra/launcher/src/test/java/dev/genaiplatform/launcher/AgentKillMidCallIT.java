@@ -47,6 +47,17 @@ class AgentKillMidCallIT {
     /** A restart on a busy two-core machine, Kafka's rebalance after a dead member's session, and the held tool. */
     private static final Duration RECOVERY = Duration.ofMinutes(5);
 
+    /**
+     * A consumer killed with SIGKILL never leaves its group: Kafka hands its partitions to the restarted process only
+     * when its session expires (45 s by default), so a restarted orchestrator waited out most of that before it read
+     * the approval decided while it was down. 10 s (the broker's minimum is 6 s) keeps a JVM pausing on busy cores
+     * from being taken for dead. Not for tools-agent: there the wait is what makes the orchestrator's tool timeout
+     * (30 s) fire before the redelivered command is answered, the reconciliation its kill test asserts; with 10 s a
+     * quick restart answered the original request in time and no reconciliation happened (2026-12-07).
+     */
+    private static final String SESSION_TIMEOUT = "--spring.kafka.consumer.properties.session.timeout.ms=10000";
+    private static final String HEARTBEAT_INTERVAL = "--spring.kafka.consumer.properties.heartbeat.interval.ms=3000";
+
     private static LauncherSettings settings;
     private static Platform platform;
 
@@ -64,6 +75,7 @@ class AgentKillMidCallIT {
                                 "--platform.tools.hold-before-commit.[calculator]=" + HOLD.toSeconds() + "s",
                                 "--platform.tools.hold-before-commit.[submit_claim]=" + HOLD.toSeconds() + "s"),
                         "orchestrator", List.of(
+                                SESSION_TIMEOUT, HEARTBEAT_INTERVAL,
                                 // longer than the hold, so a live call is answered and a dead one reconciled
                                 "--platform.orchestrator.agent.tool-timeout=30s",
                                 // enough reconciliations to outlast tools-agent's restart
@@ -71,7 +83,10 @@ class AgentKillMidCallIT {
                                 "--platform.orchestrator.agent.reconcile-backoff=2s",
                                 "--platform.orchestrator.agent.recovery.heartbeat-interval=2s",
                                 "--platform.orchestrator.agent.recovery.stale-after=10s")));
-        platform = Platform.start(settings, line -> System.out.println("[kill] " + line));
+        // an agent run's path only: no retrieval (the heaviest start, and its indexing competes with every restart
+        // here for the two cores) and no evaluation; nothing these runs do reaches either
+        platform = Platform.start(settings, line -> System.out.println("[kill] " + line),
+                service -> !service.equals("retrieval") && !service.equals("evaluation"));
     }
 
     @AfterAll

@@ -162,8 +162,12 @@ class ResilienceLimitsThroughGatewayIT {
     @Test
     void aModelSlowerThanTheDeadlineIsA504UpstreamTimeoutWithNoRetryAndNoFallback() throws Exception {
         double slowCalls = simulatorCounter("simulator_faults_total", "sim-slow-start");
+        // whole and streamed at once: each waits out the deadline, side by side they wait it out once (the slow
+        // provider's bulkhead of two holds both)
+        CompletableFuture<HttpResponse<String>> whole = CompletableFuture.supplyAsync(() -> completeUnchecked("slow-start", false));
+        CompletableFuture<HttpResponse<String>> streamed = CompletableFuture.supplyAsync(() -> completeUnchecked("slow-start", true));
         for (boolean stream : List.of(false, true)) {
-            HttpResponse<String> late = complete("slow-start", stream);
+            HttpResponse<String> late = (stream ? streamed : whole).join();
             assertThat(late.statusCode()).as(late.body()).isEqualTo(504);
             assertThat(late.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                     assertThat(type).startsWith("application/problem+json"));
@@ -286,8 +290,12 @@ class ResilienceLimitsThroughGatewayIT {
     }
 
     private static HttpResponse<String> completeUnchecked(String model) {
+        return completeUnchecked(model, false);
+    }
+
+    private static HttpResponse<String> completeUnchecked(String model, boolean stream) {
         try {
-            return complete(model, false);
+            return complete(model, stream);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
