@@ -32,14 +32,18 @@ class CheckReplies {
         Object named = request.get(KafkaHeaders.REPLY_TOPIC);
         String topic = named == null ? defaultTopic
                 : named instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : named.toString();
-        byte[] partition = request.get(KafkaHeaders.REPLY_PARTITION, byte[].class);
         Object key = request.get(KafkaHeaders.RECEIVED_KEY);
-        var record = new ProducerRecord<Object, Object>(topic,
-                partition == null ? null : ByteBuffer.wrap(partition).getInt(), key, reply);
+        var record = new ProducerRecord<Object, Object>(topic, replyPartition(request), key, reply);
         byte[] correlation = request.get(KafkaHeaders.CORRELATION_ID, byte[].class);
         if (correlation != null) {
             record.headers().add(KafkaHeaders.CORRELATION_ID, correlation);
         }
         template.send(record);
+    }
+
+    /** The partition the asker named, or none (the key decides) when the header is absent or not a 4-byte int. */
+    static Integer replyPartition(MessageHeaders request) {
+        byte[] partition = request.get(KafkaHeaders.REPLY_PARTITION, byte[].class);
+        return partition == null || partition.length != Integer.BYTES ? null : ByteBuffer.wrap(partition).getInt();
     }
 }
