@@ -105,7 +105,7 @@ class PiiPrefilterTests {
                 "12345678Z", "X1234567L", "BSN 111222333", "1112.22.333", "burgerservicenummer ", "born 12/03/1985",
                 "[1]", "[2]", " and ", ", ", "1", "12", "123", "1234", "5", "-", ".", " ", "(", ")", "+", "abc", "AB",
                 "GB", "de", "\u212A", "/", "\n", ":", "x", "ext. "};
-        for (int i = 0; i < 30_000; i++) {
+        for (int i = 0; i < 10_000; i++) {
             StringBuilder text = new StringBuilder();
             for (int k = 0, n = 2 + random.nextInt(10); k < n; k++) {
                 text.append(pieces[random.nextInt(pieces.length)]);
@@ -132,9 +132,9 @@ class PiiPrefilterTests {
                 }
             }
         }
-        assertThat(skipped).as("texts below a recognizer's bound").isGreaterThan(10_000);
-        assertThat(belowByNumberNotByCount).as("texts with enough digits in all, too few in one number").isGreaterThan(1_000);
-        assertThat(found).as("texts with PII").isGreaterThan(10_000);
+        assertThat(skipped).as("texts below a recognizer's bound").isGreaterThan(3_000);
+        assertThat(belowByNumberNotByCount).as("texts with enough digits in all, too few in one number").isGreaterThan(300);
+        assertThat(found).as("texts with PII").isGreaterThan(3_000);
     }
 
     @Test
