@@ -1,5 +1,6 @@
 package dev.genaiplatform.simulator.chat;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -26,7 +27,8 @@ final class ChatMetrics {
         registry.counter("simulator.prompt.tokens", "model", model).increment(tokens);
     }
 
-    void generatedTokens(String model, int tokens) {
-        registry.counter("simulator.generation.tokens", "model", model).increment(tokens);
+    /** The model's generated-token counter, looked up once per request and counted into token by token. */
+    Counter generatedTokens(String model) {
+        return registry.counter("simulator.generation.tokens", "model", model);
     }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import org.reactivestreams.Publisher;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import reactor.core.publisher.Flux;
@@ -16,8 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * The response as it leaves the server, damaged by the wire faults. A streamed completion arrives here
- * as one group per server-sent event (the role chunk, then one per content chunk, ...); a whole
- * completion as one JSON body. Without an active wire fault everything passes through untouched.
+ * as one buffer per server-sent event (the role chunk, then one per content chunk, ...), an
+ * {@code text/event-stream} body; a whole completion as one JSON body. Without an active wire fault
+ * everything passes through untouched.
  *
  * <ul>
  *   <li>{@code slow-first-token}: nothing, not even the status line, leaves before the delay.</li>
@@ -45,6 +47,10 @@ final class FaultyResponse extends ServerHttpResponseDecorator {
         ActiveFault active = fault.get();
         if (!damages(active)) {
             return super.writeWith(body);
+        }
+        if (MediaType.TEXT_EVENT_STREAM.isCompatibleWith(getHeaders().getContentType())) {
+            // each buffer is one event: damaged event by event, each flushed on its own
+            return writeAndFlushWith(Flux.from(body).map(Mono::just));
         }
         return switch (active.kind()) {
             case SLOW_FIRST_TOKEN -> Mono.delay(active.firstTokenDelay()).then(Mono.defer(() -> super.writeWith(body)));

@@ -4,29 +4,46 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ChatStreamWriterTests {
 
-    private static final List<String> TEXTS = List.of("Hello", " world", ".", "", " \"quoted\"", "back\\slash",
+    /** Every printable ASCII character alone and in a row, then the characters that need escaping or are not ASCII. */
+    private static final List<String> TEXTS = texts("Hello", " world", ".", "", " \"quoted\"", "back\\slash",
             "a/b", "</script>", "\n", "\r\n", "\t", "\u0000", "\u001f", "\u007f", "é", "日本語", "👋🏽", "\u2028\u2029",
             "\uFEFF", "[1]", "{\"json\":true}", "'single'", "&<>");
+
+    private static List<String> texts(String... awkward) {
+        List<String> texts = new ArrayList<>(List.of(awkward));
+        StringBuilder all = new StringBuilder();
+        for (char c = ' '; c < 127; c++) {
+            texts.add(String.valueOf(c));
+            all.append(c);
+        }
+        texts.add(all.toString());
+        texts.add(" mixed \"ascii\" and é, then ascii");
+        return texts;
+    }
 
     @Test
     void writesATokensChunkExactlyAsTheWholeChunkIsWritten() {
         for (JsonMapper json : List.of(JsonMapper.builder().build(),
-                JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build())) {
+                JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build(),
+                JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES).build())) {
             ChatStreamWriter writer = new ChatStreamWriter(json);
             for (String model : List.of("sim-small", "odd \"content\":\"\" model")) {
-                ChatStreamWriter.ContentChunk chunk = ChatStreamWriter.ContentChunk.around(
-                        writer.chunk("chatcmpl-1", 1_700_000_000L, model, 2, new OpenAiWire.Delta(null, ""), null), json);
+                ChatStreamWriter.ContentChunk chunk = writer.contentChunk(
+                        writer.chunk("chatcmpl-1", 1_700_000_000L, model, 2, new OpenAiWire.Delta(null, ""), null));
 
                 assertThat(chunk).isNotNull();
                 for (String text : TEXTS) {
-                    assertThat(chunk.with(text)).as(text).isEqualTo(writer.chunk("chatcmpl-1", 1_700_000_000L, model, 2,
-                            new OpenAiWire.Delta(null, text), null));
+                    assertThat(new String(chunk.with(text), StandardCharsets.UTF_8)).as(text).isEqualTo("data: "
+                            + writer.chunk("chatcmpl-1", 1_700_000_000L, model, 2, new OpenAiWire.Delta(null, text), null)
+                            + "\n\n");
                 }
             }
         }
@@ -34,8 +51,8 @@ class ChatStreamWriterTests {
 
     @Test
     void writesTheWholeChunkWhenTheEmptyContentIsNotFoundOnce() {
-        assertThat(ChatStreamWriter.ContentChunk.around("{\"content\" : \"\"}", JsonMapper.builder().build())).isNull();
-        assertThat(ChatStreamWriter.ContentChunk.around("{\"content\":\"\",\"content\":\"\"}", JsonMapper.builder().build()))
-                .isNull();
+        ChatStreamWriter writer = new ChatStreamWriter(JsonMapper.builder().build());
+        assertThat(writer.contentChunk("{\"content\" : \"\"}")).isNull();
+        assertThat(writer.contentChunk("{\"content\":\"\",\"content\":\"\"}")).isNull();
     }
 }

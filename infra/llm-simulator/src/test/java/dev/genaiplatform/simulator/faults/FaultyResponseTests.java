@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,6 +43,21 @@ class FaultyResponseTests {
 
         assertThat(wire.getBodyAsString().block()).isEqualTo("data: {\"role\"}\n\ndata: {\"a\":\"one\"}\n\n"
                 + "data: {\"\n\ndata: [DONE]\n\n"); // the first half of 'data: {"a":"two"}'
+    }
+
+    @Test
+    void breaksTheChosenEventOfAStreamWrittenAsOneBufferPerEvent() {
+        MockServerHttpResponse wire = new MockServerHttpResponse();
+        FaultyResponse response = new FaultyResponse(wire, () -> fault(FaultKind.MALFORMED_CHUNK, 2));
+        response.setStatusCode(HttpStatus.OK);
+        response.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
+        List<String> events = List.of("data: {\"role\"}\n\n", "data: {\"a\":\"one\"}\n\n", "data: {\"a\":\"two\"}\n\n",
+                "data: [DONE]\n\n");
+
+        response.writeWith(Flux.fromIterable(events).map(FaultyResponseTests::buffer)).block();
+
+        assertThat(wire.getBodyAsString().block()).isEqualTo("data: {\"role\"}\n\ndata: {\"a\":\"one\"}\n\n"
+                + "data: {\"\n\ndata: [DONE]\n\n");
     }
 
     @Test
