@@ -209,10 +209,12 @@ class GatewayConfiguration {
                 properties.upstreamIdleTimeout(), meters);
     }
 
+    /** The bucket script too: a chat completion's reservation takes its rate-limit token in the same script. */
     @Bean
     TokenBudgetFilter tokenBudgetFilter(ReactiveStringRedisTemplate redis, PlatformGatewayProperties properties,
-            MeterRegistry meters) {
-        return new TokenBudgetFilter(new BudgetLedger(redis), properties.budget(), meters, Clock.systemUTC());
+            MeterRegistry meters, @Qualifier(RedisRateLimiter.REDIS_SCRIPT_NAME) RedisScript<List<Long>> bucketScript) {
+        return new TokenBudgetFilter(new BudgetLedger(redis, bucketScript), properties.budget(), meters,
+                Clock.systemUTC());
     }
 
     /**

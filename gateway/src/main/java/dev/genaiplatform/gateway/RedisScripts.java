@@ -20,9 +20,13 @@ public final class RedisScripts {
 
     /** The script at {@code classpathLocation}, read now. */
     public static <T> RedisScript<T> load(String classpathLocation, Class<T> resultType) {
+        return RedisScript.of(text(classpathLocation), resultType);
+    }
+
+    /** The text of the script at {@code classpathLocation}, read now (for a script composed of others). */
+    public static String text(String classpathLocation) {
         try {
-            return RedisScript.of(new ClassPathResource(classpathLocation).getContentAsString(
-                    java.nio.charset.StandardCharsets.UTF_8), resultType);
+            return new ClassPathResource(classpathLocation).getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
         }
         catch (IOException e) {
             throw new UncheckedIOException("Cannot read the Redis script " + classpathLocation, e);

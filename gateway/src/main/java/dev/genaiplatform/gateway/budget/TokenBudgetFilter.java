@@ -3,6 +3,7 @@ package dev.genaiplatform.gateway.budget;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import dev.genaiplatform.contracts.problem.ProblemType;
@@ -13,6 +14,7 @@ import dev.genaiplatform.gateway.PlatformGatewayProperties.TenantBudget;
 import dev.genaiplatform.gateway.budget.BudgetLedger.Reservation;
 import dev.genaiplatform.gateway.observability.SampledLog;
 import dev.genaiplatform.gateway.problem.Problems;
+import dev.genaiplatform.gateway.ratelimit.PendingRateLimit;
 import dev.genaiplatform.gateway.tenant.ApiKey;
 import dev.genaiplatform.gateway.validation.ValidatedChatRequest;
 import io.micrometer.core.instrument.Counter;
@@ -36,6 +38,9 @@ import org.springframework.web.server.ServerWebExchange;
  * one that reported no usage (a stream cut short) keeps its reservation, the safe side. Every admitted answer
  * carries OpenAI's {@code x-ratelimit-*-tokens} headers for the minute window, and
  * {@code X-Platform-Budget-Warning} once any window passes the soft-limit share.
+ *
+ * <p>A chat completion's rate-limit check is settled here, in the same Redis script as the reservation
+ * ({@link PendingRateLimit}): one round trip instead of two, the bucket's answer applied before the budget's.
  *
  * <p>Redis down: with {@code fail-open} (the default) the request goes through unbudgeted and says so in
  * {@code X-Platform-Budget-Warning: budget-unavailable}; otherwise 503 {@code dependency_unavailable}.
@@ -72,7 +77,8 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
         ValidatedChatRequest request = ValidatedChatRequest.find(exchange).orElse(null);
         if (request == null) {
-            return chain.filter(exchange);
+            return PendingRateLimit.claim(exchange).map(pending -> pending.askAlone(exchange))
+                .orElse(Mono.empty()).then(Mono.defer(() -> chain.filter(exchange)));
         }
         ApiKey key = ApiKey.of(exchange);
         TenantBudget budget = TenantBudgets.effective(budgets, key.tenant());
@@ -80,16 +86,21 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
         long prompt = estimator.promptTokens(request.request());
         long completion = estimator.completionTokens(request.request());
         Instant now = clock.instant();
-        return ledger.reserve(key.tenant().id(), key.id(), prompt + completion, microDollars(price, prompt, completion),
-                budget, now)
-            .map(java.util.Optional::of)
-            .onErrorResume(failure -> {
-                unavailable.increment();
-                unavailableLog.info("Budget store unavailable ({}); {} similar lines suppressed", failure.toString());
-                return budgets.failOpen() ? Mono.just(java.util.Optional.empty())
-                        : Mono.error(Problems.exception(ProblemType.DEPENDENCY_UNAVAILABLE,
-                                "The budget store is unavailable; try again later."));
-            })
+        long microDollars = microDollars(price, prompt, completion);
+        PendingRateLimit pendingRateLimit = PendingRateLimit.claim(exchange).orElse(null);
+        Mono<Optional<Reservation>> reserved = pendingRateLimit == null
+                ? ledger.reserve(key.tenant().id(), key.id(), prompt + completion, microDollars, budget, now)
+                    .map(Optional::of)
+                    .onErrorResume(this::storeUnavailable)
+                // One round trip for the rate limit and the reservation; the bucket's verdict is applied first, with
+                // the door's rules, so its 429 (or 503) comes before any budget answer, as it used to.
+                : ledger.reserveAfterBucket(pendingRateLimit.bucketKeys(), pendingRateLimit.bucketArguments(),
+                        key.tenant().id(), key.id(), prompt + completion, microDollars, budget, now)
+                    .flatMap(answer -> pendingRateLimit.decide(exchange,
+                            answer.failure() == null ? answer.bucket() : PendingRateLimit.UNAVAILABLE)
+                        .then(Mono.defer(() -> answer.failure() == null ? Mono.just(Optional.of(answer.reservation()))
+                                : storeUnavailable(answer.failure()))));
+        return reserved
             .flatMap(reservation -> {
                 if (reservation.isEmpty()) {
                     exchange.getResponse().beforeCommit(() -> {
@@ -117,6 +128,14 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
                 return chain.filter(exchange.mutate().response(response).build())
                     .doFinally(signal -> reconcile(exchange, response, made, price));
             });
+    }
+
+    private Mono<Optional<Reservation>> storeUnavailable(Throwable failure) {
+        unavailable.increment();
+        unavailableLog.info("Budget store unavailable ({}); {} similar lines suppressed", failure.toString());
+        return budgets.failOpen() ? Mono.just(Optional.empty())
+                : Mono.error(Problems.exception(ProblemType.DEPENDENCY_UNAVAILABLE,
+                        "The budget store is unavailable; try again later."));
     }
 
     private void reconcile(ServerWebExchange exchange, UsageCapturingResponse response, Reservation made, ModelPrice price) {

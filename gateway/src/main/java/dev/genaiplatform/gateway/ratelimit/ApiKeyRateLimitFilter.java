@@ -20,6 +20,7 @@ import org.springframework.cloud.gateway.filter.ratelimit.RateLimiter;
 import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.web.ErrorResponseException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -45,6 +46,9 @@ import org.springframework.web.server.WebFilterChain;
  * counts those requests
  * ({@code gateway.ratelimit.unavailable}) and, with {@code rate-limit-fail-open: false}, turns them
  * into a 503 instead: availability versus strict protection of the model budget is a deployment choice.
+ *
+ * <p>A chat completion's check is made later, in one Redis script with its budget reservation, with the same
+ * answers ({@link PendingRateLimit}); every other request is checked here.
  */
 public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
 
@@ -80,12 +84,45 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
         if (key == null) {
             return chain.filter(exchange); // a public path: not authenticated, not limited
         }
-        return rateLimiter.isAllowed(rateLimiter.settingsFor(key.tenant().rateLimit()), key.id())
-            .flatMap(decision -> decide(exchange, chain, key, decision));
+        String settings = rateLimiter.settingsFor(key.tenant().rateLimit());
+        if (isChatCompletion(exchange)) {
+            return deferred(exchange, chain, new PendingRateLimit(this, key, settings));
+        }
+        return rateLimiter.isAllowed(settings, key.id())
+            .flatMap(decision -> apply(exchange, key, decision))
+            .then(Mono.defer(() -> chain.filter(exchange)));
     }
 
-    private Mono<Void> decide(ServerWebExchange exchange, WebFilterChain chain, ApiKey key,
-            RateLimiter.Response decision) {
+    /**
+     * A chat completion's check waits for its budget reservation, which takes the bucket's token in the same script
+     * ({@link PendingRateLimit}); a refusal before that first asks the bucket, whose 429 wins as it did at the door.
+     */
+    private Mono<Void> deferred(ServerWebExchange exchange, WebFilterChain chain, PendingRateLimit pending) {
+        pending.attachTo(exchange);
+        return chain.filter(exchange)
+            .onErrorResume(refusal -> pending.claim() ? pending.askAlone(exchange).then(Mono.error(refusal))
+                    : Mono.error(refusal))
+            .doFinally(signal -> {
+                if (pending.claim()) { // ended without reaching the budget (a client gone): the request still counts
+                    pending.takeTokenInBackground();
+                }
+            });
+    }
+
+    private static boolean isChatCompletion(ServerWebExchange exchange) {
+        return exchange.getRequest().getMethod() == HttpMethod.POST
+                && AdmissionFilter.CHAT_PATH.equals(exchange.getRequest().getPath().value());
+    }
+
+    TenantRateLimiter rateLimiter() {
+        return rateLimiter;
+    }
+
+    /**
+     * The bucket's verdict: completes to let the request go on (the rate-limit headers registered for its answer),
+     * or fails with 429 (empty bucket) or 503 (Redis unavailable and fail-open off).
+     */
+    Mono<Void> apply(ServerWebExchange exchange, ApiKey key, RateLimiter.Response decision) {
         Tenant tenant = key.tenant();
         Map<String, String> headers = decision.getHeaders();
         if ("-1".equals(headers.get(RedisRateLimiter.REMAINING_HEADER))) {
@@ -95,7 +132,7 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
                         "The rate limiter is unavailable; try again later."));
             }
             unavailableLog.info("Rate limiter unavailable, letting requests through ({} similar lines suppressed)");
-            return chain.filter(exchange);
+            return Mono.empty();
         }
         if (!decision.isAllowed()) {
             // No tenant or key in metric tags: the scrape endpoint must not list who the customers are.
@@ -109,7 +146,7 @@ public final class ApiKeyRateLimitFilter implements WebFilter, Ordered {
             openAiHeaders(tenant.rateLimit(), headers).forEach(response::set);
             return Mono.empty();
         });
-        return chain.filter(exchange);
+        return Mono.empty();
     }
 
     private static ErrorResponseException tooManyRequests(ApiKey key, Map<String, String> headers) {

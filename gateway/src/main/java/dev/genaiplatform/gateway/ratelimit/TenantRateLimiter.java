@@ -39,6 +39,29 @@ public class TenantRateLimiter extends RedisRateLimiter {
     /** The names already registered, so a request does not build the name again. */
     private final Map<Tenant.RateLimit, String> names = new ConcurrentHashMap<>();
 
+    /**
+     * The bucket's two Redis keys, spelled as {@link #isAllowed} spells them ({@code request_rate_limiter.{<settings
+     * name>.<key id>}.tokens} and {@code .timestamp}), for a script that takes the bucket's token itself
+     * ({@link PendingRateLimit}). {@code RedisRateLimiter}'s own helper is not public; {@code FoldedRateLimitIT}
+     * checks that both spellings drain one bucket.
+     */
+    List<String> bucketKeys(String name, String id) {
+        String prefix = "request_rate_limiter.{" + name + "." + id + "}.";
+        return List.of(prefix + "tokens", prefix + "timestamp");
+    }
+
+    /** The bucket script's arguments as {@link #isAllowed} sends them: rate, capacity, no time (Redis's), tokens. */
+    List<String> bucketArguments(String name) {
+        Config config = settings.get(name);
+        return List.of(Integer.toString(config.getReplenishRate()), Long.toString(config.getBurstCapacity()), "",
+                Integer.toString(config.getRequestedTokens()));
+    }
+
+    /** The script's answer ({allowed 1/0, tokens left}) as {@link #isAllowed} would have returned it. */
+    Response response(String name, List<Long> answer) {
+        return new Response(answer.get(0) == 1L, getHeaders(settings.get(name), answer.get(1)));
+    }
+
     /** The name the limiter knows these settings under, registering them on first use. */
     String settingsFor(Tenant.RateLimit limit) {
         return names.computeIfAbsent(limit, l -> {

@@ -55,6 +55,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * throughput need sequential, which warms up): {@code streams} measures what the gateway adds to each token of a
  * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time, each
  * {@code -Dbench.tokens} tokens (default 20) {@code -Dbench.token-interval} ms apart (default 20).
+ * {@code redis} ({@link RedisPhase}, wave 10) counts the Redis round trips and commands per request with
+ * {@code MONITOR}.
  * {@code stages} ({@link StagesPhase}) splits sequential chat completions into the part each filter and each wait
  * took, from {@link StageProbes}' notes (gateways started from the test classpath only).
  * {@code -Dbench.start-minutes} how long a gateway may take to start (default 3).
@@ -142,6 +144,12 @@ public final class GatewayBenchmark {
             List<String> phases = List.of(System.getProperty("bench.phases", "sequential,paced,throughput").split(","));
             if (phases.contains("streams")) {
                 streams(direct, gateways);
+            }
+            if (phases.contains("redis")) {
+                Map<String, String> urls = new LinkedHashMap<>();
+                gateways.forEach((label, gateway) -> urls.put(label, gateway.url()));
+                RedisPhase.run(client, urls, redisPort, Integer.getInteger("bench.redis-rounds", 2),
+                        Integer.getInteger("bench.redis-requests", 200));
             }
             if (phases.contains("stages")) {
                 Map<String, String> urls = new LinkedHashMap<>(Map.of("direct", direct)); // the upstream alone

@@ -29,7 +29,12 @@ public class StageProbes {
 
     static final String HEADER = "X-Bench-Stages";
 
+    /** The thread each note was taken on, in the same order: where the request was handed from thread to thread. */
+    static final String THREADS_HEADER = "X-Bench-Threads";
+
     private static final String NOTES = StageProbes.class.getName() + ".notes";
+
+    private static final String THREADS = StageProbes.class.getName() + ".threads";
 
     /** Before the request id (the first of the gateway's WebFilters); arms the note taken at commit. */
     @Bean
@@ -120,16 +125,23 @@ public class StageProbes {
     private static void note(ServerWebExchange exchange, String name) {
         long now = System.nanoTime();
         List<String> notes = exchange.getAttribute(NOTES);
+        List<String> threads = exchange.getAttribute(THREADS);
         if (notes == null) {
             List<String> fresh = new ArrayList<>();
+            List<String> freshThreads = new ArrayList<>();
             exchange.getAttributes().put(NOTES, fresh);
+            exchange.getAttributes().put(THREADS, freshThreads);
             exchange.getResponse().beforeCommit(() -> {
                 fresh.add("commit=" + System.nanoTime());
+                freshThreads.add("commit=" + Thread.currentThread().getName());
                 exchange.getResponse().getHeaders().set(HEADER, String.join(";", fresh));
+                exchange.getResponse().getHeaders().set(THREADS_HEADER, String.join(";", freshThreads));
                 return Mono.empty();
             });
             notes = fresh;
+            threads = freshThreads;
         }
         notes.add(name + "=" + now);
+        threads.add(name + "=" + Thread.currentThread().getName());
     }
 }

@@ -34,14 +34,20 @@ final class StagesPhase {
     static void run(HttpClient client, Map<String, String> gateways, int warmUp, int requests) throws Exception {
         for (String url : gateways.values()) {
             for (int i = 0; i < warmUp; i++) {
-                notes(client, url);
+                notes(client, url, new LinkedHashMap<>());
             }
         }
         Map<String, Map<String, List<Long>>> steps = new LinkedHashMap<>();
         gateways.keySet().forEach(label -> steps.put(label, new LinkedHashMap<>()));
+        Map<String, Map<String, Integer>> threadPaths = new LinkedHashMap<>();
+        gateways.keySet().forEach(label -> threadPaths.put(label, new java.util.TreeMap<>()));
         for (int i = 0; i < requests; i++) {
             for (Map.Entry<String, String> gateway : gateways.entrySet()) {
-                Map<String, Long> notes = notes(client, gateway.getValue());
+                Map<String, String> threads = new LinkedHashMap<>();
+                Map<String, Long> notes = notes(client, gateway.getValue(), threads);
+                if (!threads.isEmpty()) {
+                    threadPaths.get(gateway.getKey()).merge(threadPath(threads), 1, Integer::sum);
+                }
                 String previous = null;
                 for (String name : ORDER) {
                     if (!notes.containsKey(name)) {
@@ -57,6 +63,10 @@ final class StagesPhase {
                     .add(notes.get("client-received") - notes.get("client-send"));
             }
         }
+        threadPaths.forEach((label, paths) -> paths.entrySet().stream()
+            .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
+            .forEach(path -> System.out.printf(Locale.ROOT, "threads, %s: %d of %d requests: %s%n", label, path.getValue(),
+                    requests, path.getKey())));
         steps.forEach((label, byStep) -> {
             System.out.printf(Locale.ROOT, "stages, %s (%d sequential chat completions, µs):%n", label, requests);
             byStep.forEach((step, took) -> {
@@ -67,7 +77,35 @@ final class StagesPhase {
         });
     }
 
-    private static Map<String, Long> notes(HttpClient client, String url) throws IOException, InterruptedException {
+    /**
+     * The threads a request ran on between the first probe and the commit, as thread groups ({@code
+     * reactor-http-epoll}, {@code lettuce-epollEventLoop}) with the probes each one ran, and how many hand-overs from
+     * one thread to another there were: {@code 3 hand-overs: reactor-http-epoll[enter..ratelimit] -> ...}.
+     */
+    private static String threadPath(Map<String, String> threads) {
+        StringBuilder path = new StringBuilder();
+        String previous = null;
+        String first = null;
+        String last = null;
+        int handOvers = 0;
+        for (Map.Entry<String, String> note : threads.entrySet()) {
+            if (!note.getValue().equals(previous)) {
+                if (previous != null) {
+                    path.append(first.equals(last) ? "[" + first + "]" : "[" + first + ".." + last + "]").append(" -> ");
+                    handOvers++;
+                }
+                path.append(note.getValue().replaceAll("-\\d+$", ""));
+                first = note.getKey();
+                previous = note.getValue();
+            }
+            last = note.getKey();
+        }
+        path.append(first.equals(last) ? "[" + first + "]" : "[" + first + ".." + last + "]");
+        return handOvers + " hand-overs: " + path;
+    }
+
+    private static Map<String, Long> notes(HttpClient client, String url, Map<String, String> threads)
+            throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
             .header("Authorization", "Bearer bench-key").header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(GatewayBenchmark.BODY)).build();
@@ -78,6 +116,12 @@ final class StagesPhase {
         if (response.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + response.statusCode());
         }
+        response.headers().firstValue(StageProbes.THREADS_HEADER).ifPresent(value -> {
+            for (String note : value.split(";")) {
+                String[] nameAndThread = note.split("=", 2);
+                threads.put(nameAndThread[0], nameAndThread[1]);
+            }
+        });
         for (String header : List.of(StageProbes.HEADER, UPSTREAM_HEADER)) {
             response.headers().firstValue(header).ifPresent(value -> {
                 for (String note : value.split(";")) {

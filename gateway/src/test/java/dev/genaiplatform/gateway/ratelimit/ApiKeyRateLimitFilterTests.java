@@ -119,6 +119,67 @@ class ApiKeyRateLimitFilterTests {
         assertThat(List.of(firstId, limiter.askedId)).containsExactly(KEY.id(), OTHER_KEY.id());
     }
 
+    @Test
+    void putsAChatCompletionsCheckOffUntilTheBudgetSettlesIt() {
+        RecordingRateLimiter limiter = new RecordingRateLimiter(new RateLimiter.Response(true,
+                Map.of(RedisRateLimiter.REMAINING_HEADER, "9")));
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, true, meters);
+        WebFilterChain budget = exchange -> {
+            assertThat(PendingRateLimit.claim(exchange)).isPresent(); // the budget's folded script takes the token
+            assertThat(PendingRateLimit.claim(exchange)).isEmpty(); // and nobody else can
+            return Mono.empty();
+        };
+
+        StepVerifier.create(filter.filter(chatExchange(), budget)).verifyComplete();
+        assertThat(limiter.asked).isZero();
+    }
+
+    @Test
+    void anEmptyBucketsRefusalComesBeforeARefusalOnTheWayToTheBudget() {
+        RecordingRateLimiter limiter = new RecordingRateLimiter(new RateLimiter.Response(false,
+                Map.of(RedisRateLimiter.REMAINING_HEADER, "0")));
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, true, meters);
+        WebFilterChain invalidBody = exchange -> Mono.error(new ErrorResponseException(
+                org.springframework.http.HttpStatus.BAD_REQUEST));
+
+        StepVerifier.create(filter.filter(chatExchange(), invalidBody))
+            .expectErrorSatisfies(e -> {
+                assertThat(((ErrorResponseException) e).getStatusCode().value()).isEqualTo(429);
+                assertThat(((ErrorResponseException) e).getHeaders().getFirst("Retry-After")).isEqualTo("1");
+            })
+            .verify();
+        assertThat(limiter.asked).isEqualTo(1);
+        assertThat(meters.counter("gateway.ratelimit.rejected").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusalOnTheWayStandsWhenTheBucketHadATokenAndTheTokenIsTaken() {
+        RecordingRateLimiter limiter = new RecordingRateLimiter(new RateLimiter.Response(true,
+                Map.of(RedisRateLimiter.REMAINING_HEADER, "9")));
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, true, meters);
+        MockServerWebExchange exchange = chatExchange();
+        WebFilterChain forbidden = ignored -> Mono.error(new ErrorResponseException(
+                org.springframework.http.HttpStatus.FORBIDDEN));
+
+        StepVerifier.create(filter.filter(exchange, forbidden))
+            .expectErrorSatisfies(e -> assertThat(((ErrorResponseException) e).getStatusCode().value()).isEqualTo(403))
+            .verify();
+        assertThat(limiter.asked).isEqualTo(1);
+        assertThat(limiter.askedId).isEqualTo(KEY.id());
+    }
+
+    @Test
+    void aChatCompletionThatEndsBeforeTheBudgetStillTakesItsToken() {
+        RecordingRateLimiter limiter = new RecordingRateLimiter(new RateLimiter.Response(true,
+                Map.of(RedisRateLimiter.REMAINING_HEADER, "9")));
+        ApiKeyRateLimitFilter filter = new ApiKeyRateLimitFilter(limiter, true, meters);
+
+        StepVerifier.create(filter.filter(chatExchange(), chain)).verifyComplete(); // nothing claimed it
+        assertThat(limiter.asked).isEqualTo(1);
+        StepVerifier.create(filter.filter(chatExchange(), exchange -> Mono.never())).thenCancel().verify(); // client gone
+        assertThat(limiter.asked).isEqualTo(2);
+    }
+
     @ParameterizedTest
     @CsvSource({
         // rate, requested, tokens left -> seconds
@@ -135,6 +196,12 @@ class ApiKeyRateLimitFilterTests {
 
     private MockServerWebExchange authenticatedExchange() {
         return authenticatedExchange(KEY);
+    }
+
+    private static MockServerWebExchange chatExchange() {
+        MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/v1/chat/completions"));
+        AuthenticatedTenants.authenticate(exchange, KEY);
+        return exchange;
     }
 
     private static MockServerWebExchange authenticatedExchange(ApiKey key) {
@@ -162,6 +229,8 @@ class ApiKeyRateLimitFilterTests {
 
         private String askedId;
 
+        private int asked;
+
         RecordingRateLimiter(Response response) {
             this.response = response;
         }
@@ -170,6 +239,7 @@ class ApiKeyRateLimitFilterTests {
         public Mono<Response> isAllowed(String routeId, String id) {
             askedRouteId = routeId;
             askedId = id;
+            asked++;
             return Mono.just(response);
         }
     }
