@@ -66,30 +66,5 @@ if [ "${PLATFORM_LEAN:-true}" != "false" ] && [ "$java_major" -ge 25 ]; then
   launcher_options+=(-Xms32m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:+UseCompactObjectHeaders
     -XX:TrimNativeHeapInterval=10000)
 fi
-launcher_options+=(--enable-native-access=ALL-UNNAMED)
-launcher_jar=$(ls infra/launcher/target/launcher-*-exec.jar)
-
-# The launcher's own JVM hosts the Kafka broker, which every service but the simulator waits for: on JDK 25 a plain
-# start (no command, or --wipe) runs it from an ahead-of-time cache of its own, like the services
-# (infra/launcher/README.md, "Start and memory", Wave 10). The first such start trains it (written as the launcher
-# exits); the cache is kept while the jar's content, the JDK and the options are those it was trained with. The JVM
-# checks the jar's size and modification time, and packaging rewrites the jar byte for byte the same when nothing
-# changed, so an unchanged jar gets its trained modification time back. GNU tools (sha256sum, stat -c, touch -d):
-# Linux only; elsewhere the launcher starts without a cache, as before.
-plain_start=false
-if [ $# -eq 0 ] || { [ $# -eq 1 ] && [ "$1" = "--wipe" ]; }; then plain_start=true; fi
-if [ "$plain_start" = true ] && [ "${PLATFORM_AOT_CACHE:-true}" != "false" ] && [ "$java_major" -ge 25 ] \
-    && [ "$(uname -s)" = Linux ]; then
-  aot_dir=.platform/aot
-  mkdir -p "$aot_dir"
-  key="$(sha256sum "$launcher_jar" | cut -d' ' -f1) $("$JAVA_HOME/bin/java" -version 2>&1 | head -1) ${launcher_options[*]}"
-  if [ -s "$aot_dir/launcher.aot" ] && [ "$(head -1 "$aot_dir/launcher.key" 2>/dev/null)" = "$key" ]; then
-    touch -m -d "@$(sed -n 2p "$aot_dir/launcher.key")" "$launcher_jar"
-    launcher_options+=("-XX:AOTCache=$aot_dir/launcher.aot" -Xlog:aot=error)
-  else
-    rm -f "$aot_dir/launcher.aot" "$aot_dir/launcher.aot.config"
-    printf '%s\n%s\n' "$key" "$(stat -c %Y "$launcher_jar")" > "$aot_dir/launcher.key"
-    launcher_options+=("-XX:AOTCacheOutput=$aot_dir/launcher.aot" -Xlog:aot=error)
-  fi
-fi
-exec "$JAVA_HOME/bin/java" "${launcher_options[@]}" -jar "$launcher_jar" "$@"
+exec "$JAVA_HOME/bin/java" "${launcher_options[@]}" --enable-native-access=ALL-UNNAMED \
+  -jar infra/launcher/target/launcher-*-exec.jar "$@"
