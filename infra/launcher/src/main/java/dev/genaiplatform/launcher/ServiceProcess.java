@@ -85,8 +85,9 @@ final class ServiceProcess implements AutoCloseable {
                             settings.aheadOfTimeCache());
                     adopt.accept(service);
                     service.awaitReady(stopping);
-                    log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s (pid %d%s)", spec.name(),
-                            spec.port(), (System.nanoTime() - t0) / 1e9, service.pid(),
+                    log.accept(String.format("  %-13s ready at http://127.0.0.1:%d in %.1f s, %.1f s of CPU (pid %d%s)",
+                            spec.name(), spec.port(), (System.nanoTime() - t0) / 1e9,
+                            CpuTimes.cpuNanos(service.pid()) / 1e9, service.pid(),
                             service.answersOnManagementPort() ? ", actuator on " + spec.managementPort()
                                     : ", actuator still on its main port"));
                     return null;
