@@ -145,18 +145,6 @@ final class Platform implements AutoCloseable {
         startupTime = Duration.ofNanos(System.nanoTime() - started);
         if (settings.lean()) {
             trimHeaps(services());
-            trimOwnHeap();
-        }
-    }
-
-    /**
-     * The launcher's JVM too (the broker, the stores' clients, the start's garbage): the same damped shrinking as
-     * {@link #trimHeaps}, so the same number of full collections; effective with the free ratios ./platform.sh gives
-     * it. Measured in the README ("Start and memory", Wave 10).
-     */
-    private static void trimOwnHeap() {
-        for (int round = 0; round < TRIM_COLLECTIONS; round++) {
-            System.gc();
         }
     }
 
