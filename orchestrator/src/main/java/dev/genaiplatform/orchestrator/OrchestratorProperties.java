@@ -111,7 +111,7 @@ public record OrchestratorProperties(
      *                   the first token only and with a fallback chain (SDK retries would multiply the wait)
      * @param streamWholeAnswers true (the default): an answer the client takes whole is streamed from the provider
      *                   too, so the first-token and idle timeouts catch a provider that hangs. False: it is asked
-     *                   for non-streamed, which costs the orchestrator about a third of the CPU (README, Benchmark,
+     *                   for non-streamed, which costs the orchestrator about a fifth of the CPU (README, Benchmark,
      *                   "Wave 10"), but nothing arrives until the answer is done, so a hung provider is caught only
      *                   by {@code timeout} (or the request's deadline), and {@code timeout} must cover the longest
      *                   answer the model writes
