@@ -109,9 +109,16 @@ public record OrchestratorProperties(
      *                   timeouts ({@code platform.orchestrator.resilience}) are shorter and act first
      * @param maxRetries the provider SDK's own retries; 0 by default because the platform retries itself, before
      *                   the first token only and with a fallback chain (SDK retries would multiply the wait)
+     * @param streamWholeAnswers true (the default): an answer the client takes whole is streamed from the provider
+     *                   too, so the first-token and idle timeouts catch a provider that hangs. False: it is asked
+     *                   for non-streamed, which costs the orchestrator about a fifth of the CPU (README, Benchmark,
+     *                   "Wave 10"), but nothing arrives until the answer is done, so a hung provider is caught only
+     *                   by {@code timeout} (or the request's deadline), and {@code timeout} must cover the longest
+     *                   answer the model writes
      */
     public record Provider(ProviderKind kind, String baseUrl, String apiKey,
-                           @DefaultValue("60s") Duration timeout, @DefaultValue("0") int maxRetries) {
+                           @DefaultValue("60s") Duration timeout, @DefaultValue("0") int maxRetries,
+                           @DefaultValue("true") boolean streamWholeAnswers) {
 
         public Provider {
             if (kind == null) {

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The one place an answer is assembled from the model's pieces, for streamed and non-streamed requests alike
- * (the provider is always asked to stream): text, tool calls, finish reason and the provider's token counts as
+ * (a whole answer arrives as one piece when its provider answers those non-streamed): text, tool calls, finish reason and the provider's token counts as
  * they arrive, then citations and usage once the answer is whole.
  */
 final class AnswerAccumulator {

@@ -75,6 +75,17 @@ final class AnswerOutputCheck {
         return release(cut);
     }
 
+    /**
+     * Whether {@link #accept} of {@code text} may ask guardrails (it fills a window), without taking it. False means
+     * {@code accept} only holds the text back, so the caller may run it on a thread that must not block.
+     */
+    boolean wouldCheck(String text) {
+        if (this.blockedBy != null || text == null || text.isEmpty()) {
+            return false;
+        }
+        return this.original.length() + text.length() - this.releasedUpTo >= this.windowChars;
+    }
+
     /** The model is done: checks and returns whatever is still held back. */
     String finish() {
         if (this.blockedBy != null || this.releasedUpTo >= this.original.length()) {

@@ -77,7 +77,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>a completion event is published, whatever the outcome.</li>
  * </ol>
  * Steps 1 to 5 run before the response starts, so their failures are plain problem+json answers; the model is
- * always asked to stream, and one {@link AnswerAccumulator} builds both the streamed and the whole answer.
+ * asked to stream (a whole answer too, unless its provider is set to {@code stream-whole-answers: false}), and one
+ * {@link AnswerAccumulator} builds both the streamed and the whole answer.
  *
  * Steps 3 to 5 (guardrails, retrieval, answer kind, prompt) are {@link PromptPreparation}; the answer's trace is
  * built by {@link AnswerTraces}; a stream's output checks are {@link AnswerOutputCheck}.
@@ -350,19 +351,18 @@ class ChatCompletionService {
         AnswerEvents writer = new AnswerEvents(trace.requestId, trace.created, request.model(), this.json);
         // 7b. Guardrails see the answer before the user does: whole, or window by window while it streams.
         // Each attempt of the model gets its own accumulator and output check (a broken attempt leaves nothing).
-        java.util.function.IntFunction<AttemptState> freshState = attempt -> new AttemptState(
+        java.util.function.IntFunction<StreamedPieces.AttemptState> freshState = attempt -> new StreamedPieces.AttemptState(
                 new AnswerAccumulator(prompt, this.tokens), this.outputGuard.settings().enabled()
                 ? new AnswerOutputCheck((text, offset) -> this.outputGuard.checkAnswer(caller, prepared.answerContext(),
                 text, offset), this.outputGuard.settings().windowChars(), this.outputGuard.settings().lookBehindChars())
                 : null);
-        StreamAttempts<AttemptState> attempts = new StreamAttempts<>(freshState);
+        StreamAttempts<StreamedPieces.AttemptState> attempts = new StreamAttempts<>(freshState);
         AtomicBoolean emitted = new AtomicBoolean(false);
         ModelRequest.ResponseFormat format = trace.modelRequest.responseFormat();
         String schema = format != null && format.jsonSchema() ? format.schema() : null;
         // A whole answer is assembled before anything is sent; so is a streamed one that must hold a JSON schema:
         // it is held back until it validates (or the repairs run out), so no invalid JSON ever reaches a parser.
         boolean holdWhole = !request.streaming() || schema != null;
-        StringBuilder shownText = new StringBuilder();
         long modelStart = System.nanoTime();
         Flux<StreamAttempts.Piece> answer = this.modelCalls.stream(chain, model -> {
                     trace.servedModel = model.name();
@@ -370,6 +370,7 @@ class ChatCompletionService {
                     Flux<ChatResponse> chunks = this.streamThroughChatClient
                             ? model.provider().prompt(model.modelId(), prompt.messages(), trace.modelRequest, true)
                                     .stream().chatResponse()
+                            : holdWhole ? model.provider().whole(model.modelId(), prompt.messages(), trace.modelRequest)
                             : model.provider().stream(model.modelId(), prompt.messages(), trace.modelRequest);
                     return chunks.map(response -> new StreamAttempts.Piece(attempt, response));
                 }, holdWhole, deadline(caller), attempts::giveUpUnlessCommitted,
@@ -427,7 +428,7 @@ class ChatCompletionService {
         // and a partial attempt is discarded by collecting each attempt on its own. Held to its schema, if any.
         java.util.function.Supplier<StoredAnswer> whole = () -> {
             List<StreamAttempts.Piece> pieces = answer.collectList().block();
-            AttemptState state = attempts.last();
+            StreamedPieces.AttemptState state = attempts.last();
             AtomicReference<AnswerAccumulator> current = new AtomicReference<>(state.answer());
             pieces.forEach(piece -> current.get().accept(piece.response()));
             if (!request.streaming()) {
@@ -464,48 +465,22 @@ class ChatCompletionService {
                     headers, stored);
         }
 
-        Flux<ServerSentEvent<String>> events = answer
-                // output checks wait for Kafka replies: they run on virtual threads, never on the stream's thread
-                .concatMap(tagged -> Mono.fromCallable(() -> {
-                    if (!attempts.live(tagged.attempt())) {
-                        return List.<ServerSentEvent<String>>of();   // an attempt given up for the next one
-                    }
-                    AttemptState state = attempts.stateFor(tagged.attempt());
-                    AnswerOutputCheck output = state.output();
-                    AnswerAccumulator.Piece piece = state.answer().accept(tagged.response());
-                    if (piece.isEmpty()) {
-                        return List.<ServerSentEvent<String>>of();
-                    }
-                    String text = piece.text() == null || output == null ? piece.text() : output.accept(piece.text());
-                    AnswerAccumulator.Piece released = new AnswerAccumulator.Piece(text, piece.toolCalls());
-                    // committed only once text reaches the client: until then a broken attempt is retried or
-                    // replaced like a whole answer (the output check may hold the first words back)
-                    if (released.isEmpty() || !attempts.release(tagged.attempt())) {
-                        return List.<ServerSentEvent<String>>of();
-                    }
-                    emitted.set(true);
-                    trace.firstToken();
-                    if (text != null) {
-                        shownText.append(text);
-                    }
-                    return writer.piece(released);
-                }).subscribeOn(CHECKS))
+        StreamedPieces pieces = new StreamedPieces(attempts, writer, () -> {
+            emitted.set(true);
+            trace.firstToken();
+        });
+        // output checks wait for Kafka replies: a chunk whose check asks guardrails runs on a virtual thread
+        Flux<ServerSentEvent<String>> events = pieces.events(answer, CHECKS)
                 .takeUntil(ignored -> attempts.last().blocked())
                 .concatMapIterable(list -> list)
                 .concatWith(Mono.fromCallable(() -> {
-                    AttemptState state = attempts.last();
+                    StreamedPieces.AttemptState state = attempts.last();
                     AnswerOutputCheck output = state.output();
-                    List<ServerSentEvent<String>> closing = new ArrayList<>();
-                    String tail = output == null || output.blocked() ? "" : output.finish();
-                    if (!tail.isEmpty()) {
-                        closing.addAll(writer.piece(new AnswerAccumulator.Piece(tail, List.of())));
-                        shownText.append(tail);
-                        emitted.set(true);
-                        trace.firstToken();
-                    }
+                    List<ServerSentEvent<String>> closing = new ArrayList<>(
+                            pieces.tail(output == null || output.blocked() ? "" : output.finish()));
                     StoredAnswer done = state.answer().finish(trace.requestId, trace.servedModel);
                     StoredAnswer shown = output == null ? done : output.blocked() ? blocked(done, output, trace)
-                            : withText(done, shownText.toString());
+                            : withText(done, pieces.shownText());
                     settle.accept(done, shown, output);
                     closing.addAll(writer.closing(shown, request.includeUsage(),
                             AnswerTraces.metadata(trace, route, prompt, shown.citations())));
@@ -522,7 +497,7 @@ class ChatCompletionService {
                     // Once text went out the status is 200: the failure travels as an error event, which carries
                     // the trace of the partial answer (ADR 0005: answerKind partial; the text so far stands).
                     trace.answerKind = PlatformMetadata.PARTIAL;
-                    List<Citation> citations = CitationExtractor.extract(shownText.toString(), prompt.passages());
+                    List<Citation> citations = CitationExtractor.extract(pieces.shownText(), prompt.passages());
                     return Flux.just(writer.error(problem, citations,
                             AnswerTraces.metadata(trace, route, prompt, citations)));
                 })
@@ -571,14 +546,6 @@ class ChatCompletionService {
                     onFailure.run();
                     finish(trace, Outcome.FAILED);
                 });
-    }
-
-    /** One attempt's answer as the model gives it, and its output check (null when output checks are off). */
-    private record AttemptState(AnswerAccumulator answer, AnswerOutputCheck output) {
-
-        boolean blocked() {
-            return this.output != null && this.output.blocked();
-        }
     }
 
     /** Usage, cost, caches and memory of a finished answer; {@code output} is the answering attempt's check. */

@@ -64,7 +64,7 @@ final class SchemaRepair {
             messages.add(new UserMessage(this.template.replace("{errors}", "- " + String.join("\n- ", result.errors()))));
             AnswerAccumulator next = new AnswerAccumulator(prompt, this.tokens);
             this.modelCalls.stream(List.of(this.providers.resolve(trace.servedModel)),
-                            model -> model.provider().prompt(model.modelId(), messages, request, true).stream().chatResponse(),
+                            model -> model.provider().whole(model.modelId(), messages, request),
                             true, deadline, () -> false,
                             (model, outcome) -> trace.attempts.add(model.name() + ":" + outcome + "(repair)"))
                     .collectList().block().forEach(next::accept);

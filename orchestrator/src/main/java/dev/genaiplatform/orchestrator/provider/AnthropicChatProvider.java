@@ -24,8 +24,9 @@ final class AnthropicChatProvider extends ChatProvider {
 
     private static final JsonMapper JSON = new JsonMapper();
 
-    private AnthropicChatProvider(String name, AnthropicChatModel model, ObservationRegistry observations) {
-        super(name, model, observations);
+    private AnthropicChatProvider(String name, OrchestratorProperties.Provider settings, AnthropicChatModel model,
+            ObservationRegistry observations) {
+        super(name, settings, model, observations);
     }
 
     static AnthropicChatProvider create(String name, OrchestratorProperties.Provider settings,
@@ -41,7 +42,7 @@ final class AnthropicChatProvider extends ChatProvider {
                         .build())
                 .observationRegistry(observations)
                 .build();
-        return new AnthropicChatProvider(name, model, observations);
+        return new AnthropicChatProvider(name, settings, model, observations);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.genaiplatform.orchestrator.provider;
 
+import dev.genaiplatform.orchestrator.OrchestratorProperties;
 import io.micrometer.observation.ObservationRegistry;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientAttributes;
@@ -11,8 +12,13 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
 
 /**
  * One configured model provider: a Spring AI {@link ChatModel} built from configuration, the
@@ -21,14 +27,23 @@ import java.util.List;
  */
 public abstract sealed class ChatProvider permits OpenAiChatProvider, OllamaChatProvider, AnthropicChatProvider {
 
+    /** Where a whole answer's one blocking call waits: a virtual thread, so the caller's timeouts stay free to act. */
+    private static final Scheduler WHOLE_CALLS = Schedulers.fromExecutor(
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("model-call-", 0).factory()));
+
     private final String name;
     private final ChatModel chatModel;
     private final ChatClient chatClient;
+    private final boolean streamWholeAnswers;
+    private final Duration callTimeout;
 
-    ChatProvider(String name, ChatModel chatModel, ObservationRegistry observations) {
+    ChatProvider(String name, OrchestratorProperties.Provider settings, ChatModel chatModel,
+                 ObservationRegistry observations) {
         this.name = name;
         this.chatModel = chatModel;
         this.chatClient = chatClient(chatModel, observations);
+        this.streamWholeAnswers = settings.streamWholeAnswers();
+        this.callTimeout = settings.timeout();
     }
 
     /**
@@ -71,12 +86,42 @@ public abstract sealed class ChatProvider permits OpenAiChatProvider, OllamaChat
      * tool-calling advisor would run them, and a bare model has none.
      */
     public Flux<ChatResponse> stream(String modelId, List<Message> messages, ModelRequest request) {
+        return this.chatModel.stream(bare(modelId, messages, request, true));
+    }
+
+    /**
+     * The chat flow's call for an answer the client takes whole: streamed like {@link #stream} unless this provider
+     * is set to answer whole answers non-streamed ({@link #answersWholeUnstreamed()}); then one blocking
+     * {@link ChatModel#call} on a virtual thread, emitting the whole answer as a single response.
+     */
+    public Flux<ChatResponse> whole(String modelId, List<Message> messages, ModelRequest request) {
+        if (this.streamWholeAnswers) {
+            return stream(modelId, messages, request);
+        }
+        return Mono.fromCallable(() -> this.chatModel.call(bare(modelId, messages, request, false)))
+                .subscribeOn(WHOLE_CALLS).flux();
+    }
+
+    /**
+     * True when a whole answer is asked for non-streamed ({@code stream-whole-answers: false}): nothing arrives
+     * before the answer is done, so only {@link #callTimeout()} bounds the wait for it.
+     */
+    public boolean answersWholeUnstreamed() {
+        return !this.streamWholeAnswers;
+    }
+
+    /** The longest one call of this provider may take ({@code platform.orchestrator.providers.<name>.timeout}). */
+    public Duration callTimeout() {
+        return this.callTimeout;
+    }
+
+    private Prompt bare(String modelId, List<Message> messages, ModelRequest request, boolean streaming) {
         ChatOptions.Builder<?> options = this.chatModel.getOptions().mutate();
-        options.combineWith(options(modelId, request, true));
+        options.combineWith(options(modelId, request, streaming));
         if (!request.tools().isEmpty() && options instanceof ToolCallingChatOptions.Builder<?> tools) {
             tools.toolCallbacks(request.tools().stream().<ToolCallback>map(ClientToolCallback::new).toList());
         }
-        return this.chatModel.stream(Prompt.builder().messages(messages).chatOptions(options.build()).build());
+        return Prompt.builder().messages(messages).chatOptions(options.build()).build();
     }
 
     /** The provider's own options for one call; unset fields fall back to the model's defaults. */

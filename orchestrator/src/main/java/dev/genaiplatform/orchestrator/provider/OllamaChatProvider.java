@@ -26,8 +26,9 @@ final class OllamaChatProvider extends ChatProvider {
 
     private static final JsonMapper JSON = new JsonMapper();
 
-    private OllamaChatProvider(String name, OllamaChatModel model, ObservationRegistry observations) {
-        super(name, model, observations);
+    private OllamaChatProvider(String name, OrchestratorProperties.Provider settings, OllamaChatModel model,
+            ObservationRegistry observations) {
+        super(name, settings, model, observations);
     }
 
     static OllamaChatProvider create(String name, OrchestratorProperties.Provider settings,
@@ -45,7 +46,7 @@ final class OllamaChatProvider extends ChatProvider {
                 .observationRegistry(observations)
                 .retryTemplate(retries(settings.maxRetries()))
                 .build();
-        return new OllamaChatProvider(name, model, observations);
+        return new OllamaChatProvider(name, settings, model, observations);
     }
 
     /** Spring AI's default for Ollama retries ten times with minutes of backoff; use the configured count. */

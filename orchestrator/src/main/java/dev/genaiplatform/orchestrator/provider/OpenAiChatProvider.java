@@ -15,16 +15,19 @@ import org.springframework.ai.openai.OpenAiChatOptions;
  */
 final class OpenAiChatProvider extends ChatProvider {
 
-    private OpenAiChatProvider(String name, OpenAiChatModel model, ObservationRegistry observations) {
-        super(name, model, observations);
+    private OpenAiChatProvider(String name, OrchestratorProperties.Provider settings, OpenAiChatModel model,
+            ObservationRegistry observations) {
+        super(name, settings, model, observations);
     }
 
     static OpenAiChatProvider create(String name, OrchestratorProperties.Provider settings,
                                      ResilienceSettings resilience, ObservationRegistry observations) {
         // The socket read timeout is the longest silence the platform accepts (first token or between chunks):
         // a hung provider's connection is closed at the transport, not only abandoned by the caller, so it stops
-        // holding one of the HTTP client's per-host slots.
-        java.time.Duration silence = resilience.firstTokenTimeout().compareTo(resilience.idleTimeout()) >= 0
+        // holding one of the HTTP client's per-host slots. A provider asked for whole answers non-streamed is
+        // silent until the answer is done: there the silence is the whole call's timeout.
+        java.time.Duration silence = !settings.streamWholeAnswers() ? settings.timeout()
+                : resilience.firstTokenTimeout().compareTo(resilience.idleTimeout()) >= 0
                 ? resilience.firstTokenTimeout() : resilience.idleTimeout();
         OpenAiChatModel model = OpenAiChatModel.builder()
                 .options(OpenAiChatOptions.builder()
@@ -41,7 +44,7 @@ final class OpenAiChatProvider extends ChatProvider {
                         .request(settings.timeout())
                         .build()))
                 .build();
-        return new OpenAiChatProvider(name, model, observations);
+        return new OpenAiChatProvider(name, settings, model, observations);
     }
 
     @Override

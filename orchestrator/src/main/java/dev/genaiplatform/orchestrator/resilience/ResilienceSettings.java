@@ -10,7 +10,8 @@ import java.time.Duration;
  *
  * @param connectTimeout        TCP connect timeout to a provider
  * @param firstTokenTimeout     longest wait for the first chunk of an answer (non-streamed answers are streamed
- *                              from the provider too, so this bounds a hung provider for both)
+ *                              from the provider too, so this bounds a hung provider for both, unless the provider
+ *                              is set to {@code stream-whole-answers: false}: then its {@code timeout} does)
  * @param idleTimeout           longest silence between two chunks once an answer flows
  * @param totalTimeout          the whole model stage when the internal token carries no {@code deadline}
  * @param maxAttempts           attempts per model (first try included) for transient failures and 429s

@@ -84,7 +84,9 @@ public final class ResilientModelCalls {
      * @param chain     the chosen model first, then its fallbacks
      * @param call      starts one call of one option
      * @param whole     the client waits for the whole answer: each attempt is collected on its own, so a failed
-     *                  attempt's pieces never mix with the next attempt's, and retries stay possible throughout
+     *                  attempt's pieces never mix with the next attempt's, and retries stay possible throughout.
+     *                  For a provider that answers whole answers non-streamed, {@code call} is expected to ask it
+     *                  so ({@code ChatProvider.whole}), and its call timeout replaces the first-token timeout
      * @param deadline  when the whole model stage must be over
      * @param committed asked once per failed attempt: true when something of it reached the client (then no
      *                  retry, no fallback). A caller that answers false gives that attempt up: none of its pieces
@@ -125,8 +127,12 @@ public final class ResilientModelCalls {
         }
         CircuitBreaker breaker = breaker(model.provider().name());
         Bulkhead bulkhead = this.bulkheads.bulkhead(model.provider().name());
+        // A provider asked for a whole answer non-streamed sends nothing until the answer is done: the wait for its
+        // one piece is bounded by the provider's call timeout instead of the first-token timeout.
+        Duration firstPiece = run.whole() && model.provider().answersWholeUnstreamed()
+                ? model.provider().callTimeout() : this.settings.firstTokenTimeout();
         Flux<T> timed = Flux.defer(() -> run.call().apply(model))
-                .timeout(Mono.defer(() -> timer(this.settings.firstTokenTimeout(), run)),
+                .timeout(Mono.defer(() -> timer(firstPiece, run)),
                         item -> timer(this.settings.idleTimeout(), run));
         if (run.whole()) {
             timed = timed.collectList().flatMapIterable(pieces -> pieces);

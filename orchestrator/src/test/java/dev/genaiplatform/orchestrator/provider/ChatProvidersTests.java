@@ -38,6 +38,8 @@ class ChatProvidersTests {
             .inputSchema("""
                     {"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}""")
             .build();
+    private static final ModelRequest PLAIN = new ModelRequest(null, null, null, null, null, null, null, null, null,
+            null, null);
     private static final ModelRequest WITH_TOOLS = new ModelRequest(0.0, null, 256, null, List.of("END"), 7, null,
             List.of(WEATHER), "required", null, null);
 
@@ -190,6 +192,52 @@ class ChatProvidersTests {
     }
 
     @Test
+    void aProviderSetToAnswerWholeAnswersUnstreamedAsksForThemNonStreamedAndHandsOverOneWholeResponse() {
+        try (FakeProviderServer server = new FakeProviderServer("""
+                {"id":"chatcmpl-2","object":"chat.completion","created":1700000000,"model":"gpt-test",
+                 "choices":[{"index":0,"finish_reason":"length","message":{"role":"assistant",
+                   "content":"Chunks keep headings [1]."}}],
+                 "usage":{"prompt_tokens":20,"completion_tokens":6,"total_tokens":26}}""")) {
+            ResolvedModel model = ChatProviders.create(properties(
+                    Map.of("p", new Provider(ProviderKind.OPENAI, server.root() + "/v1", "k", Duration.ofSeconds(7), 0,
+                            false)),
+                    Map.of("client-model", new OrchestratorProperties.Model("p", "gpt-test", 16384, null))),
+                    ObservationRegistry.NOOP).resolve("client-model");
+
+            List<ChatResponse> pieces = model.provider().whole(model.modelId(), MESSAGES, PLAIN).collectList().block();
+
+            assertThat(server.onlyRequest().body().path("stream").asBoolean(false)).isFalse();
+            assertThat(pieces).hasSize(1);
+            assertThat(pieces.getFirst().getResult().getOutput().getText()).isEqualTo("Chunks keep headings [1].");
+            assertThat(FinishReasons.of(pieces.getFirst().getResult(), false)).isEqualTo("length");
+            assertThat(pieces.getFirst().getMetadata().getUsage().getCompletionTokens()).isEqualTo(6);
+            assertThat(model.provider().answersWholeUnstreamed()).isTrue();
+            assertThat(model.provider().callTimeout()).isEqualTo(Duration.ofSeconds(7));
+        }
+        // the client's tools go along and the model's tool call comes back, never run (as when streamed)
+        try (FakeProviderServer server = new FakeProviderServer("""
+                {"id":"chatcmpl-3","object":"chat.completion","created":1700000000,"model":"gpt-test",
+                 "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,
+                   "tool_calls":[{"id":"call_1","type":"function",
+                     "function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}]}}],
+                 "usage":{"prompt_tokens":20,"completion_tokens":5,"total_tokens":25}}""")) {
+            ResolvedModel model = ChatProviders.create(properties(
+                    Map.of("p", new Provider(ProviderKind.OPENAI, server.root() + "/v1", "k", Duration.ofSeconds(7), 0,
+                            false)),
+                    Map.of("client-model", new OrchestratorProperties.Model("p", "gpt-test", 16384, null))),
+                    ObservationRegistry.NOOP).resolve("client-model");
+
+            ChatResponse response = model.provider().whole(model.modelId(), MESSAGES, WITH_TOOLS).blockLast();
+
+            assertThat(server.onlyRequest().body().at("/tools/0/function/name").asString()).isEqualTo("get_weather");
+            assertThatToolCallCameBack(response, "get_weather");
+        }
+        // the default streams whole answers too, so the first-token timeout keeps watching them
+        assertThat(providers(ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", "gpt-test").resolve("client-model")
+                .provider().answersWholeUnstreamed()).isFalse();
+    }
+
+    @Test
     void anUnknownClientModelIsRejectedAndAModelOnAMissingProviderFailsAtStartup() {
         ChatProviders providers = providers(ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "key", "gpt-test");
 
@@ -197,7 +245,7 @@ class ChatProvidersTests {
                 .hasMessageContaining("gpt-9");
         assertThat(providers.modelNames()).containsExactly("client-model");
         assertThatThrownBy(() -> ChatProviders.create(properties(
-                Map.of("a", new Provider(ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
+                Map.of("a", new Provider(ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0, true)),
                 Map.of("m", new OrchestratorProperties.Model("b", "x", 16384, null))), ObservationRegistry.NOOP))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("'b'");
     }
@@ -216,7 +264,7 @@ class ChatProvidersTests {
 
     private static ChatProviders providers(ProviderKind kind, String baseUrl, String apiKey, String modelId) {
         return ChatProviders.create(properties(
-                Map.of("p", new Provider(kind, baseUrl, apiKey, Duration.ofSeconds(10), 0)),
+                Map.of("p", new Provider(kind, baseUrl, apiKey, Duration.ofSeconds(10), 0, true)),
                 Map.of("client-model", new OrchestratorProperties.Model("p", modelId, 16384, null))), ObservationRegistry.NOOP);
     }
 

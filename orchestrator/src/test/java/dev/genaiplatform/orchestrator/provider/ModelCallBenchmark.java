@@ -38,6 +38,8 @@ import java.util.function.Supplier;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE, properties = {
         "platform.orchestrator.providers.simulator.base-url=${SIM_URL:http://127.0.0.1:18090/v1}",
         "spring.kafka.listener.auto-startup=false", "management.server.port=0",
+        // no broker needed; never the default port, where a running platform's consumers would see this JVM
+        "spring.kafka.bootstrap-servers=127.0.0.1:1",
         "logging.level.dev.genaiplatform=WARN"})
 class ModelCallBenchmark {
 

@@ -33,7 +33,7 @@ class ResilientModelCallsTests {
 
     private final ChatProviders providers = ChatProviders.create(new OrchestratorProperties(null, null, null,
             Duration.ofSeconds(2), Map.of("p", new OrchestratorProperties.Provider(
-                    OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
+                    OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0, true)),
             Map.of("m", new OrchestratorProperties.Model("p", "m", 16384, null)), SETTINGS, null, null, null, null,
             null, null, null, null, null), ObservationRegistry.NOOP);
     private final ResolvedModel model = this.providers.resolve("m");
@@ -97,7 +97,7 @@ class ResilientModelCallsTests {
         ResilientModelCalls calls = new ResilientModelCalls(SETTINGS, new SimpleMeterRegistry());
         ResolvedModel fallback = ChatProviders.create(new OrchestratorProperties(null, null, null,
                 Duration.ofSeconds(2), Map.of("q", new OrchestratorProperties.Provider(
-                        OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
+                        OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0, true)),
                 Map.of("f", new OrchestratorProperties.Model("q", "f", 16384, null)), SETTINGS, null, null, null, null,
                 null, null, null, null, null), ObservationRegistry.NOOP).resolve("f");
         List<String> log = new ArrayList<>();
@@ -134,6 +134,32 @@ class ResilientModelCallsTests {
         assertThat(((ModelCallFailedException) failure).type()).isEqualTo(ProblemType.UPSTREAM_TIMEOUT);
         assertThat(log).containsExactly("m:deadline");   // the fallback was not started after the deadline
         assertThat(calls.breaker("p").getMetrics().getNumberOfFailedCalls()).isZero();
+    }
+
+    @Test
+    void aWholeAnswerAskedNonStreamedIsBoundedByTheProvidersCallTimeoutInsteadOfTheFirstTokenTimeout() {
+        ResilientModelCalls calls = new ResilientModelCalls(SETTINGS, new SimpleMeterRegistry());
+        ResolvedModel unstreamed = ChatProviders.create(new OrchestratorProperties(null, null, null,
+                Duration.ofSeconds(2), Map.of("u", new OrchestratorProperties.Provider(
+                        OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(5), 0,
+                        false)),
+                Map.of("w", new OrchestratorProperties.Model("u", "w", 16384, null)), SETTINGS, null, null, null, null,
+                null, null, null, null, null), ObservationRegistry.NOOP).resolve("w");
+        // silent for longer than the 1 s first-token timeout, then the whole answer at once
+        Flux<ChatResponse> silentThenWhole = Flux.just(answer("the whole answer")).delaySubscription(Duration.ofMillis(1300));
+        List<String> log = new ArrayList<>();
+
+        List<ChatResponse> answered = calls.stream(List.of(unstreamed), m -> silentThenWhole, true,
+                Instant.now().plusSeconds(10), () -> false, (m, outcome) -> log.add(m.name() + ":" + outcome))
+                .collectList().block();
+        // the same silence from a provider that streams whole answers (the default) is a first-token timeout
+        Throwable streamed = catchThrowableOfType(ModelCallFailedException.class, () -> calls.stream(
+                List.of(this.model), m -> silentThenWhole, true, Instant.now().plusSeconds(10), () -> false,
+                (m, outcome) -> log.add(m.name() + ":" + outcome)).blockLast());
+
+        assertThat(answered).extracting(r -> r.getResult().getOutput().getText()).containsExactly("the whole answer");
+        assertThat(streamed).isNotNull();
+        assertThat(log).containsExactly("w:ok", "m:timeout");
     }
 
     @Test
@@ -176,7 +202,7 @@ class ResilientModelCallsTests {
     private ResolvedModel fallbackModel() {
         return ChatProviders.create(new OrchestratorProperties(null, null, null,
                 Duration.ofSeconds(2), Map.of("q", new OrchestratorProperties.Provider(
-                        OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0)),
+                        OrchestratorProperties.ProviderKind.OPENAI, "http://127.0.0.1:9/v1", "k", Duration.ofSeconds(1), 0, true)),
                 Map.of("f", new OrchestratorProperties.Model("q", "f", 16384, null)), SETTINGS, null, null, null, null,
                 null, null, null, null, null), ObservationRegistry.NOOP).resolve("f");
     }
