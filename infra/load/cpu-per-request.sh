@@ -14,6 +14,7 @@
 # CPU is user + system time from /proc/<pid>/task/*/stat of every platform JVM before and after the window; the
 # Kafka broker runs inside the launcher's JVM and is reported as "launcher". The load clients are curl loops
 # (their own CPU is not counted). On a shared machine compare two runs taken back to back, not absolute values.
+# STREAM=true asks for streamed answers (SSE, read to the end) in the warm-up and the measured window.
 set -euo pipefail
 
 warm=${1:-90}; window=${2:-60}; clients=${3:-2}; sequential=${4:-300}
@@ -26,6 +27,11 @@ gateway=${GATEWAY_URL:-http://127.0.0.1:8080}
 simulator=${SIMULATOR_URL:-http://127.0.0.1:8090}
 key=${API_KEY:-demo-local-key}
 question='{"model":"sim-small","messages":[{"role":"user","content":"How does retrieval rank passages?"}]}'
+case ${STREAM:-false} in
+  true) loaded='{"model":"sim-small","stream":true,"messages":[{"role":"user","content":"How does retrieval rank passages?"}]}' ;;
+  false) loaded=$question ;;
+  *) echo "STREAM is true or false" >&2; exit 2 ;;
+esac
 curl -s -o /dev/null --max-time 5 "$gateway/v1/models" -H "Authorization: Bearer $key" \
   || { echo "no gateway answers at $gateway: start ./platform.sh first" >&2; exit 1; }
 tick_hz=$(getconf CLK_TCK)
@@ -46,8 +52,8 @@ drive() {
   local until=$(( $(date +%s) + $1 ))
   for _ in $(seq 1 "$clients"); do
     ( while (( $(date +%s) < until )); do
-        curl -s -o /dev/null -w '%{http_code}\n' "$gateway/v1/chat/completions" -H "Authorization: Bearer $key" \
-          -H 'Content-Type: application/json' -H 'Cache-Control: no-cache' -d "$question"
+        curl -s -N -o /dev/null -w '%{http_code}\n' "$gateway/v1/chat/completions" -H "Authorization: Bearer $key" \
+          -H 'Content-Type: application/json' -H 'Cache-Control: no-cache' -d "$loaded"
       done ) &
   done
   wait
@@ -63,7 +69,7 @@ codes=$(drive "$window")
 after=$(snapshot)
 ok=$(grep -c '^200$' <<< "$codes" || true)
 (( ok > 0 )) || { echo "no request answered 200 in the window: $(sort <<< "$codes" | uniq -c | tr '\n' ' ')" >&2; exit 1; }
-echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $ok answers 200 ($(grep -vc '^200$' <<< "$codes" || true) others), $(awk -v n="$ok" -v s="$window" 'BEGIN {printf "%.1f", n / s}') requests/s"
+echo "load average $(cut -d' ' -f1-3 /proc/loadavg); streamed ${STREAM:-false}; $ok answers 200 ($(grep -vc '^200$' <<< "$codes" || true) others), $(awk -v n="$ok" -v s="$window" 'BEGIN {printf "%.1f", n / s}') requests/s"
 join <(echo "$before") <(echo "$after") | awk -v n="$ok" -v hz="$tick_hz" \
   '{d = ($3 - $2) * 1000 / hz; t += d; printf "  %-14s %7.1f ms CPU per request\n", $1, d / n} END {printf "  %-14s %7.1f ms CPU per request\n", "all", t / n}'
 
