@@ -16,6 +16,7 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 
@@ -64,6 +65,9 @@ final class StreamEndingResponse extends ServerHttpResponseDecorator {
 
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
+    /** Enough of the previous parts to hold the start of {@code data: [DONE]} or of an error event. */
+    private static final int CARRIED_BYTES = 32;
+
     private static final byte[] ERROR = "{\"error\"".getBytes(StandardCharsets.US_ASCII);
 
     private final long deadlineNanos;
@@ -82,6 +86,13 @@ final class StreamEndingResponse extends ServerHttpResponseDecorator {
     private volatile byte lastByte = '\n';
 
     private volatile byte beforeLastByte = '\n';
+
+    /**
+     * The last bytes that went out before the current part: a part is one TCP read of the proxy, so an answer written
+     * all at once (a cached one) can be split anywhere, even inside {@code data: [DONE]}; judging a part together
+     * with what came just before it still finds that event's start. Written and read in signal order.
+     */
+    private volatile byte[] carried = new byte[0];
 
     /**
      * @param deadlineNanos {@link System#nanoTime()} past which an open stream is ended
@@ -136,7 +147,13 @@ final class StreamEndingResponse extends ServerHttpResponseDecorator {
         int start = part.readPosition();
         int end = part.writePosition();
         if (end > start) {
-            finished = lastEventFinishes(part, start, end);
+            byte[] seen = new byte[carried.length + end - start];
+            System.arraycopy(carried, 0, seen, 0, carried.length);
+            for (int i = start; i < end; i++) {
+                seen[carried.length + i - start] = part.getByte(i);
+            }
+            finished = lastEventFinishes(DefaultDataBufferFactory.sharedInstance.wrap(seen), 0, seen.length);
+            carried = java.util.Arrays.copyOfRange(seen, Math.max(0, seen.length - CARRIED_BYTES), seen.length);
         }
         if (end - start >= 2) {
             beforeLastByte = part.getByte(end - 2);

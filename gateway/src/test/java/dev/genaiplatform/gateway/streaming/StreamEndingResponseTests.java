@@ -1,11 +1,14 @@
 package dev.genaiplatform.gateway.streaming;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.mock.http.server.reactive.MockServerHttpResponse;
+import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +25,27 @@ class StreamEndingResponseTests {
         assertThat(finishes("data: [DONE]\n\ndata: {\"choices\":[]}\n\n")).isFalse();
         assertThat(finishes(": keep-alive\n\n")).isFalse();
         assertThat(finishes("\n\n")).isFalse();
+    }
+
+    @Test
+    void aFinishSplitAcrossTwoReadsOfTheProxyIsStillSeen() {
+        String answer = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\n";
+        for (int cut = 1; cut < answer.length(); cut++) {
+            assertThat(relayed(answer.substring(0, cut), answer.substring(cut))).as("cut at " + cut).isEqualTo(answer);
+        }
+        String broken = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}\n\n";
+        assertThat(relayed(broken.substring(0, 20), broken.substring(20))).contains("upstream_failed");
+    }
+
+    /** What the client gets when the backend's body arrives in these parts and then ends. */
+    private static String relayed(String... parts) {
+        MockServerHttpResponse client = new MockServerHttpResponse();
+        StreamEndingResponse response = new StreamEndingResponse(client, System.nanoTime() + 60_000_000_000L,
+                Duration.ofSeconds(60), (type, failure) -> { });
+        Flux<Flux<DataBuffer>> body = Flux.fromArray(parts).map(part -> Flux.just(
+                DefaultDataBufferFactory.sharedInstance.wrap(part.getBytes(StandardCharsets.UTF_8))));
+        response.writeAndFlushWith(body).block(Duration.ofSeconds(10));
+        return client.getBodyAsString().block(Duration.ofSeconds(10));
     }
 
     @Test
