@@ -73,7 +73,10 @@ class IndexedVerdictsBenchmark {
         long[][] nanos = new long[ways.size()][ROUNDS];
         long[] cpu = new long[ways.size()];
         for (int i = 0; i < ROUNDS; i++) {
-            for (int way = 0; way < ways.size(); way++) {
+            // each round starts with the next way, so no way always follows the same one (a reply consumer's poll
+            // rhythm otherwise favours a position)
+            for (int k = 0; k < ways.size(); k++) {
+                int way = (i + k) % ways.size();
                 long cpuStart = processCpu();
                 long start = System.nanoTime();
                 ways.get(way).run();
@@ -81,7 +84,8 @@ class IndexedVerdictsBenchmark {
                 cpu[way] += processCpu() - cpuStart;
             }
         }
-        System.out.printf(Locale.ROOT, "%nRetrieval stage (search + screening), %d rounds each way, alternating%n", ROUNDS);
+        System.out.printf(Locale.ROOT, "%nRetrieval stage (search + screening), %d rounds each way, alternating, load %.1f%n",
+                ROUNDS, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         report("before: stored verdicts ignored (3 texts, 1 round trip)", nanos[0], cpu[0]);
         report("after: 2 of 3 judged at indexing (1 text, 1 round trip)", nanos[1], cpu[1]);
         report("after: all judged at indexing (no round trip)", nanos[2], cpu[2]);
