@@ -27,6 +27,13 @@ public final class Topics {
      * its reasons and no checked text, for evaluation and audit.
      */
     public static final String GUARDRAILS_VERDICT_RECORDED = "guardrails.verdict-recorded.v1";
+    /**
+     * {@link dev.genaiplatform.contracts.guardrails.JudgePassagesCommand}: retrieval asks guardrails to judge a
+     * document's passages as untrusted data while indexing them (no caller token: only retrieval may write it).
+     */
+    public static final String GUARDRAILS_JUDGE_PASSAGES = "guardrails.judge-passages.v1";
+    /** {@link dev.genaiplatform.contracts.guardrails.PassagesJudgedReply}: one verdict per passage, back to retrieval. */
+    public static final String GUARDRAILS_PASSAGES_JUDGED = "guardrails.passages-judged.v1";
 
     /** {@link dev.genaiplatform.contracts.retrieval.SearchCommand}: orchestrator asks retrieval for passages. */
     public static final String RETRIEVAL_SEARCH = "retrieval.search.v1";
@@ -93,7 +100,7 @@ public final class Topics {
     /** Topics that carry commands or events; each has a dead-letter twin, see {@link #deadLetter(String)}. */
     public static final List<String> ALL = List.of(
             GUARDRAILS_CHECK_INPUT, GUARDRAILS_INPUT_CHECKED, GUARDRAILS_CHECK_OUTPUT, GUARDRAILS_OUTPUT_CHECKED,
-            GUARDRAILS_VERDICT_RECORDED,
+            GUARDRAILS_VERDICT_RECORDED, GUARDRAILS_JUDGE_PASSAGES, GUARDRAILS_PASSAGES_JUDGED,
             RETRIEVAL_SEARCH, RETRIEVAL_SEARCH_RESULT, RETRIEVAL_DOCUMENT_DELETED,
             RETRIEVAL_INGESTION_REQUESTED, RETRIEVAL_INGESTION_PROGRESSED,
             TOOLS_INVOKE, TOOLS_INVOKED, TOOLS_CALL_STATUS, TOOLS_CALL_STATUS_REPORTED,

@@ -9,6 +9,8 @@ import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
 import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
 import dev.genaiplatform.contracts.guardrails.GuardrailVerdictRecordedEvent;
 import dev.genaiplatform.contracts.guardrails.InputCheckedReply;
+import dev.genaiplatform.contracts.guardrails.JudgePassagesCommand;
+import dev.genaiplatform.contracts.guardrails.PassagesJudgedReply;
 import dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent;
 import dev.genaiplatform.contracts.retrieval.IngestionProgressedEvent;
 import dev.genaiplatform.contracts.retrieval.IngestionRequestedEvent;
@@ -48,6 +50,8 @@ class WireFormatTests {
             Map.entry(Topics.GUARDRAILS_CHECK_OUTPUT, CheckOutputCommand.class),
             Map.entry(Topics.GUARDRAILS_OUTPUT_CHECKED, OutputCheckedReply.class),
             Map.entry(Topics.GUARDRAILS_VERDICT_RECORDED, GuardrailVerdictRecordedEvent.class),
+            Map.entry(Topics.GUARDRAILS_JUDGE_PASSAGES, JudgePassagesCommand.class),
+            Map.entry(Topics.GUARDRAILS_PASSAGES_JUDGED, PassagesJudgedReply.class),
             Map.entry(Topics.RETRIEVAL_SEARCH, SearchCommand.class),
             Map.entry(Topics.RETRIEVAL_SEARCH_RESULT, SearchResultReply.class),
             Map.entry(Topics.RETRIEVAL_DOCUMENT_DELETED, DocumentDeletedEvent.class),

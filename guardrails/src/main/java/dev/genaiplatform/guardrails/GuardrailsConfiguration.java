@@ -158,6 +158,21 @@ class GuardrailsConfiguration {
     }
 
     @Bean
+    NewTopic judgePassagesTopic() {
+        return shortLived(Topics.GUARDRAILS_JUDGE_PASSAGES);
+    }
+
+    @Bean
+    NewTopic judgePassagesDeadLetterTopic() {
+        return shortLived(Topics.deadLetter(Topics.GUARDRAILS_JUDGE_PASSAGES));
+    }
+
+    @Bean
+    NewTopic passagesJudgedTopic() {
+        return shortLived(Topics.GUARDRAILS_PASSAGES_JUDGED);
+    }
+
+    @Bean
     NewTopic verdictRecordedTopic() {
         return TopicBuilder.name(Topics.GUARDRAILS_VERDICT_RECORDED).partitions(PARTITIONS).replicas(1)
                 .config(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofDays(7).toMillis())).build();

@@ -12,6 +12,22 @@ import dev.genaiplatform.retrieval.ingest.DocumentParser;
 import dev.genaiplatform.retrieval.ingest.DocumentRemoval;
 import dev.genaiplatform.retrieval.ingest.IndexMutations;
 import dev.genaiplatform.retrieval.ingest.IngestionPipeline;
+import dev.genaiplatform.retrieval.ingest.PassageJudging;
+import dev.genaiplatform.retrieval.ingest.PassageJudgingSettings;
+import dev.genaiplatform.retrieval.catalog.PassageVerdicts;
+import dev.genaiplatform.retrieval.messaging.GuardrailsJudge;
+import dev.genaiplatform.contracts.guardrails.JudgePassagesCommand;
+import dev.genaiplatform.contracts.guardrails.PassagesJudgedReply;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.kafka.support.serializer.JacksonJsonDeserializer;
+import java.util.HashMap;
+import java.util.UUID;
 import dev.genaiplatform.retrieval.ingest.IngestionRecovery;
 import dev.genaiplatform.retrieval.ingest.IngestionRequests;
 import dev.genaiplatform.retrieval.ingest.StoreStaleness;
@@ -122,6 +138,44 @@ class RetrievalConfiguration {
 
     // --- catalogue (PostgreSQL) ---
 
+    /** Guardrails' verdicts about indexed passages, read once into memory (README, Wave 11). */
+    @Bean
+    PassageVerdicts passageVerdicts(JdbcClient jdbc, JsonMapper json) {
+        return new PassageVerdicts(jdbc, json).load();
+    }
+
+    /**
+     * Newly indexed passages judged once by guardrails (off: no verdicts, every passage screened per request). The
+     * replies are read by a group of this instance's own ({@code retrieval-judgements-<uuid>}, from the newest offset,
+     * never committed). The replying template is not a bean (one would make Boot drop its own KafkaTemplate); it
+     * stops when this bean closes.
+     */
+    @Bean
+    PassageJudging passageJudging(PassageVerdicts verdicts, PassageJudgingSettings settings,
+                                  ProducerFactory<Object, Object> producers, KafkaProperties kafka) {
+        if (!settings.enabled()) {
+            return PassageJudging.off();
+        }
+        Map<String, Object> consumer = new HashMap<>(kafka.buildConsumerProperties());
+        // the search listener's JSON settings (default type SearchCommand) are not this consumer's: it reads one type
+        consumer.keySet().removeIf(key -> key.startsWith("spring.json.") || key.startsWith("spring.deserializer."));
+        consumer.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+        consumer.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+        consumer.put(ConsumerConfig.GROUP_ID_CONFIG, "retrieval-judgements-" + UUID.randomUUID());
+        consumer.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        var replies = new KafkaMessageListenerContainer<>(new DefaultKafkaConsumerFactory<>(consumer,
+                new StringDeserializer(), new JacksonJsonDeserializer<>(PassagesJudgedReply.class).ignoreTypeHeaders()),
+                new ContainerProperties(Topics.GUARDRAILS_PASSAGES_JUDGED));
+        @SuppressWarnings("unchecked")
+        var asks = (ProducerFactory<String, JudgePassagesCommand>) (ProducerFactory<?, ?>) producers;
+        var template = new ReplyingKafkaTemplate<>(asks, replies);
+        template.setSharedReplyTopic(true); // other instances' replies arrive here too: expected, not an error
+        template.setDefaultReplyTimeout(settings.timeout());
+        template.start();
+        return new PassageJudging(verdicts, new GuardrailsJudge(template, settings.timeout()), settings);
+    }
+
     @Bean
     FileCatalog fileCatalog(JdbcClient jdbc) {
         return new FileCatalog(jdbc);
@@ -178,8 +232,10 @@ class RetrievalConfiguration {
     @Bean
     IngestionPipeline ingestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, SourceTexts sourceTexts,
                                         DocumentParser parser, ChunkingStrategies strategies, ChunkIndex index,
-                                        IndexMutations mutations, RetrievalEvents events, Clock clock) {
-        return new IngestionPipeline(files, stores, audit, sourceTexts, parser, strategies, index, mutations, events, clock);
+                                        IndexMutations mutations, RetrievalEvents events, Clock clock,
+                                        PassageJudging judging) {
+        return new IngestionPipeline(files, stores, audit, sourceTexts, parser, strategies, index, mutations, events, clock,
+                judging);
     }
 
     @Bean
@@ -218,8 +274,9 @@ class RetrievalConfiguration {
     CorpusIngestor corpusIngestor(RetrievalProperties properties, MarkdownDocumentLoader loader,
                                   MarkdownHeadingChunker chunker, ChunkIndex store,
                                   DocumentCatalog catalog, IngestionRecovery recovery, ApplicationEventPublisher events,
-                                  Clock clock) {
-        return new CorpusIngestor(properties.documents(), loader, chunker, store, catalog, recovery, events, clock);
+                                  Clock clock, PassageJudging judging) {
+        return new CorpusIngestor(properties.documents(), loader, chunker, store, catalog, recovery, events, clock,
+                judging);
     }
 
     /** The second stage, chosen by configuration (platform.retrieval.rerank.strategy). */
@@ -278,12 +335,12 @@ class RetrievalConfiguration {
     @Bean
     ChunkSearch chunkSearch(ChunkIndex store, RetrievalProperties properties, MeterRegistry meterRegistry,
                             Reranker reranker, EmbeddingModel embeddingModel, QueryRewriter queryRewriter, Clock clock,
-                            HypotheticalAnswers hypotheticalAnswers) {
+                            HypotheticalAnswers hypotheticalAnswers, PassageVerdicts passageVerdicts) {
         return new ChunkSearch(store,
                 new SearchLimits(properties.defaultTopK(), properties.maxTopK(), properties.maxQueryChars()),
                 meterRegistry, reranker, embeddingModel, properties.rerank().candidates(), queryRewriter,
                 properties.recencyHalfLife() == null ? null : new RecencyBoost(properties.recencyHalfLife(), clock),
-                hypotheticalAnswers, new QueryVectorCache(properties.embedding().queryCacheSize()));
+                hypotheticalAnswers, new QueryVectorCache(properties.embedding().queryCacheSize()), passageVerdicts);
     }
 
     @Bean

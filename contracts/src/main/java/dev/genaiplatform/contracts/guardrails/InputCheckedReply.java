@@ -22,12 +22,27 @@ import java.util.List;
  * @param questionEmbedding    the embedding of the last user message as forwarded, when guardrails computed
  *                             exactly that one for its classifiers (so retrieval need not embed it again); null
  *                             otherwise
+ * @param untrustedDataPolicy  the fingerprint of the policy guardrails judge this tenant's retrieved passages
+ *                             under; a passage whose stored {@link PassageVerdict} names another (or none) is
+ *                             sent to guardrails again. Null from a guardrails that does not say: every
+ *                             passage is then checked per request
  */
 public record InputCheckedReply(String requestId, Verdict verdict, List<ChatMessage> messages,
                                 List<Finding> findings, String reason,
                                 List<ToolDefinition> tools, String responseFormatSchema, List<String> stop,
                                 String user, Double injectionScore,
-                                dev.genaiplatform.contracts.retrieval.TextEmbedding questionEmbedding) {
+                                dev.genaiplatform.contracts.retrieval.TextEmbedding questionEmbedding,
+                                String untrustedDataPolicy) {
+
+    /** A verdict without the untrusted-data policy's fingerprint. */
+    public InputCheckedReply(String requestId, Verdict verdict, List<ChatMessage> messages,
+                             List<Finding> findings, String reason,
+                             List<ToolDefinition> tools, String responseFormatSchema, List<String> stop,
+                             String user, Double injectionScore,
+                             dev.genaiplatform.contracts.retrieval.TextEmbedding questionEmbedding) {
+        this(requestId, verdict, messages, findings, reason, tools, responseFormatSchema, stop, user, injectionScore,
+                questionEmbedding, null);
+    }
 
     /** A verdict without a question embedding. */
     public InputCheckedReply(String requestId, Verdict verdict, List<ChatMessage> messages,
@@ -35,7 +50,13 @@ public record InputCheckedReply(String requestId, Verdict verdict, List<ChatMess
                              List<ToolDefinition> tools, String responseFormatSchema, List<String> stop,
                              String user, Double injectionScore) {
         this(requestId, verdict, messages, findings, reason, tools, responseFormatSchema, stop, user, injectionScore,
-                null);
+                null, null);
+    }
+
+    /** The same verdict naming the untrusted-data policy's fingerprint. */
+    public InputCheckedReply withUntrustedDataPolicy(String fingerprint) {
+        return new InputCheckedReply(requestId, verdict, messages, findings, reason, tools, responseFormatSchema, stop,
+                user, injectionScore, questionEmbedding, fingerprint);
     }
 
     /** A verdict about messages alone. */

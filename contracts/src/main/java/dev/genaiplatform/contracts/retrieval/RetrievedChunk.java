@@ -14,14 +14,30 @@ package dev.genaiplatform.contracts.retrieval;
  * @param fileVersion  the version of that file the offsets refer to (1 for the first upload)
  * @param title        the document's title, for the citation
  * @param asOf         when that file version was indexed: the answer is true as of then
+ * @param verdict      guardrails' verdict about the text as untrusted data, judged when it was indexed; null when
+ *                     it was indexed without one (guardrails unavailable then, or judging switched off)
  */
 public record RetrievedChunk(String chunkId, String documentPath, String heading, int startOffset, int endOffset,
                              String text, double score, String fileId, Integer fileVersion, String title,
-                             java.time.Instant asOf) {
+                             java.time.Instant asOf, dev.genaiplatform.contracts.guardrails.PassageVerdict verdict) {
+
+    /** A chunk without a stored verdict. */
+    public RetrievedChunk(String chunkId, String documentPath, String heading, int startOffset, int endOffset,
+                          String text, double score, String fileId, Integer fileVersion, String title,
+                          java.time.Instant asOf) {
+        this(chunkId, documentPath, heading, startOffset, endOffset, text, score, fileId, fileVersion, title, asOf,
+                null);
+    }
+
+    /** The same chunk with another text (fenced, say); the verdict stays. */
+    public RetrievedChunk withText(String newText) {
+        return new RetrievedChunk(chunkId, documentPath, heading, startOffset, endOffset, newText, score, fileId,
+                fileVersion, title, asOf, verdict);
+    }
 
     /** A chunk of the built-in corpus, without file provenance. */
     public RetrievedChunk(String chunkId, String documentPath, String heading, int startOffset, int endOffset,
                           String text, double score) {
-        this(chunkId, documentPath, heading, startOffset, endOffset, text, score, null, null, null, null);
+        this(chunkId, documentPath, heading, startOffset, endOffset, text, score, null, null, null, null, null);
     }
 }

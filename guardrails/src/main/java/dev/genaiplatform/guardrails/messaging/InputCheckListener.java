@@ -9,6 +9,7 @@ import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.guardrails.detection.GuardrailPipeline;
 import dev.genaiplatform.guardrails.detection.Pseudonyms;
 import dev.genaiplatform.guardrails.detection.QuestionEmbeddings;
+import dev.genaiplatform.guardrails.policy.PolicyFingerprints;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
 import dev.genaiplatform.guardrails.security.KafkaTokenVerifier;
@@ -71,10 +72,13 @@ class InputCheckListener {
             var outcome = pipeline.check(command, policies.resolve(command.policy(), tenant), pseudonyms);
             InputCheckedReply reply = outcome.reply();
             TextEmbedding question = questionEmbeddings.of(command, reply);
-            replies.send(received, Topics.GUARDRAILS_INPUT_CHECKED, question == null ? reply
-                    : new InputCheckedReply(reply.requestId(), reply.verdict(), reply.messages(), reply.findings(),
-                    reply.reason(), reply.tools(), reply.responseFormatSchema(), reply.stop(), reply.user(),
-                    reply.injectionScore(), question));
+            // the fingerprint of the policy this tenant's retrieved passages are judged under (the orchestrator
+            // screens them with no named policy): a passage verdict stored at indexing is used only under it
+            String untrustedDataPolicy = PolicyFingerprints.of(policies.resolve(null, tenant));
+            replies.send(received, Topics.GUARDRAILS_INPUT_CHECKED, new InputCheckedReply(reply.requestId(),
+                    reply.verdict(), reply.messages(), reply.findings(), reply.reason(), reply.tools(),
+                    reply.responseFormatSchema(), reply.stop(), reply.user(), reply.injectionScore(),
+                    question == null ? reply.questionEmbedding() : question, untrustedDataPolicy));
             verdicts.publish(outcome, tenant, "input", new String(token, StandardCharsets.UTF_8));
             // ids, counts and timings only: texts and findings' content never reach the log. A check that lets
             // the text through untouched logs at DEBUG: its verdict event already records it, and a line per

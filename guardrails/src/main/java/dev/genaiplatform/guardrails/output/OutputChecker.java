@@ -3,6 +3,8 @@ package dev.genaiplatform.guardrails.output;
 import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
 import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
+import dev.genaiplatform.contracts.guardrails.PassageVerdict;
+import dev.genaiplatform.contracts.guardrails.UntrustedData;
 import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.guardrails.detection.NonOverlappingSpans;
 import dev.genaiplatform.guardrails.injection.PromptInjectionDetector;
@@ -13,12 +15,13 @@ import dev.genaiplatform.guardrails.moderation.ModerationDetector;
 import dev.genaiplatform.guardrails.policy.Action;
 import dev.genaiplatform.guardrails.policy.GuardrailPolicy;
 import dev.genaiplatform.guardrails.policy.OwaspCategory;
+import dev.genaiplatform.guardrails.policy.PolicyFingerprints;
 import dev.genaiplatform.guardrails.policy.PolicyResolver.NamedPolicy;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
+import java.time.Instant;
 
 /**
  * Checks text that did not come from the client (see {@link CheckOutputCommand}).
@@ -209,11 +212,22 @@ public final class OutputChecker {
         return new UntrustedVerdicts.Judgement(Verdict.ALLOWED, List.copyOf(findings), null, assessment.score());
     }
 
-    /** Wraps untrusted data in delimiters with a random id; delimiter look-alikes inside lose their angle brackets. */
+    /**
+     * A retrieved passage's verdict as stored beside it at indexing: the same judgement (and the same remembered
+     * verdicts) as a per-request check, without the spotlight fence, which the orchestrator adds fresh per request.
+     */
+    public PassageVerdict judgeAtIndexing(String text, NamedPolicy policy, Instant now) {
+        String source = CheckOutputCommand.SOURCE_RETRIEVED_CHUNK;
+        String checked = text == null ? "" : text;
+        UntrustedVerdicts.Judgement judgement = untrustedVerdicts.judge(checked, source, policy,
+                () -> judgeUntrusted(checked, source, policy));
+        return new PassageVerdict(judgement.verdict(), judgement.injectionScore(), judgement.findings(),
+                judgement.reason(), PolicyFingerprints.of(policy), now);
+    }
+
+    /** Wraps untrusted data in the platform's one spotlight fence ({@link UntrustedData#fence}). */
     static String spotlight(String text) {
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        String neutralised = text.replace("<<", "‹‹").replace(">>", "››");
-        return "<<untrusted-data id=" + id + ">>\n" + neutralised + "\n<</untrusted-data id=" + id + ">>";
+        return UntrustedData.fence(text);
     }
 
     private static String reason(List<LeakageDetectors.Leak> blocking) {

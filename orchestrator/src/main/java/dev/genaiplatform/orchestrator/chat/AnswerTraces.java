@@ -45,7 +45,8 @@ final class AnswerTraces {
             return new PlatformMetadata.PassageTrace(chunk.chunkId(), chunk.documentPath(), chunk.title(),
                     chunk.heading(), chunk.score(), cited.contains(chunk.chunkId()), chunk.fileId(),
                     chunk.fileVersion(), screened.flagged(), trace.passageRelevance.get(chunk.chunkId()),
-                    !screened.dropped() && inPrompt.contains(chunk.chunkId()));
+                    !screened.dropped() && inPrompt.contains(chunk.chunkId()),
+                    screened.judged() == null ? null : screened.dropped() ? "block" : "allow", screened.judged());
         }).toList();
         return new PlatformMetadata.RetrievalTrace(trace.retrievalQuery, passages);
     }

@@ -97,11 +97,23 @@ public record PlatformMetadata(Route route, String cache, List<String> attempts,
      * @param cited     whether the answer cites it
      * @param untrusted guardrails found instructions or other findings in it: it was fenced or dropped
      * @param inPrompt  whether it went into the prompt (dropped as untrusted, or over the token budget: false)
+     * @param verdict   guardrails' decision about it as untrusted data ({@code allow}, {@code block}); null when
+     *                  passages are not screened
+     * @param judged    when that verdict was reached: {@code indexing} (stored with the passage, under the tenant's
+     *                  current policy) or {@code request} (this request asked guardrails); null when not screened
      */
     public record PassageTrace(String chunkId, String documentPath, String title, String heading, double score,
                                boolean cited, @JsonInclude(JsonInclude.Include.ALWAYS) String fileId,
                                @JsonInclude(JsonInclude.Include.ALWAYS) Integer fileVersion, boolean untrusted,
-                               Double relevance, boolean inPrompt) {
+                               Double relevance, boolean inPrompt, String verdict, String judged) {
+
+        /** A passage without its screening. */
+        public PassageTrace(String chunkId, String documentPath, String title, String heading, double score,
+                            boolean cited, String fileId, Integer fileVersion, boolean untrusted, Double relevance,
+                            boolean inPrompt) {
+            this(chunkId, documentPath, title, heading, score, cited, fileId, fileVersion, untrusted, relevance,
+                    inPrompt, null, null);
+        }
     }
 
     /** @param input the input check's summary; @param output the output checks' summary */

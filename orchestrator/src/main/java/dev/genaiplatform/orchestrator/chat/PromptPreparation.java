@@ -35,7 +35,8 @@ import java.util.UUID;
 
 /**
  * Steps 3 to 5 of a chat request, everything before the model call, in the order they happen: guardrails check
- * the input, retrieval finds passages and guardrails check them as untrusted data, the answer-kind rules decide
+ * the input, retrieval finds passages and guardrails check them as untrusted data (or they were judged when indexed),
+ * the answer-kind rules decide
  * whether the model is asked at all, and the prompt is built within the chosen model's window.
  */
 @Component
@@ -110,9 +111,11 @@ class PromptPreparation {
         trace.retrievalQuery = question;
         List<Turn> promptTurns = turns;
         TextEmbedding queryEmbedding = queryEmbedding(question, embedded, check.questionEmbedding());
+        // A passage judged when it was indexed, under the policy guardrails named for this tenant a moment ago, is not
+        // sent to guardrails again; the others are, in one round trip (none when all were judged at indexing).
         List<OutputGuard.ScreenedPassage> screened = trace.time(Stage.RETRIEVAL, () -> this.outputGuard.screen(caller,
                 trace.requestId, this.retrieval.search(caller, trace.requestId, question, request.vectorStoreIds(),
-                        queryEmbedding, request.hyde())));
+                        queryEmbedding, request.hyde()), check.untrustedDataPolicy()));
         trace.screenedPassages = screened;
         List<RetrievedChunk> chunks = AnswerTraces.usable(screened);
         Set<String> terms = ContentTerms.of(question);

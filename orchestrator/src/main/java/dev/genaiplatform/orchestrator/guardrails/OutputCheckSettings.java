@@ -19,6 +19,9 @@ import java.util.List;
  *                        whitespace, so a word or a pseudonym token is never split between windows)
  * @param lookBehindChars how much already-sent text each window repeats, so a leak across windows is seen whole
  * @param allowedDomains  hosts an answer may link to or load images from (subdomains included)
+ * @param useIndexedVerdicts use a passage's verdict judged when it was indexed, when guardrails' current policy
+ *                        fingerprint for the tenant matches it, instead of sending the passage to guardrails again
+ *                        ({@code OUTPUT_CHECKS_USE_INDEXED_VERDICTS}; off only to measure the difference)
  */
 @ConfigurationProperties("platform.orchestrator.output-checks")
 public record OutputCheckSettings(@DefaultValue("true") boolean enabled,
@@ -26,7 +29,8 @@ public record OutputCheckSettings(@DefaultValue("true") boolean enabled,
                                   @DefaultValue("flagged") Spotlight spotlight,
                                   @DefaultValue("64") int windowChars,
                                   @DefaultValue("400") int lookBehindChars,
-                                  List<String> allowedDomains) {
+                                  List<String> allowedDomains,
+                                  @DefaultValue("true") boolean useIndexedVerdicts) {
 
     public OutputCheckSettings {
         allowedDomains = allowedDomains == null ? List.of() : List.copyOf(allowedDomains);

@@ -4,6 +4,8 @@ import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.guardrails.CheckOutputCommand;
 import dev.genaiplatform.contracts.guardrails.Finding;
 import dev.genaiplatform.contracts.guardrails.OutputCheckedReply;
+import dev.genaiplatform.contracts.guardrails.PassageVerdict;
+import dev.genaiplatform.contracts.guardrails.UntrustedData;
 import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.orchestrator.OrchestratorProperties;
@@ -11,6 +13,7 @@ import dev.genaiplatform.orchestrator.messaging.DependencyUnavailableException;
 import dev.genaiplatform.orchestrator.messaging.CommandTraceContext;
 import dev.genaiplatform.orchestrator.messaging.KafkaRequestReply;
 import dev.genaiplatform.orchestrator.security.Caller;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -19,20 +22,31 @@ import java.util.List;
 
 /**
  * Asks guardrails about text that did not come from the client, over {@value Topics#GUARDRAILS_CHECK_OUTPUT} and
- * {@value Topics#GUARDRAILS_OUTPUT_CHECKED}: retrieved passages before they go into a prompt (indirect injection),
+ * {@value Topics#GUARDRAILS_OUTPUT_CHECKED}: retrieved passages before they go into a prompt (indirect injection;
+ * those judged when they were indexed, under the tenant's current policy, are not sent again),
  * and the model's answer, whole or window by window, before the user sees it (leaks of the system prompt or its
  * canary, exfiltration links, PII; pseudonyms restored). Fails closed: no verdict, no text.
  */
 @Component
 public class OutputGuard {
 
-    private final KafkaRequestReply<CheckOutputCommand, OutputCheckedReply> requestReply;
+    /** One output check, a round trip to guardrails (a fake one in unit tests). */
+    interface Asker {
+        OutputCheckedReply ask(String token, String tenantId, String requestId, CheckOutputCommand command);
+    }
+
+    private final Asker requestReply;
     private final OutputCheckSettings settings;
 
+    @Autowired
     OutputGuard(ReplyingKafkaTemplate<String, CheckOutputCommand, OutputCheckedReply> template,
                 OrchestratorProperties properties, OutputCheckSettings settings, CommandTraceContext traceContext) {
-        this.requestReply = new KafkaRequestReply<>(template, "guardrails", Topics.GUARDRAILS_CHECK_OUTPUT,
-                properties.guardrails().timeout(), traceContext);
+        this(new KafkaRequestReply<>(template, "guardrails", Topics.GUARDRAILS_CHECK_OUTPUT,
+                properties.guardrails().timeout(), traceContext)::ask, settings);
+    }
+
+    OutputGuard(Asker requestReply, OutputCheckSettings settings) {
+        this.requestReply = requestReply;
         this.settings = settings;
     }
 
@@ -45,43 +59,95 @@ public class OutputGuard {
      *
      * @param chunk    the passage to put in the prompt (its text fenced when {@code fenced}); the original when dropped
      * @param dropped  guardrails blocked it: it carries instructions and stays out of the prompt
-     * @param fenced   its text is wrapped in guardrails' untrusted-data delimiters
+     * @param fenced   its text is wrapped in the untrusted-data delimiters
      * @param flagged  guardrails found something in it (dropped or fenced)
      * @param findings what was found, without text
      * @param injectionScore the injection score of the passage
+     * @param judged   when its verdict was reached: {@link #JUDGED_AT_INDEXING} (stored with the passage, valid
+     *                 under the tenant's current policy), {@link #JUDGED_PER_REQUEST}, or null when not checked
      */
     public record ScreenedPassage(RetrievedChunk chunk, boolean dropped, boolean fenced, boolean flagged,
-                                  List<Finding> findings, Double injectionScore) {
+                                  List<Finding> findings, Double injectionScore, String judged) {
+
+        public static final String JUDGED_AT_INDEXING = "indexing";
+        public static final String JUDGED_PER_REQUEST = "request";
+
+        /** A passage judged by this request's check. */
+        public ScreenedPassage(RetrievedChunk chunk, boolean dropped, boolean fenced, boolean flagged,
+                               List<Finding> findings, Double injectionScore) {
+            this(chunk, dropped, fenced, flagged, findings, injectionScore, JUDGED_PER_REQUEST);
+        }
 
         static ScreenedPassage unchecked(RetrievedChunk chunk) {
-            return new ScreenedPassage(chunk, false, false, false, List.of(), null);
+            return new ScreenedPassage(chunk, false, false, false, List.of(), null, null);
         }
     }
 
-    /**
-     * Checks every passage of one search in ONE round trip ({@link CheckOutputCommand#untrusted}): guardrails answer
-     * one verdict per passage in {@code items}, in order. Fails closed: a reply without a verdict, or whose items do
-     * not pair one to one with the passages (an older guardrails that reads only {@code text}, say), is treated as
-     * guardrails being unavailable, exactly as no reply at all.
-     */
+    /** Every passage checked by guardrails in this request, as before wave 11 (stored verdicts ignored). */
     public List<ScreenedPassage> screen(Caller caller, String requestId, List<RetrievedChunk> passages) {
+        return screen(caller, requestId, passages, null);
+    }
+
+    /**
+     * Checks the passages of one search. A passage whose verdict was judged when it was indexed, under the policy
+     * guardrails named for this tenant in this request's input check ({@code untrustedDataPolicy}), is used as
+     * judged: dropped when blocked, fenced here with a fresh delimiter when flagged (or when every passage is
+     * fenced). Every other passage (no stored verdict, another policy's, no current fingerprint) goes to guardrails
+     * in ONE round trip ({@link CheckOutputCommand#untrusted}), which answers one verdict per passage in
+     * {@code items}, in order; no round trip when none is left. Fails closed: a reply without a verdict, or whose
+     * items do not pair one to one with the passages sent, is treated as guardrails being unavailable, exactly as
+     * no reply at all.
+     *
+     * @param untrustedDataPolicy the fingerprint from this request's input check; null uses no stored verdict
+     */
+    public List<ScreenedPassage> screen(Caller caller, String requestId, List<RetrievedChunk> passages,
+                                        String untrustedDataPolicy) {
         if (!this.settings.enabled() || !this.settings.screenPassages() || passages.isEmpty()) {
             return passages.stream().map(ScreenedPassage::unchecked).toList();
         }
-        List<String> texts = passages.stream().map(chunk -> chunk.text() == null ? "" : chunk.text()).toList();
-        OutputCheckedReply reply = this.requestReply.ask(caller.token(), caller.tenantId(), requestId,
-                CheckOutputCommand.untrusted(requestId, CheckOutputCommand.SOURCE_RETRIEVED_CHUNK, texts, null));
-        List<OutputCheckedReply> items = reply.items();
-        if (reply.verdict() == null || items == null || items.size() != passages.size()
-                || items.stream().anyMatch(item -> item == null || item.verdict() == null)) {
-            throw new DependencyUnavailableException("guardrails", "guardrails answered "
-                    + (items == null ? "no" : items.size()) + " verdicts for " + passages.size() + " passages", null);
-        }
-        List<ScreenedPassage> screened = new ArrayList<>(passages.size());
+        String current = this.settings.useIndexedVerdicts() ? untrustedDataPolicy : null;
+        ScreenedPassage[] screened = new ScreenedPassage[passages.size()];
+        List<Integer> unjudged = new ArrayList<>(passages.size());
         for (int i = 0; i < passages.size(); i++) {
-            screened.add(screened(passages.get(i), items.get(i)));
+            RetrievedChunk chunk = passages.get(i);
+            if (current != null && chunk.verdict() != null && chunk.verdict().judgedUnder(current)
+                    && chunk.verdict().verdict() != Verdict.REDACTED) {
+                screened[i] = judgedAtIndexing(chunk, chunk.verdict());
+            } else {
+                unjudged.add(i);
+            }
         }
-        return screened;
+        if (!unjudged.isEmpty()) {
+            List<String> texts = unjudged.stream().map(passages::get)
+                    .map(chunk -> chunk.text() == null ? "" : chunk.text()).toList();
+            OutputCheckedReply reply = this.requestReply.ask(caller.token(), caller.tenantId(), requestId,
+                    CheckOutputCommand.untrusted(requestId, CheckOutputCommand.SOURCE_RETRIEVED_CHUNK, texts, null));
+            List<OutputCheckedReply> items = reply.items();
+            if (reply.verdict() == null || items == null || items.size() != texts.size()
+                    || items.stream().anyMatch(item -> item == null || item.verdict() == null)) {
+                throw new DependencyUnavailableException("guardrails", "guardrails answered "
+                        + (items == null ? "no" : items.size()) + " verdicts for " + texts.size() + " passages", null);
+            }
+            for (int k = 0; k < unjudged.size(); k++) {
+                int i = unjudged.get(k);
+                screened[i] = screened(passages.get(i), items.get(k));
+            }
+        }
+        return List.of(screened);
+    }
+
+    /** A passage as judged when it was indexed; the fence (with its random id) is fresh for this request. */
+    private ScreenedPassage judgedAtIndexing(RetrievedChunk chunk, PassageVerdict verdict) {
+        List<Finding> findings = verdict.findings();
+        boolean flagged = !findings.isEmpty() || verdict.verdict() != Verdict.ALLOWED;
+        if (verdict.verdict() == Verdict.BLOCKED) {
+            return new ScreenedPassage(chunk, true, false, true, findings, verdict.injectionScore(),
+                    ScreenedPassage.JUDGED_AT_INDEXING);
+        }
+        String text = chunk.text() == null ? "" : chunk.text();
+        boolean fence = (flagged || this.settings.spotlight() == OutputCheckSettings.Spotlight.ALL) && !text.isBlank();
+        return new ScreenedPassage(fence ? chunk.withText(UntrustedData.fence(text)) : chunk, false, fence, flagged,
+                findings, verdict.injectionScore(), ScreenedPassage.JUDGED_AT_INDEXING);
     }
 
     private ScreenedPassage screened(RetrievedChunk chunk, OutputCheckedReply reply) {
@@ -92,9 +158,7 @@ public class OutputGuard {
         }
         boolean fence = (flagged || this.settings.spotlight() == OutputCheckSettings.Spotlight.ALL)
                 && reply.text() != null && !reply.text().isBlank();
-        RetrievedChunk used = !fence ? chunk : new RetrievedChunk(chunk.chunkId(), chunk.documentPath(),
-                chunk.heading(), chunk.startOffset(), chunk.endOffset(), reply.text(), chunk.score(), chunk.fileId(),
-                chunk.fileVersion(), chunk.title(), chunk.asOf());
+        RetrievedChunk used = !fence ? chunk : chunk.withText(reply.text());
         return new ScreenedPassage(used, false, fence, flagged, findings, reply.injectionScore());
     }
 

@@ -8,6 +8,7 @@ import org.springframework.ai.document.MetadataMode;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -94,6 +95,13 @@ public final class Provenance {
                 metadata.get(FILE_VERSION) instanceof Number version ? version.intValue() : null,
                 metadata.get(TITLE) instanceof String title ? title : null,
                 metadata.get(AS_OF) instanceof Number asOf ? Instant.ofEpochMilli(asOf.longValue()) : null);
+    }
+
+    /** The tenant owning a found document ({@link #PUBLIC_TENANT} for the built-in corpus); null when absent. */
+    public static String tenantOf(Document document) {
+        Object tenant = document.getMetadata().get(TENANT);
+        return tenant instanceof String name ? name : tenant instanceof List<?> names && !names.isEmpty()
+                ? String.valueOf(names.getFirst()) : null;
     }
 
     private static int intValue(Object value) {

@@ -48,10 +48,19 @@ public final class CorpusIngestor implements ApplicationRunner {
     private final IngestionRecovery recovery;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final PassageJudging judging;
 
     public CorpusIngestor(String pattern, MarkdownDocumentLoader loader, MarkdownHeadingChunker chunker,
                           ChunkIndex store, DocumentCatalog catalog, IngestionRecovery recovery,
                           ApplicationEventPublisher events, Clock clock) {
+        this(pattern, loader, chunker, store, catalog, recovery, events, clock, PassageJudging.off());
+    }
+
+    /** With guardrails judging the corpus's passages that have no verdict yet, in the background after start-up. */
+    public CorpusIngestor(String pattern, MarkdownDocumentLoader loader, MarkdownHeadingChunker chunker,
+                          ChunkIndex store, DocumentCatalog catalog, IngestionRecovery recovery,
+                          ApplicationEventPublisher events, Clock clock, PassageJudging judging) {
+        this.judging = judging;
         this.pattern = pattern;
         this.loader = loader;
         this.chunker = chunker;
@@ -74,8 +83,10 @@ public final class CorpusIngestor implements ApplicationRunner {
         Map<String, DocumentCatalog.CorpusText> texts = new HashMap<>();
         int embedded = 0;
         int chunksTotal = 0;
+        List<String> passages = new ArrayList<>();
         for (SourceDocument source : sources) {
             List<Chunk> chunks = chunker.chunk(source.path(), source.text());
+            chunks.forEach(chunk -> passages.add(chunk.text()));
             String sha256 = sha256(source.text());
             var current = WHERE.and(inPublicStore(source.path()), WHERE.eq(Provenance.CONTENT_SHA256, sha256)).build();
             if (store.count(current) != chunks.size()) {
@@ -93,6 +104,8 @@ public final class CorpusIngestor implements ApplicationRunner {
         log.info("Public corpus: {} documents, {} chunks ({} embedded now, the rest unchanged in the index) in {} ms from {}",
                 sources.size(), chunksTotal, embedded, millis, pattern);
         recovery.resume();
+        // judged once for all tenants under the default policy; only texts without a stored verdict are sent
+        judging.judgeLater(PUBLIC_STORE_ID, Provenance.PUBLIC_TENANT, passages, null);
         events.publishEvent(new CorpusIndexedEvent(sources.size(), chunksTotal, millis));
     }
 

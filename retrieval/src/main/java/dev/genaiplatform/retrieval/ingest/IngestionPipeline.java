@@ -50,10 +50,19 @@ public final class IngestionPipeline {
     private final IndexMutations mutations;
     private final RetrievalEvents events;
     private final Clock clock;
+    private final PassageJudging judging;
 
     public IngestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, SourceTexts sourceTexts,
                              DocumentParser parser, ChunkingStrategies strategies, ChunkIndex index,
                              IndexMutations mutations, RetrievalEvents events, Clock clock) {
+        this(files, stores, audit, sourceTexts, parser, strategies, index, mutations, events, clock, PassageJudging.off());
+    }
+
+    /** With guardrails judging each indexed version's passages once, after it is published. */
+    public IngestionPipeline(FileCatalog files, VectorStoreCatalog stores, AuditLog audit, SourceTexts sourceTexts,
+                             DocumentParser parser, ChunkingStrategies strategies, ChunkIndex index,
+                             IndexMutations mutations, RetrievalEvents events, Clock clock, PassageJudging judging) {
+        this.judging = judging;
         this.files = files;
         this.stores = stores;
         this.audit = audit;
@@ -79,6 +88,11 @@ public final class IngestionPipeline {
     }
 
     public void ingest(String storeId, String fileId, int version) {
+        ingest(storeId, fileId, version, null);
+    }
+
+    /** @param token the uploader's internal token if the work item carried one, for guardrails' verdict events */
+    public void ingest(String storeId, String fileId, int version, String token) {
         VectorStoreFileRow row = stores.findFileForIngestion(storeId, fileId).orElse(null);
         if (row == null || !VectorStoreFileRow.IN_PROGRESS.equals(row.status()) || row.version() != version) {
             return; // deleted, already finished, or an outdated work item
@@ -114,6 +128,8 @@ public final class IngestionPipeline {
             if (published) {
                 progress(row, Stage.INDEXED, chunks.size(), chunks.size());
                 supersedeOlderVersions(row);
+                judging.judgeLater(storeId + "/" + fileId + ":v" + row.version(), row.tenantId(),
+                        chunks.stream().map(Chunk::text).toList(), token);
                 log.info("Indexed {} v{} in {} as {} chunks", fileId, row.version(), storeId, chunks.size());
             }
         } catch (UnreadableDocumentException e) {

@@ -1,5 +1,6 @@
 package dev.genaiplatform.retrieval.search;
 
+import dev.genaiplatform.retrieval.catalog.PassageVerdicts;
 import dev.genaiplatform.contracts.retrieval.ConversationTurn;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.contracts.retrieval.TextEmbedding;
@@ -51,6 +52,7 @@ public final class ChunkSearch {
     private final RecencyBoost recency;
     private final HypotheticalAnswers hypotheticals;
     private final QueryVectorCache queryCache;
+    private final PassageVerdicts verdicts;
     private final Timer hits;
     private final Timer misses;
 
@@ -79,6 +81,15 @@ public final class ChunkSearch {
     public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
                        EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter, RecencyBoost recency,
                        HypotheticalAnswers hypotheticals, QueryVectorCache queryCache) {
+        this(store, limits, meterRegistry, reranker, queryEmbedder, rerankCandidates, rewriter, recency, hypotheticals,
+                queryCache, null);
+    }
+
+    /** With {@code verdicts}, each result carries guardrails' verdict judged when it was indexed, if there is one. */
+    public ChunkSearch(VectorStore store, SearchLimits limits, MeterRegistry meterRegistry, Reranker reranker,
+                       EmbeddingModel queryEmbedder, int rerankCandidates, QueryRewriter rewriter, RecencyBoost recency,
+                       HypotheticalAnswers hypotheticals, QueryVectorCache queryCache, PassageVerdicts verdicts) {
+        this.verdicts = verdicts;
         this.queryCache = queryCache;
         this.hypotheticals = hypotheticals;
         this.rewriter = rewriter;
@@ -166,7 +177,8 @@ public final class ChunkSearch {
             }
         }
         List<Document> ranked = rankings.size() == 1 ? rankings.getFirst() : MultiHopRetriever.fuse(rankings, topK);
-        List<RetrievedChunk> chunks = ranked.stream().map(Provenance::toRetrievedChunk).toList();
+        List<RetrievedChunk> chunks = ranked.stream().map(document -> verdicts == null ? Provenance.toRetrievedChunk(document)
+                : verdicts.attach(Provenance.toRetrievedChunk(document), Provenance.tenantOf(document))).toList();
         long nanos = System.nanoTime() - start;
         (chunks.isEmpty() ? misses : hits).record(nanos, TimeUnit.NANOSECONDS);
         return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos), queries, rewrittenBy);
