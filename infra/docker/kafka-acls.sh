@@ -23,9 +23,9 @@ acls --allow-principal User:orchestrator --operation Create --topic guardrails.c
 acls --allow-principal User:orchestrator --operation Read --resource-pattern-type prefixed --group orchestrator
 
 # retrieval
-acls --allow-principal User:retrieval --operation Write --topic retrieval.search-result.v1 --topic retrieval.document-deleted.v1 --topic retrieval.ingestion-requested.v1 --topic retrieval.ingestion-progressed.v1 --topic retrieval.search.v1.dlt --topic retrieval.ingestion-requested.v1.dlt
-acls --allow-principal User:retrieval --operation Read --topic retrieval.search.v1 --topic retrieval.ingestion-requested.v1
-acls --allow-principal User:retrieval --operation Create --topic retrieval.search-result.v1 --topic retrieval.document-deleted.v1 --topic retrieval.ingestion-requested.v1 --topic retrieval.ingestion-progressed.v1 --topic retrieval.search.v1.dlt --topic retrieval.ingestion-requested.v1.dlt --topic retrieval.search.v1
+acls --allow-principal User:retrieval --operation Write --topic retrieval.search-result.v1 --topic retrieval.document-deleted.v1 --topic retrieval.ingestion-requested.v1 --topic retrieval.ingestion-progressed.v1 --topic retrieval.search.v1.dlt --topic retrieval.ingestion-requested.v1.dlt --topic guardrails.judge-passages.v1
+acls --allow-principal User:retrieval --operation Read --topic retrieval.search.v1 --topic retrieval.ingestion-requested.v1 --topic guardrails.passages-judged.v1
+acls --allow-principal User:retrieval --operation Create --topic retrieval.search-result.v1 --topic retrieval.document-deleted.v1 --topic retrieval.ingestion-requested.v1 --topic retrieval.ingestion-progressed.v1 --topic retrieval.search.v1.dlt --topic retrieval.ingestion-requested.v1.dlt --topic guardrails.judge-passages.v1 --topic retrieval.search.v1 --topic guardrails.passages-judged.v1
 acls --allow-principal User:retrieval --operation Read --resource-pattern-type prefixed --group retrieval
 
 # tools-agent
@@ -35,9 +35,9 @@ acls --allow-principal User:tools-agent --operation Create --topic tools.invoked
 acls --allow-principal User:tools-agent --operation Read --resource-pattern-type prefixed --group tools-
 
 # guardrails
-acls --allow-principal User:guardrails --operation Write --topic guardrails.input-checked.v1 --topic guardrails.output-checked.v1 --topic guardrails.verdict-recorded.v1 --topic guardrails.check-input.v1.dlt --topic guardrails.check-output.v1.dlt
-acls --allow-principal User:guardrails --operation Read --topic guardrails.check-input.v1 --topic guardrails.check-output.v1
-acls --allow-principal User:guardrails --operation Create --topic guardrails.input-checked.v1 --topic guardrails.output-checked.v1 --topic guardrails.verdict-recorded.v1 --topic guardrails.check-input.v1.dlt --topic guardrails.check-output.v1.dlt --topic guardrails.check-input.v1 --topic guardrails.check-output.v1
+acls --allow-principal User:guardrails --operation Write --topic guardrails.input-checked.v1 --topic guardrails.output-checked.v1 --topic guardrails.passages-judged.v1 --topic guardrails.verdict-recorded.v1 --topic guardrails.check-input.v1.dlt --topic guardrails.check-output.v1.dlt --topic guardrails.judge-passages.v1.dlt
+acls --allow-principal User:guardrails --operation Read --topic guardrails.check-input.v1 --topic guardrails.check-output.v1 --topic guardrails.judge-passages.v1
+acls --allow-principal User:guardrails --operation Create --topic guardrails.input-checked.v1 --topic guardrails.output-checked.v1 --topic guardrails.passages-judged.v1 --topic guardrails.verdict-recorded.v1 --topic guardrails.check-input.v1.dlt --topic guardrails.check-output.v1.dlt --topic guardrails.judge-passages.v1.dlt --topic guardrails.check-input.v1 --topic guardrails.check-output.v1 --topic guardrails.judge-passages.v1
 acls --allow-principal User:guardrails --operation Read --resource-pattern-type prefixed --group guardrails
 
 # evaluation

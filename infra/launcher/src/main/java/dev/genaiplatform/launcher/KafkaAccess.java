@@ -24,7 +24,9 @@ import static dev.genaiplatform.contracts.Topics.GATEWAY_TENANT_LIMITS_CHANGED;
 import static dev.genaiplatform.contracts.Topics.GUARDRAILS_CHECK_INPUT;
 import static dev.genaiplatform.contracts.Topics.GUARDRAILS_CHECK_OUTPUT;
 import static dev.genaiplatform.contracts.Topics.GUARDRAILS_INPUT_CHECKED;
+import static dev.genaiplatform.contracts.Topics.GUARDRAILS_JUDGE_PASSAGES;
 import static dev.genaiplatform.contracts.Topics.GUARDRAILS_OUTPUT_CHECKED;
+import static dev.genaiplatform.contracts.Topics.GUARDRAILS_PASSAGES_JUDGED;
 import static dev.genaiplatform.contracts.Topics.GUARDRAILS_VERDICT_RECORDED;
 import static dev.genaiplatform.contracts.Topics.RETRIEVAL_DOCUMENT_DELETED;
 import static dev.genaiplatform.contracts.Topics.RETRIEVAL_INGESTION_PROGRESSED;
@@ -109,6 +111,9 @@ final class KafkaAccess {
                     .produces(RETRIEVAL_SEARCH_RESULT, RETRIEVAL_DOCUMENT_DELETED, RETRIEVAL_INGESTION_REQUESTED,
                             RETRIEVAL_INGESTION_PROGRESSED)
                     .deadLetters(RETRIEVAL_SEARCH, RETRIEVAL_INGESTION_REQUESTED)
+                    // has guardrails judge newly indexed passages once (replies in group retrieval-judgements-<uuid>)
+                    .produces(GUARDRAILS_JUDGE_PASSAGES)
+                    .consumes(GUARDRAILS_PASSAGES_JUDGED)
                     .groups("retrieval"),
             row("tools-agent")
                     // answers tool calls, status queries and decisions (groups tools-invoke, tools-call-status,
@@ -122,10 +127,12 @@ final class KafkaAccess {
                     .deadLetters(TOOLS_INVOKE, TOOLS_CALL_STATUS, TOOLS_DECIDE_APPROVAL)
                     .groups("tools-"),
             row("guardrails")
-                    // answers input and output checks (group guardrails), records every verdict for evaluation
-                    .consumes(GUARDRAILS_CHECK_INPUT, GUARDRAILS_CHECK_OUTPUT)
-                    .produces(GUARDRAILS_INPUT_CHECKED, GUARDRAILS_OUTPUT_CHECKED, GUARDRAILS_VERDICT_RECORDED)
-                    .deadLetters(GUARDRAILS_CHECK_INPUT, GUARDRAILS_CHECK_OUTPUT)
+                    // answers input and output checks and judges retrieval's new passages (group guardrails),
+                    // records every verdict for evaluation
+                    .consumes(GUARDRAILS_CHECK_INPUT, GUARDRAILS_CHECK_OUTPUT, GUARDRAILS_JUDGE_PASSAGES)
+                    .produces(GUARDRAILS_INPUT_CHECKED, GUARDRAILS_OUTPUT_CHECKED, GUARDRAILS_PASSAGES_JUDGED,
+                            GUARDRAILS_VERDICT_RECORDED)
+                    .deadLetters(GUARDRAILS_CHECK_INPUT, GUARDRAILS_CHECK_OUTPUT, GUARDRAILS_JUDGE_PASSAGES)
                     .groups("guardrails"),
             row("evaluation")
                     // stores answers and verdicts (group evaluation); writes only dead letters
