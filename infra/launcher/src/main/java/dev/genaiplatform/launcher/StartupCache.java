@@ -71,6 +71,13 @@ final class StartupCache {
         return new Plan(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error"), true);
     }
 
+    /** Drops the service's ahead-of-time cache (the files it was trained on were rewritten): the next plan trains. */
+    static void forget(String name, Path stateDir) throws IOException {
+        Path dir = stateDir.resolve("aot");
+        Files.deleteIfExists(dir.resolve(name + ".aot"));
+        Files.deleteIfExists(dir.resolve(name + ".key"));
+    }
+
     /** The jar's content fingerprint, the JVM's version and the options, on one line. */
     static String key(Path jar, List<String> jvmOptions) throws IOException {
         return fingerprint(jar) + " java-" + Runtime.version() + " " + String.join(" ", jvmOptions);
