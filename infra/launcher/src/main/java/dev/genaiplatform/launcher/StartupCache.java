@@ -23,7 +23,9 @@ import java.util.zip.ZipFile;
  * recorded in {@code <service>.key} next to it). Content, not the file: {@code ./platform.sh} packages before every
  * start, and the jar it rewrites is byte for byte the same when nothing changed. The JVM itself checks a cache
  * against the jar's size and modification time, so for a rebuilt jar whose content is unchanged the launcher sets the
- * modification time back to the one the cache was trained with. The content is fingerprinted from the jar's central
+ * modification time back to the one the cache was trained with (since wave 11 the services run from their jars
+ * unpacked, {@link ExtractedJar}, unpacked again only when the content changes, so that check holds for the unpacked
+ * files too; the runnable jar's time is still set back, for a JVM run from it). The content is fingerprinted from the jar's central
  * directory (every entry's name, size and CRC-32, nested jars included): milliseconds, without reading a gigabyte of
  * jars at every start.
  */
