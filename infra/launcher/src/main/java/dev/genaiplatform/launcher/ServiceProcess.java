@@ -145,6 +145,11 @@ final class ServiceProcess implements AutoCloseable {
         options.add("-Dai.djl.offline=true");
         options.add("-DOPT_OUT_TRACKING=true");
         options.addAll(spec.jvmArgs());
+        // unpacked, its classes come from the ahead-of-time cache (README, "Wave 11"); a new unpacking retrains it
+        ExtractedJar.Result application = ExtractedJar.prepare(spec.name(), jar, stateDir);
+        if (application.unpacked()) {
+            StartupCache.forget(spec.name(), stateDir);
+        }
         StartupCache.Plan cache = StartupCache.plan(spec.name(), jar, stateDir, aheadOfTimeCache, options);
 
         List<String> command = new ArrayList<>();
@@ -152,7 +157,7 @@ final class ServiceProcess implements AutoCloseable {
         command.addAll(options);
         command.addAll(cache.options());
         command.add("-jar");
-        command.add(jar.toString());
+        command.add(application.jar().toString());
         command.addAll(spec.extraArgs());
 
         ProcessBuilder builder = new ProcessBuilder(command)

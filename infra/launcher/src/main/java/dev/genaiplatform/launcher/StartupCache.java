@@ -23,7 +23,9 @@ import java.util.zip.ZipFile;
  * recorded in {@code <service>.key} next to it). Content, not the file: {@code ./platform.sh} packages before every
  * start, and the jar it rewrites is byte for byte the same when nothing changed. The JVM itself checks a cache
  * against the jar's size and modification time, so for a rebuilt jar whose content is unchanged the launcher sets the
- * modification time back to the one the cache was trained with. The content is fingerprinted from the jar's central
+ * modification time back to the one the cache was trained with (since wave 11 the services run from their jars
+ * unpacked, {@link ExtractedJar}, unpacked again only when the content changes, so that check holds for the unpacked
+ * files too; the runnable jar's time is still set back, for a JVM run from it). The content is fingerprinted from the jar's central
  * directory (every entry's name, size and CRC-32, nested jars included): milliseconds, without reading a gigabyte of
  * jars at every start.
  */
@@ -69,6 +71,13 @@ final class StartupCache {
         Files.deleteIfExists(dir.resolve(name + ".aot.config")); // a killed training's leftover
         Files.writeString(keyFile, wanted + "\n" + Files.getLastModifiedTime(jar).toMillis() + "\n");
         return new Plan(List.of("-XX:AOTCacheOutput=" + cache, "-Xlog:aot=error"), true);
+    }
+
+    /** Drops the service's ahead-of-time cache (the files it was trained on were rewritten): the next plan trains. */
+    static void forget(String name, Path stateDir) throws IOException {
+        Path dir = stateDir.resolve("aot");
+        Files.deleteIfExists(dir.resolve(name + ".aot"));
+        Files.deleteIfExists(dir.resolve(name + ".key"));
     }
 
     /** The jar's content fingerprint, the JVM's version and the options, on one line. */
