@@ -40,8 +40,9 @@ tick_hz=$(getconf CLK_TCK)
 snapshot() {
   for pid in $(pgrep -f 'java' || true); do
     cmd=$(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null) || continue
-    svc=$(grep -oE '(gateway|orchestrator|retrieval|guardrails|tools-agent|evaluation|llm-simulator|launcher)-[0-9][^ ]*\.jar' \
-      <<< "$cmd" | head -1 | sed 's/-[0-9].*//') || true
+    # a runnable jar (the launcher, a service started by hand) or a service the launcher unpacked (apps/<name>/)
+    svc=$(grep -oE '(gateway|orchestrator|retrieval|guardrails|tools-agent|evaluation|llm-simulator|launcher)-[0-9][^ ]*\.jar|apps/[a-z-]+/application\.jar' \
+      <<< "$cmd" | head -1 | sed -E 's#^apps/##; s#/application\.jar$##; s/-[0-9].*//') || true
     [[ -z "$svc" ]] && continue
     cat /proc/$pid/task/*/stat 2>/dev/null | awk -v s="$svc" '{t += $14 + $15} END {print s, t}'
   done | awk '{a[$1] += $2} END {for (k in a) print k, a[k]}' | sort
