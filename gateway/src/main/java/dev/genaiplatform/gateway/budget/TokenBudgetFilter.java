@@ -15,7 +15,6 @@ import dev.genaiplatform.gateway.budget.BudgetLedger.Reservation;
 import dev.genaiplatform.gateway.observability.SampledLog;
 import dev.genaiplatform.gateway.problem.Problems;
 import dev.genaiplatform.gateway.ratelimit.PendingRateLimit;
-import dev.genaiplatform.gateway.server.RequestEventLoop;
 import dev.genaiplatform.gateway.tenant.ApiKey;
 import dev.genaiplatform.gateway.validation.ValidatedChatRequest;
 import io.micrometer.core.instrument.Counter;
@@ -101,8 +100,7 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
                             answer.failure() == null ? answer.bucket() : PendingRateLimit.UNAVAILABLE)
                         .then(Mono.defer(() -> answer.failure() == null ? Mono.just(Optional.of(answer.reservation()))
                                 : storeUnavailable(answer.failure()))));
-        // Redis answers on Lettuce's thread: the rest (token, proxy call, answer) goes on on the client's own loop.
-        return RequestEventLoop.resume(exchange, reserved)
+        return reserved
             .flatMap(reservation -> {
                 if (reservation.isEmpty()) {
                     exchange.getResponse().beforeCommit(() -> {
