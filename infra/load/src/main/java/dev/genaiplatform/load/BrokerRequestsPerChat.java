@@ -94,7 +94,9 @@ public final class BrokerRequestsPerChat {
     private static Broker attachToBroker() throws Exception {
         for (VirtualMachineDescriptor candidate : VirtualMachine.list()) {
             String name = candidate.displayName();
-            if (!name.contains("launcher") || name.contains("org.codehaus.plexus")) { // Maven's JVM is a launcher too
+            // Maven's JVM and the JDK's source launcher running this very file have "launcher" in their names too
+            if (!name.contains("launcher") || name.contains("org.codehaus.plexus")
+                    || candidate.id().equals(Long.toString(ProcessHandle.current().pid()))) {
                 continue;
             }
             VirtualMachine jvm = VirtualMachine.attach(candidate);
