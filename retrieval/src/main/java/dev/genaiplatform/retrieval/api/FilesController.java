@@ -1,5 +1,7 @@
 package dev.genaiplatform.retrieval.api;
 
+import static dev.genaiplatform.retrieval.catalog.ContentHash.sha256;
+
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.retrieval.RetrievalProperties;
 import dev.genaiplatform.retrieval.catalog.FileCatalog;
@@ -24,11 +26,8 @@ import org.springframework.web.multipart.MultipartFile;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -159,13 +158,5 @@ class FilesController {
                     + " comma-separated names of at most 64 characters (not '*')", "access_groups");
         }
         return groups;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

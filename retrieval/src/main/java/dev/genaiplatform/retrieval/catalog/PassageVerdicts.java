@@ -1,15 +1,13 @@
 package dev.genaiplatform.retrieval.catalog;
 
+import static dev.genaiplatform.retrieval.catalog.ContentHash.sha256;
+
 import dev.genaiplatform.contracts.guardrails.PassageVerdict;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -104,14 +102,5 @@ public final class PassageVerdicts {
 
     public int size() {
         return known.size();
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

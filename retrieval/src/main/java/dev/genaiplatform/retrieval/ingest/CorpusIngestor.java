@@ -1,5 +1,7 @@
 package dev.genaiplatform.retrieval.ingest;
 
+import static dev.genaiplatform.retrieval.catalog.ContentHash.sha256;
+
 import dev.genaiplatform.retrieval.chunking.Chunk;
 import dev.genaiplatform.retrieval.chunking.MarkdownHeadingChunker;
 import dev.genaiplatform.retrieval.citation.Provenance;
@@ -12,13 +14,9 @@ import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.ApplicationEventPublisher;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,13 +120,5 @@ public final class CorpusIngestor implements ApplicationRunner {
         metadata.put(Provenance.TITLE, DocumentParser.markdownTitle(source.text(), source.path()));
         metadata.put(Provenance.AS_OF, clock.millis());
         return chunks.stream().map(chunk -> Provenance.toDocument(chunk, chunk.id(), metadata)).toList();
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
