@@ -1,6 +1,7 @@
 package dev.genaiplatform.evaluation.security;
 
 import dev.genaiplatform.contracts.security.InternalToken;
+import dev.genaiplatform.tokenverification.CachingJwtDecoder;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;

@@ -1,6 +1,7 @@
 package dev.genaiplatform.evaluation.security;
 
 import dev.genaiplatform.evaluation.support.TestTokens;
+import dev.genaiplatform.tokenverification.CachingJwtDecoder;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

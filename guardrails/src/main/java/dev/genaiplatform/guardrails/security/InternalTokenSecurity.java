@@ -3,6 +3,7 @@ package dev.genaiplatform.guardrails.security;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.guardrails.api.Problems;
+import dev.genaiplatform.tokenverification.CachingJwtDecoder;
 import dev.genaiplatform.tokenverification.InternalTokenDecoding;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -4,8 +4,8 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.sun.management.OperatingSystemMXBean;
 import dev.genaiplatform.guardrails.TestTokens;
-import dev.genaiplatform.guardrails.security.CachingJwtDecoder;
 import dev.genaiplatform.guardrails.security.InternalTokenSecurity;
+import dev.genaiplatform.tokenverification.CachingJwtDecoder;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 

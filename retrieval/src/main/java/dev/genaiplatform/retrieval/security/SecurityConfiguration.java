@@ -3,6 +3,7 @@ package dev.genaiplatform.retrieval.security;
 import dev.genaiplatform.contracts.problem.ProblemType;
 import dev.genaiplatform.contracts.security.InternalToken;
 import dev.genaiplatform.retrieval.api.ProblemBodies;
+import dev.genaiplatform.tokenverification.CachingJwtDecoder;
 import dev.genaiplatform.tokenverification.InternalTokenDecoding;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

@@ -1,6 +1,7 @@
 package dev.genaiplatform.retrieval.security;
 
 import dev.genaiplatform.retrieval.support.TestTokens;
+import dev.genaiplatform.tokenverification.CachingJwtDecoder;
 import dev.genaiplatform.tokenverification.Es256Verifiers;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;

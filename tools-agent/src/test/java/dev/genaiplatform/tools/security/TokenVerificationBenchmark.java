@@ -7,6 +7,7 @@ import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.genaiplatform.contracts.PlatformHeaders;
+import dev.genaiplatform.tokenverification.CachingJwtDecoder;
 import dev.genaiplatform.tools.support.TestTokens;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
