@@ -8,7 +8,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -36,7 +39,8 @@ public class PassageJudging implements AutoCloseable {
 
     /** Never judges anything: search results carry no verdicts. */
     public static PassageJudging off() {
-        return new PassageJudging(null, null, new PassageJudgingSettings(false, Duration.ofSeconds(1), 1, Duration.ZERO));
+        return new PassageJudging(null, null, new PassageJudgingSettings(false, Duration.ofSeconds(1), 1, Duration.ZERO,
+                Duration.ZERO, Duration.ZERO));
     }
 
     /** Stops asking: the reply consumer stops; judging still under way gives up at its next ask. */
@@ -65,7 +69,10 @@ public class PassageJudging implements AutoCloseable {
             return false;
         }
         long deadline = System.nanoTime() + settings.retryFor().toNanos();
-        List<String> unjudged = verdicts.unjudged(tenantId, texts);
+        List<String> unjudged = new ArrayList<>(verdicts.unjudged(tenantId, texts));
+        Set<String> withoutVerdict = new HashSet<>(unjudged);
+        List<String> reused = texts.stream().distinct().filter(text -> !withoutVerdict.contains(text)).toList();
+        unjudged.addAll(verdicts.confirmInUse(tenantId, reused)); // a prune may have removed them meanwhile
         Optional<String> current = askAll(document, tenantId, unjudged.isEmpty() ? List.of(texts.getFirst()) : unjudged,
                 token, deadline);
         if (current.isEmpty()) {
