@@ -15,7 +15,7 @@ import dev.genaiplatform.retrieval.ingest.IngestionPipeline;
 import dev.genaiplatform.retrieval.ingest.PassageJudging;
 import dev.genaiplatform.retrieval.ingest.PassageJudgingSettings;
 import dev.genaiplatform.retrieval.catalog.PassageVerdicts;
-import dev.genaiplatform.retrieval.ingest.PassageVerdictPruning;
+import dev.genaiplatform.retrieval.ingest.PassageVerdictSweeps;
 import dev.genaiplatform.retrieval.messaging.GuardrailsJudge;
 import dev.genaiplatform.contracts.guardrails.JudgePassagesCommand;
 import dev.genaiplatform.contracts.guardrails.PassagesJudgedReply;
@@ -89,6 +89,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -158,11 +159,15 @@ class RetrievalConfiguration {
         return verdicts.load();
     }
 
-    /** Verdicts of texts no longer indexed are deleted by a sweep every {@code prune-every} (README, Wave 12). */
+    /**
+     * Sweeps over the index: verdicts of texts no longer indexed are deleted every {@code prune-every}, passages still
+     * lacking a verdict under the current policy are judged every {@code judge-every} (README, Wave 12).
+     */
     @Bean
-    PassageVerdictPruning passageVerdictPruning(PassageVerdicts verdicts, ChunkIndex index,
-                                                PassageJudgingSettings settings, TaskScheduler scheduler) {
-        return new PassageVerdictPruning(verdicts, index, settings.pruneEvery(), scheduler);
+    PassageVerdictSweeps passageVerdictSweeps(PassageVerdicts verdicts, PassageJudging judging, ChunkIndex index,
+                                              PassageJudgingSettings settings, TaskScheduler scheduler) {
+        return new PassageVerdictSweeps(verdicts, judging, index, settings.pruneEvery(),
+                settings.enabled() ? settings.judgeEvery() : Duration.ZERO, scheduler);
     }
 
     /**

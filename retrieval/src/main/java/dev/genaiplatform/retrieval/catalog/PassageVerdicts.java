@@ -149,6 +149,26 @@ public final class PassageVerdicts {
         return List.copyOf(stale);
     }
 
+    /** Whether this instance holds no verdict for the text, or one judged under another policy than {@code current}. */
+    public boolean lacksVerdictUnder(String tenantId, String text, String current) {
+        PassageVerdict verdict = known.get(new Key(tenantId, sha256(text)));
+        return verdict == null || !verdict.judgedUnder(current);
+    }
+
+    /**
+     * The texts of {@code texts} (distinct) that lack a verdict under {@code current} after reading their rows from
+     * the table again: another instance may have stored a newer verdict than the one in memory.
+     */
+    public List<String> stillLacking(String tenantId, List<String> texts, String current) {
+        Map<Key, String> byKey = new LinkedHashMap<>();
+        texts.forEach(text -> byKey.putIfAbsent(new Key(tenantId, sha256(text)), text));
+        readFromTable(byKey.keySet());
+        return byKey.entrySet().stream().filter(entry -> {
+            PassageVerdict verdict = known.get(entry.getKey());
+            return verdict == null || !verdict.judgedUnder(current);
+        }).map(Map.Entry::getValue).toList();
+    }
+
     /**
      * Marks the stored verdicts of {@code texts} as in use now (their passages were just indexed again), so a prune
      * running meanwhile keeps them; returns the distinct texts whose row a prune removed already (forgotten here too),

@@ -1,10 +1,14 @@
 package dev.genaiplatform.retrieval.catalog;
 
+import dev.genaiplatform.contracts.guardrails.JudgePassagesCommand;
 import dev.genaiplatform.contracts.guardrails.PassageVerdict;
 import dev.genaiplatform.contracts.guardrails.Verdict;
 import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.retrieval.citation.Provenance;
 import dev.genaiplatform.retrieval.embedding.MiniLmEmbeddingModel;
+import dev.genaiplatform.retrieval.ingest.PassageJudging;
+import dev.genaiplatform.retrieval.ingest.PassageJudgingSettings;
+import dev.genaiplatform.retrieval.messaging.GuardrailsJudge;
 import dev.genaiplatform.retrieval.search.HybridSearchSettings;
 import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
 import dev.genaiplatform.retrieval.support.TestPostgres;
@@ -21,14 +25,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Passage verdicts shared by several instances over one real PostgreSQL (two {@link PassageVerdicts} on one database,
- * as two retrieval instances on pgvector), and pruned of texts no longer indexed, tenant by tenant, without losing a
- * verdict that indexing stores or reuses while the sweep runs.
+ * as two retrieval instances on pgvector), pruned of texts no longer indexed, tenant by tenant, without losing a
+ * verdict that indexing stores or reuses while the sweep runs, and judged by a sweep where they lack a verdict under
+ * guardrails' current policy.
  */
 class PassageVerdictsTableIT {
 
@@ -133,13 +139,75 @@ class PassageVerdictsTableIT {
         assertThat(indexing.unjudged("race-a", List.of(reusedAfter, reusedDuring))).containsExactly(reusedAfter);
     }
 
+    @Test
+    void aSweepJudgesWhatLacksACurrentVerdictButNotWhatAnotherInstanceJudgedAndSurvivesGuardrailsBeingDown() {
+        PassageVerdicts mine = new PassageVerdicts(JDBC, JSON, Duration.ofHours(1)).load();
+        PassageVerdicts theirs = new PassageVerdicts(JDBC, JSON, Duration.ofHours(1)).load();
+        String probe = "Sweep: kettles boil water in two minutes.";
+        String neverJudged = "Sweep: the kettle switches off when empty.";
+        String judgedElsewhere = "Sweep: the base turns all the way round.";
+        String oldPolicy = "Sweep: the filter can be rinsed under the tap.";
+        INDEX.add(List.of(document("sweep-a", "sweep-a/f#0", probe), document("sweep-a", "sweep-a/f#1", neverJudged),
+                document("sweep-a", "sweep-a/f#2", judgedElsewhere), document("sweep-a", "sweep-a/f#3", oldPolicy)));
+        mine.save("sweep-a", List.of(probe, oldPolicy), List.of(verdict(Verdict.ALLOWED, "default:v1"),
+                verdict(Verdict.ALLOWED, "default:v1")));
+        theirs.save("sweep-a", List.of(judgedElsewhere), List.of(verdict(Verdict.ALLOWED, "default:v2")));
+        StandInGuardrails guardrails = new StandInGuardrails("default:v2");
+        PassageJudging judging = new PassageJudging(mine, guardrails, new PassageJudgingSettings(true,
+                Duration.ofSeconds(1), 64, Duration.ZERO, Duration.ofHours(1), Duration.ZERO, Duration.ZERO));
+
+        guardrails.down = true;
+        assertThat(judging.judgeStillUnjudged(passage -> INDEX.forEachPassage(Provenance.TENANT, passage))).isZero();
+        assertThat(guardrails.asked("sweep-a")).as("one probe, no retries").containsExactly(List.of(probe));
+
+        guardrails.down = false;
+        guardrails.asks.clear();
+        int judged = judging.judgeStillUnjudged(passage -> INDEX.forEachPassage(Provenance.TENANT, passage));
+
+        assertThat(guardrails.asked("sweep-a")).containsExactly(List.of(probe), List.of(neverJudged, oldPolicy));
+        assertThat(judged).isEqualTo(2);
+        for (String text : List.of(probe, neverJudged, judgedElsewhere, oldPolicy)) {
+            assertThat(mine.attach(chunk(text), "sweep-a").verdict().policyFingerprint()).as(text).isEqualTo("default:v2");
+        }
+        guardrails.asks.clear();
+        judging.judgeStillUnjudged(passage -> INDEX.forEachPassage(Provenance.TENANT, passage));
+        assertThat(guardrails.asked("sweep-a")).as("nothing left but the probe").containsExactly(List.of(probe));
+    }
+
+    /** Guardrails' side of the ask: every text allowed under {@code fingerprint}, or no answer while down. */
+    private static final class StandInGuardrails extends GuardrailsJudge {
+        final List<JudgePassagesCommand> asks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final String fingerprint;
+        volatile boolean down;
+
+        StandInGuardrails(String fingerprint) {
+            super(null, Duration.ofSeconds(1));
+            this.fingerprint = fingerprint;
+        }
+
+        @Override
+        public Optional<List<PassageVerdict>> judge(String key, JudgePassagesCommand command, String token) {
+            asks.add(command);
+            return down ? Optional.empty() : Optional.of(command.texts().stream()
+                    .map(text -> verdict(Verdict.ALLOWED, fingerprint)).toList());
+        }
+
+        List<List<String>> asked(String tenant) {
+            return asks.stream().filter(ask -> ask.tenantId().equals(tenant)).map(JudgePassagesCommand::texts).toList();
+        }
+    }
+
     private static List<String> rows(String tenant) {
         return JDBC.sql("select text_sha256 from passage_verdicts where tenant_id = ?").param(tenant)
                 .query(String.class).list();
     }
 
     private static PassageVerdict verdict(Verdict verdict) {
-        return new PassageVerdict(verdict, 0.1, List.of(), null, "default:0123456789abcdef", Instant.now());
+        return verdict(verdict, "default:0123456789abcdef");
+    }
+
+    private static PassageVerdict verdict(Verdict verdict, String fingerprint) {
+        return new PassageVerdict(verdict, 0.1, List.of(), null, fingerprint, Instant.now());
     }
 
     private static List<PassageVerdict> verdicts(int count) {
