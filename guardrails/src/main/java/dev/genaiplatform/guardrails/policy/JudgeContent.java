@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Everything that decides a passage's verdict besides the policy, as one digest: the part of
@@ -38,8 +41,8 @@ import java.util.TreeSet;
  *       same digest; a changed pattern, threshold, window size or branch gives another.</li>
  *   <li><b>Data.</b> The classifier's weights and the embedding model it reads (the ONNX file and its tokenizer),
  *       byte for byte.</li>
- *   <li><b>Libraries</b> whose version changes results: ICU (normalisation and confusables), ONNX Runtime, the
- *       tokenizer.</li>
+ *   <li><b>Libraries</b> whose version can change results: ICU (normalisation and confusables), re2j, ONNX Runtime,
+ *       langchain4j's encoder, the tokenizer.</li>
  * </ul>
  *
  * <p>Two processes of the same build give the same digest (parts in a fixed order, no map or identity order);
@@ -54,12 +57,18 @@ public final class JudgeContent {
     static final List<Class<?>> UNFOLLOWED_ROOTS = List.of(OutputChecker.class);
     static final List<String> DATA = List.of(InjectionClassifier.WEIGHTS_RESOURCE.substring(1),
             "all-minilm-l6-v2-q.onnx", "all-minilm-l6-v2-q-tokenizer.json");
-    /** A class of each library, whose jar's manifest names its version. */
-    static final List<String> LIBRARIES = List.of("com.ibm.icu.text.SpoofChecker", "ai.onnxruntime.OrtSession",
+    /**
+     * A class of each library whose version can change a verdict: ICU (normalisation, confusables), re2j (the rules),
+     * ONNX Runtime and langchain4j's encoder (the embedding and its pooling), DJL's tokenizer. The version is the one
+     * the jar's manifest names, else the jar's file name ({@code re2j-1.8.jar}).
+     */
+    static final List<String> LIBRARIES = List.of("com.ibm.icu.text.SpoofChecker", "com.google.re2j.Pattern",
+            "ai.onnxruntime.OrtSession", "dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder",
             "ai.djl.huggingface.tokenizers.HuggingFaceTokenizer");
 
     private static final String OWN_PACKAGES = "dev/genaiplatform/guardrails/";
     private static final int CONSTANT_CLASS = 7;
+    private static final Pattern JAR_NAME = Pattern.compile("([^/!]+\\.jar)");
 
     /** One named input of the digest. */
     public record Part(String name, byte[] bytes) {
@@ -177,16 +186,29 @@ public final class JudgeContent {
         return type.getName().replace('.', '/');
     }
 
-    private static String libraryVersion(ClassLoader loader, String className) {
+    static String libraryVersion(ClassLoader loader, String className) {
         try {
-            Package library = Class.forName(className, false, loader).getPackage();
+            Class<?> type = Class.forName(className, false, loader);
+            Package library = type.getPackage();
             String version = library.getImplementationVersion() != null ? library.getImplementationVersion()
                     : library.getSpecificationVersion();
-            return version == null ? "unknown" : version;
+            return version != null ? version : jarName(type);
         }
         catch (ClassNotFoundException absent) {
             return "absent";
         }
+    }
+
+    /** The name of the jar a class was loaded from (the last {@code *.jar} of its location, nested in a Boot jar or not). */
+    private static String jarName(Class<?> type) {
+        CodeSource source = type.getProtectionDomain().getCodeSource();
+        String location = source == null || source.getLocation() == null ? "" : source.getLocation().toString();
+        Matcher jar = JAR_NAME.matcher(location);
+        String name = "unknown";
+        while (jar.find()) {
+            name = jar.group(1);
+        }
+        return name;
     }
 
     private static byte[] read(ClassLoader loader, String resource) {

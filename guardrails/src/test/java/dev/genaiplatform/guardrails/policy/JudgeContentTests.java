@@ -96,6 +96,18 @@ class JudgeContentTests {
     }
 
     @Test
+    void namesTheVersionOfEveryLibraryThatCanChangeAVerdict() {
+        List<Part> shipped = JudgeContent.shippedParts();
+
+        assertThat(JudgeContent.LIBRARIES).allSatisfy(library -> assertThat(new String(part(shipped, "library " + library)
+                .bytes(), StandardCharsets.UTF_8)).as(library).isNotIn("unknown", "absent"));
+        assertThat(JudgeContent.libraryVersion(getClass().getClassLoader(), "com.google.re2j.Pattern"))
+                .as("re2j's manifest names no version: its jar's name does").matches("re2j-[0-9.]+\\.jar");
+        assertThat(JudgeContent.libraryVersion(getClass().getClassLoader(), "com.ibm.icu.text.SpoofChecker"))
+                .matches("[0-9.]+");
+    }
+
+    @Test
     void aChangedThresholdChangesTheFingerprintUnderTheSameJudge() {
         String judge = JudgeContent.shipped();
         NamedPolicy lowerThreshold = new NamedPolicy("strict", new GuardrailPolicy(STRICT.policy().detectors(),
