@@ -15,6 +15,7 @@ import dev.genaiplatform.guardrails.output.OutputChecker;
 import dev.genaiplatform.guardrails.output.UntrustedVerdicts;
 import dev.genaiplatform.guardrails.pii.PiiDetector;
 import dev.genaiplatform.guardrails.pseudonym.PseudonymVault;
+import dev.genaiplatform.guardrails.policy.JudgeContent;
 import dev.genaiplatform.guardrails.policy.PolicyResolver;
 import dev.genaiplatform.guardrails.size.InputSizeDetector;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -24,6 +25,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -117,8 +119,16 @@ class GuardrailsConfiguration {
         return new PseudonymVault(redis, properties.pseudonymTtl());
     }
 
+    /**
+     * The judge's digest is computed here, once, so the first check does not pay for it (it hashes the model), and
+     * logged: two instances with different digests judge differently and name different policy fingerprints.
+     */
     @Bean
     PolicyResolver policyResolver(GuardrailsProperties properties) {
+        long started = System.nanoTime();
+        String judge = JudgeContent.shipped();
+        LoggerFactory.getLogger(JudgeContent.class).info("Untrusted-data judge {} ({} ms)", judge.substring(0, 16),
+                (System.nanoTime() - started) / 1_000_000);
         return new PolicyResolver(properties.policies(), properties.tenantPolicies());
     }
 

@@ -15,6 +15,7 @@ import dev.genaiplatform.retrieval.ingest.IngestionPipeline;
 import dev.genaiplatform.retrieval.ingest.PassageJudging;
 import dev.genaiplatform.retrieval.ingest.PassageJudgingSettings;
 import dev.genaiplatform.retrieval.catalog.PassageVerdicts;
+import dev.genaiplatform.retrieval.ingest.PassageVerdictSweeps;
 import dev.genaiplatform.retrieval.messaging.GuardrailsJudge;
 import dev.genaiplatform.contracts.guardrails.JudgePassagesCommand;
 import dev.genaiplatform.contracts.guardrails.PassagesJudgedReply;
@@ -60,6 +61,7 @@ import dev.genaiplatform.retrieval.search.LuceneHybridVectorStore;
 import dev.genaiplatform.retrieval.search.PgVectorChunkIndex;
 import dev.genaiplatform.retrieval.search.RecencyBoost;
 import dev.genaiplatform.retrieval.search.SearchLimits;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -70,6 +72,7 @@ import org.springframework.ai.embedding.EmbeddingModel;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.core.io.support.ResourcePatternResolver;
 import org.springframework.kafka.config.TopicBuilder;
@@ -86,6 +89,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -138,10 +142,32 @@ class RetrievalConfiguration {
 
     // --- catalogue (PostgreSQL) ---
 
-    /** Guardrails' verdicts about indexed passages, read once into memory (README, Wave 11). */
+    /**
+     * Guardrails' verdicts about indexed passages, read into memory at start (README, Wave 11); a search's misses are
+     * looked up in the table, so verdicts stored by another instance are seen at once (Wave 12). With judging off,
+     * only what the table held at start.
+     */
     @Bean
-    PassageVerdicts passageVerdicts(JdbcClient jdbc, JsonMapper json) {
-        return new PassageVerdicts(jdbc, json).load();
+    PassageVerdicts passageVerdicts(JdbcClient jdbc, JsonMapper json, PassageJudgingSettings settings,
+                                    MeterRegistry meterRegistry) {
+        PassageVerdicts verdicts = new PassageVerdicts(jdbc, json, settings.enabled() ? settings.recheckAfter() : null);
+        FunctionCounter.builder("retrieval.passage.verdicts.table.lookups", verdicts, PassageVerdicts::tableLookups)
+                .description("Queries for passage verdicts missing from memory (searches and indexing)")
+                .register(meterRegistry);
+        Gauge.builder("retrieval.passage.verdicts.known", verdicts, PassageVerdicts::size)
+                .description("Passage verdicts held in memory").register(meterRegistry);
+        return verdicts.load();
+    }
+
+    /**
+     * Sweeps over the index: verdicts of texts no longer indexed are deleted every {@code prune-every}, passages still
+     * lacking a verdict under the current policy are judged every {@code judge-every} (README, Wave 12).
+     */
+    @Bean
+    PassageVerdictSweeps passageVerdictSweeps(PassageVerdicts verdicts, PassageJudging judging, ChunkIndex index,
+                                              PassageJudgingSettings settings, TaskScheduler scheduler) {
+        return new PassageVerdictSweeps(verdicts, judging, index, settings.pruneEvery(),
+                settings.enabled() ? settings.judgeEvery() : Duration.ZERO, scheduler);
     }
 
     /**

@@ -8,8 +8,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Gets guardrails' verdict for each newly indexed passage once (README, Wave 11), after the passages are searchable
@@ -23,6 +32,8 @@ public class PassageJudging implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PassageJudging.class);
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(60);
+    /** Texts one sweep asks about at most: after a policy change every passage lacks a current verdict. */
+    static final int MOST_PER_SWEEP = 10_000;
 
     private final PassageVerdicts verdicts;
     private final GuardrailsJudge judge;
@@ -36,7 +47,8 @@ public class PassageJudging implements AutoCloseable {
 
     /** Never judges anything: search results carry no verdicts. */
     public static PassageJudging off() {
-        return new PassageJudging(null, null, new PassageJudgingSettings(false, Duration.ofSeconds(1), 1, Duration.ZERO));
+        return new PassageJudging(null, null, new PassageJudgingSettings(false, Duration.ofSeconds(1), 1, Duration.ZERO,
+                Duration.ZERO, Duration.ZERO, Duration.ZERO));
     }
 
     /** Stops asking: the reply consumer stops; judging still under way gives up at its next ask. */
@@ -65,7 +77,10 @@ public class PassageJudging implements AutoCloseable {
             return false;
         }
         long deadline = System.nanoTime() + settings.retryFor().toNanos();
-        List<String> unjudged = verdicts.unjudged(tenantId, texts);
+        List<String> unjudged = new ArrayList<>(verdicts.unjudged(tenantId, texts));
+        Set<String> withoutVerdict = new HashSet<>(unjudged);
+        List<String> reused = texts.stream().distinct().filter(text -> !withoutVerdict.contains(text)).toList();
+        unjudged.addAll(verdicts.confirmInUse(tenantId, reused)); // a prune may have removed them meanwhile
         Optional<String> current = askAll(document, tenantId, unjudged.isEmpty() ? List.of(texts.getFirst()) : unjudged,
                 token, deadline);
         if (current.isEmpty()) {
@@ -80,6 +95,55 @@ public class PassageJudging implements AutoCloseable {
                     unjudged.size() + stale.size(), document, stale.size());
         }
         return true;
+    }
+
+    /**
+     * Judges the indexed passages that still lack a verdict under guardrails' current policy for their tenant: those
+     * whose judging gave up while guardrails was down, and those judged under a policy that has changed since (the
+     * fingerprint changes with the policy's settings and with guardrails' judge itself). Per tenant, one text is sent
+     * first to learn the current fingerprint; a text whose verdict is missing or stale here is looked up in the table
+     * first (another instance may have judged it), and at most {@value #MOST_PER_SWEEP} texts are asked about per
+     * sweep (the next sweep goes on). A tenant whose ask fails is left for the next sweep, not retried here.
+     *
+     * @param indexed hands every indexed passage's tenant and text to its argument (called twice)
+     * @return how many texts were judged
+     */
+    public int judgeStillUnjudged(Consumer<BiConsumer<String, String>> indexed) {
+        if (!settings.enabled()) {
+            return 0;
+        }
+        Map<String, String> probeByTenant = new LinkedHashMap<>();
+        indexed.accept((tenantId, text) -> {
+            if (tenantId != null && text != null) {
+                probeByTenant.putIfAbsent(tenantId, text);
+            }
+        });
+        Map<String, String> current = new HashMap<>();
+        probeByTenant.forEach((tenantId, probe) -> askAll("sweep:" + tenantId, tenantId, List.of(probe), null,
+                System.nanoTime()).ifPresent(fingerprint -> current.put(tenantId, fingerprint)));
+        Map<String, Set<String>> lacking = new LinkedHashMap<>();
+        int[] collected = {0};
+        indexed.accept((tenantId, text) -> {
+            String fingerprint = current.get(tenantId);
+            if (fingerprint != null && text != null && collected[0] < MOST_PER_SWEEP
+                    && verdicts.lacksVerdictUnder(tenantId, text, fingerprint)
+                    && lacking.computeIfAbsent(tenantId, tenant -> new LinkedHashSet<>()).add(text)) {
+                collected[0]++;
+            }
+        });
+        int judged = 0;
+        for (var tenant : lacking.entrySet()) {
+            List<String> texts = verdicts.stillLacking(tenant.getKey(), List.copyOf(tenant.getValue()),
+                    current.get(tenant.getKey()));
+            if (!texts.isEmpty() && askAll("sweep:" + tenant.getKey(), tenant.getKey(), texts, null, System.nanoTime())
+                    .isPresent()) {
+                judged += texts.size();
+            }
+        }
+        if (judged > 0) {
+            log.info("Guardrails judged {} indexed passages that lacked a verdict under the current policy", judged);
+        }
+        return judged;
     }
 
     /** Asks about {@code pending} in batches; the fingerprint the verdicts carry, or empty when guardrails never answered. */

@@ -10,6 +10,7 @@ import org.springframework.ai.vectorstore.filter.Filter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
@@ -70,6 +71,12 @@ public interface ChunkIndex extends VectorStore {
 
     /** How many chunks the index holds. */
     int size();
+
+    /**
+     * Hands every chunk's metadata value under {@code key} (the first, for a list; null when absent) and its text to
+     * {@code passage}: one pass over the whole index, for sweeps such as pruning passage verdicts, never for searches.
+     */
+    void forEachPassage(String key, BiConsumer<String, String> passage);
 
     /** The chunk with this id only if it also matches {@code filter}: a chunk the caller may not read is absent. */
     Optional<Document> find(String id, Filter.Expression filter);

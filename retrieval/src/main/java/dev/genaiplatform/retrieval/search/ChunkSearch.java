@@ -177,8 +177,10 @@ public final class ChunkSearch {
             }
         }
         List<Document> ranked = rankings.size() == 1 ? rankings.getFirst() : MultiHopRetriever.fuse(rankings, topK);
-        List<RetrievedChunk> chunks = ranked.stream().map(document -> verdicts == null ? Provenance.toRetrievedChunk(document)
-                : verdicts.attach(Provenance.toRetrievedChunk(document), Provenance.tenantOf(document))).toList();
+        List<RetrievedChunk> chunks = ranked.stream().map(Provenance::toRetrievedChunk).toList();
+        if (verdicts != null) {
+            chunks = verdicts.attach(chunks, ranked.stream().map(Provenance::tenantOf).toList());
+        }
         long nanos = System.nanoTime() - start;
         (chunks.isEmpty() ? misses : hits).record(nanos, TimeUnit.NANOSECONDS);
         return new Result(chunks, topK, TimeUnit.NANOSECONDS.toMillis(nanos), queries, rewrittenBy);

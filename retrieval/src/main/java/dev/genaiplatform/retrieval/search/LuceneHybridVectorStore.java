@@ -31,6 +31,7 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.QueryBuilder;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.EmbeddingModel;
@@ -47,6 +48,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -195,6 +198,32 @@ public final class LuceneHybridVectorStore implements ChunkIndex, Closeable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stored fields of the live documents of one point-in-time reader: later writes are not seen, none half-seen. */
+    @Override
+    public void forEachPassage(String key, BiConsumer<String, String> passage) {
+        String field = metadataField(key);
+        Set<String> wanted = Set.of(TEXT, field);
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                    Bits live = leaf.reader().getLiveDocs();
+                    StoredFields stored = leaf.reader().storedFields();
+                    for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                        if (live == null || live.get(doc)) {
+                            org.apache.lucene.document.Document fields = stored.document(doc, wanted);
+                            passage.accept(fields.get(field), fields.get(TEXT));
+                        }
+                    }
+                }
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the index failed", e);
         }
     }
 

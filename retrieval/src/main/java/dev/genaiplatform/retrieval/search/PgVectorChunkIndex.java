@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
 import java.util.regex.Pattern;
 
@@ -139,6 +140,17 @@ public final class PgVectorChunkIndex implements ChunkIndex {
     public int size() {
         Integer count = jdbc.queryForObject("select count(*) from " + table, Integer.class);
         return count == null ? 0 : count;
+    }
+
+    /** One statement (one snapshot), read in pages of 1,000 rows inside a transaction so the driver streams them. */
+    @Override
+    public void forEachPassage(String key, BiConsumer<String, String> passage) {
+        searches.executeWithoutResult(status -> {
+            JdbcTemplate paged = new JdbcTemplate(jdbc.getDataSource());
+            paged.setFetchSize(1_000);
+            paged.query("select keywords -> ? ->> 0, text from " + table,
+                    (RowCallbackHandler) rs -> passage.accept(rs.getString(1), rs.getString(2)), key);
+        });
     }
 
     @Override

@@ -152,6 +152,24 @@ abstract class ChunkIndexContract {
         assertThat(found).hasSize(5).allSatisfy(document -> assertThat(document.getId()).startsWith("few/"));
     }
 
+    @Test
+    void aPassOverTheIndexSeesEveryLiveChunksTenantAndTextAndNoDeletedOne() {
+        index().add(List.of(chunk("pass-a", "vs_pa", "pa/1#0", "Kettles are descaled monthly.", List.of()),
+                chunk("pass-a", "vs_pa", "pa/2#0", "Toasters are cleaned weekly.", List.of()),
+                chunk("pass-b", "vs_pb", "pb/1#0", "Kettles are descaled monthly.", List.of())));
+        index().delete(List.of("pa/2#0"));
+
+        List<String> seen = new ArrayList<>();
+        index().forEachPassage(Provenance.TENANT, (tenant, text) -> {
+            if (tenant != null && tenant.startsWith("pass-")) {
+                seen.add(tenant + "|" + text);
+            }
+        });
+
+        assertThat(seen).containsExactlyInAnyOrder("pass-a|Kettles are descaled monthly.",
+                "pass-b|Kettles are descaled monthly.");
+    }
+
     List<Document> search(SearchScope scope, String query, int topK, Filter.Expression userFilter, Legs legs) {
         return index().similaritySearch(SearchRequest.builder().query(query).topK(topK).filterExpression(scope.filter(userFilter)).build(), legs);
     }
