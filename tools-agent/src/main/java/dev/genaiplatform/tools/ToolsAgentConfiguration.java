@@ -63,7 +63,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
@@ -105,10 +104,7 @@ class ToolsAgentConfiguration {
      */
     @Bean
     JwtDecoder jwtDecoder(SecurityProperties properties) {
-        // the gateway signs with ES256; without naming it the decoder expects RS256 and refuses every token
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
-                .jwsAlgorithm(SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS)).build();
-        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
+        NimbusJwtDecoder decoder = InternalTokenDecoding.decoder(properties.jwkSetUri());
         decoder.setJwtValidator(internalTokenValidator());
         return new CachingJwtDecoder(decoder);
     }

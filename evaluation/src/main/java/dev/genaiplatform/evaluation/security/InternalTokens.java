@@ -6,7 +6,6 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
@@ -27,10 +26,7 @@ public final class InternalTokens {
 
     /** ES256 signature against the gateway's JWK set, then issuer, audience, expiry and a tenant claim. */
     public static JwtDecoder decoder(SecurityProperties properties) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
-                .jwsAlgorithm(SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
-                .build();
-        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
+        NimbusJwtDecoder decoder = InternalTokenDecoding.decoder(properties.jwkSetUri().toString());
         decoder.setJwtValidator(validator());
         return decoder;
     }
@@ -41,10 +37,7 @@ public final class InternalTokens {
      * while this service is down, and must still count when it comes back.
      */
     static JwtDecoder decoderIgnoringExpiry(SecurityProperties properties) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri().toString())
-                .jwsAlgorithm(SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
-                .build();
-        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
+        NimbusJwtDecoder decoder = InternalTokenDecoding.decoder(properties.jwkSetUri().toString());
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtIssuerValidator(InternalToken.ISSUER),
                 audience(), tenantPresent()));
         return decoder;

@@ -18,7 +18,6 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
-import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidators;
@@ -43,13 +42,9 @@ public class SecurityConfiguration {
 
     @Bean
     JwtDecoder internalTokenDecoder(PlatformSecurityProperties properties) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(properties.jwkSetUri())
-                .jwsAlgorithm(SignatureAlgorithm.ES256)
-                // the signature check at a quarter of the JDK's CPU: the gateway's point precomputed once (Es256Verifiers)
-                .jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
-                .build();
+        // the signature check at a quarter of the JDK's CPU: the gateway's point precomputed once (Es256Verifiers)
+        NimbusJwtDecoder decoder = InternalTokenDecoding.decoder(properties.jwkSetUri());
         decoder.setJwtValidator(internalTokenValidator());
-        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         return new CachingJwtDecoder(decoder); // each request's token is verified once, not on every record and call
     }
 
