@@ -51,6 +51,8 @@ import java.util.Map;
  * The broker writes offset commits at once, as the launcher's does: the stand-ins commit after every poll.
  * {@code -DrequestCost.wave=12} undoes wave 12's ({@code management.metrics.observations.ignored-meters} empty: a
  * long-task timer around every request and consumed record) and measures its cuts without a switch on their own.
+ * {@code -DrequestCost.wave=sampling} measures no cut but the cost of recording spans: every request sampled
+ * ("before", the module's default for a request without a trace context) against none ("after").
  * {@code -DrequestCost.only=after} starts the "after" side alone; {@code -DrequestCost.jfr=/tmp/x.jfr} writes a JFR
  * profile of the measured blocks.
  */
@@ -85,11 +87,15 @@ class RequestCostBenchmark {
             // wave 12's switchable cut: the in-flight long-task timers around every request and consumed record
             Map<String, String> before = "12".equals(wave)
                     ? Map.of("management.metrics.observations.ignored-meters", "") : Map.of();
+            // not a cut: what recording a request's spans costs, every request sampled ("before") against none
+            // ("after"); behind the gateway 90 % of requests arrive unsampled (TRACING_SAMPLING_PROBABILITY=0.1)
+            Map<String, String> after = "sampling".equals(wave)
+                    ? Map.of("management.tracing.sampling.probability", "0.0") : Map.of();
             if (!"after".equals(System.getProperty("requestCost.only"))) {
                 sides.put("before", new Side(start(broker, model, wave7, wave7 ? 0 : 2048, !"8".equals(wave) && !wave7,
                         wave9, before)));
             }
-            sides.put("after", new Side(start(broker, model, false, 2048, true, false, Map.of())));
+            sides.put("after", new Side(start(broker, model, false, 2048, true, false, after)));
             Thread.sleep(10_000);   // let the shared groups settle
             try {
                 for (Side side : sides.values()) {
