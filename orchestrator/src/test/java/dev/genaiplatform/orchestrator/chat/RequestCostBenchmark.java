@@ -53,6 +53,7 @@ import java.util.Map;
  * long-task timer around every request and consumed record) and measures its cuts without a switch on their own.
  * {@code -DrequestCost.wave=sampling} measures no cut but the cost of recording spans: every request sampled
  * ("before", the module's default for a request without a trace context) against none ("after").
+ * Any other value (e.g. {@code same}) starts two identical sides: an A/A run, to see the harness's own bias.
  * {@code -DrequestCost.only=after} starts the "after" side alone; {@code -DrequestCost.jfr=/tmp/x.jfr} writes a JFR
  * profile of the measured blocks.
  */
