@@ -41,6 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
@@ -60,6 +61,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -103,7 +105,8 @@ class ChatCompletionService {
     private final CompletionEventPublisher events;
     private final OrchestratorProperties properties;
     private final MeterRegistry meters;
-    private final ObjectProvider<Tracer> tracer;
+    /** Resolved on first use and kept: looking the bean up on every request was 1 % of a cache hit (wave 12). */
+    private final Supplier<Tracer> tracer;
     private final JsonMapper json;
     private final SchemaRepair schemaRepair;
     private final SemanticAnswerCache semanticCache;
@@ -142,7 +145,7 @@ class ChatCompletionService {
         this.events = events;
         this.properties = properties;
         this.meters = meters;
-        this.tracer = tracer;
+        this.tracer = SingletonSupplier.of(tracer::getIfAvailable);
         this.json = json;
         this.outputGuard = outputGuard;
         this.experiments = experiments;
@@ -724,7 +727,7 @@ class ChatCompletionService {
     }
 
     private void tagSpan(RouteDecision route) {
-        Tracer current = this.tracer.getIfAvailable();
+        Tracer current = this.tracer.get();
         if (current != null && current.currentSpan() != null) {
             current.currentSpan().tag("platform.route.model", route.model());
             current.currentSpan().tag("platform.route.rule", route.rule());

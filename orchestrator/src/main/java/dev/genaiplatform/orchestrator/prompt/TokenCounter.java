@@ -28,6 +28,11 @@ public final class TokenCounter {
 
     /** Tokens a chat message with this text costs in a prompt. */
     public int countMessage(String text) {
-        return TOKENS_PER_MESSAGE + count(text);
+        return messageTokens(count(text));
+    }
+
+    /** Tokens a chat message costs in a prompt whose text has {@code textTokens}. */
+    public int messageTokens(int textTokens) {
+        return TOKENS_PER_MESSAGE + textTokens;
     }
 }

@@ -15,6 +15,8 @@ import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import dev.genaiplatform.contracts.retrieval.SearchCommand;
 import dev.genaiplatform.contracts.retrieval.SearchResultReply;
 import dev.genaiplatform.contracts.retrieval.TextEmbedding;
+import io.micrometer.core.instrument.LongTaskTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -176,6 +178,25 @@ class ChatCompletionFlowIT {
         assertThat(body.at("/platform/tokenBudget/retrievedContext").asInt()).isPositive();
         assertThat(body.at("/platform/tokenBudget/strategy").asString()).contains("drop-oldest-whole-turns");
         assertThat(body.at("/platform/attempts/0").asString()).isEqualTo("sim-small:ok");
+    }
+
+    @Test
+    void recordsTheRequestAndStageTimersButNoInFlightTimers(@Autowired MeterRegistry meters) throws Exception {
+        HttpResponse<String> response = post("""
+                {"model": "sim-small", "messages": [{"role": "user", "content": "How does retrieval rank passages? (timers)"}]}""");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(meters.find("http.server.requests").tag("uri", "/v1/chat/completions").timer())
+                    .as(() -> meters.getMeters().stream().map(m -> m.getId().toString()).sorted().toList().toString())
+                    .isNotNull();
+            assertThat(meters.find("orchestrator.stage").tag("stage", "model").timer()).isNotNull()
+                    .satisfies(timer -> assertThat(timer.count()).isPositive());
+            assertThat(meters.find("orchestrator.stage").tag("stage", "guardrails").timer()).isNotNull()
+                    .satisfies(timer -> assertThat(timer.count()).isPositive());
+        });
+        // wave 12: no long-task timer started and stopped around each request and each consumed record
+        assertThat(meters.getMeters()).noneSatisfy(meter -> assertThat(meter).isInstanceOf(LongTaskTimer.class));
     }
 
     @Test

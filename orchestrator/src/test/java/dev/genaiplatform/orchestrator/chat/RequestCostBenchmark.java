@@ -5,6 +5,8 @@ import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.orchestrator.OrchestratorApplication;
 import dev.genaiplatform.orchestrator.support.TestRedis;
 import dev.genaiplatform.orchestrator.support.TestTokens;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -47,6 +49,13 @@ import java.util.Map;
  * ({@code Server-Timing}) as p50/p99. {@code -DrequestCost.blocks=N} sets the number of blocks,
  * {@code -DrequestCost.hits=N} and {@code -DrequestCost.misses=N} the requests of each kind per block (0: none).
  * The broker writes offset commits at once, as the launcher's does: the stand-ins commit after every poll.
+ * {@code -DrequestCost.wave=12} undoes wave 12's ({@code management.metrics.observations.ignored-meters} empty: a
+ * long-task timer around every request and consumed record) and measures its cuts without a switch on their own.
+ * {@code -DrequestCost.wave=sampling} measures no cut but the cost of recording spans: every request sampled
+ * ("before", the module's default for a request without a trace context) against none ("after").
+ * Any other value (e.g. {@code same}) starts two identical sides: an A/A run, to see the harness's own bias.
+ * {@code -DrequestCost.only=after} starts the "after" side alone; {@code -DrequestCost.jfr=/tmp/x.jfr} writes a JFR
+ * profile of the measured blocks.
  */
 @EmbeddedKafka(partitions = 3, brokerProperties = "group.coordinator.append.linger.ms=0", topics = {Topics.GUARDRAILS_CHECK_INPUT, Topics.GUARDRAILS_INPUT_CHECKED,
         Topics.GUARDRAILS_CHECK_OUTPUT, Topics.GUARDRAILS_OUTPUT_CHECKED, Topics.RETRIEVAL_SEARCH,
@@ -76,14 +85,29 @@ class RequestCostBenchmark {
             String wave = System.getProperty("requestCost.wave", "8");
             boolean wave7 = "7".equals(wave);
             boolean wave9 = "9".equals(wave);
-            sides.put("before", new Side(start(broker, model, wave7, wave7 ? 0 : 2048, wave9, wave9)));
-            sides.put("after", new Side(start(broker, model, false, 2048, true, false)));
+            // wave 12's switchable cut: the in-flight long-task timers around every request and consumed record
+            Map<String, String> before = "12".equals(wave)
+                    ? Map.of("management.metrics.observations.ignored-meters", "") : Map.of();
+            // not a cut: what recording a request's spans costs, every request sampled ("before") against none
+            // ("after"); behind the gateway 90 % of requests arrive unsampled (TRACING_SAMPLING_PROBABILITY=0.1)
+            Map<String, String> after = "sampling".equals(wave)
+                    ? Map.of("management.tracing.sampling.probability", "0.0") : Map.of();
+            if (!"after".equals(System.getProperty("requestCost.only"))) {
+                sides.put("before", new Side(start(broker, model, wave7, wave7 ? 0 : 2048, !"8".equals(wave) && !wave7,
+                        wave9, before)));
+            }
+            sides.put("after", new Side(start(broker, model, false, 2048, true, false, after)));
             Thread.sleep(10_000);   // let the shared groups settle
             try {
                 for (Side side : sides.values()) {
                     for (int i = 0; i < 400; i++) {   // warm-up: JIT, connections, the cache entry
                         send(side.port, TestTokens.chat("bench"), i % 2 == 0);
                     }
+                }
+                Recording recording = null;
+                if (System.getProperty("requestCost.jfr") != null) {
+                    recording = new Recording(Configuration.getConfiguration("profile"));
+                    recording.start();
                 }
                 for (int block = 0; block < blocks; block++) {
                     List<Side> order = new ArrayList<>(sides.values());
@@ -97,8 +121,13 @@ class RequestCostBenchmark {
                         }
                     }
                 }
+                if (recording != null) {
+                    recording.stop();
+                    recording.dump(Path.of(System.getProperty("requestCost.jfr")));
+                    recording.close();
+                }
                 report(sides, blocks);
-                System.out.println(unswitchableCuts());
+                System.out.println("12".equals(wave) ? wave12Cuts(sides.get("after").context) : unswitchableCuts());
             }
             finally {
                 sides.values().forEach(side -> side.context.close());
@@ -108,7 +137,7 @@ class RequestCostBenchmark {
 
     private ConfigurableApplicationContext start(EmbeddedKafkaBroker broker, FakeOpenAiServer model,
                                                  boolean securityObservations, int passageTokenMemo,
-                                                 boolean wave8, boolean commandSpans) {
+                                                 boolean wave8, boolean commandSpans, Map<String, String> extra) {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("server.port", "0");
         properties.put("management.server.port", "0");
@@ -125,6 +154,7 @@ class RequestCostBenchmark {
         properties.put("platform.orchestrator.cache.reactive-hits", Boolean.toString(wave8));
         properties.put("platform.orchestrator.benchmark.stream-through-chat-client", Boolean.toString(!wave8));
         properties.put("platform.orchestrator.messaging.command-spans", Boolean.toString(commandSpans));
+        properties.putAll(extra);
         ConfigurableApplicationContext context = new SpringApplicationBuilder(OrchestratorApplication.class,
                 ChatCompletionFlowIT.FakePlatformServices.class)
                 .run(properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
@@ -224,10 +254,89 @@ class RequestCostBenchmark {
         return out.toString() + sinkHash;
     }
 
+    /**
+     * Wave 12's cuts without a switch, each beside what it replaced, in this JVM against the "after" side's beans:
+     * the tracer (this thread's CPU per call, median of 20 alternating rounds of 20,000 calls), and
+     * a tenant's spend added (the process's CPU and the wall time per call, which include Lettuce's I/O thread;
+     * median of 20 alternating rounds of 500 calls against the real Redis).
+     */
+    private static String wave12Cuts(ConfigurableApplicationContext context) {
+        // the provider as the service gets it: injected into a constructor, not the context's getBeanProvider
+        org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> provider =
+                ((TracerHolder) context.getAutowireCapableBeanFactory().createBean(TracerHolder.class,
+                        org.springframework.beans.factory.config.AutowireCapableBeanFactory.AUTOWIRE_CONSTRUCTOR,
+                        false)).tracer;
+        java.util.function.Supplier<io.micrometer.tracing.Tracer> kept =
+                org.springframework.util.function.SingletonSupplier.of(provider::getIfAvailable);
+        Map<String, Runnable> ways = new LinkedHashMap<>();
+        ways.put("the tracer: ObjectProvider.getIfAvailable per request (before)", () -> sink(provider.getIfAvailable()));
+        ways.put("the tracer: resolved once (after)", () -> sink(kept.get()));
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, List<Double>> perCall = new LinkedHashMap<>();
+        for (int round = 0; round < 22; round++) {
+            for (Map.Entry<String, Runnable> way : ways.entrySet()) {
+                long cpu = threads.getCurrentThreadCpuTime();
+                for (int i = 0; i < 20_000; i++) {
+                    way.getValue().run();
+                }
+                if (round >= 2) {
+                    perCall.computeIfAbsent(way.getKey(), k -> new ArrayList<>())
+                            .add((threads.getCurrentThreadCpuTime() - cpu) / 20_000.0 / 1000.0);
+                }
+            }
+        }
+        StringBuilder out = new StringBuilder("\n| wave 12 cut without a switch | CPU per call, median, µs |\n|---|---|\n");
+        perCall.forEach((way, values) -> out.append(String.format(Locale.ROOT, "| %s | %.3f |%n", way,
+                percentile(sorted(values), 50))));
+
+        org.springframework.data.redis.core.StringRedisTemplate redis =
+                context.getBean(org.springframework.data.redis.core.StringRedisTemplate.class);
+        dev.genaiplatform.orchestrator.budget.TenantSpend spend =
+                new dev.genaiplatform.orchestrator.budget.TenantSpend(redis);
+        String key = "orch:spend:bench-before:" + java.time.YearMonth.now(java.time.ZoneOffset.UTC);
+        Map<String, Runnable> adds = new LinkedHashMap<>();
+        adds.put("a tenant's spend: INCRBYFLOAT, then EXPIRE (before)", () -> {
+            redis.opsForValue().increment(key, 0.00015);
+            redis.expire(key, Duration.ofDays(40));
+        });
+        adds.put("a tenant's spend: one script, one round trip (after)", () -> spend.add("bench-after", 0.00015));
+        Map<String, List<Double>> cpuPerAdd = new LinkedHashMap<>();
+        Map<String, List<Double>> wallPerAdd = new LinkedHashMap<>();
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (int round = 0; round < 22; round++) {
+            for (Map.Entry<String, Runnable> way : adds.entrySet()) {
+                long cpu = os.getProcessCpuTime();
+                long start = System.nanoTime();
+                for (int i = 0; i < 500; i++) {
+                    way.getValue().run();
+                }
+                if (round >= 2) {
+                    cpuPerAdd.computeIfAbsent(way.getKey(), k -> new ArrayList<>())
+                            .add((os.getProcessCpuTime() - cpu) / 500.0 / 1000.0);
+                    wallPerAdd.computeIfAbsent(way.getKey(), k -> new ArrayList<>())
+                            .add((System.nanoTime() - start) / 500.0 / 1000.0);
+                }
+            }
+        }
+        out.append("\n| wave 12 cut without a switch | process CPU per call, median, µs | wall per call, median, µs |\n|---|---|---|\n");
+        cpuPerAdd.forEach((way, values) -> out.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f |%n", way,
+                percentile(sorted(values), 50), percentile(sorted(wallPerAdd.get(way)), 50))));
+        return out.toString() + sinkHash;
+    }
+
+    /** Holds an {@code ObjectProvider} injected as into {@code ChatCompletionService}'s constructor. */
+    public static final class TracerHolder {
+        final org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracer;
+
+        public TracerHolder(org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
+            this.tracer = tracer;
+        }
+    }
+
     private static int sinkHash;
 
     private static void sink(Object value) {
-        sinkHash += value.hashCode() == 42 ? 1 : 0;
+        sinkHash += java.util.Objects.hashCode(value) == 42 ? 1 : 0;
     }
 
     private static java.util.Set<String> regexTerms(String text) {

@@ -178,6 +178,41 @@ class GroundedPromptBuilderTests {
         }
     }
 
+    /**
+     * Wave 12: the system message's tokens are added up from its parts (the instructions, each passage as counted
+     * when it was fitted) instead of encoding the whole message again. The sum must be the whole message's count,
+     * exactly, whatever the passages hold: random texts of words, numbers, punctuation, contractions, other scripts
+     * and white space of every kind, with and without the memo and a preamble, and texts that end in white space.
+     */
+    @Test
+    void theSystemMessageCountedFromItsPartsIsTheCountOfTheWholeMessage() {
+        String[] pieces = {"retrieval", "ranks", " passages", "BM25", "1204", "3.14", "'s", "'ll", "don't", "(RRF)",
+                "[1]", "—", "é", "naïve", "東京", "🙂", ".", "!", "?", ",", ":", ";", "...", "\n", "\n\n", " ", "  ",
+                "\t", "\r\n", "\u00a0", "`code`", "#", "x", "HTTP/2", "a-b", "__init__", "   \n"};
+        java.util.Random random = new java.util.Random(12);
+        GroundedPromptBuilder counting = builder(4000, 12000);
+        GroundedPromptBuilder remembering = builder(4000, 12000).withPassageTokenMemo(64);
+        for (int round = 0; round < 2000; round++) {
+            List<RetrievedChunk> chunks = new java.util.ArrayList<>();
+            for (int n = random.nextInt(6); n > 0; n--) {
+                StringBuilder text = new StringBuilder();
+                for (int words = 1 + random.nextInt(60); words > 0; words--) {
+                    text.append(pieces[random.nextInt(pieces.length)]).append(random.nextInt(3) == 0 ? "" : " ");
+                }
+                chunks.add(new RetrievedChunk("d.md#" + n, "d.md", random.nextBoolean() ? "D > " + pieces[random.nextInt(pieces.length)] : "",
+                        0, 1, text.toString(), 0.5));
+            }
+            GroundedPromptBuilder.Options options = new GroundedPromptBuilder.Options(null,
+                    random.nextBoolean() ? "Canary: c4n4ry-" + random.nextInt(1000) : null);
+            for (GroundedPromptBuilder builder : List.of(counting, remembering)) {
+                GroundedPrompt prompt = builder.build(QUESTION, chunks, null, options);
+                assertThat(prompt.promptTokens()).as("round %d: %s", round, prompt.systemText())
+                        .isEqualTo(TOKENS.countMessage(prompt.systemText()) + 3
+                                + TOKENS.countMessage(QUESTION.getFirst().countedText()));
+            }
+        }
+    }
+
     private static GroundedPromptBuilder builder(int maxContextTokens, int maxPromptTokens) {
         return new GroundedPromptBuilder(new ClassPathResource("prompts/grounded-answer.st"),
                 new ClassPathResource("prompts/context-passage.st"), TOKENS, maxContextTokens, maxPromptTokens);
