@@ -6,8 +6,10 @@ import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusReactiveJwtDecoder;
@@ -26,20 +28,14 @@ public final class InternalTokenVerification {
     }
 
     public static OAuth2TokenValidator<Jwt> validator() {
-        OAuth2TokenValidator<Jwt> audience = jwt -> jwt.getAudience() != null
-                && jwt.getAudience().contains(InternalToken.AUDIENCE)
-                ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "wrong audience", null));
-        OAuth2TokenValidator<Jwt> tenant = jwt -> StringUtils.hasText(jwt.getClaimAsString(InternalToken.CLAIM_TENANT))
-                ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "no tenant claim", null));
         return new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(InternalToken.ISSUER),
-                audience, tenant);
+                audience(), tenantPresent());
     }
 
     public static ReactiveJwtDecoder reactiveDecoder(String jwkSetUri) {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(jwkSetUri)
-                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
+                .jwsAlgorithm(SignatureAlgorithm.ES256)
+                .jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
                 .build();
         decoder.setClaimSetConverter(InternalTokenDecoding.claims());
         decoder.setJwtValidator(validator());
@@ -53,29 +49,28 @@ public final class InternalTokenVerification {
      * the consumer binds it to the stored work (same tenant and key). Acting on it needs a live token.
      */
     public static JwtDecoder acceptedWorkDecoder(String jwkSetUri) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri)
-                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
-                .build();
-        OAuth2TokenValidator<Jwt> audience = jwt -> jwt.getAudience() != null
-                && jwt.getAudience().contains(InternalToken.AUDIENCE)
-                ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "wrong audience", null));
-        OAuth2TokenValidator<Jwt> tenant = jwt -> StringUtils.hasText(jwt.getClaimAsString(InternalToken.CLAIM_TENANT))
-                ? OAuth2TokenValidatorResult.success()
-                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "no tenant claim", null));
-        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                new org.springframework.security.oauth2.jwt.JwtIssuerValidator(InternalToken.ISSUER), audience, tenant));
+        NimbusJwtDecoder decoder = InternalTokenDecoding.decoder(jwkSetUri);
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(new JwtIssuerValidator(InternalToken.ISSUER),
+                audience(), tenantPresent()));
         return decoder;
     }
 
     /** The blocking twin, for Kafka listeners. */
     public static JwtDecoder decoder(String jwkSetUri) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri)
-                .jwsAlgorithm(org.springframework.security.oauth2.jose.jws.SignatureAlgorithm.ES256).jwtProcessorCustomizer(processor -> processor.setJWSVerifierFactory(InternalTokenDecoding.VERIFIERS))
-                .build();
-        decoder.setClaimSetConverter(InternalTokenDecoding.claims());
+        NimbusJwtDecoder decoder = InternalTokenDecoding.decoder(jwkSetUri);
         decoder.setJwtValidator(validator());
         return decoder;
+    }
+
+    private static OAuth2TokenValidator<Jwt> audience() {
+        return jwt -> jwt.getAudience() != null && jwt.getAudience().contains(InternalToken.AUDIENCE)
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "wrong audience", null));
+    }
+
+    private static OAuth2TokenValidator<Jwt> tenantPresent() {
+        return jwt -> StringUtils.hasText(jwt.getClaimAsString(InternalToken.CLAIM_TENANT))
+                ? OAuth2TokenValidatorResult.success()
+                : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "no tenant claim", null));
     }
 }
