@@ -144,8 +144,8 @@ abstract class GatewayTestSupport {
         registry.add("EVALUATION_URL", backend::url);
         registry.add("TOOLS_AGENT_URL", backend::url);
         registry.add("RETRIEVAL_URL", backend::url);
-        // nothing listens there: the guardrails service is "down"
-        registry.add("GUARDRAILS_URL", () -> "http://127.0.0.1:" + TestRedis.freePort());
+        // nothing listens there, and nothing can start to while the tests run: the guardrails service is "down"
+        registry.add("GUARDRAILS_URL", () -> "http://127.0.0.1:" + RefusingPort.port());
     }
 
     @BeforeEach
