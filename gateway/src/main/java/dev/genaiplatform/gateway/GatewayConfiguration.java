@@ -331,12 +331,6 @@ class GatewayConfiguration {
     }
 
     /**
-     * The gateway's response-timeout only bounds the wait for response headers; a response that stalls
-     * afterwards would hold the connection forever. Reactor Netty's per-response read timeout closes
-     * it after this much silence, one second later than a streamed chat completion's own silence timer
-     * ({@link StreamEndingFilter}), which must come first so the stream ends with its error event.
-     */
-    /**
      * The proxy's connections on the server's own event loops, each new one on the loop of the request that opens it
      * (Reactor Netty's client loops are colocated), in a pool per loop ({@link ProxyHttpClientFactory}). A chat
      * completion resumes on its client's loop after Redis ({@link dev.genaiplatform.gateway.server.RequestEventLoop}),
@@ -356,6 +350,12 @@ class GatewayConfiguration {
         return new ProxyHttpClientFactory(properties, server, ssl, customizers);
     }
 
+    /**
+     * The gateway's response-timeout only bounds the wait for response headers; a response that stalls
+     * afterwards would hold the connection forever. Reactor Netty's per-response read timeout closes
+     * it after this much silence, one second later than a streamed chat completion's own silence timer
+     * ({@link StreamEndingFilter}), which must come first so the stream ends with its error event.
+     */
     @Bean
     HttpClientCustomizer upstreamIdleTimeout(PlatformGatewayProperties properties) {
         return httpClient -> httpClient.responseTimeout(properties.upstreamIdleTimeout().plusSeconds(1));
