@@ -24,9 +24,11 @@ import dev.genaiplatform.gateway.ratelimit.ApiKeyRateLimitFilter;
 import dev.genaiplatform.gateway.ratelimit.ConcurrentStreamLimitFilter;
 import dev.genaiplatform.gateway.ratelimit.TenantRateLimiter;
 import dev.genaiplatform.gateway.routing.CanonicalPathFilter;
+import dev.genaiplatform.gateway.routing.ProxyHttpClientFactory;
 import dev.genaiplatform.gateway.routing.RequireScope;
 import dev.genaiplatform.gateway.routing.RouteScopeFilter;
 import dev.genaiplatform.gateway.server.HeaderDeadlineHandler;
+import dev.genaiplatform.gateway.server.ServerLoops;
 import dev.genaiplatform.gateway.streaming.StreamEndingFilter;
 import dev.genaiplatform.gateway.tenant.ApiKeyAuthenticationFilter;
 import dev.genaiplatform.gateway.tenant.ApiKeyCache;
@@ -54,8 +56,10 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.autoconfigure.ServerProperties;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientProperties;
+import org.springframework.cloud.gateway.config.HttpClientSslConfigurer;
 import org.springframework.cloud.gateway.filter.ratelimit.RedisRateLimiter;
 import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.annotation.Bean;
@@ -63,6 +67,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -323,6 +328,26 @@ class GatewayConfiguration {
                             new HeaderDeadlineHandler(client.readTimeout(), client.idleTimeout().plus(client.readTimeout())));
                 }
             });
+    }
+
+    /**
+     * The proxy's connections on the server's own event loops, each new one on the loop of the request that opens it
+     * (Reactor Netty's client loops are colocated), in a pool per loop ({@link ProxyHttpClientFactory}). A chat
+     * completion resumes on its client's loop after Redis ({@link dev.genaiplatform.gateway.server.RequestEventLoop}),
+     * so the proxy call, its answer and the write to the client stay on one thread instead of passing to Reactor
+     * Netty's global loops and back (README, Benchmark, "Wave 11").
+     */
+    @Bean
+    HttpClientCustomizer proxyOnServerLoops(ReactorResourceFactory resources) {
+        ServerLoops loops = new ServerLoops(resources);
+        return httpClient -> httpClient.runOn(loops);
+    }
+
+    /** Replaces Spring Cloud Gateway's factory of the proxy client: the same client, its pool kept per event loop. */
+    @Bean
+    ProxyHttpClientFactory gatewayHttpClientFactory(HttpClientProperties properties, ServerProperties server,
+            HttpClientSslConfigurer ssl, List<HttpClientCustomizer> customizers) {
+        return new ProxyHttpClientFactory(properties, server, ssl, customizers);
     }
 
     /**

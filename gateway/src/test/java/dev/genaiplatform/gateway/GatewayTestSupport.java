@@ -12,6 +12,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
@@ -21,6 +22,8 @@ import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.client.RestOperations;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * One gateway for the integration tests that share it (one Spring context, cached across the classes that
@@ -144,8 +147,8 @@ abstract class GatewayTestSupport {
         registry.add("EVALUATION_URL", backend::url);
         registry.add("TOOLS_AGENT_URL", backend::url);
         registry.add("RETRIEVAL_URL", backend::url);
-        // nothing listens there: the guardrails service is "down"
-        registry.add("GUARDRAILS_URL", () -> "http://127.0.0.1:" + TestRedis.freePort());
+        // nothing listens there, and nothing can start to while the tests run: the guardrails service is "down"
+        registry.add("GUARDRAILS_URL", () -> "http://127.0.0.1:" + RefusingPort.port());
     }
 
     @BeforeEach
@@ -162,11 +165,23 @@ abstract class GatewayTestSupport {
     Jwt verifyAsAService(String bearer) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri("http://127.0.0.1:" + port + InternalToken.JWKS_PATH)
             .jwsAlgorithm(SignatureAlgorithm.from(JWSAlgorithm.ES256.getName()))
+            .restOperations(jwksClient())
             .build();
         decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
                 JwtValidators.createDefaultWithIssuer(InternalToken.ISSUER),
                 new JwtClaimValidator<java.util.List<String>>("aud", aud -> aud != null && aud.contains(InternalToken.AUDIENCE))));
         return decoder.decode(bearer.substring("Bearer ".length()));
+    }
+
+    /**
+     * How a test fetches a gateway's JWK set. Nimbus's default, 500 ms to connect and 500 ms to read, suits a service
+     * on its request path; GatewayIT once timed out on it on a machine kept busy by other processes (wave 12).
+     */
+    static RestOperations jwksClient() {
+        SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+        requests.setConnectTimeout(Duration.ofSeconds(10));
+        requests.setReadTimeout(Duration.ofSeconds(10));
+        return new RestTemplate(requests);
     }
 
     WebTestClient.RequestHeadersSpec<?> chat(String apiKey, Object body) {

@@ -123,7 +123,7 @@ class SharedSigningKeysIT extends GatewayTestSupport {
 
     private static Jwt verifyWithJwksOf(int gatewayPort, String bearer) {
         NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri("http://127.0.0.1:" + gatewayPort + InternalToken.JWKS_PATH)
-            .jwsAlgorithm(SignatureAlgorithm.from(JWSAlgorithm.ES256.getName())).build();
+            .jwsAlgorithm(SignatureAlgorithm.from(JWSAlgorithm.ES256.getName())).restOperations(jwksClient()).build();
         decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(InternalToken.ISSUER));
         return decoder.decode(bearer.substring("Bearer ".length()));
     }

@@ -15,6 +15,7 @@ import dev.genaiplatform.gateway.budget.BudgetLedger.Reservation;
 import dev.genaiplatform.gateway.observability.SampledLog;
 import dev.genaiplatform.gateway.problem.Problems;
 import dev.genaiplatform.gateway.ratelimit.PendingRateLimit;
+import dev.genaiplatform.gateway.server.RequestEventLoop;
 import dev.genaiplatform.gateway.tenant.ApiKey;
 import dev.genaiplatform.gateway.validation.ValidatedChatRequest;
 import io.micrometer.core.instrument.Counter;
@@ -100,7 +101,8 @@ public final class TokenBudgetFilter implements GlobalFilter, Ordered {
                             answer.failure() == null ? answer.bucket() : PendingRateLimit.UNAVAILABLE)
                         .then(Mono.defer(() -> answer.failure() == null ? Mono.just(Optional.of(answer.reservation()))
                                 : storeUnavailable(answer.failure()))));
-        return reserved
+        // Redis answers on Lettuce's thread: the rest (token, proxy call, answer) goes on on the client's own loop.
+        return RequestEventLoop.resume(exchange, reserved)
             .flatMap(reservation -> {
                 if (reservation.isEmpty()) {
                     exchange.getResponse().beforeCommit(() -> {
