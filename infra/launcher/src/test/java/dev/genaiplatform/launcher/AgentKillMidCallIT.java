@@ -44,16 +44,23 @@ class AgentKillMidCallIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String DEMO_KEY = "kill-test-demo-key";
     private static final Duration HOLD = Duration.ofSeconds(15);
+    /**
+     * The orchestrator's wait for one reply from tools-agent: shorter than {@link #HOLD}, so a call killed mid-flight is
+     * always reconciled (a redelivered call runs the whole hold again after tools-agent's restart), and every wait
+     * for a tools-agent that is down (a status query, the human's approval) ends after this rather than 30 s.
+     */
+    private static final Duration TOOL_TIMEOUT = Duration.ofSeconds(10);
     /** A restart on a busy two-core machine, Kafka's rebalance after a dead member's session, and the held tool. */
     private static final Duration RECOVERY = Duration.ofMinutes(5);
 
     /**
      * A consumer killed with SIGKILL never leaves its group: Kafka hands its partitions to the restarted process only
-     * when its session expires (45 s by default), so a restarted orchestrator waited out most of that before it read
-     * the approval decided while it was down. 10 s (the broker's minimum is 6 s) keeps a JVM pausing on busy cores
-     * from being taken for dead. Not for tools-agent: there the wait is what makes the orchestrator's tool timeout
-     * (30 s) fire before the redelivered command is answered, the reconciliation its kill test asserts; with 10 s a
-     * quick restart answered the original request in time and no reconciliation happened (2026-12-07).
+     * when its session expires (45 s by default), so a restarted service waited out most of that before it read what
+     * was sent while it was down (the approval decided, the redelivered command). 10 s (the broker's minimum is 6 s)
+     * keeps a JVM pausing on busy cores from being taken for dead. For both services since wave 12: tools-agent's
+     * 45 s used to be what made the orchestrator's tool timeout fire before a redelivered command was answered (with
+     * 10 s a quick restart answered in time and the reconciliation the kill test asserts did not happen, 2026-12-07);
+     * now the tool timeout is below {@link #HOLD}, so no answer can come in time whatever the restart takes.
      */
     private static final String SESSION_TIMEOUT = "--spring.kafka.consumer.properties.session.timeout.ms=10000";
     private static final String HEARTBEAT_INTERVAL = "--spring.kafka.consumer.properties.heartbeat.interval.ms=3000";
@@ -71,13 +78,13 @@ class AgentKillMidCallIT {
                         // the model is instant, but a JVM restarting next to it on two busy cores is not
                         "LLM_FIRST_TOKEN_TIMEOUT", "30s"),
                 Map.of("tools-agent", List.of(
+                                SESSION_TIMEOUT, HEARTBEAT_INTERVAL,
                                 "--platform.tools.timeout=120s",
                                 "--platform.tools.hold-before-commit.[calculator]=" + HOLD.toSeconds() + "s",
                                 "--platform.tools.hold-before-commit.[submit_claim]=" + HOLD.toSeconds() + "s"),
                         "orchestrator", List.of(
                                 SESSION_TIMEOUT, HEARTBEAT_INTERVAL,
-                                // longer than the hold, so a live call is answered and a dead one reconciled
-                                "--platform.orchestrator.agent.tool-timeout=30s",
+                                "--platform.orchestrator.agent.tool-timeout=" + TOOL_TIMEOUT.toSeconds() + "s",
                                 // enough reconciliations to outlast tools-agent's restart
                                 "--platform.orchestrator.agent.reconcile-attempts=40",
                                 "--platform.orchestrator.agent.reconcile-backoff=2s",

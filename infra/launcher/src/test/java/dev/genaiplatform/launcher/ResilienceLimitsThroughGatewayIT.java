@@ -2,8 +2,10 @@ package dev.genaiplatform.launcher;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,9 +47,14 @@ import static org.awaitility.Awaitility.await;
  * only the deadline can end a slow answer early), a breaker that opens after four failed calls of four, and
  * bulkheads of two. Each row's model has a provider of its own, so one row never opens or fills another's; each
  * falls back to {@code sim-small}, and an {@code -alone} twin on the same provider has no fallback.
+ *
+ * <p>The two deadline rows wait the deadline out; their requests are sent as soon as the platform is warm
+ * ({@link #sendTheDeadlineRows}), so that wait passes while the other rows run, which go first; each deadline test
+ * then reads its answers.
  */
 // a platform of its own: run before the shared one starts (junit-platform.properties), never two at once
 @Order(5)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ResilienceLimitsThroughGatewayIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -62,6 +69,11 @@ class ResilienceLimitsThroughGatewayIT {
 
     private static LauncherSettings settings;
     private static Platform platform;
+    /** What the simulator counted for {@code sim-slow-start} before the deadline row's two requests. */
+    private static double slowStartCallsBefore;
+    private static CompletableFuture<HttpResponse<String>> slowStartWhole;
+    private static CompletableFuture<HttpResponse<String>> slowStartStreamed;
+    private static CompletableFuture<HttpResponse<String>> slowTokensStreamed;
 
     @BeforeAll
     static void startPlatform() throws Exception {
@@ -86,6 +98,20 @@ class ResilienceLimitsThroughGatewayIT {
         for (int i = 0; i < 3; i++) {
             complete("sim-small", false);
         }
+        sendTheDeadlineRows();
+    }
+
+    /**
+     * The requests of the two rows that can only end at the deadline, sent at once: whole and streamed to
+     * {@code slow-start} (the slow provider's bulkhead of two holds both) and the trickling stream of
+     * {@code slow-tokens} (a provider of its own). Each is timed from its own start, so waiting side by side with
+     * the other rows changes nothing they assert; one deadline passes instead of two after everything else.
+     */
+    private static void sendTheDeadlineRows() throws Exception {
+        slowStartCallsBefore = simulatorCounter("simulator_faults_total", "sim-slow-start");
+        slowStartWhole = completeAsync("slow-start", false);
+        slowStartStreamed = completeAsync("slow-start", true);
+        slowTokensStreamed = completeAsync("slow-tokens", true);
     }
 
     @AfterAll
@@ -101,6 +127,7 @@ class ResilienceLimitsThroughGatewayIT {
     // ---- an opening circuit -------------------------------------------------------------------------------------
 
     @Test
+    @Order(1)
     void aProviderThatKeepsFailingOpensItsCircuitAndIsThenNotCalledAtAll() throws Exception {
         for (int i = 0; i < 2; i++) {
             HttpResponse<String> failing = complete("flaky", false);
@@ -129,10 +156,11 @@ class ResilienceLimitsThroughGatewayIT {
     // ---- a full bulkhead ----------------------------------------------------------------------------------------
 
     @Test
+    @Order(2)
     void aFullBulkheadRefusesAtOnceToTheFallbackOrWith503ServiceBusyAndTheHeldCallsStillAnswer() throws Exception {
         double before = simulatorCounter("simulator_faults_total", "sim-crowded");
-        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() -> completeUnchecked("crowded-alone"));
-        CompletableFuture<HttpResponse<String>> second = CompletableFuture.supplyAsync(() -> completeUnchecked("crowded-alone"));
+        CompletableFuture<HttpResponse<String>> first = completeAsync("crowded-alone", false);
+        CompletableFuture<HttpResponse<String>> second = completeAsync("crowded-alone", false);
         // both calls are at the model (the simulator counted their fault): the provider's two slots are taken
         await().atMost(Duration.ofSeconds(CROWDED_HOLD_MS / 1000 - 1)).pollInterval(Duration.ofMillis(50))
                 .until(() -> simulatorCounter("simulator_faults_total", "sim-crowded") == before + 2);
@@ -160,14 +188,11 @@ class ResilienceLimitsThroughGatewayIT {
     // ---- the gateway's deadline ---------------------------------------------------------------------------------
 
     @Test
+    @Order(3)
     void aModelSlowerThanTheDeadlineIsA504UpstreamTimeoutWithNoRetryAndNoFallback() throws Exception {
-        double slowCalls = simulatorCounter("simulator_faults_total", "sim-slow-start");
-        // whole and streamed at once: each waits out the deadline, side by side they wait it out once (the slow
-        // provider's bulkhead of two holds both)
-        CompletableFuture<HttpResponse<String>> whole = CompletableFuture.supplyAsync(() -> completeUnchecked("slow-start", false));
-        CompletableFuture<HttpResponse<String>> streamed = CompletableFuture.supplyAsync(() -> completeUnchecked("slow-start", true));
+        // whole and streamed, sent side by side once the platform was warm (sendTheDeadlineRows)
         for (boolean stream : List.of(false, true)) {
-            HttpResponse<String> late = (stream ? streamed : whole).join();
+            HttpResponse<String> late = (stream ? slowStartStreamed : slowStartWhole).join();
             assertThat(late.statusCode()).as(late.body()).isEqualTo(504);
             assertThat(late.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                     assertThat(type).startsWith("application/problem+json"));
@@ -177,12 +202,13 @@ class ResilienceLimitsThroughGatewayIT {
             System.out.println("[limits] deadline, stream=" + stream + ": " + late.body());
         }
         assertThat(simulatorCounter("simulator_faults_total", "sim-slow-start"))
-                .as("one call per request: past the deadline nothing is retried").isEqualTo(slowCalls + 2);
+                .as("one call per request: past the deadline nothing is retried").isEqualTo(slowStartCallsBefore + 2);
     }
 
     @Test
+    @Order(4)
     void aStreamStillRunningAtTheDeadlineEndsWithAnErrorEventAfterItsWordsNeverWithDoneOrAHang() throws Exception {
-        HttpResponse<String> response = complete("slow-tokens", true);
+        HttpResponse<String> response = slowTokensStreamed.join();
         System.out.println("[limits] slow tokens: " + response.statusCode() + " " + response.body());
         if (response.statusCode() == 504) {
             // the output check still held every word back at the deadline: nothing reached the client
@@ -229,7 +255,8 @@ class ResilienceLimitsThroughGatewayIT {
         for (Row row : List.of(new Row("flaky", "flaky", "server-error", null),
                 new Row("crowded", "crowded", "slow-first-token", CROWDED_HOLD_MS),
                 new Row("slow-start", "slow", "slow-first-token", 60_000),
-                new Row("slow-tokens", "slow", "slow-tokens", TOKEN_DELAY_MS))) {
+                // not the slow provider: its bulkhead of two holds slow-start's two requests at the same time
+                new Row("slow-tokens", "slow-stream", "slow-tokens", TOKEN_DELAY_MS))) {
             String simModel = "sim-" + row.name();
             ObjectNode model = models.addObject().put("id", simModel).put("time-to-first-token", "0ms")
                     .put("inter-token-delay", "0ms");
@@ -274,31 +301,27 @@ class ResilienceLimitsThroughGatewayIT {
 
     // ---- the client -----------------------------------------------------------------------------------------------
 
-    /** A question nobody asked before, the cache bypassed: every request reaches the model. */
     private static HttpResponse<String> complete(String model, boolean stream) throws Exception {
+        return HTTP.send(completion(model, stream), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A question nobody asked before, the cache bypassed: every request reaches the model. */
+    private static HttpRequest completion(String model, boolean stream) {
         String question = "How does the gateway limit request rates per tenant? (limits " + UUID.randomUUID() + ")";
         String body = JSON.writeValueAsString(Map.of("model", model, "stream", stream,
                 "messages", List.of(Map.of("role", "user", "content", question))));
-        HttpRequest request = HttpRequest.newBuilder(gateway("/v1/chat/completions"))
+        return HttpRequest.newBuilder(gateway("/v1/chat/completions"))
                 .timeout(CLIENT_TIMEOUT)
                 .header("Authorization", "Bearer " + KEY)
                 .header("Content-Type", "application/json")
                 .header("Cache-Control", "no-cache")
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> completeUnchecked(String model) {
-        return completeUnchecked(model, false);
-    }
-
-    private static HttpResponse<String> completeUnchecked(String model, boolean stream) {
-        try {
-            return complete(model, stream);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    /** As {@link #complete}, without blocking a thread while the answer is held. */
+    private static CompletableFuture<HttpResponse<String>> completeAsync(String model, boolean stream) {
+        return HTTP.sendAsync(completion(model, stream), HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI gateway(String path) {
