@@ -46,7 +46,10 @@ final class StartupCache {
             throws IOException {
         if (!aheadOfTimeCache || Runtime.version().feature() < 25) {
             Path archive = Files.createDirectories(stateDir.resolve("cds")).resolve(name + ".jsa");
-            return new Plan(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive), false);
+            // without an archive the JVM writes one as it exits: that stop needs the training timeout, or the launcher
+            // kills it mid-write and every later start is cold again (a stale archive is rewritten too, unforeseen here)
+            boolean writes = !Files.exists(archive) || Files.size(archive) == 0;
+            return new Plan(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + archive), writes);
         }
         Path dir = Files.createDirectories(stateDir.resolve("aot"));
         Path cache = dir.resolve(name + ".aot");

@@ -103,6 +103,15 @@ class StartupCacheTests {
                 "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + state.resolve("cds/gateway.jsa"));
     }
 
+    @Test
+    void switchedOffARunWithoutAnArchiveWritesOneAsItExitsAndIsGivenTimeToFinishIt() throws Exception {
+        assertThat(StartupCache.plan("gateway", jar, state, false, OPTIONS).trains()).isTrue();
+
+        Files.writeString(state.resolve("cds/gateway.jsa"), "archive");
+
+        assertThat(StartupCache.plan("gateway", jar, state, false, OPTIONS).trains()).isFalse();
+    }
+
     /** A first run planned training and the JVM wrote its cache as it exited. */
     private void trained() throws IOException {
         StartupCache.plan("gateway", jar, state, true, OPTIONS);
