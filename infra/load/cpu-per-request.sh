@@ -15,6 +15,8 @@
 # Kafka broker runs inside the launcher's JVM and is reported as "launcher". The load clients are curl loops
 # (their own CPU is not counted). On a shared machine compare two runs taken back to back, not absolute values.
 # STREAM=true asks for streamed answers (SSE, read to the end) in the warm-up and the measured window.
+# PLATFORM_PID=<launcher pid> counts only that launcher and the services it started (other platforms on the machine,
+# another helper's for example, are left out); without it every platform JVM on the machine is counted.
 set -euo pipefail
 
 warm=${1:-90}; window=${2:-60}; clients=${3:-2}; sequential=${4:-300}
@@ -34,11 +36,24 @@ case ${STREAM:-false} in
 esac
 curl -s -o /dev/null --max-time 5 "$gateway/v1/models" -H "Authorization: Bearer $key" \
   || { echo "no gateway answers at $gateway: start ./platform.sh first" >&2; exit 1; }
+if [[ -n "${PLATFORM_PID:-}" ]]; then
+  [[ "$PLATFORM_PID" =~ ^[0-9]+$ && -d /proc/$PLATFORM_PID ]] || { echo "PLATFORM_PID $PLATFORM_PID: no such process" >&2; exit 2; }
+fi
 tick_hz=$(getconf CLK_TCK)
+
+# the processes to read: PLATFORM_PID and its descendants, or every java process
+candidates() {
+  if [[ -z "${PLATFORM_PID:-}" ]]; then pgrep -f 'java' || true; return; fi
+  local tree=("$PLATFORM_PID") i=0
+  while (( i < ${#tree[@]} )); do
+    tree+=($(pgrep -P "${tree[i]}" || true)); i=$((i + 1))
+  done
+  printf '%s\n' "${tree[@]}"
+}
 
 # "service ticks" for every platform JVM, the service named by its jar
 snapshot() {
-  for pid in $(pgrep -f 'java' || true); do
+  for pid in $(candidates); do
     cmd=$(tr '\0' ' ' < /proc/$pid/cmdline 2>/dev/null) || continue
     # a runnable jar (the launcher, a service started by hand) or a service the launcher unpacked (apps/<name>/)
     svc=$(grep -oE '(gateway|orchestrator|retrieval|guardrails|tools-agent|evaluation|llm-simulator|launcher)-[0-9][^ ]*\.jar|apps/[a-z-]+/application\.jar' \
@@ -61,6 +76,7 @@ drive() {
 }
 
 percentile() { sort -n | awk -v p="$1" '{v[NR] = $1} END {i = int(NR * p / 100); if (i < 1) i = 1; printf "%.1f", v[i] * 1000}'; }
+mean() { awk '{t += $1} END {printf "%.1f", t * 1000 / NR}'; }
 
 echo "warming for ${warm} s with $clients clients..."
 drive "$warm" > /dev/null
@@ -80,5 +96,5 @@ through=$(for _ in $(seq 1 "$sequential"); do
 direct=$(for _ in $(seq 1 "$sequential"); do
   curl -s -o /dev/null -w '%{time_total}\n' "$simulator/v1/chat/completions" -H 'Content-Type: application/json' \
     -d '{"model":"sim-small","messages":[{"role":"system","content":"Answer from the passages."},{"role":"user","content":"How does retrieval rank passages?"}]}'; done)
-echo "sequential, $sequential each: through the gateway p50 $(percentile 50 <<< "$through") / p99 $(percentile 99 <<< "$through") ms;" \
+echo "sequential, $sequential each: through the gateway p50 $(percentile 50 <<< "$through") / p99 $(percentile 99 <<< "$through") ms (mean $(mean <<< "$through"));" \
   "the simulator directly p50 $(percentile 50 <<< "$direct") / p99 $(percentile 99 <<< "$direct") ms"

@@ -1,0 +1,179 @@
+package dev.genaiplatform.load;
+
+import dev.genaiplatform.load.CapacityValidation.Judgement;
+import dev.genaiplatform.load.CapacityValidation.Report;
+import dev.genaiplatform.load.CapacityValidation.Standing;
+import dev.genaiplatform.load.CapacityValidation.Step;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class CapacityValidationTests {
+
+    private static GatlingSummary run(long requests, long failed, double meanMs) {
+        return new GatlingSummary(requests, failed, meanMs, meanMs * 0.9, meanMs * 4, "table of " + requests);
+    }
+
+    private static Step step(double rate, long failed, double measuredMeanMs, double predictedMeanMs) {
+        return new Step(rate, run(Math.round(rate * 45), failed, measuredMeanMs), predictedMeanMs);
+    }
+
+    /** The 2026-12-06 sweep of docs/capacity.md: its measured means and the calculator's predictions (41.4 ms, 38 at rest). */
+    private static List<Step> sweepOf20261206() {
+        return List.of(step(8, 0, 46, 39.2), step(16, 0, 38, 43), step(24, 0, 57, 52), step(30, 0, 57, 64),
+                step(38, 0, 85, 105), step(46, 47, 428, 440));
+    }
+
+    @Test
+    void theDefaultSweepRunsFromAFifthToSixFifthsOfThePrediction() {
+        assertThat(CapacityValidation.ratesAround(48.3)).containsExactly(10.0, 19.0, 29.0, 39.0, 43.0, 48.0, 53.0, 58.0);
+    }
+
+    @Test
+    void aSlowMachinesSweepKeepsTenthsSoItsRatesStayDistinct() {
+        assertThat(CapacityValidation.ratesAround(3)).containsExactly(0.6, 1.2, 1.8, 2.4, 2.7, 3.0, 3.3, 3.6);
+        assertThat(CapacityValidation.ratesAround(0.2)).containsExactly(0.1, 0.2).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aPredictionBeyondTheKitsBoundIsRefusedNotSweptHalfway() {
+        assertThatThrownBy(() -> CapacityValidation.ratesAround(2600))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("beyond the load kit's 3000");
+        assertThatThrownBy(() -> CapacityValidation.ratesAround(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void ratesGivenByHandAreRead() {
+        assertThat(CapacityValidation.parseRates("8, 16,24.5")).containsExactly(8.0, 16.0, 24.5);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "8,abc;                 separated by commas, not 'abc'",
+            "8,,16;                 separated by commas, not ''",
+            "0,8;                   above 0 and at most 3000 requests/s, the load kit's bound (got 0)",
+            "8,3001;                (got 3001)",
+            "16,8;                  --rates must rise",
+            "8,8;                   --rates must rise",
+            "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21; at most 20 rates"})
+    void impossibleRatesAreRefusedWithTheReason(String rates, String message) {
+        assertThatThrownBy(() -> CapacityValidation.parseRates(rates))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message.strip());
+    }
+
+    @Test
+    void theKneeIsMoreThanOnePercentFailedOrAMeanBeyondTheBound() {
+        assertThat(CapacityValidation.isKnee(run(1000, 10, 50), 380)).isFalse(); // 1 %: the kit's pass mark, still carried
+        assertThat(CapacityValidation.isKnee(run(1000, 11, 50), 380)).isTrue();
+        assertThat(CapacityValidation.isKnee(run(1000, 0, 380), 380)).isFalse();
+        assertThat(CapacityValidation.isKnee(run(1000, 0, 381), 380)).isTrue();
+    }
+
+    @Test
+    void theHandMadeSweepOf20261206IsNotValidatedBecauseOf38RequestsPerSecond() {
+        Judgement judgement = CapacityValidation.judge(sweepOf20261206(), 48.3, 380);
+
+        assertThat(judgement.standings()).containsExactly(Standing.WITHIN, Standing.WITHIN, Standing.WITHIN,
+                Standing.WITHIN, Standing.OUTSIDE, Standing.PAST_KNEE);
+        assertThat(judgement.kneeIndex()).isEqualTo(5);
+        assertThat(judgement.measuredSaturation()).isEqualTo(42);
+        assertThat(judgement.saturationDifference()).isCloseTo(0.15, within(0.001)); // (48.3 − 42) / 42
+        assertThat(judgement.validated()).isFalse();
+        assertThat(judgement.verdict()).startsWith("NOT VALIDATED within ±15 %: mean latency within ±15 % at 4 of 5 rates")
+                .contains("between 38 (carried) and 46 (midpoint 42): +15 %");
+    }
+
+    @Test
+    void everyRateAndTheKneeWithinToleranceIsValidated() {
+        List<Step> steps = new ArrayList<>(sweepOf20261206());
+        steps.set(4, step(38, 0, 95, 105));
+
+        Judgement judgement = CapacityValidation.judge(steps, 44, 380);
+
+        assertThat(judgement.validated()).isTrue();
+        assertThat(judgement.verdict()).startsWith("VALIDATED within ±15 %: mean latency within ±15 % at 5 of 5 rates")
+                .contains("+5 %");
+    }
+
+    @Test
+    void aSaturationPredictedTooHighFailsEvenWhenEveryMeanHolds() {
+        List<Step> steps = new ArrayList<>(sweepOf20261206());
+        steps.set(4, step(38, 0, 95, 105));
+
+        Judgement judgement = CapacityValidation.judge(steps, 60, 380);
+
+        assertThat(judgement.saturationDifference()).isCloseTo(18.0 / 42, within(1e-9));
+        assertThat(judgement.validated()).isFalse();
+    }
+
+    @Test
+    void aMeanFarAboveAtRestIsAKneeWithoutAnyFailure() {
+        List<Step> steps = List.of(step(10, 0, 40, 40), step(20, 0, 45, 44), step(30, 0, 900, 80));
+
+        Judgement judgement = CapacityValidation.judge(steps, 28, 380);
+
+        assertThat(judgement.kneeIndex()).isEqualTo(2);
+        assertThat(judgement.measuredSaturation()).isEqualTo(25);
+        assertThat(judgement.validated()).isTrue();
+    }
+
+    @Test
+    void aSweepThatNeverReachesTheKneeCannotValidateTheSaturationPoint() {
+        Judgement judgement = CapacityValidation.judge(List.of(step(10, 0, 40, 40), step(20, 0, 45, 44)), 48, 380);
+
+        assertThat(judgement.kneeIndex()).isEqualTo(-1);
+        assertThat(judgement.measuredSaturation()).isNaN();
+        assertThat(judgement.validated()).isFalse();
+        assertThat(judgement.verdict()).contains("at 2 of 2 rates").contains("no knee up to 20 requests/s")
+                .contains("add higher rates");
+    }
+
+    @Test
+    void aKneeAtTheFirstRateBracketsNothing() {
+        Judgement judgement = CapacityValidation.judge(List.of(step(60, 200, 900, Double.NaN)), 48, 380);
+
+        assertThat(judgement.validated()).isFalse();
+        assertThat(judgement.verdict()).contains("no rate below the knee").contains("start lower");
+    }
+
+    @Test
+    void aRateTheModelCallsSaturatedButThePlatformCarriedIsAMiss() {
+        List<Step> steps = List.of(step(40, 0, 60, 66), step(50, 0, 90, Double.NaN), step(60, 100, 900, Double.NaN));
+
+        Judgement judgement = CapacityValidation.judge(steps, 48, 380);
+
+        assertThat(judgement.standings()).containsExactly(Standing.WITHIN, Standing.PREDICTED_SATURATED, Standing.PAST_KNEE);
+        assertThat(judgement.validated()).isFalse();
+        assertThat(judgement.verdict()).contains("at 1 of 2 rates");
+    }
+
+    @Test
+    void theSummaryHoldsInputsEveryRateTheVerdictAndGatlingsTables() {
+        List<Step> steps = sweepOf20261206();
+        Judgement judgement = CapacityValidation.judge(steps, 48.3, 380);
+        Report report = new Report(List.of("Capacity validation 2026-12-07 16:00 to 16:10 UTC", "a smoke run"),
+                MeasuredInputs.parse(MeasuredInputsTests.OUTPUT), "infra/load/cpu-per-request.sh 20 40 8 50", 2, 48.3,
+                "java CapacityCalculator.java --rps N", "infra/load/run.sh -Drate=N", steps, List.of(53.0, 58.0), 380,
+                judgement);
+
+        String summary = CapacityValidation.render(report);
+
+        assertThat(summary).startsWith("# Capacity validation 2026-12-07 16:00 to 16:10 UTC\n# a smoke run\n")
+                .contains("In the model: 41.4 ms per request")
+                .contains("At rest: 38.0 ms mean")
+                .contains("Predicted saturation on 2 cores: 48.3 requests/s")
+                .contains("| 38 | 1,710 | 0 (0.0 %) | 85 ms | 77 ms | 340 ms | 105 ms | +24 % | NO |")
+                .contains("| 46 | 2,070 | 47 (2.3 %) | 428 ms |")
+                .contains("not compared: the knee")
+                .contains("Not run (past the knee): 53, 58 requests/s")
+                .contains("\nVERDICT: NOT VALIDATED")
+                .contains("### rate 46 requests/s\ntable of 2070");
+    }
+}
