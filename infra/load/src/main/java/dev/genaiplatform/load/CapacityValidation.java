@@ -197,7 +197,7 @@ final class CapacityValidation {
 
         out.append("\n## Sweep\n\n");
         out.append(r.sweepCommand()).append('\n');
-        out.append(String.format(Locale.ROOT, "Knee: the first rate with more than %.0f %% failed or a mean above %.0f ms%n%n",
+        out.append(String.format(Locale.ROOT, "Knee: the first rate with more than %.0f %% failed or a mean above %,.0f ms%n%n",
                 KNEE_FAILED_SHARE * 100, r.kneeBoundMs()));
         out.append("| rate | requests | failed | mean | p50 | p99 | predicted mean | difference | within ±15 % |\n");
         out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
@@ -205,9 +205,9 @@ final class CapacityValidation {
             Step step = r.steps().get(i);
             GatlingSummary m = step.measured();
             boolean saturated = Double.isNaN(step.predictedMeanMs());
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %,d (%.1f %%) | %.0f ms | %.0f ms | %.0f ms | %s | %s | %s |%n",
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %,d (%.1f %%) | %,.0f ms | %,.0f ms | %,.0f ms | %s | %s | %s |%n",
                     rate(step.rate()), m.requests(), m.failed(), m.failedShare() * 100, m.meanMs(), m.p50Ms(), m.p99Ms(),
-                    saturated ? "saturated" : String.format(Locale.ROOT, "%.0f ms", step.predictedMeanMs()),
+                    saturated ? "saturated" : String.format(Locale.ROOT, "%,.0f ms", step.predictedMeanMs()),
                     saturated ? "" : String.format(Locale.ROOT, "%+.0f %%", step.difference() * 100),
                     r.judgement().standings().get(i).text));
         }

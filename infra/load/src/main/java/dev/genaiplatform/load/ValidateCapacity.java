@@ -153,17 +153,7 @@ public final class ValidateCapacity {
 
         List<String> inputsCommand = List.of("infra/load/cpu-per-request.sh", String.valueOf(options.warmSeconds()),
                 String.valueOf(options.measureSeconds()), String.valueOf(options.clients()), String.valueOf(options.sequential()));
-        System.out.printf(Locale.ROOT, "%n== 1/3 the inputs: %s (about %d s)%n", String.join(" ", inputsCommand),
-                options.warmSeconds() + options.measureSeconds() + options.sequential() / 5);
-        Map<String, String> environment = new LinkedHashMap<>(Map.of("GATEWAY_URL", options.target().toString(),
-                "SIMULATOR_URL", options.simulator().toString(), "API_KEY", options.apiKey()));
-        options.platformPid().ifPresent(pid -> environment.put("PLATFORM_PID", String.valueOf(pid)));
-        MeasuredInputs inputs;
-        try {
-            inputs = MeasuredInputs.parse(runEchoing(inputsCommand, environment));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(e.getMessage());
-        }
+        MeasuredInputs inputs = measureInputs(options, inputsCommand);
 
         List<String> calculator = calculatorArgs(inputs, options.machineCores());
         double saturation = CapacityCalculator.plan(predictionAt(calculator, 1)).oneMachineSaturation();
@@ -175,45 +165,13 @@ public final class ValidateCapacity {
                         rates.stream().map(CapacityValidation::rate).toList()), options.durationSeconds(),
                 Math.ceilDiv(rates.size() * (options.durationSeconds() + SECONDS_PER_RUN_BESIDES_LOAD), 60));
 
-        List<Step> steps = new ArrayList<>();
-        for (int i = 0; i < rates.size(); i++) {
-            double rate = rates.get(i);
-            List<String> sweep = sweepCommand(options, options.apiKey(), CapacityValidation.rate(rate));
-            System.out.printf(Locale.ROOT, "%n== 3/3 rate %d of %d: %s requests/s for %d s%n", i + 1, rates.size(),
-                    CapacityValidation.rate(rate), options.durationSeconds());
-            GatlingSummary measured;
-            try {
-                measured = GatlingSummary.parse(runEchoing(sweep, Map.of()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("the load run at " + CapacityValidation.rate(rate) + " requests/s: " + e.getMessage());
-            }
-            var plan = CapacityCalculator.plan(predictionAt(calculator, rate));
-            steps.add(new Step(rate, measured, plan.oneMachineKeepsUp() ? plan.oneMachineLatencyMs() : Double.NaN));
-            System.out.printf(Locale.ROOT, "== %s requests/s: %,d requests, %,d failed, mean %.0f ms (predicted %s), p50 %.0f, p99 %.0f%n",
-                    CapacityValidation.rate(rate), measured.requests(), measured.failed(), measured.meanMs(),
-                    plan.oneMachineKeepsUp() ? String.format(Locale.ROOT, "%.0f ms", plan.oneMachineLatencyMs()) : "saturated",
-                    measured.p50Ms(), measured.p99Ms());
-            if (CapacityValidation.isKnee(measured, kneeBoundMs)) {
-                System.out.println("== past the knee: the sweep stops here");
-                break;
-            }
-        }
-
+        List<Step> steps = sweep(options, rates, calculator, kneeBoundMs);
         Judgement judgement = CapacityValidation.judge(steps, saturation, kneeBoundMs);
-        ZonedDateTime ended = ZonedDateTime.now(ZoneOffset.UTC);
-        DateTimeFormatter minutes = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-        List<String> header = new ArrayList<>();
-        header.add("Capacity validation " + started.format(minutes) + " to " + ended.format(DateTimeFormatter.ofPattern("HH:mm"))
-                + " UTC: infra/load/validate-capacity.sh" + shownArgs(args));
-        if (!options.note().isEmpty()) {
-            header.add(options.note());
-        }
-        header.add(String.format(Locale.ROOT, "Commit %s; target %s; %d cores in the model, %d on this machine; load average "
-                        + "%s at the start, %s at the end", commit(), options.target(), options.machineCores(),
-                Runtime.getRuntime().availableProcessors(), loadAtStart, loadAverage()));
+
         List<String> shownCalculator = new ArrayList<>(List.of("java", "infra/load/src/main/java/dev/genaiplatform/load/CapacityCalculator.java"));
         shownCalculator.addAll(calculator);
-        Report report = new Report(header, inputs, String.join(" ", inputsCommand) + " (GATEWAY_URL=" + options.target()
+        Report report = new Report(header(options, args, started, loadAtStart), inputs, String.join(" ", inputsCommand)
+                + " (GATEWAY_URL=" + options.target()
                 + (options.platformPid().isPresent() ? ", PLATFORM_PID=" + options.platformPid().getAsLong() : "") + ")",
                 options.machineCores(), saturation, String.join(" ", shownCalculator),
                 String.join(" ", sweepCommand(options, shownKey(options.apiKey()), "N")) + " (open model, chat, rising rates)",
@@ -224,6 +182,61 @@ public final class ValidateCapacity {
         write(options.output(), summary);
         System.out.println("\nWritten to " + options.output());
         return judgement.validated();
+    }
+
+    private static MeasuredInputs measureInputs(Options options, List<String> command) {
+        System.out.printf(Locale.ROOT, "%n== 1/3 the inputs: %s (about %d s)%n", String.join(" ", command),
+                options.warmSeconds() + options.measureSeconds() + options.sequential() / 5);
+        Map<String, String> environment = new LinkedHashMap<>(Map.of("GATEWAY_URL", options.target().toString(),
+                "SIMULATOR_URL", options.simulator().toString(), "API_KEY", options.apiKey()));
+        options.platformPid().ifPresent(pid -> environment.put("PLATFORM_PID", String.valueOf(pid)));
+        try {
+            return MeasuredInputs.parse(runEchoing(command, environment));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage());
+        }
+    }
+
+    /** The load runs, rising, up to and including the first past the knee (the rates beyond would only queue). */
+    private static List<Step> sweep(Options options, List<Double> rates, List<String> calculator, double kneeBoundMs) {
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < rates.size(); i++) {
+            String rate = CapacityValidation.rate(rates.get(i));
+            System.out.printf(Locale.ROOT, "%n== 3/3 rate %d of %d: %s requests/s for %d s%n", i + 1, rates.size(), rate,
+                    options.durationSeconds());
+            GatlingSummary measured;
+            try {
+                measured = GatlingSummary.parse(runEchoing(sweepCommand(options, options.apiKey(), rate), Map.of()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("the load run at " + rate + " requests/s: " + e.getMessage());
+            }
+            var plan = CapacityCalculator.plan(predictionAt(calculator, rates.get(i)));
+            steps.add(new Step(rates.get(i), measured, plan.oneMachineKeepsUp() ? plan.oneMachineLatencyMs() : Double.NaN));
+            System.out.printf(Locale.ROOT, "== %s requests/s: %,d requests, %,d failed, mean %,.0f ms (predicted %s), p50 %,.0f, p99 %,.0f%n",
+                    rate, measured.requests(), measured.failed(), measured.meanMs(),
+                    plan.oneMachineKeepsUp() ? String.format(Locale.ROOT, "%,.0f ms", plan.oneMachineLatencyMs()) : "saturated",
+                    measured.p50Ms(), measured.p99Ms());
+            if (CapacityValidation.isKnee(measured, kneeBoundMs)) {
+                System.out.println("== past the knee: the sweep stops here");
+                break;
+            }
+        }
+        return steps;
+    }
+
+    /** When, how, on what: the lines a later reader needs to judge the run (a noisy machine shows in its load average). */
+    private static List<String> header(Options options, String[] args, ZonedDateTime started, String loadAtStart) {
+        List<String> header = new ArrayList<>();
+        header.add("Capacity validation " + started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")) + " to "
+                + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm"))
+                + " UTC: infra/load/validate-capacity.sh" + shownArgs(args));
+        if (!options.note().isEmpty()) {
+            header.add(options.note());
+        }
+        header.add(String.format(Locale.ROOT, "Commit %s; target %s; %d cores in the model, %d on this machine; load average "
+                        + "%s at the start, %s at the end", commit(), options.target(), options.machineCores(),
+                Runtime.getRuntime().availableProcessors(), loadAtStart, loadAverage()));
+        return header;
     }
 
     /** The calculator's options with the measured inputs, for any rate ({@code --rps N}). */
