@@ -37,7 +37,7 @@ esac
 curl -s -o /dev/null --max-time 5 "$gateway/v1/models" -H "Authorization: Bearer $key" \
   || { echo "no gateway answers at $gateway: start ./platform.sh first" >&2; exit 1; }
 if [[ -n "${PLATFORM_PID:-}" ]]; then
-  [[ "$PLATFORM_PID" =~ ^[0-9]+$ && -d /proc/$PLATFORM_PID ]] || { echo "PLATFORM_PID $PLATFORM_PID: no such process" >&2; exit 2; }
+  [[ "$PLATFORM_PID" =~ ^[0-9]+$ && -d /proc/$PLATFORM_PID ]] || { echo "PLATFORM_PID $PLATFORM_PID: not the id of a running process (the launcher's)" >&2; exit 2; }
 fi
 tick_hz=$(getconf CLK_TCK)
 
