@@ -28,6 +28,7 @@ import dev.genaiplatform.gateway.routing.ProxyHttpClientFactory;
 import dev.genaiplatform.gateway.routing.RequireScope;
 import dev.genaiplatform.gateway.routing.RouteScopeFilter;
 import dev.genaiplatform.gateway.server.HeaderDeadlineHandler;
+import dev.genaiplatform.gateway.server.PerLoopRedisConnections;
 import dev.genaiplatform.gateway.server.ServerLoops;
 import dev.genaiplatform.gateway.streaming.StreamEndingFilter;
 import dev.genaiplatform.gateway.tenant.ApiKeyAuthenticationFilter;
@@ -46,6 +47,7 @@ import dev.genaiplatform.gateway.validation.ChatRequestValidationFilter;
 import dev.genaiplatform.gateway.validation.ChatRequestValidator;
 import dev.genaiplatform.gateway.validation.RequestSizeLimitFilter;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.propagation.Propagator;
 import reactor.netty.NettyPipeline;
@@ -65,6 +67,8 @@ import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.client.ReactorResourceFactory;
@@ -328,6 +332,19 @@ class GatewayConfiguration {
                             new HeaderDeadlineHandler(client.readTimeout(), client.idleTimeout().plus(client.readTimeout())));
                 }
             });
+    }
+
+    /**
+     * Every Redis call made on a server event loop goes over that loop's own connection once it is connected, the
+     * shared one (Spring Boot's) until then and everywhere else: the reply comes back on the request's own thread
+     * ({@link PerLoopRedisConnections}; README, Benchmark, "Wave 13"). Primary, so the templates and the rate limiter
+     * take it.
+     */
+    @Bean
+    @Primary
+    PerLoopRedisConnections perLoopRedisConnections(LettuceConnectionFactory shared, ReactorResourceFactory loops,
+            ClientResources resources) {
+        return new PerLoopRedisConnections(shared, loops, resources);
     }
 
     /**
