@@ -28,6 +28,7 @@ import dev.genaiplatform.gateway.routing.ProxyHttpClientFactory;
 import dev.genaiplatform.gateway.routing.RequireScope;
 import dev.genaiplatform.gateway.routing.RouteScopeFilter;
 import dev.genaiplatform.gateway.server.HeaderDeadlineHandler;
+import dev.genaiplatform.gateway.server.PerLoopRedisConnections;
 import dev.genaiplatform.gateway.server.ServerLoops;
 import dev.genaiplatform.gateway.streaming.StreamEndingFilter;
 import dev.genaiplatform.gateway.tenant.ApiKeyAuthenticationFilter;
@@ -46,6 +47,7 @@ import dev.genaiplatform.gateway.validation.ChatRequestValidationFilter;
 import dev.genaiplatform.gateway.validation.ChatRequestValidator;
 import dev.genaiplatform.gateway.validation.RequestSizeLimitFilter;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.ClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.propagation.Propagator;
 import reactor.netty.NettyPipeline;
@@ -65,6 +67,8 @@ import org.springframework.cloud.gateway.support.ConfigurationService;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
+import org.springframework.context.annotation.Primary;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.http.client.ReactorResourceFactory;
@@ -296,11 +300,13 @@ class GatewayConfiguration {
     /**
      * While Redis is unreachable Lettuce would queue each rate-limit check until the command timeout,
      * adding that timeout to every request; rejecting at once lets the fail-open (or fail-closed)
-     * decision happen without delay. Lettuce keeps reconnecting in the background.
+     * decision happen without delay. Lettuce keeps reconnecting in the background. The server loops' own
+     * connections ({@link PerLoopRedisConnections}) take these options too.
      *
-     * <p>Lettuce's replies arrive on the one event-loop thread of its one connection, and a reactive chain goes on
-     * where its last signal came from: everything after the rate-limit check (validation, the budget script,
-     * signing the token, forwarding) runs on that thread. {@code publishOnScheduler(true)} would spread it over
+     * <p>Lettuce's replies arrive on the event-loop thread of their connection, and a reactive chain goes on where
+     * its last signal came from: a call made on a server loop is answered on that loop (its own connection), any
+     * other on the shared connection's one thread, and the rest of the request runs there.
+     * {@code publishOnScheduler(true)} would spread that over
      * Lettuce's computation pool; measured side by side on 2 cores it bought 10 % more throughput at 32
      * connections and cost 0.7 ms of sequential p50 (a thread hop per Redis reply), so it stays off here. On a
      * gateway with more cores, where that one thread becomes the ceiling, switch it on.
@@ -328,6 +334,19 @@ class GatewayConfiguration {
                             new HeaderDeadlineHandler(client.readTimeout(), client.idleTimeout().plus(client.readTimeout())));
                 }
             });
+    }
+
+    /**
+     * Every Redis call made on a server event loop goes over that loop's own connection once it is connected, the
+     * shared one (Spring Boot's) until then and everywhere else: the reply comes back on the request's own thread
+     * ({@link PerLoopRedisConnections}; README, Benchmark, "Wave 13"). Primary, so the templates and the rate limiter
+     * take it.
+     */
+    @Bean
+    @Primary
+    PerLoopRedisConnections perLoopRedisConnections(LettuceConnectionFactory shared, ReactorResourceFactory loops,
+            ClientResources resources) {
+        return new PerLoopRedisConnections(shared, loops, resources);
     }
 
     /**

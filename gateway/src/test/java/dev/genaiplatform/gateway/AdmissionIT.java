@@ -30,8 +30,6 @@ import static org.awaitility.Awaitility.await;
  */
 @TestPropertySource(properties = { "platform.gateway.admission.max-waiting-chat=20",
         "platform.gateway.admission.max-waiting-other=30",
-        "platform.gateway.tenants.demo.rate-limit.replenish-rate=100000",
-        "platform.gateway.tenants.demo.rate-limit.burst-capacity=100000",
         "platform.gateway.budget.defaults.tokens-per-minute=1000000000",
         "spring.cloud.gateway.server.webflux.httpclient.response-timeout=60s",
         "platform.gateway.upstream-idle-timeout=60s" })
@@ -111,7 +109,7 @@ class AdmissionIT extends GatewayTestSupport {
     private HttpRequest request(String path, String body) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(90))
-            .header("Authorization", "Bearer " + DEMO_KEY)
+            .header("Authorization", "Bearer " + BULK_KEY)
             .header("Content-Type", "application/json")
             .header(FakeBackend.BEHAVIOUR, "hold")
             .POST(HttpRequest.BodyPublishers.ofString(body))

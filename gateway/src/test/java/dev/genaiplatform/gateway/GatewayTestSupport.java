@@ -29,8 +29,8 @@ import org.springframework.web.client.RestTemplate;
  * One gateway for the integration tests that share it (one Spring context, cached across the classes that
  * extend this), with a real Redis, PostgreSQL and Kafka broker, and a fake backend standing in for every service. Tenants: demo (the
  * application.yml keys, models [sim-small]), acme (hashed key, two models, scopes chat agent evaluation),
- * limited (a burst of three requests), rotating (two keys, one request per key), chatonly (scope chat), and
- * the platform tenant's admin key. The guardrails service is down.
+ * limited (a burst of three requests), rotating (two keys, one request per key), chatonly (scope chat), bulk
+ * (100,000 requests a second, for the bursts), and the platform tenant's admin key. The guardrails service is down.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "PLATFORM_DEMO_API_KEY=" + GatewayTestSupport.DEMO_KEY,
@@ -86,6 +86,16 @@ import org.springframework.web.client.RestTemplate;
         "platform.gateway.tenants.pricey.keys.app.api-key=" + GatewayTestSupport.PRICEY_KEY,
         "platform.gateway.tenants.pricey.keys.app.scopes=chat",
         "platform.gateway.budget.tenants.pricey.cost-per-month=0.001",
+        // bulk: for the classes that send hundreds or thousands of requests at once (AdmissionIT, ConcurrentStreamsIT).
+        // Named here, in every context's configuration, because each context (and SecondGateway) seeds the shared
+        // database with the tenants it names as it starts, the last winning: a rate limit raised in one class's own
+        // properties was written back by the next context to start, and that class's key read it once its cache entry
+        // was reloaded (ConcurrentStreamsIT's 429s on failsafe's rerun, README, Limits)
+        "platform.gateway.tenants.bulk.models=sim-small",
+        "platform.gateway.tenants.bulk.rate-limit.replenish-rate=100000",
+        "platform.gateway.tenants.bulk.rate-limit.burst-capacity=100000",
+        "platform.gateway.tenants.bulk.keys.app.api-key=" + GatewayTestSupport.BULK_KEY,
+        "platform.gateway.tenants.bulk.keys.app.scopes=chat",
         // the operator's key: the admin tests make many calls in a row
         "platform.gateway.tenants.platform.rate-limit.replenish-rate=1000",
         "platform.gateway.tenants.platform.rate-limit.burst-capacity=2000",
@@ -123,6 +133,9 @@ abstract class GatewayTestSupport {
     static final String BUDGETED_KEY = "budgeted-key";
 
     static final String PRICEY_KEY = "pricey-key";
+
+    /** The bulk tenant's key: a rate limit no burst in these tests reaches. */
+    static final String BULK_KEY = "bulk-key";
 
     static final String ROTATING_OLD_KEY = "rotating-old-key";
 

@@ -87,6 +87,10 @@ final class SecondGateway implements AutoCloseable {
         return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(60)).build();
     }
 
+    <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
     int port() {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
