@@ -1,5 +1,6 @@
 package dev.genaiplatform.orchestrator.chat;
 
+import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent.Outcome;
 import dev.genaiplatform.contracts.http.PlatformHttpHeaders;
 import dev.genaiplatform.contracts.retrieval.TextEmbedding;
@@ -35,6 +36,7 @@ import dev.genaiplatform.orchestrator.security.Caller;
 import dev.genaiplatform.orchestrator.semantic.QuestionEmbedder;
 import dev.genaiplatform.orchestrator.semantic.SemanticAnswerCache;
 import dev.genaiplatform.orchestrator.structured.JsonSchemaCheck;
+import io.micrometer.context.ContextSnapshotFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.tracing.Tracer;
 import org.slf4j.Logger;
@@ -117,6 +119,9 @@ class ChatCompletionService {
     private final ExperimentAssigner experiments;
     /** Only to measure the old way side by side (README, Benchmark, "Wave 8"): the answer's stream through ChatClient. */
     private final boolean streamThroughChatClient;
+
+    /** Carries the request's trace context to the bookkeeping after the answer, so its event stays in the trace. */
+    private static final ContextSnapshotFactory CONTEXT = ContextSnapshotFactory.builder().build();
 
     /** Output checks wait for Kafka replies; they run here, never on a stream's own thread. */
     private static final Scheduler CHECKS = Schedulers.fromExecutor(
@@ -224,7 +229,7 @@ class ChatCompletionService {
                 .map(hit -> {
                     trace.stageTook(Stage.CACHE, System.nanoTime() - start);
                     try {
-                        return fromCache(request, trace, lookup.route(), hit, "hit", true);
+                        return fromCache(request, trace, lookup.route(), hit, "hit");
                     }
                     catch (RuntimeException failure) {
                         throw failed(trace, failure);
@@ -305,7 +310,7 @@ class ChatCompletionService {
                 trace.note(Stage.SEMANTIC_CACHE, semantic == null ? "not eligible"
                         : semantic.hit() != null ? "hit" : "miss", null);
                 if (semantic != null && semantic.hit() != null) {
-                    return fromCache(request, trace, route, semantic.hit(), "semantic-hit", false);
+                    return fromCache(request, trace, route, semantic.hit(), "semantic-hit");
                 }
             }
             if (hit.isEmpty()) {
@@ -319,7 +324,7 @@ class ChatCompletionService {
                 }
             }
             if (hit.isPresent()) {
-                return fromCache(request, trace, route, hit.get(), "hit", false);
+                return fromCache(request, trace, route, hit.get(), "hit");
             }
         }
         return compute(request, caller, trace, route, lookup.chain(), cacheKey, flight, semantic, remembered,
@@ -382,8 +387,9 @@ class ChatCompletionService {
                 PlatformHttpHeaders.ROUTE, route.header(),
                 PlatformHttpHeaders.CACHE, trace.cache);
 
-        // What every successful answer ends with: usage, cost, caches, memory. `done` is the model's answer,
-        // `shown` what the user got after the output checks (masked or restored, or the block notice).
+        // What every successful answer ends with: usage, cost, caches, memory (the cost reaches the tenant's spend in
+        // finish). `done` is the model's answer, `shown` what the user got after the output checks (masked or restored,
+        // or the block notice).
         SettleAnswer settle = (done, shown, output) -> {
             trace.stageTook(Stage.MODEL, System.nanoTime() - modelStart - (output == null ? 0 : output.nanos()));
             trace.tokens(done.promptTokens() + trace.repairPromptTokens,
@@ -396,9 +402,6 @@ class ChatCompletionService {
                 trace.stageTook(Stage.OUTPUT_CHECKS, output.nanos());
                 trace.outputCheck = AnswerTraces.output(output);
                 trace.note(Stage.OUTPUT_CHECKS, trace.outputCheck.decision(), output.checks() + " checks");
-            }
-            if (trace.costUsd != null) {
-                this.spend.add(trace.tenantId, trace.costUsd);
             }
             boolean blocked = output != null && output.blocked();
             // an answer that never held its schema is returned (whole) or refused (stream), never served again
@@ -612,7 +615,7 @@ class ChatCompletionService {
 
     /** A cached answer, whole or replayed as a stream; no guardrails, retrieval or model call. */
     private Answer fromCache(ChatCompletionRequest request, RequestTrace trace, RouteDecision route, StoredAnswer hit,
-                             String kind, boolean onEventLoop) {
+                             String kind) {
         trace.cache = kind;
         trace.servedModel = hit.servedModel();
         trace.costUsd = 0.0;
@@ -626,7 +629,7 @@ class ChatCompletionService {
         headers.put(PlatformHttpHeaders.ROUTE, route.header());
         headers.put(PlatformHttpHeaders.CACHE, kind);
         headers.put(PlatformHttpHeaders.SERVER_TIMING, trace.serverTiming());
-        finish(trace, outcome(hit, trace), onEventLoop);
+        finish(trace, outcome(hit, trace));
         // handed to the idempotency store under this request's id, so a replay repeats this response exactly
         return Answer.of(hit.servedAs(trace.requestId), request, trace.requestId, trace.created, metadata, headers,
                 this.json);
@@ -759,16 +762,14 @@ class ChatCompletionService {
         return !answer.toolCalls().isEmpty() ? Outcome.ANSWERED : GroundingCheck.outcomeOf(answer.citations());
     }
 
-    private void finish(RequestTrace trace, Outcome outcome) {
-        finish(trace, outcome, false);
-    }
-
     /**
-     * Step 8, for every request that reached the service: stage timers and the completion event. On the event loop
-     * the event is handed to a virtual thread: a send can block (up to {@code max.block.ms}) while the broker is
-     * unreachable, and an event-loop thread must never wait.
+     * Step 8, for every request that reached the service: stage timers, the answer's cost added to the tenant's spend,
+     * and the completion event. The client waits for none of it but the timers: the spend (a Redis round trip) and the
+     * event (serialised and handed to the producer, which can block up to {@code max.block.ms} while the broker is
+     * unreachable) go to a virtual thread of their own, with the request's trace context, so the answer is written
+     * while they run (README, "Wave 13"). The event and its latency are taken here, when the answer is ready.
      */
-    private void finish(RequestTrace trace, Outcome outcome, boolean onEventLoop) {
+    private void finish(RequestTrace trace, Outcome outcome) {
         if (trace.finished) {
             return;
         }
@@ -776,15 +777,18 @@ class ChatCompletionService {
         trace.stageNanos().forEach((stage, nanos) -> this.meters
                 .timer("orchestrator.stage", "stage", stage.metricName)
                 .record(nanos, TimeUnit.NANOSECONDS));
-        if (onEventLoop) {
-            this.events.publishAside(trace.toEvent(outcome), trace.token);
-        }
-        else {
-            this.events.publish(trace.toEvent(outcome), trace.token);
-        }
+        ChatCompletionRecordedEvent event = trace.toEvent(outcome);
+        Double costUsd = trace.costUsd;
+        String token = trace.token;
+        Runnable bookkeeping = CONTEXT.captureAll().wrap(() -> {
+            if (costUsd != null) {
+                this.spend.add(event.tenantId(), costUsd);
+            }
+            this.events.publish(event, token);
+        });
+        Thread.ofVirtual().name("after-answer").start(bookkeeping);
         log.info("Request {} (tenant {}) finished: {} in {} ms (cache {}, served by {}, attempts {})", trace.requestId,
-                trace.tenantId, outcome, TimeUnit.NANOSECONDS.toMillis(trace.elapsedNanos()), trace.cache,
-                trace.servedModel, trace.attempts);
+                trace.tenantId, outcome, event.latencyMillis(), trace.cache, trace.servedModel, trace.attempts);
     }
 
     private ChatCompletionException fail(RequestTrace trace, Throwable failure) {

@@ -3,7 +3,6 @@ package dev.genaiplatform.orchestrator.events;
 import dev.genaiplatform.contracts.PlatformHeaders;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.contracts.chat.ChatCompletionRecordedEvent;
-import io.micrometer.context.ContextSnapshotFactory;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,30 +15,18 @@ import java.nio.charset.StandardCharsets;
  * Publishes one {@link ChatCompletionRecordedEvent} per chat request on {@value Topics#CHAT_COMPLETION_RECORDED},
  * keyed by tenant so one tenant's events stay in order. Evaluation, dashboards and cost accounting read it.
  *
- * <p>Fire and forget: the answer has already been given, so a failed publish is logged, never turned into
- * an error for the client.
+ * <p>Fire and forget: the chat flow publishes from a virtual thread of its own once the answer is ready, so a failed
+ * publish is logged, never turned into an error for the client.
  */
 @Component
 public class CompletionEventPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(CompletionEventPublisher.class);
 
-    private static final ContextSnapshotFactory CONTEXT = ContextSnapshotFactory.builder().build();
-
     private final KafkaTemplate<String, Object> kafka;
 
     CompletionEventPublisher(KafkaTemplate<String, Object> kafka) {
         this.kafka = kafka;
-    }
-
-    /**
-     * {@link #publish} on a virtual thread of its own, for a caller that must not block (the event loop answering a
-     * cache hit): the send waits for the broker's metadata, up to {@code max.block.ms}, when the broker is away. The
-     * caller's trace context goes along, so the event's producer span stays in the request's trace.
-     */
-    public void publishAside(ChatCompletionRecordedEvent event, String token) {
-        Runnable send = CONTEXT.captureAll().wrap(() -> publish(event, token));
-        Thread.ofVirtual().name("completion-event").start(send);
     }
 
     /** @param token the request's internal token: consumers verify it and take the tenant from it */

@@ -54,6 +54,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 
+import dev.genaiplatform.orchestrator.budget.TenantSpend;
 import dev.genaiplatform.orchestrator.support.TestRedis;
 import dev.genaiplatform.orchestrator.support.TestTokens;
 
@@ -197,6 +198,23 @@ class ChatCompletionFlowIT {
         });
         // wave 12: no long-task timer started and stopped around each request and each consumed record
         assertThat(meters.getMeters()).noneSatisfy(meter -> assertThat(meter).isInstanceOf(LongTaskTimer.class));
+    }
+
+    @Test
+    void addsAnAnsweredRequestsCostToItsTenantsSpendAfterAnswering(@Autowired TenantSpend spend) throws Exception {
+        String tenant = "spend-" + java.util.UUID.randomUUID();
+
+        HttpResponse<String> response = this.http.send(request("""
+                {"model": "sim-small", "messages": [{"role": "user", "content": "How does retrieval rank passages?"}]}""",
+                tenant), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        ChatCompletionRecordedEvent event = awaitEvent(this.json.readTree(response.body()).get("id").asString());
+        assertThat(event.tenantId()).isEqualTo(tenant);
+        assertThat(event.costUsd()).isPositive();
+        // added on the bookkeeping thread once the answer is ready, so it may land just after the response
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(spend.thisMonthUsd(tenant))
+                .isCloseTo(event.costUsd(), org.assertj.core.data.Offset.offset(1e-12)));
     }
 
     @Test
