@@ -28,9 +28,16 @@ done
 gateway=${GATEWAY_URL:-http://127.0.0.1:8080}
 simulator=${SIMULATOR_URL:-http://127.0.0.1:8090}
 key=${API_KEY:-demo-local-key}
-question='{"model":"sim-small","messages":[{"role":"user","content":"How does retrieval rank passages?"}]}'
+# MAX_TOKENS caps each answer as the load kit's requests do (its -DmaxTokens, 64 by default); unset, the simulator
+# writes its whole grounded answer (about 170 tokens), which costs more per request than the kit's sweep asks for
+limit=
+if [[ -n "${MAX_TOKENS:-}" ]]; then
+  [[ "$MAX_TOKENS" =~ ^[1-9][0-9]*$ ]] || { echo "MAX_TOKENS is a whole number above 0" >&2; exit 2; }
+  limit="\"max_tokens\":$MAX_TOKENS,"
+fi
+question='{"model":"sim-small",'$limit'"messages":[{"role":"user","content":"How does retrieval rank passages?"}]}'
 case ${STREAM:-false} in
-  true) loaded='{"model":"sim-small","stream":true,"messages":[{"role":"user","content":"How does retrieval rank passages?"}]}' ;;
+  true) loaded='{"model":"sim-small","stream":true,'$limit'"messages":[{"role":"user","content":"How does retrieval rank passages?"}]}' ;;
   false) loaded=$question ;;
   *) echo "STREAM is true or false" >&2; exit 2 ;;
 esac

@@ -52,7 +52,10 @@ public final class ValidateCapacity {
 
     static final String DEMO_KEY = "demo-local-key";
 
-    /** What a request's prompt and answer are in the model: only the model-server terms use them, not the one machine. */
+    /**
+     * What a request's prompt and answer are in the model (only its model-server terms use them); the answer's length is
+     * also what both the inputs' requests and the sweep's ask for, so the CPU measured is the CPU the sweep spends.
+     */
     private static final String PROMPT_TOKENS = "800";
     private static final String ANSWER_TOKENS = "64";
 
@@ -171,7 +174,7 @@ public final class ValidateCapacity {
         List<String> shownCalculator = new ArrayList<>(List.of("java", "infra/load/src/main/java/dev/genaiplatform/load/CapacityCalculator.java"));
         shownCalculator.addAll(calculator);
         Report report = new Report(header(options, args, started, loadAtStart), inputs, String.join(" ", inputsCommand)
-                + " (GATEWAY_URL=" + options.target()
+                + " (MAX_TOKENS=" + ANSWER_TOKENS + ", GATEWAY_URL=" + options.target()
                 + (options.platformPid().isPresent() ? ", PLATFORM_PID=" + options.platformPid().getAsLong() : "") + ")",
                 options.machineCores(), saturation, String.join(" ", shownCalculator),
                 String.join(" ", sweepCommand(options, shownKey(options.apiKey()), "N")) + " (open model, chat, rising rates)",
@@ -187,14 +190,19 @@ public final class ValidateCapacity {
     private static MeasuredInputs measureInputs(Options options, List<String> command) {
         System.out.printf(Locale.ROOT, "%n== 1/3 the inputs: %s (about %d s)%n", String.join(" ", command),
                 options.warmSeconds() + options.measureSeconds() + options.sequential() / 5);
-        Map<String, String> environment = new LinkedHashMap<>(Map.of("GATEWAY_URL", options.target().toString(),
-                "SIMULATOR_URL", options.simulator().toString(), "API_KEY", options.apiKey()));
-        options.platformPid().ifPresent(pid -> environment.put("PLATFORM_PID", String.valueOf(pid)));
         try {
-            return MeasuredInputs.parse(runEchoing(command, environment));
+            return MeasuredInputs.parse(runEchoing(command, inputsEnvironment(options)));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage());
         }
+    }
+
+    /** What cpu-per-request.sh is told: where the platform is, and the sweep's request shape (an answer of its length). */
+    static Map<String, String> inputsEnvironment(Options options) {
+        Map<String, String> environment = new LinkedHashMap<>(Map.of("GATEWAY_URL", options.target().toString(),
+                "SIMULATOR_URL", options.simulator().toString(), "API_KEY", options.apiKey(), "MAX_TOKENS", ANSWER_TOKENS));
+        options.platformPid().ifPresent(pid -> environment.put("PLATFORM_PID", String.valueOf(pid)));
+        return environment;
     }
 
     /** The load runs, rising, up to and including the first past the knee (the rates beyond would only queue). */
@@ -256,7 +264,8 @@ public final class ValidateCapacity {
 
     static List<String> sweepCommand(Options options, String apiKey, String rate) {
         return List.of("infra/load/run.sh", "-Dtarget=" + options.target(), "-DapiKeys=" + apiKey, "-Dcache=bypass",
-                "-Drate=" + rate, "-Dduration=" + options.durationSeconds(), "-DmaxErrorPercent=100");
+                "-Drate=" + rate, "-Dduration=" + options.durationSeconds(), "-DmaxTokens=" + ANSWER_TOKENS,
+                "-DmaxErrorPercent=100");
     }
 
     /** A key other than the demo tenant's is a credential: the summary file never holds it. */

@@ -43,6 +43,15 @@ class ValidateCapacityTests {
     }
 
     @Test
+    void theInputsAreMeasuredOnTheSweepsRequestShape() {
+        Options options = parse();
+
+        // an uncapped answer is the simulator's whole grounded one, about 170 tokens: dearer than the sweep's requests
+        assertThat(ValidateCapacity.inputsEnvironment(options)).containsEntry("MAX_TOKENS", "64");
+        assertThat(ValidateCapacity.sweepCommand(options, ValidateCapacity.DEMO_KEY, "10")).contains("-DmaxTokens=64");
+    }
+
+    @Test
     void theSimulatorIsLookedForOnTheTargetsHost() {
         Options options = parse("--target", "http://127.0.0.1:23080/", "--rates", "5,10", "--duration", "15");
 
