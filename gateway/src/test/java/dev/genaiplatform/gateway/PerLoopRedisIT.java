@@ -1,7 +1,6 @@
 package dev.genaiplatform.gateway;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,7 +10,6 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -102,23 +100,6 @@ class PerLoopRedisIT extends GatewayTestSupport {
     }
 
     private static RedisServer startRedis() {
-        try {
-            RedisServer server = RedisServer.newRedisServer().executableProvider(executable()).bind("127.0.0.1")
-                .port(REDIS_PORT).setting("save \"\"").setting("appendonly no").build();
-            server.start();
-            return server;
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static ExecutableProvider executable() {
-        try {
-            return ExecutableProvider.newExecutableInPath("redis-server");
-        }
-        catch (java.io.FileNotFoundException notOnPath) {
-            return ExecutableProvider.newJarResourceProvider();
-        }
+        return TestRedis.startOn(REDIS_PORT);
     }
 }

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import redis.embedded.RedisServer;
-import redis.embedded.core.ExecutableProvider;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpHeaders;
@@ -99,23 +98,6 @@ class RedisDownIT extends GatewayTestSupport {
     }
 
     private static RedisServer start() {
-        try {
-            RedisServer server = RedisServer.newRedisServer().executableProvider(executable()).bind("127.0.0.1")
-                .port(REDIS_PORT).setting("save \"\"").setting("appendonly no").build();
-            server.start();
-            return server;
-        }
-        catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static ExecutableProvider executable() {
-        try {
-            return ExecutableProvider.newExecutableInPath("redis-server");
-        }
-        catch (java.io.FileNotFoundException notOnPath) {
-            return ExecutableProvider.newJarResourceProvider();
-        }
+        return TestRedis.startOn(REDIS_PORT);
     }
 }

@@ -28,24 +28,30 @@ final class TestRedis {
 
     private static int start() {
         int free = freePort();
+        RedisServer server = startOn(free);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.stop();
+            }
+            catch (IOException e) {
+                // the JVM is exiting; the process dies with it
+            }
+        }));
+        return free;
+    }
+
+    /** A Redis of a test's own on a given port, without persistence; the test stops (and may restart) it. */
+    static RedisServer startOn(int port) {
         try {
             RedisServer server = RedisServer.newRedisServer()
                 .executableProvider(executable())
                 .bind("127.0.0.1")
-                .port(free)
+                .port(port)
                 .setting("save \"\"")
                 .setting("appendonly no")
                 .build();
             server.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    server.stop();
-                }
-                catch (IOException e) {
-                    // the JVM is exiting; the process dies with it
-                }
-            }));
-            return free;
+            return server;
         }
         catch (IOException e) {
             throw new UncheckedIOException("Could not start Redis for the tests", e);
