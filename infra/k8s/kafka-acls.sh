@@ -23,15 +23,15 @@ acls --allow-principal User:orchestrator --operation Create --topic guardrails.c
 acls --allow-principal User:orchestrator --operation Read --resource-pattern-type prefixed --group orchestrator
 
 # retrieval
-acls --allow-principal User:retrieval --operation Write --topic retrieval.search-result.v1 --topic retrieval.document-deleted.v1 --topic retrieval.ingestion-requested.v1 --topic retrieval.ingestion-progressed.v1 --topic retrieval.search.v1.dlt --topic retrieval.ingestion-requested.v1.dlt --topic guardrails.judge-passages.v1
+acls --allow-principal User:retrieval --operation Write --topic retrieval.search-result.v1 --topic tools-agent.search-result-replies.v1 --topic retrieval.document-deleted.v1 --topic retrieval.ingestion-requested.v1 --topic retrieval.ingestion-progressed.v1 --topic retrieval.search.v1.dlt --topic retrieval.ingestion-requested.v1.dlt --topic guardrails.judge-passages.v1
 acls --allow-principal User:retrieval --operation Read --topic retrieval.search.v1 --topic retrieval.ingestion-requested.v1 --topic guardrails.passages-judged.v1
-acls --allow-principal User:retrieval --operation Create --topic retrieval.search-result.v1 --topic retrieval.document-deleted.v1 --topic retrieval.ingestion-requested.v1 --topic retrieval.ingestion-progressed.v1 --topic retrieval.search.v1.dlt --topic retrieval.ingestion-requested.v1.dlt --topic guardrails.judge-passages.v1 --topic retrieval.search.v1 --topic guardrails.passages-judged.v1
+acls --allow-principal User:retrieval --operation Create --topic retrieval.search-result.v1 --topic tools-agent.search-result-replies.v1 --topic retrieval.document-deleted.v1 --topic retrieval.ingestion-requested.v1 --topic retrieval.ingestion-progressed.v1 --topic retrieval.search.v1.dlt --topic retrieval.ingestion-requested.v1.dlt --topic guardrails.judge-passages.v1 --topic retrieval.search.v1 --topic guardrails.passages-judged.v1
 acls --allow-principal User:retrieval --operation Read --resource-pattern-type prefixed --group retrieval
 
 # tools-agent
 acls --allow-principal User:tools-agent --operation Write --topic tools.invoked.v1 --topic tools.call-status-reported.v1 --topic orchestrator.approval-decision-replies.v1 --topic tools.tool-called.v1 --topic tools.approval-requested.v1 --topic tools.approval-decided.v1 --topic retrieval.search.v1 --topic tools.invoke.v1.dlt --topic tools.call-status.v1.dlt --topic tools.decide-approval.v1.dlt
-acls --allow-principal User:tools-agent --operation Read --topic tools.invoke.v1 --topic tools.call-status.v1 --topic tools.decide-approval.v1 --topic retrieval.search-result.v1
-acls --allow-principal User:tools-agent --operation Create --topic tools.invoked.v1 --topic tools.call-status-reported.v1 --topic orchestrator.approval-decision-replies.v1 --topic tools.tool-called.v1 --topic tools.approval-requested.v1 --topic tools.approval-decided.v1 --topic retrieval.search.v1 --topic tools.invoke.v1.dlt --topic tools.call-status.v1.dlt --topic tools.decide-approval.v1.dlt --topic tools.invoke.v1 --topic tools.call-status.v1 --topic tools.decide-approval.v1 --topic retrieval.search-result.v1
+acls --allow-principal User:tools-agent --operation Read --topic tools.invoke.v1 --topic tools.call-status.v1 --topic tools.decide-approval.v1 --topic tools-agent.search-result-replies.v1
+acls --allow-principal User:tools-agent --operation Create --topic tools.invoked.v1 --topic tools.call-status-reported.v1 --topic orchestrator.approval-decision-replies.v1 --topic tools.tool-called.v1 --topic tools.approval-requested.v1 --topic tools.approval-decided.v1 --topic retrieval.search.v1 --topic tools.invoke.v1.dlt --topic tools.call-status.v1.dlt --topic tools.decide-approval.v1.dlt --topic tools.invoke.v1 --topic tools.call-status.v1 --topic tools.decide-approval.v1 --topic tools-agent.search-result-replies.v1
 acls --allow-principal User:tools-agent --operation Read --resource-pattern-type prefixed --group tools-
 
 # guardrails

@@ -37,7 +37,10 @@ public final class Topics {
 
     /** {@link dev.genaiplatform.contracts.retrieval.SearchCommand}: orchestrator asks retrieval for passages. */
     public static final String RETRIEVAL_SEARCH = "retrieval.search.v1";
-    /** {@link dev.genaiplatform.contracts.retrieval.SearchResultReply}: the ranked passages. */
+    /**
+     * {@link dev.genaiplatform.contracts.retrieval.SearchResultReply}: the ranked passages, back to the orchestrator
+     * (another asker names its own reply topic, as tools-agent does: {@link #TOOLS_AGENT_SEARCH_RESULT_REPLIES}).
+     */
     public static final String RETRIEVAL_SEARCH_RESULT = "retrieval.search-result.v1";
 
     /** {@link dev.genaiplatform.contracts.retrieval.DocumentDeletedEvent}: a file version left the index; caches purge it. */
@@ -75,6 +78,13 @@ public final class Topics {
      * dead-letter twin and is not in {@link #ALL}.
      */
     public static final String ORCHESTRATOR_APPROVAL_DECISION_REPLIES = "orchestrator.approval-decision-replies.v1";
+    /**
+     * {@link dev.genaiplatform.contracts.retrieval.SearchResultReply} to a search tools-agent asked for (its
+     * {@code search_documents} tool), named in the command's {@code kafka_replyTopic}. Retrieval answers each asker
+     * where it says; on the orchestrator's {@link #RETRIEVAL_SEARCH_RESULT} tools-agent would read one foreign reply
+     * per chat request. A reply topic: no dead-letter twin, not in {@link #ALL}.
+     */
+    public static final String TOOLS_AGENT_SEARCH_RESULT_REPLIES = "tools-agent.search-result-replies.v1";
     /** {@link dev.genaiplatform.contracts.tools.ToolCalledEvent}: a tool call finished (audit, observability, resume). */
     public static final String TOOLS_TOOL_CALLED = "tools.tool-called.v1";
 

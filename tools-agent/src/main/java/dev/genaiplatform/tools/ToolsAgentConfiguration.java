@@ -216,7 +216,7 @@ class ToolsAgentConfiguration {
         return template;
     }
 
-    /** Retrieval answers every asker on {@code retrieval.search-result.v1}: see {@link RetrievalClient}. */
+    /** Asks retrieval and reads its answers on this service's own reply topic: see {@link RetrievalClient}. */
     @Bean
     ReplyingKafkaTemplate<String, SearchCommand, SearchResultReply> retrievalClient(
             ProducerFactory<Object, Object> producers, KafkaProperties kafka) {
@@ -318,6 +318,8 @@ class ToolsAgentConfiguration {
             topics.add(TopicBuilder.name(Topics.deadLetter(topic)).partitions(PARTITIONS).replicas(1).build());
         });
         produced.forEach(topic -> topics.add(TopicBuilder.name(topic).partitions(PARTITIONS).replicas(1).build()));
+        // where retrieval answers this service's searches (a reply topic: no dead letters)
+        topics.add(TopicBuilder.name(Topics.TOOLS_AGENT_SEARCH_RESULT_REPLIES).partitions(PARTITIONS).replicas(1).build());
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }
 

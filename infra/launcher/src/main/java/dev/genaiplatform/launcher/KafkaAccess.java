@@ -68,6 +68,9 @@ final class KafkaAccess {
      */
     static final String APPROVAL_DECISION_REPLIES = Topics.ORCHESTRATOR_APPROVAL_DECISION_REPLIES;
 
+    /** Tools-agent's reply topic for its searches: retrieval writes it where the search names it, as above. */
+    static final String SEARCH_TOOL_REPLIES = Topics.TOOLS_AGENT_SEARCH_RESULT_REPLIES;
+
     /**
      * Events that have a producer and no consumer in this build: audit trails and progress, kept on the broker for
      * whoever reads them later (an operator with the broker's user). Giving them a reader is a row change.
@@ -105,10 +108,10 @@ final class KafkaAccess {
                             CHAT_BULK_LINE_QUEUED)
                     .groups("orchestrator"),
             row("retrieval")
-                    // answers searches (@SendTo the reply topic), publishes its document events, and runs its own
-                    // ingestion queue (groups retrieval, retrieval-ingestion)
+                    // answers searches on the asker's reply topic (the orchestrator's or tools-agent's), publishes its
+                    // document events, and runs its own ingestion queue (groups retrieval, retrieval-ingestion)
                     .consumes(RETRIEVAL_SEARCH, RETRIEVAL_INGESTION_REQUESTED)
-                    .produces(RETRIEVAL_SEARCH_RESULT, RETRIEVAL_DOCUMENT_DELETED, RETRIEVAL_INGESTION_REQUESTED,
+                    .produces(RETRIEVAL_SEARCH_RESULT, SEARCH_TOOL_REPLIES, RETRIEVAL_DOCUMENT_DELETED, RETRIEVAL_INGESTION_REQUESTED,
                             RETRIEVAL_INGESTION_PROGRESSED)
                     .deadLetters(RETRIEVAL_SEARCH, RETRIEVAL_INGESTION_REQUESTED)
                     // has guardrails judge newly indexed passages once (replies in group retrieval-judgements-<uuid>)
@@ -118,12 +121,12 @@ final class KafkaAccess {
             row("tools-agent")
                     // answers tool calls, status queries and decisions (groups tools-invoke, tools-call-status,
                     // tools-decide-approval), publishes its audit events, and asks retrieval for its search tool
-                    // (replies in tools-agent-retrieval-replies)
+                    // on its own reply topic (group tools-agent-retrieval-replies-<uuid>), never the orchestrator's
                     .consumes(TOOLS_INVOKE, TOOLS_CALL_STATUS, TOOLS_DECIDE_APPROVAL)
                     .produces(TOOLS_INVOKED, TOOLS_CALL_STATUS_REPORTED, APPROVAL_DECISION_REPLIES)
                     .produces(TOOLS_TOOL_CALLED, TOOLS_APPROVAL_REQUESTED, TOOLS_APPROVAL_DECIDED)
                     .produces(RETRIEVAL_SEARCH)
-                    .consumes(RETRIEVAL_SEARCH_RESULT)
+                    .consumes(SEARCH_TOOL_REPLIES)
                     .deadLetters(TOOLS_INVOKE, TOOLS_CALL_STATUS, TOOLS_DECIDE_APPROVAL)
                     .groups("tools-"),
             row("guardrails")

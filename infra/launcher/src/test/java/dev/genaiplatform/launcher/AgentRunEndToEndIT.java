@@ -51,6 +51,21 @@ class AgentRunEndToEndIT {
     }
 
     @Test
+    void aSearchRunGetsRetrievalsPassagesBackOnToolsAgentsOwnReplyTopic() throws Exception {
+        // retrieval answers tools-agent on tools-agent.search-result-replies.v1, which the broker's ACLs must let it
+        // write and tools-agent read: a missing rule would time the search out and fail the tool call
+        HttpResponse<String> started = send("POST", "/api/agent/runs", Map.of(
+                "goal", "Use search documents: how does retrieval rank passages?", "tools", List.of("search_documents"),
+                "model", "sim-small"));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+
+        JsonNode run = awaitEnd(JSON.readTree(started.body()).path("id").asString());
+        assertThat(run.path("status").asString()).as(run.toString()).isEqualTo("SUCCEEDED");
+        JsonNode toolCall = step(run, "tool.called");
+        assertThat(toolCall.path("detail").toString()).as(toolCall.toString()).contains("search_documents", "passages");
+    }
+
+    @Test
     void aSensitiveToolWaitsForAHumanApprovesItOverHttpAndTheRunCompletesWithTheToolsResult() throws Exception {
         HttpResponse<String> started = send("POST", "/api/agent/runs", Map.of(
                 // (no currency word after the amount: guardrails' NER once took "1250 euros" for a street address)

@@ -46,10 +46,11 @@ class KafkaAccessTests {
     }
 
     @Test
-    void theTableNamesOnlyTopicsOfTheWireMapTheirDeadLetterTwinsAndTheOrchestratorsDecisionReplies() {
+    void theTableNamesOnlyTopicsOfTheWireMapTheirDeadLetterTwinsAndTheTwoNamedReplyTopics() {
         Set<String> known = new HashSet<>(Topics.ALL);
         Topics.ALL.forEach(topic -> known.add(Topics.deadLetter(topic)));
         known.add(KafkaAccess.APPROVAL_DECISION_REPLIES);
+        known.add(KafkaAccess.SEARCH_TOOL_REPLIES);
 
         assertThat(KafkaAccess.TABLE).allSatisfy(row -> assertThat(row.creates()).as(row.user()).isSubsetOf(known));
     }
@@ -73,6 +74,10 @@ class KafkaAccessTests {
         assertThat(writers(Topics.GUARDRAILS_OUTPUT_CHECKED)).containsExactly("guardrails");
         assertThat(writers(Topics.GUARDRAILS_VERDICT_RECORDED)).containsExactly("guardrails");
         assertThat(writers(Topics.RETRIEVAL_SEARCH_RESULT)).containsExactly("retrieval");
+        assertThat(writers(KafkaAccess.SEARCH_TOOL_REPLIES)).containsExactly("retrieval");
+        // each asker reads only its own replies: tools-agent no longer reads one per chat request
+        assertThat(readers(Topics.RETRIEVAL_SEARCH_RESULT)).containsExactly("orchestrator");
+        assertThat(readers(KafkaAccess.SEARCH_TOOL_REPLIES)).containsExactly("tools-agent");
         assertThat(writers(Topics.TOOLS_INVOKED)).containsExactly("tools-agent");
         assertThat(writers(Topics.CHAT_COMPLETION_RECORDED)).containsExactly("orchestrator");
         // prompts travel on the check topics: guardrails reads them, evaluation (which stores records) does not

@@ -27,10 +27,15 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The request/reply client {@code search_documents} asks retrieval with. Retrieval answers every asker on one topic,
- * {@code retrieval.search-result.v1}, so this process reads the replies to the orchestrator's searches too: one per
- * plain chat request, none of them its own. What the reply consumer does with those is most of this service's CPU
- * while the platform serves chat (JFR under load, README "Wave 7"), so it does as little as it can:
+ * The request/reply client {@code search_documents} asks retrieval with. Its searches name this service's own reply
+ * topic, {@value Topics#TOOLS_AGENT_SEARCH_RESULT_REPLIES}, in {@code kafka_replyTopic}, and retrieval answers each
+ * asker where it says. Until wave 14 tools-agent listened on the orchestrator's {@code retrieval.search-result.v1}
+ * and so read one foreign reply per plain chat request: 0.5 ms of CPU per chat request in this service plus the
+ * broker's fetches, on a warm platform, for nothing (README "Wave 14").
+ *
+ * <p>Every instance reads every reply on its topic (its group is its own, a random suffix, so none misses its own
+ * reply, which a shared group would split between instances). With several instances a reply to another instance is
+ * still foreign, so the reply consumer keeps doing as little as it can with one:
  *
  * <ul>
  *   <li>a foreign reply's body is not parsed: every correlation id this process sends starts with an 8-byte prefix
@@ -42,9 +47,6 @@ import java.util.concurrent.atomic.AtomicLong;
  *       process's own and starts at the end of the topic, so a committed offset would never be read, and a reply
  *       continues no trace (the waiting tool call has its span).</li>
  * </ul>
- *
- * <p>The group is this process's own (a random suffix), so with two instances each reads every reply and none misses
- * its own, which a shared group would split between them.
  */
 public final class RetrievalClient {
 
@@ -64,14 +66,15 @@ public final class RetrievalClient {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         var consumers = new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
                 new OwnRepliesOnly(ids, new JacksonJsonDeserializer<>(SearchResultReply.class).ignoreTypeHeaders()));
-        ContainerProperties properties = new ContainerProperties(Topics.RETRIEVAL_SEARCH_RESULT);
+        // the only topic of the reply container, so the template names it in every command's kafka_replyTopic
+        ContainerProperties properties = new ContainerProperties(Topics.TOOLS_AGENT_SEARCH_RESULT_REPLIES);
         properties.setAckMode(ContainerProperties.AckMode.MANUAL);   // never acknowledged: nothing is committed
         properties.setObservationEnabled(false);
         var replies = new ConcurrentMessageListenerContainer<>(consumers, properties);
         replies.setBeanName("tools-agent-retrieval-replies");
         ReplyingKafkaTemplate<String, SearchCommand, SearchResultReply> template = new ReplyingKafkaTemplate<>(producers, replies);
         template.setCorrelationIdStrategy(record -> ids.next());
-        template.setSharedReplyTopic(true);   // the orchestrator's replies arrive here too: expected, not an error
+        template.setSharedReplyTopic(true);   // other instances' replies arrive here too: expected, not an error
         return template;
     }
 

@@ -7,6 +7,7 @@ import dev.genaiplatform.contracts.tools.ToolCallStatusReport;
 import dev.genaiplatform.contracts.tools.ToolCalledEvent;
 import dev.genaiplatform.contracts.tools.ToolInvokedReply;
 import dev.genaiplatform.contracts.tools.ToolInvokedReply.Status;
+import dev.genaiplatform.tools.support.FakeRetrieval;
 import dev.genaiplatform.tools.support.TestTokens;
 import dev.genaiplatform.tools.support.ToolsAgentIT;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,9 @@ class ToolCallsOverKafkaIT extends ToolsAgentIT {
 
     @org.springframework.beans.factory.annotation.Autowired
     private io.micrometer.core.instrument.MeterRegistry meters;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    private FakeRetrieval.Listener retrieval;
 
     private static String key() {
         return "run-" + UUID.randomUUID() + ":1:call_0";
@@ -45,6 +49,17 @@ class ToolCallsOverKafkaIT extends ToolsAgentIT {
         assertThat(kafka.awaitEvents(Topics.TOOLS_TOOL_CALLED, ToolCalledEvent.class,
                 e -> key.equals(e.outcome().idempotencyKey()), 1)).singleElement()
                 .satisfies(e -> assertThat(e.outcome().status()).isEqualTo(Status.SUCCEEDED));
+    }
+
+    @Test
+    void searchesAskRetrievalToAnswerOnThisServicesOwnReplyTopicNotTheOrchestrators() {
+        ToolInvokedReply reply = kafka.ask(Topics.TOOLS_INVOKE, command("search_documents", "{\"query\":\"leave\"}", key()),
+                TestTokens.token("demo", "alice"), ToolInvokedReply.class);
+
+        assertThat(reply.status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(reply.resultJson()).contains("30 days of paid leave"); // the answer came back on that topic
+        assertThat(retrieval.replyTopics()).isNotEmpty()
+                .allMatch(Topics.TOOLS_AGENT_SEARCH_RESULT_REPLIES::equals);
     }
 
     @Test

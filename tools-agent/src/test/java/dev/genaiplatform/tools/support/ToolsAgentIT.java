@@ -26,7 +26,7 @@ import java.util.List;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "logging.level.org.apache.kafka=warn", "management.server.port=0",
         "platform.tools.timeout=2s", "platform.tools.sweep-interval=1s", "platform.tools.retrieval-timeout=10s"})
-@EmbeddedKafka(partitions = 1, topics = {ToolsAgentIT.REPLIES, Topics.RETRIEVAL_SEARCH, Topics.RETRIEVAL_SEARCH_RESULT},
+@EmbeddedKafka(partitions = 1, topics = {ToolsAgentIT.REPLIES, Topics.RETRIEVAL_SEARCH, Topics.TOOLS_AGENT_SEARCH_RESULT_REPLIES},
         bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 @Import({TestSecurity.class, TestTools.class, FakeRetrieval.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
