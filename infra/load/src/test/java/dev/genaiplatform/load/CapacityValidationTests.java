@@ -22,7 +22,8 @@ class CapacityValidationTests {
     }
 
     private static Step step(double rate, long failed, double measuredMeanMs, double predictedMeanMs) {
-        return new Step(rate, run(Math.round(rate * 45), failed, measuredMeanMs), predictedMeanMs);
+        return new Step(rate, run(Math.round(rate * 45), failed, measuredMeanMs), predictedMeanMs,
+                new MachineCpu.Use(39, rate * 0.04, rate * 0.0012, rate * 0.035), rate * 0.0414);
     }
 
     /** The 2026-12-06 sweep of docs/capacity.md: its measured means and the calculator's predictions (41.4 ms, 38 at rest). */
@@ -159,22 +160,30 @@ class CapacityValidationTests {
         List<Step> steps = sweepOf20261206();
         Judgement judgement = CapacityValidation.judge(steps, 48.3, 380);
         Report report = new Report(List.of("Capacity validation 2026-12-07 16:00 to 16:10 UTC", "a smoke run"),
-                MeasuredInputs.parse(MeasuredInputsTests.OUTPUT), "infra/load/cpu-per-request.sh 20 40 8 50", 2, 48.3,
+                MeasuredInputsTests.example(), "infra/load/run.sh -Drate=N -Dduration=30", 2, 48.3,
                 "java CapacityCalculator.java --rps N", "infra/load/run.sh -Drate=N", steps, List.of(53.0, 58.0), 380,
                 judgement);
 
         String summary = CapacityValidation.render(report);
 
         assertThat(summary).startsWith("# Capacity validation 2026-12-07 16:00 to 16:10 UTC\n# a smoke run\n")
-                .contains("In the model: 41.4 ms per request")
-                .contains("At rest: 38.0 ms mean")
+                .contains("Idle: the machine busy 0.10 cores")
+                .contains("mean 14.0 ms; the machine's CPU while one was in flight 7.0 ms, less the idle background (1.4) "
+                        + "and the probe's own (0.4): 5.2 ms of CPU on a request's path")
+                .contains("Calibration: infra/load/run.sh -Drate=N -Dduration=30")
+                .contains("  20 requests/s: 600 requests, 0 failed, mean 15.0 ms; over 24 s of its steady part the machine "
+                        + "busy 0.40 cores (20.0 ms per request)")
+                .contains("busy cores = 0.12 + rate x 14.00 ms of CPU per request")
+                .contains("At rest: 14.8 ms, the 20 requests/s run's mean (15.0 ms) less the model's queueing there (0.2 ms)")
                 .contains("Predicted saturation on 2 cores: 48.3 requests/s")
-                .contains("| 38 | 1,710 | 0 (0.0 %) | 85 ms | 77 ms | 340 ms | 105 ms | +24 % | NO |")
+                .contains("Theory, not measured: ")
+                .contains("| 38 | 1,710 | 0 (0.0 %) | 85 ms | 77 ms | 340 ms | 105 ms | +24 % | NO | 1.52 / 1.57 | 1.2 ms per request |")
                 .contains("| 46 | 2,070 | 47 (2.3 %) | 428 ms | 385 ms | 1,712 ms | 440 ms | +3 % |")
                 .contains("a mean above 380 ms")
                 .contains("not compared: the knee")
                 .contains("Not run (past the knee): 53, 58 requests/s")
                 .contains("\nVERDICT: NOT VALIDATED")
+                .contains("### calibration, rate 56 requests/s\ntable at 56.0")
                 .contains("### rate 46 requests/s\ntable of 2070");
     }
 }
