@@ -74,13 +74,29 @@ record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibratio
     }
 
     /**
+     * Inputs the model can use: the first run well below saturation and the machine's busy cores rising with the rate.
+     * A machine that other work keeps busy fails both (its cores are taken whatever the platform does).
+     */
+    void requireMeasurable(int cores) {
+        double utilisation = low.cpu().machineCores() / cores;
+        if (utilisation >= 0.9) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the machine was %.0f %% busy at the first "
+                    + "calibration rate, %s requests/s: lower --calibration-rate, or stop what else runs here (idle, it "
+                    + "was %.2f cores busy)", utilisation * 100, CapacityValidation.rate(low.rate()), idleCores));
+        }
+        if (cpuMsPerRequest() <= 0) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the machine's busy cores did not rise from %s to "
+                            + "%s requests/s (%.2f and %.2f): its CPU per request cannot be measured while other work "
+                            + "takes the cores", CapacityValidation.rate(low.rate()), CapacityValidation.rate(high.rate()),
+                    low.cpu().machineCores(), high.cpu().machineCores()));
+        }
+    }
+
+    /**
      * The latency of a request that waits for no core, as Gatling measures it: the low run's mean less the queueing
      * the model puts there (at that run's measured utilisation, small).
      */
     double atRestMs(int cores) {
-        double utilisation = low.cpu().machineCores() / cores;
-        require(utilisation < 1, String.format(Locale.ROOT, "the machine was %.0f %% busy at the first calibration rate, "
-                + "%s requests/s: lower --calibration-rate", utilisation * 100, CapacityValidation.rate(low.rate())));
         return Math.max(0, low.measured().meanMs() - queueingAtLowMs(cores));
     }
 

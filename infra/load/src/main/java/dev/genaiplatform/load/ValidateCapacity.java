@@ -257,7 +257,9 @@ public final class ValidateCapacity {
 
         Calibration low = calibration(options, options.calibrationRate(), "3/4");
         double high = secondCalibrationRate(low, options.machineCores());
-        return new MeasuredInputs(idleCores, probe, low, calibration(options, high, "3/4"));
+        MeasuredInputs inputs = new MeasuredInputs(idleCores, probe, low, calibration(options, high, "3/4"));
+        inputs.requireMeasurable(options.machineCores());
+        return inputs;
     }
 
     /**

@@ -59,12 +59,21 @@ class MeasuredInputsTests {
     }
 
     @Test
-    void aFirstCalibrationRateThatSaturatesTheMachineIsRefused() {
-        MeasuredInputs busy = new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4), calibration(20, 900, 1.0),
-                calibration(40, 900, 1.0));
+    void aMachineThatOtherWorkKeepsBusyCannotBeMeasured() {
+        MeasuredInputs saturated = new MeasuredInputs(2.0, new Probe(300, 14, 7, 14, 0.4), calibration(10, 22, 2.0),
+                calibration(20, 36, 2.0));
+        MeasuredInputs flat = new MeasuredInputs(0.5, new Probe(300, 14, 7, 14, 0.4), calibration(10, 22, 1.2),
+                calibration(20, 36, 1.1));
 
-        assertThatThrownBy(() -> busy.atRestMs(1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("lower --calibration-rate");
+        assertThatThrownBy(() -> saturated.requireMeasurable(2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("100 % busy at the first calibration rate, 10 requests/s: lower --calibration-rate");
+        assertThatThrownBy(() -> flat.requireMeasurable(2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("did not rise from 10 to 20 requests/s (1.20 and 1.10)");
+        example().requireMeasurable(2);
+    }
+
+    @Test
+    void theSecondCalibrationRateMustBeTheHigher() {
         assertThatThrownBy(() -> new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4), calibration(40, 15, 0.5),
                 calibration(20, 15, 0.3))).isInstanceOf(IllegalArgumentException.class);
     }
