@@ -99,7 +99,10 @@ class CapacityValidationTests {
         Judgement judgement = CapacityValidation.judge(steps, 44, 380);
 
         assertThat(judgement.validated()).isTrue();
-        assertThat(judgement.verdict()).startsWith("VALIDATED within ±15 %: mean latency within ±15 % at 5 of 5 rates")
+        // 38 requests/s is above 80 % of 44: shown, not judged
+        assertThat(judgement.standings().get(4)).isEqualTo(Standing.NEAR_SATURATION_WITHIN);
+        assertThat(judgement.verdict()).startsWith("VALIDATED within ±15 %: mean latency within ±15 % at 4 of 4 rates up "
+                + "to 80 % of the predicted saturation (5 of 5 at every rate below the knee, as wave 13 judged)")
                 .contains("+5 %");
     }
 
@@ -141,18 +144,34 @@ class CapacityValidationTests {
         Judgement judgement = CapacityValidation.judge(List.of(step(60, 200, 900, Double.NaN)), 48, 380);
 
         assertThat(judgement.validated()).isFalse();
-        assertThat(judgement.verdict()).contains("no rate below the knee").contains("start lower");
+        assertThat(judgement.verdict()).contains("no rate up to 80 % of the predicted saturation").contains("start lower");
     }
 
     @Test
-    void aRateTheModelCallsSaturatedButThePlatformCarriedIsAMiss() {
-        List<Step> steps = List.of(step(40, 0, 60, 66), step(50, 0, 90, Double.NaN), step(60, 100, 900, Double.NaN));
+    void ratesNearTheSaturationAreShownButOnlyTheKneeJudgesThem() {
+        List<Step> steps = List.of(step(20, 0, 40, 41), step(30, 0, 50, 80), step(40, 0, 60, 66), step(50, 0, 90, Double.NaN),
+                step(60, 100, 900, Double.NaN));
 
         Judgement judgement = CapacityValidation.judge(steps, 48, 380);
 
-        assertThat(judgement.standings()).containsExactly(Standing.WITHIN, Standing.PREDICTED_SATURATED, Standing.PAST_KNEE);
+        // 80 % of 48 is 38.4: 40 and 50 requests/s are near saturation; 30 is judged and misses
+        assertThat(judgement.standings()).containsExactly(Standing.WITHIN, Standing.OUTSIDE,
+                Standing.NEAR_SATURATION_WITHIN, Standing.PREDICTED_SATURATED, Standing.PAST_KNEE);
         assertThat(judgement.validated()).isFalse();
-        assertThat(judgement.verdict()).contains("at 1 of 2 rates");
+        assertThat(judgement.verdict()).contains("at 1 of 2 rates up to 80 %").contains("(2 of 4 at every rate below the knee")
+                .contains("between 50 (carried) and 60 (midpoint 55): -13 %");
+    }
+
+    @Test
+    void aSaturationPredictedTooLowFailsOnTheKneeEvenWhenTheJudgedMeansHold() {
+        List<Step> steps = List.of(step(20, 0, 40, 41), step(30, 0, 50, 52), step(40, 0, 60, Double.NaN),
+                step(50, 0, 70, Double.NaN), step(60, 100, 900, Double.NaN));
+
+        Judgement judgement = CapacityValidation.judge(steps, 38, 380);
+
+        assertThat(judgement.standings().subList(2, 4)).containsOnly(Standing.PREDICTED_SATURATED);
+        assertThat(judgement.validated()).isFalse();
+        assertThat(judgement.verdict()).contains("at 2 of 2 rates").contains("midpoint 55): -31 %");
     }
 
     @Test
