@@ -72,7 +72,7 @@ public final class ValidateCapacity {
     private static final int SECONDS_PER_RUN_BESIDES_LOAD = 20;
 
     /** The second calibration rate as a share of the saturation the first one suggests: well below the knee. */
-    static final double SECOND_CALIBRATION_SHARE = 0.4;
+    static final double SECOND_CALIBRATION_SHARE = 0.5;
 
     /**
      * The command's options.
@@ -256,18 +256,19 @@ public final class ValidateCapacity {
                 probe.criticalCpuMs(idleCores));
 
         Calibration low = calibration(options, options.calibrationRate(), "3/4");
-        double high = secondCalibrationRate(low, options.machineCores());
+        double high = secondCalibrationRate(low, idleCores, options.machineCores());
         MeasuredInputs inputs = new MeasuredInputs(idleCores, probe, low, calibration(options, high, "3/4"));
         inputs.requireMeasurable(options.machineCores());
         return inputs;
     }
 
     /**
-     * About 40 % of the saturation the first run suggests (its CPU per request, background included, so an estimate
-     * on the low side), and at least twice the first rate so the slope between them is not lost in noise.
+     * Half the saturation the first run suggests (its busy cores above the idle background, per request, against the
+     * cores left), and at least twice the first rate, so the slope between the two is not lost in the noise.
      */
-    static double secondCalibrationRate(Calibration low, int machineCores) {
-        double suggested = machineCores * low.rate() / Math.max(low.cpu().machineCores(), 1e-3);
+    static double secondCalibrationRate(Calibration low, double idleCores, int machineCores) {
+        double perRequestCores = Math.max(low.cpu().machineCores() - idleCores, 1e-3) / low.rate();
+        double suggested = Math.max(machineCores - idleCores, 0) / perRequestCores;
         double rate = Math.max(2 * low.rate(), SECOND_CALIBRATION_SHARE * suggested);
         double rounded = rate >= 20 ? Math.round(rate) : Math.round(rate * 10) / 10.0;
         return Math.min(rounded, LoadParameters.MAX_OPEN_RATE);

@@ -51,7 +51,7 @@ class ValidateCapacityTests {
         assertThat(options.dryRun()).isTrue();
         assertThat(ValidateCapacity.plan(options)).startsWith("Dry run: nothing is sent to http://localhost:8080.")
                 .contains("-Drate=20 -Dduration=30").contains("[20, 40] requests/s, 30 s each")
-                .contains("at 40 % of the saturation it suggests").doesNotContain("sk-secret");
+                .contains("at 50 % of the saturation it suggests").doesNotContain("sk-secret");
     }
 
     @Test
@@ -64,12 +64,13 @@ class ValidateCapacityTests {
     }
 
     @Test
-    void theSecondCalibrationRateIsFortyPercentOfWhatTheFirstSuggestsAndAtLeastTwiceIt() {
-        // 0.40 cores at 20 requests/s on 2 cores suggests 100 requests/s: 40 % of it
-        assertThat(ValidateCapacity.secondCalibrationRate(MeasuredInputsTests.calibration(20, 15, 0.40), 2)).isEqualTo(40);
-        assertThat(ValidateCapacity.secondCalibrationRate(MeasuredInputsTests.calibration(20, 15, 0.25), 2)).isEqualTo(64);
+    void theSecondCalibrationRateIsHalfWhatTheFirstSuggestsAndAtLeastTwiceIt() {
+        // 0.40 cores at 20 requests/s, 0.10 of them idle background: 15 ms per request, 1.9 cores left → 126.7/s
+        assertThat(ValidateCapacity.secondCalibrationRate(MeasuredInputsTests.calibration(20, 15, 0.40), 0.10, 2))
+                .isEqualTo(63);
         // a slow machine: twice the first rate, never less
-        assertThat(ValidateCapacity.secondCalibrationRate(MeasuredInputsTests.calibration(5, 15, 0.9), 2)).isEqualTo(10);
+        assertThat(ValidateCapacity.secondCalibrationRate(MeasuredInputsTests.calibration(5, 15, 0.9), 0.1, 2)).isEqualTo(10);
+        assertThat(ValidateCapacity.secondCalibrationRate(MeasuredInputsTests.calibration(5, 15, 0.05), 0.1, 2)).isEqualTo(3000);
     }
 
     @Test
