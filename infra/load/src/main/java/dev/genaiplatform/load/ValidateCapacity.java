@@ -248,6 +248,7 @@ public final class ValidateCapacity {
         System.out.printf(Locale.ROOT, "%n== 1/4 idle for %d s%n", options.idleSeconds());
         double idleCores = Measurements.idle(options.idleSeconds(), options.platform()).machineCores();
         System.out.printf(Locale.ROOT, "== the machine busy %.2f cores with nothing asked%n", idleCores);
+        requireQuietMachine(idleCores, options.machineCores());
 
         System.out.printf(Locale.ROOT, "%n== 2/4 probe: %d requests one at a time%n", options.probeRequests());
         MeasuredInputs.Probe probe = Measurements.probe(options.target(), options.apiKey(), PROBE_BODY, PROBE_WARM_UP,
@@ -260,6 +261,15 @@ public final class ValidateCapacity {
         MeasuredInputs inputs = new MeasuredInputs(idleCores, probe, low, calibration(options, high, "3/4"));
         inputs.requireMeasurable(options.machineCores());
         return inputs;
+    }
+
+    /** Half the cores or more busy with nothing asked: other work takes the machine, the inputs would measure it. */
+    static void requireQuietMachine(double idleCores, int machineCores) {
+        if (idleCores >= 0.5 * machineCores) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the machine is %.2f of its %d cores busy with "
+                    + "nothing asked of the platform: other work takes them, so the inputs would measure it; run when it "
+                    + "is quiet", idleCores, machineCores));
+        }
     }
 
     /**

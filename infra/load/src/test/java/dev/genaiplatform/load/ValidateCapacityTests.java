@@ -74,6 +74,13 @@ class ValidateCapacityTests {
     }
 
     @Test
+    void aMachineHalfBusyWithNothingAskedIsNotMeasured() {
+        ValidateCapacity.requireQuietMachine(0.2, 2);
+        assertThatThrownBy(() -> ValidateCapacity.requireQuietMachine(1.0, 2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("1.00 of its 2 cores busy with nothing asked");
+    }
+
+    @Test
     void aSecondRunOfTheDayGetsAFileOfItsOwn() throws IOException {
         Files.writeString(runs.resolve("2026-12-07-capacity-validation.txt"), "the first");
         Files.writeString(runs.resolve("2026-12-07-capacity-validation-2.txt"), "the second");
