@@ -261,9 +261,14 @@ final class CapacityValidation {
                 in.idleCores()));
         out.append(String.format(Locale.ROOT, "Probe: %d requests one at a time (a kept-alive connection, a pause after "
                         + "each): mean %.1f ms; the machine's CPU while one was in flight %.1f ms, less the idle background "
-                        + "(%.1f) and the probe's own (%.1f): %.1f ms of CPU on a request's path%n", probe.requests(),
-                probe.meanMs(), probe.busyMsInFlight(), in.idleCores() * probe.meanFlightMs(), probe.ownMsPerRequest(),
-                in.criticalCpuMs()));
+                        + "(%.1f) and the probe's own (%.1f): %.1f ms%n", probe.requests(), probe.meanMs(),
+                probe.busyMsInFlight(), in.idleCores() * probe.meanFlightMs(), probe.ownMsPerRequest(),
+                probe.machineCriticalCpuMs(in.idleCores())));
+        if (!Double.isNaN(probe.platformMsInFlight())) {
+            out.append(String.format(Locale.ROOT, "  the platform's processes while one was in flight: %.1f ms (their own "
+                    + "accounting, which other work cannot enter: the model's)%n", probe.platformMsInFlight()));
+        }
+        out.append(String.format(Locale.ROOT, "CPU on a request's path: %.1f ms%n", in.criticalCpuMs()));
         out.append("Calibration: ").append(calibrationCommand).append('\n');
         for (MeasuredInputs.Calibration run : List.of(in.low(), in.high())) {
             MachineCpu.Use cpu = run.cpu();

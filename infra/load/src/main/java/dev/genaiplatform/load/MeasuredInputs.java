@@ -25,15 +25,25 @@ record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibratio
      * @param meanMs        their mean latency (the probe's own HTTP client, a kept-alive connection)
      * @param busyMsInFlight the machine's mean busy CPU while a request was in flight
      * @param meanFlightMs   mean time in flight (= meanMs)
-     * @param ownMsPerRequest this program's own CPU per probe request (its HTTP client and the /proc reads)
+     * @param ownMsPerRequest this program's own CPU while a request was in flight (its HTTP client, the /proc reads)
+     * @param platformMsInFlight the platform's processes' CPU while a request was in flight (NaN without
+     *                       {@code --platform-pid})
      */
-    record Probe(int requests, double meanMs, double busyMsInFlight, double meanFlightMs, double ownMsPerRequest) {
+    record Probe(int requests, double meanMs, double busyMsInFlight, double meanFlightMs, double ownMsPerRequest,
+                 double platformMsInFlight) {
 
         /**
-         * CPU on a request's own path: what the machine spent while it was in flight, less the idle background over
-         * that time and the probe's own share (the sweep's client is Gatling, whose cost is measured apart).
+         * CPU on a request's path. With the platform's processes known, what they spent while it was in flight: their
+         * own accounting, which neither other work on the machine nor the probe's own CPU enters. Without, what the
+         * whole machine spent then, less the idle background over that time and the probe's own share (the sweep's
+         * client is Gatling, whose cost is in the machine line).
          */
         double criticalCpuMs(double idleCores) {
+            return !Double.isNaN(platformMsInFlight) ? platformMsInFlight : machineCriticalCpuMs(idleCores);
+        }
+
+        /** The whole machine's reading, shown beside the platform's when both exist. */
+        double machineCriticalCpuMs(double idleCores) {
             return Math.max(0, busyMsInFlight - idleCores * meanFlightMs - ownMsPerRequest);
         }
     }

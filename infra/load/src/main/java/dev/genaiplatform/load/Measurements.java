@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * What {@link ValidateCapacity} measures on the machine: its idle background, the probe of sequential requests, and
@@ -54,7 +55,8 @@ final class Measurements {
      * and a request shorter, so one reading is coarse, but the kernel's accounting charges each tick to what runs at
      * that moment: over hundreds of requests the mean is the CPU the machine spent while a request was in flight.
      */
-    static MeasuredInputs.Probe probe(URI target, String apiKey, String body, int warmUp, int requests, int pauseMs) {
+    static MeasuredInputs.Probe probe(URI target, String apiKey, String body, int warmUp, int requests, int pauseMs,
+                                      Optional<ProcessHandle> platform) {
         ProcessHandle self = ProcessHandle.current();
         try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build()) {
@@ -66,22 +68,35 @@ final class Measurements {
                 send(client, request);
                 sleep(pauseMs);
             }
-            long ownBefore = MachineCpu.ticksOf(self);
+            // the platform's processes are listed once: listing them around every request would cost more than it
+            List<ProcessHandle> platformProcesses = platform.map(root -> Stream.concat(Stream.of(root), root.descendants())
+                    .toList()).orElse(List.of());
             long busyTicks = 0;
+            long ownTicks = 0;
+            long platformTicks = 0;
             long flightNanos = 0;
             for (int i = 0; i < requests; i++) {
+                // nested readings: the platform's outside, this program's inside, the machine's closest to the request
+                long platformBefore = ticksOf(platformProcesses);
+                long ownBefore = MachineCpu.ticksOf(self);
                 long busyBefore = MachineCpu.machineBusyTicks();
                 long start = System.nanoTime();
                 send(client, request);
                 flightNanos += System.nanoTime() - start;
                 busyTicks += MachineCpu.machineBusyTicks() - busyBefore;
+                ownTicks += MachineCpu.ticksOf(self) - ownBefore;
+                platformTicks += ticksOf(platformProcesses) - platformBefore;
                 sleep(pauseMs);
             }
-            long ownTicks = MachineCpu.ticksOf(self) - ownBefore;
             double meanMs = flightNanos / 1e6 / requests;
             return new MeasuredInputs.Probe(requests, meanMs, busyTicks * MachineCpu.MS_PER_TICK / requests, meanMs,
-                    ownTicks * MachineCpu.MS_PER_TICK / requests);
+                    ownTicks * MachineCpu.MS_PER_TICK / requests,
+                    platform.isPresent() ? platformTicks * MachineCpu.MS_PER_TICK / requests : Double.NaN);
         }
+    }
+
+    private static long ticksOf(List<ProcessHandle> processes) {
+        return processes.stream().mapToLong(MachineCpu::ticksOf).sum();
     }
 
     private static void send(HttpClient client, HttpRequest request) {

@@ -252,7 +252,7 @@ public final class ValidateCapacity {
 
         System.out.printf(Locale.ROOT, "%n== 2/4 probe: %d requests one at a time%n", options.probeRequests());
         MeasuredInputs.Probe probe = Measurements.probe(options.target(), options.apiKey(), PROBE_BODY, PROBE_WARM_UP,
-                options.probeRequests(), options.probePauseMs());
+                options.probeRequests(), options.probePauseMs(), options.platform());
         System.out.printf(Locale.ROOT, "== mean %.1f ms; CPU on a request's path %.1f ms%n", probe.meanMs(),
                 probe.criticalCpuMs(idleCores));
 

@@ -188,7 +188,9 @@ class CapacityValidationTests {
         assertThat(summary).startsWith("# Capacity validation 2026-12-07 16:00 to 16:10 UTC\n# a smoke run\n")
                 .contains("Idle: the machine busy 0.10 cores")
                 .contains("mean 14.0 ms; the machine's CPU while one was in flight 7.0 ms, less the idle background (1.4) "
-                        + "and the probe's own (0.4): 5.2 ms of CPU on a request's path")
+                        + "and the probe's own (0.4): 5.2 ms\n")
+                .contains("the platform's processes while one was in flight: 5.2 ms")
+                .contains("CPU on a request's path: 5.2 ms\n")
                 .contains("Calibration: infra/load/run.sh -Drate=N -Dduration=30")
                 .contains("  20 requests/s: 600 requests, 0 failed, mean 15.0 ms; over 24 s of its steady part the machine "
                         + "busy 0.40 cores (20.0 ms per request)")

@@ -17,11 +17,11 @@ class MeasuredInputsTests {
     }
 
     /**
-     * Made-up but plausible inputs: 0.10 cores idle; the probe's 7.0 ms in flight over 14 ms, 0.4 of it its own; the
+     * Made-up but plausible inputs: 0.10 cores idle; the probe's 7.0 ms in flight over 14 ms, 0.4 of it its own, 5.2 the platform's; the
      * machine 0.40 cores busy at 20 requests/s and 0.904 at 56.
      */
     static MeasuredInputs example() {
-        return new MeasuredInputs(0.10, new Probe(300, 14.0, 7.0, 14.0, 0.4), calibration(20, 15.0, 0.40),
+        return new MeasuredInputs(0.10, new Probe(300, 14.0, 7.0, 14.0, 0.4, 5.2), calibration(20, 15.0, 0.40),
                 calibration(56, 14.5, 0.904));
     }
 
@@ -36,7 +36,7 @@ class MeasuredInputsTests {
     @Test
     void aNegativeInterceptIsReadAsNoBackgroundAndTheSecondRunsAverage() {
         // the second run costlier per request than the first: the line would cross zero above no load
-        MeasuredInputs inputs = new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4), calibration(20, 15, 0.20),
+        MeasuredInputs inputs = new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(20, 15, 0.20),
                 calibration(50, 15, 0.80));
 
         assertThat(inputs.backgroundCores()).isZero();
@@ -45,8 +45,19 @@ class MeasuredInputsTests {
 
     @Test
     void theCpuOnARequestsPathIsWhatTheMachineSpentInFlightLessBackgroundAndTheProbesOwn() {
-        assertThat(example().criticalCpuMs()).isCloseTo(7.0 - 0.10 * 14.0 - 0.4, within(1e-9));
-        assertThat(new Probe(300, 14, 1.0, 14, 0.4).criticalCpuMs(0.5)).isZero(); // never negative
+        Probe probe = new Probe(300, 14.0, 7.0, 14.0, 0.4, Double.NaN);
+
+        assertThat(probe.criticalCpuMs(0.10)).isCloseTo(7.0 - 0.10 * 14.0 - 0.4, within(1e-9));
+        assertThat(new Probe(300, 14, 1.0, 14, 0.4, Double.NaN).criticalCpuMs(0.5)).isZero(); // never negative
+    }
+
+    @Test
+    void withThePlatformsProcessesKnownThePathIsTheirCpuInFlight() {
+        // a stand-in server burning 4 ms of CPU a request measured 4.5 ms this way at a load average of 22 (README)
+        Probe probe = new Probe(300, 24.2, 48.6, 24.2, 3.1, 4.5);
+
+        assertThat(probe.criticalCpuMs(1.8)).isEqualTo(4.5);
+        assertThat(probe.machineCriticalCpuMs(1.8)).isCloseTo(48.6 - 1.8 * 24.2 - 3.1, within(1e-9));
     }
 
     @Test
@@ -60,9 +71,9 @@ class MeasuredInputsTests {
 
     @Test
     void aMachineThatOtherWorkKeepsBusyCannotBeMeasured() {
-        MeasuredInputs saturated = new MeasuredInputs(2.0, new Probe(300, 14, 7, 14, 0.4), calibration(10, 22, 2.0),
+        MeasuredInputs saturated = new MeasuredInputs(2.0, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(10, 22, 2.0),
                 calibration(20, 36, 2.0));
-        MeasuredInputs flat = new MeasuredInputs(0.5, new Probe(300, 14, 7, 14, 0.4), calibration(10, 22, 1.2),
+        MeasuredInputs flat = new MeasuredInputs(0.5, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(10, 22, 1.2),
                 calibration(20, 36, 1.1));
 
         assertThatThrownBy(() -> saturated.requireMeasurable(2)).isInstanceOf(IllegalStateException.class)
@@ -74,7 +85,7 @@ class MeasuredInputsTests {
 
     @Test
     void theSecondCalibrationRateMustBeTheHigher() {
-        assertThatThrownBy(() -> new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4), calibration(40, 15, 0.5),
+        assertThatThrownBy(() -> new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(40, 15, 0.5),
                 calibration(20, 15, 0.3))).isInstanceOf(IllegalArgumentException.class);
     }
 }
