@@ -272,12 +272,12 @@ final class CapacityValidation {
         out.append("Calibration: ").append(calibrationCommand).append('\n');
         for (MeasuredInputs.Calibration run : List.of(in.low(), in.high())) {
             MachineCpu.Use cpu = run.cpu();
-            out.append(String.format(Locale.ROOT, "  %s requests/s: %,d requests, %,d failed, mean %.1f ms; over %.0f s of "
-                            + "its steady part the machine busy %.2f cores (%.1f ms per request), of them the platform %.2f "
-                            + "and the load generator %.2f (%.1f ms per request)%n", rate(run.rate()),
-                    run.measured().requests(), run.measured().failed(), run.measured().meanMs(), cpu.seconds(),
-                    cpu.machineCores(), MachineCpu.Use.msPerRequest(cpu.machineCores(), run.rate()), cpu.platformCores(),
-                    cpu.generatorCores(), MachineCpu.Use.msPerRequest(cpu.generatorCores(), run.rate())));
+            out.append(String.format(Locale.ROOT, "  %s requests/s (%.1f arrived): %,d requests, %,d failed, mean %.1f ms; "
+                            + "over %.0f s of its steady part the machine busy %.2f cores (%.1f ms per request), of them the "
+                            + "platform %.2f and the load generator %.2f (%.1f ms per request)%n", rate(run.rate()),
+                    run.arrivals(), run.measured().requests(), run.measured().failed(), run.measured().meanMs(),
+                    cpu.seconds(), cpu.machineCores(), MachineCpu.Use.msPerRequest(cpu.machineCores(), run.arrivals()),
+                    cpu.platformCores(), cpu.generatorCores(), MachineCpu.Use.msPerRequest(cpu.generatorCores(), run.arrivals())));
         }
         out.append(String.format(Locale.ROOT, "The machine's line through them: busy cores = %.2f + rate x %.2f ms of CPU "
                 + "per request (the load generator's included)%n", in.backgroundCores(), in.cpuMsPerRequest()));

@@ -14,7 +14,8 @@ import java.util.Locale;
 record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibration high) {
 
     MeasuredInputs {
-        require(high.rate() > low.rate(), "the second calibration rate must be above the first");
+        require(high.rate() > low.rate() && high.arrivals() > low.arrivals(),
+                "the second calibration run must have more arrivals per second than the first");
     }
 
     /**
@@ -51,11 +52,20 @@ record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibratio
     /**
      * A load run measured for the model.
      *
-     * @param rate     requests/s offered (open model, Poisson arrivals)
+     * @param rate     requests/s asked for (open model, Poisson arrivals)
+     * @param seconds  how long it injected
      * @param measured what Gatling measured
      * @param cpu      busy cores during its steady part
      */
-    record Calibration(double rate, GatlingSummary measured, MachineCpu.Use cpu) {
+    record Calibration(double rate, int seconds, GatlingSummary measured, MachineCpu.Use cpu) {
+
+        /**
+         * The requests that did arrive, per second: Poisson arrivals stray from the rate asked for by about
+         * 1/√(rate × seconds) (4 % over 30 s at 20/s), and the CPU was spent on those that came.
+         */
+        double arrivals() {
+            return (double) measured.requests() / seconds;
+        }
     }
 
     /**
@@ -63,8 +73,8 @@ record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibratio
      * what requests cost; the rest (consumers' polls, heartbeats, timers) is the background below.
      */
     double cpuMsPerRequest() {
-        double slope = (high.cpu().machineCores() - low.cpu().machineCores()) / (high.rate() - low.rate()) * 1000;
-        return interceptOf(slope) >= 0 ? slope : MachineCpu.Use.msPerRequest(high.cpu().machineCores(), high.rate());
+        double slope = (high.cpu().machineCores() - low.cpu().machineCores()) / (high.arrivals() - low.arrivals()) * 1000;
+        return interceptOf(slope) >= 0 ? slope : MachineCpu.Use.msPerRequest(high.cpu().machineCores(), high.arrivals());
     }
 
     /**
@@ -76,7 +86,7 @@ record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibratio
     }
 
     private double interceptOf(double slopeMs) {
-        return low.cpu().machineCores() - slopeMs * low.rate() / 1000;
+        return low.cpu().machineCores() - slopeMs * low.arrivals() / 1000;
     }
 
     double criticalCpuMs() {

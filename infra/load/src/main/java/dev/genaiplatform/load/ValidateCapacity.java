@@ -277,7 +277,7 @@ public final class ValidateCapacity {
      * cores left), and at least twice the first rate, so the slope between the two is not lost in the noise.
      */
     static double secondCalibrationRate(Calibration low, double idleCores, int machineCores) {
-        double perRequestCores = Math.max(low.cpu().machineCores() - idleCores, 1e-3) / low.rate();
+        double perRequestCores = Math.max(low.cpu().machineCores() - idleCores, 1e-3) / low.arrivals();
         double suggested = Math.max(machineCores - idleCores, 0) / perRequestCores;
         double rate = Math.max(2 * low.rate(), SECOND_CALIBRATION_SHARE * suggested);
         double rounded = rate >= 20 ? Math.round(rate) : Math.round(rate * 10) / 10.0;
@@ -291,7 +291,7 @@ public final class ValidateCapacity {
                 options.calibrationSeconds()), options.calibrationSeconds(), options.platform());
         System.out.printf(Locale.ROOT, "== %s requests/s: mean %.1f ms, the machine busy %.2f cores%n", shown,
                 run.summary().meanMs(), run.cpu().machineCores());
-        return new Calibration(rate, run.summary(), run.cpu());
+        return new Calibration(rate, options.calibrationSeconds(), run.summary(), run.cpu());
     }
 
     /** The load runs, rising, up to and including the first past the knee (the rates beyond would only queue). */

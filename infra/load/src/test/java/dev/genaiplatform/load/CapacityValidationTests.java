@@ -192,8 +192,8 @@ class CapacityValidationTests {
                 .contains("the platform's processes while one was in flight: 5.2 ms")
                 .contains("CPU on a request's path: 5.2 ms\n")
                 .contains("Calibration: infra/load/run.sh -Drate=N -Dduration=30")
-                .contains("  20 requests/s: 600 requests, 0 failed, mean 15.0 ms; over 24 s of its steady part the machine "
-                        + "busy 0.40 cores (20.0 ms per request)")
+                .contains("  20 requests/s (20.0 arrived): 600 requests, 0 failed, mean 15.0 ms; over 24 s of its steady "
+                        + "part the machine busy 0.40 cores (20.0 ms per request)")
                 .contains("busy cores = 0.12 + rate x 14.00 ms of CPU per request")
                 .contains("At rest: 14.8 ms, the 20 requests/s run's mean (15.0 ms) less the model's queueing there (0.2 ms)")
                 .contains("Predicted saturation on 2 cores: 48.3 requests/s")

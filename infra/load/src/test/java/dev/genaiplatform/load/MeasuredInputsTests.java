@@ -13,7 +13,7 @@ class MeasuredInputsTests {
     static Calibration calibration(double rate, double meanMs, double machineCores) {
         GatlingSummary summary = new GatlingSummary(Math.round(rate * 30), 0, meanMs, meanMs - 1, meanMs * 3,
                 "table at " + rate);
-        return new Calibration(rate, summary, new MachineCpu.Use(24, machineCores, rate * 0.001, machineCores * 0.8));
+        return new Calibration(rate, 30, summary, new MachineCpu.Use(24, machineCores, rate * 0.001, machineCores * 0.8));
     }
 
     /**
@@ -81,6 +81,18 @@ class MeasuredInputsTests {
         assertThatThrownBy(() -> flat.requireMeasurable(2)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("did not rise from 10 to 20 requests/s (1.20 and 1.10)");
         example().requireMeasurable(2);
+    }
+
+    @Test
+    void theLineRunsThroughTheRequestsThatArrivedNotTheRateAskedFor() {
+        // Poisson arrivals: 20/s asked, 570 came in 30 s (19/s); 56/s asked, 1,710 came (57/s)
+        Calibration low = new Calibration(20, 30, new GatlingSummary(570, 0, 15, 14, 40, ""), new MachineCpu.Use(24, 0.40, 0, 0));
+        Calibration high = new Calibration(56, 30, new GatlingSummary(1710, 0, 15, 14, 40, ""), new MachineCpu.Use(24, 0.904, 0, 0));
+
+        MeasuredInputs inputs = new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4, 5.2), low, high);
+
+        assertThat(low.arrivals()).isEqualTo(19);
+        assertThat(inputs.cpuMsPerRequest()).isCloseTo(0.504 / 38 * 1000, within(1e-9));
     }
 
     @Test
