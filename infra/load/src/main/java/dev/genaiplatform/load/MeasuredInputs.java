@@ -9,7 +9,7 @@ import java.util.Locale;
  * @param idleCores the machine's busy cores while nothing is asked of the platform
  * @param probe     sequential requests, one at a time: the CPU the machine spends while one is in flight
  * @param low       a load run at a low rate
- * @param high      a load run at a higher rate (about half the saturation the low one suggests)
+ * @param high      a load run at a higher rate (about 60 % of the saturation the low one suggests)
  */
 record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibration high) {
 

@@ -72,7 +72,7 @@ public final class ValidateCapacity {
     private static final int SECONDS_PER_RUN_BESIDES_LOAD = 20;
 
     /** The second calibration rate as a share of the saturation the first one suggests: well below the knee. */
-    static final double SECOND_CALIBRATION_SHARE = 0.5;
+    static final double SECOND_CALIBRATION_SHARE = 0.6;
 
     /**
      * The command's options.
@@ -273,7 +273,7 @@ public final class ValidateCapacity {
     }
 
     /**
-     * Half the saturation the first run suggests (its busy cores above the idle background, per request, against the
+     * 60 % of the saturation the first run suggests (its busy cores above the idle background, per request, against the
      * cores left), and at least twice the first rate, so the slope between the two is not lost in the noise.
      */
     static double secondCalibrationRate(Calibration low, double idleCores, int machineCores) {

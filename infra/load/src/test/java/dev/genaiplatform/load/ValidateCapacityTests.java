@@ -51,7 +51,7 @@ class ValidateCapacityTests {
         assertThat(options.dryRun()).isTrue();
         assertThat(ValidateCapacity.plan(options)).startsWith("Dry run: nothing is sent to http://localhost:8080.")
                 .contains("-Drate=20 -Dduration=30").contains("[20, 40] requests/s, 30 s each")
-                .contains("at 50 % of the saturation it suggests").doesNotContain("sk-secret");
+                .contains("at 60 % of the saturation it suggests").doesNotContain("sk-secret");
     }
 
     @Test
@@ -64,10 +64,10 @@ class ValidateCapacityTests {
     }
 
     @Test
-    void theSecondCalibrationRateIsHalfWhatTheFirstSuggestsAndAtLeastTwiceIt() {
+    void theSecondCalibrationRateIsSixtyPercentOfWhatTheFirstSuggestsAndAtLeastTwiceIt() {
         // 0.40 cores at 20 requests/s, 0.10 of them idle background: 15 ms per request, 1.9 cores left → 126.7/s
         assertThat(ValidateCapacity.secondCalibrationRate(MeasuredInputsTests.calibration(20, 15, 0.40), 0.10, 2))
-                .isEqualTo(63);
+                .isEqualTo(76);
         // a slow machine: twice the first rate, never less
         assertThat(ValidateCapacity.secondCalibrationRate(MeasuredInputsTests.calibration(5, 15, 0.9), 0.1, 2)).isEqualTo(10);
         assertThat(ValidateCapacity.secondCalibrationRate(MeasuredInputsTests.calibration(5, 15, 0.05), 0.1, 2)).isEqualTo(3000);
