@@ -94,8 +94,9 @@ record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibratio
     }
 
     /**
-     * Inputs the model can use: the first run well below saturation and the machine's busy cores rising with the rate.
-     * A machine that other work keeps busy fails both (its cores are taken whatever the platform does).
+     * Inputs the model can use: the first run well below saturation, the machine's busy cores rising with the rate, and
+     * a saturation point not extrapolated far beyond the rates measured. A machine that other work keeps busy fails
+     * them (its cores are taken whatever the platform does).
      */
     void requireMeasurable(int cores) {
         double utilisation = low.cpu().machineCores() / cores;
@@ -109,6 +110,13 @@ record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibratio
                             + "%s requests/s (%.2f and %.2f): its CPU per request cannot be measured while other work "
                             + "takes the cores", CapacityValidation.rate(low.rate()), CapacityValidation.rate(high.rate()),
                     low.cpu().machineCores(), high.cpu().machineCores()));
+        }
+        double saturation = (cores - backgroundCores()) * 1000 / cpuMsPerRequest();
+        if (saturation > 5 * high.arrivals()) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the calibration runs' line puts saturation at "
+                            + "%.0f requests/s, more than 5 times the highest rate measured (%.1f): a slope of %.2f ms per "
+                            + "request is lost in the noise of the machine's other work, not a measurement", saturation,
+                    high.arrivals(), cpuMsPerRequest()));
         }
     }
 

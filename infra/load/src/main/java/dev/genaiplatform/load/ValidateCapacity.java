@@ -274,12 +274,13 @@ public final class ValidateCapacity {
 
     /**
      * 60 % of the saturation the first run suggests (its busy cores above the idle background, per request, against the
-     * cores left), and at least twice the first rate, so the slope between the two is not lost in the noise.
+     * cores left), at least twice the first rate, so the slope between the two is not lost in the noise, and at most ten
+     * times it: a first run whose CPU is lost in the background's noise must not send a flood.
      */
     static double secondCalibrationRate(Calibration low, double idleCores, int machineCores) {
         double perRequestCores = Math.max(low.cpu().machineCores() - idleCores, 1e-3) / low.arrivals();
         double suggested = Math.max(machineCores - idleCores, 0) / perRequestCores;
-        double rate = Math.max(2 * low.rate(), SECOND_CALIBRATION_SHARE * suggested);
+        double rate = Math.min(10 * low.rate(), Math.max(2 * low.rate(), SECOND_CALIBRATION_SHARE * suggested));
         double rounded = rate >= 20 ? Math.round(rate) : Math.round(rate * 10) / 10.0;
         return Math.min(rounded, LoadParameters.MAX_OPEN_RATE);
     }

@@ -80,6 +80,11 @@ class MeasuredInputsTests {
                 .hasMessageContaining("100 % busy at the first calibration rate, 10 requests/s: lower --calibration-rate");
         assertThatThrownBy(() -> flat.requireMeasurable(2)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("did not rise from 10 to 20 requests/s (1.20 and 1.10)");
+        // busy cores that barely rise: 0.5 ms per request would put saturation at 3,000/s, far beyond 40/s measured
+        MeasuredInputs noise = new MeasuredInputs(0.5, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(20, 22, 0.50),
+                calibration(40, 22, 0.51));
+        assertThatThrownBy(() -> noise.requireMeasurable(2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("more than 5 times the highest rate measured (40.0)");
         example().requireMeasurable(2);
     }
 
