@@ -30,15 +30,20 @@ final class CapacityValidation {
     static List<Double> ratesAround(double predictedSaturation) {
         require(Double.isFinite(predictedSaturation) && predictedSaturation > 0,
                 "the predicted saturation must be a positive number of requests/s (got " + predictedSaturation + ")");
-        boolean wholeRates = predictedSaturation >= 20; // then the 10 % steps are 2 requests/s or more
-        List<Double> rates = SWEEP_FRACTIONS.stream().map(share -> share * predictedSaturation)
-                .map(rate -> wholeRates ? Math.max(1, Math.round(rate)) : Math.max(0.1, Math.round(rate * 10) / 10.0))
+        List<Double> rates = SWEEP_FRACTIONS.stream().map(share -> sweepRate(share, predictedSaturation))
                 .distinct().toList();
         require(rates.getLast() <= LoadParameters.MAX_OPEN_RATE, String.format(Locale.ROOT,
                 "the predicted saturation, %s requests/s, needs a sweep up to %s requests/s, beyond the load kit's "
                         + "%s: this machine needs a load generator of its own (or pass --rates)",
                 rate(predictedSaturation), rate(rates.getLast()), rate(LoadParameters.MAX_OPEN_RATE)));
         return rates;
+    }
+
+    /** A share of the predicted saturation as the sweep runs it: whole requests/s, tenths on a slow machine. */
+    static double sweepRate(double share, double predictedSaturation) {
+        double rate = share * predictedSaturation;
+        boolean wholeRates = predictedSaturation >= 20; // then the 10 % steps are 2 requests/s or more
+        return wholeRates ? Math.max(1, Math.round(rate)) : Math.max(0.1, Math.round(rate * 10) / 10.0);
     }
 
     /** Rates given by hand ({@code --rates 8,16,24}): numbers the kit accepts, rising (the knee is the first past it). */
@@ -141,7 +146,9 @@ final class CapacityValidation {
             if (knee < 0 && isKnee(step.measured(), kneeBoundMs)) {
                 knee = i;
             }
-            boolean near = step.rate() > LATENCY_JUDGED_UP_TO * predictedSaturation + 1e-9;
+            // the sweep's own 80 % rate is judged even when rounding put it a little above 80 %
+            boolean near = step.rate() > Math.max(LATENCY_JUDGED_UP_TO * predictedSaturation,
+                    sweepRate(LATENCY_JUDGED_UP_TO, predictedSaturation)) + 1e-9;
             boolean holds = !Double.isNaN(step.predictedMeanMs()) && Math.abs(step.difference()) <= TOLERANCE + 1e-9;
             standings.add(knee >= 0 ? Standing.PAST_KNEE
                     : Double.isNaN(step.predictedMeanMs()) ? Standing.PREDICTED_SATURATED

@@ -163,6 +163,15 @@ class CapacityValidationTests {
     }
 
     @Test
+    void theSweepsOwnEightyPercentRateIsJudgedEvenWhenRoundedUp() {
+        // 80 % of 133.7 is 106.96, which the sweep runs as 107
+        assertThat(CapacityValidation.ratesAround(133.7)).contains(107.0);
+        Judgement judgement = CapacityValidation.judge(List.of(step(107, 0, 23, 24), step(108, 0, 25, 26)), 133.7, 380);
+
+        assertThat(judgement.standings()).containsExactly(Standing.WITHIN, Standing.NEAR_SATURATION_WITHIN);
+    }
+
+    @Test
     void aSaturationPredictedTooLowFailsOnTheKneeEvenWhenTheJudgedMeansHold() {
         List<Step> steps = List.of(step(20, 0, 40, 41), step(30, 0, 50, 52), step(40, 0, 60, Double.NaN),
                 step(50, 0, 70, Double.NaN), step(60, 100, 900, Double.NaN));
