@@ -54,12 +54,19 @@ public final class CapacityCalculator {
      * @param redisOpsPerRequest Redis commands per request besides the cache (rate limit, budget)
      * @param machineCores      cores of one machine running everything (the one-command platform)
      * @param atRestLatencyMs   what the platform adds to one request on an idle machine (38 ms measured at 16 requests/s, the validated sweep's default)
+     * @param machineCpuMsPerRequest CPU per request of everything on the one machine (the platform, the load generator,
+     *                          the kernel's network work), the slope of its busy cores against the rate; NaN: the
+     *                          services' {@code cpuMsPerRequest} summed
+     * @param backgroundCores   cores the one machine keeps busy whatever the rate (the intercept of that line)
+     * @param criticalCpuMs     CPU a request spends on its own path from question to answer, the part queueing for a core
+     *                          stretches; NaN: all of the machine's CPU per request (M/M/c on everything, pessimistic)
      */
     public record Workload(double requestsPerSecond, int promptTokens, int answerTokens, double cacheHitRate,
                            double sloTtftMs, double headroom, ServingProfile profile,
                            Map<String, Double> cpuMsPerRequest, double coresPerReplica,
                            int kafkaMessagesPerRequest, int redisOpsPerRequest, double machineCores,
-                           double atRestLatencyMs) {
+                           double atRestLatencyMs, double machineCpuMsPerRequest, double backgroundCores,
+                           double criticalCpuMs) {
 
         public Workload {
             require(requestsPerSecond > 0, "--rps must be above 0 (got " + requestsPerSecond + ")");
@@ -72,6 +79,10 @@ public final class CapacityCalculator {
             require(coresPerReplica > 0, "--cores-per-replica must be above 0");
             require(machineCores >= 1, "--machine-cores must be at least 1");
             require(atRestLatencyMs >= 0, "--at-rest-latency-ms must not be negative");
+            require(Double.isNaN(machineCpuMsPerRequest) || machineCpuMsPerRequest > 0, "--machine-cpu-ms must be above 0");
+            require(backgroundCores >= 0 && backgroundCores < machineCores,
+                    "--background-cores must be from 0 to less than --machine-cores (got " + backgroundCores + ")");
+            require(Double.isNaN(criticalCpuMs) || criticalCpuMs >= 0, "--critical-cpu-ms must not be negative");
             require(kafkaMessagesPerRequest >= 0 && redisOpsPerRequest >= 0, "messages and operations must not be negative");
             require(promptTokens + answerTokens <= profile.kvCacheTokens(), "a request of " + (promptTokens + answerTokens)
                     + " tokens does not fit the model server's KV cache of " + profile.kvCacheTokens() + " tokens");
@@ -133,35 +144,45 @@ public final class CapacityCalculator {
         int partitions = Math.max(maxConsumers, (int) Math.ceil(messages / 1000.0 / w.headroom()));
         long redisOps = Math.round(w.requestsPerSecond() * (w.redisOpsPerRequest() + 1 + (1 - w.cacheHitRate())));
         double kvGib = (double) w.profile().kvCacheTokens() * w.profile().kvBytesPerToken() / (1L << 30);
-        // everything on one machine of `machineCores` (the one-command run): CPU per request bounds throughput
-        double cpuMsPerRequest = cores * 1000 / w.requestsPerSecond();
+        // everything on one machine of `machineCores` (the one-command run): its busy cores are a line in the rate,
+        // background + rate × CPU per request, and the machine saturates where the line reaches its cores
+        double cpuMsPerRequest = Double.isNaN(w.machineCpuMsPerRequest()) ? cores * 1000 / w.requestsPerSecond()
+                : w.machineCpuMsPerRequest();
+        double criticalCpuMs = Double.isNaN(w.criticalCpuMs()) ? cpuMsPerRequest : w.criticalCpuMs();
         int servers = (int) Math.floor(w.machineCores());
-        double utilisation = w.requestsPerSecond() * cpuMsPerRequest / 1000 / servers;
+        double utilisation = (w.backgroundCores() + w.requestsPerSecond() * cpuMsPerRequest / 1000) / servers;
         double latency = utilisation < 1
-                ? w.atRestLatencyMs() + queueingDelayMs(servers, w.requestsPerSecond(), cpuMsPerRequest) : Double.NaN;
+                ? w.atRestLatencyMs() + criticalCpuMs * queueingStretch(servers, utilisation) : Double.NaN;
         return new Plan(modelCalls, (long) Math.ceil(modelCalls * 60 / w.headroom()),
                 (long) Math.ceil(modelCalls * 60 * (w.promptTokens() + w.answerTokens()) / w.headroom()),
                 best, gpus, kvGib, Collections.unmodifiableMap(replicas), partitions, redisOps, cores, brokerCores,
-                w.machineCores() * 1000 / cpuMsPerRequest, utilisation, latency);
+                (w.machineCores() - w.backgroundCores()) * 1000 / cpuMsPerRequest, utilisation, latency);
     }
 
     /**
-     * Mean wait for a core, M/M/c (Erlang C): requests arrive at {@code rate}, each needs
-     * {@code serviceMs} of CPU, {@code servers} cores serve them. Exact for Poisson arrivals and
-     * exponential service; real p99 is several times the mean near saturation.
+     * What queueing for a core adds to each millisecond of CPU on a request's path, on {@code servers} cores busy
+     * {@code utilisation} of the time: {@code C(c, a) / (c (1 − ρ))} with {@code a = c ρ} and C Erlang's C formula.
+     * <p>
+     * For M/M/c (first come, first served, exponential service) it is the mean wait over the mean service time. The
+     * operating system does not serve a core first come, first served: it shares the cores among the runnable threads
+     * (processor sharing, each of n jobs at min(1, c/n) of a core). That queue is symmetric, so its number of jobs has
+     * M/M/c's distribution whatever the service times' distribution (insensitivity: Kelly 1979, Reversibility and
+     * Stochastic Networks, ch. 3), and a job's mean time in it is linear in its work (Cohen 1979, "The multiple phase
+     * service network with generalized processor sharing"): x of CPU takes x (1 + this) on average. So the many short,
+     * far from exponential CPU visits of a request are stretched by the same factor, and the model needs only the
+     * mean CPU on the path, not its distribution. Arrivals must be Poisson (the validation sweep's are).
      */
-    static double queueingDelayMs(int servers, double rate, double serviceMs) {
-        double offered = rate * serviceMs / 1000; // a = λ·s, in busy cores
-        double rho = offered / servers;
+    static double queueingStretch(int servers, double utilisation) {
+        double offered = utilisation * servers; // a = λ·s, in busy cores
         double term = 1;
         double sum = 1; // k = 0
         for (int k = 1; k < servers; k++) {
             term *= offered / k;
             sum += term;
         }
-        double last = term * offered / servers / (1 - rho); // a^c / c! / (1 − ρ)
+        double last = term * offered / servers / (1 - utilisation); // a^c / c! / (1 − ρ)
         double erlangC = last / (sum + last);
-        return erlangC * serviceMs / (servers * (1 - rho));
+        return erlangC / (servers * (1 - utilisation));
     }
 
     /**
@@ -222,7 +243,8 @@ public final class CapacityCalculator {
             usage: CapacityCalculator --rps N --prompt-tokens N --answer-tokens N [--cache-hit-rate 0..1)
                    [--slo-ttft-ms MS] [--model sim-small|sim-large] [--headroom 0.7] [--cores-per-replica 1]
                    [--kafka-messages-per-request 5] [--redis-ops-per-request 3] [--cpu-ms <service>=<ms>,...]
-                   [--machine-cores 2] [--at-rest-latency-ms 38]""";
+                   [--machine-cores 2] [--at-rest-latency-ms 38] [--machine-cpu-ms MS (default: the --cpu-ms sum)]
+                   [--background-cores 0] [--critical-cpu-ms MS (default: all the CPU per request)]""";
 
     static Workload parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
@@ -232,7 +254,7 @@ public final class CapacityCalculator {
         }
         List<String> known = List.of("rps", "prompt-tokens", "answer-tokens", "cache-hit-rate", "slo-ttft-ms", "model",
                 "headroom", "cores-per-replica", "kafka-messages-per-request", "redis-ops-per-request", "cpu-ms",
-                "machine-cores", "at-rest-latency-ms");
+                "machine-cores", "at-rest-latency-ms", "machine-cpu-ms", "background-cores", "critical-cpu-ms");
         List<String> unknown = new ArrayList<>(options.keySet());
         unknown.removeAll(known);
         require(unknown.isEmpty(), "unknown option(s) " + unknown);
@@ -260,7 +282,10 @@ public final class CapacityCalculator {
                 whole(options.getOrDefault("kafka-messages-per-request", "5"), "--kafka-messages-per-request"),
                 whole(options.getOrDefault("redis-ops-per-request", "3"), "--redis-ops-per-request"),
                 number(options.getOrDefault("machine-cores", "2"), "--machine-cores"),
-                number(options.getOrDefault("at-rest-latency-ms", "38"), "--at-rest-latency-ms"));
+                number(options.getOrDefault("at-rest-latency-ms", "38"), "--at-rest-latency-ms"),
+                number(options.getOrDefault("machine-cpu-ms", "NaN"), "--machine-cpu-ms", true),
+                number(options.getOrDefault("background-cores", "0"), "--background-cores"),
+                number(options.getOrDefault("critical-cpu-ms", "NaN"), "--critical-cpu-ms", true));
     }
 
     static String render(Workload w, Plan plan) {
@@ -277,10 +302,16 @@ public final class CapacityCalculator {
         out.append(String.format(Locale.ROOT, "Platform CPU:       %.2f cores in all (%.1f ms per request); one %.0f-core "
                 + "machine running everything saturates at %.0f requests/s%n", plan.platformCores(),
                 plan.platformCores() * 1000 / w.requestsPerSecond(), w.machineCores(), plan.oneMachineSaturation()));
+        if (!Double.isNaN(w.machineCpuMsPerRequest())) {
+            out.append(String.format(Locale.ROOT, "  (the machine: %.2f cores of background + %.1f ms of CPU per request, "
+                    + "the load generator's included)%n", w.backgroundCores(), w.machineCpuMsPerRequest()));
+        }
         out.append(plan.oneMachineKeepsUp()
                 ? String.format(Locale.ROOT, "One machine at %.1f requests/s: %.0f %% busy, mean latency added by the "
-                        + "platform about %.0f ms (%.0f at rest + queueing for a core)%n", w.requestsPerSecond(),
-                        plan.oneMachineUtilisation() * 100, plan.oneMachineLatencyMs(), w.atRestLatencyMs())
+                        + "platform about %.0f ms (%.0f at rest + queueing for a core, %s)%n", w.requestsPerSecond(),
+                        plan.oneMachineUtilisation() * 100, plan.oneMachineLatencyMs(), w.atRestLatencyMs(),
+                        Double.isNaN(w.criticalCpuMs()) ? "on all the CPU per request"
+                                : String.format(Locale.ROOT, "on the %.1f ms of CPU on the request's path", w.criticalCpuMs()))
                 : String.format(Locale.ROOT, "One machine at %.1f requests/s: saturated (%.0f %% of its cores): "
                         + "requests queue without bound%n", w.requestsPerSecond(), plan.oneMachineUtilisation() * 100));
         plan.replicas().forEach((service, n) -> out.append(String.format(Locale.ROOT, "  %-16s %d replicas%n", service, n)));
@@ -291,6 +322,14 @@ public final class CapacityCalculator {
     }
 
     private static double number(String text, String name) {
+        return number(text, name, false);
+    }
+
+    /** {@code notGiven}: NaN stands for an option left out (its default is derived from the others). */
+    private static double number(String text, String name, boolean notGiven) {
+        if (notGiven && text.equals("NaN")) {
+            return Double.NaN;
+        }
         try {
             double value = Double.parseDouble(text);
             require(Double.isFinite(value), name + " must be a finite number, not " + text);

@@ -24,15 +24,20 @@ import java.util.function.Function;
  * @param cache     use (the platform's answer caches may answer: the run's few questions repeat, so most requests
  *                  become cache hits) or bypass ({@code Cache-Control: no-cache} on every request: each one runs the
  *                  whole pipeline, what a capacity model of misses predicts)
+ * @param arrivals  open model: uniform (one request every 1/rate s, Gatling's default) or poisson (independent
+ *                  arrivals at the same mean rate, as many independent clients make and as queueing models assume)
  */
 public record LoadParameters(URI target, List<String> apiKeys, Scenario scenario, Workload workload, double rate,
-                             int users, Duration duration, String model, int maxTokens, Cache cache) {
+                             int users, Duration duration, String model, int maxTokens, Cache cache,
+                             Arrivals arrivals) {
 
     public enum Scenario { CHAT, STREAMING, RETRIEVAL, MIX, SPIKE, BATCH }
 
     public enum Workload { OPEN, CLOSED }
 
     public enum Cache { USE, BYPASS }
+
+    public enum Arrivals { UNIFORM, POISSON }
 
     /** Beyond this an open-model run on a laptop measures the load generator's file descriptors, not the platform. */
     static final double MAX_OPEN_RATE = 3000;
@@ -60,7 +65,8 @@ public record LoadParameters(URI target, List<String> apiKeys, Scenario scenario
                 number(properties, "rate", "5"), (int) number(properties, "users", "10"),
                 Duration.ofSeconds((long) number(properties, "duration", "30")),
                 text(properties, "model", "sim-small"), (int) number(properties, "maxTokens", "64"),
-                choice(Cache.class, text(properties, "cache", "use")));
+                choice(Cache.class, text(properties, "cache", "use")),
+                choice(Arrivals.class, text(properties, "arrivals", "uniform")));
     }
 
     private static String text(Function<String, String> properties, String name, String fallback) {

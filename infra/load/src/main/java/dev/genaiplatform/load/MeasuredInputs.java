@@ -1,79 +1,140 @@
 package dev.genaiplatform.load;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
- * The capacity model's two measured inputs, read from what {@code infra/load/cpu-per-request.sh} prints: CPU
- * milliseconds per answered request for every platform process, and the latency of one request on an idle
- * platform (the sequential requests through the gateway that end its run).
+ * The one-machine model's inputs, measured by {@link ValidateCapacity} before its sweep, with the sweep's own client
+ * (Gatling), request (64-token answers, cache bypassed) and arrivals (Poisson), on the same machine:
  *
- * @param cpuMsPerProcess   CPU ms per request by process, as the script names them ({@code launcher} holds the broker)
- * @param requestsPerSecond the rate its closed clients reached while CPU was measured
- * @param atRestMeanMs      mean of the sequential requests through the gateway
- * @param atRestP50Ms       their median
- * @param atRestP99Ms       their 99th percentile
- * @param loadAverage       the machine's load average when the window ended
+ * @param idleCores the machine's busy cores while nothing is asked of the platform
+ * @param probe     sequential requests, one at a time: the CPU the machine spends while one is in flight
+ * @param low       a load run at a low rate
+ * @param high      a load run at a higher rate (about 60 % of the saturation the low one suggests)
  */
-public record MeasuredInputs(Map<String, Double> cpuMsPerProcess, double requestsPerSecond, double atRestMeanMs,
-                             double atRestP50Ms, double atRestP99Ms, String loadAverage) {
+record MeasuredInputs(double idleCores, Probe probe, Calibration low, Calibration high) {
 
-    /** Processes of the script and the calculator's term each one is. tools-agent does no chat work: no term. */
-    private static final Map<String, String> CALCULATOR_TERM = Map.of(
-            "gateway", "gateway", "orchestrator", "orchestrator", "retrieval", "retrieval", "guardrails", "guardrails",
-            "evaluation", "evaluation", "llm-simulator", "llm-simulator", "launcher", "kafka");
-
-    private static final Pattern LOAD_LINE = Pattern.compile(
-            "load average ([\\d. ]+); .*?(\\d+) answers 200 .*?, ([\\d.]+) requests/s");
-    private static final Pattern PROCESS_LINE = Pattern.compile("(?m)^\\s+([a-z-]+)\\s+([\\d.]+) ms CPU per request$");
-    private static final Pattern SEQUENTIAL_LINE = Pattern.compile(
-            "through the gateway p50 ([\\d.]+) / p99 ([\\d.]+) ms \\(mean ([\\d.]+)\\)");
-
-    public MeasuredInputs {
-        cpuMsPerProcess = Collections.unmodifiableMap(new LinkedHashMap<>(cpuMsPerProcess));
+    MeasuredInputs {
+        require(high.rate() > low.rate() && high.arrivals() > low.arrivals(),
+                "the second calibration run must have more arrivals per second than the first");
     }
 
-    static MeasuredInputs parse(String output) {
-        Matcher load = LOAD_LINE.matcher(output);
-        Matcher sequential = SEQUENTIAL_LINE.matcher(output);
-        if (!load.find() || !sequential.find()) {
-            throw new IllegalArgumentException("cpu-per-request.sh printed no measurement this program can read "
-                    + "(a load line and a sequential line with a mean)");
+    /**
+     * Requests sent one at a time with a pause between them, so that the work a request leaves behind (its completion
+     * event, the evaluation, the broker's fetches) runs in the pause, not during the next one.
+     *
+     * @param requests      requests counted
+     * @param meanMs        their mean latency (the probe's own HTTP client, a kept-alive connection)
+     * @param busyMsInFlight the machine's mean busy CPU while a request was in flight
+     * @param meanFlightMs   mean time in flight (= meanMs)
+     * @param ownMsPerRequest this program's own CPU while a request was in flight (its HTTP client, the /proc reads)
+     * @param platformMsInFlight the platform's processes' CPU while a request was in flight (NaN without
+     *                       {@code --platform-pid})
+     */
+    record Probe(int requests, double meanMs, double busyMsInFlight, double meanFlightMs, double ownMsPerRequest,
+                 double platformMsInFlight) {
+
+        /**
+         * CPU on a request's path. With the platform's processes known, what they spent while it was in flight: their
+         * own accounting, which neither other work on the machine nor the probe's own CPU enters. Without, what the
+         * whole machine spent then, less the idle background over that time and the probe's own share (the sweep's
+         * client is Gatling, whose cost is in the machine line).
+         */
+        double criticalCpuMs(double idleCores) {
+            return !Double.isNaN(platformMsInFlight) ? platformMsInFlight : machineCriticalCpuMs(idleCores);
         }
-        Map<String, Double> cpu = new LinkedHashMap<>();
-        Matcher process = PROCESS_LINE.matcher(output);
-        while (process.find()) {
-            if (!process.group(1).equals("all")) {
-                cpu.put(process.group(1), Double.parseDouble(process.group(2)));
-            }
+
+        /** The whole machine's reading, shown beside the platform's when both exist. */
+        double machineCriticalCpuMs(double idleCores) {
+            return Math.max(0, busyMsInFlight - idleCores * meanFlightMs - ownMsPerRequest);
         }
-        for (String name : CALCULATOR_TERM.keySet()) {
-            if (!cpu.containsKey(name)) {
-                throw new IllegalArgumentException("cpu-per-request.sh measured no CPU for " + name
-                        + ": the model needs every process of the platform running on this machine");
-            }
-        }
-        return new MeasuredInputs(cpu, Double.parseDouble(load.group(3)), Double.parseDouble(sequential.group(3)),
-                Double.parseDouble(sequential.group(1)), Double.parseDouble(sequential.group(2)), load.group(1).strip());
     }
 
-    /** The calculator's {@code --cpu-ms} terms: the launcher's CPU is the broker's, and tools-agent has none. */
-    Map<String, Double> calculatorCpuMs() {
-        Map<String, Double> terms = new LinkedHashMap<>();
-        cpuMsPerProcess.forEach((process, ms) -> {
-            String term = CALCULATOR_TERM.get(process);
-            if (term != null) {
-                terms.put(term, ms);
-            }
-        });
-        return terms;
+    /**
+     * A load run measured for the model.
+     *
+     * @param rate     requests/s asked for (open model, Poisson arrivals)
+     * @param seconds  how long it injected
+     * @param measured what Gatling measured
+     * @param cpu      busy cores during its steady part
+     */
+    record Calibration(double rate, int seconds, GatlingSummary measured, MachineCpu.Use cpu) {
+
+        /**
+         * The requests that did arrive, per second: Poisson arrivals stray from the rate asked for by about
+         * 1/√(rate × seconds) (4 % over 30 s at 20/s), and the CPU was spent on those that came.
+         */
+        double arrivals() {
+            return (double) measured.requests() / seconds;
+        }
     }
 
-    /** CPU per request the calculator counts (every process but those without a term). */
-    double modelledCpuMs() {
-        return calculatorCpuMs().values().stream().mapToDouble(Double::doubleValue).sum();
+    /**
+     * The machine's CPU per request: the slope of its busy cores between the two runs. What rises with the rate is
+     * what requests cost; the rest (consumers' polls, heartbeats, timers) is the background below.
+     */
+    double cpuMsPerRequest() {
+        double slope = (high.cpu().machineCores() - low.cpu().machineCores()) / (high.arrivals() - low.arrivals()) * 1000;
+        return interceptOf(slope) >= 0 ? slope : MachineCpu.Use.msPerRequest(high.cpu().machineCores(), high.arrivals());
+    }
+
+    /**
+     * Busy cores at no load on that line. Negative (the second run costlier per request than the first: noise, or a
+     * platform still warming) is read as none, and the CPU per request is then the second run's average.
+     */
+    double backgroundCores() {
+        return Math.max(0, interceptOf(cpuMsPerRequest()));
+    }
+
+    private double interceptOf(double slopeMs) {
+        return low.cpu().machineCores() - slopeMs * low.arrivals() / 1000;
+    }
+
+    double criticalCpuMs() {
+        return probe.criticalCpuMs(idleCores);
+    }
+
+    /**
+     * Inputs the model can use: the first run well below saturation, the machine's busy cores rising with the rate, and
+     * a saturation point not extrapolated far beyond the rates measured. A machine that other work keeps busy fails
+     * them (its cores are taken whatever the platform does).
+     */
+    void requireMeasurable(int cores) {
+        double utilisation = low.cpu().machineCores() / cores;
+        if (utilisation >= 0.9) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the machine was %.0f %% busy at the first "
+                    + "calibration rate, %s requests/s: lower --calibration-rate, or stop what else runs here (idle, it "
+                    + "was %.2f cores busy)", utilisation * 100, CapacityValidation.rate(low.rate()), idleCores));
+        }
+        if (cpuMsPerRequest() <= 0) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the machine's busy cores did not rise from %s to "
+                            + "%s requests/s (%.2f and %.2f): its CPU per request cannot be measured while other work "
+                            + "takes the cores", CapacityValidation.rate(low.rate()), CapacityValidation.rate(high.rate()),
+                    low.cpu().machineCores(), high.cpu().machineCores()));
+        }
+        double saturation = (cores - backgroundCores()) * 1000 / cpuMsPerRequest();
+        if (saturation > 5 * high.arrivals()) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the calibration runs' line puts saturation at "
+                            + "%.0f requests/s, more than 5 times the highest rate measured (%.1f): a slope of %.2f ms per "
+                            + "request is lost in the noise of the machine's other work, not a measurement", saturation,
+                    high.arrivals(), cpuMsPerRequest()));
+        }
+    }
+
+    /**
+     * The latency of a request that waits for no core, as Gatling measures it: the low run's mean less the queueing
+     * the model puts there (at that run's measured utilisation, small).
+     */
+    double atRestMs(int cores) {
+        return Math.max(0, low.measured().meanMs() - queueingAtLowMs(cores));
+    }
+
+    double queueingAtLowMs(int cores) {
+        return criticalCpuMs() * CapacityCalculator.queueingStretch(cores, low.cpu().machineCores() / cores);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
     }
 }

@@ -3,10 +3,9 @@ package dev.genaiplatform.load;
 import dev.genaiplatform.load.CapacityValidation.Judgement;
 import dev.genaiplatform.load.CapacityValidation.Report;
 import dev.genaiplatform.load.CapacityValidation.Step;
+import dev.genaiplatform.load.MeasuredInputs.Calibration;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,66 +24,81 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * Validates the capacity model against the load kit on this machine, with one command
  * ({@code infra/load/validate-capacity.sh}, which runs this file with the JDK's source launcher, no build):
  * <ol>
- *   <li>measures the model's inputs with {@code cpu-per-request.sh} (CPU per request per process at load, then the
- *       at-rest latency of sequential requests),</li>
+ *   <li>measures the model's inputs with the sweep's own client and requests ({@link Measurements}): the machine's idle
+ *       background, a probe of sequential requests (the CPU on a request's path), and two calibration load runs (the
+ *       machine's CPU per request, the load generator's included, and the latency at rest),</li>
  *   <li>predicts the saturation point with {@link CapacityCalculator} and chooses the sweep's rates around it,</li>
- *   <li>runs the open-model sweep with {@code run.sh} (cache bypassed), rate after rate, until the knee,</li>
+ *   <li>runs the open-model sweep with {@code run.sh} (cache bypassed, Poisson arrivals), rate after rate, until the knee,</li>
  *   <li>compares ({@link CapacityValidation}) and writes the summary to {@code infra/load/runs/<date>-capacity-validation.txt}.</li>
  * </ol>
  * Exit status: 0 validated, 3 measured but not validated, 2 bad options, 1 a platform or a run that failed. The
- * summary is written only when the whole sweep ran: an interrupted or failed run leaves no file.
+ * summary is written only when the whole sweep ran: an interrupted or failed run leaves no file. {@code --dry-run}
+ * prints the plan and its time without sending a request.
  */
 public final class ValidateCapacity {
 
     static final String USAGE = """
-            usage: infra/load/validate-capacity.sh [--target http://localhost:8080] [--simulator URL (the target's host, port 8090)]
-                   [--api-key demo-local-key] [--platform-pid PID (count only this launcher's processes)]
+            usage: infra/load/validate-capacity.sh [--dry-run] [--target http://localhost:8080] [--api-key demo-local-key]
+                   [--platform-pid PID (the launcher: its processes' CPU is shown apart)]
                    [--rates R1,R2,... (default: 20 % to 120 % of the predicted saturation)] [--duration 45]
-                   [--warm 20] [--measure 40] [--clients 8] [--sequential 50] [--machine-cores N (this machine's)]
-                   [--knee-factor 10 (a mean above 10 × the at-rest latency is past the knee)]
+                   [--idle 10] [--probe 300] [--probe-pause-ms 100] [--calibration-rate 20] [--calibration-duration 30]
+                   [--machine-cores N (this machine's)] [--knee-factor 10 (a mean above 10 × at rest is past the knee)]
                    [--output infra/load/runs/<date>-capacity-validation.txt] [--note TEXT (a line in the summary)]""";
 
     static final String DEMO_KEY = "demo-local-key";
 
     /**
      * What a request's prompt and answer are in the model (only its model-server terms use them); the answer's length is
-     * also what both the inputs' requests and the sweep's ask for, so the CPU measured is the CPU the sweep spends.
+     * also what the probe, the calibration and the sweep ask for, so the CPU measured is the CPU the sweep spends.
      */
     private static final String PROMPT_TOKENS = "800";
     private static final String ANSWER_TOKENS = "64";
 
+    /** The probe's request: one of the kit's questions, with the sweep's answer length. */
+    static final String PROBE_BODY = "{\"model\":\"sim-small\",\"stream\":false,\"max_tokens\":" + ANSWER_TOKENS
+            + ",\"messages\":[{\"role\":\"user\",\"content\":\"How does retrieval rank passages?\"}]}";
+
+    /** Probe requests sent before counting: the connection, and this program's HTTP client compiled. */
+    static final int PROBE_WARM_UP = 50;
+
     /** What a load run spends besides its steady part: Maven's start, Gatling's, the last answers. */
     private static final int SECONDS_PER_RUN_BESIDES_LOAD = 20;
+
+    /** The second calibration rate as a share of the saturation the first one suggests: well below the knee. */
+    static final double SECOND_CALIBRATION_SHARE = 0.6;
 
     /**
      * The command's options.
      *
      * @param rates empty: chosen around the predicted saturation
      */
-    record Options(URI target, URI simulator, String apiKey, OptionalLong platformPid, List<Double> rates,
-                   int durationSeconds, int warmSeconds, int measureSeconds, int clients, int sequential,
-                   int machineCores, double kneeFactor, Path output, String note) {
+    record Options(URI target, String apiKey, OptionalLong platformPid, List<Double> rates, int durationSeconds,
+                   int idleSeconds, int probeRequests, int probePauseMs, double calibrationRate,
+                   int calibrationSeconds, int machineCores, double kneeFactor, Path output, String note,
+                   boolean dryRun) {
 
         static Options parse(String[] args, int machineCores, Path runsDirectory, LocalDate today) {
+            List<String> pairs = new ArrayList<>(List.of(args));
+            boolean dryRun = pairs.remove("--dry-run");
             Map<String, String> given = new LinkedHashMap<>();
-            for (int i = 0; i < args.length; i++) {
-                require(args[i].startsWith("--") && i + 1 < args.length, "expected '--name value', got '" + args[i] + "'");
-                require(given.put(args[i].substring(2), args[++i]) == null, "'" + args[i - 1] + "' given twice");
+            for (int i = 0; i < pairs.size(); i++) {
+                require(pairs.get(i).startsWith("--") && i + 1 < pairs.size(), "expected '--name value', got '" + pairs.get(i) + "'");
+                require(given.put(pairs.get(i).substring(2), pairs.get(++i)) == null, "'" + pairs.get(i - 1) + "' given twice");
             }
             List<String> unknown = new ArrayList<>(given.keySet());
-            unknown.removeAll(List.of("target", "simulator", "api-key", "platform-pid", "rates", "duration", "warm",
-                    "measure", "clients", "sequential", "machine-cores", "knee-factor", "output", "note"));
+            unknown.removeAll(List.of("target", "api-key", "platform-pid", "rates", "duration", "idle", "probe",
+                    "probe-pause-ms", "calibration-rate", "calibration-duration", "machine-cores", "knee-factor", "output",
+                    "note"));
             require(unknown.isEmpty(), "unknown option(s) " + unknown);
 
             URI target = url(given.getOrDefault("target", "http://localhost:8080"), "--target");
-            URI simulator = given.containsKey("simulator") ? url(given.get("simulator"), "--simulator")
-                    : URI.create(target.getScheme() + "://" + target.getHost() + ":8090");
             String apiKey = given.getOrDefault("api-key", DEMO_KEY).strip();
             require(!apiKey.isEmpty(), "--api-key must not be blank");
             OptionalLong pid = OptionalLong.empty();
@@ -96,6 +110,9 @@ public final class ValidateCapacity {
             List<Double> rates = given.containsKey("rates") ? CapacityValidation.parseRates(given.get("rates")) : List.of();
             double kneeFactor = number(given.getOrDefault("knee-factor", "10"), "--knee-factor");
             require(kneeFactor > 1, "--knee-factor must be above 1: the knee's mean is a multiple of the at-rest latency");
+            double calibrationRate = number(given.getOrDefault("calibration-rate", "20"), "--calibration-rate");
+            require(calibrationRate > 0 && calibrationRate * 2 <= LoadParameters.MAX_OPEN_RATE,
+                    "--calibration-rate must be above 0 and at most half the load kit's bound");
             Path output;
             if (given.containsKey("output")) {
                 output = Path.of(given.get("output"));
@@ -103,14 +120,15 @@ public final class ValidateCapacity {
             } else {
                 output = freeName(runsDirectory, today + "-capacity-validation");
             }
-            return new Options(target, simulator, apiKey, pid, rates,
+            return new Options(target, apiKey, pid, rates,
                     (int) whole(given.getOrDefault("duration", "45"), "--duration", 10, 3600),
-                    (int) whole(given.getOrDefault("warm", "20"), "--warm", 0, 3600),
-                    (int) whole(given.getOrDefault("measure", "40"), "--measure", 10, 3600),
-                    (int) whole(given.getOrDefault("clients", "8"), "--clients", 1, 64),
-                    (int) whole(given.getOrDefault("sequential", "50"), "--sequential", 10, 10_000),
+                    (int) whole(given.getOrDefault("idle", "10"), "--idle", 5, 600),
+                    (int) whole(given.getOrDefault("probe", "300"), "--probe", 50, 10_000),
+                    (int) whole(given.getOrDefault("probe-pause-ms", "100"), "--probe-pause-ms", 20, 10_000),
+                    calibrationRate,
+                    (int) whole(given.getOrDefault("calibration-duration", "30"), "--calibration-duration", 10, 3600),
                     (int) whole(given.getOrDefault("machine-cores", String.valueOf(machineCores)), "--machine-cores", 1, 4096),
-                    kneeFactor, output, given.getOrDefault("note", "").strip());
+                    kneeFactor, output, given.getOrDefault("note", "").strip(), dryRun);
         }
 
         /** The day's file, or -2, -3 ... when an earlier run of the day wrote it: a run never overwrites another. */
@@ -120,6 +138,10 @@ public final class ValidateCapacity {
                 candidate = directory.resolve(stem + "-" + n + ".txt");
             }
             return candidate;
+        }
+
+        Optional<ProcessHandle> platform() {
+            return platformPid().isPresent() ? ProcessHandle.of(platformPid().getAsLong()) : Optional.empty();
         }
     }
 
@@ -138,6 +160,11 @@ public final class ValidateCapacity {
             System.exit(2);
             return;
         }
+        if (options.dryRun()) {
+            System.out.print(plan(options));
+            System.out.println(gatewayStatus(options));
+            return;
+        }
         try {
             System.exit(run(options, args) ? 0 : 3);
         } catch (IllegalArgumentException e) {
@@ -149,35 +176,64 @@ public final class ValidateCapacity {
         }
     }
 
+    /** What the command will do and how long it takes at most, without sending anything. */
+    static String plan(Options options) {
+        int probeSeconds = (PROBE_WARM_UP + options.probeRequests()) * (options.probePauseMs() + 25) / 1000;
+        int calibrationSeconds = 2 * (options.calibrationSeconds() + SECONDS_PER_RUN_BESIDES_LOAD);
+        int sweepRates = options.rates().isEmpty() ? CapacityValidation.SWEEP_FRACTIONS.size() : options.rates().size();
+        int sweepSeconds = sweepRates * (options.durationSeconds() + SECONDS_PER_RUN_BESIDES_LOAD);
+        int total = options.idleSeconds() + probeSeconds + calibrationSeconds + sweepSeconds;
+        return String.format(Locale.ROOT, """
+                        Dry run: nothing is sent to %s.
+                        1. idle: %d s, the machine's busy cores with nothing asked
+                        2. probe: %d + %d requests one at a time, %d ms apart (about %d s): the CPU on a request's path
+                        3. calibration: %s, then at %.0f %% of the saturation it suggests (about %d s for both)
+                        4. sweep: %s, %d s each, rising, stopping at the knee (at most about %d s)
+                        At most about %d min %02d s in all; the summary goes to %s
+                        """, options.target(), options.idleSeconds(), PROBE_WARM_UP, options.probeRequests(),
+                options.probePauseMs(), probeSeconds,
+                String.join(" ", loadCommand(options, shownKey(options.apiKey()), CapacityValidation.rate(options.calibrationRate()),
+                        options.calibrationSeconds())), SECOND_CALIBRATION_SHARE * 100, calibrationSeconds,
+                options.rates().isEmpty() ? "20 % to 120 % of the predicted saturation (" + sweepRates + " rates)"
+                        : options.rates().stream().map(CapacityValidation::rate).toList() + " requests/s",
+                options.durationSeconds(), sweepSeconds, total / 60, total % 60, options.output());
+    }
+
+    private static String gatewayStatus(Options options) {
+        try {
+            requireGatewayAnswers(options);
+            return "The gateway at " + options.target() + " answers.";
+        } catch (IllegalStateException e) {
+            return "Not ready: " + e.getMessage();
+        }
+    }
+
     private static boolean run(Options options, String[] args) {
         ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
         String loadAtStart = loadAverage();
         requireGatewayAnswers(options);
+        System.out.print(plan(options).replaceFirst("Dry run: nothing is sent to [^\n]*\n", ""));
 
-        List<String> inputsCommand = List.of("infra/load/cpu-per-request.sh", String.valueOf(options.warmSeconds()),
-                String.valueOf(options.measureSeconds()), String.valueOf(options.clients()), String.valueOf(options.sequential()));
-        MeasuredInputs inputs = measureInputs(options, inputsCommand);
-
+        MeasuredInputs inputs = measureInputs(options);
         List<String> calculator = calculatorArgs(inputs, options.machineCores());
         double saturation = CapacityCalculator.plan(predictionAt(calculator, 1)).oneMachineSaturation();
         List<Double> rates = options.rates().isEmpty() ? CapacityValidation.ratesAround(saturation) : options.rates();
-        double kneeBoundMs = options.kneeFactor() * inputs.atRestMeanMs();
-        System.out.printf(Locale.ROOT, "%n== 2/3 predicted saturation on %d cores: %s requests/s (%.1f ms CPU per request); "
-                        + "the sweep: %s requests/s, %d s each (at most %d min)%n", options.machineCores(),
-                CapacityValidation.rate(saturation), inputs.modelledCpuMs(), String.join(", ",
-                        rates.stream().map(CapacityValidation::rate).toList()), options.durationSeconds(),
-                Math.ceilDiv(rates.size() * (options.durationSeconds() + SECONDS_PER_RUN_BESIDES_LOAD), 60));
+        double kneeBoundMs = options.kneeFactor() * inputs.atRestMs(options.machineCores());
+        System.out.printf(Locale.ROOT, "%n== predicted saturation on %d cores: %s requests/s; the sweep: %s requests/s, "
+                        + "%d s each%n", options.machineCores(), CapacityValidation.rate(saturation),
+                String.join(", ", rates.stream().map(CapacityValidation::rate).toList()), options.durationSeconds());
 
         List<Step> steps = sweep(options, rates, calculator, kneeBoundMs);
         Judgement judgement = CapacityValidation.judge(steps, saturation, kneeBoundMs);
 
         List<String> shownCalculator = new ArrayList<>(List.of("java", "infra/load/src/main/java/dev/genaiplatform/load/CapacityCalculator.java"));
         shownCalculator.addAll(calculator);
-        Report report = new Report(header(options, args, started, loadAtStart), inputs, String.join(" ", inputsCommand)
-                + " (MAX_TOKENS=" + ANSWER_TOKENS + ", GATEWAY_URL=" + options.target()
-                + (options.platformPid().isPresent() ? ", PLATFORM_PID=" + options.platformPid().getAsLong() : "") + ")",
+        String shownKey = shownKey(options.apiKey());
+        Report report = new Report(header(options, args, started, loadAtStart), inputs,
+                String.join(" ", loadCommand(options, shownKey, "N", options.calibrationSeconds())),
                 options.machineCores(), saturation, String.join(" ", shownCalculator),
-                String.join(" ", sweepCommand(options, shownKey(options.apiKey()), "N")) + " (open model, chat, rising rates)",
+                String.join(" ", loadCommand(options, shownKey, "N", options.durationSeconds()))
+                        + " (open model, chat, rising rates)",
                 steps, rates.subList(steps.size(), rates.size()), kneeBoundMs, judgement);
         String summary = CapacityValidation.render(report);
         System.out.println();
@@ -187,22 +243,56 @@ public final class ValidateCapacity {
         return judgement.validated();
     }
 
-    private static MeasuredInputs measureInputs(Options options, List<String> command) {
-        System.out.printf(Locale.ROOT, "%n== 1/3 the inputs: %s (about %d s)%n", String.join(" ", command),
-                options.warmSeconds() + options.measureSeconds() + options.sequential() / 5);
-        try {
-            return MeasuredInputs.parse(runEchoing(command, inputsEnvironment(options)));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(e.getMessage());
+    /** Idle, probe, then the two calibration runs, in that order (the probe's pauses need the machine otherwise idle). */
+    private static MeasuredInputs measureInputs(Options options) {
+        System.out.printf(Locale.ROOT, "%n== 1/4 idle for %d s%n", options.idleSeconds());
+        double idleCores = Measurements.idle(options.idleSeconds(), options.platform()).machineCores();
+        System.out.printf(Locale.ROOT, "== the machine busy %.2f cores with nothing asked%n", idleCores);
+        requireQuietMachine(idleCores, options.machineCores());
+
+        System.out.printf(Locale.ROOT, "%n== 2/4 probe: %d requests one at a time%n", options.probeRequests());
+        MeasuredInputs.Probe probe = Measurements.probe(options.target(), options.apiKey(), PROBE_BODY, PROBE_WARM_UP,
+                options.probeRequests(), options.probePauseMs(), options.platform());
+        System.out.printf(Locale.ROOT, "== mean %.1f ms; CPU on a request's path %.1f ms%n", probe.meanMs(),
+                probe.criticalCpuMs(idleCores));
+
+        Calibration low = calibration(options, options.calibrationRate(), "3/4");
+        double high = secondCalibrationRate(low, idleCores, options.machineCores());
+        MeasuredInputs inputs = new MeasuredInputs(idleCores, probe, low, calibration(options, high, "3/4"));
+        inputs.requireMeasurable(options.machineCores());
+        return inputs;
+    }
+
+    /** Half the cores or more busy with nothing asked: other work takes the machine, the inputs would measure it. */
+    static void requireQuietMachine(double idleCores, int machineCores) {
+        if (idleCores >= 0.5 * machineCores) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "the machine is %.2f of its %d cores busy with "
+                    + "nothing asked of the platform: other work takes them, so the inputs would measure it; run when it "
+                    + "is quiet", idleCores, machineCores));
         }
     }
 
-    /** What cpu-per-request.sh is told: where the platform is, and the sweep's request shape (an answer of its length). */
-    static Map<String, String> inputsEnvironment(Options options) {
-        Map<String, String> environment = new LinkedHashMap<>(Map.of("GATEWAY_URL", options.target().toString(),
-                "SIMULATOR_URL", options.simulator().toString(), "API_KEY", options.apiKey(), "MAX_TOKENS", ANSWER_TOKENS));
-        options.platformPid().ifPresent(pid -> environment.put("PLATFORM_PID", String.valueOf(pid)));
-        return environment;
+    /**
+     * 60 % of the saturation the first run suggests (its busy cores above the idle background, per request, against the
+     * cores left), at least twice the first rate, so the slope between the two is not lost in the noise, and at most ten
+     * times it: a first run whose CPU is lost in the background's noise must not send a flood.
+     */
+    static double secondCalibrationRate(Calibration low, double idleCores, int machineCores) {
+        double perRequestCores = Math.max(low.cpu().machineCores() - idleCores, 1e-3) / low.arrivals();
+        double suggested = Math.max(machineCores - idleCores, 0) / perRequestCores;
+        double rate = Math.min(10 * low.rate(), Math.max(2 * low.rate(), SECOND_CALIBRATION_SHARE * suggested));
+        double rounded = rate >= 20 ? Math.round(rate) : Math.round(rate * 10) / 10.0;
+        return Math.min(rounded, LoadParameters.MAX_OPEN_RATE);
+    }
+
+    private static Calibration calibration(Options options, double rate, String stage) {
+        String shown = CapacityValidation.rate(rate);
+        System.out.printf(Locale.ROOT, "%n== %s calibration: %s requests/s for %d s%n", stage, shown, options.calibrationSeconds());
+        Measurements.LoadRun run = Measurements.loadRun(loadCommand(options, options.apiKey(), shown,
+                options.calibrationSeconds()), options.calibrationSeconds(), options.platform());
+        System.out.printf(Locale.ROOT, "== %s requests/s: mean %.1f ms, the machine busy %.2f cores%n", shown,
+                run.summary().meanMs(), run.cpu().machineCores());
+        return new Calibration(rate, options.calibrationSeconds(), run.summary(), run.cpu());
     }
 
     /** The load runs, rising, up to and including the first past the knee (the rates beyond would only queue). */
@@ -210,20 +300,19 @@ public final class ValidateCapacity {
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < rates.size(); i++) {
             String rate = CapacityValidation.rate(rates.get(i));
-            System.out.printf(Locale.ROOT, "%n== 3/3 rate %d of %d: %s requests/s for %d s%n", i + 1, rates.size(), rate,
+            System.out.printf(Locale.ROOT, "%n== 4/4 rate %d of %d: %s requests/s for %d s%n", i + 1, rates.size(), rate,
                     options.durationSeconds());
-            GatlingSummary measured;
-            try {
-                measured = GatlingSummary.parse(runEchoing(sweepCommand(options, options.apiKey(), rate), Map.of()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("the load run at " + rate + " requests/s: " + e.getMessage());
-            }
+            Measurements.LoadRun run = Measurements.loadRun(loadCommand(options, options.apiKey(), rate,
+                    options.durationSeconds()), options.durationSeconds(), options.platform());
+            GatlingSummary measured = run.summary();
             var plan = CapacityCalculator.plan(predictionAt(calculator, rates.get(i)));
-            steps.add(new Step(rates.get(i), measured, plan.oneMachineKeepsUp() ? plan.oneMachineLatencyMs() : Double.NaN));
-            System.out.printf(Locale.ROOT, "== %s requests/s: %,d requests, %,d failed, mean %,.0f ms (predicted %s), p50 %,.0f, p99 %,.0f%n",
+            steps.add(new Step(rates.get(i), measured, plan.oneMachineKeepsUp() ? plan.oneMachineLatencyMs() : Double.NaN,
+                    run.cpu(), plan.oneMachineUtilisation() * options.machineCores()));
+            System.out.printf(Locale.ROOT, "== %s requests/s: %,d requests, %,d failed, mean %,.0f ms (predicted %s), p50 %,.0f, "
+                            + "p99 %,.0f; the machine busy %.2f cores (predicted %.2f)%n",
                     rate, measured.requests(), measured.failed(), measured.meanMs(),
                     plan.oneMachineKeepsUp() ? String.format(Locale.ROOT, "%,.0f ms", plan.oneMachineLatencyMs()) : "saturated",
-                    measured.p50Ms(), measured.p99Ms());
+                    measured.p50Ms(), measured.p99Ms(), run.cpu().machineCores(), plan.oneMachineUtilisation() * options.machineCores());
             if (CapacityValidation.isKnee(measured, kneeBoundMs)) {
                 System.out.println("== past the knee: the sweep stops here");
                 break;
@@ -251,8 +340,10 @@ public final class ValidateCapacity {
     static List<String> calculatorArgs(MeasuredInputs inputs, int machineCores) {
         return List.of("--rps", "N", "--prompt-tokens", PROMPT_TOKENS, "--answer-tokens", ANSWER_TOKENS,
                 "--machine-cores", String.valueOf(machineCores),
-                "--cpu-ms", CapacityValidation.calculatorCpuOption(inputs.calculatorCpuMs()),
-                "--at-rest-latency-ms", String.format(Locale.ROOT, "%.1f", inputs.atRestMeanMs()));
+                "--machine-cpu-ms", String.format(Locale.ROOT, "%.2f", inputs.cpuMsPerRequest()),
+                "--background-cores", String.format(Locale.ROOT, "%.3f", inputs.backgroundCores()),
+                "--critical-cpu-ms", String.format(Locale.ROOT, "%.2f", inputs.criticalCpuMs()),
+                "--at-rest-latency-ms", String.format(Locale.ROOT, "%.2f", inputs.atRestMs(machineCores)));
     }
 
     /** The workload at one rate, parsed from the same options a reader can run (so the file's command reproduces it). */
@@ -262,9 +353,10 @@ public final class ValidateCapacity {
         return CapacityCalculator.parse(args.toArray(String[]::new));
     }
 
-    static List<String> sweepCommand(Options options, String apiKey, String rate) {
+    /** The load kit at one rate: cache bypassed (every request the whole pipeline), Poisson arrivals, the model's answer length. */
+    static List<String> loadCommand(Options options, String apiKey, String rate, int durationSeconds) {
         return List.of("infra/load/run.sh", "-Dtarget=" + options.target(), "-DapiKeys=" + apiKey, "-Dcache=bypass",
-                "-Drate=" + rate, "-Dduration=" + options.durationSeconds(), "-DmaxTokens=" + ANSWER_TOKENS,
+                "-Darrivals=poisson", "-Drate=" + rate, "-Dduration=" + durationSeconds, "-DmaxTokens=" + ANSWER_TOKENS,
                 "-DmaxErrorPercent=100");
     }
 
@@ -296,33 +388,6 @@ public final class ValidateCapacity {
         } catch (IOException e) {
             throw new IllegalStateException("no gateway answers at " + options.target() + " (" + e.getClass().getSimpleName()
                     + "): start ./platform.sh as infra/load/cpu-per-request.sh's header says, or pass --target");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
-        }
-    }
-
-    /** Runs a command from the repository root, shows its output as it comes, and returns it. */
-    private static String runEchoing(List<String> command, Map<String, String> environment) {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(environment);
-        StringBuilder output = new StringBuilder();
-        try {
-            Process process = builder.start();
-            process.getOutputStream().close();
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    System.out.println(line);
-                    output.append(line).append('\n');
-                }
-            }
-            int status = process.waitFor();
-            if (status != 0) {
-                throw new IllegalStateException(command.getFirst() + " failed (exit " + status + "; its output is above)");
-            }
-            return output.toString();
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + command.getFirst() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");

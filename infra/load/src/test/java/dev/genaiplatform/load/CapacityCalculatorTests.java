@@ -86,11 +86,42 @@ class CapacityCalculatorTests {
     }
 
     @Test
-    void erlangCWithOneServerIsTheTextbookMm1Wait() {
-        // M/M/1: Wq = ρ·s / (1 − ρ); λ = 10/s, s = 50 ms → ρ = 0.5, Wq = 50 ms
-        assertThat(CapacityCalculator.queueingDelayMs(1, 10, 50)).isCloseTo(50, within(1e-9));
-        // M/M/2 with a = 1 (ρ = 0.5): C = 1/3, Wq = C·s / (c(1 − ρ)) = 50/3 ms for s = 50 ms
-        assertThat(CapacityCalculator.queueingDelayMs(2, 20, 50)).isCloseTo(50.0 / 3, within(1e-9));
+    void theQueueingStretchIsTheTextbookErlangCWaitPerUnitOfService() {
+        // M/M/1: Wq / s = ρ / (1 − ρ); at ρ = 0.5, 1
+        assertThat(CapacityCalculator.queueingStretch(1, 0.5)).isCloseTo(1, within(1e-9));
+        // M/M/2 at ρ = 0.5 (a = 1): C = 1/3, Wq / s = C / (c (1 − ρ)) = 1/3
+        assertThat(CapacityCalculator.queueingStretch(2, 0.5)).isCloseTo(1.0 / 3, within(1e-9));
+        // M/M/2 at ρ = 0.75: E[T] = s / (1 − ρ²) = 2.2857 s, so the stretch is 1.2857
+        assertThat(CapacityCalculator.queueingStretch(2, 0.75)).isCloseTo(1 / (1 - 0.75 * 0.75) - 1, within(1e-9));
+        // M/G/1-PS: a job of x takes x / (1 − ρ), so x (1 + stretch) = x / (1 − ρ): at ρ = 0.75, 3
+        assertThat(1 + CapacityCalculator.queueingStretch(1, 0.75)).isCloseTo(1 / (1 - 0.75), within(1e-9));
+        assertThat(CapacityCalculator.queueingStretch(2, 0)).isZero();
+    }
+
+    @Test
+    void theMachineLineAndThePathsCpuReplaceTheServicesSumWhenGiven() {
+        // the measured inputs of MeasuredInputsTests.example(): 0.12 cores + 14 ms per request, 5.2 ms on the path
+        Plan plan = CapacityCalculator.plan(workload("--rps", "100", "--cache-hit-rate", "0", "--machine-cpu-ms", "14",
+                "--background-cores", "0.12", "--critical-cpu-ms", "5.2", "--at-rest-latency-ms", "14.8"));
+
+        assertThat(plan.oneMachineSaturation()).isCloseTo((2 - 0.12) / 0.014, within(1e-9)); // 134.3 requests/s
+        assertThat(plan.oneMachineUtilisation()).isCloseTo((0.12 + 1.4) / 2, within(1e-9));
+        assertThat(plan.oneMachineLatencyMs()).isCloseTo(14.8 + 5.2 * CapacityCalculator.queueingStretch(2, 0.76),
+                within(1e-9));
+        assertThat(CapacityCalculator.render(workload("--machine-cpu-ms", "14", "--critical-cpu-ms", "5.2"),
+                CapacityCalculator.plan(workload("--machine-cpu-ms", "14", "--critical-cpu-ms", "5.2"))))
+                .contains("14.0 ms of CPU per request").contains("on the 5.2 ms of CPU on the request's path");
+    }
+
+    @Test
+    void withoutThePathsCpuEveryMillisecondQueuesAsInMmc() {
+        Plan all = CapacityCalculator.plan(workload("--rps", "30", "--cache-hit-rate", "0"));
+        Plan path = CapacityCalculator.plan(workload("--rps", "30", "--cache-hit-rate", "0", "--critical-cpu-ms", "41.4"));
+
+        // 41.4 ms per request at 30 requests/s on 2 cores: M/M/2's wait on the whole of it
+        assertThat(all.oneMachineLatencyMs()).isCloseTo(38 + 41.4 * CapacityCalculator.queueingStretch(2, 30 * 0.0414 / 2),
+                within(1e-9));
+        assertThat(path.oneMachineLatencyMs()).isCloseTo(all.oneMachineLatencyMs(), within(1e-9));
     }
 
     @Test
@@ -117,7 +148,11 @@ class CapacityCalculatorTests {
             "--rps,lots                        | --rps must be a number",
             "--colour,blue                     | unknown option(s) [colour]",
             "--cpu-ms,gateway=-3               | must not be negative",
-            "--machine-cores,0.5               | --machine-cores must be at least 1"})
+            "--machine-cores,0.5               | --machine-cores must be at least 1",
+            "--machine-cpu-ms,0                | --machine-cpu-ms must be above 0",
+            "--background-cores,2              | --background-cores must be from 0 to less than --machine-cores",
+            "--critical-cpu-ms,-1              | --critical-cpu-ms must not be negative",
+            "--critical-cpu-ms,NaNa            | --critical-cpu-ms must be a number"})
     void rejectsImpossibleParametersWithAClearMessage(String option, String message) {
         String[] pair = option.split(",");
         assertThatThrownBy(() -> CapacityCalculator.plan(workload(pair[0], pair[1])))

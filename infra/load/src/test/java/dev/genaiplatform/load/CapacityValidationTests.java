@@ -22,7 +22,8 @@ class CapacityValidationTests {
     }
 
     private static Step step(double rate, long failed, double measuredMeanMs, double predictedMeanMs) {
-        return new Step(rate, run(Math.round(rate * 45), failed, measuredMeanMs), predictedMeanMs);
+        return new Step(rate, run(Math.round(rate * 45), failed, measuredMeanMs), predictedMeanMs,
+                new MachineCpu.Use(39, rate * 0.04, rate * 0.0012, rate * 0.035), rate * 0.0414);
     }
 
     /** The 2026-12-06 sweep of docs/capacity.md: its measured means and the calculator's predictions (41.4 ms, 38 at rest). */
@@ -98,7 +99,10 @@ class CapacityValidationTests {
         Judgement judgement = CapacityValidation.judge(steps, 44, 380);
 
         assertThat(judgement.validated()).isTrue();
-        assertThat(judgement.verdict()).startsWith("VALIDATED within ±15 %: mean latency within ±15 % at 5 of 5 rates")
+        // 38 requests/s is above 80 % of 44: shown, not judged
+        assertThat(judgement.standings().get(4)).isEqualTo(Standing.NEAR_SATURATION_WITHIN);
+        assertThat(judgement.verdict()).startsWith("VALIDATED within ±15 %: mean latency within ±15 % at 4 of 4 rates up "
+                + "to 80 % of the predicted saturation (5 of 5 at every rate below the knee, as wave 13 judged)")
                 .contains("+5 %");
     }
 
@@ -140,18 +144,43 @@ class CapacityValidationTests {
         Judgement judgement = CapacityValidation.judge(List.of(step(60, 200, 900, Double.NaN)), 48, 380);
 
         assertThat(judgement.validated()).isFalse();
-        assertThat(judgement.verdict()).contains("no rate below the knee").contains("start lower");
+        assertThat(judgement.verdict()).contains("no rate up to 80 % of the predicted saturation").contains("start lower");
     }
 
     @Test
-    void aRateTheModelCallsSaturatedButThePlatformCarriedIsAMiss() {
-        List<Step> steps = List.of(step(40, 0, 60, 66), step(50, 0, 90, Double.NaN), step(60, 100, 900, Double.NaN));
+    void ratesNearTheSaturationAreShownButOnlyTheKneeJudgesThem() {
+        List<Step> steps = List.of(step(20, 0, 40, 41), step(30, 0, 50, 80), step(40, 0, 60, 66), step(50, 0, 90, Double.NaN),
+                step(60, 100, 900, Double.NaN));
 
         Judgement judgement = CapacityValidation.judge(steps, 48, 380);
 
-        assertThat(judgement.standings()).containsExactly(Standing.WITHIN, Standing.PREDICTED_SATURATED, Standing.PAST_KNEE);
+        // 80 % of 48 is 38.4: 40 and 50 requests/s are near saturation; 30 is judged and misses
+        assertThat(judgement.standings()).containsExactly(Standing.WITHIN, Standing.OUTSIDE,
+                Standing.NEAR_SATURATION_WITHIN, Standing.PREDICTED_SATURATED, Standing.PAST_KNEE);
         assertThat(judgement.validated()).isFalse();
-        assertThat(judgement.verdict()).contains("at 1 of 2 rates");
+        assertThat(judgement.verdict()).contains("at 1 of 2 rates up to 80 %").contains("(2 of 4 at every rate below the knee")
+                .contains("between 50 (carried) and 60 (midpoint 55): -13 %");
+    }
+
+    @Test
+    void theSweepsOwnEightyPercentRateIsJudgedEvenWhenRoundedUp() {
+        // 80 % of 133.7 is 106.96, which the sweep runs as 107
+        assertThat(CapacityValidation.ratesAround(133.7)).contains(107.0);
+        Judgement judgement = CapacityValidation.judge(List.of(step(107, 0, 23, 24), step(108, 0, 25, 26)), 133.7, 380);
+
+        assertThat(judgement.standings()).containsExactly(Standing.WITHIN, Standing.NEAR_SATURATION_WITHIN);
+    }
+
+    @Test
+    void aSaturationPredictedTooLowFailsOnTheKneeEvenWhenTheJudgedMeansHold() {
+        List<Step> steps = List.of(step(20, 0, 40, 41), step(30, 0, 50, 52), step(40, 0, 60, Double.NaN),
+                step(50, 0, 70, Double.NaN), step(60, 100, 900, Double.NaN));
+
+        Judgement judgement = CapacityValidation.judge(steps, 38, 380);
+
+        assertThat(judgement.standings().subList(2, 4)).containsOnly(Standing.PREDICTED_SATURATED);
+        assertThat(judgement.validated()).isFalse();
+        assertThat(judgement.verdict()).contains("at 2 of 2 rates").contains("midpoint 55): -31 %");
     }
 
     @Test
@@ -159,22 +188,32 @@ class CapacityValidationTests {
         List<Step> steps = sweepOf20261206();
         Judgement judgement = CapacityValidation.judge(steps, 48.3, 380);
         Report report = new Report(List.of("Capacity validation 2026-12-07 16:00 to 16:10 UTC", "a smoke run"),
-                MeasuredInputs.parse(MeasuredInputsTests.OUTPUT), "infra/load/cpu-per-request.sh 20 40 8 50", 2, 48.3,
+                MeasuredInputsTests.example(), "infra/load/run.sh -Drate=N -Dduration=30", 2, 48.3,
                 "java CapacityCalculator.java --rps N", "infra/load/run.sh -Drate=N", steps, List.of(53.0, 58.0), 380,
                 judgement);
 
         String summary = CapacityValidation.render(report);
 
         assertThat(summary).startsWith("# Capacity validation 2026-12-07 16:00 to 16:10 UTC\n# a smoke run\n")
-                .contains("In the model: 41.4 ms per request")
-                .contains("At rest: 38.0 ms mean")
+                .contains("Idle: the machine busy 0.10 cores")
+                .contains("mean 14.0 ms; the machine's CPU while one was in flight 7.0 ms, less the idle background (1.4) "
+                        + "and the probe's own (0.4): 5.2 ms\n")
+                .contains("the platform's processes while one was in flight: 5.2 ms")
+                .contains("CPU on a request's path: 5.2 ms\n")
+                .contains("Calibration: infra/load/run.sh -Drate=N -Dduration=30")
+                .contains("  20 requests/s (20.0 arrived): 600 requests, 0 failed, mean 15.0 ms; over 24 s of its steady "
+                        + "part the machine busy 0.40 cores (20.0 ms per request)")
+                .contains("busy cores = 0.12 + rate x 14.00 ms of CPU per request")
+                .contains("At rest: 14.8 ms, the 20 requests/s run's mean (15.0 ms) less the model's queueing there (0.2 ms)")
                 .contains("Predicted saturation on 2 cores: 48.3 requests/s")
-                .contains("| 38 | 1,710 | 0 (0.0 %) | 85 ms | 77 ms | 340 ms | 105 ms | +24 % | NO |")
+                .contains("Theory, not measured: ")
+                .contains("| 38 | 1,710 | 0 (0.0 %) | 85 ms | 77 ms | 340 ms | 105 ms | +24 % | NO | 1.52 / 1.57 | 1.2 ms per request |")
                 .contains("| 46 | 2,070 | 47 (2.3 %) | 428 ms | 385 ms | 1,712 ms | 440 ms | +3 % |")
                 .contains("a mean above 380 ms")
                 .contains("not compared: the knee")
                 .contains("Not run (past the knee): 53, 58 requests/s")
                 .contains("\nVERDICT: NOT VALIDATED")
+                .contains("### calibration, rate 56 requests/s\ntable at 56.0")
                 .contains("### rate 46 requests/s\ntable of 2070");
     }
 }

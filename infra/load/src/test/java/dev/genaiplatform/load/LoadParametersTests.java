@@ -24,12 +24,13 @@ class LoadParametersTests {
         assertThat(p.rate()).isEqualTo(5);
         assertThat(p.duration()).isEqualTo(Duration.ofSeconds(30));
         assertThat(p.cache()).isEqualTo(LoadParameters.Cache.USE);
+        assertThat(p.arrivals()).isEqualTo(LoadParameters.Arrivals.UNIFORM);
     }
 
     @Test
     void readsEverySettingAndSplitsTheTenantKeys() {
         LoadParameters p = LoadParameters.from(Map.of("target", "https://platform.example.com/", "apiKeys", "a, b",
-                "scenario", "MIX", "workload", "closed", "users", "40", "duration", "120", "maxTokens", "256", "cache", "bypass")::get);
+                "scenario", "MIX", "workload", "closed", "users", "40", "duration", "120", "maxTokens", "256", "cache", "bypass", "arrivals", "poisson")::get);
 
         assertThat(p.target()).hasToString("https://platform.example.com");
         assertThat(p.apiKeys()).isEqualTo(List.of("a", "b"));
@@ -38,6 +39,7 @@ class LoadParametersTests {
         assertThat(p.users()).isEqualTo(40);
         assertThat(p.maxTokens()).isEqualTo(256);
         assertThat(p.cache()).isEqualTo(LoadParameters.Cache.BYPASS);
+        assertThat(p.arrivals()).isEqualTo(LoadParameters.Arrivals.POISSON);
     }
 
     @ParameterizedTest
@@ -51,6 +53,7 @@ class LoadParametersTests {
             "scenario  | soak           | scenario must be one of [chat, streaming, retrieval, mix, spike, batch]",
             "workload  | half-open      | workload must be one of [open, closed]",
             "cache     | sometimes      | cache must be one of [use, bypass]",
+            "arrivals  | bursty         | arrivals must be one of [uniform, poisson]",
             "rate      | fast           | rate must be a number",
             "scenario  | mix            | the mix scenario needs at least two apiKeys"})
     void refusesAnImpossibleRunBeforeSendingAnything(String name, String value, String message) {

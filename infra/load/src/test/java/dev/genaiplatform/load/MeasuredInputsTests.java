@@ -1,5 +1,7 @@
 package dev.genaiplatform.load;
 
+import dev.genaiplatform.load.MeasuredInputs.Calibration;
+import dev.genaiplatform.load.MeasuredInputs.Probe;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,68 +10,99 @@ import static org.assertj.core.api.Assertions.within;
 
 class MeasuredInputsTests {
 
-    /** What cpu-per-request.sh 20 40 8 50 printed on 2026-12-06 (docs/capacity.md), with the sequential mean added since. */
-    static final String OUTPUT = """
-            warming for 20 s with 8 clients...
-            measuring for 40 s...
-            load average 2.46 1.90 1.75; streamed false; 1372 answers 200 (0 others), 34.3 requests/s
-              evaluation         2.4 ms CPU per request
-              gateway            4.3 ms CPU per request
-              guardrails         6.1 ms CPU per request
-              launcher           5.9 ms CPU per request
-              llm-simulator      5.9 ms CPU per request
-              orchestrator      13.4 ms CPU per request
-              retrieval          3.4 ms CPU per request
-              tools-agent        1.3 ms CPU per request
-              all               42.7 ms CPU per request
-            sequential, 50 each: through the gateway p50 35.9 / p99 80.1 ms (mean 38.0); the simulator directly p50 3.1 / p99 7.0 ms
-            """;
+    static Calibration calibration(double rate, double meanMs, double machineCores) {
+        GatlingSummary summary = new GatlingSummary(Math.round(rate * 30), 0, meanMs, meanMs - 1, meanMs * 3,
+                "table at " + rate);
+        return new Calibration(rate, 30, summary, new MachineCpu.Use(24, machineCores, rate * 0.001, machineCores * 0.8));
+    }
 
-    @Test
-    void readsEveryProcessTheRateAndTheAtRestLatency() {
-        MeasuredInputs inputs = MeasuredInputs.parse(OUTPUT);
-
-        assertThat(inputs.cpuMsPerProcess()).hasSize(8).containsEntry("orchestrator", 13.4).containsEntry("tools-agent", 1.3)
-                .doesNotContainKey("all");
-        assertThat(inputs.requestsPerSecond()).isEqualTo(34.3);
-        assertThat(inputs.atRestMeanMs()).isEqualTo(38.0);
-        assertThat(inputs.atRestP50Ms()).isEqualTo(35.9);
-        assertThat(inputs.atRestP99Ms()).isEqualTo(80.1);
-        assertThat(inputs.loadAverage()).isEqualTo("2.46 1.90 1.75");
+    /**
+     * Made-up but plausible inputs: 0.10 cores idle; the probe's 7.0 ms in flight over 14 ms, 0.4 of it its own, 5.2 the platform's; the
+     * machine 0.40 cores busy at 20 requests/s and 0.904 at 56.
+     */
+    static MeasuredInputs example() {
+        return new MeasuredInputs(0.10, new Probe(300, 14.0, 7.0, 14.0, 0.4, 5.2), calibration(20, 15.0, 0.40),
+                calibration(56, 14.5, 0.904));
     }
 
     @Test
-    void theLaunchersCpuIsTheBrokersAndToolsAgentHasNoTerm() {
-        MeasuredInputs inputs = MeasuredInputs.parse(OUTPUT);
+    void theCpuPerRequestIsTheSlopeOfTheMachinesBusyCoresAndTheBackgroundItsIntercept() {
+        MeasuredInputs inputs = example();
 
-        assertThat(inputs.calculatorCpuMs()).containsEntry("kafka", 5.9).doesNotContainKeys("launcher", "tools-agent")
-                .hasSize(7);
-        // the 2026-12-06 sweep's 41.4 ms: 42.7 in all less tools-agent's 1.3
-        assertThat(inputs.modelledCpuMs()).isCloseTo(41.4, within(1e-9));
-        assertThat(CapacityCalculator.MEASURED_CPU_MS.keySet()).containsAll(inputs.calculatorCpuMs().keySet());
+        assertThat(inputs.cpuMsPerRequest()).isCloseTo(0.504 / 36 * 1000, within(1e-9)); // 14.0 ms
+        assertThat(inputs.backgroundCores()).isCloseTo(0.40 - 0.014 * 20, within(1e-9)); // 0.12 cores
     }
 
     @Test
-    void aProcessMissingFromTheMeasurementIsNamed() {
-        String withoutRetrieval = OUTPUT.replaceAll("(?m)^ +retrieval .*\\n", "");
+    void aNegativeInterceptIsReadAsNoBackgroundAndTheSecondRunsAverage() {
+        // the second run costlier per request than the first: the line would cross zero above no load
+        MeasuredInputs inputs = new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(20, 15, 0.20),
+                calibration(50, 15, 0.80));
 
-        assertThatThrownBy(() -> MeasuredInputs.parse(withoutRetrieval))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no CPU for retrieval");
+        assertThat(inputs.backgroundCores()).isZero();
+        assertThat(inputs.cpuMsPerRequest()).isCloseTo(0.80 / 50 * 1000, within(1e-9));
     }
 
     @Test
-    void anOutputWithoutTheSequentialMeanIsRefused() {
-        String beforeTheMean = OUTPUT.replace(" (mean 38.0)", "");
+    void theCpuOnARequestsPathIsWhatTheMachineSpentInFlightLessBackgroundAndTheProbesOwn() {
+        Probe probe = new Probe(300, 14.0, 7.0, 14.0, 0.4, Double.NaN);
 
-        assertThatThrownBy(() -> MeasuredInputs.parse(beforeTheMean))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sequential line with a mean");
+        assertThat(probe.criticalCpuMs(0.10)).isCloseTo(7.0 - 0.10 * 14.0 - 0.4, within(1e-9));
+        assertThat(new Probe(300, 14, 1.0, 14, 0.4, Double.NaN).criticalCpuMs(0.5)).isZero(); // never negative
     }
 
     @Test
-    void theMeasurementCannotBeChangedAfterwards() {
-        MeasuredInputs inputs = MeasuredInputs.parse(OUTPUT);
+    void withThePlatformsProcessesKnownThePathIsTheirCpuInFlight() {
+        // a stand-in server burning 4 ms of CPU a request measured 4.5 ms this way at a load average of 22 (README)
+        Probe probe = new Probe(300, 24.2, 48.6, 24.2, 3.1, 4.5);
 
-        assertThatThrownBy(() -> inputs.cpuMsPerProcess().put("gateway", 0.0))
-                .isInstanceOf(UnsupportedOperationException.class);
+        assertThat(probe.criticalCpuMs(1.8)).isEqualTo(4.5);
+        assertThat(probe.machineCriticalCpuMs(1.8)).isCloseTo(48.6 - 1.8 * 24.2 - 3.1, within(1e-9));
+    }
+
+    @Test
+    void atRestIsTheLowRunsMeanLessTheModelsQueueingThere() {
+        MeasuredInputs inputs = example();
+
+        // 2 cores 20 % busy: Erlang C 1/15, stretch 1/15 / (2 × 0.8) = 1/24 per ms of path CPU (5.2 ms)
+        assertThat(inputs.queueingAtLowMs(2)).isCloseTo(5.2 / 24, within(1e-9));
+        assertThat(inputs.atRestMs(2)).isCloseTo(15.0 - 5.2 / 24, within(1e-9));
+    }
+
+    @Test
+    void aMachineThatOtherWorkKeepsBusyCannotBeMeasured() {
+        MeasuredInputs saturated = new MeasuredInputs(2.0, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(10, 22, 2.0),
+                calibration(20, 36, 2.0));
+        MeasuredInputs flat = new MeasuredInputs(0.5, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(10, 22, 1.2),
+                calibration(20, 36, 1.1));
+
+        assertThatThrownBy(() -> saturated.requireMeasurable(2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("100 % busy at the first calibration rate, 10 requests/s: lower --calibration-rate");
+        assertThatThrownBy(() -> flat.requireMeasurable(2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("did not rise from 10 to 20 requests/s (1.20 and 1.10)");
+        // busy cores that barely rise: 0.5 ms per request would put saturation at 3,000/s, far beyond 40/s measured
+        MeasuredInputs noise = new MeasuredInputs(0.5, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(20, 22, 0.50),
+                calibration(40, 22, 0.51));
+        assertThatThrownBy(() -> noise.requireMeasurable(2)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("more than 5 times the highest rate measured (40.0)");
+        example().requireMeasurable(2);
+    }
+
+    @Test
+    void theLineRunsThroughTheRequestsThatArrivedNotTheRateAskedFor() {
+        // Poisson arrivals: 20/s asked, 570 came in 30 s (19/s); 56/s asked, 1,710 came (57/s)
+        Calibration low = new Calibration(20, 30, new GatlingSummary(570, 0, 15, 14, 40, ""), new MachineCpu.Use(24, 0.40, 0, 0));
+        Calibration high = new Calibration(56, 30, new GatlingSummary(1710, 0, 15, 14, 40, ""), new MachineCpu.Use(24, 0.904, 0, 0));
+
+        MeasuredInputs inputs = new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4, 5.2), low, high);
+
+        assertThat(low.arrivals()).isEqualTo(19);
+        assertThat(inputs.cpuMsPerRequest()).isCloseTo(0.504 / 38 * 1000, within(1e-9));
+    }
+
+    @Test
+    void theSecondCalibrationRateMustBeTheHigher() {
+        assertThatThrownBy(() -> new MeasuredInputs(0.1, new Probe(300, 14, 7, 14, 0.4, Double.NaN), calibration(40, 15, 0.5),
+                calibration(20, 15, 0.3))).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -127,9 +127,12 @@ public class PlatformSimulation extends Simulation {
         }
         boolean closed = parameters.workload() == LoadParameters.Workload.CLOSED
                 || parameters.scenario() == LoadParameters.Scenario.BATCH;
-        return closed
-                ? scenario.injectClosed(constantConcurrentUsers(parameters.users()).during(parameters.duration()))
-                : scenario.injectOpen(constantUsersPerSec(parameters.rate()).during(parameters.duration()));
+        if (closed) {
+            return scenario.injectClosed(constantConcurrentUsers(parameters.users()).during(parameters.duration()));
+        }
+        var arrivals = constantUsersPerSec(parameters.rate()).during(parameters.duration());
+        // Poisson: exponential gaps between arrivals, what the capacity model's queueing formula assumes
+        return scenario.injectOpen(parameters.arrivals() == LoadParameters.Arrivals.POISSON ? arrivals.randomized() : arrivals);
     }
 
     {
