@@ -196,4 +196,3 @@ public final class AnswerKindRules {
         return "Your request matches several topics. Which one do you mean: " + String.join("; ", options) + "?";
     }
 }
-

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * A prompt template that StringTemplate renders once, with a marker in each variable's place, so that a render
  * afterwards only puts the values between the pieces StringTemplate wrote. Spring AI's renderer compiles the
  * template again on every render and writes every character of every value through StringTemplate's indenting
- * writer; a grounded prompt took six such renders, its passages' text twice (wave 14: 8 % of the orchestrator's
- * samples under load).
+ * writer; a grounded prompt took six such renders, its passages' text twice (wave 14: 5 % of the orchestrator's
+ * samples under load, 100 µs of CPU per request with four passages of 800 characters).
  *
  * <p>The same text, not an imitation of StringTemplate: the shortcut is taken only where StringTemplate writes a value
  * unchanged. That is when every expression of the template is a bare {@code {name}} and the markers, which hold a line
