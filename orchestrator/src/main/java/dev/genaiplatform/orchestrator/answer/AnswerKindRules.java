@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -74,10 +75,21 @@ public final class AnswerKindRules {
      * @param passages     retrieval's passages that may go into the prompt, best first
      */
     public Decision decide(String question, boolean needsSources, boolean hasHistory, List<RetrievedChunk> passages) {
+        return decide(question, needsSources, hasHistory, passages, null);
+    }
+
+    /**
+     * The same with each passage's {@link #relevance} to this question already computed (the chat flow computes it
+     * for the answer's trace), so it is not computed again; null: computed here.
+     */
+    public Decision decide(String question, boolean needsSources, boolean hasHistory, List<RetrievedChunk> passages,
+                           ToDoubleFunction<RetrievedChunk> knownRelevance) {
         if (!needsSources || hasHistory || question == null || question.isBlank()) {
             return new Answer();
         }
         Set<String> terms = ContentTerms.of(question);
+        ToDoubleFunction<RetrievedChunk> relevance = knownRelevance != null ? knownRelevance
+                : passage -> relevance(terms, passage);
         AnswerKindSettings.Clarify clarify = this.settings.clarify();
         boolean shortRequest = terms.size() <= clarify.maxContentTerms();
         if (clarify.enabled() && shortRequest) {
@@ -87,7 +99,7 @@ public final class AnswerKindRules {
                 return new Clarify(referenceQuestion(reference, options), options,
                         "no earlier turn for \"" + reference + "\" to refer to");
             }
-            if (!isQuestion(question) && passages.size() >= 2 && closeAndRelevant(terms, passages)) {
+            if (!isQuestion(question) && passages.size() >= 2 && closeAndRelevant(relevance, passages)) {
                 List<String> options = options(passages);
                 if (options.size() >= 2) {
                     return new Clarify(choiceQuestion(options), options,
@@ -100,7 +112,7 @@ public final class AnswerKindRules {
             if (passages.isEmpty()) {
                 return new Abstain(abstain.message(), "no passage retrieved");
             }
-            double best = passages.stream().mapToDouble(p -> relevance(terms, p)).max().orElse(0);
+            double best = passages.stream().mapToDouble(relevance).max().orElse(0);
             if (!terms.isEmpty() && best < abstain.minRelevance()) {
                 return new Abstain(abstain.message(), String.format(Locale.ROOT,
                         "best passage relevance %.2f below %.2f", best, abstain.minRelevance()));
@@ -111,19 +123,17 @@ public final class AnswerKindRules {
 
     /** The share of the question's content words the passage contains (heading and title count). */
     public static double relevance(Set<String> questionTerms, RetrievedChunk passage) {
-        String text = String.join(" ", nullToEmpty(passage.title()), nullToEmpty(passage.heading()),
-                nullToEmpty(passage.text()));
-        return ContentTerms.overlap(questionTerms, ContentTerms.of(text));
+        return ContentTerms.overlap(questionTerms, passage.title(), passage.heading(), passage.text());
     }
 
-    private boolean closeAndRelevant(Set<String> terms, List<RetrievedChunk> passages) {
+    private boolean closeAndRelevant(ToDoubleFunction<RetrievedChunk> relevance, List<RetrievedChunk> passages) {
         RetrievedChunk first = passages.get(0);
         RetrievedChunk second = passages.get(1);
         if (document(first).equals(document(second)) || first.score() <= 0) {
             return false;
         }
         boolean close = (first.score() - second.score()) <= this.settings.clarify().scoreMargin() * first.score();
-        return close && relevance(terms, first) > 0 && relevance(terms, second) > 0;
+        return close && relevance.applyAsDouble(first) > 0 && relevance.applyAsDouble(second) > 0;
     }
 
     private List<String> options(List<RetrievedChunk> passages) {
@@ -184,9 +194,5 @@ public final class AnswerKindRules {
 
     private static String choiceQuestion(List<String> options) {
         return "Your request matches several topics. Which one do you mean: " + String.join("; ", options) + "?";
-    }
-
-    private static String nullToEmpty(String text) {
-        return text == null ? "" : text;
     }
 }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,13 +120,18 @@ class PromptPreparation {
         trace.screenedPassages = screened;
         List<RetrievedChunk> chunks = AnswerTraces.usable(screened);
         Set<String> terms = ContentTerms.of(question);
+        Map<RetrievedChunk, Double> relevanceOf = new IdentityHashMap<>();
         Map<String, Double> relevance = new LinkedHashMap<>();
-        screened.forEach(p -> relevance.put(p.chunk().chunkId(),
-                Math.round(AnswerKindRules.relevance(terms, p.chunk()) * 100) / 100.0));
+        screened.forEach(p -> {
+            double share = AnswerKindRules.relevance(terms, p.chunk());
+            relevanceOf.put(p.chunk(), share);
+            relevance.put(p.chunk().chunkId(), Math.round(share * 100) / 100.0);
+        });
         trace.passageRelevance = relevance;
 
-        // 4b. Is there anything to answer from, and is it clear what is asked?
-        AnswerKindRules.Decision decision = this.answerKinds.decide(question, needsSources, hasHistory, chunks);
+        // 4b. Is there anything to answer from, and is it clear what is asked? (each passage's relevance as above)
+        AnswerKindRules.Decision decision = this.answerKinds.decide(question, needsSources, hasHistory, chunks,
+                chunk -> relevanceOf.containsKey(chunk) ? relevanceOf.get(chunk) : AnswerKindRules.relevance(terms, chunk));
         long dropped = screened.stream().filter(OutputGuard.ScreenedPassage::dropped).count();
         long fenced = screened.stream().filter(OutputGuard.ScreenedPassage::fenced).count();
         String why = switch (decision) {

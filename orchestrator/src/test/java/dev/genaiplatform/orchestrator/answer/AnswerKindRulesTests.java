@@ -84,4 +84,18 @@ class AnswerKindRulesTests {
         assertThat(this.rules.decide("And what about it?", true, true, List.of()))
                 .isInstanceOf(AnswerKindRules.Answer.class);
     }
+
+    /** Wave 14: the chat flow hands in the relevance it computed for the trace; the rules then use it, not their own. */
+    @Test
+    void usesTheRelevanceHandedInInsteadOfComputingItAgain() {
+        String question = "How does the gateway handle idle connections?";
+        assertThat(this.rules.decide(question, true, false, TIMEOUT_PASSAGES, passage -> 0.0))
+                .isInstanceOfSatisfying(AnswerKindRules.Abstain.class, a -> assertThat(a.why()).contains("0.00 below"));
+        java.util.Set<String> terms = ContentTerms.of(question);
+        assertThat(this.rules.decide(question, true, false, TIMEOUT_PASSAGES,
+                passage -> AnswerKindRules.relevance(terms, passage)))
+                .isEqualTo(this.rules.decide(question, true, false, TIMEOUT_PASSAGES));
+        assertThat(this.rules.decide("idle timeouts", true, false, TIMEOUT_PASSAGES, passage -> 0.0))
+                .as("the ambiguity rule's relevance is the one handed in too").isInstanceOf(AnswerKindRules.Abstain.class);
+    }
 }

@@ -213,6 +213,37 @@ class GroundedPromptBuilderTests {
         }
     }
 
+    /**
+     * Wave 14: the instructions' count is remembered by their text, so it must follow the prompt version a request
+     * asks for, back and forth, with and without a preamble, and a version given a new template.
+     */
+    @Test
+    void theRememberedInstructionsCountFollowsThePromptVersion() {
+        GroundedPromptBuilder builder = builder(2000, 6000).withPassageTokenMemo(64)
+                .withVersion("grounded-answer@v2", new ClassPathResource("prompts/grounded-answer-v2.st"));
+        List<RetrievedChunk> chunks = List.of(RRF, HEADINGS, KAFKA);
+        int questionTokens = TOKENS.countMessage(QUESTION.getFirst().countedText());
+        java.util.Set<Integer> counts = new java.util.HashSet<>();
+        for (String version : java.util.Arrays.asList(null, "grounded-answer@v2", null, "grounded-answer@v2", "unknown")) {
+            for (String preamble : java.util.Arrays.asList(null, "Confidential marker: cnry-1234abcd.")) {
+                GroundedPrompt prompt = builder.build(QUESTION, chunks, null,
+                        new GroundedPromptBuilder.Options(version, preamble));
+                assertThat(prompt.systemText()).as(version).contains("grounded-answer@v2".equals(version)
+                        ? "in at most three sentences" : "After each sentence that uses a passage");
+                assertThat(prompt.promptTokens()).as("%s, %s", version, preamble)
+                        .isEqualTo(TOKENS.countMessage(prompt.systemText()) + 3 + questionTokens);
+                counts.add(prompt.promptTokens());
+            }
+        }
+        assertThat(counts).as("two versions, with and without a preamble").hasSize(4);
+        builder.withVersion("grounded-answer@v2", new org.springframework.core.io.ByteArrayResource(
+                "Answer from these passages only.\n\n{context}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        GroundedPrompt replaced = builder.build(QUESTION, chunks, null,
+                new GroundedPromptBuilder.Options("grounded-answer@v2", null));
+        assertThat(replaced.systemText()).startsWith("Answer from these passages only.\n\n[1]");
+        assertThat(replaced.promptTokens()).isEqualTo(TOKENS.countMessage(replaced.systemText()) + 3 + questionTokens);
+    }
+
     private static GroundedPromptBuilder builder(int maxContextTokens, int maxPromptTokens) {
         return new GroundedPromptBuilder(new ClassPathResource("prompts/grounded-answer.st"),
                 new ClassPathResource("prompts/context-passage.st"), TOKENS, maxContextTokens, maxPromptTokens);
