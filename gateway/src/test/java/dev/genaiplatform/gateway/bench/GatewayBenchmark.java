@@ -252,9 +252,10 @@ public final class GatewayBenchmark {
                 }
             }
             results.forEach((label, runs) -> System.out.printf(Locale.ROOT,
-                    "  summary %-8s p50 %s ms, p99 %s ms, gateway us/token %s, machine busy cores %s%n", label,
+                    "  summary %-8s p50 %s ms, p99 %s ms, tokens/s arrived %s, gateway us/token %s, machine busy cores %s%n", label,
                     runs.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.pct(50))).toList(),
                     runs.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.pct(99))).toList(),
+                    runs.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.tokensPerSecond())).toList(),
                     runs.stream().map(r -> String.format(Locale.ROOT, "%.1f", r.gatewayMicrosPerToken())).toList(),
                     runs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.machineBusyCores())).toList()));
         }
