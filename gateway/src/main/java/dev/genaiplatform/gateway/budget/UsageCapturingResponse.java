@@ -1,6 +1,7 @@
 package dev.genaiplatform.gateway.budget;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -84,8 +85,10 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
         if (!stream) {
             return super.writeAndFlushWith(Flux.from(body).map(part -> copied(Flux.from(part))));
         }
-        return super.writeAndFlushWith(Flux.from(body).<Publisher<DataBuffer>>map(part -> events(Flux.from(part)))
-            .concatWith(Mono.fromSupplier(this::rest)));
+        // one flux of events for the whole stream, each in a group of its own: the operators are assembled once per
+        // stream, not once per token (the proxy's groups are Flux.just(buffer), which concatMap takes out as they are)
+        return super.writeAndFlushWith(events(Flux.from(body).concatMap(Flux::<DataBuffer>from)).concatWith(rest())
+            .map(Flux::just));
     }
 
     private Flux<DataBuffer> copied(Flux<? extends DataBuffer> body) {
@@ -125,10 +128,16 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
      * buffer, which the server writes to its socket as is; a copy would be a heap array copied again on write).
      */
     private boolean passesAsItCame(DataBuffer buffer) {
-        int start = buffer.readPosition();
-        int end = buffer.writePosition();
-        return pending.length == 0 && end - start >= 2 && buffer.getByte(end - 1) == '\n' && buffer.getByte(end - 2) == '\n'
-                && !containsUsage(buffer, start, end);
+        int length = buffer.readableByteCount();
+        if (pending.length != 0 || length < 2 || buffer.getByte(buffer.writePosition() - 1) != '\n'
+                || buffer.getByte(buffer.writePosition() - 2) != '\n') {
+            return false;
+        }
+        // one bulk copy of the event (a few hundred bytes), then a scan of the array: reading the buffer byte by
+        // byte (a bounds check, and on a direct buffer a memory-session check, per byte) showed under every token
+        byte[] bytes = new byte[length];
+        buffer.toByteBuffer(buffer.readPosition(), ByteBuffer.wrap(bytes), 0, length);
+        return !containsUsage(bytes, 0, length);
     }
 
     /** What is left after the last complete event (normally nothing), once the body has ended. */
@@ -219,19 +228,6 @@ final class UsageCapturingResponse extends ServerHttpResponseDecorator {
         for (int i = start; i + USAGE_MEMBER.length <= end; i++) {
             for (int j = 0; j < USAGE_MEMBER.length; j++) {
                 if (bytes[i + j] != USAGE_MEMBER[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
-    }
-
-    private static boolean containsUsage(DataBuffer buffer, int start, int end) {
-        outer:
-        for (int i = start; i + USAGE_MEMBER.length <= end; i++) {
-            for (int j = 0; j < USAGE_MEMBER.length; j++) {
-                if (buffer.getByte(i + j) != USAGE_MEMBER[j]) {
                     continue outer;
                 }
             }

@@ -1,7 +1,6 @@
 package dev.genaiplatform.gateway.bench;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,10 +18,8 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.genaiplatform.contracts.Topics;
 import dev.genaiplatform.gateway.GatewayApplication;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -34,10 +31,11 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
  * Not a test: what the gateway adds to a request, measured against the same trivial upstream called directly,
- * in the same run. Starts Redis, PostgreSQL, a JDK HTTP server answering a fixed chat completion (with usage)
+ * in the same run. Starts Redis, PostgreSQL, an upstream answering a fixed chat completion (with usage) or a timed stream
  * and one or more gateways with every check on (API key, canonical path, rate limit, scope, size, chat validation,
  * budget reservation and reconciliation, internal token), each in a JVM of its own so that its CPU time can be
- * read and two builds (before and after a change) can be measured side by side under the same machine load.
+ * read and two builds (before and after a change) can be measured side by side under the same machine load. The
+ * upstream ({@link BenchUpstream}) runs in this JVM on Reactor Netty.
  * Then:
  * <ol>
  *   <li>sequential: one request at a time, interleaved over direct and every gateway, p50/p90/p99 of each and
@@ -53,8 +51,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * {@code -Dbench.paced=<n>} sets the rate of the paced phase (default 7 requests/s, the platform benchmark's).
  * {@code -Dbench.phases=} any of {@code streams,sequential,paced,throughput} (default the last three; paced and
  * throughput need sequential, which warms up): {@code streams} measures what the gateway adds to each token of a
- * streamed answer ({@link StreamingPhase}), at {@code -Dbench.streams=1,200} streams at a time, each
- * {@code -Dbench.tokens} tokens (default 20) {@code -Dbench.token-interval} ms apart (default 20).
+ * streamed answer ({@link StreamingPhase}), per {@code -Dbench.levels=2000x20} (streams x tokens per second each,
+ * several separated by commas), the upstream alone and every gateway in turn.
  * {@code redis} ({@link RedisPhase}, wave 10) counts the Redis round trips and commands per request with
  * {@code MONITOR}.
  * {@code stages} ({@link StagesPhase}) splits sequential chat completions into the part each filter and each wait
@@ -70,10 +68,19 @@ public final class GatewayBenchmark {
     static final String BODY = "{\"model\":\"sim-small\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\","
             + "\"content\":\"What is retrieval-augmented generation?\"}]}";
 
-    private static final byte[] ANSWER = ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"sim-small\","
-            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"RAG grounds answers in "
-            + "retrieved passages.\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":14,"
-            + "\"completion_tokens\":8,\"total_tokens\":22}}").getBytes(StandardCharsets.UTF_8);
+    /**
+     * Every port the benchmark listens on is fixed, in a range kept for it (20000-20999), so that it never takes a
+     * port another process on a shared machine expects to find free.
+     */
+    private static final int REDIS_PORT = 20010;
+
+    private static final int POSTGRES_PORT = 20020;
+
+    private static final int UPSTREAM_PORT = 20030;
+
+    private static final int GATEWAY_PORTS = 20100;
+
+    private static final int MANAGEMENT_PORTS = 20200;
 
     public static void main(String[] args) throws Exception {
         int sequential = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
@@ -93,41 +100,25 @@ public final class GatewayBenchmark {
             kafka.afterPropertiesSet();
         }
         String bootstrap = kafka == null ? null : kafka.getBrokersAsString();
-        HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 1024);
-        upstream.createContext("/", exchange -> {
-            try (exchange) {
-                long in = System.nanoTime(); // the monotonic clock every process shares: StagesPhase's time line
-                if (new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).contains("\"stream\":true")) {
-                    StreamingPhase.stream(exchange);
-                    return;
-                }
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.getResponseHeaders().set(StagesPhase.UPSTREAM_HEADER, "upstream-in=" + in + ";upstream-out="
-                        + System.nanoTime());
-                exchange.sendResponseHeaders(200, ANSWER.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(ANSWER);
-                }
-            }
-        });
-        upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        upstream.start();
-        String direct = "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1/chat/completions";
+        BenchUpstream upstream = new BenchUpstream(UPSTREAM_PORT);
+        String direct = "http://127.0.0.1:" + upstream.port() + "/v1/chat/completions";
 
-        int redisPort = freePort();
+        int redisPort = REDIS_PORT;
         RedisServer redis = RedisServer.newRedisServer().executableProvider(redisExecutable()).bind("127.0.0.1")
             .port(redisPort).setting("save \"\"").setting("appendonly no").build();
         redis.start();
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(POSTGRES_PORT).start();
         Map<String, Gateway> gateways = new LinkedHashMap<>();
         try {
             // started at once: on a loaded machine one start can take minutes
             Map<String, java.util.concurrent.CompletableFuture<Gateway>> starting = new LinkedHashMap<>();
+            int index = 0;
             for (Map.Entry<String, String> build : builds.entrySet()) {
+                int gatewayIndex = index++;
                 starting.put(build.getKey(), java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     try {
                         return Gateway.start(build.getKey(), build.getValue(), postgres, redisPort,
-                                upstream.getAddress().getPort(), bootstrap);
+                                upstream.port(), bootstrap, gatewayIndex);
                     }
                     catch (Exception e) {
                         throw new java.util.concurrent.CompletionException(e);
@@ -210,7 +201,7 @@ public final class GatewayBenchmark {
             gateways.values().forEach(Gateway::stop);
             postgres.close();
             redis.stop();
-            upstream.stop(0);
+            upstream.stop();
             if (kafka != null) {
                 kafka.destroy();
             }
@@ -218,32 +209,59 @@ public final class GatewayBenchmark {
     }
 
     /**
-     * Streamed answers, {@code -Dbench.streams=1,200} streams at a time (default 1 and 200): per-token delivery
-     * directly and through each gateway, and what the gateway adds. Each level runs direct, then each gateway.
+     * Streamed answers ({@link StreamingPhase}): for each level of {@code -Dbench.levels} (default {@code 2000x20}:
+     * 2,000 streams at 20 tokens/s each), {@code -Dbench.rounds} rounds (default 2), each round the upstream alone,
+     * then every gateway (their order reversed every other round), so that each gateway's numbers have a direct run
+     * of the same minute beside them. Streams last {@code -Dbench.stream-seconds} (default 12) and open over
+     * {@code -Dbench.ramp} seconds (default 3).
      */
     private static void streams(String direct, Map<String, Gateway> gateways) throws Exception {
-        for (String level : System.getProperty("bench.streams", "1,200").split(",")) {
-            int concurrency = Integer.parseInt(level.trim());
-            int streams = Math.max(2 * concurrency, 50);
-            StreamingPhase.run(direct, Math.min(streams, 20), Math.min(concurrency, 20)); // warm-up
-            StreamingPhase.Result directResult = StreamingPhase.run(direct, streams, concurrency);
-            System.out.println(directResult.describe(concurrency + " streams at a time, direct"));
-            for (Map.Entry<String, Gateway> gateway : gateways.entrySet()) {
-                StreamingPhase.run(gateway.getValue().url(), Math.min(streams, 20), Math.min(concurrency, 20));
-                Duration cpuBefore = gateway.getValue().cpu();
-                StreamingPhase.Result through = StreamingPhase.run(gateway.getValue().url(), streams, concurrency);
-                Duration cpu = gateway.getValue().cpu().minus(cpuBefore);
-                System.out.println(through.describe(concurrency + " streams at a time, " + gateway.getKey()));
-                System.out.printf(Locale.ROOT, "  added per token by %s: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms; gateway CPU "
-                        + "%.3f ms per token%n", gateway.getKey(), through.pct(50) - directResult.pct(50),
-                        through.pct(90) - directResult.pct(90), through.pct(99) - directResult.pct(99),
-                        cpu.toNanos() / 1e6 / Math.max(1, through.delays().length));
+        int rounds = Integer.getInteger("bench.rounds", 2);
+        int streamSeconds = Integer.getInteger("bench.stream-seconds", 12);
+        double ramp = Double.parseDouble(System.getProperty("bench.ramp", "3"));
+        StreamingPhase.Shape warmUp = new StreamingPhase.Shape(200, 20, 5, 1);
+        StreamingPhase.run(direct, warmUp, null);
+        for (Gateway gateway : gateways.values()) {
+            StreamingPhase.run(gateway.url(), warmUp, gateway::cpu);
+        }
+        for (String level : System.getProperty("bench.levels", "2000x20").split(",")) {
+            String[] streamsAndRate = level.trim().split("x");
+            StreamingPhase.Shape shape = new StreamingPhase.Shape(Integer.parseInt(streamsAndRate[0]),
+                    Integer.parseInt(streamsAndRate[1]), streamSeconds, ramp);
+            System.out.println("streams: " + shape.describe());
+            Map<String, List<StreamingPhase.Result>> results = new LinkedHashMap<>();
+            for (int round = 0; round < rounds; round++) {
+                List<Map.Entry<String, Gateway>> order = new ArrayList<>(gateways.entrySet());
+                if (round % 2 == 1) {
+                    java.util.Collections.reverse(order);
+                }
+                StreamingPhase.Result upstreamAlone = StreamingPhase.run(direct, shape, null);
+                System.out.println("  round " + (round + 1) + " " + upstreamAlone.describe("direct"));
+                results.computeIfAbsent("direct", k -> new ArrayList<>()).add(upstreamAlone);
+                for (Map.Entry<String, Gateway> gateway : order) {
+                    Thread.sleep(2000); // the last run's connections closed and its garbage collected
+                    StreamingPhase.Result through = StreamingPhase.run(gateway.getValue().url(), shape,
+                            gateway.getValue()::cpu);
+                    System.out.println("  round " + (round + 1) + " " + through.describe(gateway.getKey()));
+                    System.out.printf(Locale.ROOT, "  round %d added by %s (minus direct of this round): p50 %.3f, p90 %.3f, "
+                            + "p99 %.3f, p99.9 %.3f, mean %.3f ms%n", round + 1, gateway.getKey(),
+                            through.pct(50) - upstreamAlone.pct(50), through.pct(90) - upstreamAlone.pct(90),
+                            through.pct(99) - upstreamAlone.pct(99), through.pct(99.9) - upstreamAlone.pct(99.9),
+                            through.mean() - upstreamAlone.mean());
+                    results.computeIfAbsent(gateway.getKey(), k -> new ArrayList<>()).add(through);
+                }
             }
-            System.out.println("  /proc/loadavg: " + loadAverage());
+            results.forEach((label, runs) -> System.out.printf(Locale.ROOT,
+                    "  summary %-8s p50 %s ms, p99 %s ms, tokens/s arrived %s, gateway us/token %s, machine busy cores %s%n", label,
+                    runs.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.pct(50))).toList(),
+                    runs.stream().map(r -> String.format(Locale.ROOT, "%.3f", r.pct(99))).toList(),
+                    runs.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.tokensPerSecond())).toList(),
+                    runs.stream().map(r -> String.format(Locale.ROOT, "%.1f", r.gatewayMicrosPerToken())).toList(),
+                    runs.stream().map(r -> String.format(Locale.ROOT, "%.2f", r.machineBusyCores())).toList()));
         }
     }
 
-    private static String loadAverage() {
+    static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).trim();
         }
@@ -304,22 +322,22 @@ public final class GatewayBenchmark {
     private record Gateway(Process process, String url) {
 
         static Gateway start(String label, String classpath, EmbeddedPostgres postgres, int redisPort, int upstreamPort,
-                String kafkaBootstrap) throws Exception {
+                String kafkaBootstrap, int index) throws Exception {
             String database = "gateway_" + label.replaceAll("[^a-z0-9]", "_");
             try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
                 connection.createStatement().execute("create database " + database);
             }
-            int port = freePort();
+            int port = GATEWAY_PORTS + index;
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED"));
             if (label.equals(System.getProperty("bench.jfr")) || "all".equals(System.getProperty("bench.jfr"))) {
                 command.add("-XX:StartFlightRecording=filename=target/" + label + ".jfr,settings=profile,delay=30s");
             }
             // a packaged exec jar runs as the platform runs it (scripts and resources inside a nested jar)
-            command.addAll(classpath.endsWith(".jar") ? List.of("-jar", classpath)
+            command.addAll(classpath.endsWith(".jar") && !classpath.contains(java.io.File.pathSeparator) ? List.of("-jar", classpath)
                     : List.of("-cp", classpath, GatewayApplication.class.getName()));
             command.addAll(List.of(
-                    "--server.port=" + port, "--management.server.port=0",
+                    "--server.port=" + port, "--management.server.port=" + (MANAGEMENT_PORTS + index),
                     "--logging.level.root=WARN",
                     "--spring.data.redis.port=" + redisPort,
                     "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", database),
@@ -454,12 +472,6 @@ public final class GatewayBenchmark {
         long[] sorted = times.clone();
         Arrays.sort(sorted);
         return sorted[(int) Math.min(sorted.length - 1, Math.ceil(percentile / 100 * sorted.length) - 1)];
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static ExecutableProvider redisExecutable() {

@@ -57,7 +57,7 @@ class StreamEndingResponseTests {
     }
 
     private static boolean finishes(String part) {
-        DataBuffer buffer = DefaultDataBufferFactory.sharedInstance.wrap(part.getBytes(StandardCharsets.UTF_8));
-        return StreamEndingResponse.lastEventFinishes(buffer, buffer.readPosition(), buffer.writePosition());
+        byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
+        return StreamEndingResponse.lastEventFinishes(bytes, 0, bytes.length);
     }
 }
