@@ -43,19 +43,27 @@ import java.util.function.Function;
  *                            to compare
  * @param startParallelism    PLATFORM_START_PARALLELISM: how many services start at once (default
  *                            {@value #DEFAULT_START_PARALLELISM}; measured in the README, "Start and memory")
+ * @param aotTrainingRequests PLATFORM_AOT_TRAINING_REQUESTS: how many requests a start that trains ahead-of-time
+ *                            caches sends through the gateway once it is up, so the caches learn the request path
+ *                            ({@link CacheTraining}; default {@value #DEFAULT_AOT_TRAINING_REQUESTS}, 0: none)
  */
 record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControllerPort, int redisPort, int postgresPort,
                         int gatewayPort, int orchestratorPort, int retrievalPort, int toolsAgentPort,
                         int guardrailsPort, int evaluationPort, int simulatorPort, int managementPortOffset,
                         String bindAddress, String managementAddress, String tracingSamplingProbability,
                         boolean aheadOfTimeCache, String demoApiKey, Map<String, String> serviceEnv, Map<String, List<String>> serviceArgs,
-                        boolean lean, int startParallelism) {
+                        boolean lean, int startParallelism, int aotTrainingRequests) {
 
     static final int DEFAULT_START_PARALLELISM = 2;
+    /** Enough for the request path to reach C2 in training (README, "Wave 14: the warm-up curve"). */
+    static final int DEFAULT_AOT_TRAINING_REQUESTS = 4000;
 
     LauncherSettings {
         if (startParallelism < 1) {
             throw new IllegalArgumentException("PLATFORM_START_PARALLELISM must be at least 1, not " + startParallelism);
+        }
+        if (aotTrainingRequests < 0) {
+            throw new IllegalArgumentException("PLATFORM_AOT_TRAINING_REQUESTS must be 0 or more, not " + aotTrainingRequests);
         }
     }
 
@@ -80,7 +88,8 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 !"false".equalsIgnoreCase(valueOf(env, "PLATFORM_AOT_CACHE", "true")),
                 valueOf(env, "PLATFORM_DEMO_API_KEY", "demo-local-key"), Map.of(), Map.of(),
                 !"false".equalsIgnoreCase(valueOf(env, "PLATFORM_LEAN", "true")),
-                intOf(env, "PLATFORM_START_PARALLELISM", DEFAULT_START_PARALLELISM));
+                intOf(env, "PLATFORM_START_PARALLELISM", DEFAULT_START_PARALLELISM),
+                intOf(env, "PLATFORM_AOT_TRAINING_REQUESTS", DEFAULT_AOT_TRAINING_REQUESTS));
     }
 
     LauncherSettings withServiceEnv(Map<String, String> extraEnv) {
@@ -88,7 +97,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 orchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort, simulatorPort,
                 managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, aheadOfTimeCache, demoApiKey,
                 extraEnv,
-                serviceArgs, lean, startParallelism);
+                serviceArgs, lean, startParallelism, aotTrainingRequests);
     }
 
     LauncherSettings withServiceArgs(Map<String, List<String>> args) {
@@ -96,7 +105,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
                 orchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort, simulatorPort,
                 managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability, aheadOfTimeCache, demoApiKey,
                 serviceEnv,
-                args, lean, startParallelism);
+                args, lean, startParallelism, aotTrainingRequests);
     }
 
     /**
@@ -107,7 +116,7 @@ record LauncherSettings(Path home, Path dataDir, int kafkaPort, int kafkaControl
         return new LauncherSettings(home, dataDir, kafkaPort, kafkaControllerPort, regionRedisPort, postgresPort,
                 regionGatewayPort, regionOrchestratorPort, retrievalPort, toolsAgentPort, guardrailsPort, evaluationPort,
                 simulatorPort, managementPortOffset, bindAddress, managementAddress, tracingSamplingProbability,
-                aheadOfTimeCache, demoApiKey, serviceEnv, serviceArgs, lean, startParallelism);
+                aheadOfTimeCache, demoApiKey, serviceEnv, serviceArgs, lean, startParallelism, aotTrainingRequests);
     }
 
     String bootstrapServers() {

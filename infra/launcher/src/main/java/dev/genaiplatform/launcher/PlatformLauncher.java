@@ -3,6 +3,8 @@ package dev.genaiplatform.launcher;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * {@code ./platform.sh}: starts the whole platform on this machine, prints where to reach it, and stops
@@ -55,14 +57,45 @@ public final class PlatformLauncher {
         }
 
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             platform.close();
             System.out.println("Stopped.");
             stopped.countDown();
         }, "platform-shutdown"));
 
         printBanner(settings, platform);
+        trainCachesInTheBackground(settings, platform, stopping::get);
         stopped.await();
+    }
+
+    /**
+     * When services train their ahead-of-time caches (a first start, or a changed jar), sends the gateway
+     * {@link LauncherSettings#aotTrainingRequests()} requests while the platform is already usable, so the caches hold
+     * the request path's profiles and the next starts warm up sooner (README, "Wave 14: the warm-up curve").
+     */
+    private static void trainCachesInTheBackground(LauncherSettings settings, Platform platform, BooleanSupplier stopping) {
+        boolean trains = settings.aheadOfTimeCache() && Runtime.version().feature() >= 25
+                && platform.services().stream().anyMatch(ServiceProcess::trainsCache);
+        int requests = settings.aotTrainingRequests();
+        if (!trains || requests == 0) {
+            return;
+        }
+        System.out.printf("Training the ahead-of-time caches in the background: %,d requests through the gateway "
+                + "(PLATFORM_AOT_TRAINING_REQUESTS); they are written as the platform stops.%n", requests);
+        Thread.ofPlatform().daemon().name("cache-training").start(() -> {
+            try {
+                CacheTraining.Result result = new CacheTraining(settings.gatewayPort(), settings.demoApiKey())
+                        .run(requests, stopping);
+                if (!stopping.getAsBoolean()) {
+                    System.out.printf("Cache training done: %,d requests (%,d answered 200) in %.0f s.%n",
+                            result.sent(), result.answered(), result.took().toMillis() / 1000.0);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private static void printBanner(LauncherSettings settings, Platform platform) {

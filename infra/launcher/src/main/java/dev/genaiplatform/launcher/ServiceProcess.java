@@ -52,6 +52,11 @@ final class ServiceProcess implements AutoCloseable {
         this.trainsCache = trainsCache;
     }
 
+    /** Whether this run trains the service's start-up cache (written as it exits, so its stop may take minutes). */
+    boolean trainsCache() {
+        return trainsCache;
+    }
+
     /**
      * Starts {@code specs}, at most {@code inParallel} at a time, adds each to {@code started} as soon as it runs (so
      * a failure still stops it) and returns when every one is ready; the first failure is thrown.

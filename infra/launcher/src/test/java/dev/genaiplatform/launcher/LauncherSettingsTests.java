@@ -52,6 +52,17 @@ class LauncherSettingsTests {
     }
 
     @Test
+    void aStartThatTrainsTheCachesSendsFourThousandTrainingRequestsUnlessToldOtherwise() {
+        assertThat(defaults.aotTrainingRequests()).isEqualTo(4000);
+        assertThat(LauncherSettings.from(home, Map.of("PLATFORM_AOT_TRAINING_REQUESTS", "0")::get).aotTrainingRequests())
+                .isZero();
+        assertThatThrownBy(() -> LauncherSettings.from(home, Map.of("PLATFORM_AOT_TRAINING_REQUESTS", "-1")::get))
+                .hasMessageContaining("PLATFORM_AOT_TRAINING_REQUESTS");
+        assertThatThrownBy(() -> LauncherSettings.from(home, Map.of("PLATFORM_AOT_TRAINING_REQUESTS", "many")::get))
+                .hasMessageContaining("PLATFORM_AOT_TRAINING_REQUESTS");
+    }
+
+    @Test
     void rejectsAPortThatIsNotANumberAndASamplingRateOutsideZeroToOne() {
         assertThatThrownBy(() -> LauncherSettings.from(home, Map.of("REDIS_PORT", "six")::get))
                 .hasMessageContaining("REDIS_PORT");

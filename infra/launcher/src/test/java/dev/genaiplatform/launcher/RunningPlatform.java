@@ -144,7 +144,7 @@ final class RunningPlatform {
         return new LauncherSettings(home, dataDir, ports[0], ports[1], ports[2], ports[10],
                 ports[3], ports[4], ports[5], ports[6], ports[7], ports[8], ports[9], MANAGEMENT_OFFSET,
                 "127.0.0.1", "127.0.0.1", samplingProbability, false, demoKey, env.apply(ports[9]), args, true,
-                LauncherSettings.DEFAULT_START_PARALLELISM);
+                LauncherSettings.DEFAULT_START_PARALLELISM, 0);
     }
 
     /** The services' configuration: {@link #extraModel} and the scorecard's fault models and tenant. */
