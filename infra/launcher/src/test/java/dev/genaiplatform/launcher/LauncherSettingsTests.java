@@ -52,10 +52,10 @@ class LauncherSettingsTests {
     }
 
     @Test
-    void aStartThatTrainsTheCachesSendsFourThousandTrainingRequestsUnlessToldOtherwise() {
-        assertThat(defaults.aotTrainingRequests()).isEqualTo(4000);
-        assertThat(LauncherSettings.from(home, Map.of("PLATFORM_AOT_TRAINING_REQUESTS", "0")::get).aotTrainingRequests())
-                .isZero();
+    void aStartThatTrainsTheCachesSendsNoSyntheticRequestsUnlessAskedTo() {
+        assertThat(defaults.aotTrainingRequests()).isZero(); // they would be the demo tenant's requests, budget and records
+        assertThat(LauncherSettings.from(home, Map.of("PLATFORM_AOT_TRAINING_REQUESTS", "4000")::get).aotTrainingRequests())
+                .isEqualTo(4000);
         assertThatThrownBy(() -> LauncherSettings.from(home, Map.of("PLATFORM_AOT_TRAINING_REQUESTS", "-1")::get))
                 .hasMessageContaining("PLATFORM_AOT_TRAINING_REQUESTS");
         assertThatThrownBy(() -> LauncherSettings.from(home, Map.of("PLATFORM_AOT_TRAINING_REQUESTS", "many")::get))
