@@ -66,7 +66,8 @@ snapshot() {
     svc=$(grep -oE '(gateway|orchestrator|retrieval|guardrails|tools-agent|evaluation|llm-simulator|launcher)-[0-9][^ ]*\.jar|apps/[a-z-]+/application\.jar' \
       <<< "$cmd" | head -1 | sed -E 's#^apps/##; s#/application\.jar$##; s/-[0-9].*//') || true
     [[ -z "$svc" ]] && continue
-    cat /proc/$pid/task/*/stat 2>/dev/null | awk -v s="$svc" '{t += $14 + $15} END {print s, t}'
+    # utime and stime are fields 14 and 15, counted after the thread's name, which may hold spaces ("C2 CompilerThre")
+    cat /proc/$pid/task/*/stat 2>/dev/null | sed 's/^.*) //' | awk -v s="$svc" '{t += $12 + $13} END {print s, t}'
   done | awk '{a[$1] += $2} END {for (k in a) print k, a[k]}' | sort
 }
 
