@@ -10,7 +10,6 @@ import org.springframework.core.io.ClassPathResource;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -114,26 +113,9 @@ class PromptStageCutsBenchmark {
         });
         ways.put("the whole build, as shipped (for scale)", () -> builder.build(question, chunks, null, options).promptTokens());
 
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, List<Double>> perCall = new LinkedHashMap<>();
-        int sink = 0;
-        for (int round = 0; round < 22; round++) {
-            for (Map.Entry<String, IntSupplier> way : ways.entrySet()) {
-                long cpu = threads.getCurrentThreadCpuTime();
-                for (int i = 0; i < 2_000; i++) {
-                    sink += way.getValue().getAsInt();
-                }
-                if (round >= 2) {
-                    perCall.computeIfAbsent(way.getKey(), k -> new ArrayList<>())
-                            .add((threads.getCurrentThreadCpuTime() - cpu) / 2_000.0 / 1000.0);
-                }
-            }
-        }
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "%nsystem message: %d characters, %d tokens; load average %.2f%n%n| way | CPU per request, median, µs |%n|---|---|%n",
                 system.length(), tokens.count(system), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        perCall.forEach((way, values) -> out.append(String.format(Locale.ROOT, "| %s | %.1f |%n", way,
-                values.stream().mapToDouble(Double::doubleValue).sorted().toArray()[values.size() / 2])));
-        System.out.println(out + (sink == 42 ? " " : ""));
+        System.out.println(out + AlternatingCpu.rows(AlternatingCpu.medianMicros(ways)));
     }
 }

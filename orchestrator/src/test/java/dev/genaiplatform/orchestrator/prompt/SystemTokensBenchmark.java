@@ -4,8 +4,6 @@ import dev.genaiplatform.contracts.retrieval.RetrievedChunk;
 import org.junit.jupiter.api.Test;
 import org.springframework.core.io.ClassPathResource;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,26 +49,9 @@ class SystemTokensBenchmark {
         ways.put("the instructions encoded, the last passage from the memo (after)",
                 () -> tokens.messageTokens(tokens.count(instructions) + memo.computeIfAbsent(lastPassage, tokens::count)));
         ways.put("the whole build, as shipped (for scale)", () -> builder.build(question, chunks).promptTokens());
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, List<Double>> perCall = new LinkedHashMap<>();
-        int sink = 0;
-        for (int round = 0; round < 22; round++) {
-            for (Map.Entry<String, IntSupplier> way : ways.entrySet()) {
-                long cpu = threads.getCurrentThreadCpuTime();
-                for (int i = 0; i < 2_000; i++) {
-                    sink += way.getValue().getAsInt();
-                }
-                if (round >= 2) {
-                    perCall.computeIfAbsent(way.getKey(), k -> new ArrayList<>())
-                            .add((threads.getCurrentThreadCpuTime() - cpu) / 2_000.0 / 1000.0);
-                }
-            }
-        }
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
                 "%nsystem message: %d characters, %d tokens%n%n| way | CPU per call, median, µs |%n|---|---|%n",
                 system.length(), tokens.count(system)));
-        perCall.forEach((way, values) -> out.append(String.format(Locale.ROOT, "| %s | %.1f |%n", way,
-                values.stream().mapToDouble(Double::doubleValue).sorted().toArray()[values.size() / 2])));
-        System.out.println(out + (sink == 42 ? " " : ""));
+        System.out.println(out + AlternatingCpu.rows(AlternatingCpu.medianMicros(ways)));
     }
 }
